@@ -1,0 +1,1 @@
+"""Pure rules: money, catalog, show plan, orders, commission, ledger. Standard library only."""

@@ -1,0 +1,196 @@
+"""Products, variants and the catalog a show is built from.
+
+A ``Product`` groups the ``Variant`` rows a viewer can buy (sizes, colours). Stock that
+is not known is ``None``, never zero; availability that was not understood is
+``Availability.UNKNOWN``, never "in stock". Descriptions are plain text.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+from seller_console.domain.money import Money
+
+
+class Availability(StrEnum):
+    IN_STOCK = "in_stock"
+    OUT_OF_STOCK = "out_of_stock"
+    PREORDER = "preorder"
+    BACKORDER = "backorder"
+    DISCONTINUED = "discontinued"
+    UNKNOWN = "unknown"
+
+
+_AVAILABILITY_WORDS: dict[str, Availability] = {
+    "in stock": Availability.IN_STOCK,
+    "instock": Availability.IN_STOCK,
+    "available": Availability.IN_STOCK,
+    "out of stock": Availability.OUT_OF_STOCK,
+    "outofstock": Availability.OUT_OF_STOCK,
+    "sold out": Availability.OUT_OF_STOCK,
+    "soldout": Availability.OUT_OF_STOCK,
+    "preorder": Availability.PREORDER,
+    "pre order": Availability.PREORDER,
+    "backorder": Availability.BACKORDER,
+    "available for order": Availability.BACKORDER,
+    "onbackorder": Availability.BACKORDER,
+    "discontinued": Availability.DISCONTINUED,
+}
+
+
+def parse_availability(raw: str) -> Availability:
+    """``in_stock``, ``In stock``, ``InStock``, ``out of stock`` ... ; anything else is UNKNOWN."""
+    key = " ".join(raw.replace("_", " ").replace("-", " ").casefold().split())
+    found = _AVAILABILITY_WORDS.get(key) or _AVAILABILITY_WORDS.get(key.replace(" ", ""))
+    return found or Availability.UNKNOWN
+
+
+class ProductStatus(StrEnum):
+    ACTIVE = "active"
+    DRAFT = "draft"
+    ARCHIVED = "archived"
+
+
+def clean_text(text: str) -> str:
+    """Trim, NFC-normalise and fold runs of blanks inside a one-line field (titles, brands)."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One buyable item: a size or colour of a product, or the product itself."""
+
+    id: str
+    product_id: str
+    sku: str
+    title: str
+    price: Money | None
+    compare_at_price: Money | None = None
+    stock: int | None = None
+    availability: Availability = Availability.UNKNOWN
+    options: tuple[tuple[str, str], ...] = ()
+    barcode: str = ""
+    image_url: str = ""
+    commission_rate: Decimal | None = None
+
+    @property
+    def on_sale(self) -> bool:
+        """True only when the compare-at price is strictly above the price."""
+        return (
+            self.price is not None
+            and self.compare_at_price is not None
+            and self.compare_at_price.currency == self.price.currency
+            and self.compare_at_price > self.price
+        )
+
+    @property
+    def option_label(self) -> str:
+        return " / ".join(value for _, value in self.options)
+
+
+@dataclass(frozen=True, slots=True)
+class Product:
+    """A product as viewers see it, with its variants in file order."""
+
+    id: str
+    title: str
+    brand: str
+    description: str = ""
+    image_urls: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    option_names: tuple[str, ...] = ()
+    status: ProductStatus = ProductStatus.ACTIVE
+    category: str = ""
+    link: str = ""
+    variants: tuple[Variant, ...] = ()
+
+    @property
+    def image_url(self) -> str:
+        return self.image_urls[0] if self.image_urls else ""
+
+
+@dataclass(frozen=True, slots=True)
+class VariantRef:
+    """A variant with its product: the row a catalog table shows."""
+
+    product: Product
+    variant: Variant
+
+
+@dataclass(slots=True)
+class Catalog:
+    """One brand's catalog: products in file order, variants flattened, lookups and search."""
+
+    name: str
+    products: Sequence[Product]
+    rows: list[VariantRef] = field(init=False)
+    _by_product_id: dict[str, Product] = field(init=False, repr=False)
+    _by_variant_id: dict[str, VariantRef] = field(init=False, repr=False)
+    _by_sku: dict[str, list[VariantRef]] = field(init=False, repr=False)
+    _haystacks: list[str] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.rows = [VariantRef(p, v) for p in self.products for v in p.variants]
+        self._by_product_id = {p.id: p for p in self.products}
+        self._by_variant_id = {ref.variant.id: ref for ref in self.rows}
+        self._by_sku = {}
+        for ref in self.rows:
+            if ref.variant.sku:
+                self._by_sku.setdefault(ref.variant.sku.casefold(), []).append(ref)
+        self._haystacks = [_haystack(ref) for ref in self.rows]
+
+    @property
+    def variant_count(self) -> int:
+        return len(self.rows)
+
+    def product(self, product_id: str) -> Product | None:
+        return self._by_product_id.get(product_id)
+
+    def variant(self, variant_id: str) -> VariantRef | None:
+        return self._by_variant_id.get(variant_id)
+
+    def by_sku(self, sku: str) -> list[VariantRef]:
+        """Every variant with this SKU (case-insensitive): real catalogs repeat SKUs."""
+        return list(self._by_sku.get(sku.casefold(), ()))
+
+    def currencies(self) -> list[str]:
+        codes = {ref.variant.price.currency.code for ref in self.rows if ref.variant.price}
+        return sorted(codes)
+
+    def brands(self) -> list[str]:
+        return sorted({p.brand for p in self.products if p.brand}, key=str.casefold)
+
+    def search(self, query: str, within: Iterable[int] | None = None) -> list[int]:
+        """Row indexes whose title, SKU, brand, tags or options contain every word of ``query``.
+
+        Case- and accent-insensitive. ``within`` narrows a previous result (the user typed
+        one more letter), which keeps search-as-you-type cheap on 100k rows.
+        """
+        words = fold(query).split()
+        hay = self._haystacks
+        candidates: Iterable[int] = range(len(hay)) if within is None else within
+        if not words:
+            return list(candidates)
+        first, *rest = words
+        found = [i for i in candidates if first in hay[i]]
+        for word in rest:
+            found = [i for i in found if word in hay[i]]
+        return found
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents, so ``Crème`` matches ``creme``."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _haystack(ref: VariantRef) -> str:
+    p, v = ref.product, ref.variant
+    parts = [p.title, v.title, v.sku, p.brand, " ".join(p.tags), v.option_label, v.barcode]
+    return fold(" ".join(parts))

@@ -1,0 +1,209 @@
+"""Catalog files -> a ``Catalog`` and an ``ImportReport``.
+
+``import_catalog`` recognises the format by content (never by the file's extension),
+streams the file, and returns the catalog with a report of every rejected row and
+warning. A file that cannot be imported at all raises ``CatalogImportError`` and leaves
+nothing behind. It is plain blocking code: callers with a GUI run it in a worker thread,
+passing ``progress`` and ``cancel``.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from seller_console.domain.catalog import Catalog
+from seller_console.domain.money import Currency, UnknownCurrencyError
+from seller_console.importers import feed, merchant_xml, shopify, woocommerce
+from seller_console.importers.builder import CatalogBuilder, ImportOptions
+from seller_console.importers.errors import CatalogImportError, ImportCancelledError
+from seller_console.importers.report import ImportReport, Problem, WarningKind
+from seller_console.importers.source import (
+    CancelFn,
+    ProgressFn,
+    check_size,
+    detect_encoding,
+    head_bytes,
+    is_blank,
+    norm_header,
+)
+from seller_console.importers.tabular import HeaderTest, Table, open_table
+
+__all__ = [
+    "FORMATS",
+    "CatalogImportError",
+    "ImportCancelledError",
+    "ImportOptions",
+    "ImportReport",
+    "ImportResult",
+    "Problem",
+    "WarningKind",
+    "import_catalog",
+]
+
+FORMATS: Final = {
+    "shopify": "Shopify product CSV (legacy, 2023-24 and 2025 headers)",
+    "google_merchant": "Google Merchant Center feed (TSV/CSV)",
+    "google_merchant_xml": "Google Merchant Center feed (RSS/Atom XML)",
+    "meta": "Meta (Facebook/Instagram) catalog CSV",
+    "tiktok": "TikTok catalog CSV",
+    "woocommerce": "WooCommerce product CSV",
+    "generic": "Any CSV, with a column mapping",
+}
+
+# Files that look like catalogs but are not; recognised to refuse them politely.
+_REFUSED: Final[dict[str, tuple[HeaderTest, str]]] = {
+    "meta_override": (
+        feed.is_meta_override_header,
+        "this is a Meta localisation (override) feed: it changes prices of an existing "
+        "catalog and holds no products of its own",
+    ),
+    "shopify_inventory": (
+        lambda names: (
+            bool({"handle", "location"} <= set(names))
+            and bool({"available", "on hand"} & set(names))
+        ),
+        "this is a Shopify inventory CSV (stock per location), not a product export",
+    ),
+}
+_TABULAR: Final[dict[str, HeaderTest]] = {
+    "shopify": shopify.is_header,
+    "woocommerce": woocommerce.is_header,
+    "tiktok": feed.is_tiktok_header,
+    "meta": feed.is_meta_header,
+    "google_merchant": feed.is_google_header,
+}
+GENERIC_FIELDS: Final = tuple(feed.ALIASES)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    catalog: Catalog
+    report: ImportReport
+
+
+def import_catalog(
+    path: Path | str,
+    options: ImportOptions | None = None,
+    progress: ProgressFn | None = None,
+    cancel: CancelFn | None = None,
+) -> ImportResult:
+    """Import one catalog file. Raises ``CatalogImportError`` when it cannot be read at all."""
+    path = Path(path)
+    options = options or ImportOptions()
+    _check_options(path, options)
+    check_size(path, options.max_bytes)
+    report = ImportReport(path)
+    builder = CatalogBuilder(path, report, options)
+    head = head_bytes(path)
+    _refuse_binary(path, head)
+    if options.format == merchant_xml.NAME or (
+        options.format is None and merchant_xml.looks_like_xml(head)
+    ):
+        report.format, report.encoding = merchant_xml.NAME, "XML"
+        merchant_xml.import_file(path, builder, progress, cancel)
+    else:
+        _import_tabular(path, options, builder, progress, cancel)
+    catalog = builder.finish(_catalog_name(path, builder))
+    return ImportResult(catalog, report)
+
+
+def _check_options(path: Path, options: ImportOptions) -> None:
+    if options.format is not None and options.format not in FORMATS:
+        raise CatalogImportError(
+            path, f"unknown format {options.format!r}; known formats: {', '.join(FORMATS)}"
+        )
+    if options.currency:
+        try:
+            Currency.of(options.currency)
+        except UnknownCurrencyError as exc:
+            raise CatalogImportError(path, str(exc)) from None
+    if options.format == "generic":
+        unknown = sorted(set(options.column_map) - set(GENERIC_FIELDS))
+        if unknown:
+            raise CatalogImportError(
+                path,
+                f"unknown field(s) in the column mapping: {', '.join(unknown)}; "
+                f"fields are: {', '.join(GENERIC_FIELDS)}",
+            )
+        if "title" not in options.column_map or "id" not in options.column_map:
+            raise CatalogImportError(
+                path,
+                "a generic CSV needs a column mapping with at least id and title "
+                "(for example id=SKU title=Name price=Price)",
+            )
+
+
+def _refuse_binary(path: Path, head: bytes) -> None:
+    if head.startswith(b"PK\x03\x04") and zipfile.is_zipfile(path):
+        raise CatalogImportError(
+            path,
+            "this is a ZIP or Excel workbook, not a text catalog: export or save it as "
+            "CSV (UTF-8) first",
+        )
+    if b"\x00" in head[:4096] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise CatalogImportError(path, "this is a binary file, not a text catalog")
+
+
+def _import_tabular(
+    path: Path,
+    options: ImportOptions,
+    builder: CatalogBuilder,
+    progress: ProgressFn | None,
+    cancel: CancelFn | None,
+) -> None:
+    encoding = detect_encoding(path)
+    report = builder.report
+    if encoding.fallback:
+        builder.say_file(
+            WarningKind.ENCODING_FALLBACK,
+            f"the file is not valid UTF-8 (first bad byte at offset "
+            f"{encoding.bad_offset}): it was read as Windows-1252; check accented "
+            "letters",
+        )
+    if options.format == "generic":
+        headers: dict[str, HeaderTest] = {"generic": lambda names: not is_blank(names)}
+    elif options.format is not None:
+        headers = {options.format: _TABULAR[options.format]}
+    else:
+        headers = {name: test for name, (test, _) in _REFUSED.items()} | _TABULAR
+    name, table = open_table(path, encoding, headers, progress, cancel)
+    if name in _REFUSED:
+        raise CatalogImportError(path, _REFUSED[name][1])
+    report.format, report.encoding, report.delimiter = name, encoding.label, table.delimiter
+    if name == shopify.NAME:
+        shopify.import_rows(table, builder)
+    elif name == woocommerce.NAME:
+        woocommerce.import_rows(table, builder)
+    elif name == "generic":
+        _check_mapping(path, table, options.column_map)
+        feed.import_records(
+            feed.table_records(table, options.column_map),
+            builder,
+            has_quantity="quantity" in options.column_map,
+        )
+    else:
+        has_quantity = "quantity" in {feed.canonical(c) for c in table.header}
+        feed.import_records(feed.table_records(table), builder, has_quantity)
+
+
+def _check_mapping(path: Path, table: Table, mapping: dict[str, str]) -> None:
+    present = set(table.columns())
+    missing = [
+        f"{column!r} (for {key})"
+        for key, column in mapping.items()
+        if norm_header(column) not in present
+    ]
+    if missing:
+        raise CatalogImportError(
+            path,
+            f"the column mapping names columns the file does not have: "
+            f"{', '.join(missing)}; its columns are: {', '.join(table.header)}",
+        )
+
+
+def _catalog_name(path: Path, builder: CatalogBuilder) -> str:
+    brands = {p.brand for p in builder.products if p.brand}
+    return brands.pop() if len(brands) == 1 else path.stem

@@ -1,0 +1,248 @@
+"""The shared end of every importer: cells -> domain values, with each problem reported.
+
+A format module reads its rows and calls ``CatalogBuilder`` for prices, stock, barcodes
+and the finished variants and products; the builder applies the rules every format
+shares (currency, duplicate SKUs, compare-at, availability) and counts what it keeps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from seller_console.domain.catalog import (
+    Availability,
+    Catalog,
+    Product,
+    Variant,
+    parse_availability,
+)
+from seller_console.domain.money import (
+    Currency,
+    Money,
+    MoneyError,
+    UnknownCurrencyError,
+    parse_price,
+)
+from seller_console.importers.fields import BarcodeIssue, CellError, clean_barcode, parse_int
+from seller_console.importers.report import ImportReport, WarningKind
+from seller_console.importers.source import MAX_FILE_BYTES
+
+NO_CURRENCY = Currency.of("XXX")
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOptions:
+    """What the user tells the importer about a file.
+
+    ``currency`` is used for prices that carry none (Shopify and WooCommerce never do);
+    ``commission_rate`` is the brand's default when the file has no commission column;
+    ``brand`` fills products that name no brand; ``column_map`` (canonical field ->
+    the file's column name) drives the generic CSV format.
+    """
+
+    format: str | None = None
+    currency: str | None = None
+    commission_rate: Decimal | None = None
+    brand: str | None = None
+    column_map: dict[str, str] = field(default_factory=dict)
+    max_bytes: int = MAX_FILE_BYTES
+
+
+class RowRejectedError(Exception):
+    """Raised inside a format's row handler: the row is left out, with this reason."""
+
+    def __init__(self, reason: str, column: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.column = column
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """Where a value came from: the record's row and first line."""
+
+    row: int
+    line: int
+
+
+class CatalogBuilder:
+    def __init__(self, path: Path, report: ImportReport, options: ImportOptions) -> None:
+        self.path = path
+        self.report = report
+        self.options = options
+        self.user_currency = Currency.of(options.currency) if options.currency else None
+        self.products: list[Product] = []
+        self._skus: dict[str, int] = {}
+        self._said: set[WarningKind] = set()
+
+    # ------------------------------------------------------------- values
+    def money(
+        self,
+        raw: str,
+        where: Where,
+        column: str,
+        currency_text: str = "",
+        currency_column: str = "",
+    ) -> Money | None:
+        """A price cell (``15.00 USD``, ``49,00``, ``$2,030``); blank is None.
+
+        ``currency_text`` is the value of a separate currency column, if the format has
+        one. A price the row cannot be sold without is the caller's to require.
+        """
+        if not raw.strip():
+            return None
+        try:
+            parsed = parse_price(raw)
+        except UnknownCurrencyError as exc:
+            raise RowRejectedError(
+                f"unknown currency {exc.code!r} in price {raw!r}", column
+            ) from None
+        except MoneyError as exc:
+            raise RowRejectedError(
+                f"price {raw.strip()!r} is not a number ({exc})", column
+            ) from None
+        currency = parsed.currency
+        if currency is None and currency_text.strip():
+            try:
+                currency = Currency.of(currency_text)
+            except UnknownCurrencyError:
+                raise RowRejectedError(
+                    f"unknown currency {currency_text.strip()!r}", currency_column or column
+                ) from None
+        if currency is None:
+            currency = self._assumed_currency()
+        if parsed.amount < 0:
+            raise RowRejectedError(f"price {raw.strip()!r} is negative", column)
+        return Money(parsed.amount, currency)
+
+    def _assumed_currency(self) -> Currency:
+        if self.user_currency is not None:
+            self._say_once(
+                WarningKind.CURRENCY_ASSUMED,
+                f"prices in this file carry no currency: {self.user_currency.code}, "
+                "as given at import, was used",
+            )
+            return self.user_currency
+        self._say_once(
+            WarningKind.CURRENCY_MISSING,
+            "prices in this file carry no currency and none was given at import: "
+            "they are kept as XXX (no currency); import again with a currency",
+        )
+        return NO_CURRENCY
+
+    def stock(self, raw: str, where: Where, column: str) -> int | None:
+        try:
+            return parse_int(raw)
+        except CellError as exc:
+            self.report.warn(
+                WarningKind.BAD_VALUE,
+                f"stock {exc}; stock treated as unknown",
+                where.row,
+                column,
+                where.line,
+            )
+            return None
+
+    def availability(self, raw: str, where: Where, column: str) -> Availability:
+        if not raw.strip():
+            return Availability.UNKNOWN
+        found = parse_availability(raw)
+        if found is Availability.UNKNOWN:
+            self.report.warn(
+                WarningKind.UNKNOWN_AVAILABILITY,
+                f"availability {raw.strip()!r} is not a known value; treated as unknown",
+                where.row,
+                column,
+                where.line,
+            )
+        return found
+
+    def barcode(self, raw: str, where: Where, column: str) -> str:
+        value, issue = clean_barcode(raw)
+        if issue is BarcodeIssue.EXCEL_MANGLED:
+            self.report.warn(
+                WarningKind.BARCODE_EXCEL_MANGLED,
+                f"barcode {value!r} looks mangled by Excel (scientific notation);"
+                " its digits are lost: fix it in the source",
+                where.row,
+                column,
+                where.line,
+            )
+        elif issue is BarcodeIssue.INVALID:
+            self.report.warn(
+                WarningKind.BARCODE_INVALID,
+                f"barcode {value!r} fails the GTIN check digit",
+                where.row,
+                column,
+                where.line,
+            )
+        return value
+
+    def commission(self, rate: Decimal | None) -> Decimal | None:
+        return rate if rate is not None else self.options.commission_rate
+
+    def say_file(self, kind: WarningKind, reason: str) -> None:
+        """A whole-file warning, said once."""
+        self._say_once(kind, reason)
+
+    def _say_once(self, kind: WarningKind, reason: str) -> None:
+        if kind not in self._said:
+            self._said.add(kind)
+            self.report.warn(kind, reason)
+
+    # ------------------------------------------------------------- rows
+    def check_variant(
+        self,
+        variant: Variant,
+        where: Where,
+        sku_column: str,
+        price_column: str,
+        compare_column: str,
+    ) -> None:
+        """Warnings every format shares, once the variant is built."""
+        if variant.sku:
+            key = variant.sku.casefold()
+            first = self._skus.get(key)
+            if first is None:
+                self._skus[key] = where.row
+            else:
+                self.report.warn(
+                    WarningKind.DUPLICATE_SKU,
+                    f"SKU {variant.sku!r} was already used on row {first}",
+                    where.row,
+                    sku_column,
+                    where.line,
+                )
+        if variant.price is None:
+            self.report.warn(
+                WarningKind.NO_PRICE,
+                "no price: this variant cannot be sold until it has one",
+                where.row,
+                price_column,
+                where.line,
+            )
+        elif variant.compare_at_price is not None and not variant.on_sale:
+            self.report.warn(
+                WarningKind.COMPARE_AT_NOT_ABOVE,
+                f"compare-at price {variant.compare_at_price} is not above the "
+                f"price {variant.price}: no discount will be shown",
+                where.row,
+                compare_column,
+                where.line,
+            )
+
+    def add(self, product: Product) -> None:
+        self.products.append(product)
+        self.report.products += 1
+        self.report.variants += len(product.variants)
+
+    def finish(self, name: str) -> Catalog:
+        catalog = Catalog(name, self.products)
+        self.report.currencies = catalog.currencies()
+        return catalog
+
+
+def reject(report: ImportReport, where: Where, error: RowRejectedError) -> None:
+    report.reject(error.reason, where.row, error.column, where.line)

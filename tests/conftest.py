@@ -1,0 +1,58 @@
+"""Test configuration shared by every test.
+
+- Qt runs headless: the offscreen platform is set here, before anything imports Qt.
+- A WARNING (or worse) log record from our code fails the test that produced it, unless
+  the test declares it expects one with ``@pytest.mark.allow_warning_logs``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED_CATALOGS = REPO_ROOT.parent / "shared" / "testdata" / "catalogs"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "allow_warning_logs: the test expects WARNING log records from our code"
+    )
+
+
+class _WarningCollector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.name.startswith("seller_console"):
+            self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def _fail_on_warning_logs(request: pytest.FixtureRequest) -> Iterator[None]:
+    collector = _WarningCollector()
+    root = logging.getLogger()
+    root.addHandler(collector)
+    try:
+        yield
+    finally:
+        root.removeHandler(collector)
+    if collector.records and request.node.get_closest_marker("allow_warning_logs") is None:
+        lines = "\n".join(f"{r.name}: {r.getMessage()}" for r in collector.records)
+        pytest.fail(f"unexpected WARNING log records:\n{lines}")
+
+
+@pytest.fixture
+def shared_catalogs() -> Path:
+    """The shared real-world catalogs, read in place; the test is skipped without them."""
+    if not SHARED_CATALOGS.is_dir():
+        pytest.skip(f"shared catalogs not present at {SHARED_CATALOGS}")
+    return SHARED_CATALOGS
