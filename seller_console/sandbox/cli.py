@@ -1,0 +1,120 @@
+"""``seller-console-sandbox``: run the sandbox platform alone until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from pathlib import Path
+from types import FrameType
+
+from seller_console.sandbox.config import SandboxConfig, SandboxFaults
+from seller_console.sandbox.errors import SandboxError
+from seller_console.sandbox.server import RunningSandbox
+
+
+def _pair(text: str) -> tuple[int, int]:
+    low, _, high = text.partition(",")
+    try:
+        return (int(low), int(high or low))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError("expected N or LOW,HIGH") from exc
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="seller-console-sandbox",
+        description="The Live Commerce API sandbox: a reference platform with a simulated "
+        "audience and fault knobs, on 127.0.0.1 by default.",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8765, help="port (0: pick a free one)")
+    p.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow a host other than loopback (prints a warning)",
+    )
+    p.add_argument("--seed", type=int, default=0, help="seed of the simulated audience")
+    p.add_argument("--key", help="API key (default: a random one per start)")
+    p.add_argument(
+        "--rate",
+        type=float,
+        default=2.0,
+        help="orders per second of a live session with a pin (default 2)",
+    )
+    p.add_argument("--time-scale", type=float, default=1.0, help="sandbox clock speed-up")
+    p.add_argument("--state", type=Path, help="SQLite file that keeps state across restarts")
+    faults = p.add_argument_group("fault knobs (all off by default; also PUT /_sandbox/faults)")
+    faults.add_argument("--error-rate", type=float, default=0.0, help="share of calls -> 503")
+    faults.add_argument("--rate-limit-every", type=int, help="every Nth call opens a 429 burst")
+    faults.add_argument("--retry-after", type=int, default=1, help="429 burst length, seconds")
+    faults.add_argument("--latency-ms", type=int, default=0, help="added to every call")
+    faults.add_argument(
+        "--drop-every",
+        type=_pair,
+        metavar="N|LOW,HIGH",
+        help="cut each event stream after N (or LOW..HIGH) events",
+    )
+    faults.add_argument("--duplicate-rate", type=float, default=0.0, help="events sent twice")
+    faults.add_argument("--reorder-window", type=int, default=0, help="shuffle events in windows")
+    faults.add_argument(
+        "--lost-response-rate",
+        type=float,
+        default=0.0,
+        help="share of mutations done whose answer is replaced by a 500",
+    )
+    return p
+
+
+def config_from(args: argparse.Namespace) -> SandboxConfig:
+    return SandboxConfig(
+        seed=args.seed,
+        api_key=args.key,
+        rate=args.rate,
+        time_scale=args.time_scale,
+        state_path=args.state,
+        host=args.host,
+        port=args.port,
+        allow_remote=args.allow_remote,
+        faults=SandboxFaults(
+            error_rate=args.error_rate,
+            rate_limit_burst_every=args.rate_limit_every,
+            retry_after_s=args.retry_after,
+            latency_ms=args.latency_ms,
+            drop_every=args.drop_every,
+            duplicate_rate=args.duplicate_rate,
+            reorder_window=args.reorder_window,
+            lost_response_rate=args.lost_response_rate,
+        ),
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    try:
+        sandbox = RunningSandbox(config_from(args))
+    except SandboxError as exc:
+        print(f"seller-console-sandbox: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+    stop = threading.Event()
+
+    def on_signal(_signum: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        sandbox.start()
+    except SandboxError as exc:
+        print(f"seller-console-sandbox: {exc}", file=sys.stderr)
+        raise SystemExit(1) from None
+    print(f"Sandbox listening on {sandbox.base_url}", flush=True)
+    print(f"API key: {sandbox.api_key}", flush=True)
+    print("Press Ctrl-C to stop.", flush=True)
+    while sandbox.running and not stop.wait(0.5):
+        pass
+    sandbox.stop()
+    print("Sandbox stopped.", flush=True)

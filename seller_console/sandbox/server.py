@@ -1,0 +1,124 @@
+"""Running the sandbox: uvicorn in a background thread, started and stopped cleanly."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import secrets
+import threading
+import time
+from types import TracebackType
+
+import uvicorn
+
+from seller_console.sandbox.app import Runtime, build_app
+from seller_console.sandbox.clock import SandboxClock
+from seller_console.sandbox.config import SandboxConfig, SandboxFaults, is_loopback
+from seller_console.sandbox.errors import SandboxStartError
+
+log = logging.getLogger(__name__)
+
+START_TIMEOUT_S = 10.0
+STOP_TIMEOUT_S = 10.0
+
+
+class RunningSandbox:
+    """A sandbox serving on a loopback port. A context manager; ``stop()`` is idempotent."""
+
+    def __init__(self, config: SandboxConfig) -> None:
+        self.config = config
+        self.api_key = config.api_key or secrets.token_urlsafe(24)
+        self._runtime = Runtime(
+            config=config,
+            api_key=self.api_key,
+            faults=config.faults,
+            clock=SandboxClock(config.time_scale),
+            fault_rng=random.Random(f"{config.seed}/faults"),
+        )
+        uv_config = uvicorn.Config(
+            build_app(self._runtime),
+            host=config.host,
+            port=config.port,
+            log_config=None,
+            access_log=False,
+            lifespan="on",
+            timeout_graceful_shutdown=3,
+            ws="none",
+        )
+        try:
+            self._socket = uv_config.bind_socket()
+        except (OSError, SystemExit) as exc:
+            raise SandboxStartError(f"cannot listen on {config.host}:{config.port}: {exc}") from exc
+        self.host = config.host
+        self.port: int = self._socket.getsockname()[1]
+        self._server = uvicorn.Server(uv_config)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="sandbox-server", daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    def _run(self) -> None:
+        try:
+            asyncio.run(self._server.serve(sockets=[self._socket]))
+        except BaseException as exc:  # reported to the thread that waits in start()
+            self._error = exc
+
+    def start(self) -> RunningSandbox:
+        if not is_loopback(self.config.host):
+            log.warning(
+                "the sandbox listens on %s: anyone who can reach it and has the key can use it",
+                self.config.host,
+            )
+        self._thread.start()
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
+                raise SandboxStartError(f"the sandbox did not start: {self._error!r}")
+            time.sleep(0.01)
+        return self
+
+    def set_faults(self, faults: SandboxFaults) -> None:
+        """Changes the fault knobs at once (same as ``PUT /_sandbox/faults``)."""
+        self._runtime.faults = faults
+
+    @property
+    def faults(self) -> SandboxFaults:
+        return self._runtime.faults
+
+    def stop(self) -> None:
+        """Ends open event streams, stops the server and waits for its thread."""
+        if self._thread.is_alive():
+            world, loop = self._runtime.world, self._runtime.loop
+            if world is not None and loop is not None and not loop.is_closed():
+                loop.call_soon_threadsafe(world.close_streams)
+            self._server.should_exit = True
+            self._thread.join(STOP_TIMEOUT_S)
+            if self._thread.is_alive():
+                self._server.force_exit = True
+                self._thread.join(STOP_TIMEOUT_S)
+        self._socket.close()
+
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive()
+
+    def __enter__(self) -> RunningSandbox:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def start_sandbox(config: SandboxConfig | None = None) -> RunningSandbox:
+    """Starts a sandbox on a background thread and returns once it accepts connections."""
+    return RunningSandbox(config or SandboxConfig()).start()
