@@ -1,0 +1,119 @@
+"""What happens in a live session, as typed events, and the stream cursor that covers them.
+
+The platform's event stream is delivered at least once: the same event may arrive twice, and
+after a reconnect or a resync the same order may be reported again. Each ``Delivery`` carries
+the cursor to resume from once it has been applied; the ledger de-duplicates by order id and
+saves the cursor in the same transaction as what it covers.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+from seller_console.domain.money import Money
+from seller_console.domain.orders import Order
+
+
+class SessionStatus(enum.Enum):
+    SCHEDULED = "scheduled"
+    LIVE = "live"
+    ENDED = "ended"
+
+
+@dataclass(frozen=True, slots=True)
+class Pin:
+    """The product pinned in a live session; ``version`` grows with every pin change."""
+
+    pin_id: str
+    product_id: str
+    pinned_at: datetime
+    version: int
+    live_price: Money | None = None
+    stock_limit: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OrderCreated:
+    order: Order
+
+
+@dataclass(frozen=True, slots=True)
+class OrderUpdated:
+    """A refund or a cancellation: ``order`` is the order's whole new state."""
+
+    order: Order
+
+
+@dataclass(frozen=True, slots=True)
+class PinChanged:
+    """The pin moved; ``pin`` is None when the session was unpinned."""
+
+    session_id: str
+    pin: Pin | None
+
+
+@dataclass(frozen=True, slots=True)
+class BagChanged:
+    session_id: str
+    product_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ViewersUpdated:
+    session_id: str
+    viewers: int
+
+
+@dataclass(frozen=True, slots=True)
+class StockUpdated:
+    """``stock`` is None when the product's stock is not tracked."""
+
+    session_id: str
+    product_id: str
+    stock: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class SessionUpdated:
+    session_id: str
+    status: SessionStatus
+
+
+@dataclass(frozen=True, slots=True)
+class CursorMoved:
+    """The stream moved its cursor without news (an id-only block, or an unknown event type)."""
+
+
+@dataclass(frozen=True, slots=True)
+class OrdersResynced:
+    """The stream could not replay what was missed, so the session's whole order list was read
+    again. Every order in it is its current state; apply each as an upsert by order id."""
+
+    session_id: str
+    orders: tuple[Order, ...]
+
+
+SessionEvent = (
+    OrderCreated
+    | OrderUpdated
+    | PinChanged
+    | BagChanged
+    | ViewersUpdated
+    | StockUpdated
+    | SessionUpdated
+    | CursorMoved
+    | OrdersResynced
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One event with the cursor to resume from once it (and all before it) has been applied.
+
+    ``cursor`` is None only before the stream has seen any event id.
+    """
+
+    cursor: str | None
+    event: SessionEvent

@@ -1,0 +1,218 @@
+"""The interface services use to talk to a live shopping platform, and the values it carries.
+
+Services depend on this module only; ``seller_console.platform`` implements it (the Live
+Commerce API client first) and ``app.py`` injects the implementation. Everything here is
+pure typing and plain data: no I/O.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from collections.abc import AsyncGenerator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Generic, NewType, Protocol, TypeVar
+
+from seller_console.domain.events import Delivery, Pin, SessionStatus
+from seller_console.domain.money import Currency, Money
+from seller_console.domain.orders import Order
+
+IdempotencyKey = NewType("IdempotencyKey", str)
+T = TypeVar("T")
+
+
+def new_idempotency_key() -> IdempotencyKey:
+    """Mint the key for one user intent. Persist it with the intent and pass the same key on
+    every retry and every replay after a restart, so the platform acts at most once."""
+    return IdempotencyKey(str(uuid.uuid4()))
+
+
+class PinKind(enum.Enum):
+    """How a platform lets the console pin a product (see product.md, Platforms and pins)."""
+
+    CONFIRMED = "confirmed"
+    """The API sets the pin and reads it back."""
+    LINEUP_ONLY = "lineup_only"
+    """The API can put products in the show but cannot pin them."""
+    OPERATOR_PERFORMED = "operator_performed"
+    """No API: the console cues the operator, who pins in the platform's app and confirms."""
+
+
+class PlatformErrorKind(enum.Enum):
+    """What went wrong, in terms a service can act on."""
+
+    CONNECTION = "connection"  # the platform could not be reached
+    TIMEOUT = "timeout"  # no answer in time; a write may or may not have happened
+    AUTH = "auth"  # the API key is missing, wrong or revoked
+    FORBIDDEN = "forbidden"  # the key may not do this
+    NOT_FOUND = "not_found"
+    CONFLICT = "conflict"  # e.g. the session is not live
+    VALIDATION = "validation"  # the platform refused the request's content
+    RATE_LIMITED = "rate_limited"
+    SERVER = "server"  # the platform failed
+    PROTOCOL = "protocol"  # the platform answered something the contract does not allow
+    UNSUPPORTED = "unsupported"  # this platform cannot do this (see PinKind)
+
+
+class PlatformError(Exception):
+    """A platform call that failed. ``user_message`` is safe to show; it never holds a secret."""
+
+    kind: PlatformErrorKind = PlatformErrorKind.SERVER
+
+    def __init__(self, user_message: str, *, attempts: int = 1) -> None:
+        super().__init__(user_message)
+        self.user_message = user_message
+        self.attempts = attempts
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    id: str
+    handle: str
+    display_name: str
+    default_currency: Currency
+
+
+@dataclass(frozen=True, slots=True)
+class ShowcaseProduct:
+    """A product as viewers see it in the account's showcase."""
+
+    id: str
+    sku: str
+    title: str
+    brand: str
+    price: Money
+    commission_rate: Decimal
+    compare_at_price: Money | None = None
+    image_url: str | None = None
+    stock: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BatchItemResult:
+    """One product's outcome in a batch upsert: ``error_code`` is None when it was stored."""
+
+    product_id: str
+    error_code: str | None = None
+    error_detail: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error_code is None
+
+
+@dataclass(frozen=True, slots=True)
+class AffiliateLink:
+    code: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class SessionStats:
+    """The platform's own running totals for a session, one amount per currency."""
+
+    orders: int
+    units: int
+    refunds: int
+    revenue: tuple[Money, ...]
+    commission: tuple[Money, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LiveSession:
+    id: str
+    title: str
+    status: SessionStatus
+    scheduled_start: datetime | None = None
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    pin: Pin | None = None
+    bag: tuple[str, ...] = ()
+    viewers: int = 0
+    stats: SessionStats | None = None
+    last_event_id: str | None = None
+    """The newest event cursor when the session was read: a stream from here on misses
+    nothing that happened after this read."""
+
+
+@dataclass(frozen=True, slots=True)
+class PinRequest:
+    """Pin ``product_id``, optionally at a live price and with a stock limit for the show."""
+
+    product_id: str
+    live_price: Money | None = None
+    stock_limit: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    items: tuple[T, ...]
+    next_cursor: str | None
+
+
+class LivePlatform(Protocol):
+    """What a show needs from a platform. Every mutating call takes the idempotency key of the
+    user intent it carries out; an implementation reuses it on every retry."""
+
+    @property
+    def pin_kind(self) -> PinKind: ...
+
+    async def get_session(self, session_id: str) -> LiveSession: ...
+
+    async def start_session(
+        self, session_id: str, *, idempotency_key: IdempotencyKey
+    ) -> LiveSession: ...
+
+    async def end_session(
+        self, session_id: str, *, idempotency_key: IdempotencyKey
+    ) -> LiveSession: ...
+
+    async def set_bag(
+        self, session_id: str, product_ids: Sequence[str], *, idempotency_key: IdempotencyKey
+    ) -> LiveSession: ...
+
+    async def pin(
+        self, session_id: str, request: PinRequest, *, idempotency_key: IdempotencyKey
+    ) -> Pin:
+        """Pin a product; returns the pin the platform confirmed. Raises ``PlatformError``
+        (kind CONFLICT when the session is not live, NOT_FOUND when the product is not in the
+        showcase, UNSUPPORTED when ``pin_kind`` is not CONFIRMED)."""
+        ...
+
+    async def unpin(self, session_id: str, *, idempotency_key: IdempotencyKey) -> None: ...
+
+    async def list_orders(
+        self, session_id: str, *, after: str | None = None, limit: int | None = None
+    ) -> Page[Order]: ...
+
+    def events(
+        self, session_id: str, *, after: str | None = None
+    ) -> AsyncGenerator[Delivery, None]:
+        """The session's events from ``after`` (a cursor from an earlier ``Delivery``) on,
+        forever: reconnecting, resuming and resyncing as needed, never skipping an event."""
+        ...
+
+
+class SecretStore(Protocol):
+    """Where the API key lives between runs (the OS keychain, or this run's memory)."""
+
+    async def load(self, account: str) -> str | None: ...
+
+    async def save(self, account: str, secret: str) -> SecretSaved: ...
+
+    async def delete(self, account: str) -> None: ...
+
+
+class SecretPlace(enum.Enum):
+    KEYCHAIN = "keychain"
+    THIS_RUN_ONLY = "this_run_only"
+
+
+@dataclass(frozen=True, slots=True)
+class SecretSaved:
+    """Where a secret was kept. ``notice`` says plainly why when it is kept for this run only."""
+
+    place: SecretPlace
+    notice: str | None = None
