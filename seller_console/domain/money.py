@@ -237,6 +237,8 @@ def total(values: list[Money] | tuple[Money, ...], currency: str | Currency) -> 
 # ------------------------------------------------------------------------- parsing
 _NUMBER_RE: Final = re.compile(r"[+-]?[\d.,' \u00a0\u202f]*\d")
 _CODE_RE: Final = re.compile(r"\b([A-Za-z]{3})\b")
+# ``12.34`` and ``12.34 USD``, most prices in most files: read without the general rules.
+_PLAIN_PRICE_RE: Final = re.compile(r"(\d+(?:\.\d+)?)(?: ([A-Z]{3}))?", re.ASCII)
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,6 +310,12 @@ def parse_price(text: str) -> ParsedPrice:
     Raises ``PriceParseError`` (or ``UnknownCurrencyError``) with the reason.
     """
     raw = text.strip()
+    plain = _PLAIN_PRICE_RE.fullmatch(raw)
+    if plain is not None:
+        code = plain.group(2)
+        found = _CURRENCIES.get(code) if code else None
+        if code is None or found is not None:
+            return ParsedPrice(Decimal(plain.group(1)), found)
     if not raw:
         raise PriceParseError("empty price")
     currency: Currency | None = None

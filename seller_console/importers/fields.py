@@ -83,20 +83,20 @@ def clean_barcode(raw: str) -> tuple[str, BarcodeIssue | None]:
         return "", None
     if _SCIENTIFIC.match(value):
         return value, BarcodeIssue.EXCEL_MANGLED
-    if value.isdigit() and len(value) in (8, 12, 13, 14) and not gtin_check_digit_ok(value):
+    if value.isdecimal() and len(value) in (8, 12, 13, 14) and not gtin_check_digit_ok(value):
         return value, BarcodeIssue.INVALID
     return value, None
 
 
 def gtin_check_digit_ok(digits: str) -> bool:
-    body, check = digits[:-1], int(digits[-1])
-    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
-    return (10 - total % 10) % 10 == check
+    # From the right, leaving out the check digit: weights 3, 1, 3, 1 ...
+    total = 3 * sum(map(int, digits[-2::-2])) + sum(map(int, digits[-3::-2]))
+    return (10 - total % 10) % 10 == int(digits[-1])
 
 
 class _TextExtractor(HTMLParser):
     _BLOCK: Final = frozenset(
-        "p div br li ul ol tr table h1 h2 h3 h4 h5 h6 section article blockquote".split()
+        "p div br ul ol tr table h1 h2 h3 h4 h5 h6 section article blockquote".split()
     )
     _SKIP: Final = frozenset({"script", "style", "head", "title", "template"})
 
@@ -108,10 +108,10 @@ class _TextExtractor(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self._SKIP:
             self._skip += 1
+        elif tag == "li":
+            self.parts.append("\n• ")
         elif tag in self._BLOCK:
             self.parts.append("\n")
-        if tag == "li":
-            self.parts.append("• ")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in self._SKIP:
@@ -135,9 +135,51 @@ def html_to_text(raw: str) -> str:
     if "<" not in raw:
         return _tidy(html.unescape(raw))
     parser = _TextExtractor()
-    parser.feed(raw)
-    parser.close()
+    if not _feed_plain_tags(parser, raw):
+        parser = _TextExtractor()
+        parser.feed(raw)
+        parser.close()
     return _tidy("".join(parser.parts))
+
+
+_WS = "[ \t\n\r\f]"
+# A start or end tag with only quoted (or no) attribute values: the span ``HTMLParser``
+# gives such a tag too, so these can be handed to its handlers without its slow scan.
+_PLAIN_TAG: Final = re.compile(
+    rf"<(/?)([a-zA-Z][a-zA-Z0-9]*)"
+    rf"((?:{_WS}+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:{_WS}*={_WS}*(?:\"[^\"]*\"|'[^']*'))?)*)"
+    rf"{_WS}*(/?)>"
+)
+
+
+def _feed_plain_tags(parser: _TextExtractor, raw: str) -> bool:
+    """Feed ``raw`` to the parser's handlers as ``HTMLParser`` would, if every tag is plain.
+
+    False (the parser half fed) when there is anything else: comments, doctypes, a stray
+    ``<``, unquoted attribute values, ``<script>``/``<style>`` (raw-text elements).
+    """
+    pos = 0
+    for tag in _PLAIN_TAG.finditer(raw):
+        data = raw[pos : tag.start()]
+        closing, name, attrs, slash = tag.groups()
+        name = name.lower()
+        if "<" in data or name in parser.CDATA_CONTENT_ELEMENTS or (closing and attrs + slash):
+            return False
+        if data:
+            parser.handle_data(html.unescape(data))
+        if closing:
+            parser.handle_endtag(name)
+        elif slash:
+            parser.handle_startendtag(name, [])
+        else:
+            parser.handle_starttag(name, [])
+        pos = tag.end()
+    rest = raw[pos:]
+    if "<" in rest:
+        return False
+    if rest:
+        parser.handle_data(html.unescape(rest))
+    return True
 
 
 def _tidy(text: str) -> str:
@@ -149,12 +191,15 @@ def split_list(raw: str, separator: str = ",") -> tuple[str, ...]:
     return tuple(part.strip() for part in raw.split(separator) if part.strip())
 
 
+_URL: Final = re.compile(r"^https?://[^\s/]+", re.IGNORECASE)
+
+
 def clean_url(raw: str) -> str:
     """An http(s) URL, protocol-relative ``//cdn...`` made https; anything else is dropped."""
     value = html.unescape(raw.strip())
     if value.startswith("//"):
         value = "https:" + value
-    if re.match(r"^https?://[^\s/]+", value, re.IGNORECASE):
+    if _URL.match(value):
         return value
     return ""
 

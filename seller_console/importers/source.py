@@ -105,12 +105,18 @@ def sniff_delimiter(sample_lines: list[str]) -> str:
     """The delimiter that splits the header-like lines most consistently.
 
     Counts each candidate outside quotes on the first lines; a delimiter wins by the
-    number of fields it gives on the line that has the most, ties broken by the order
-    of ``DELIMITERS`` (comma first).
+    number of fields it gives on the first line any of them splits (the header, as a
+    rule: data lines are not trusted first, since free text such as a description
+    holds commas), then on the line that has the most, ties broken by the order of
+    ``DELIMITERS`` (comma first).
     """
-    best, best_score = ",", 0
-    for delim in DELIMITERS:
-        score = max((_count_outside_quotes(line, delim) for line in sample_lines), default=0)
+    counts = {
+        delim: [_count_outside_quotes(line, delim) for line in sample_lines] for delim in DELIMITERS
+    }
+    first = next((i for i in range(len(sample_lines)) if any(c[i] for c in counts.values())), None)
+    best, best_score = ",", (0, 0)
+    for delim, found in counts.items():
+        score = (found[first] if first is not None else 0, max(found, default=0))
         if score > best_score:
             best, best_score = delim, score
     return best
