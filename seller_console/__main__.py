@@ -2,11 +2,11 @@
 
 import sys
 
-from seller_console.cli import main as cli_main
-
 
 def main() -> None:
-    sys.exit(cli_main())
+    from seller_console.app import main as app_main
+
+    sys.exit(app_main())
 
 
 if __name__ == "__main__":

@@ -33,7 +33,17 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="seller-console", description="Seller Console")
+    parser = _Parser(
+        prog="seller-console",
+        description="Seller Console. With no command it "
+        "opens the window (with the demo catalog when nothing else is open).",
+    )
+    parser.add_argument(
+        "--screenshot",
+        metavar="FILE",
+        type=Path,
+        help="open the window, render it to a PNG once the demo has loaded, exit",
+    )
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
     catalog = commands.add_parser("catalog", help="work with catalog files")
     catalog_commands = catalog.add_subparsers(

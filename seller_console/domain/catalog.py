@@ -88,6 +88,15 @@ class Variant:
         )
 
     @property
+    def sellable(self) -> bool:
+        """Can be sold now: in stock (or sold beyond stock) and not known to be at zero."""
+        if self.availability in (Availability.BACKORDER, Availability.PREORDER):
+            return True
+        if self.stock is not None:
+            return self.stock > 0 and self.availability is not Availability.DISCONTINUED
+        return self.availability is Availability.IN_STOCK
+
+    @property
     def option_label(self) -> str:
         return " / ".join(value for _, value in self.options)
 

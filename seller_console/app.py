@@ -1,0 +1,155 @@
+"""The composition root: QApplication, the qasync loop, services, the window; start-up and shutdown.
+
+The only module that imports every layer. Shutdown runs in one order every time: the
+window's state is saved, every task is cancelled and awaited, the HTTP client is closed,
+then the worker threads are joined, so the process ends with exit code 0 and no warnings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import logging.handlers
+import sys
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import qasync
+from PySide6.QtWidgets import QApplication
+
+from seller_console import __version__
+from seller_console.cli import build_parser
+from seller_console.cli import main as cli_main
+from seller_console.paths import AppPaths, resources_dir
+from seller_console.platform.images import DEMO_HOST, ImageFetcher, make_image_client
+from seller_console.services.demo import demo_catalog_path, demo_import_options, sample_plan
+from seller_console.services.plan_store import PlanStore
+from seller_console.ui.asyncqt import TaskScope
+from seller_console.ui.errors import ErrorReporter, route_qt_messages
+from seller_console.ui.main_window import MainWindow
+from seller_console.ui.theme import follow_system
+from seller_console.ui.thumbnails import ThumbnailCache
+from seller_console.ui.viewmodels.catalog_vm import CatalogViewModel
+from seller_console.ui.viewmodels.rundown_vm import RundownViewModel
+from seller_console.ui.widgets.product_card import CARD_IMAGE
+
+log = logging.getLogger(__name__)
+SCREENSHOT_IMAGE_WAIT_S = 5.0
+SCREENSHOT_SIZE = (1440, 860)
+
+
+def configure_logging(paths: AppPaths) -> None:
+    root = logging.getLogger()
+    root.setLevel(logging.INFO)
+    console = logging.StreamHandler()
+    console.setLevel(logging.WARNING)
+    root.addHandler(console)
+    try:
+        folder = paths.data_dir / "logs"
+        folder.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(
+            folder / "seller-console.log", maxBytes=2_000_000, backupCount=3, encoding="utf-8"
+        )
+    except OSError as exc:
+        log.warning("no log file: %s", exc.strerror)
+        return
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+
+
+class Console:
+    """Everything the window needs, built in one place and torn down in one order."""
+
+    def __init__(self, app: QApplication, paths: AppPaths) -> None:
+        self.app = app
+        self.paths = paths
+        self.tasks = TaskScope()
+        self.http = make_image_client()
+        fetcher = ImageFetcher(
+            self.http, paths.image_cache_dir, {DEMO_HOST: resources_dir() / "demo"}
+        )
+        self.thumbnails = ThumbnailCache(fetcher, self.tasks)
+        self.card_images = ThumbnailCache(fetcher, self.tasks, CARD_IMAGE, capacity=200)
+        self.catalog_vm = CatalogViewModel(self.tasks, self.thumbnails)
+        self.rundown_vm = RundownViewModel(self.tasks, PlanStore(paths.autosave_file))
+        self.window = MainWindow(
+            self.catalog_vm, self.rundown_vm, self.tasks, self.card_images, paths.window_state_file
+        )
+
+    async def start(self) -> None:
+        """Reopen work a crash left behind, else open the demo catalog and sample show."""
+        recovery = await self.rundown_vm._store.recovery()
+        recovered = recovery is not None and await self.window.offer_recovery(recovery)
+        demo = demo_catalog_path(resources_dir())
+        if await self.catalog_vm.import_catalog(demo, demo_import_options()) and not recovered:
+            self.rundown_vm.load(sample_plan(self.catalog_vm.catalogs[0]), None)
+        if self.catalog_vm.model.rowCount():
+            self.window.catalog_dock.select_row(0)
+        if len(self.rundown_vm.rundown):
+            self.window.rundown_dock.select_ids([self.rundown_vm.rundown[0].id])
+
+    async def screenshot(self, target: Path) -> None:
+        """Wait (bounded) for the visible images, then render the window to ``target``."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + SCREENSHOT_IMAGE_WAIT_S
+        await asyncio.sleep(0.1)  # the first paint asks for the visible images
+        while self.tasks.pending and loop.time() < deadline:
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.1)  # let the coalesced repaint land
+        # Rendering may dispatch posted events: do it from the Qt loop, outside any task.
+        saved = await qasync.asyncWrap(lambda: self.window.grab().save(str(target)))
+        if not saved:
+            raise OSError(f"cannot write {target}")
+
+    async def close(self) -> None:
+        await self.rundown_vm.flush()
+        await self.tasks.close()
+        await self.http.aclose()
+
+
+async def run_window(app: QApplication, args: argparse.Namespace, paths: AppPaths) -> int:
+    loop = asyncio.get_running_loop()
+    executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="seller-console")
+    loop.set_default_executor(executor)
+    reporter = ErrorReporter()
+    reporter.install(loop)
+    route_qt_messages()
+    console = Console(app, paths)
+    reporter.set_window(console.window)
+    closed = asyncio.Event()
+    console.window.closed.connect(closed.set)
+    app.aboutToQuit.connect(closed.set)
+    if args.screenshot is not None:
+        console.window.resize(*SCREENSHOT_SIZE)
+    console.window.show()
+    try:
+        await console.start()
+        if args.screenshot is not None:
+            await console.screenshot(args.screenshot)
+            print(f"screenshot: {args.screenshot}")
+            return 0
+        await closed.wait()
+        return 0
+    finally:
+        console.window.save_layout()
+        await console.close()
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser().parse_args(argv)
+    if args.command is not None:  # command-line tools need no window
+        return cli_main(argv)
+    paths = AppPaths.default()
+    configure_logging(paths)
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Seller Console")
+    app.setApplicationVersion(__version__)
+    app.setQuitOnLastWindowClosed(False)  # shutdown waits for async cleanup
+    follow_system(app)
+    result: int = qasync.run(run_window(app, args, paths))
+    return result

@@ -1,0 +1,311 @@
+"""The show plan: a timed rundown of products, and the pre-flight check before air.
+
+A ``RundownItem`` keeps a snapshot of its catalog variant, so a plan opens and can be
+checked without its catalog. ``Rundown`` is the ordered aggregate every edit goes
+through; each edit returns what an undo needs. Timing is derived, never stored: each
+item's planned start is the sum of the planned durations before it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from enum import StrEnum
+
+from seller_console.domain.catalog import VariantRef
+from seller_console.domain.errors import DomainError
+from seller_console.domain.money import Money
+
+DEFAULT_PLANNED_SECONDS = 120
+MAX_PLANNED_SECONDS = 4 * 3600
+
+
+class RundownError(DomainError):
+    """An edit that the rundown refuses (an unknown item, a negative duration ...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ProductSnapshot:
+    """What a plan keeps of a catalog variant, so it opens without its catalog."""
+
+    product_id: str
+    variant_id: str
+    sku: str
+    title: str
+    variant_title: str
+    brand: str
+    price: Money | None
+    compare_at_price: Money | None
+    image_url: str
+    stock: int | None
+    commission_rate: Decimal | None
+    catalog: str
+
+    @classmethod
+    def of(cls, ref: VariantRef, catalog: str) -> ProductSnapshot:
+        product, variant = ref.product, ref.variant
+        return cls(
+            product_id=product.id,
+            variant_id=variant.id,
+            sku=variant.sku,
+            title=product.title,
+            variant_title=variant.title if variant.title != product.title else "",
+            brand=product.brand,
+            price=variant.price,
+            compare_at_price=variant.compare_at_price,
+            image_url=variant.image_url or product.image_url,
+            stock=variant.stock,
+            commission_rate=variant.commission_rate,
+            catalog=catalog,
+        )
+
+    @property
+    def display_title(self) -> str:
+        return f"{self.title} — {self.variant_title}" if self.variant_title else self.title
+
+
+@dataclass(frozen=True, slots=True)
+class RundownItem:
+    """One segment of the show: a product, how long it is on, and what to say."""
+
+    id: str
+    product: ProductSnapshot
+    planned_seconds: int = DEFAULT_PLANNED_SECONDS
+    talking_points: str = ""
+    live_price: Money | None = None  # None: the catalog price
+    stock_cap: int | None = None  # None: no cap beyond the stock itself
+
+    @classmethod
+    def new(
+        cls,
+        product: ProductSnapshot,
+        planned_seconds: int = DEFAULT_PLANNED_SECONDS,
+    ) -> RundownItem:
+        return cls(uuid.uuid4().hex, product, planned_seconds)
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.planned_seconds <= MAX_PLANNED_SECONDS:
+            raise RundownError(
+                f"planned duration must be between 0 and {MAX_PLANNED_SECONDS // 3600} hours"
+            )
+        if self.stock_cap is not None and self.stock_cap < 0:
+            raise RundownError("a stock cap cannot be negative")
+        if self.live_price is not None and self.live_price.amount < 0:
+            raise RundownError("a live price cannot be negative")
+
+    @property
+    def price(self) -> Money | None:
+        """What viewers pay during this segment: the live price, else the catalog price."""
+        return self.live_price if self.live_price is not None else self.product.price
+
+    @property
+    def sellable_units(self) -> int | None:
+        """Units that can sell in this segment: the cap, the stock, or the smaller of both."""
+        limits = [n for n in (self.stock_cap, self.product.stock) if n is not None]
+        return min(limits) if limits else None
+
+    def edited(self, **changes: object) -> RundownItem:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+class Rundown:
+    """The ordered items of a show. Ids are unique; every edit says what undo needs."""
+
+    def __init__(self, items: Iterable[RundownItem] = ()) -> None:
+        self._items: list[RundownItem] = []
+        self.insert(0, list(items))
+
+    @property
+    def items(self) -> tuple[RundownItem, ...]:
+        return tuple(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __getitem__(self, index: int) -> RundownItem:
+        return self._items[index]
+
+    def index_of(self, item_id: str) -> int:
+        for i, item in enumerate(self._items):
+            if item.id == item_id:
+                return i
+        raise RundownError(f"no rundown item {item_id!r}")
+
+    def item(self, item_id: str) -> RundownItem:
+        return self._items[self.index_of(item_id)]
+
+    def insert(self, index: int, items: Sequence[RundownItem]) -> None:
+        ids = {i.id for i in self._items}
+        for item in items:
+            if item.id in ids:
+                raise RundownError(f"rundown item {item.id!r} is already in the rundown")
+            ids.add(item.id)
+        index = max(0, min(index, len(self._items)))
+        self._items[index:index] = items
+
+    def remove(self, item_ids: Iterable[str]) -> list[tuple[int, RundownItem]]:
+        """Remove items; returns them with their former positions, lowest first."""
+        wanted = set(item_ids)
+        removed = [(i, item) for i, item in enumerate(self._items) if item.id in wanted]
+        if len(removed) != len(wanted):
+            raise RundownError("some of the items to remove are not in the rundown")
+        self._items = [item for item in self._items if item.id not in wanted]
+        return removed
+
+    def restore(self, removed: Sequence[tuple[int, RundownItem]]) -> None:
+        """Undo ``remove``: put items back at their former positions."""
+        for index, item in sorted(removed, key=lambda pair: pair[0]):
+            self.insert(index, [item])
+
+    def move(self, item_ids: Sequence[str], dest: int) -> list[str]:
+        """Move items (kept in their current order) so the first lands before ``dest``.
+
+        ``dest`` counts positions in the rundown as it is before the move, as a drop
+        indicator does. Returns the previous order of all ids, for undo.
+        """
+        before = [item.id for item in self._items]
+        wanted = set(item_ids)
+        moving = [item for item in self._items if item.id in wanted]
+        if len(moving) != len(wanted):
+            raise RundownError("some of the items to move are not in the rundown")
+        shift = sum(1 for item in self._items[: max(0, dest)] if item.id in wanted)
+        rest = [item for item in self._items if item.id not in wanted]
+        at = max(0, min(dest - shift, len(rest)))
+        self._items = rest[:at] + moving + rest[at:]
+        return before
+
+    def reorder(self, ids: Sequence[str]) -> None:
+        """Put the items in exactly this order (undo of ``move``)."""
+        by_id = {item.id: item for item in self._items}
+        if sorted(ids) != sorted(by_id):
+            raise RundownError("the new order must name every item once")
+        self._items = [by_id[i] for i in ids]
+
+    def replace(self, item: RundownItem) -> RundownItem:
+        """Swap in an edited item (same id); returns the previous version."""
+        index = self.index_of(item.id)
+        previous = self._items[index]
+        self._items[index] = item
+        return previous
+
+    def planned_starts(self) -> list[int]:
+        """Each item's planned start, in seconds from the top of the show."""
+        starts, at = [], 0
+        for item in self._items:
+            starts.append(at)
+            at += item.planned_seconds
+        return starts
+
+    def total_seconds(self) -> int:
+        return sum(item.planned_seconds for item in self._items)
+
+
+@dataclass(frozen=True, slots=True)
+class ShowPlan:
+    """A rundown with its title: what a show plan file holds."""
+
+    title: str
+    items: tuple[RundownItem, ...]
+    notes: str = ""
+
+
+class Severity(StrEnum):
+    BLOCKER = "blocker"  # the product cannot be sold on air as planned
+    WARNING = "warning"  # it can, but something will hurt
+
+
+@dataclass(frozen=True, slots=True)
+class PreflightIssue:
+    severity: Severity
+    message: str
+    item_id: str | None = None  # None: the whole show
+
+
+def preflight(
+    items: Sequence[RundownItem],
+    showcase_ids: set[str] | None = None,
+) -> list[PreflightIssue]:
+    """What would hurt on air, item by item, then for the whole show.
+
+    ``showcase_ids`` (product ids the platform showcase holds) is checked when given.
+    """
+    issues: list[PreflightIssue] = []
+    for n, item in enumerate(items, start=1):
+        p = item.product
+
+        def say(
+            severity: Severity,
+            text: str,
+            item_id: str = item.id,
+            n: int = n,
+            name: str = p.display_title,
+        ) -> None:
+            issues.append(PreflightIssue(severity, f"#{n} {name}: {text}", item_id))
+
+        if item.price is None:
+            say(Severity.BLOCKER, "no price")
+        elif item.price.currency.code == "XXX":
+            say(Severity.BLOCKER, "the price has no currency")
+        if not p.image_url:
+            say(Severity.WARNING, "no image")
+        units = item.sellable_units
+        if units is None:
+            say(Severity.WARNING, "stock unknown")
+        elif units <= 0:
+            say(Severity.BLOCKER, "no stock")
+        if p.commission_rate is None:
+            say(Severity.WARNING, "no commission rate")
+        if item.stock_cap is not None and p.stock is not None and item.stock_cap > p.stock:
+            say(Severity.WARNING, f"stock cap {item.stock_cap} is above the stock {p.stock}")
+        if item.planned_seconds == 0:
+            say(Severity.WARNING, "planned for 0 seconds")
+        if showcase_ids is not None and p.product_id not in showcase_ids:
+            say(Severity.BLOCKER, "not in the platform showcase")
+    currencies = sorted({i.price.currency.code for i in items if i.price is not None})
+    if len(currencies) > 1:
+        issues.append(
+            PreflightIssue(
+                Severity.BLOCKER,
+                f"the show mixes currencies ({', '.join(currencies)}): totals cannot be added up",
+            )
+        )
+    seen: dict[str, int] = {}
+    for n, item in enumerate(items, start=1):
+        first = seen.setdefault(item.product.variant_id, n)
+        if first != n:
+            issues.append(
+                PreflightIssue(
+                    Severity.WARNING,
+                    f"#{n} {item.product.display_title}: also planned as #{first}",
+                    item.id,
+                )
+            )
+    return issues
+
+
+def format_duration(seconds: int) -> str:
+    """``1:05`` for 65 s, ``1:02:03`` past an hour."""
+    sign = "-" if seconds < 0 else ""
+    seconds = abs(seconds)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{sign}{hours}:{minutes:02d}:{secs:02d}"
+    return f"{sign}{minutes}:{secs:02d}"
+
+
+def parse_duration(text: str) -> int:
+    """``90``, ``1:30`` or ``1:02:03`` -> seconds. Raises ``RundownError`` with the reason."""
+    parts = text.strip().split(":")
+    if not parts or len(parts) > 3 or not all(p.strip().isdigit() for p in parts):
+        raise RundownError(f"{text!r} is not a duration (write 90, 1:30 or 1:02:03)")
+    seconds = 0
+    for part in parts:
+        seconds = seconds * 60 + int(part)
+    if len(parts) > 1 and any(int(p) >= 60 for p in parts[1:]):
+        raise RundownError(f"{text!r} has minutes or seconds of 60 or more")
+    if seconds > MAX_PLANNED_SECONDS:
+        raise RundownError(f"{text!r} is longer than {MAX_PLANNED_SECONDS // 3600} hours")
+    return seconds

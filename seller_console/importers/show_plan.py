@@ -1,0 +1,232 @@
+"""Show plan files: versioned JSON carrying product snapshots, saved atomically.
+
+A plan opens without its catalog. A file from a newer version of the app, or one that is
+damaged, is refused with a message that says which and where; a save never leaves a
+half-written file behind (write to a temporary file, fsync, then rename over).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Final, TypeVar
+
+from seller_console.domain.errors import DomainError
+from seller_console.domain.money import Money
+from seller_console.domain.rundown import ProductSnapshot, RundownItem, ShowPlan
+
+FORMAT: Final = "seller-console-show-plan"
+VERSION: Final = 1
+SUFFIX: Final = ".showplan.json"
+
+T = TypeVar("T")
+
+
+class ShowPlanError(Exception):
+    """A plan file that cannot be opened or saved; the message says why and where."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path.name}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+def plan_to_json(plan: ShowPlan) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "title": plan.title,
+        "notes": plan.notes,
+        "items": [_item_to_json(item) for item in plan.items],
+    }
+
+
+def _money(value: Money | None) -> dict[str, str] | None:
+    return None if value is None else {"amount": str(value.amount), "currency": value.currency.code}
+
+
+def _item_to_json(item: RundownItem) -> dict[str, Any]:
+    p = item.product
+    return {
+        "id": item.id,
+        "planned_seconds": item.planned_seconds,
+        "talking_points": item.talking_points,
+        "live_price": _money(item.live_price),
+        "stock_cap": item.stock_cap,
+        "product": {
+            "product_id": p.product_id,
+            "variant_id": p.variant_id,
+            "sku": p.sku,
+            "title": p.title,
+            "variant_title": p.variant_title,
+            "brand": p.brand,
+            "price": _money(p.price),
+            "compare_at_price": _money(p.compare_at_price),
+            "image_url": p.image_url,
+            "stock": p.stock,
+            "commission_rate": None if p.commission_rate is None else str(p.commission_rate),
+            "catalog": p.catalog,
+        },
+    }
+
+
+def dumps(plan: ShowPlan) -> str:
+    return json.dumps(plan_to_json(plan), ensure_ascii=False, indent=2) + "\n"
+
+
+def save_plan(path: Path, plan: ShowPlan) -> None:
+    """Write ``plan`` to ``path`` atomically. Raises ``ShowPlanError`` (disk full, no access)."""
+    text = dumps(plan).encode("utf-8")
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(text)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise ShowPlanError(path, f"cannot be saved: {exc.strerror or exc}") from None
+
+
+def load_plan(path: Path) -> ShowPlan:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ShowPlanError(path, "the file does not exist") from None
+    except UnicodeDecodeError:
+        raise ShowPlanError(path, "this is not a show plan (not UTF-8 text)") from None
+    except OSError as exc:
+        raise ShowPlanError(path, f"cannot be read: {exc.strerror or exc}") from None
+    return loads(text, path)
+
+
+def loads(text: str, path: Path) -> ShowPlan:
+    try:
+        doc = json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as exc:
+        raise ShowPlanError(
+            path,
+            f"the file is damaged (not valid JSON at line {exc.lineno}, column "
+            f"{exc.colno}: {exc.msg})",
+        ) from None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise ShowPlanError(path, "this is not a Seller Console show plan")
+    version = doc.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ShowPlanError(path, "the file is damaged: 'version' is missing or not a number")
+    if version > VERSION:
+        raise ShowPlanError(
+            path,
+            f"this plan was saved by a newer Seller Console (plan format {version}); "
+            f"this version reads format {VERSION} and older: update the app to open it",
+        )
+    reader = _Reader(path)
+    title = reader.field(doc, "title", str, "")
+    notes = reader.field(doc, "notes", str, "")
+    raw_items = reader.field(doc, "items", list, [])
+    items = tuple(reader.item(raw, f"items[{n}]") for n, raw in enumerate(raw_items))
+    if len({item.id for item in items}) != len(items):
+        raise ShowPlanError(path, "the file is damaged: two items share an id")
+    return ShowPlan(title=title, items=items, notes=notes)
+
+
+class _Reader:
+    """Reads fields with checks; errors name the field's path inside the file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fail(self, where: str, reason: str) -> ShowPlanError:
+        return ShowPlanError(self.path, f"the file is damaged at {where}: {reason}")
+
+    def field(self, doc: Any, key: str, kind: type[T], default: T, where: str = "") -> T:
+        if not isinstance(doc, dict):
+            raise self.fail(where or "top level", "expected an object")
+        value = doc.get(key, default)
+        if value is None and default is None:
+            return default
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise self.fail(
+                f"{where}.{key}" if where else key,
+                f"expected {kind.__name__}, found {type(value).__name__}",
+            )
+        return value
+
+    def optional(
+        self,
+        doc: Any,
+        key: str,
+        where: str,
+        read: Callable[[Any, str], T],
+    ) -> T | None:
+        value = doc.get(key) if isinstance(doc, dict) else None
+        return None if value is None else read(value, f"{where}.{key}")
+
+    def money(self, value: Any, where: str) -> Money:
+        if not isinstance(value, dict):
+            raise self.fail(where, "expected {amount, currency}")
+        amount, currency = value.get("amount"), value.get("currency")
+        if not isinstance(amount, str) or not isinstance(currency, str):
+            raise self.fail(where, "amount and currency must be text")
+        try:
+            return Money.of(amount, currency)
+        except DomainError as exc:
+            raise self.fail(where, str(exc)) from None
+
+    def count(self, value: Any, where: str) -> int:
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise self.fail(where, "expected a whole number")
+        return value
+
+    def rate(self, value: Any, where: str) -> Decimal:
+        try:
+            rate = Decimal(value) if isinstance(value, str) else None
+        except InvalidOperation:
+            rate = None
+        if rate is None or not rate.is_finite() or not 0 <= rate <= 1:
+            raise self.fail(where, "expected a rate between 0 and 1 as text")
+        return rate
+
+    def item(self, raw: Any, where: str) -> RundownItem:
+        product = self.field(raw, "product", dict, {}, where)
+        pw = f"{where}.product"
+        snapshot = ProductSnapshot(
+            product_id=self.field(product, "product_id", str, "", pw),
+            variant_id=self.field(product, "variant_id", str, "", pw),
+            sku=self.field(product, "sku", str, "", pw),
+            title=self.field(product, "title", str, "", pw),
+            variant_title=self.field(product, "variant_title", str, "", pw),
+            brand=self.field(product, "brand", str, "", pw),
+            price=self.optional(product, "price", pw, self.money),
+            compare_at_price=self.optional(product, "compare_at_price", pw, self.money),
+            image_url=self.field(product, "image_url", str, "", pw),
+            stock=self.optional(product, "stock", pw, self.count),
+            commission_rate=self.optional(product, "commission_rate", pw, self.rate),
+            catalog=self.field(product, "catalog", str, "", pw),
+        )
+        item_id = self.field(raw, "id", str, "", where)
+        if not item_id or not snapshot.title:
+            raise self.fail(where, "an item needs an id and a product title")
+        try:
+            return RundownItem(
+                id=item_id,
+                product=snapshot,
+                planned_seconds=self.count(
+                    raw.get("planned_seconds", 0), f"{where}.planned_seconds"
+                ),
+                talking_points=self.field(raw, "talking_points", str, "", where),
+                live_price=self.optional(raw, "live_price", where, self.money),
+                stock_cap=self.optional(raw, "stock_cap", where, self.count),
+            )
+        except DomainError as exc:
+            raise self.fail(where, str(exc)) from None

@@ -1,0 +1,56 @@
+"""Where the app keeps its files: per-OS folders from platformdirs, or one folder for tests.
+
+``SELLER_CONSOLE_HOME`` puts everything under one folder (tests, screenshots, a portable
+install); otherwise config, data and cache go where the OS expects them.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "SellerConsole"
+HOME_ENV = "SELLER_CONSOLE_HOME"
+
+
+@dataclass(frozen=True, slots=True)
+class AppPaths:
+    config_dir: Path
+    data_dir: Path
+    cache_dir: Path
+
+    @classmethod
+    def default(cls) -> AppPaths:
+        home = os.environ.get(HOME_ENV)
+        if home:
+            root = Path(home)
+            return cls(root / "config", root / "data", root / "cache")
+        return cls(
+            Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)),
+            Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)),
+            Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)),
+        )
+
+    @property
+    def autosave_file(self) -> Path:
+        return self.data_dir / "autosave.showplan.json"
+
+    @property
+    def image_cache_dir(self) -> Path:
+        return self.cache_dir / "images"
+
+    @property
+    def window_state_file(self) -> Path:
+        return self.config_dir / "window.ini"
+
+
+def resources_dir() -> Path:
+    """The bundled ``resources/`` folder, from a source checkout or a frozen build."""
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if frozen_root is not None:
+        return Path(frozen_root) / "resources"
+    return Path(__file__).resolve().parent.parent / "resources"

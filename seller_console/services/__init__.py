@@ -1,0 +1,1 @@
+"""Use cases with no Qt: import catalogs, prepare and keep show plans."""

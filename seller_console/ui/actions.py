@@ -1,0 +1,72 @@
+"""Every menu action in one table: its text and shortcut, which the Help menu also lists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from PySide6.QtGui import QKeySequence
+
+
+class ActionId(Enum):
+    OPEN_CATALOG = "open_catalog"
+    CLOSE_CATALOGS = "close_catalogs"
+    NEW_PLAN = "new_plan"
+    OPEN_PLAN = "open_plan"
+    SAVE_PLAN = "save_plan"
+    SAVE_PLAN_AS = "save_plan_as"
+    IMPORT_REPORT = "import_report"
+    QUIT = "quit"
+    UNDO = "undo"
+    REDO = "redo"
+    FIND = "find"
+    ADD_TO_RUNDOWN = "add_to_rundown"
+    REMOVE_FROM_RUNDOWN = "remove_from_rundown"
+    MOVE_UP = "move_up"
+    MOVE_DOWN = "move_down"
+    FOCUS_CATALOG = "focus_catalog"
+    FOCUS_RUNDOWN = "focus_rundown"
+    PREFLIGHT = "preflight"
+    RESET_LAYOUT = "reset_layout"
+    SHORTCUTS = "shortcuts"
+
+
+@dataclass(frozen=True, slots=True)
+class ActionSpec:
+    text: str
+    keys: tuple[QKeySequence.StandardKey | str, ...] = ()
+
+
+SPECS: dict[ActionId, ActionSpec] = {
+    ActionId.OPEN_CATALOG: ActionSpec("&Open catalog…", (QKeySequence.StandardKey.Open,)),
+    ActionId.CLOSE_CATALOGS: ActionSpec("Close all catalogs"),
+    ActionId.NEW_PLAN: ActionSpec("&New show plan", (QKeySequence.StandardKey.New,)),
+    ActionId.OPEN_PLAN: ActionSpec("Open show &plan…", ("Ctrl+Shift+O",)),
+    ActionId.SAVE_PLAN: ActionSpec("&Save show plan", (QKeySequence.StandardKey.Save,)),
+    ActionId.SAVE_PLAN_AS: ActionSpec("Save show plan &as…", ("Ctrl+Shift+S",)),
+    ActionId.IMPORT_REPORT: ActionSpec("Last import &report…", ("Ctrl+R",)),
+    ActionId.QUIT: ActionSpec("&Quit", ("Ctrl+Q",)),
+    ActionId.UNDO: ActionSpec("&Undo", (QKeySequence.StandardKey.Undo,)),
+    ActionId.REDO: ActionSpec("&Redo", ("Ctrl+Shift+Z", "Ctrl+Y")),
+    ActionId.FIND: ActionSpec("&Find in catalog", (QKeySequence.StandardKey.Find,)),
+    ActionId.ADD_TO_RUNDOWN: ActionSpec("&Add to rundown", ("Ctrl+Return",)),
+    ActionId.REMOVE_FROM_RUNDOWN: ActionSpec("Re&move from rundown", ("Ctrl+Backspace",)),
+    ActionId.MOVE_UP: ActionSpec("Move item &up", ("Alt+Up",)),
+    ActionId.MOVE_DOWN: ActionSpec("Move item &down", ("Alt+Down",)),
+    ActionId.FOCUS_CATALOG: ActionSpec("Go to &catalog", ("Ctrl+1",)),
+    ActionId.FOCUS_RUNDOWN: ActionSpec("Go to &rundown", ("Ctrl+2",)),
+    ActionId.PREFLIGHT: ActionSpec("&Pre-flight check", ("Ctrl+3",)),
+    ActionId.RESET_LAYOUT: ActionSpec("Reset &layout"),
+    ActionId.SHORTCUTS: ActionSpec("&Keyboard shortcuts", ("F1",)),
+}
+
+# Keys that work inside a view without a menu action (listed in Help all the same).
+VIEW_KEYS = (
+    ("Enter / double-click", "add the catalog selection to the rundown"),
+    ("Delete", "remove the selected rundown items"),
+    ("Drag", "from the catalog into the rundown, or within the rundown to reorder"),
+)
+
+
+def key_sequences(spec: ActionSpec) -> list[QKeySequence]:
+    return [QKeySequence(k) for k in spec.keys]

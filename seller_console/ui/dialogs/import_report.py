@@ -1,0 +1,75 @@
+"""The import report: counts, and every problem in a sortable table that exports to CSV."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHeaderView,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from seller_console.importers import ImportReport
+from seller_console.ui.models.problems_model import HEADERS, ProblemsTableModel, cells
+from seller_console.ui.widgets.text import plain_label
+
+
+def export_problems(path: Path, model: ProblemsTableModel) -> None:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(HEADERS)
+        for kind, problem in model.rows():
+            writer.writerow(cells(kind, problem))
+
+
+class ImportReportDialog(QDialog):
+    export_chosen = Signal(object)  # Path: where to write the problems as CSV
+
+    def __init__(self, report: ImportReport, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("import_report_dialog")
+        self.setWindowTitle(f"Import report: {report.path.name}")
+        self.resize(900, 520)
+        self.report = report
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            plain_label("\n".join(report.summary_lines(max_examples=0)[:3]), wrap=True)
+        )
+        self.model = ProblemsTableModel(report)
+        self.table = QTableView()
+        self.table.setObjectName("import_problems")
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.setWordWrap(False)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for col, width in enumerate((150, 60, 60, 150)):
+            self.table.setColumnWidth(col, width)
+        layout.addWidget(self.table, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.export = QPushButton("Export CSV…")
+        self.export.setObjectName("import_export_csv")
+        buttons.addButton(self.export, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        self.export.clicked.connect(self._choose_export)
+        layout.addWidget(buttons)
+
+    def _choose_export(self) -> None:
+        default = self.report.path.with_name(f"{self.report.path.stem}-problems.csv")
+        dialog = QFileDialog(self, "Export problems", str(default), "CSV files (*.csv)")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDefaultSuffix("csv")
+        dialog.fileSelected.connect(lambda name: self.export_chosen.emit(Path(name)))
+        dialog.open()

@@ -1,0 +1,284 @@
+"""The rundown dock: the timed plan, reordered by drag, and the editor for the current item."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDockWidget,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from seller_console.domain.errors import DomainError
+from seller_console.domain.money import Money, MoneyError, parse_price
+from seller_console.domain.rundown import (
+    MAX_PLANNED_SECONDS,
+    RundownError,
+    RundownItem,
+    format_duration,
+    parse_duration,
+)
+from seller_console.ui.models.rundown_model import RCol
+from seller_console.ui.viewmodels.rundown_vm import RundownViewModel
+from seller_console.ui.widgets.text import plain_label
+
+NO_CAP = -1
+
+
+class RundownTable(QTableView):
+    remove_requested = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.remove_requested.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class RundownDock(QDockWidget):
+    def __init__(self, vm: RundownViewModel) -> None:
+        super().__init__("Rundown")
+        self.setObjectName("rundown_dock")
+        self.vm = vm
+        self._current: str | None = None
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(6, 6, 6, 6)
+        self.heading = plain_label()
+        self.heading.setObjectName("rundown_heading")
+        layout.addWidget(self.heading)
+
+        self.table = RundownTable()
+        self.table.setObjectName("rundown_table")
+        self.table.setModel(vm.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.table.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.table.setDragDropOverwriteMode(False)
+        self.table.setDropIndicatorShown(True)
+        self.table.setAcceptDrops(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(RCol.TITLE, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(28)
+        for col, width in (
+            (RCol.NUMBER, 28),
+            (RCol.START, 48),
+            (RCol.SKU, 76),
+            (RCol.PRICE, 82),
+            (RCol.DURATION, 62),
+            (RCol.CAP, 36),
+        ):
+            self.table.setColumnWidth(col, width)
+        layout.addWidget(self.table, 3)
+
+        buttons = QHBoxLayout()
+        self.up = QPushButton("Move up")
+        self.down = QPushButton("Move down")
+        self.remove = QPushButton("Remove")
+        self.remove.setObjectName("rundown_remove")
+        for button in (self.up, self.down, self.remove):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        self.totals = plain_label()
+        self.totals.setObjectName("rundown_totals")
+        buttons.addWidget(self.totals)
+        layout.addLayout(buttons)
+
+        self.editor = QWidget()
+        form = QFormLayout(self.editor)
+        form.setContentsMargins(0, 4, 0, 0)
+        self.item_title = plain_label(wrap=True)
+        self.duration = QLineEdit()
+        self.duration.setObjectName("rundown_duration")
+        self.duration.setPlaceholderText("1:30")
+        self.live_price = QLineEdit()
+        self.live_price.setObjectName("rundown_live_price")
+        self.stock_cap = QSpinBox()
+        self.stock_cap.setObjectName("rundown_stock_cap")
+        self.stock_cap.setRange(NO_CAP, 1_000_000)
+        self.stock_cap.setSpecialValueText("no cap")
+        self.talking_points = QPlainTextEdit()
+        self.talking_points.setObjectName("rundown_talking_points")
+        self.talking_points.setPlaceholderText("What to say about this product")
+        self.talking_points.setMaximumHeight(90)
+        self.editor_error = plain_label(wrap=True)
+        self.editor_error.setObjectName("rundown_editor_error")
+        form.addRow(self.item_title)
+        form.addRow("Duration", self.duration)
+        form.addRow("Live price", self.live_price)
+        form.addRow("Stock cap", self.stock_cap)
+        form.addRow("Talking points", self.talking_points)
+        form.addRow(self.editor_error)
+        layout.addWidget(self.editor, 2)
+        body.setMinimumWidth(360)
+        self.setWidget(body)
+
+        self._points_timer = QTimer(self, singleShot=True, interval=600)
+        self._points_timer.timeout.connect(self._commit_points)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.table.remove_requested.connect(self.remove_selected)
+        self.remove.clicked.connect(self.remove_selected)
+        self.up.clicked.connect(lambda: self.move_selected(-1))
+        self.down.clicked.connect(lambda: self.move_selected(+1))
+        self.duration.editingFinished.connect(self._commit_duration)
+        self.live_price.editingFinished.connect(self._commit_price)
+        self.stock_cap.editingFinished.connect(self._commit_cap)
+        self.talking_points.textChanged.connect(self._points_timer.start)
+        vm.changed.connect(self._changed)
+        vm.failed.connect(self.editor_error.setText)
+        vm.file_changed.connect(self._update_heading)
+        self._changed([])
+
+    # ------------------------------------------------------------ selection
+    def selected_ids(self) -> list[str]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [self.vm.model.item_id(r) for r in rows]
+
+    def select_ids(self, ids: list[str]) -> None:
+        model, selection = self.vm.model, self.table.selectionModel()
+        rows = [model.row_of(i) for i in ids if any(x.id == i for x in self.vm.rundown.items)]
+        if not rows:
+            return
+        selection.clearSelection()
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        for row in rows:
+            selection.select(model.index(row, 0), flags)
+        selection.setCurrentIndex(model.index(rows[0], 0), flags)
+
+    def remove_selected(self) -> None:
+        self.vm.remove(self.selected_ids())
+
+    def move_selected(self, step: int) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        rows = [self.vm.model.row_of(i) for i in ids]
+        dest = (min(rows) - 1) if step < 0 else (max(rows) + 2)
+        if 0 <= dest <= len(self.vm.rundown):
+            self.vm.move(ids, dest)
+
+    def _changed(self, select: list[str]) -> None:
+        if select:
+            self.select_ids(select)
+        elif self._current is not None and any(
+            i.id == self._current for i in self.vm.rundown.items
+        ):
+            self.select_ids([self._current])
+        self._show_current()
+        self._update_heading()
+
+    def _update_heading(self) -> None:
+        vm = self.vm
+        mark = " •" if vm.dirty else ""
+        where = vm.path.name if vm.path is not None else "not saved yet"
+        self.heading.setText(f"{vm.title}{mark}   ({where})")
+        count = len(vm.rundown)
+        self.totals.setText(
+            f"{count} item{'s' if count != 1 else ''} · "
+            f"{format_duration(vm.rundown.total_seconds())} planned"
+        )
+
+    def _current_changed(self) -> None:
+        index = self.table.selectionModel().currentIndex()
+        self._current = self.vm.model.item_id(index.row()) if index.isValid() else None
+        self._show_current()
+
+    def _item(self) -> RundownItem | None:
+        if self._current is None:
+            return None
+        for item in self.vm.rundown.items:
+            if item.id == self._current:
+                return item
+        return None
+
+    def _show_current(self) -> None:
+        item = self._item()
+        self.editor.setEnabled(item is not None)
+        self.editor_error.setText("")
+        for widget in (self.duration, self.live_price, self.stock_cap, self.talking_points):
+            widget.blockSignals(True)
+        if item is None:
+            self.item_title.setText("Select an item to edit it")
+            self.duration.clear()
+            self.live_price.clear()
+            self.stock_cap.setValue(NO_CAP)
+            self.talking_points.clear()
+        else:
+            self.item_title.setText(item.product.display_title)
+            self.duration.setText(format_duration(item.planned_seconds))
+            catalog_price = item.product.price.format() if item.product.price else "none"
+            self.live_price.setPlaceholderText(f"catalog price: {catalog_price}")
+            self.live_price.setText("" if item.live_price is None else item.live_price.format())
+            self.stock_cap.setValue(NO_CAP if item.stock_cap is None else item.stock_cap)
+            if self.talking_points.toPlainText() != item.talking_points:
+                self.talking_points.setPlainText(item.talking_points)
+        for widget in (self.duration, self.live_price, self.stock_cap, self.talking_points):
+            widget.blockSignals(False)
+
+    # ------------------------------------------------------------ edits
+    def _commit_duration(self) -> None:
+        item = self._item()
+        if item is None:
+            return
+        try:
+            seconds = parse_duration(self.duration.text())
+        except RundownError as exc:
+            self.editor_error.setText(str(exc))
+            return
+        if seconds > MAX_PLANNED_SECONDS:
+            return
+        self.vm.edit(item.id, "Change duration", planned_seconds=seconds)
+
+    def _commit_price(self) -> None:
+        item = self._item()
+        if item is None:
+            return
+        text = self.live_price.text().strip()
+        if not text:
+            self.vm.edit(item.id, "Clear live price", live_price=None)
+            return
+        try:
+            parsed = parse_price(text)
+        except (MoneyError, DomainError) as exc:
+            self.editor_error.setText(f"Live price: {exc}")
+            return
+        currency = parsed.currency or (item.product.price.currency if item.product.price else None)
+        if currency is None:
+            self.editor_error.setText("Live price: write a currency, e.g. 19.99 USD")
+            return
+        price = Money(parsed.amount, currency)
+        if price.rounded() != price:
+            self.editor_error.setText(
+                f"Live price: {currency.code} has {currency.exponent} decimals"
+            )
+            return
+        self.vm.edit(item.id, "Change live price", live_price=price.rounded())
+
+    def _commit_cap(self) -> None:
+        item = self._item()
+        if item is None:
+            return
+        value = self.stock_cap.value()
+        self.vm.edit(item.id, "Change stock cap", stock_cap=None if value == NO_CAP else value)
+
+    def _commit_points(self) -> None:
+        item = self._item()
+        if item is not None:
+            self.vm.edit(
+                item.id, "Edit talking points", talking_points=self.talking_points.toPlainText()
+            )

@@ -1,0 +1,488 @@
+"""The main window: docks with stable names, menus from one action table, files by drop.
+
+It lays out and binds. What an action does lives in the view-models (and, below them, in
+services and the domain); the window only asks the user (file dialogs, confirmations)
+and routes the answers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QShowEvent,
+)
+from PySide6.QtWidgets import (
+    QDialog,
+    QDockWidget,
+    QFileDialog,
+    QMainWindow,
+    QMessageBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from seller_console.domain.rundown import ShowPlan
+from seller_console.importers import ImportOptions, ImportReport
+from seller_console.importers.show_plan import SUFFIX
+from seller_console.services.plan_store import Recovery
+from seller_console.ui.actions import SPECS, VIEW_KEYS, ActionId, key_sequences
+from seller_console.ui.asyncqt import TaskScope, run_dialog
+from seller_console.ui.dialogs.import_options import ImportOptionsDialog
+from seller_console.ui.dialogs.import_report import ImportReportDialog, export_problems
+from seller_console.ui.docks.catalog_dock import CatalogDock
+from seller_console.ui.docks.preflight_dock import PreflightDock
+from seller_console.ui.docks.rundown_dock import RundownDock
+from seller_console.ui.thumbnails import ThumbnailCache
+from seller_console.ui.viewmodels.catalog_vm import CatalogViewModel
+from seller_console.ui.viewmodels.rundown_vm import RundownViewModel
+from seller_console.ui.widgets.product_card import ProductCard
+
+LAYOUT_VERSION = 1
+PLAN_FILTER = f"Show plans (*{SUFFIX} *.json)"
+CATALOG_FILTER = "Catalogs (*.csv *.tsv *.txt *.xml);;All files (*)"
+
+
+class MainWindow(QMainWindow):
+    closed = Signal()  # the user confirmed closing; the app may shut down
+
+    def __init__(
+        self,
+        catalog_vm: CatalogViewModel,
+        rundown_vm: RundownViewModel,
+        tasks: TaskScope,
+        card_images: ThumbnailCache,
+        state_file: Path,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("main_window")
+        self.catalog_vm = catalog_vm
+        self.rundown_vm = rundown_vm
+        self.tasks = tasks
+        self._settings = QSettings(str(state_file), QSettings.Format.IniFormat)
+        self._may_close = False
+        self._currency = "USD"
+        self.setAcceptDrops(True)
+
+        self.card = ProductCard(card_images)
+        self.setCentralWidget(self.card)
+        self.catalog_dock = CatalogDock(catalog_vm)
+        self.rundown_dock = RundownDock(rundown_vm)
+        self.preflight_dock = PreflightDock()
+        self.docks: list[QDockWidget] = [self.catalog_dock, self.rundown_dock, self.preflight_dock]
+        self.actions_by_id: dict[ActionId, QAction] = {}
+        self._build_actions()
+        self._build_menus()
+        self._default_layout()
+        self._default_state = self.saveState(LAYOUT_VERSION)
+        self._restore_layout()
+
+        self.catalog_dock.add_requested.connect(self._add_rows)
+        self.catalog_dock.current_changed.connect(self._show_catalog_row)
+        rundown_vm.model.variants_dropped.connect(
+            lambda keys, row: rundown_vm.add(catalog_vm.resolve(keys), row)
+        )
+        rundown_vm.model.items_dropped.connect(rundown_vm.move)
+        rundown_vm.preflight_changed.connect(self.preflight_dock.show_issues)
+        rundown_vm.file_changed.connect(self._update_title)
+        rundown_vm.failed.connect(self._show_message)
+        self.preflight_dock.item_activated.connect(self._focus_item)
+        catalog_vm.import_finished.connect(self._import_finished)
+        catalog_vm.import_failed.connect(self._import_failed)
+        self.statusBar().showMessage("Ready")
+        self._update_title()
+
+    # ------------------------------------------------------------ actions and menus
+    def _build_actions(self) -> None:
+        handlers: dict[ActionId, Callable[[], object]] = {
+            ActionId.OPEN_CATALOG: lambda: self.tasks.start(self.choose_catalog()),
+            ActionId.CLOSE_CATALOGS: self._close_catalogs,
+            ActionId.NEW_PLAN: lambda: self.tasks.start(self.new_plan()),
+            ActionId.OPEN_PLAN: lambda: self.tasks.start(self.choose_plan()),
+            ActionId.SAVE_PLAN: lambda: self.tasks.start(self.save_plan()),
+            ActionId.SAVE_PLAN_AS: lambda: self.tasks.start(self.save_plan(choose=True)),
+            ActionId.IMPORT_REPORT: self.show_last_report,
+            ActionId.QUIT: self.close,
+            ActionId.UNDO: self.rundown_vm.undo_stack.undo,
+            ActionId.REDO: self.rundown_vm.undo_stack.redo,
+            ActionId.FIND: self._focus_search,
+            ActionId.ADD_TO_RUNDOWN: self.catalog_dock.table.add_requested.emit,
+            ActionId.REMOVE_FROM_RUNDOWN: self.rundown_dock.remove_selected,
+            ActionId.MOVE_UP: lambda: self.rundown_dock.move_selected(-1),
+            ActionId.MOVE_DOWN: lambda: self.rundown_dock.move_selected(+1),
+            ActionId.FOCUS_CATALOG: lambda: self._raise(self.catalog_dock, self.catalog_dock.table),
+            ActionId.FOCUS_RUNDOWN: lambda: self._raise(self.rundown_dock, self.rundown_dock.table),
+            ActionId.PREFLIGHT: lambda: self._raise(self.preflight_dock, self.preflight_dock.list),
+            ActionId.RESET_LAYOUT: self.reset_layout,
+            ActionId.SHORTCUTS: self.show_shortcuts,
+        }
+        for action_id, spec in SPECS.items():
+            action = QAction(spec.text, self)
+            action.setObjectName(f"action_{action_id.value}")
+            action.setShortcuts(key_sequences(spec))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            handler = handlers[action_id]
+            action.triggered.connect(lambda _checked=False, h=handler: h())
+            self.actions_by_id[action_id] = action
+            self.addAction(action)
+        stack = self.rundown_vm.undo_stack
+        undo, redo = self.actions_by_id[ActionId.UNDO], self.actions_by_id[ActionId.REDO]
+        stack.canUndoChanged.connect(undo.setEnabled)
+        stack.canRedoChanged.connect(redo.setEnabled)
+        stack.undoTextChanged.connect(self._undo_text)
+        stack.redoTextChanged.connect(self._redo_text)
+        undo.setEnabled(False)
+        redo.setEnabled(False)
+
+    def _undo_text(self, text: str) -> None:
+        self.actions_by_id[ActionId.UNDO].setText(f"&Undo {text}".strip())
+
+    def _redo_text(self, text: str) -> None:
+        self.actions_by_id[ActionId.REDO].setText(f"&Redo {text}".strip())
+
+    def _show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    def _build_menus(self) -> None:
+        a = self.actions_by_id
+        menus: dict[str, list[ActionId | None]] = {
+            "&File": [
+                ActionId.OPEN_CATALOG,
+                ActionId.CLOSE_CATALOGS,
+                ActionId.IMPORT_REPORT,
+                None,
+                ActionId.NEW_PLAN,
+                ActionId.OPEN_PLAN,
+                ActionId.SAVE_PLAN,
+                ActionId.SAVE_PLAN_AS,
+                None,
+                ActionId.QUIT,
+            ],
+            "&Edit": [
+                ActionId.UNDO,
+                ActionId.REDO,
+                None,
+                ActionId.FIND,
+                ActionId.ADD_TO_RUNDOWN,
+                ActionId.REMOVE_FROM_RUNDOWN,
+                ActionId.MOVE_UP,
+                ActionId.MOVE_DOWN,
+            ],
+            "&View": [
+                ActionId.FOCUS_CATALOG,
+                ActionId.FOCUS_RUNDOWN,
+                ActionId.PREFLIGHT,
+                None,
+                ActionId.RESET_LAYOUT,
+            ],
+            "&Help": [ActionId.SHORTCUTS],
+        }
+        for title, ids in menus.items():
+            menu = self.menuBar().addMenu(title)
+            for action_id in ids:
+                if action_id is None:
+                    menu.addSeparator()
+                else:
+                    menu.addAction(a[action_id])
+            if title == "&View":
+                menu.addSeparator()
+                for dock in self.docks:
+                    menu.addAction(dock.toggleViewAction())
+
+    def shortcut_rows(self) -> list[tuple[str, str]]:
+        rows = []
+        for spec in SPECS.values():
+            keys = ", ".join(k.toString(k.SequenceFormat.NativeText) for k in key_sequences(spec))
+            if keys:
+                rows.append((keys, spec.text.replace("&", "").rstrip("…")))
+        return rows + list(VIEW_KEYS)
+
+    def show_shortcuts(self) -> None:
+        dialog = QDialog(self)
+        dialog.setObjectName("shortcuts_dialog")
+        dialog.setWindowTitle("Keyboard shortcuts")
+        rows = self.shortcut_rows()
+        table = QTableWidget(len(rows), 2)
+        table.setHorizontalHeaderLabels(["Keys", "Does"])
+        for r, (keys, text) in enumerate(rows):
+            table.setItem(r, 0, QTableWidgetItem(keys))
+            table.setItem(r, 1, QTableWidgetItem(text))
+        table.verticalHeader().hide()
+        table.horizontalHeader().setStretchLastSection(True)
+        table.resizeColumnToContents(0)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(table)
+        dialog.resize(520, 560)
+        dialog.open()
+
+    # ------------------------------------------------------------ layout
+    def _default_layout(self) -> None:
+        area = Qt.DockWidgetArea
+        self.addDockWidget(area.LeftDockWidgetArea, self.catalog_dock)
+        self.addDockWidget(area.RightDockWidgetArea, self.rundown_dock)
+        self.addDockWidget(area.RightDockWidgetArea, self.preflight_dock)
+        self.splitDockWidget(self.rundown_dock, self.preflight_dock, Qt.Orientation.Vertical)
+        available = QGuiApplication.primaryScreen().availableGeometry()
+        self.resize(max(min(1600, available.width()), 1024), max(min(960, available.height()), 640))
+        self._sized = False
+
+    def apply_default_sizes(self) -> None:
+        """Share the width between the docks; needs the window's real size, so after show."""
+        width, height = self.width(), self.height()
+        self.resizeDocks(
+            [self.catalog_dock, self.rundown_dock],
+            [int(width * 0.50), int(width * 0.31)],
+            Qt.Orientation.Horizontal,
+        )
+        self.resizeDocks(
+            [self.rundown_dock, self.preflight_dock],
+            [int(height * 0.66), int(height * 0.24)],
+            Qt.Orientation.Vertical,
+        )
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._sized:
+            self._sized = True
+            if not self._restored:
+                self.apply_default_sizes()
+
+    def _restore_layout(self) -> None:
+        self._restored = False
+        if self._settings.value("layout/version") != str(LAYOUT_VERSION):
+            return
+        geometry = self._settings.value("layout/geometry")
+        state = self._settings.value("layout/state")
+        if isinstance(geometry, QByteArray) and isinstance(state, QByteArray):
+            self._restored = self.restoreGeometry(geometry) and self.restoreState(
+                state, LAYOUT_VERSION
+            )
+
+    def save_layout(self) -> None:
+        self._settings.setValue("layout/version", str(LAYOUT_VERSION))
+        self._settings.setValue("layout/geometry", self.saveGeometry())
+        self._settings.setValue("layout/state", self.saveState(LAYOUT_VERSION))
+        self._settings.sync()
+
+    def reset_layout(self) -> None:
+        for dock in self.docks:
+            dock.setFloating(False)
+            dock.show()
+        self.restoreState(self._default_state, LAYOUT_VERSION)
+        self.apply_default_sizes()
+
+    def _raise(self, dock: QDockWidget, focus: QWidget) -> None:
+        dock.show()
+        dock.raise_()
+        focus.setFocus()
+
+    def _focus_search(self) -> None:
+        self._raise(self.catalog_dock, self.catalog_dock.search)
+        self.catalog_dock.search.selectAll()
+
+    def _update_title(self) -> None:
+        vm = self.rundown_vm
+        self.setWindowTitle(f"{vm.title}{' *' if vm.dirty else ''} — Seller Console")
+
+    # ------------------------------------------------------------ catalog
+    def _add_rows(self, rows: list[int]) -> None:
+        model = self.catalog_vm.model
+        self.rundown_vm.add([model.ref(r) for r in rows])
+
+    def _show_catalog_row(self, row: int) -> None:
+        self.card.show_ref(self.catalog_vm.model.ref(row)[1] if row >= 0 else None)
+
+    def _close_catalogs(self) -> None:
+        while self.catalog_vm.catalogs:
+            self.catalog_vm.close_catalog(0)
+        self.card.show_ref(None)
+
+    async def choose_catalog(self) -> None:
+        dialog = QFileDialog(self, "Open catalog", "", CATALOG_FILTER)
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+        accepted = await run_dialog(dialog) == QDialog.DialogCode.Accepted
+        names = dialog.selectedFiles()
+        dialog.deleteLater()
+        for name in names if accepted else []:
+            await self.open_catalog(Path(name))
+
+    async def open_catalog(self, path: Path, options: ImportOptions | None = None) -> bool:
+        if options is None:
+            ask = ImportOptionsDialog(path, self._currency, self)
+            await run_dialog(ask)
+            chosen, ask_result = ask.options, ask.result()
+            ask.deleteLater()
+            if ask_result != QDialog.DialogCode.Accepted or chosen is None:
+                return False
+            options = chosen
+            self._currency = options.currency or self._currency
+        return await self.catalog_vm.open_catalog(path, options)
+
+    def _import_finished(self, report: ImportReport) -> None:
+        self.statusBar().showMessage(
+            f"Imported {report.path.name}: {report.products:,} products, "
+            f"{report.variants:,} variants, {report.rows_rejected:,} rows rejected, "
+            f"{len(report.warnings):,} warnings  (Ctrl+R shows the report)",
+            15000,
+        )
+        if report.rejected:
+            self.show_report(report)
+
+    def _import_failed(self, message: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, "Catalog not imported", message, parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.open()
+
+    def show_last_report(self) -> None:
+        if self.catalog_vm.last_report is not None:
+            self.show_report(self.catalog_vm.last_report)
+
+    def show_report(self, report: ImportReport) -> ImportReportDialog:
+        dialog = ImportReportDialog(report, self)
+        dialog.export_chosen.connect(
+            lambda path: self.tasks.start(self._export_report(path, dialog))
+        )
+        dialog.open()
+        return dialog
+
+    async def _export_report(self, path: Path, dialog: ImportReportDialog) -> None:
+        try:
+            await asyncio.to_thread(export_problems, path, dialog.model)
+        except OSError as exc:
+            self.statusBar().showMessage(f"Cannot export to {path.name}: {exc.strerror}", 8000)
+            return
+        self.statusBar().showMessage(f"Problems exported to {path}", 8000)
+
+    # ------------------------------------------------------------ plans
+    async def _confirm_discard(self, doing: str) -> bool:
+        """True when there is nothing unsaved, or the user saved or chose to discard it."""
+        if not self.rundown_vm.dirty:
+            return True
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Unsaved show plan",
+            f"The show plan has changes that are not saved. Save them before {doing}?",
+            parent=self,
+        )
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        buttons = QMessageBox.StandardButton
+        box.setStandardButtons(buttons.Save | buttons.Discard | buttons.Cancel)
+        box.setDefaultButton(buttons.Save)
+        await run_dialog(box)
+        answer = box.standardButton(box.clickedButton())
+        box.deleteLater()
+        if answer == buttons.Save:
+            return await self.save_plan()
+        if answer == buttons.Discard:
+            await self.rundown_vm.discard_autosave()
+            return True
+        return False
+
+    async def new_plan(self) -> None:
+        if await self._confirm_discard("starting a new plan"):
+            self.rundown_vm.load(ShowPlan("Untitled show", ()), None)
+
+    async def choose_plan(self) -> None:
+        if not await self._confirm_discard("opening another plan"):
+            return
+        dialog = QFileDialog(self, "Open show plan", "", PLAN_FILTER)
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        accepted = await run_dialog(dialog) == QDialog.DialogCode.Accepted
+        names = dialog.selectedFiles()
+        dialog.deleteLater()
+        if accepted and names:
+            await self.rundown_vm.open(Path(names[0]))
+
+    async def save_plan(self, choose: bool = False) -> bool:
+        vm = self.rundown_vm
+        if vm.path is None or choose:
+            dialog = QFileDialog(self, "Save show plan", f"{vm.title}{SUFFIX}", PLAN_FILTER)
+            dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+            accepted = await run_dialog(dialog) == QDialog.DialogCode.Accepted
+            names = dialog.selectedFiles()
+            dialog.deleteLater()
+            if not accepted or not names:
+                return False
+            name = names[0]
+            target = Path(name if name.endswith(".json") else name + SUFFIX)
+            saved = await vm.save(target)
+        else:
+            saved = await vm.save()
+        if saved and vm.path is not None:
+            self.statusBar().showMessage(f"Saved {vm.path}", 8000)
+        return saved
+
+    async def offer_recovery(self, recovery: Recovery) -> bool:
+        """Ask whether to reopen the autosaved plan a crash left behind."""
+        when = recovery.saved_at.astimezone().strftime("%H:%M:%S on %d %b")
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Recover show plan",
+            f"Seller Console did not close cleanly. A show plan "
+            f"\u201c{recovery.plan.title}\u201d with {len(recovery.plan.items)} "
+            f"items was autosaved at {when}. Recover it?",
+            parent=self,
+        )
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        buttons = QMessageBox.StandardButton
+        box.setStandardButtons(buttons.Yes | buttons.Discard)
+        box.setDefaultButton(buttons.Yes)
+        await run_dialog(box)
+        answer = box.standardButton(box.clickedButton())
+        box.deleteLater()
+        if answer == buttons.Yes:
+            self.rundown_vm.recover(recovery)
+            return True
+        await self.rundown_vm.discard_autosave()
+        return False
+
+    def _focus_item(self, item_id: str) -> None:
+        self._raise(self.rundown_dock, self.rundown_dock.table)
+        self.rundown_dock.select_ids([item_id])
+
+    # ------------------------------------------------------------ drop and close
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if not paths:
+            super().dropEvent(event)
+            return
+        event.acceptProposedAction()
+        self.tasks.start(self._open_dropped(paths))
+
+    async def _open_dropped(self, paths: list[Path]) -> None:
+        for path in paths:
+            if path.name.endswith(".json"):
+                if await self._confirm_discard("opening another plan"):
+                    await self.rundown_vm.open(path)
+            else:
+                await self.open_catalog(path)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._may_close:
+            self.save_layout()
+            event.accept()
+            self.closed.emit()
+            return
+        event.ignore()
+        self.tasks.start(self._close_when_confirmed(), name="close")
+
+    async def _close_when_confirmed(self) -> None:
+        if await self._confirm_discard("quitting"):
+            self._may_close = True
+            self.close()

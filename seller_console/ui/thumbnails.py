@@ -1,0 +1,88 @@
+"""Thumbnails for item views: fetched and decoded off the GUI thread, kept in a bounded cache.
+
+``image(url)`` answers at once: the thumbnail when it is ready, else a placeholder, and
+asks for the image in the background. ``loaded`` is emitted (coalesced) when new images
+are ready, so views repaint what they show.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+
+from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QImage, QPainter
+
+from seller_console.services.ports import ImageSource
+from seller_console.ui.asyncqt import TaskScope
+
+THUMB = QSize(40, 40)
+
+
+def placeholder(size: QSize = THUMB) -> QImage:
+    image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(128, 128, 128, 60))
+    painter.drawRoundedRect(2, 2, size.width() - 4, size.height() - 4, 6, 6)
+    painter.end()
+    return image
+
+
+def decode(data: bytes, size: QSize) -> QImage | None:
+    """Bytes to a scaled image; safe in a worker thread (QImage is not a QObject)."""
+    image = QImage()
+    if not image.loadFromData(data):
+        return None
+    return image.scaled(
+        size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+    )
+
+
+class ThumbnailCache(QObject):
+    loaded = Signal()
+
+    def __init__(
+        self, source: ImageSource, tasks: TaskScope, size: QSize = THUMB, capacity: int = 2000
+    ) -> None:
+        super().__init__()
+        self._source = source
+        self._tasks = tasks
+        self._size = size
+        self._capacity = capacity
+        self._images: OrderedDict[str, QImage] = OrderedDict()
+        self._pending: set[str] = set()
+        self._failed: set[str] = set()
+        self._placeholder = placeholder(size)
+        self._notify = QTimer(self, singleShot=True, interval=60)
+        self._notify.timeout.connect(self.loaded)
+
+    def image(self, url: str) -> QImage:
+        found = self._images.get(url)
+        if found is not None:
+            self._images.move_to_end(url)
+            return found
+        if url and url not in self._pending and url not in self._failed:
+            self._pending.add(url)
+            self._tasks.start(self._load(url))
+        return self._placeholder
+
+    def cached(self, url: str) -> QImage | None:
+        return self._images.get(url)
+
+    async def _load(self, url: str) -> None:
+        try:
+            data = await self._source.fetch(url)
+            image = await asyncio.to_thread(decode, data, self._size) if data else None
+        finally:
+            self._pending.discard(url)
+        if image is None:
+            self._failed.add(url)
+            return
+        self._images[url] = image
+        while len(self._images) > self._capacity:
+            self._images.popitem(last=False)
+        if not self._notify.isActive():
+            self._notify.start()

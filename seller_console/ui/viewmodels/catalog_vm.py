@@ -1,0 +1,105 @@
+"""The catalog side of the window: loaded catalogs, imports with progress, search state."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from seller_console.domain.catalog import Catalog, VariantRef
+from seller_console.importers import (
+    CatalogImportError,
+    ImportCancelledError,
+    ImportOptions,
+    ImportReport,
+)
+from seller_console.services.catalog_import import CatalogImport
+from seller_console.ui.asyncqt import TaskScope
+from seller_console.ui.models.catalog_model import (
+    CatalogColumns,
+    CatalogTableModel,
+    build_columns,
+)
+from seller_console.ui.thumbnails import ThumbnailCache
+
+log = logging.getLogger(__name__)
+
+
+class CatalogViewModel(QObject):
+    import_started = Signal(str)  # file name
+    import_progressed = Signal(float)  # 0.0 .. 1.0
+    import_finished = Signal(object)  # ImportReport
+    import_failed = Signal(str)  # a message for the user
+    import_ended = Signal()  # after finished, failed or cancelled
+    catalogs_changed = Signal()
+
+    def __init__(self, tasks: TaskScope, thumbnails: ThumbnailCache) -> None:
+        super().__init__()
+        self._tasks = tasks
+        self.model = CatalogTableModel(thumbnails)
+        self._parts: list[CatalogColumns] = []
+        self._running: CatalogImport | None = None
+        self._queue: asyncio.Lock | None = None
+        self.last_report: ImportReport | None = None
+
+    @property
+    def catalogs(self) -> list[Catalog]:
+        return [p.catalog for p in self._parts]
+
+    @property
+    def busy(self) -> bool:
+        return self._running is not None
+
+    def open_catalog(self, path: Path, options: ImportOptions) -> asyncio.Task[bool]:
+        """Import in the background; True when the catalog was added."""
+        return self._tasks.start(self.import_catalog(path, options))
+
+    async def import_catalog(self, path: Path, options: ImportOptions) -> bool:
+        if self._queue is None:
+            self._queue = asyncio.Lock()
+        async with self._queue:  # one import at a time; later ones wait their turn
+            job = CatalogImport(path, options, self.import_progressed.emit)
+            self._running = job
+            self.import_started.emit(path.name)
+            try:
+                result = await job.run()
+                part = await asyncio.to_thread(build_columns, result.catalog)
+            except ImportCancelledError:
+                return False
+            except CatalogImportError as exc:
+                self.import_failed.emit(f"Cannot import {exc}")
+                return False
+            finally:
+                self._running = None
+                self.import_ended.emit()
+            self._parts.append(part)
+            self.model.set_catalogs(self._parts)
+            self.last_report = result.report
+            self.catalogs_changed.emit()
+            self.import_finished.emit(result.report)
+            return True
+
+    def cancel_import(self) -> None:
+        if self._running is not None:
+            self._running.cancel()
+
+    def close_catalog(self, index: int) -> None:
+        del self._parts[index]
+        self.model.set_catalogs(self._parts)
+        self.catalogs_changed.emit()
+
+    def set_filter(self, query: str, brand: str | None, in_stock: bool) -> None:
+        self.model.set_filter(query, brand, in_stock)
+
+    def resolve(self, keys: list[tuple[int, str]]) -> list[tuple[Catalog, VariantRef]]:
+        """Dragged (catalog index, variant id) keys back to variants; stale keys are skipped."""
+        found = []
+        for index, variant_id in keys:
+            if 0 <= index < len(self._parts):
+                catalog = self._parts[index].catalog
+                ref = catalog.variant(variant_id)
+                if ref is not None:
+                    found.append((catalog, ref))
+        return found

@@ -1,0 +1,239 @@
+"""The rundown side of the window: edits through an undo stack, files, autosave, pre-flight.
+
+Every edit is a ``QUndoCommand`` that calls the domain's ``Rundown``; the rules (order,
+timing, what pre-flight reports) stay in ``domain.rundown``. Each change schedules an
+autosave a moment later, so a crash loses at most that moment.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from seller_console.domain.catalog import Catalog, VariantRef
+from seller_console.domain.errors import DomainError
+from seller_console.domain.rundown import (
+    PreflightIssue,
+    ProductSnapshot,
+    Rundown,
+    RundownItem,
+    ShowPlan,
+    preflight,
+)
+from seller_console.importers.show_plan import ShowPlanError
+from seller_console.services.plan_store import PlanStore, Recovery
+from seller_console.ui.asyncqt import TaskScope
+from seller_console.ui.models.rundown_model import RundownTableModel
+
+log = logging.getLogger(__name__)
+AUTOSAVE_DELAY_MS = 1500
+
+
+class _Command(QUndoCommand):
+    def __init__(self, vm: RundownViewModel, text: str) -> None:
+        super().__init__(text)
+        self.vm = vm
+
+
+class _Add(_Command):
+    def __init__(self, vm: RundownViewModel, index: int, items: Sequence[RundownItem]) -> None:
+        super().__init__(vm, f"Add {len(items)} item{'s' if len(items) != 1 else ''}")
+        self.index, self.items = index, list(items)
+
+    def redo(self) -> None:
+        self.vm.rundown.insert(self.index, self.items)
+        self.vm.changed_items([i.id for i in self.items])
+
+    def undo(self) -> None:
+        self.vm.rundown.remove([i.id for i in self.items])
+        self.vm.changed_items([])
+
+
+class _Remove(_Command):
+    def __init__(self, vm: RundownViewModel, ids: Sequence[str]) -> None:
+        super().__init__(vm, f"Remove {len(ids)} item{'s' if len(ids) != 1 else ''}")
+        self.ids = list(ids)
+        self.removed: list[tuple[int, RundownItem]] = []
+
+    def redo(self) -> None:
+        self.removed = self.vm.rundown.remove(self.ids)
+        self.vm.changed_items([])
+
+    def undo(self) -> None:
+        self.vm.rundown.restore(self.removed)
+        self.vm.changed_items(self.ids)
+
+
+class _Move(_Command):
+    def __init__(self, vm: RundownViewModel, ids: Sequence[str], dest: int) -> None:
+        super().__init__(vm, "Reorder")
+        self.ids, self.dest = list(ids), dest
+        self.before: list[str] = []
+
+    def redo(self) -> None:
+        self.before = self.vm.rundown.move(self.ids, self.dest)
+        self.vm.changed_items(self.ids)
+
+    def undo(self) -> None:
+        self.vm.rundown.reorder(self.before)
+        self.vm.changed_items(self.ids)
+
+
+class _Edit(_Command):
+    def __init__(self, vm: RundownViewModel, new: RundownItem, text: str) -> None:
+        super().__init__(vm, text)
+        self.new = new
+        self.old = vm.rundown.item(new.id)
+
+    def redo(self) -> None:
+        self.vm.rundown.replace(self.new)
+        self.vm.changed_items([self.new.id])
+
+    def undo(self) -> None:
+        self.vm.rundown.replace(self.old)
+        self.vm.changed_items([self.old.id])
+
+
+class RundownViewModel(QObject):
+    changed = Signal(list)  # ids of the items to select after the change
+    file_changed = Signal()  # path, title or saved state
+    preflight_changed = Signal(list)  # list[PreflightIssue]
+    failed = Signal(str)  # a message for the user
+    autosaved = Signal()
+
+    def __init__(self, tasks: TaskScope, store: PlanStore) -> None:
+        super().__init__()
+        self._tasks = tasks
+        self._store = store
+        self.rundown = Rundown()
+        self.title = "Untitled show"
+        self.notes = ""
+        self.path: Path | None = None
+        self.undo_stack = QUndoStack(self)
+        self.model = RundownTableModel(lambda: self.rundown)
+        self.issues: list[PreflightIssue] = []
+        self._autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_DELAY_MS)
+        self._autosave.timeout.connect(self._start_autosave)
+        self.undo_stack.cleanChanged.connect(self._clean_changed)
+        self.undo_stack.indexChanged.connect(self._index_changed)
+
+    def _clean_changed(self, _clean: bool) -> None:
+        self.file_changed.emit()
+
+    def _index_changed(self, _index: int) -> None:
+        self._autosave.start()
+
+    # ------------------------------------------------------------ state
+    @property
+    def dirty(self) -> bool:
+        return not self.undo_stack.isClean()
+
+    def plan(self) -> ShowPlan:
+        return ShowPlan(self.title, self.rundown.items, self.notes)
+
+    def changed_items(self, select: list[str]) -> None:
+        self.model.refresh()
+        self.issues = preflight(self.rundown.items)
+        self.preflight_changed.emit(self.issues)
+        self.changed.emit(select)
+
+    # ------------------------------------------------------------ edits
+    def add(self, refs: Sequence[tuple[Catalog, VariantRef]], at: int | None = None) -> None:
+        if not refs:
+            return
+        items = [RundownItem.new(ProductSnapshot.of(ref, catalog.name)) for catalog, ref in refs]
+        index = len(self.rundown) if at is None else at
+        self.undo_stack.push(_Add(self, index, items))
+
+    def remove(self, ids: Sequence[str]) -> None:
+        if ids:
+            self.undo_stack.push(_Remove(self, ids))
+
+    def move(self, ids: Sequence[str], dest: int) -> None:
+        if not ids:
+            return
+        order = [i.id for i in self.rundown.items]
+        probe = Rundown(self.rundown.items)
+        probe.move(ids, dest)
+        if [i.id for i in probe.items] != order:  # a drop in place changes nothing
+            self.undo_stack.push(_Move(self, ids, dest))
+
+    def edit(self, item_id: str, text: str, **changes: object) -> bool:
+        """Apply field changes to one item; False (and ``failed``) when a rule refuses."""
+        current = self.rundown.item(item_id)
+        try:
+            new = current.edited(**changes)
+        except (DomainError, TypeError) as exc:
+            self.failed.emit(str(exc))
+            return False
+        if new != current:
+            self.undo_stack.push(_Edit(self, new, text))
+        return True
+
+    # ------------------------------------------------------------ files
+    def load(self, plan: ShowPlan, path: Path | None) -> None:
+        self.undo_stack.clear()
+        self.rundown = Rundown(plan.items)
+        self.title, self.notes, self.path = plan.title, plan.notes, path
+        self.changed_items([])
+        self.file_changed.emit()
+
+    def recover(self, recovery: Recovery) -> None:
+        """Open an autosaved plan as unsaved work: it has no file, and closing asks to save."""
+        self.load(recovery.plan, None)
+        self.undo_stack.resetClean()
+        self.file_changed.emit()
+
+    async def open(self, path: Path) -> bool:
+        try:
+            plan = await self._store.open(path)
+        except ShowPlanError as exc:
+            self.failed.emit(f"Cannot open {exc}")
+            return False
+        self.load(plan, path)
+        return True
+
+    async def save(self, path: Path | None = None) -> bool:
+        target = path or self.path
+        if target is None:
+            return False
+        if path is not None and not self.path:
+            self.title = self.title if self.title != "Untitled show" else target.stem.split(".")[0]
+        try:
+            await self._store.save(target, self.plan())
+        except ShowPlanError as exc:
+            self.failed.emit(f"Cannot save {exc}")
+            return False
+        self.path = target
+        self.undo_stack.setClean()
+        self._autosave.stop()
+        await self._store.discard_autosave()
+        self.file_changed.emit()
+        return True
+
+    async def flush(self) -> None:
+        """At shutdown: write a pending autosave now instead of losing it with the timer."""
+        pending = self._autosave.isActive()
+        self._autosave.stop()
+        if pending and self.dirty:
+            await self._write_autosave()
+
+    async def discard_autosave(self) -> None:
+        self._autosave.stop()
+        await self._store.discard_autosave()
+
+    def _start_autosave(self) -> None:
+        if self.dirty:
+            self._tasks.start(self._write_autosave(), name="autosave")
+
+    async def _write_autosave(self) -> None:
+        try:
+            await self._store.autosave(self.plan())
+        except ShowPlanError as exc:
+            self.failed.emit(f"Autosave failed: {exc.reason}")
+            return
+        self.autosaved.emit()

@@ -1,0 +1,275 @@
+"""The prepare flow, driven as a user would: search, add, reorder, edit, undo, save."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+
+from seller_console.app import Console
+from seller_console.importers import ImportOptions
+from seller_console.paths import resources_dir
+from seller_console.services.demo import demo_catalog_path, demo_import_options
+from seller_console.ui.actions import SPECS
+from seller_console.ui.main_window import LAYOUT_VERSION
+from seller_console.ui.models.catalog_model import Col
+
+from .conftest import Runner, answer_message_box, close_console
+
+
+def start(console: Console, run: Runner) -> None:
+    run(console.start())
+
+
+def test_start_opens_the_demo_catalog_and_sample_rundown(console, run):
+    start(console, run)
+    catalogs = console.catalog_vm.catalogs
+    assert len(catalogs) == 1
+    brands = catalogs[0].brands()
+    assert len(brands) == 3
+    assert 50 <= len(catalogs[0].products) <= 70
+    assert len(console.rundown_vm.rundown) == 8
+    assert console.rundown_vm.issues == []  # the sample show is ready for air
+    assert not console.rundown_vm.dirty
+
+
+def test_whole_prepare_flow(console, run, qtbot, tmp_path):
+    start(console, run)
+    window, dock, rundown = console.window, console.window.catalog_dock, console.rundown_vm
+    run(window.new_plan())
+    assert len(rundown.rundown) == 0
+
+    qtbot.keyClicks(dock.search, "candle")
+    model = console.catalog_vm.model
+    assert 0 < model.rowCount() < model.total_rows()
+    assert all(
+        "candle" in model.data(model.index(r, Col.TITLE)).casefold()
+        for r in range(model.rowCount())
+    )
+    dock.table.setFocus()
+    dock.select_row(0)
+    qtbot.keyClick(dock.table, Qt.Key.Key_Return)  # Enter adds the selection
+    assert len(rundown.rundown) == 1
+
+    dock.search.clear()
+    dock.in_stock.setChecked(True)
+    mime = model.mimeData([model.index(r, 1) for r in (1, 2, 3)])  # drag three rows ...
+    rundown.model.dropMimeData(
+        mime, Qt.DropAction.CopyAction, 0, 0, rundown.model.index(-1, -1)
+    )  # ... onto the top
+    assert len(rundown.rundown) == 4
+    first_added = rundown.rundown[0].id
+    assert rundown.rundown[3].product.title.casefold().count("candle") == 1
+
+    rdock = window.rundown_dock
+    rdock.select_ids([first_added])
+    qtbot.keyClick(rdock.table, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    assert rundown.rundown.index_of(first_added) == 1
+
+    rdock.select_ids([first_added])
+    rdock.duration.setText("2:45")
+    rdock.duration.editingFinished.emit()
+    assert rundown.rundown.item(first_added).planned_seconds == 165
+    assert rundown.rundown.planned_starts()[2] == rundown.rundown[0].planned_seconds + 165
+
+    rdock.live_price.setText("9.99")
+    rdock.live_price.editingFinished.emit()
+    assert str(rundown.rundown.item(first_added).price) == "9.99 USD"
+
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert rundown.rundown.item(first_added).live_price is None
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert rundown.rundown.item(first_added).planned_seconds == 120
+    qtbot.keyClick(
+        window,
+        Qt.Key.Key_Z,
+        Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier,
+    )
+    assert rundown.rundown.item(first_added).planned_seconds == 165
+
+    rdock.select_ids([rundown.rundown[3].id])
+    qtbot.keyClick(rdock.table, Qt.Key.Key_Delete)
+    assert len(rundown.rundown) == 3
+    assert rundown.dirty
+
+    path = tmp_path / "friday.showplan.json"
+    assert run(rundown.save(path))
+    assert not rundown.dirty
+    assert not console.paths.autosave_file.exists()
+    saved = [(i.id, i.planned_seconds) for i in rundown.rundown.items]
+    run(window.new_plan())
+    assert run(rundown.open(path))
+    assert [(i.id, i.planned_seconds) for i in rundown.rundown.items] == saved
+
+
+def test_edits_are_refused_with_a_reason_not_a_crash(console, run):
+    start(console, run)
+    rdock = console.window.rundown_dock
+    item = console.rundown_vm.rundown[0]
+    rdock.select_ids([item.id])
+    rdock.duration.setText("1:75")
+    rdock.duration.editingFinished.emit()
+    assert "60 or more" in rdock.editor_error.text()
+    rdock.live_price.setText("12.345")
+    rdock.live_price.editingFinished.emit()
+    assert "USD has 2 decimals" in rdock.editor_error.text()
+    assert console.rundown_vm.rundown.item(item.id) == item
+
+
+def test_preflight_lists_problems_and_jumps_to_the_item(console, run):
+    start(console, run)
+    vm = console.rundown_vm
+    item = vm.rundown[2]
+    vm.edit(item.id, "cap", stock_cap=0)
+    messages = [i.message for i in vm.issues]
+    assert any(m.endswith("no stock") and m.startswith("#3 ") for m in messages)
+    dock = console.window.preflight_dock
+    assert dock.list.count() == len(vm.issues)
+    assert "1 to fix" in dock.windowTitle()
+    dock.list.itemActivated.emit(dock.list.item(0))
+    selected = console.window.rundown_dock.selected_ids()
+    assert selected == [item.id]
+
+
+def test_autosave_is_offered_back_after_a_crash(console, run, qtbot, qapp, app_paths):
+    start(console, run)
+    vm = console.rundown_vm
+    vm.remove([vm.rundown[0].id])
+    with qtbot.waitSignal(vm.autosaved, timeout=5000):
+        pass
+    expected = [i.id for i in vm.rundown.items]
+    # A second console on the same folders is the app started again after a crash.
+    again = Console(qapp, app_paths)
+    try:
+        task = run.loop.create_task(again.start())
+        answer_message_box(qtbot, QMessageBox.StandardButton.Yes)
+        qtbot.waitUntil(task.done, timeout=10_000)
+        task.result()
+        assert [i.id for i in again.rundown_vm.rundown.items] == expected
+        assert again.rundown_vm.dirty  # recovered work is not saved yet
+    finally:
+        close_console(again, run)
+
+
+def test_rich_text_in_a_catalog_is_shown_literally_everywhere(console, run, tmp_path):
+    evil = "<b>x</b><img src=https://attacker.example/p.png>"
+    path = tmp_path / "evil.csv"
+    path.write_text(
+        f'Handle,Title,Vendor,Variant SKU,Variant Price\nevil,"{evil}","<i>Brand</i>",E1,5.00\n'
+    )
+    assert run(console.window.open_catalog(path, ImportOptions(currency="USD")))
+    window, model = console.window, console.catalog_vm.model
+    row = next(r for r in range(model.rowCount()) if model.data(model.index(r, Col.SKU)) == "E1")
+    assert model.data(model.index(row, Col.TITLE)) == evil
+    window.catalog_dock.select_row(row)
+    assert window.card.title.text() == evil
+    assert window.card.brand.text() == "<i>Brand</i>"
+    for label in window.card.findChildren(QLabel):
+        assert label.textFormat() == Qt.TextFormat.PlainText
+    window._add_rows([row])
+    rmodel = console.rundown_vm.model
+    last = rmodel.rowCount() - 1
+    assert rmodel.data(rmodel.index(last, 2)) == evil
+    window.rundown_dock.select_ids([console.rundown_vm.rundown[last].id])
+    assert window.rundown_dock.item_title.text() == evil
+    assert window.rundown_dock.item_title.textFormat() == Qt.TextFormat.PlainText
+    assert any(evil in i.message for i in console.rundown_vm.issues)  # no image
+
+
+def test_import_failure_is_a_message_and_keeps_what_was_loaded(console, run, qtbot, tmp_path):
+    start(console, run)
+    bad = tmp_path / "notes.csv"
+    bad.write_text("just,some,words\n1,2,3\n")
+    with qtbot.waitSignal(console.catalog_vm.import_failed) as failed:
+        assert not run(console.window.open_catalog(bad, ImportOptions(currency="USD")))
+    assert "not a catalog format" in failed.args[0]
+    assert len(console.catalog_vm.catalogs) == 1
+    answer_message_box(qtbot, QMessageBox.StandardButton.Ok)
+
+
+def test_import_can_be_cancelled(console, run, tmp_path):
+    rows = "".join(f"h{i},Title {i},S{i},1.00\n" for i in range(60_000))
+    path = tmp_path / "big.csv"
+    path.write_text("Handle,Title,Variant SKU,Variant Price\n" + rows)
+    vm = console.catalog_vm
+    task = vm.open_catalog(path, ImportOptions(currency="USD"))
+    run.qtbot.waitUntil(lambda: vm.busy, timeout=5000)
+    assert console.window.catalog_dock.import_bar.isVisibleTo(console.window.catalog_dock)
+    console.window.catalog_dock.cancel.click()
+    run.qtbot.waitUntil(task.done, timeout=10_000)
+    assert task.result() is False
+    assert vm.catalogs == []
+
+
+def test_several_catalogs_and_filters(console, run, tmp_path):
+    start(console, run)
+    other = tmp_path / "other.tsv"
+    other.write_text(
+        "id\ttitle\tprice\tavailability\tbrand\n"
+        "X1\tZebra mug\t5.00 EUR\tin stock\tZooCo\n"
+        "X2\tZebra cup\t4.00 EUR\tout of stock\tZooCo\n"
+    )
+    assert run(console.window.open_catalog(other, ImportOptions(currency="USD")))
+    dock, model = console.window.catalog_dock, console.catalog_vm.model
+    assert len(console.catalog_vm.catalogs) == 2
+    assert dock.brand.findText("ZooCo") > 0
+    dock.brand.setCurrentText("ZooCo")
+    assert model.rowCount() == 2
+    dock.in_stock.setChecked(True)
+    assert model.rowCount() == 1
+    assert "2 catalogs" in dock.count.text()
+    model.sort(Col.PRICE, Qt.SortOrder.DescendingOrder)
+    dock.brand.setCurrentIndex(0)
+    dock.in_stock.setChecked(False)
+    prices = [model.data(model.index(r, Col.PRICE)).split() for r in range(model.rowCount())]
+    currencies = [c for _, c in prices]
+    assert currencies == sorted(currencies, reverse=True)  # grouped by currency
+    usd = [Decimal(a) for a, c in prices if c == "USD"]
+    assert usd == sorted(usd, reverse=True)
+    assert prices[-2:] == [["5.00", "EUR"], ["4.00", "EUR"]]
+
+
+def test_layout_is_versioned_and_fits_small_screens(console, run, app_paths):
+    window = console.window
+    hint = window.minimumSizeHint()
+    assert hint.width() <= 1366
+    assert hint.height() <= 768
+    window.catalog_dock.hide()
+    window.save_layout()
+    settings = QSettings(str(app_paths.window_state_file), QSettings.Format.IniFormat)
+    assert settings.value("layout/version") == str(LAYOUT_VERSION)
+    window.reset_layout()
+    assert window.catalog_dock.isVisible()
+    assert {d.objectName() for d in window.docks} == {
+        "catalog_dock",
+        "rundown_dock",
+        "preflight_dock",
+    }
+
+
+def test_help_lists_every_shortcut(console):
+    rows = console.window.shortcut_rows()
+    listed = {text for _, text in rows}
+    for spec in SPECS.values():
+        if spec.keys:
+            assert spec.text.replace("&", "").rstrip("…") in listed
+
+
+@pytest.mark.realdata
+def test_a_real_shared_catalog_imports_through_the_dialog_path(console, run, shared_catalogs):
+    candidates = sorted(shared_catalogs.glob("shopifypartners_*.csv")) or sorted(
+        p for p in shared_catalogs.iterdir() if p.suffix in (".csv", ".tsv", ".xml")
+    )
+    path = candidates[0]
+    assert run(console.window.open_catalog(path, ImportOptions(currency="USD")), 60_000)
+    assert console.catalog_vm.model.rowCount() > 0
+
+
+def test_demo_files_exist():
+    assert demo_catalog_path(resources_dir()).is_file()
+    assert demo_import_options().currency == "USD"
+    assert isinstance(QApplication, type)
+    assert Path(resources_dir(), "demo", "images").is_dir()

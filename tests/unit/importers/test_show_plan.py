@@ -1,0 +1,81 @@
+import json
+from decimal import Decimal
+
+import pytest
+
+from seller_console.domain.money import Money
+from seller_console.domain.rundown import ProductSnapshot, RundownItem, ShowPlan
+from seller_console.importers.show_plan import ShowPlanError, dumps, load_plan, save_plan
+
+SNAP = ProductSnapshot(
+    product_id="p1",
+    variant_id="v1",
+    sku="S1",
+    title="<b>x</b><img src=y>",
+    variant_title="Red / M",
+    brand="Acme",
+    price=Money.of("10.00", "KWD"),
+    compare_at_price=Money.of("12.500", "KWD"),
+    image_url="https://x.example/a.png",
+    stock=None,
+    commission_rate=Decimal("0.15"),
+    catalog="Acme",
+)
+PLAN = ShowPlan(
+    title="Friday drop",
+    notes="bring the red one",
+    items=(
+        RundownItem("a", SNAP, 90, "say: soft\nsay: warm", Money.of("8.000", "KWD"), 20),
+        RundownItem("b", SNAP, 30),
+    ),
+)
+
+
+def test_save_and_open_round_trip_without_the_catalog(tmp_path):
+    path = tmp_path / "show.showplan.json"
+    save_plan(path, PLAN)
+    assert load_plan(path) == PLAN
+    assert not [p for p in tmp_path.iterdir() if p.name != path.name]  # no temp file left
+
+
+def test_money_is_written_as_decimal_text():
+    doc = json.loads(dumps(PLAN))
+    assert doc["items"][0]["live_price"] == {"amount": "8.000", "currency": "KWD"}
+    assert doc["items"][0]["product"]["commission_rate"] == "0.15"
+    assert doc["version"] == 1
+
+
+def test_a_newer_version_is_refused_with_a_clear_message(tmp_path):
+    doc = json.loads(dumps(PLAN))
+    doc["version"] = 7
+    path = tmp_path / "new.showplan.json"
+    path.write_text(json.dumps(doc))
+    with pytest.raises(ShowPlanError, match="newer Seller Console \\(plan format 7\\)"):
+        load_plan(path)
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda text: text[: len(text) // 2], "not valid JSON at line"),
+        (lambda text: text.replace('"8.000"', '"eight"'), "items\\[0\\].live_price"),
+        (
+            lambda text: text.replace('"planned_seconds": 90', '"planned_seconds": "90"'),
+            "items\\[0\\].planned_seconds",
+        ),
+        (lambda text: text.replace('"seller-console-show-plan"', '"x"'), "not a Seller Console"),
+        (lambda text: text.replace('"id": "b"', '"id": "a"'), "share an id"),
+    ],
+)
+def test_a_damaged_file_says_where(tmp_path, mutate, message):
+    path = tmp_path / "bad.showplan.json"
+    path.write_text(mutate(dumps(PLAN)))
+    with pytest.raises(ShowPlanError, match=message):
+        load_plan(path)
+
+
+def test_save_errors_are_reported_not_raised_raw(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with pytest.raises(ShowPlanError, match="cannot be saved"):
+        save_plan(blocker / "show.showplan.json", PLAN)
