@@ -9,7 +9,11 @@ passing ``progress`` and ``cancel``.
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import threading
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -99,15 +103,42 @@ def import_catalog(
     builder = CatalogBuilder(path, report, options)
     head = head_bytes(path)
     _refuse_binary(path, head)
-    if options.format == merchant_xml.NAME or (
-        options.format is None and merchant_xml.looks_like_xml(head)
-    ):
-        report.format, report.encoding = merchant_xml.NAME, "XML"
-        merchant_xml.import_file(path, builder, progress, cancel)
-    else:
-        _import_tabular(path, options, builder, progress, cancel)
-    catalog = builder.finish(_catalog_name(path, builder))
+    with _collector_paused():
+        if options.format == merchant_xml.NAME or (
+            options.format is None and merchant_xml.looks_like_xml(head)
+        ):
+            report.format, report.encoding = merchant_xml.NAME, "XML"
+            merchant_xml.import_file(path, builder, progress, cancel)
+        else:
+            _import_tabular(path, options, builder, progress, cancel)
+        catalog = builder.finish(_catalog_name(path, builder))
     return ImportResult(catalog, report)
+
+
+_gc_lock = threading.Lock()
+_gc_pausers = 0
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a catalog is built.
+
+    An import makes hundreds of thousands of objects that all stay alive; each automatic
+    collection would walk all of them again, which costs a quarter of the import. The
+    objects have no cycles to find (reference counting still frees the rest), and the
+    collector is back on, for every thread, when the last import ends.
+    """
+    global _gc_pausers
+    with _gc_lock:
+        _gc_pausers += 1
+        gc.disable()
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pausers -= 1
+            if _gc_pausers == 0:
+                gc.enable()
 
 
 def _check_options(path: Path, options: ImportOptions) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 from seller_console.domain.catalog import (
     Availability,
@@ -59,8 +60,7 @@ class RowRejectedError(Exception):
         self.column = column
 
 
-@dataclass(frozen=True, slots=True)
-class Where:
+class Where(NamedTuple):
     """Where a value came from: the record's row and first line."""
 
     row: int
@@ -76,6 +76,7 @@ class CatalogBuilder:
         self.products: list[Product] = []
         self._skus: dict[str, int] = {}
         self._said: set[WarningKind] = set()
+        self._assumed: Currency | None = None  # set (and said) the first time it is used
 
     # ------------------------------------------------------------- values
     def money(
@@ -91,6 +92,8 @@ class CatalogBuilder:
         ``currency_text`` is the value of a separate currency column, if the format has
         one. A price the row cannot be sold without is the caller's to require.
         """
+        if not currency_text and raw.isascii() and raw.replace(".", "", 1).isdecimal():
+            return Money(Decimal(raw), self.assumed_currency())  # 12.50: most cells
         if not raw.strip():
             return None
         try:
@@ -112,25 +115,30 @@ class CatalogBuilder:
                     f"unknown currency {currency_text.strip()!r}", currency_column or column
                 ) from None
         if currency is None:
-            currency = self._assumed_currency()
+            currency = self.assumed_currency()
         if parsed.amount < 0:
             raise RowRejectedError(f"price {raw.strip()!r} is negative", column)
         return Money(parsed.amount, currency)
 
-    def _assumed_currency(self) -> Currency:
+    def assumed_currency(self) -> Currency:
+        """The currency for prices that name none; the report says so the first time."""
+        if self._assumed is not None:
+            return self._assumed
         if self.user_currency is not None:
             self._say_once(
                 WarningKind.CURRENCY_ASSUMED,
                 f"prices in this file carry no currency: {self.user_currency.code}, "
                 "as given at import, was used",
             )
-            return self.user_currency
+            self._assumed = self.user_currency
+            return self._assumed
         self._say_once(
             WarningKind.CURRENCY_MISSING,
             "prices in this file carry no currency and none was given at import: "
             "they are kept as XXX (no currency); import again with a currency",
         )
-        return NO_CURRENCY
+        self._assumed = NO_CURRENCY
+        return self._assumed
 
     def stock(self, raw: str, where: Where, column: str) -> int | None:
         try:
@@ -215,7 +223,8 @@ class CatalogBuilder:
                     sku_column,
                     where.line,
                 )
-        if variant.price is None:
+        price, compare = variant.price, variant.compare_at_price
+        if price is None:
             self.report.warn(
                 WarningKind.NO_PRICE,
                 "no price: this variant cannot be sold until it has one",
@@ -223,11 +232,13 @@ class CatalogBuilder:
                 price_column,
                 where.line,
             )
-        elif variant.compare_at_price is not None and not variant.on_sale:
+        elif compare is not None and not (
+            compare.currency is price.currency and compare.amount > price.amount
+        ):
             self.report.warn(
                 WarningKind.COMPARE_AT_NOT_ABOVE,
-                f"compare-at price {variant.compare_at_price} is not above the "
-                f"price {variant.price}: no discount will be shown",
+                f"compare-at price {compare} is not above the price {price}: "
+                "no discount will be shown",
                 where.row,
                 compare_column,
                 where.line,

@@ -13,18 +13,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from seller_console.domain.catalog import (
-    Availability,
-    Product,
-    ProductStatus,
-    Variant,
-    clean_text,
-)
+from seller_console.domain.catalog import Availability, Product, ProductStatus, Variant
+from seller_console.domain.text import clean_text
 from seller_console.importers.builder import CatalogBuilder, RowRejectedError, Where, reject
 from seller_console.importers.fields import (
     CellError,
     clean_url,
-    html_to_text,
     parse_rate,
     parse_sale_window,
     split_list,
@@ -231,8 +225,7 @@ def _extra_images(rec: FeedRecord) -> list[str]:
 
 def _product(group_id: str, group: _Group, builder: CatalogBuilder) -> Product:
     rec = group.first
-    rich = rec.get("rich_description")
-    description = html_to_text(rich) if rich else html_to_text(rec.get("description"))
+    body = rec.get("rich_description") or rec.get("description")
     status_raw = rec.get("status").strip().casefold()
     status = ProductStatus.ARCHIVED if status_raw == "archived" else ProductStatus.ACTIVE
     used = {name for v in group.variants for name, _ in v.options}
@@ -241,7 +234,7 @@ def _product(group_id: str, group: _Group, builder: CatalogBuilder) -> Product:
         id=group_id,
         title=clean_text(rec.get("title")),
         brand=clean_text(rec.get("brand")) or (builder.options.brand or ""),
-        description=description,
+        body=body,
         image_urls=tuple(group.images),
         tags=tuple(t for v in rec.all("tags") for t in split_list(v)),
         option_names=tuple(names),

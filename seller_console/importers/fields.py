@@ -7,7 +7,6 @@ import re
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from enum import Enum
-from html.parser import HTMLParser
 from typing import Final
 
 from seller_console.domain.money import PriceParseError, parse_decimal
@@ -81,110 +80,22 @@ def clean_barcode(raw: str) -> tuple[str, BarcodeIssue | None]:
     value = raw.strip().lstrip("'").strip()
     if not value:
         return "", None
-    if _SCIENTIFIC.match(value):
+    if value.isdecimal():
+        if value.isascii() and len(value) in (8, 12, 13, 14) and not gtin_check_digit_ok(value):
+            return value, BarcodeIssue.INVALID
+        return value, None
+    if ("E" in value or "e" in value) and _SCIENTIFIC.match(value):
         return value, BarcodeIssue.EXCEL_MANGLED
-    if value.isdecimal() and len(value) in (8, 12, 13, 14) and not gtin_check_digit_ok(value):
-        return value, BarcodeIssue.INVALID
     return value, None
 
 
 def gtin_check_digit_ok(digits: str) -> bool:
-    # From the right, leaving out the check digit: weights 3, 1, 3, 1 ...
-    total = 3 * sum(map(int, digits[-2::-2])) + sum(map(int, digits[-3::-2]))
-    return (10 - total % 10) % 10 == int(digits[-1])
-
-
-class _TextExtractor(HTMLParser):
-    _BLOCK: Final = frozenset(
-        "p div br ul ol tr table h1 h2 h3 h4 h5 h6 section article blockquote".split()
-    )
-    _SKIP: Final = frozenset({"script", "style", "head", "title", "template"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self._SKIP:
-            self._skip += 1
-        elif tag == "li":
-            self.parts.append("\n• ")
-        elif tag in self._BLOCK:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self._SKIP:
-            self._skip = max(0, self._skip - 1)
-        elif tag in self._BLOCK:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.parts.append(data)
-
-
-_BLANKS: Final = re.compile(r"[ \t\u00a0]+")
-_NEWLINES: Final = re.compile(r"\n\s*\n+")
-
-
-def html_to_text(raw: str) -> str:
-    """Plain text from an HTML body: tags dropped, entities decoded, paragraphs kept."""
-    if "<" not in raw and "&" not in raw:
-        return _tidy(raw)
-    if "<" not in raw:
-        return _tidy(html.unescape(raw))
-    parser = _TextExtractor()
-    if not _feed_plain_tags(parser, raw):
-        parser = _TextExtractor()
-        parser.feed(raw)
-        parser.close()
-    return _tidy("".join(parser.parts))
-
-
-_WS = "[ \t\n\r\f]"
-# A start or end tag with only quoted (or no) attribute values: the span ``HTMLParser``
-# gives such a tag too, so these can be handed to its handlers without its slow scan.
-_PLAIN_TAG: Final = re.compile(
-    rf"<(/?)([a-zA-Z][a-zA-Z0-9]*)"
-    rf"((?:{_WS}+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:{_WS}*={_WS}*(?:\"[^\"]*\"|'[^']*'))?)*)"
-    rf"{_WS}*(/?)>"
-)
-
-
-def _feed_plain_tags(parser: _TextExtractor, raw: str) -> bool:
-    """Feed ``raw`` to the parser's handlers as ``HTMLParser`` would, if every tag is plain.
-
-    False (the parser half fed) when there is anything else: comments, doctypes, a stray
-    ``<``, unquoted attribute values, ``<script>``/``<style>`` (raw-text elements).
-    """
-    pos = 0
-    for tag in _PLAIN_TAG.finditer(raw):
-        data = raw[pos : tag.start()]
-        closing, name, attrs, slash = tag.groups()
-        name = name.lower()
-        if "<" in data or name in parser.CDATA_CONTENT_ELEMENTS or (closing and attrs + slash):
-            return False
-        if data:
-            parser.handle_data(html.unescape(data))
-        if closing:
-            parser.handle_endtag(name)
-        elif slash:
-            parser.handle_startendtag(name, [])
-        else:
-            parser.handle_starttag(name, [])
-        pos = tag.end()
-    rest = raw[pos:]
-    if "<" in rest:
-        return False
-    if rest:
-        parser.handle_data(html.unescape(rest))
-    return True
-
-
-def _tidy(text: str) -> str:
-    lines = [_BLANKS.sub(" ", line).strip() for line in text.replace("\r", "").split("\n")]
-    return _NEWLINES.sub("\n\n", "\n".join(lines)).strip()
+    """GTIN-8/12/13/14 check digit, for ASCII digits only."""
+    # From the right, leaving out the check digit: weights 3, 1, 3, 1 ... Summing the
+    # ASCII bytes and taking away 48 per digit sums the digits without a Python loop.
+    odd, even = digits[-2::-2], digits[-3::-2]
+    total = 3 * (sum(odd.encode()) - 48 * len(odd)) + sum(even.encode()) - 48 * len(even)
+    return (10 - total % 10) % 10 == ord(digits[-1]) - 48
 
 
 def split_list(raw: str, separator: str = ",") -> tuple[str, ...]:
@@ -196,6 +107,8 @@ _URL: Final = re.compile(r"^https?://[^\s/]+", re.IGNORECASE)
 
 def clean_url(raw: str) -> str:
     """An http(s) URL, protocol-relative ``//cdn...`` made https; anything else is dropped."""
+    if raw.startswith("https://") and "&" not in raw and " " not in raw:
+        return raw.rstrip()  # the usual CDN link: nothing to undo
     value = html.unescape(raw.strip())
     if value.startswith("//"):
         value = "https:" + value

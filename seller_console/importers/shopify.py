@@ -4,27 +4,31 @@ Each row is a variant; rows sharing a handle are one product, and only the first
 a handle carries the product's fields and option names. Rows with just a handle and an
 image are extra images. ``Option1 Name = Title`` / ``Default Title`` means no options.
 Prices carry no currency (it is a store setting): the builder applies the user's.
+
+This is the format of the biggest catalogs, so the row loop reads cells by position
+(resolved once from the header) and does no work a row does not need.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import partial
+from decimal import Decimal
 
-from seller_console.domain.catalog import Availability, Product, ProductStatus, Variant, clean_text
+from seller_console.domain.catalog import Availability, Product, ProductStatus, Variant
+from seller_console.domain.money import Money
+from seller_console.domain.text import clean_text
 from seller_console.importers.builder import CatalogBuilder, RowRejectedError, Where, reject
 from seller_console.importers.fields import (
     CellError,
     clean_url,
-    html_to_text,
+    gtin_check_digit_ok,
     parse_bool,
-    parse_int,
     parse_rate,
     split_list,
 )
 from seller_console.importers.report import WarningKind
-from seller_console.importers.tabular import Columns, Getter, Table
+from seller_console.importers.tabular import Columns, Table
 
 NAME = "shopify"
 
@@ -34,7 +38,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "title": ("title",),
     "body": ("body (html)", "description"),
     "vendor": ("vendor",),
-    "category": ("product category", "type", "custom product type", "standardized product type"),
+    "category": ("product category", "type", "custom product type",
+                 "standardized product type"),
     "tags": ("tags",),
     "published": ("published", "published on online store"),
     "status": ("status",),
@@ -55,8 +60,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "image_position": ("image position",),
     "variant_image": ("variant image", "variant image url"),
     "commission": ("commission rate", "commission"),
-}
-_VARIANT_FIELDS = ("price", "sku", "option1_value", "compare_at", "barcode", "qty")
+}  # fmt: skip
 _ALL_NAMES = frozenset(n for names in ALIASES.values() for n in names)
 
 
@@ -79,7 +83,7 @@ class _Draft:
     handle: str
     title: str
     brand: str
-    description: str
+    body: str
     tags: tuple[str, ...]
     status: ProductStatus
     category: str
@@ -90,191 +94,254 @@ class _Draft:
 
 
 def import_rows(table: Table, builder: CatalogBuilder) -> None:
-    cols = Columns(table, ALIASES)
-    if not cols.has("qty"):
-        builder.say_file(
-            WarningKind.STOCK_UNKNOWN,
-            "the file has no inventory quantity column (a multi-location export):"
-            " stock is unknown for every variant",
-        )
-    drafts: dict[str, _Draft] = {}
+    reader = _Reader(Columns(table, ALIASES), len(table.header), builder)
     report = builder.report
     for record in table.data():
         report.rows_read += 1
-        where = Where(record.row, record.line)
         try:
-            _row(record.cells, where, cols, drafts, builder)
+            reader.row(record.cells, record.row, record.line)
         except RowRejectedError as exc:
-            reject(report, where, exc)
-    for draft in drafts.values():
-        if not draft.variants:
-            report.warn(
-                WarningKind.SKIPPED_ROW,
-                f"product {draft.handle!r} has no variant rows: it cannot be sold",
-                draft.where.row,
-                cols.column("handle"),
-                draft.where.line,
-            )
-        images = tuple(url for _, _, url in sorted(draft.images))
-        report.images += max(0, len(images) - 1)
-        builder.add(
-            Product(
-                id=draft.handle,
-                title=draft.title,
-                brand=draft.brand,
-                description=draft.description,
-                image_urls=images,
-                tags=draft.tags,
-                option_names=draft.option_names,
-                status=draft.status,
-                category=draft.category,
-                variants=tuple(draft.variants),
-            )
+            reject(report, Where(record.row, record.line), exc)
+    reader.finish()
+
+
+class _Reader:
+    """Cell positions resolved once; a column the file lacks reads as the blank pad cell."""
+
+    def __init__(self, cols: Columns, width: int, builder: CatalogBuilder) -> None:
+        self.builder = builder
+        self.report = builder.report
+        self.width = width
+        self.pad = [""] * (width + 1)
+        self.name = {key: cols.column(key) for key in ALIASES}
+        at = {key: cols.positions.get(key, width) for key in ALIASES}
+        self.p_handle, self.p_title, self.p_body = at["handle"], at["title"], at["body"]
+        self.p_vendor, self.p_category, self.p_tags = at["vendor"], at["category"], at["tags"]
+        self.p_published, self.p_status = at["published"], at["status"]
+        self.p_names = (at["option1_name"], at["option2_name"], at["option3_name"])
+        self.p_values = (at["option1_value"], at["option2_value"], at["option3_value"])
+        self.p_sku, self.p_tracker, self.p_qty = at["sku"], at["tracker"], at["qty"]
+        self.p_policy, self.p_price, self.p_compare = at["policy"], at["price"], at["compare_at"]
+        self.p_barcode, self.p_image, self.p_position = (
+            at["barcode"],
+            at["image_src"],
+            at["image_position"],
         )
+        self.p_variant_image, self.p_commission = at["variant_image"], at["commission"]
+        self.has_qty = cols.has("qty")
+        self.has_tracker = cols.has("tracker")
+        self.variant_positions = (
+            self.p_price,
+            self.p_sku,
+            self.p_values[0],
+            self.p_compare,
+            self.p_barcode,
+            self.p_qty,
+        )
+        self.drafts: dict[str, _Draft] = {}
+        self._prices: dict[str, Money] = {}
+        self._options: dict[str, str] = {}
+        if not self.has_qty:
+            builder.say_file(
+                WarningKind.STOCK_UNKNOWN,
+                "the file has no inventory quantity column (a multi-location "
+                "export): stock is unknown for every variant",
+            )
+
+    def row(self, cells: list[str], row: int, line: int) -> None:
+        if len(cells) <= self.width:
+            cells = cells + self.pad[len(cells) :]
+        title = clean_text(cells[self.p_title])
+        handle = cells[self.p_handle].strip() or _slug(title)
+        if not handle:
+            raise RowRejectedError("the row has neither a handle nor a title", self.name["handle"])
+        draft = self.drafts.get(handle)
+        if draft is None:
+            if not title:
+                raise RowRejectedError(
+                    f"the first row of product {handle!r} has no title", self.name["title"]
+                )
+            draft = self._draft(cells, handle, title, Where(row, line))
+            self.drafts[handle] = draft
+        image = cells[self.p_image]
+        if image:
+            image = clean_url(image)
+            if image:
+                position = cells[self.p_position]
+                order = int(position) if position.isdecimal() else 10_000
+                draft.images.append((order, len(draft.images), image))
+        price, sku, value1, compare, barcode, qty = (cells[p] for p in self.variant_positions)
+        if not (price or sku or value1 or compare or barcode or qty) or not (
+            price.strip()
+            or sku.strip()
+            or value1.strip()
+            or compare.strip()
+            or barcode.strip()
+            or qty.strip()
+        ):
+            if image:
+                self.report.image_rows += 1
+            else:
+                self.report.warn(
+                    WarningKind.SKIPPED_ROW,
+                    "the row has a handle but no variant or image: skipped",
+                    row,
+                    self.name["handle"],
+                    line,
+                )
+            return
+        draft.variants.append(self._variant(cells, draft, Where(row, line)))
+
+    def _draft(self, cells: list[str], handle: str, title: str, where: Where) -> _Draft:
+        builder = self.builder
+        status_raw = cells[self.p_status].strip().casefold()
+        try:
+            status = ProductStatus(status_raw) if status_raw else ProductStatus.ACTIVE
+        except ValueError:
+            self.report.warn(
+                WarningKind.BAD_VALUE,
+                f"status {cells[self.p_status]!r} is not "
+                "active, draft or archived; treated as active",
+                where.row,
+                self.name["status"],
+                where.line,
+            )
+            status = ProductStatus.ACTIVE
+        try:
+            published = parse_bool(cells[self.p_published], default=True)
+        except CellError as exc:
+            self.report.warn(
+                WarningKind.BAD_VALUE,
+                f"published {exc}",
+                where.row,
+                self.name["published"],
+                where.line,
+            )
+            published = True
+        if not published and status is ProductStatus.ACTIVE:
+            status = ProductStatus.DRAFT
+        names = tuple(n for n in (clean_text(cells[p]) for p in self.p_names) if n)
+        if names == ("Title",) and cells[self.p_values[0]].strip() == "Default Title":
+            names = ()
+        return _Draft(
+            handle=handle,
+            title=title,
+            brand=clean_text(cells[self.p_vendor]) or (builder.options.brand or ""),
+            body=cells[self.p_body],
+            tags=split_list(cells[self.p_tags]),
+            status=status,
+            category=clean_text(cells[self.p_category]),
+            option_names=names,
+            where=where,
+        )
+
+    def _variant(self, cells: list[str], draft: _Draft, where: Where) -> Variant:
+        builder, name = self.builder, self.name
+        options: tuple[tuple[str, str], ...] = ()
+        if draft.option_names:
+            options = tuple(
+                (option, value)
+                for option, p in zip(draft.option_names, self.p_values, strict=False)
+                if (value := self._option(cells[p]))
+            )
+        price = self._money(cells[self.p_price], where, "price")
+        compare = self._money(cells[self.p_compare], where, "compare_at")
+        rate_raw = cells[self.p_commission]
+        try:
+            rate = builder.commission(parse_rate(rate_raw) if rate_raw else None)
+        except CellError as exc:
+            raise RowRejectedError(f"commission rate {exc}", name["commission"]) from None
+        stock: int | None = None
+        untracked = self.has_tracker and not cells[self.p_tracker].strip()
+        if self.has_qty and not untracked:
+            raw_qty = cells[self.p_qty]
+            if raw_qty.isdecimal():
+                stock = int(raw_qty)
+            elif raw_qty.strip():
+                stock = builder.stock(raw_qty, where, name["qty"])
+            else:
+                self.report.warn(
+                    WarningKind.STOCK_UNKNOWN,
+                    "inventory quantity is blank: stock unknown",
+                    where.row,
+                    name["qty"],
+                    where.line,
+                )
+        policy = cells[self.p_policy]
+        sells_when_out = bool(policy) and policy.strip().casefold() == "continue"
+        barcode = cells[self.p_barcode]
+        if barcode and not (
+            barcode.isascii()
+            and barcode.isdecimal()
+            and len(barcode) in (8, 12, 13, 14)
+            and gtin_check_digit_ok(barcode)
+        ):
+            barcode = builder.barcode(barcode, where, name["barcode"])
+        variant = Variant(
+            f"{draft.handle}#{len(draft.variants) + 1}",
+            draft.handle,
+            cells[self.p_sku].strip(),
+            " / ".join(v for _, v in options) if options else draft.title,
+            price,
+            compare,
+            stock,
+            _availability(stock, untracked, sells_when_out),
+            options,
+            barcode,
+            clean_url(cells[self.p_variant_image]),
+            rate,
+        )
+        builder.check_variant(variant, where, name["sku"], name["price"], name["compare_at"])
+        return variant
+
+    def _money(self, raw: str, where: Where, key: str) -> Money | None:
+        """A price cell. Catalogs repeat a few prices endlessly, and Money is immutable, so
+        each distinct plain ``12.50`` is read once and shared."""
+        known = self._prices.get(raw)
+        if known is not None:
+            return known
+        if raw.isascii() and raw.replace(".", "", 1).isdecimal():
+            money = self._prices[raw] = Money(Decimal(raw), self.builder.assumed_currency())
+            return money
+        return self.builder.money(raw, where, self.name[key]) if raw else None
+
+    def _option(self, raw: str) -> str:
+        """An option value, cleaned once per distinct text (S, M, L ... repeat on every row)."""
+        known = self._options.get(raw)
+        if known is None:
+            known = self._options[raw] = clean_text(raw)
+        return known
+
+    def finish(self) -> None:
+        for draft in self.drafts.values():
+            if not draft.variants:
+                self.report.warn(
+                    WarningKind.SKIPPED_ROW,
+                    f"product {draft.handle!r} has no variant rows: it cannot be sold",
+                    draft.where.row,
+                    self.name["handle"],
+                    draft.where.line,
+                )
+            images = tuple(url for _, _, url in sorted(draft.images))
+            self.report.images += max(0, len(images) - 1)
+            self.builder.add(
+                Product(
+                    id=draft.handle,
+                    title=draft.title,
+                    brand=draft.brand,
+                    body=draft.body,
+                    image_urls=images,
+                    tags=draft.tags,
+                    option_names=draft.option_names,
+                    status=draft.status,
+                    category=draft.category,
+                    variants=tuple(draft.variants),
+                )
+            )
 
 
 def _slug(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", title.casefold()).strip("-")
-
-
-def _row(
-    cells: list[str],
-    where: Where,
-    cols: Columns,
-    drafts: dict[str, _Draft],
-    builder: CatalogBuilder,
-) -> None:
-    get = partial(cols.get, cells)
-    title = clean_text(get("title"))
-    handle = get("handle").strip() or _slug(title)
-    if not handle:
-        raise RowRejectedError("the row has neither a handle nor a title", cols.column("handle"))
-    draft = drafts.get(handle)
-    if draft is None:
-        if not title:
-            raise RowRejectedError(
-                f"the first row of product {handle!r} has no title", cols.column("title")
-            )
-        draft = _new_draft(handle, title, get, where, cols, builder)
-        drafts[handle] = draft
-    image = clean_url(get("image_src"))
-    if image:
-        position = parse_int_or(get("image_position"), 10_000)
-        draft.images.append((position, len(draft.images), image))
-    has_variant = any(get(key).strip() for key in _VARIANT_FIELDS)
-    if not has_variant:
-        if image:
-            builder.report.image_rows += 1
-        else:
-            builder.report.warn(
-                WarningKind.SKIPPED_ROW,
-                "the row has a handle but no variant or image: skipped",
-                where.row,
-                cols.column("handle"),
-                where.line,
-            )
-        return
-    draft.variants.append(_variant(draft, get, where, cols, builder))
-
-
-def parse_int_or(raw: str, default: int) -> int:
-    try:
-        value = parse_int(raw)
-    except CellError:
-        return default
-    return default if value is None else value
-
-
-def _new_draft(
-    handle: str, title: str, get: Getter, where: Where, cols: Columns, builder: CatalogBuilder
-) -> _Draft:
-    status_raw = get("status").strip().casefold()
-    try:
-        status = ProductStatus(status_raw) if status_raw else ProductStatus.ACTIVE
-    except ValueError:
-        builder.report.warn(
-            WarningKind.BAD_VALUE,
-            f"status {get('status')!r} is not active, draft or archived; treated as active",
-            where.row,
-            cols.column("status"),
-            where.line,
-        )
-        status = ProductStatus.ACTIVE
-    try:
-        published = parse_bool(get("published"), default=True)
-    except CellError as exc:
-        builder.report.warn(
-            WarningKind.BAD_VALUE,
-            f"published {exc}",
-            where.row,
-            cols.column("published"),
-            where.line,
-        )
-        published = True
-    if not published and status is ProductStatus.ACTIVE:
-        status = ProductStatus.DRAFT
-    names = tuple(clean_text(get(f"option{i}_name")) for i in (1, 2, 3))
-    option_names = tuple(n for n in names if n)
-    if option_names == ("Title",) and get("option1_value").strip() == "Default Title":
-        option_names = ()
-    return _Draft(
-        handle=handle,
-        title=title,
-        brand=clean_text(get("vendor")) or (builder.options.brand or ""),
-        description=html_to_text(get("body")),
-        tags=split_list(get("tags")),
-        status=status,
-        category=clean_text(get("category")),
-        option_names=option_names,
-        where=where,
-    )
-
-
-def _variant(
-    draft: _Draft, get: Getter, where: Where, cols: Columns, builder: CatalogBuilder
-) -> Variant:
-    values = [clean_text(get(f"option{i}_value")) for i in (1, 2, 3)]
-    options = tuple(
-        (name, value) for name, value in zip(draft.option_names, values, strict=False) if value
-    )
-    price = builder.money(get("price"), where, cols.column("price"))
-    compare = builder.money(get("compare_at"), where, cols.column("compare_at"))
-    try:
-        rate = builder.commission(parse_rate(get("commission")))
-    except CellError as exc:
-        raise RowRejectedError(f"commission rate {exc}", cols.column("commission")) from None
-    stock: int | None = None
-    untracked = cols.has("tracker") and not get("tracker").strip()
-    if cols.has("qty") and not untracked:
-        stock = builder.stock(get("qty"), where, cols.column("qty"))
-        if stock is None and not get("qty").strip():
-            builder.report.warn(
-                WarningKind.STOCK_UNKNOWN,
-                "inventory quantity is blank: stock unknown",
-                where.row,
-                cols.column("qty"),
-                where.line,
-            )
-    sells_when_out = get("policy").strip().casefold() == "continue"
-    availability = _availability(stock, untracked, sells_when_out)
-    variant = Variant(
-        id=f"{draft.handle}#{len(draft.variants) + 1}",
-        product_id=draft.handle,
-        sku=get("sku").strip(),
-        title=" / ".join(v for _, v in options) or draft.title,
-        price=price,
-        compare_at_price=compare,
-        stock=stock,
-        availability=availability,
-        options=options,
-        barcode=builder.barcode(get("barcode"), where, cols.column("barcode")),
-        image_url=clean_url(get("variant_image")),
-        commission_rate=rate,
-    )
-    builder.check_variant(
-        variant, where, cols.column("sku"), cols.column("price"), cols.column("compare_at")
-    )
-    return variant
 
 
 def _availability(stock: int | None, untracked: bool, sells_when_out: bool) -> Availability:

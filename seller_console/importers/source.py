@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Final
+from typing import BinaryIO, Final, NamedTuple
 
 from seller_console.importers.errors import CatalogImportError, ImportCancelledError
 
@@ -143,8 +143,7 @@ def first_lines(path: Path, encoding: Encoding, count: int = 12) -> list[str]:
     return lines
 
 
-@dataclass(frozen=True, slots=True)
-class Record:
+class Record(NamedTuple):
     """One CSV record: its spreadsheet row, the line it starts on, and its cells."""
 
     row: int
@@ -208,4 +207,4 @@ def norm_header(name: str) -> str:
 
 
 def is_blank(cells: list[str]) -> bool:
-    return not any(c.strip() for c in cells)
+    return not "".join(cells).strip()

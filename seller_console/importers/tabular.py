@@ -52,15 +52,17 @@ class Table:
 
     def data(self) -> Iterator[Record]:
         """Data records, blank and label rows skipped, label column dropped."""
+        if not self.label_column:
+            for record in self.records:
+                if not is_blank(record.cells):
+                    yield record
+            return
         for record in self.records:
             cells = record.cells
-            if self.label_column:
-                if cells and cells[0].strip().casefold() in _TIKTOK_LABELS:
-                    continue
-                cells = cells[1:]
-            if is_blank(cells):
+            if cells and cells[0].strip().casefold() in _TIKTOK_LABELS:
                 continue
-            yield Record(record.row, record.line, cells)
+            if not is_blank(cells[1:]):
+                yield Record(record.row, record.line, cells[1:])
 
 
 class Columns:

@@ -12,12 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import partial
 
-from seller_console.domain.catalog import Availability, Product, ProductStatus, Variant, clean_text
+from seller_console.domain.catalog import Availability, Product, ProductStatus, Variant
+from seller_console.domain.text import clean_text
 from seller_console.importers.builder import CatalogBuilder, RowRejectedError, Where, reject
 from seller_console.importers.fields import (
     CellError,
     clean_url,
-    html_to_text,
     parse_bool,
     parse_rate,
     split_list,
@@ -61,7 +61,7 @@ class _Parent:
     product_id: str
     title: str
     brand: str
-    description: str
+    body: str
     images: tuple[str, ...]
     tags: tuple[str, ...]
     category: str
@@ -134,7 +134,7 @@ def import_rows(table: Table, builder: CatalogBuilder) -> None:
                 id=parent.product_id,
                 title=parent.title,
                 brand=parent.brand,
-                description=parent.description,
+                body=parent.body,
                 image_urls=parent.images,
                 tags=parent.tags,
                 option_names=parent.option_names,
@@ -161,7 +161,7 @@ def _parent(get: Getter, where: Where, cols: Columns, builder: CatalogBuilder) -
         product_id=key,
         title=title,
         brand=clean_text(get("brand")) or (builder.options.brand or ""),
-        description=html_to_text(description),
+        body=description,
         images=tuple(u for u in (clean_url(x) for x in split_list(get("images"))) if u),
         tags=split_list(get("tags")),
         category=clean_text(get("categories").split(",")[0]),

@@ -24,7 +24,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QImage
 
-from seller_console.domain.catalog import Catalog, VariantRef, fold
+from seller_console.domain.catalog import Catalog, VariantRef
+from seller_console.domain.text import fold
 from seller_console.ui.thumbnails import ThumbnailCache
 
 VARIANTS_MIME = "application/x-seller-console-variants"

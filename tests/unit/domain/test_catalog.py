@@ -3,10 +3,10 @@ from seller_console.domain.catalog import (
     Catalog,
     Product,
     Variant,
-    clean_text,
     parse_availability,
 )
 from seller_console.domain.money import Money
+from seller_console.domain.text import clean_text
 
 
 def _catalog() -> Catalog:

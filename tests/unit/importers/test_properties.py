@@ -17,10 +17,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from seller_console.domain.catalog import Catalog, clean_text
+from seller_console.domain.catalog import Catalog
 from seller_console.domain.money import Currency, Money, parse_decimal, parse_price
+from seller_console.domain.text import clean_text, html_to_text
 from seller_console.importers import ImportOptions, import_catalog
-from seller_console.importers.fields import html_to_text
 
 _TRICKY = "\"',;\t\n\r\n|~#<>&é€🍕שלום ü ñ"
 _text = st.lists(
