@@ -6,6 +6,7 @@ import asyncio
 import logging
 import random
 import secrets
+import socket
 import threading
 import time
 from types import TracebackType
@@ -21,6 +22,27 @@ log = logging.getLogger(__name__)
 
 START_TIMEOUT_S = 10.0
 STOP_TIMEOUT_S = 10.0
+
+
+def _listen_socket(host: str, port: int) -> socket.socket:
+    """A bound TCP socket for uvicorn, created with ``IPPROTO_TCP`` as its protocol.
+
+    asyncio sets ``TCP_NODELAY`` on an accepted connection only when the socket's ``proto``
+    is ``IPPROTO_TCP``, and accepted sockets copy it from the listening one. uvicorn's own
+    ``Config.bind_socket()`` binds with protocol 0, so without this every response's header
+    and body writes wait ~40 ms for the client's delayed ACK. ``TCP_NODELAY`` is set on the
+    listening socket too (Linux hands it on to the connections it accepts).
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
 
 
 class RunningSandbox:
@@ -47,8 +69,8 @@ class RunningSandbox:
             ws="none",
         )
         try:
-            self._socket = uv_config.bind_socket()
-        except (OSError, SystemExit) as exc:
+            self._socket = _listen_socket(config.host, config.port)
+        except OSError as exc:
             raise SandboxStartError(f"cannot listen on {config.host}:{config.port}: {exc}") from exc
         self.host = config.host
         self.port: int = self._socket.getsockname()[1]

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
 import statistics
 import time
 from decimal import Decimal
 
 import httpx
 import httpx_sse
-import uvicorn.config
 
 from seller_console.domain.money import Money
 from seller_console.domain.platform_port import PinRequest, ShowcaseProduct, new_idempotency_key
@@ -114,22 +112,7 @@ async def _stream_rates(sandbox: RunningSandbox) -> tuple[float, float, int]:
         return ours, theirs, typed
 
 
-def _tcp_nodelay_for_the_sandbox() -> None:
-    """The sandbox serves on a socket uvicorn pre-binds with protocol 0, so asyncio does not
-    set TCP_NODELAY on its connections and a response's header and body writes can wait
-    ~40 ms for a delayed ACK. That is the server's latency, not the client's: give the
-    listening socket its protocol so both sides of the comparison see a prompt server."""
-    bind = uvicorn.config.Config.bind_socket
-
-    def bind_tcp(config: uvicorn.config.Config) -> socket.socket:
-        sock = bind(config)
-        return socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, fileno=sock.detach())
-
-    uvicorn.config.Config.bind_socket = bind_tcp  # type: ignore[method-assign,assignment]
-
-
 def main() -> None:
-    _tcp_nodelay_for_the_sandbox()
     with start_sandbox(SandboxConfig(seed=7)) as sandbox:
         ours, theirs = asyncio.run(_pin_round_trips(sandbox))
         ours_ms = statistics.median(ours) * 1000
