@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint typecheck contracts pytest bench sandbox clean
+.PHONY: run test lint typecheck contracts pytest bench chaos sandbox clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ pytest: $(STAMP)
 ## Benchmarks: print figures, never assert timings. Not part of `make test`.
 bench: $(STAMP)
 	$(BIN)/python -m tests.benchmarks
+
+## Crash and failure scenarios end to end against the sandbox, faults on (bounded, <= 5 min).
+chaos: $(STAMP)
+	timeout 300 $(BIN)/python -m tests.chaos
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache

@@ -1,0 +1,391 @@
+"""The show's ledger: orders applied idempotently, and the totals the side panels show.
+
+- Keyed by order id. An order's state only moves forward (paid, then cancelled or
+  refunded; ``STATUS_RANK``), so applying a state is a merge that keeps the more advanced
+  one: the same event delivered twice, an ``order.updated`` that overtakes its
+  ``order.created``, or a whole resynced orders list all give the totals of one in-order
+  delivery. ``apply`` returns the order's new state when it changed (for storage to keep),
+  None when it was a no-op.
+- Totals are kept per currency and never mixed: for the show, per pin window (the pin that
+  was live when the order was placed: ``Order.pin_id``), per minute of ``created_at``
+  and per product (line level).
+- Gross counts every order placed; refunds count the orders refunded or cancelled since;
+  net is gross minus refunds. Commission, estimated (``domain.commission``) and reported
+  by the platform, is net: a refund reverses it. An order whose estimate differs from what
+  the platform reported is flagged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from seller_console.domain.commission import CommissionPolicy, line_commission, split_amount
+from seller_console.domain.events import Pin
+from seller_console.domain.money import Currency, Money
+from seller_console.domain.orders import Order, OrderStatus
+
+STATUS_RANK: Mapping[OrderStatus, int] = {
+    OrderStatus.PAID: 0,
+    OrderStatus.CANCELLED: 1,
+    OrderStatus.REFUNDED: 2,
+}
+"""How far an order's state has gone; a state never moves back to a lower rank."""
+
+_ZERO = Decimal(0)
+K = TypeVar("K")
+KC = TypeVar("KC", bound=tuple[Any, str])
+NO_PIN = ""
+"""The pin-window key of orders placed while nothing was pinned."""
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """Totals of one bucket (the show, a pin window, a minute, a product) in one currency."""
+
+    currency: Currency
+    orders: int
+    units: int
+    refunded_orders: int
+    refunded_units: int
+    gross: Money
+    refunds: Money
+    commission_estimated: Money
+    commission_reported: Money
+
+    @property
+    def net(self) -> Money:
+        return self.gross - self.refunds
+
+    @property
+    def commission_difference(self) -> Money:
+        """Estimated minus reported; not zero means the platform paid something else."""
+        return self.commission_estimated - self.commission_reported
+
+    @property
+    def flagged(self) -> bool:
+        return not self.commission_difference.is_zero()
+
+
+@dataclass(slots=True)
+class _Acc:
+    orders: int = 0
+    units: int = 0
+    refunded_orders: int = 0
+    refunded_units: int = 0
+    gross: Decimal = _ZERO
+    refunds: Decimal = _ZERO
+    estimated: Decimal = _ZERO
+    reported: Decimal = _ZERO
+
+    def freeze(self, currency: Currency) -> Figures:
+        return Figures(
+            currency=currency,
+            orders=self.orders,
+            units=self.units,
+            refunded_orders=self.refunded_orders,
+            refunded_units=self.refunded_units,
+            gross=Money(self.gross, currency),
+            refunds=Money(self.refunds, currency),
+            commission_estimated=Money(self.estimated, currency),
+            commission_reported=Money(self.reported, currency),
+        )
+
+    def post(
+        self, sign: int, reversed_: bool, units: int, amount: Decimal, est: Decimal, rep: Decimal
+    ) -> None:
+        self.orders += sign
+        self.units += sign * units
+        self.gross += sign * amount
+        if reversed_:
+            self.refunded_orders += sign
+            self.refunded_units += sign * units
+            self.refunds += sign * amount
+        else:
+            self.estimated += sign * est
+            self.reported += sign * rep
+
+    def empty(self) -> bool:
+        return self.orders == 0
+
+
+@dataclass(slots=True)
+class _Line:
+    product_id: str
+    brand: str
+    currency: Currency
+    units: int
+    amount: Decimal
+    fixed_rate: Decimal | None
+    reported: Decimal
+    estimated: Decimal = _ZERO
+
+
+@dataclass(slots=True)
+class _Entry:
+    order: Order
+    minute: datetime
+    lines: list[_Line]
+
+    @property
+    def reversed(self) -> bool:
+        return self.order.status is not OrderStatus.PAID
+
+    @property
+    def estimated(self) -> Decimal:
+        return sum((line.estimated for line in self.lines), _ZERO)
+
+
+@dataclass(frozen=True, slots=True)
+class PinWindow:
+    """A pin as the stream reported it; it ends when the next pin (by version) begins."""
+
+    pin_id: str
+    product_id: str
+    started_at: datetime
+    ended_at: datetime | None
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class StockLevel:
+    """Stock of one product: what the show started with (None when not tracked), units
+    sold since, what is left, and the platform's last stock report, if any."""
+
+    product_id: str
+    initial: int | None
+    sold: int
+    left: int | None
+    reported: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerSnapshot:
+    """Everything the side panels and the report show, frozen at one moment."""
+
+    totals: Mapping[str, Figures]
+    by_pin: Mapping[tuple[str, str], Figures]
+    by_minute: Mapping[tuple[datetime, str], Figures]
+    by_product: Mapping[tuple[str, str], Figures]
+    pins: tuple[PinWindow, ...]
+    stock: tuple[StockLevel, ...]
+    flagged_orders: frozenset[str]
+
+
+@dataclass(slots=True)
+class Ledger:
+    """One show's orders and totals. Pure and synchronous; the show runner feeds it."""
+
+    policy: CommissionPolicy = field(default_factory=CommissionPolicy)
+    initial_stock: Mapping[str, int | None] = field(default_factory=dict)
+    _entries: dict[str, _Entry] = field(default_factory=dict)
+    _totals: dict[str, _Acc] = field(default_factory=dict)
+    _by_pin: dict[tuple[str, str], _Acc] = field(default_factory=dict)
+    _by_minute: dict[tuple[datetime, str], _Acc] = field(default_factory=dict)
+    _by_product: dict[tuple[str, str], _Acc] = field(default_factory=dict)
+    _currencies: dict[str, Currency] = field(default_factory=dict)
+    _brand_sales: dict[tuple[str, str], Decimal] = field(default_factory=dict)
+    _brand_rate: dict[tuple[str, str], Decimal] = field(default_factory=dict)
+    _brand_orders: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    _sold: dict[str, int] = field(default_factory=dict)
+    _reported_stock: dict[str, int | None] = field(default_factory=dict)
+    _pins: dict[str, Pin] = field(default_factory=dict)
+    _flagged: set[str] = field(default_factory=set)
+
+    # ------------------------------------------------------------------ orders
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, order_id: object) -> bool:
+        return order_id in self._entries
+
+    def order(self, order_id: str) -> Order | None:
+        entry = self._entries.get(order_id)
+        return entry.order if entry is not None else None
+
+    def orders(self) -> Iterable[Order]:
+        return (entry.order for entry in self._entries.values())
+
+    def apply(self, order: Order) -> Order | None:
+        """Merge one order state; its new state when something changed, else None."""
+        old = self._entries.get(order.id)
+        if old is not None and STATUS_RANK[order.status] <= STATUS_RANK[old.order.status]:
+            return None
+        if old is not None:
+            self._post(old, -1)
+            entry = _Entry(order, old.minute, old.lines)
+        else:
+            entry = self._entry(order)
+        self._entries[order.id] = entry
+        self._post(entry, +1)
+        self._after_sales_moved(entry)
+        return order
+
+    def apply_all(self, orders: Iterable[Order]) -> list[Order]:
+        """``apply`` each; the orders whose state changed."""
+        changed = []
+        for order in orders:
+            if self.apply(order) is not None:
+                changed.append(order)
+        return changed
+
+    def _entry(self, order: Order) -> _Entry:
+        currency = order.total.currency
+        self._currencies.setdefault(currency.code, currency)
+        lines: list[_Line] = []
+        for wire_line in order.lines:
+            terms = self.policy.terms(wire_line.product_id)
+            unit = wire_line.unit_price
+            self._currencies.setdefault(unit.currency.code, unit.currency)
+            lines.append(
+                _Line(
+                    product_id=wire_line.product_id,
+                    brand=terms.brand,
+                    currency=unit.currency,
+                    units=wire_line.quantity,
+                    amount=unit.amount * wire_line.quantity,
+                    fixed_rate=terms.rate,
+                    reported=_ZERO,
+                )
+            )
+        reported = split_amount(
+            order.commission.amount.amount, tuple(x.amount for x in lines) or (_ZERO,), currency
+        )
+        for line, share in zip(lines, reported, strict=False):
+            line.reported = share
+        entry = _Entry(order, order.created_at.replace(second=0, microsecond=0), lines)
+        for line in lines:
+            if line.fixed_rate is not None:
+                line.estimated = line_commission(line.amount, line.fixed_rate, line.currency)
+            else:
+                key = (line.brand, line.currency.code)
+                rate = self._brand_rate.get(key)
+                if rate is None:
+                    rate = self.policy.brand_terms(line.brand).rate_at(line.currency, _ZERO)
+                    self._brand_rate[key] = rate
+                line.estimated = line_commission(line.amount, rate, line.currency)
+                if self.policy.brand_terms(line.brand).tiers:
+                    self._brand_orders.setdefault(key, set()).add(order.id)
+        return entry
+
+    def _post(self, entry: _Entry, sign: int) -> None:
+        order = entry.order
+        code = order.total.currency.code
+        reversed_ = entry.reversed
+        units = sum(line.units for line in entry.lines)
+        amount = order.total.amount
+        est = entry.estimated
+        rep = order.commission.amount.amount
+        for acc in (
+            self._acc(self._totals, code),
+            self._acc(self._by_pin, (order.pin_id or NO_PIN, code)),
+            self._acc(self._by_minute, (entry.minute, code)),
+        ):
+            acc.post(sign, reversed_, units, amount, est, rep)
+        for line in entry.lines:
+            acc = self._acc(self._by_product, (line.product_id, line.currency.code))
+            acc.post(sign, reversed_, line.units, line.amount, line.estimated, line.reported)
+            self._sold[line.product_id] = self._sold.get(line.product_id, 0) + sign * line.units
+            if not reversed_:
+                key = (line.brand, line.currency.code)
+                self._brand_sales[key] = self._brand_sales.get(key, _ZERO) + sign * line.amount
+        if sign > 0 and est != rep and not reversed_:
+            self._flagged.add(order.id)
+        else:
+            self._flagged.discard(order.id)
+
+    @staticmethod
+    def _acc(accs: dict[K, _Acc], key: K) -> _Acc:
+        acc = accs.get(key)
+        if acc is None:
+            acc = accs[key] = _Acc()
+        return acc
+
+    def _after_sales_moved(self, entry: _Entry) -> None:
+        """Re-rate a brand's lines when its sales crossed a tier (either way)."""
+        for line in entry.lines:
+            if line.fixed_rate is not None:
+                continue
+            key = (line.brand, line.currency.code)
+            terms = self.policy.brand_terms(line.brand)
+            if not terms.tiers:
+                continue
+            rate = terms.rate_at(line.currency, self._brand_sales.get(key, _ZERO))
+            if rate == self._brand_rate.get(key):
+                continue
+            self._brand_rate[key] = rate
+            for order_id in self._brand_orders.get(key, ()):
+                other = self._entries[order_id]
+                self._post(other, -1)
+                for other_line in other.lines:
+                    if other_line.fixed_rate is None and other_line.brand == line.brand:
+                        other_line.estimated = line_commission(
+                            other_line.amount, rate, other_line.currency
+                        )
+                self._post(other, +1)
+
+    # ------------------------------------------------------------------ pins and stock
+    def pin_seen(self, pin: Pin) -> bool:
+        """Record a pin the stream reported; True when it was new."""
+        if pin.pin_id in self._pins:
+            return False
+        self._pins[pin.pin_id] = pin
+        return True
+
+    def stock_reported(self, product_id: str, stock: int | None) -> None:
+        self._reported_stock[product_id] = stock
+
+    def pin_windows(self) -> tuple[PinWindow, ...]:
+        pins = sorted(self._pins.values(), key=lambda p: p.version)
+        return tuple(
+            PinWindow(
+                pin_id=pin.pin_id,
+                product_id=pin.product_id,
+                started_at=pin.pinned_at,
+                ended_at=pins[n + 1].pinned_at if n + 1 < len(pins) else None,
+                version=pin.version,
+            )
+            for n, pin in enumerate(pins)
+        )
+
+    def stock(self) -> tuple[StockLevel, ...]:
+        ids = sorted(set(self.initial_stock) | set(self._sold) | set(self._reported_stock))
+        levels = []
+        for product_id in ids:
+            initial = self.initial_stock.get(product_id)
+            sold = self._sold.get(product_id, 0)
+            levels.append(
+                StockLevel(
+                    product_id=product_id,
+                    initial=initial,
+                    sold=sold,
+                    left=None if initial is None else max(0, initial - sold),
+                    reported=self._reported_stock.get(product_id),
+                )
+            )
+        return tuple(levels)
+
+    # ------------------------------------------------------------------ reading
+    def totals(self) -> dict[str, Figures]:
+        return {code: acc.freeze(self._currencies[code]) for code, acc in self._totals.items()}
+
+    def snapshot(self) -> LedgerSnapshot:
+        def freeze(accs: Mapping[KC, _Acc]) -> dict[KC, Figures]:
+            return {
+                key: acc.freeze(self._currencies[key[1]])
+                for key, acc in accs.items()
+                if not acc.empty()
+            }
+
+        return LedgerSnapshot(
+            totals=self.totals(),
+            by_pin=freeze(self._by_pin),
+            by_minute=freeze(self._by_minute),
+            by_product=freeze(self._by_product),
+            pins=self.pin_windows(),
+            stock=self.stock(),
+            flagged_orders=frozenset(self._flagged),
+        )

@@ -1,0 +1,112 @@
+"""What a show keeps beyond its orders: the show itself, its planned segments, the receipts
+of its pins, and the journal of user intents. Plain data; storage keeps it."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+from seller_console.domain.money import Money
+from seller_console.domain.platform_port import IdempotencyKey
+from seller_console.domain.rundown import RundownItem
+
+
+class ShowStatus(enum.Enum):
+    PLANNED = "planned"
+    LIVE = "live"
+    ENDED = "ended"
+
+
+@dataclass(frozen=True, slots=True)
+class ShowRecord:
+    id: str
+    session_id: str
+    title: str
+    created_at: datetime
+    status: ShowStatus = ShowStatus.PLANNED
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedSegment:
+    """One rundown item as the show planned it."""
+
+    item_id: str
+    position: int
+    product_id: str
+    title: str
+    planned_seconds: int
+    live_price: Money | None = None
+    stock_cap: int | None = None
+
+    @classmethod
+    def of(cls, item: RundownItem, position: int) -> PlannedSegment:
+        return cls(
+            item_id=item.id,
+            position=position,
+            product_id=item.product.product_id,
+            title=item.product.display_title,
+            planned_seconds=item.planned_seconds,
+            live_price=item.live_price,
+            stock_cap=item.stock_cap,
+        )
+
+
+class PinOutcome(enum.Enum):
+    SENT = "sent"
+    CONFIRMED = "confirmed"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class PinReceipt:
+    """One pin the console sent: when, what the platform said, and how long it took."""
+
+    key: IdempotencyKey
+    show_id: str
+    product_id: str
+    sent_at: datetime
+    outcome: PinOutcome = PinOutcome.SENT
+    pin_id: str | None = None
+    answered_at: datetime | None = None
+    failure: str | None = None
+
+    @property
+    def latency_ms(self) -> float | None:
+        if self.answered_at is None:
+            return None
+        return (self.answered_at - self.sent_at).total_seconds() * 1000.0
+
+
+class IntentKind(enum.Enum):
+    START = "start"
+    END = "end"
+    SET_BAG = "set_bag"
+    PIN = "pin"
+    UNPIN = "unpin"
+
+
+class IntentStatus(enum.Enum):
+    PENDING = "pending"
+    DONE = "done"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    """One user intent: replayed with the same key until the platform answers it."""
+
+    key: IdempotencyKey
+    show_id: str
+    session_id: str
+    kind: IntentKind
+    created_at: datetime
+    product_id: str | None = None
+    product_ids: tuple[str, ...] = ()
+    live_price: Money | None = None
+    stock_limit: int | None = None
+    status: IntentStatus = IntentStatus.PENDING
+    outcome: str | None = None
+    attempts: int = 0

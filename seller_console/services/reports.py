@@ -1,0 +1,252 @@
+"""The end-of-show report, past shows, and the CSV export.
+
+The report is built from the ledger (per product and per pin window: units, GMV,
+refunds, commission estimated and platform-reported, differences flagged), the planned
+rundown against the time each product was actually pinned, and the pin timeline with
+each pin's round-trip latency. ``ShowReports`` rebuilds it for any stored show.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from seller_console.domain.commission import CommissionPolicy
+from seller_console.domain.ledger import Figures, Ledger, LedgerSnapshot, PinWindow
+from seller_console.domain.show_records import PinReceipt, PlannedSegment, ShowRecord
+from seller_console.services.ports import ShowStorage
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentTiming:
+    """A planned segment against the seconds its product was actually pinned."""
+
+    segment: PlannedSegment
+    actual_seconds: float
+
+    @property
+    def over_seconds(self) -> float:
+        return self.actual_seconds - self.segment.planned_seconds
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """One pin: when it was sent and answered (latency), and its window on the stream."""
+
+    product_id: str
+    sent_at: datetime | None
+    outcome: str
+    latency_ms: float | None
+    pin_id: str | None
+    started_at: datetime | None
+    ended_at: datetime | None
+    failure: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ShowReport:
+    show: ShowRecord
+    totals: Mapping[str, Figures]
+    by_product: Mapping[tuple[str, str], Figures]
+    by_pin: Mapping[tuple[str, str], Figures]
+    timings: tuple[SegmentTiming, ...]
+    timeline: tuple[TimelineEntry, ...]
+    flagged_orders: frozenset[str]
+
+
+def build_report(
+    show: ShowRecord,
+    snapshot: LedgerSnapshot,
+    segments: tuple[PlannedSegment, ...],
+    receipts: tuple[PinReceipt, ...],
+    now: datetime,
+) -> ShowReport:
+    """The report of ``show`` at ``now`` (a window still open ends at the show's end or now)."""
+    end = show.ended_at or now
+    windows = snapshot.pins
+
+    def seconds(window: PinWindow) -> float:
+        return max(0.0, ((window.ended_at or end) - window.started_at).total_seconds())
+
+    pinned: dict[str, float] = {}
+    for window in windows:
+        pinned[window.product_id] = pinned.get(window.product_id, 0.0) + seconds(window)
+    timings = []
+    for segment in segments:
+        # a product planned twice shares its pinned time between its segments
+        share = sum(1 for s in segments if s.product_id == segment.product_id)
+        timings.append(SegmentTiming(segment, pinned.get(segment.product_id, 0.0) / share))
+    by_pin_id = {w.pin_id: w for w in windows}
+    timeline: list[TimelineEntry] = []
+    for receipt in receipts:
+        found: PinWindow | None = by_pin_id.pop(receipt.pin_id, None) if receipt.pin_id else None
+        timeline.append(
+            TimelineEntry(
+                product_id=receipt.product_id,
+                sent_at=receipt.sent_at,
+                outcome=receipt.outcome.value,
+                latency_ms=receipt.latency_ms,
+                pin_id=receipt.pin_id,
+                started_at=found.started_at if found is not None else None,
+                ended_at=(found.ended_at or end) if found is not None else None,
+                failure=receipt.failure,
+            )
+        )
+    for window in by_pin_id.values():  # pins made outside the console (operator, platform)
+        timeline.append(
+            TimelineEntry(
+                window.product_id,
+                None,
+                "observed",
+                None,
+                window.pin_id,
+                window.started_at,
+                window.ended_at or end,
+                None,
+            )
+        )
+    timeline.sort(key=lambda t: t.started_at or t.sent_at or end)
+    return ShowReport(
+        show=show,
+        totals=snapshot.totals,
+        by_product=snapshot.by_product,
+        by_pin=snapshot.by_pin,
+        timings=tuple(timings),
+        timeline=tuple(timeline),
+        flagged_orders=snapshot.flagged_orders,
+    )
+
+
+_FIGURE_HEADER = [
+    "orders",
+    "units",
+    "refunded_orders",
+    "gross",
+    "refunds",
+    "net",
+    "commission_estimated",
+    "commission_reported",
+    "commission_difference",
+    "flagged",
+]
+
+
+def _figures(f: Figures) -> list[str]:
+    return [
+        str(f.orders),
+        str(f.units),
+        str(f.refunded_orders),
+        str(f.gross.rounded().amount),
+        str(f.refunds.rounded().amount),
+        str(f.net.rounded().amount),
+        str(f.commission_estimated.rounded().amount),
+        str(f.commission_reported.rounded().amount),
+        str(f.commission_difference.rounded().amount),
+        "yes" if f.flagged else "",
+    ]
+
+
+def _time(value: datetime | None) -> str:
+    return "" if value is None else value.astimezone(UTC).isoformat()
+
+
+def write_csv(report: ShowReport, path: Path) -> None:
+    """The report as one CSV file: a block per section, each with its own header row.
+    Amounts are plain decimals at the currency's minor unit, beside the currency code."""
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle)
+        out.writerow(["show", report.show.id, report.show.title, _time(report.show.started_at)])
+        out.writerow([])
+        out.writerow(["section", "currency", *_FIGURE_HEADER])
+        for code, figures in sorted(report.totals.items()):
+            out.writerow(["totals", code, *_figures(figures)])
+        out.writerow([])
+        out.writerow(["section", "product_id", "currency", *_FIGURE_HEADER])
+        for (product_id, code), figures in sorted(report.by_product.items()):
+            out.writerow(["product", product_id, code, *_figures(figures)])
+        out.writerow([])
+        out.writerow(["section", "pin_id", "currency", *_FIGURE_HEADER])
+        for (pin_id, code), figures in sorted(report.by_pin.items()):
+            out.writerow(["pin", pin_id or "(no pin)", code, *_figures(figures)])
+        out.writerow([])
+        out.writerow(["section", "position", "product_id", "title", "planned_s", "actual_s"])
+        for t in report.timings:
+            s = t.segment
+            row = [s.position, s.product_id, s.title, s.planned_seconds, f"{t.actual_seconds:.0f}"]
+            out.writerow(["segment", *row])
+        out.writerow([])
+        out.writerow(
+            [
+                "section",
+                "product_id",
+                "pin_id",
+                "outcome",
+                "sent_at",
+                "latency_ms",
+                "started_at",
+                "ended_at",
+                "failure",
+            ]
+        )
+        for e in report.timeline:
+            latency = "" if e.latency_ms is None else f"{e.latency_ms:.1f}"
+            out.writerow(
+                [
+                    "pin",
+                    e.product_id,
+                    e.pin_id or "",
+                    e.outcome,
+                    _time(e.sent_at),
+                    latency,
+                    _time(e.started_at),
+                    _time(e.ended_at),
+                    e.failure or "",
+                ]
+            )
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class ShowReports:
+    """Past shows, listable and reopenable, and their reports."""
+
+    def __init__(
+        self,
+        storage: ShowStorage,
+        policy_for: Callable[[ShowRecord], CommissionPolicy],
+        *,
+        clock: Callable[[], datetime] = _utcnow,
+    ) -> None:
+        self._storage = storage
+        self._policy_for = policy_for
+        self._clock = clock
+
+    async def list_shows(self) -> tuple[ShowRecord, ...]:
+        return await self._storage.list_shows()
+
+    async def report(self, show_id: str, ledger: Ledger | None = None) -> ShowReport:
+        """The report of a stored show; pass the running show's ``ledger`` to skip
+        rebuilding it from storage (the report is then at once)."""
+        show = await self._storage.get_show(show_id)
+        if ledger is None:
+            ledger = Ledger(self._policy_for(show))
+            ledger.apply_all(await self._storage.load_orders(show.session_id))
+            for pin in await self._storage.load_pins(show.session_id):
+                ledger.pin_seen(pin)
+        return build_report(
+            show,
+            ledger.snapshot(),
+            await self._storage.segments(show_id),
+            await self._storage.pin_receipts(show_id),
+            self._clock(),
+        )
+
+    async def export_csv(self, report: ShowReport, path: Path) -> None:
+        """Write ``report`` to ``path`` off the event loop (raises ``OSError``)."""
+        await asyncio.to_thread(write_csv, report, path)

@@ -1,0 +1,195 @@
+"""A show's mutating platform calls as journaled intents.
+
+Each user intent (go live, set the bag, pin, unpin, end) gets an idempotency key minted
+once, is written to the journal BEFORE the platform is called, and keeps that key for
+every retry and every replay after a restart or a reconnect, so the platform acts at most
+once. A failure the platform may recover from (offline, timeout, 5xx, rate limited) leaves
+the intent pending for ``replay_unfinished``; any other failure finishes it as failed.
+Each pin leaves a receipt: sent, confirmed (with the platform's pin id) or failed, and
+its round-trip latency.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from seller_console.domain.money import Money
+from seller_console.domain.platform_port import (
+    LivePlatform,
+    PinRequest,
+    PlatformError,
+    PlatformErrorKind,
+    new_idempotency_key,
+)
+from seller_console.domain.show_records import (
+    IntentKind,
+    IntentStatus,
+    JournalEntry,
+    PinOutcome,
+    PinReceipt,
+    ShowRecord,
+    ShowStatus,
+)
+from seller_console.services.ports import JournalStore, ShowArchive
+
+RETRYABLE = frozenset(
+    {
+        PlatformErrorKind.CONNECTION,
+        PlatformErrorKind.TIMEOUT,
+        PlatformErrorKind.SERVER,
+        PlatformErrorKind.RATE_LIMITED,
+    }
+)
+"""Failures that leave an intent pending: replaying it later may succeed."""
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class ShowActions:
+    """The journaled intents of one show."""
+
+    def __init__(
+        self,
+        platform: LivePlatform,
+        journal: JournalStore,
+        archive: ShowArchive,
+        show: ShowRecord,
+        *,
+        clock: Callable[[], datetime] = _utcnow,
+    ) -> None:
+        self._platform = platform
+        self._journal = journal
+        self._archive = archive
+        self.show = show
+        self._clock = clock
+        self._in_flight: set[str] = set()
+
+    async def start(self) -> JournalEntry:
+        return await self._intent(IntentKind.START)
+
+    async def end(self) -> JournalEntry:
+        return await self._intent(IntentKind.END)
+
+    async def set_bag(self, product_ids: tuple[str, ...]) -> JournalEntry:
+        return await self._intent(IntentKind.SET_BAG, product_ids=product_ids)
+
+    async def unpin(self) -> JournalEntry:
+        return await self._intent(IntentKind.UNPIN)
+
+    async def pin(
+        self, product_id: str, *, live_price: Money | None = None, stock_limit: int | None = None
+    ) -> PinReceipt:
+        """Pin ``product_id``; the receipt says whether the platform confirmed it (a failure
+        is in the receipt, not raised). Raises ``StorageError`` when the journal fails."""
+        entry = self._new(
+            IntentKind.PIN, product_id=product_id, live_price=live_price, stock_limit=stock_limit
+        )
+        await self._journal.record_intent(entry)
+        return (await self._pin(entry))[0]
+
+    async def replay_unfinished(self) -> int:
+        """Try every pending intent once more, oldest first, each with its own key;
+        how many are still pending afterwards. Raises ``StorageError`` only."""
+        left = 0
+        for entry in await self._journal.unfinished_intents(self.show.id):
+            if entry.key in self._in_flight:
+                left += 1
+                continue
+            if entry.kind is IntentKind.PIN:
+                status = (await self._pin(entry))[1]
+            else:
+                status = (await self._perform(entry)).status
+            left += status is IntentStatus.PENDING
+        return left
+
+    # ------------------------------------------------------------------ internals
+    def _new(self, kind: IntentKind, **fields: object) -> JournalEntry:
+        return JournalEntry(
+            key=new_idempotency_key(),
+            show_id=self.show.id,
+            session_id=self.show.session_id,
+            kind=kind,
+            created_at=self._clock(),
+            **fields,  # type: ignore[arg-type]
+        )
+
+    async def _intent(self, kind: IntentKind, **fields: object) -> JournalEntry:
+        entry = self._new(kind, **fields)
+        await self._journal.record_intent(entry)
+        return await self._perform(entry)
+
+    async def _perform(self, entry: JournalEntry) -> JournalEntry:
+        self._in_flight.add(entry.key)
+        try:
+            return await self._call(entry)
+        finally:
+            self._in_flight.discard(entry.key)
+
+    async def _call(self, entry: JournalEntry) -> JournalEntry:
+        session, key = entry.session_id, entry.key
+        try:
+            if entry.kind is IntentKind.START:
+                live = await self._platform.start_session(session, idempotency_key=key)
+                await self._show_moved(ShowStatus.LIVE, live.started_at)
+            elif entry.kind is IntentKind.END:
+                live = await self._platform.end_session(session, idempotency_key=key)
+                await self._show_moved(ShowStatus.ENDED, live.ended_at)
+            elif entry.kind is IntentKind.SET_BAG:
+                await self._platform.set_bag(session, entry.product_ids, idempotency_key=key)
+            else:
+                await self._platform.unpin(session, idempotency_key=key)
+        except PlatformError as error:
+            status = IntentStatus.PENDING if error.kind in RETRYABLE else IntentStatus.FAILED
+            await self._journal.finish_intent(key, status, error.user_message)
+            return replace(entry, status=status, outcome=error.user_message)
+        await self._journal.finish_intent(key, IntentStatus.DONE, None)
+        return replace(entry, status=IntentStatus.DONE)
+
+    async def _show_moved(self, status: ShowStatus, at: datetime | None) -> None:
+        when = at or self._clock()
+        if status is ShowStatus.LIVE:
+            self.show = replace(self.show, status=status, started_at=when)
+        else:
+            self.show = replace(self.show, status=status, ended_at=when)
+        await self._archive.update_show(self.show)
+
+    async def _pin(self, entry: JournalEntry) -> tuple[PinReceipt, IntentStatus]:
+        self._in_flight.add(entry.key)
+        try:
+            return await self._pin_once(entry)
+        finally:
+            self._in_flight.discard(entry.key)
+
+    async def _pin_once(self, entry: JournalEntry) -> tuple[PinReceipt, IntentStatus]:
+        assert entry.product_id is not None  # a PIN intent always names its product
+        sent_at = self._clock()
+        receipt = PinReceipt(entry.key, entry.show_id, entry.product_id, sent_at)
+        await self._journal.save_pin_receipt(receipt)
+        started = time.perf_counter()
+        request = PinRequest(entry.product_id, entry.live_price, entry.stock_limit)
+        try:
+            pin = await self._platform.pin(entry.session_id, request, idempotency_key=entry.key)
+        except PlatformError as error:
+            answered = sent_at + timedelta(seconds=time.perf_counter() - started)
+            failed = replace(
+                receipt,
+                outcome=PinOutcome.FAILED,
+                answered_at=answered,
+                failure=error.user_message,
+            )
+            await self._journal.save_pin_receipt(failed)
+            status = IntentStatus.PENDING if error.kind in RETRYABLE else IntentStatus.FAILED
+            await self._journal.finish_intent(entry.key, status, error.user_message)
+            return failed, status
+        answered = sent_at + timedelta(seconds=time.perf_counter() - started)
+        confirmed = replace(
+            receipt, outcome=PinOutcome.CONFIRMED, pin_id=pin.pin_id, answered_at=answered
+        )
+        await self._journal.save_pin_receipt(confirmed)
+        await self._journal.finish_intent(entry.key, IntentStatus.DONE, pin.pin_id)
+        return confirmed, IntentStatus.DONE

@@ -1,0 +1,252 @@
+"""Running a live show's ledger: the platform's event stream into the ledger and storage.
+
+``ShowRunner.run()`` (no Qt; await it in a task the app owns, cancel it to stop):
+
+1. restores the ledger from storage (the orders and pins saved, the stream cursor);
+2. when resuming from a saved cursor, reconciles with the platform's orders list (what
+   happened while the app was away is merged by order id: nothing doubles);
+3. replays the journal's unfinished intents (``ShowActions``), and again every
+   ``replay_every_s`` while some are pending;
+4. consumes the event stream from the saved cursor: deliveries are applied in batches
+   (whatever arrived while the last batch was being saved, up to ``batch_max``), and each
+   batch's changed orders, the pins it reported and the cursor that covers it are saved in
+   ONE transaction, so a crash at any moment resumes without a gap and without a double;
+5. publishes a coalesced ``LedgerUpdate`` to ``on_change`` at most every
+   ``publish_every_s`` (a few times a second), never once per event.
+
+A platform failure a reconnect cannot fix (bad key, no such session) and a storage
+failure end ``run()`` with that error (``PlatformError`` / ``StorageError``); after one,
+a new ``run()`` starts again from what storage holds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from seller_console.domain.commission import CommissionPolicy
+from seller_console.domain.events import (
+    Delivery,
+    OrderCreated,
+    OrdersResynced,
+    OrderUpdated,
+    Pin,
+    PinChanged,
+    SessionStatus,
+    SessionUpdated,
+    StockUpdated,
+    ViewersUpdated,
+)
+from seller_console.domain.ledger import Ledger, LedgerSnapshot
+from seller_console.domain.orders import Order
+from seller_console.domain.platform_port import LivePlatform
+from seller_console.services.ports import LedgerStore
+from seller_console.services.show_actions import ShowActions
+
+logger = logging.getLogger(__name__)
+
+BATCH_MAX = 5000
+PUBLISH_EVERY_S = 0.25
+REPLAY_EVERY_S = 5.0
+ORDERS_PAGE = 500
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerUpdate:
+    """What the UI needs after a burst: the totals now, and the orders that changed since
+    the last update (oldest first, for the sales feed)."""
+
+    snapshot: LedgerSnapshot
+    changed_orders: tuple[Order, ...]
+    cursor: str | None
+    viewers: int | None
+    session_status: SessionStatus | None
+
+
+ChangeListener = Callable[[LedgerUpdate], None]
+
+
+@dataclass(slots=True)
+class _Failed:
+    error: BaseException
+
+
+class ShowRunner:
+    """Consumes one session's events into its ledger; see the module docstring."""
+
+    def __init__(
+        self,
+        platform: LivePlatform,
+        store: LedgerStore,
+        session_id: str,
+        policy: CommissionPolicy,
+        *,
+        initial_stock: Mapping[str, int | None] | None = None,
+        actions: ShowActions | None = None,
+        on_change: ChangeListener | None = None,
+        batch_max: int = BATCH_MAX,
+        publish_every_s: float = PUBLISH_EVERY_S,
+        replay_every_s: float = REPLAY_EVERY_S,
+    ) -> None:
+        self._platform = platform
+        self._store = store
+        self.session_id = session_id
+        self._policy = policy
+        self._initial_stock = dict(initial_stock or {})
+        self._actions = actions
+        self._on_change = on_change
+        self._batch_max = batch_max
+        self._publish_every_s = publish_every_s
+        self._replay_every_s = replay_every_s
+        self.ledger = Ledger(policy, self._initial_stock)
+        self.cursor: str | None = None
+        """The cursor saved with the last batch: everything up to it is in storage."""
+        self.viewers: int | None = None
+        self.session_status: SessionStatus | None = None
+        self._changed: list[Order] = []
+        self._dirty = False
+        self.batches = 0
+
+    # ------------------------------------------------------------------ the run
+    async def run(self) -> None:
+        await self.restore()
+        if self.cursor is not None:
+            await self.reconcile()
+        self._publish()
+        tasks = [
+            asyncio.create_task(self._consume(), name="ledger-ingest"),
+            asyncio.create_task(self._publisher(), name="ledger-publisher"),
+        ]
+        if self._actions is not None:
+            tasks.append(asyncio.create_task(self._replayer(self._actions), name="journal-replay"))
+        try:
+            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+            for task in done:
+                task.result()  # raises the failure that ended the run
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            self._publish()
+
+    async def restore(self) -> None:
+        """A fresh ledger from what storage holds for the session."""
+        self.ledger = Ledger(self._policy, self._initial_stock)
+        self.ledger.apply_all(await self._store.load_orders(self.session_id))
+        for pin in await self._store.load_pins(self.session_id):
+            self.ledger.pin_seen(pin)
+        self.cursor = await self._store.load_cursor(self.session_id)
+        self._dirty = True
+
+    async def reconcile(self) -> int:
+        """Merge the platform's orders list into the ledger; how many orders changed."""
+        changed: list[Order] = []
+        after: str | None = None
+        while True:
+            page = await self._platform.list_orders(self.session_id, after=after, limit=ORDERS_PAGE)
+            changed.extend(self.ledger.apply_all(page.items))
+            if page.next_cursor is None:
+                break
+            after = page.next_cursor
+        if changed:
+            await self._store.save_ingest(self.session_id, changed, (), None)
+            self._note(changed)
+        logger.info("reconciled %s: %d orders changed", self.session_id, len(changed))
+        return len(changed)
+
+    async def _replayer(self, actions: ShowActions) -> None:
+        while True:
+            await actions.replay_unfinished()
+            await asyncio.sleep(self._replay_every_s)
+
+    async def _publisher(self) -> None:
+        while True:
+            await asyncio.sleep(self._publish_every_s)
+            self._publish()
+
+    def _publish(self) -> None:
+        if not self._dirty or self._on_change is None:
+            return
+        update = LedgerUpdate(
+            snapshot=self.ledger.snapshot(),
+            changed_orders=tuple(self._changed),
+            cursor=self.cursor,
+            viewers=self.viewers,
+            session_status=self.session_status,
+        )
+        self._changed = []
+        self._dirty = False
+        self._on_change(update)
+
+    def _note(self, changed: list[Order]) -> None:
+        self._changed.extend(changed)
+        self._dirty = True
+
+    # ------------------------------------------------------------------ ingest
+    async def _consume(self) -> None:
+        queue: asyncio.Queue[Delivery | _Failed] = asyncio.Queue(maxsize=self._batch_max * 2)
+
+        async def read() -> None:
+            try:
+                async with contextlib.aclosing(
+                    self._platform.events(self.session_id, after=self.cursor)
+                ) as feed:
+                    async for delivery in feed:
+                        await queue.put(delivery)
+            except Exception as error:  # handed to the consumer, which raises it
+                await queue.put(_Failed(error))
+
+        reader = asyncio.create_task(read(), name="ledger-stream")
+        try:
+            while True:
+                batch: list[Delivery] = []
+                item = await queue.get()
+                while True:
+                    if isinstance(item, _Failed):
+                        await self.ingest(batch)
+                        raise item.error
+                    batch.append(item)
+                    if len(batch) >= self._batch_max or queue.empty():
+                        break
+                    item = queue.get_nowait()
+                await self.ingest(batch)
+        finally:
+            reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await reader
+
+    async def ingest(self, batch: Sequence[Delivery]) -> None:
+        """Apply one batch of deliveries and save it with its cursor in one transaction."""
+        changed: list[Order] = []
+        pins: list[Pin] = []
+        cursor = self.cursor
+        ledger = self.ledger
+        for item in batch:
+            event = item.event
+            if isinstance(event, OrderCreated | OrderUpdated):
+                if ledger.apply(event.order) is not None:
+                    changed.append(event.order)
+            elif isinstance(event, OrdersResynced):
+                changed.extend(ledger.apply_all(event.orders))
+            elif isinstance(event, PinChanged):
+                if event.pin is not None and ledger.pin_seen(event.pin):
+                    pins.append(event.pin)
+            elif isinstance(event, StockUpdated):
+                ledger.stock_reported(event.product_id, event.stock)
+            elif isinstance(event, ViewersUpdated):
+                self.viewers = event.viewers
+                self._dirty = True
+            elif isinstance(event, SessionUpdated):
+                self.session_status = event.status
+                self._dirty = True
+            cursor = item.cursor if item.cursor is not None else cursor
+        moved = cursor != self.cursor
+        if changed or pins or moved:
+            await self._store.save_ingest(self.session_id, changed, pins, cursor if moved else None)
+            self.cursor = cursor
+            self.batches += 1
+        if changed or pins:
+            self._note(changed)

@@ -1,0 +1,445 @@
+"""Repositories over the app's database: shows and their rundown, pin receipts, the
+orders and stream cursor of a session, and the action journal.
+
+``ShowStore`` implements the storage Protocols of ``seller_console.services.ports``
+(``LedgerStore``, ``JournalStore``, ``ShowArchive``); ``app.py`` hands it to the services.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from seller_console.domain.events import Pin
+from seller_console.domain.ledger import STATUS_RANK
+from seller_console.domain.money import Money
+from seller_console.domain.orders import Commission, Order, OrderLine, OrderStatus
+from seller_console.domain.platform_port import IdempotencyKey
+from seller_console.domain.show_records import (
+    IntentKind,
+    IntentStatus,
+    JournalEntry,
+    PinOutcome,
+    PinReceipt,
+    PlannedSegment,
+    ShowRecord,
+    ShowStatus,
+)
+from seller_console.domain.storage_port import StorageErrorKind
+from seller_console.storage.db import Database
+from seller_console.storage.errors import StorageKnownError
+
+_UPSERT_ORDER = """
+INSERT INTO orders (id, session_id, created_at, status, status_rank, currency, total_minor,
+                    commission_rate, commission_minor, pin_id, affiliate_code, lines)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (id) DO UPDATE SET status = excluded.status, status_rank = excluded.status_rank
+WHERE excluded.status_rank > orders.status_rank
+"""
+_SAVE_CURSOR = """
+INSERT INTO stream_cursors (session_id, cursor, saved_at) VALUES (?, ?, ?)
+ON CONFLICT (session_id) DO UPDATE SET cursor = excluded.cursor, saved_at = excluded.saved_at
+"""
+_SAVE_PIN = """
+INSERT OR IGNORE INTO stream_pins (session_id, pin_id, product_id, pinned_at, version)
+VALUES (?, ?, ?, ?, ?)
+"""
+
+
+def _ts(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat()
+
+
+def _opt_ts(value: datetime | None) -> str | None:
+    return None if value is None else _ts(value)
+
+
+def _dt(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def _opt_dt(text: str | None) -> datetime | None:
+    return None if text is None else _dt(text)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def order_row(order: Order) -> tuple[object, ...]:
+    """An order as an ``orders`` row: money in integer minor units beside its currency."""
+    lines = json.dumps(
+        [
+            [
+                line.product_id,
+                line.sku,
+                line.quantity,
+                line.unit_price.to_minor_units(),
+                line.unit_price.currency.code,
+            ]
+            for line in order.lines
+        ],
+        separators=(",", ":"),
+    )
+    return (
+        order.id,
+        order.session_id,
+        _ts(order.created_at),
+        order.status.value,
+        STATUS_RANK[order.status],
+        order.total.currency.code,
+        order.total.to_minor_units(),
+        str(order.commission.rate),
+        order.commission.amount.to_minor_units(),
+        order.pin_id,
+        order.affiliate_code,
+        lines,
+    )
+
+
+def order_from_row(row: sqlite3.Row | tuple[object, ...]) -> Order:
+    (oid, session_id, created_at, status, currency, total, rate, commission, pin_id, aff, lines) = (
+        row
+    )
+    return Order(
+        id=str(oid),
+        session_id=str(session_id),
+        created_at=_dt(str(created_at)),
+        status=OrderStatus(status),
+        lines=tuple(
+            OrderLine(str(p), str(sku), int(q), Money.from_minor_units(int(minor), str(cur)))
+            for p, sku, q, minor, cur in json.loads(str(lines))
+        ),
+        total=Money.from_minor_units(int(str(total)), str(currency)),
+        commission=Commission(
+            Decimal(str(rate)), Money.from_minor_units(int(str(commission)), str(currency))
+        ),
+        pin_id=None if pin_id is None else str(pin_id),
+        affiliate_code=None if aff is None else str(aff),
+    )
+
+
+def _money_cols(value: Money | None) -> tuple[int | None, str | None]:
+    return (None, None) if value is None else (value.to_minor_units(), value.currency.code)
+
+
+def _money(minor: object, currency: object) -> Money | None:
+    return None if minor is None else Money.from_minor_units(int(str(minor)), str(currency))
+
+
+def _show(row: tuple[object, ...]) -> ShowRecord:
+    sid, session_id, title, status, created, started, ended = row
+    return ShowRecord(
+        id=str(sid),
+        session_id=str(session_id),
+        title=str(title),
+        status=ShowStatus(status),
+        created_at=_dt(str(created)),
+        started_at=_opt_dt(None if started is None else str(started)),
+        ended_at=_opt_dt(None if ended is None else str(ended)),
+    )
+
+
+def _entry(row: tuple[object, ...]) -> JournalEntry:
+    key, show_id, session_id, kind, created, payload, status, outcome, attempts = row
+    data = json.loads(str(payload))
+    price = data.get("live_price")
+    return JournalEntry(
+        key=IdempotencyKey(str(key)),
+        show_id=str(show_id),
+        session_id=str(session_id),
+        kind=IntentKind(kind),
+        created_at=_dt(str(created)),
+        product_id=data.get("product_id"),
+        product_ids=tuple(data.get("product_ids", ())),
+        live_price=None if price is None else Money.from_minor_units(price[0], price[1]),
+        stock_limit=data.get("stock_limit"),
+        status=IntentStatus(status),
+        outcome=None if outcome is None else str(outcome),
+        attempts=int(str(attempts)),
+    )
+
+
+def _payload(entry: JournalEntry) -> str:
+    data: dict[str, object] = {}
+    if entry.product_id is not None:
+        data["product_id"] = entry.product_id
+    if entry.product_ids:
+        data["product_ids"] = list(entry.product_ids)
+    if entry.live_price is not None:
+        data["live_price"] = [entry.live_price.to_minor_units(), entry.live_price.currency.code]
+    if entry.stock_limit is not None:
+        data["stock_limit"] = entry.stock_limit
+    return json.dumps(data, separators=(",", ":"))
+
+
+def _receipt(row: tuple[object, ...]) -> PinReceipt:
+    key, show_id, product_id, sent_at, outcome, pin_id, answered_at, failure = row
+    return PinReceipt(
+        key=IdempotencyKey(str(key)),
+        show_id=str(show_id),
+        product_id=str(product_id),
+        sent_at=_dt(str(sent_at)),
+        outcome=PinOutcome(outcome),
+        pin_id=None if pin_id is None else str(pin_id),
+        answered_at=_opt_dt(None if answered_at is None else str(answered_at)),
+        failure=None if failure is None else str(failure),
+    )
+
+
+class ShowStore:
+    """Everything a show keeps, over one ``Database``."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # ------------------------------------------------------------------ ledger
+    async def save_ingest(
+        self,
+        session_id: str,
+        orders: Sequence[Order],
+        pins: Sequence[Pin],
+        cursor: str | None,
+    ) -> None:
+        """Orders (merged: a state never moves back), pins seen and the cursor that covers
+        them, in ONE transaction. ``cursor`` None leaves the saved cursor as it is."""
+        rows = [order_row(order) for order in orders]
+        pin_rows = [(session_id, p.pin_id, p.product_id, _ts(p.pinned_at), p.version) for p in pins]
+
+        def work(conn: sqlite3.Connection) -> None:
+            if rows:
+                conn.executemany(_UPSERT_ORDER, rows)
+            if pin_rows:
+                conn.executemany(_SAVE_PIN, pin_rows)
+            if cursor is not None:
+                conn.execute(_SAVE_CURSOR, (session_id, cursor, _now()))
+
+        await self._db.write(work, "saving orders")
+
+    async def load_orders(self, session_id: str) -> tuple[Order, ...]:
+        def work(conn: sqlite3.Connection) -> tuple[Order, ...]:
+            rows = conn.execute(
+                "SELECT id, session_id, created_at, status, currency, total_minor, "
+                "commission_rate, commission_minor, pin_id, affiliate_code, lines "
+                "FROM orders WHERE session_id = ? ORDER BY rowid",
+                (session_id,),
+            )
+            return tuple(order_from_row(row) for row in rows)
+
+        return await self._db.read(work, "reading orders")
+
+    async def load_cursor(self, session_id: str) -> str | None:
+        def work(conn: sqlite3.Connection) -> str | None:
+            row = conn.execute(
+                "SELECT cursor FROM stream_cursors WHERE session_id = ?", (session_id,)
+            ).fetchone()
+            return None if row is None else str(row[0])
+
+        return await self._db.read(work, "reading the stream position")
+
+    async def load_pins(self, session_id: str) -> tuple[Pin, ...]:
+        def work(conn: sqlite3.Connection) -> tuple[Pin, ...]:
+            rows = conn.execute(
+                "SELECT pin_id, product_id, pinned_at, version FROM stream_pins "
+                "WHERE session_id = ? ORDER BY version",
+                (session_id,),
+            )
+            return tuple(Pin(str(a), str(b), _dt(str(c)), int(d)) for a, b, c, d in rows)
+
+        return await self._db.read(work, "reading pins")
+
+    # ------------------------------------------------------------------ journal
+    async def record_intent(self, entry: JournalEntry) -> None:
+        row = (
+            entry.key,
+            entry.show_id,
+            entry.session_id,
+            entry.kind.value,
+            _ts(entry.created_at),
+            _payload(entry),
+            entry.status.value,
+            entry.outcome,
+            entry.attempts,
+            _now(),
+        )
+
+        def work(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "INSERT OR IGNORE INTO journal (key, show_id, session_id, kind, created_at, "
+                "payload, status, outcome, attempts, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                row,
+            )
+
+        await self._db.write(work, "saving an action")
+
+    async def finish_intent(
+        self, key: IdempotencyKey, status: IntentStatus, outcome: str | None
+    ) -> None:
+        """Record an attempt and its outcome (status PENDING: tried, to be tried again)."""
+
+        def work(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "UPDATE journal SET status = ?, outcome = ?, attempts = attempts + 1, "
+                "updated_at = ? WHERE key = ?",
+                (status.value, outcome, _now(), key),
+            )
+
+        await self._db.write(work, "saving an action's outcome")
+
+    async def unfinished_intents(self, show_id: str) -> tuple[JournalEntry, ...]:
+        def work(conn: sqlite3.Connection) -> tuple[JournalEntry, ...]:
+            rows = conn.execute(
+                "SELECT key, show_id, session_id, kind, created_at, payload, status, outcome, "
+                "attempts FROM journal WHERE show_id = ? AND status = 'pending' ORDER BY rowid",
+                (show_id,),
+            )
+            return tuple(_entry(row) for row in rows)
+
+        return await self._db.read(work, "reading unfinished actions")
+
+    async def journal(self, show_id: str) -> tuple[JournalEntry, ...]:
+        def work(conn: sqlite3.Connection) -> tuple[JournalEntry, ...]:
+            rows = conn.execute(
+                "SELECT key, show_id, session_id, kind, created_at, payload, status, outcome, "
+                "attempts FROM journal WHERE show_id = ? ORDER BY rowid",
+                (show_id,),
+            )
+            return tuple(_entry(row) for row in rows)
+
+        return await self._db.read(work, "reading the action journal")
+
+    async def save_pin_receipt(self, receipt: PinReceipt) -> None:
+        row = (
+            receipt.key,
+            receipt.show_id,
+            receipt.product_id,
+            _ts(receipt.sent_at),
+            receipt.outcome.value,
+            receipt.pin_id,
+            _opt_ts(receipt.answered_at),
+            receipt.failure,
+        )
+
+        def work(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "INSERT INTO pin_receipts (key, show_id, product_id, sent_at, outcome, pin_id, "
+                "answered_at, failure) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (key) DO UPDATE SET "
+                "outcome = excluded.outcome, pin_id = excluded.pin_id, "
+                "answered_at = excluded.answered_at, failure = excluded.failure",
+                row,
+            )
+
+        await self._db.write(work, "saving a pin receipt")
+
+    async def pin_receipts(self, show_id: str) -> tuple[PinReceipt, ...]:
+        def work(conn: sqlite3.Connection) -> tuple[PinReceipt, ...]:
+            rows = conn.execute(
+                "SELECT key, show_id, product_id, sent_at, outcome, pin_id, answered_at, "
+                "failure FROM pin_receipts WHERE show_id = ? ORDER BY sent_at, rowid",
+                (show_id,),
+            )
+            return tuple(_receipt(row) for row in rows)
+
+        return await self._db.read(work, "reading pin receipts")
+
+    # ------------------------------------------------------------------ shows
+    async def create_show(self, show: ShowRecord, segments: Sequence[PlannedSegment]) -> None:
+        show_row = (
+            show.id,
+            show.session_id,
+            show.title,
+            show.status.value,
+            _ts(show.created_at),
+            _opt_ts(show.started_at),
+            _opt_ts(show.ended_at),
+        )
+        item_rows = [
+            (
+                show.id,
+                s.position,
+                s.item_id,
+                s.product_id,
+                s.title,
+                s.planned_seconds,
+                *_money_cols(s.live_price),
+                s.stock_cap,
+            )
+            for s in segments
+        ]
+
+        def work(conn: sqlite3.Connection) -> None:
+            conn.execute("INSERT OR IGNORE INTO shows VALUES (?,?,?,?,?,?,?)", show_row)
+            conn.executemany(
+                "INSERT OR REPLACE INTO rundown_items VALUES (?,?,?,?,?,?,?,?,?)", item_rows
+            )
+
+        await self._db.write(work, "saving the show")
+
+    async def update_show(self, show: ShowRecord) -> None:
+        row = (
+            show.title,
+            show.status.value,
+            _opt_ts(show.started_at),
+            _opt_ts(show.ended_at),
+            show.id,
+        )
+
+        def work(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "UPDATE shows SET title = ?, status = ?, started_at = ?, ended_at = ? WHERE id = ?",
+                row,
+            )
+
+        await self._db.write(work, "saving the show")
+
+    async def list_shows(self) -> tuple[ShowRecord, ...]:
+        def work(conn: sqlite3.Connection) -> tuple[ShowRecord, ...]:
+            rows = conn.execute(
+                "SELECT id, session_id, title, status, created_at, started_at, ended_at "
+                "FROM shows ORDER BY created_at DESC, rowid DESC"
+            )
+            return tuple(_show(row) for row in rows)
+
+        return await self._db.read(work, "listing shows")
+
+    async def get_show(self, show_id: str) -> ShowRecord:
+        def work(conn: sqlite3.Connection) -> ShowRecord | None:
+            row = conn.execute(
+                "SELECT id, session_id, title, status, created_at, started_at, ended_at "
+                "FROM shows WHERE id = ?",
+                (show_id,),
+            ).fetchone()
+            return None if row is None else _show(row)
+
+        found = await self._db.read(work, "reading a show")
+        if found is None:
+            raise StorageKnownError(
+                f"The show {show_id!r} is not stored on this computer.", StorageErrorKind.NOT_FOUND
+            )
+        return found
+
+    async def segments(self, show_id: str) -> tuple[PlannedSegment, ...]:
+        def work(conn: sqlite3.Connection) -> tuple[PlannedSegment, ...]:
+            rows = conn.execute(
+                "SELECT item_id, position, product_id, title, planned_seconds, "
+                "live_price_minor, live_price_currency, stock_cap FROM rundown_items "
+                "WHERE show_id = ? ORDER BY position",
+                (show_id,),
+            )
+            return tuple(
+                PlannedSegment(
+                    item_id=str(item_id),
+                    position=int(position),
+                    product_id=str(product_id),
+                    title=str(title),
+                    planned_seconds=int(seconds),
+                    live_price=_money(minor, currency),
+                    stock_cap=None if cap is None else int(cap),
+                )
+                for item_id, position, product_id, title, seconds, minor, currency, cap in rows
+            )
+
+        return await self._db.read(work, "reading the rundown")

@@ -1,0 +1,41 @@
+"""In-memory stand-ins for storage, shared by the services tests."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from seller_console.domain.events import Pin
+from seller_console.domain.ledger import STATUS_RANK
+from seller_console.domain.orders import Order
+
+
+class MemoryLedgerStore:
+    """A ``LedgerStore`` whose ``save_ingest`` is all or nothing, like one transaction."""
+
+    def __init__(self) -> None:
+        self.orders: dict[str, Order] = {}
+        self.pins: dict[str, Pin] = {}
+        self.cursor: str | None = None
+        self.commits = 0
+
+    async def save_ingest(
+        self, session_id: str, orders: Sequence[Order], pins: Sequence[Pin], cursor: str | None
+    ) -> None:
+        for order in orders:
+            old = self.orders.get(order.id)
+            if old is None or STATUS_RANK[order.status] > STATUS_RANK[old.status]:
+                self.orders[order.id] = order
+        for pin in pins:
+            self.pins.setdefault(pin.pin_id, pin)
+        if cursor is not None:
+            self.cursor = cursor
+        self.commits += 1
+
+    async def load_orders(self, session_id: str) -> tuple[Order, ...]:
+        return tuple(self.orders.values())
+
+    async def load_pins(self, session_id: str) -> tuple[Pin, ...]:
+        return tuple(self.pins.values())
+
+    async def load_cursor(self, session_id: str) -> str | None:
+        return self.cursor

@@ -1,0 +1,252 @@
+"""Local storage: WAL with synchronous=FULL, migrations on user_version, orders and the
+cursor in one transaction, the journal across restarts, and typed errors for a full,
+read-only, locked or too-new database."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import Awaitable
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import TypeVar
+
+import pytest
+
+from seller_console.domain.events import Pin
+from seller_console.domain.money import Money
+from seller_console.domain.orders import Commission, Order, OrderLine, OrderStatus
+from seller_console.domain.platform_port import new_idempotency_key
+from seller_console.domain.show_records import (
+    IntentKind,
+    IntentStatus,
+    JournalEntry,
+    PinOutcome,
+    PinReceipt,
+    PlannedSegment,
+    ShowRecord,
+)
+from seller_console.domain.storage_port import StorageErrorKind
+from seller_console.storage import SYNCHRONOUS, Database, ShowStore, StorageBug, StorageKnownError
+from seller_console.storage.db import connect
+from seller_console.storage.schema import MIGRATIONS
+
+T = TypeVar("T")
+T0 = datetime(2025, 5, 1, 18, 0, tzinfo=UTC)
+
+
+def run(coro: Awaitable[T]) -> T:
+    async def bounded() -> T:
+        return await asyncio.wait_for(coro, 20)
+
+    return asyncio.run(bounded())
+
+
+def order(oid: str, status: OrderStatus = OrderStatus.PAID, currency: str = "USD") -> Order:
+    unit = Money.of("19.99" if currency != "JPY" else "1999", currency)
+    return Order(
+        oid,
+        "ses_1",
+        T0,
+        status,
+        (OrderLine("p1", "SKU-1", 2, unit),),
+        unit * 2,
+        Commission(Decimal("0.125"), (unit * 2 * Decimal("0.125")).rounded()),
+        "pin_1",
+        None,
+    )
+
+
+def test_the_database_runs_wal_with_synchronous_full(tmp_path: Path) -> None:
+    async def go() -> tuple[str, str, int]:
+        db = await Database.open(tmp_path / "a.db")
+        try:
+            mode = await db.read(lambda c: str(c.execute("PRAGMA journal_mode").fetchone()[0]), "")
+            version = await db.read(
+                lambda c: int(c.execute("PRAGMA user_version").fetchone()[0]), ""
+            )
+            return mode, db.synchronous, version
+        finally:
+            await db.close()
+
+    assert SYNCHRONOUS == "FULL"
+    assert run(go()) == ("wal", "FULL", len(MIGRATIONS))
+
+
+def test_orders_round_trip_in_minor_units_and_never_move_back(tmp_path: Path) -> None:
+    async def go() -> tuple[tuple[Order, ...], str | None, tuple[Pin, ...]]:
+        db = await Database.open(tmp_path / "a.db")
+        store = ShowStore(db)
+        try:
+            pin = Pin("pin_1", "p1", T0, 1)
+            await store.save_ingest("ses_1", [order("o1"), order("o2", currency="JPY")], [pin], "7")
+            await store.save_ingest("ses_1", [order("o1", OrderStatus.REFUNDED)], [], None)
+            await store.save_ingest("ses_1", [order("o1"), order("o2")], [pin], "9")  # replays
+            return (
+                await store.load_orders("ses_1"),
+                await store.load_cursor("ses_1"),
+                await store.load_pins("ses_1"),
+            )
+        finally:
+            await db.close()
+
+    orders, cursor, pins = run(go())
+    assert orders == (order("o1", OrderStatus.REFUNDED), order("o2", currency="JPY"))
+    assert cursor == "9"
+    assert [p.pin_id for p in pins] == ["pin_1"]
+    with sqlite3.connect(tmp_path / "a.db") as raw:
+        rows = raw.execute("SELECT total_minor, currency FROM orders ORDER BY id").fetchall()
+    raw.close()
+    assert rows == [(3998, "USD"), (3998, "JPY")]
+
+
+def test_a_failed_batch_saves_neither_its_orders_nor_its_cursor(tmp_path: Path) -> None:
+    async def go() -> tuple[tuple[Order, ...], str | None]:
+        db = await Database.open(tmp_path / "a.db")
+        store = ShowStore(db)
+        try:
+            await store.save_ingest("ses_1", [order("o1")], [], "1")
+            with pytest.raises(StorageBug):  # a NOT NULL broken after the cursor moved
+                await db.write(
+                    lambda c: (
+                        c.execute("UPDATE stream_cursors SET cursor = '2'"),
+                        c.execute("INSERT INTO orders (id) VALUES ('o3')"),
+                    ),
+                    "saving orders",
+                )
+            return await store.load_orders("ses_1"), await store.load_cursor("ses_1")
+        finally:
+            await db.close()
+
+    orders, cursor = run(go())
+    assert [o.id for o in orders] == ["o1"]
+    assert cursor == "1"
+
+
+def test_shows_rundown_receipts_and_the_journal_survive_a_restart(tmp_path: Path) -> None:
+    show = ShowRecord("show_1", "ses_1", "Spring drop", T0)
+    key = new_idempotency_key()
+    entry = JournalEntry(
+        key,
+        "show_1",
+        "ses_1",
+        IntentKind.PIN,
+        T0,
+        product_id="p1",
+        live_price=Money.of("9.99", "USD"),
+    )
+    done = JournalEntry(new_idempotency_key(), "show_1", "ses_1", IntentKind.START, T0)
+
+    async def first() -> None:
+        db = await Database.open(tmp_path / "a.db")
+        store = ShowStore(db)
+        try:
+            await store.create_show(show, [PlannedSegment("i1", 0, "p1", "Mug", 90)])
+            await store.record_intent(entry)
+            await store.record_intent(done)
+            await store.finish_intent(done.key, IntentStatus.DONE, None)
+            await store.save_pin_receipt(PinReceipt(key, "show_1", "p1", T0))
+        finally:
+            await db.close()
+
+    async def second() -> tuple[object, ...]:
+        db = await Database.open(tmp_path / "a.db")
+        store = ShowStore(db)
+        try:
+            return (
+                await store.list_shows(),
+                await store.segments("show_1"),
+                await store.unfinished_intents("show_1"),
+                await store.pin_receipts("show_1"),
+            )
+        finally:
+            await db.close()
+
+    run(first())
+    shows, segments, pending, receipts = run(second())
+    assert shows == (show,)
+    assert segments == (PlannedSegment("i1", 0, "p1", "Mug", 90),)
+    assert pending == (entry,)
+    assert [r.outcome for r in receipts] == [PinOutcome.SENT]  # type: ignore[attr-defined]
+
+
+def test_an_unknown_show_is_a_known_error(tmp_path: Path) -> None:
+    async def go() -> None:
+        db = await Database.open(tmp_path / "a.db")
+        try:
+            await ShowStore(db).get_show("nope")
+        finally:
+            await db.close()
+
+    with pytest.raises(StorageKnownError) as caught:
+        run(go())
+    assert caught.value.kind is StorageErrorKind.NOT_FOUND
+
+
+def test_a_database_from_a_newer_app_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "a.db"
+    raw = sqlite3.connect(path)
+    raw.execute(f"PRAGMA user_version={len(MIGRATIONS) + 1}")
+    raw.close()
+    with pytest.raises(StorageKnownError) as caught:
+        connect(path)
+    assert caught.value.kind is StorageErrorKind.TOO_NEW
+    assert "newer version" in caught.value.user_message
+
+
+def test_a_full_disk_is_a_known_error_with_user_text(tmp_path: Path) -> None:
+    async def go() -> None:
+        db = await Database.open(tmp_path / "a.db")
+        store = ShowStore(db)
+        try:
+            pages = await db.read(lambda c: int(c.execute("PRAGMA page_count").fetchone()[0]), "")
+            await db.read(lambda c: c.execute(f"PRAGMA max_page_count={pages + 1}"), "")
+            await store.save_ingest("ses_1", [order(f"o{n}") for n in range(2000)], [], "1")
+        finally:
+            await db.close()
+
+    with pytest.raises(StorageKnownError) as caught:
+        run(go())
+    assert caught.value.kind is StorageErrorKind.DISK_FULL
+    assert "disk is full" in caught.value.user_message
+
+
+def test_a_read_only_database_is_a_known_error(tmp_path: Path) -> None:
+    path = tmp_path / "a.db"
+    connect(path).close()
+
+    async def go() -> None:
+        db = await Database.open(path)
+        try:
+            await db.read(lambda c: c.execute("PRAGMA query_only=ON"), "")
+            await ShowStore(db).save_ingest("ses_1", [order("o1")], [], "1")
+        finally:
+            await db.close()
+
+    with pytest.raises(StorageKnownError) as caught:
+        run(go())
+    assert caught.value.kind is StorageErrorKind.READ_ONLY
+
+
+def test_a_database_locked_by_another_program_is_a_known_error(tmp_path: Path) -> None:
+    path = tmp_path / "a.db"
+    connect(path).close()
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+
+    async def go() -> None:
+        db = await Database.open(path)
+        try:
+            await db.read(lambda c: c.execute("PRAGMA busy_timeout=50"), "")
+            await ShowStore(db).save_ingest("ses_1", [order("o1")], [], "1")
+        finally:
+            await db.close()
+
+    try:
+        with pytest.raises(StorageKnownError) as caught:
+            run(go())
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert caught.value.kind is StorageErrorKind.LOCKED
