@@ -273,3 +273,38 @@ def test_demo_files_exist():
     assert demo_import_options().currency == "USD"
     assert isinstance(QApplication, type)
     assert Path(resources_dir(), "demo", "images").is_dir()
+
+
+def test_dragging_within_the_rundown_reorders_and_undoes(console, run):
+    start(console, run)
+    vm = console.rundown_vm
+    model = vm.model
+    before = [i.id for i in vm.rundown.items]
+    mime = model.mimeData([model.index(0, 0), model.index(1, 0)])
+    model.dropMimeData(mime, Qt.DropAction.MoveAction, 5, 0, model.index(-1, -1))
+    after = [i.id for i in vm.rundown.items]
+    assert after == before[2:5] + before[:2] + before[5:]
+    assert model.data(model.index(0, 1)) == "0:00"  # starts are recomputed
+    vm.undo_stack.undo()
+    assert [i.id for i in vm.rundown.items] == before
+
+
+def test_import_report_dialog_sorts_and_exports_csv(console, run, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Handle,Title,Variant SKU,Variant Price\na,A,A1,x\nb,<b>B</b>,A1,2\nc,,C1,3\n")
+    assert run(console.window.open_catalog(bad, ImportOptions(currency="USD")))
+    report = console.catalog_vm.last_report
+    assert report is not None
+    dialog = console.window.show_report(report)
+    try:
+        assert dialog.model.rowCount() == len(report.rejected) + len(report.warnings)
+        target = tmp_path / "problems.csv"
+        dialog.export_chosen.emit(target)
+        status = console.window.statusBar()
+        run.qtbot.waitUntil(lambda: "exported" in status.currentMessage(), timeout=5000)
+        lines = target.read_text(encoding="utf-8").splitlines()
+        assert lines[0] == "Kind,Row,Line,Column,Problem"
+        assert any("the first row of product 'c' has no title" in line for line in lines)
+    finally:
+        dialog.close()
+        dialog.deleteLater()
