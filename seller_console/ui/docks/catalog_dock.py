@@ -149,13 +149,17 @@ class CatalogDock(QDockWidget):
         self.vm.model.sort(column, order)
 
     def _catalogs_changed(self) -> None:
+        """Refresh the brand list; the model already applied the current filter to the
+        new rows, so it is set again only when the chosen brand is gone."""
         current = self.brand.currentText()
+        brands = self.vm.model.brands()
         self.brand.blockSignals(True)
         self.brand.clear()
-        self.brand.addItems([ALL_BRANDS, *self.vm.model.brands()])
-        self.brand.setCurrentText(current or ALL_BRANDS)
+        self.brand.addItems([ALL_BRANDS, *brands])
+        self.brand.setCurrentText(current if current in brands else ALL_BRANDS)
         self.brand.blockSignals(False)
-        self._filter()
+        if current not in ("", ALL_BRANDS) and current not in brands:
+            self._filter()
 
     def _update_count(self) -> None:
         total = self.vm.model.total_rows()

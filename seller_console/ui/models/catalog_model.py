@@ -26,6 +26,7 @@ from PySide6.QtGui import QImage
 
 from seller_console.domain.catalog import Catalog, VariantRef
 from seller_console.domain.text import fold
+from seller_console.importers import collector_paused
 from seller_console.ui.thumbnails import ThumbnailCache
 
 VARIANTS_MIME = "application/x-seller-console-variants"
@@ -75,6 +76,11 @@ def _rate(rate: Decimal | None) -> str:
 
 def build_columns(catalog: Catalog) -> CatalogColumns:
     """Pure Python, no Qt objects: safe to run in a worker thread."""
+    with collector_paused():
+        return _build_columns(catalog)
+
+
+def _build_columns(catalog: Catalog) -> CatalogColumns:
     rows = catalog.rows
     text: dict[Col, list[str]] = {c: [] for c in Col if c is not Col.IMAGE}
     keys: dict[Col, list[Any]] = {c: [] for c in Col if c is not Col.IMAGE}
@@ -113,12 +119,14 @@ class CatalogTableModel(QAbstractTableModel):
         self._brand: str | None = None
         self._in_stock = False
         self._sort: tuple[int, Qt.SortOrder] | None = None
+        self._rank_cache: dict[Col, list[int]] = {}
         thumbnails.loaded.connect(self._thumbnails_loaded)
 
     # ----------------------------------------------------------------- loading
     def set_catalogs(self, parts: Sequence[CatalogColumns]) -> None:
         self.beginResetModel()
         self._parts = list(parts)
+        self._rank_cache = {}
         self._offsets, at = [], 0
         for part in self._parts:
             self._offsets.append(at)
@@ -185,15 +193,22 @@ class CatalogTableModel(QAbstractTableModel):
         if self._sort is None:
             return
         column, order = self._sort
-        col = Col(column)
-        key_cols = [p.keys[col] for p in self._parts]
-        offsets = self._offsets
+        self._view.sort(
+            key=self._ranks(Col(column)).__getitem__, reverse=order == Qt.SortOrder.DescendingOrder
+        )
 
-        def key(g: int) -> Any:
-            part = bisect_right(offsets, g) - 1
-            return key_cols[part][g - offsets[part]]
-
-        self._view.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+    def _ranks(self, col: Col) -> list[int]:
+        """Each global row's place in the column's order, computed once per load and column,
+        so re-sorting a filtered view compares small ints, not Decimals or tuples."""
+        ranks = self._rank_cache.get(col)
+        if ranks is None:
+            keys = [k for part in self._parts for k in part.keys[col]]
+            order = sorted(range(len(keys)), key=keys.__getitem__)
+            ranks = [0] * len(keys)
+            for place, row in enumerate(order):
+                ranks[row] = place
+            self._rank_cache[col] = ranks
+        return ranks
 
     # ----------------------------------------------------------------- access
     def _locate(self, row: int) -> tuple[CatalogColumns, int]:
