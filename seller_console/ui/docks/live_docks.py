@@ -1,0 +1,414 @@
+"""The docks around the live stage: sales feed, totals, pin windows, sales chart, stock.
+
+Each dock has one slot that takes what the live view-model hands over (a batch of orders,
+a ledger snapshot, stock warnings) and renders it; none of them decides anything.
+
+The chart is a plain QWidget painted with QPainter rather than QtCharts: QtCharts ships
+in PySide6-Addons, which the app does not install, and a few dozen bars with pin markers
+are lighter to paint directly (no scene graph, no extra module in the bundle). It uses
+palette colours, so it reads in light and dark themes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDockWidget,
+    QHBoxLayout,
+    QHeaderView,
+    QListWidget,
+    QListWidgetItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from seller_console.domain.ledger import LedgerSnapshot
+from seller_console.domain.orders import Order
+from seller_console.ui.models.feed_model import FCol, SalesFeedModel
+from seller_console.ui.models.live_tables import (
+    PCol,
+    PinWindowsModel,
+    Tone,
+    TotalsModel,
+    tone_color,
+)
+from seller_console.ui.viewmodels.live_state import StockWarning
+from seller_console.ui.widgets.text import plain_label
+
+TitleOf = Callable[[str], str]
+CHART_MINUTES = 30
+PIN_LABEL_ROWS = 3
+PIN_LABEL_WIDTH = 130
+ELIDE = Qt.TextElideMode.ElideRight
+
+
+def _table(model: TotalsModel | PinWindowsModel | SalesFeedModel, name: str) -> QTableView:
+    table = QTableView()
+    table.setObjectName(name)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.setShowGrid(False)
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    table.horizontalHeader().setHighlightSections(False)
+    return table
+
+
+def _widths(table: QTableView, samples: dict[int, str]) -> None:
+    """Column widths from sample text (never ResizeToContents over every row: rule 4)."""
+    metrics = table.fontMetrics()
+    for col, sample in samples.items():
+        table.setColumnWidth(col, metrics.horizontalAdvance(sample) + 16)
+
+
+class SalesFeedDock(QDockWidget):
+    """Orders as they come in, newest on top; refunds and cancellations marked in place."""
+
+    def __init__(self, title_of: TitleOf | None = None, limit: int | None = None) -> None:
+        super().__init__("Sales feed")
+        self.setObjectName("sales_feed_dock")
+        self.model = (
+            SalesFeedModel(title_of) if limit is None else SalesFeedModel(title_of, limit=limit)
+        )
+        self.table = _table(self.model, "sales_feed")
+        self.table.verticalHeader().hide()
+        _widths(
+            self.table,
+            {
+                FCol.TIME: "00:00:00",
+                FCol.QTY: "Qty",
+                FCol.TOTAL: "999.99 USD",
+                FCol.COMMISSION: "99.99 USD",
+                FCol.STATUS: "cancelled",
+            },
+        )
+        self.table.horizontalHeader().setSectionResizeMode(
+            FCol.PRODUCT, QHeaderView.ResizeMode.Stretch
+        )
+        self.setWidget(self.table)
+
+    def add_orders(self, orders: Sequence[Order]) -> None:
+        self.model.add_orders(orders)
+        self.setWindowTitle(f"Sales feed ({self.model.rowCount()})")
+
+    def clear(self) -> None:
+        self.model.clear()
+        self.setWindowTitle("Sales feed")
+
+
+class TotalsDock(QDockWidget):
+    """The show's totals, one row per currency, commission differences flagged."""
+
+    def __init__(self) -> None:
+        super().__init__("Totals")
+        self.setObjectName("totals_dock")
+        self.model = TotalsModel()
+        self.table = _table(self.model, "totals")
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setMinimumSectionSize(
+            self.table.fontMetrics().horizontalAdvance("9999.99") + 12
+        )
+        self.setWidget(self.table)
+
+    def show_snapshot(self, snapshot: LedgerSnapshot) -> None:
+        self.model.set_snapshot(snapshot)
+
+
+class PinWindowsDock(QDockWidget):
+    """What sold while each product was pinned, newest pin first."""
+
+    def __init__(self, title_of: TitleOf | None = None) -> None:
+        super().__init__("Pin windows")
+        self.setObjectName("pin_windows_dock")
+        self.model = PinWindowsModel(title_of)
+        self.table = _table(self.model, "pin_windows")
+        self.table.verticalHeader().hide()
+        _widths(
+            self.table,
+            {
+                PCol.PINNED_AT: "Pinned at",
+                PCol.ON_AIR: "On air",
+                PCol.ORDERS: "Orders",
+                PCol.UNITS: "Units",
+                PCol.GMV: "9999.99 USD",
+                PCol.COMMISSION: "Commission est.",
+            },
+        )
+        self.table.horizontalHeader().setSectionResizeMode(
+            PCol.PRODUCT, QHeaderView.ResizeMode.Stretch
+        )
+        self.setWidget(self.table)
+
+    def show_snapshot(self, snapshot: LedgerSnapshot, now: datetime) -> None:
+        self.model.set_snapshot(snapshot, now)
+
+
+# --------------------------------------------------------------------------- chart
+@dataclass(frozen=True, slots=True)
+class ChartPin:
+    at: datetime
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChartData:
+    """What the chart paints: one value per minute (oldest first) and the pins in range."""
+
+    currency: str
+    units: bool
+    start: datetime  # the first minute shown
+    values: tuple[Decimal, ...]
+    pins: tuple[ChartPin, ...]
+
+
+def chart_data(
+    snapshot: LedgerSnapshot, title_of: TitleOf, units: bool = False
+) -> ChartData | None:
+    """The last ``CHART_MINUTES`` minutes of sales in the currency with the most orders.
+
+    Currencies are never added together, so the chart shows one: the one most orders
+    were paid in (ties: the first code). None before the first sale.
+    """
+    if not snapshot.totals:
+        return None
+    code = min(snapshot.totals, key=lambda c: (-snapshot.totals[c].orders, c))
+    minutes = {m: f for (m, c), f in snapshot.by_minute.items() if c == code}
+    if not minutes:
+        return None
+    end = max(minutes)
+    start = end - timedelta(minutes=CHART_MINUTES - 1)
+    values = []
+    for n in range(CHART_MINUTES):
+        figures = minutes.get(start + timedelta(minutes=n))
+        if figures is None:
+            values.append(Decimal(0))
+        else:
+            values.append(Decimal(figures.units) if units else figures.gross.amount)
+    pins = tuple(
+        ChartPin(pin.started_at, title_of(pin.product_id))
+        for pin in snapshot.pins
+        if start <= pin.started_at < end + timedelta(minutes=1)
+    )
+    return ChartData(code, units, start, tuple(values), pins)
+
+
+def _nice_ceiling(value: float) -> float:
+    """1, 2, 2.5 or 5 times a power of ten, at least ``value``: round axis ticks."""
+    if value <= 0:
+        return 1.0
+    power = 10.0 ** math.floor(math.log10(value))
+    for step in (1.0, 2.0, 2.5, 5.0, 10.0):
+        if value <= step * power:
+            return step * power
+    return 10.0 * power
+
+
+def _tick(value: float) -> str:
+    return f"{value:,.0f}" if value >= 10 or value == int(value) else f"{value:,.1f}"
+
+
+class SalesChart(QWidget):
+    """Bars per minute with vertical markers where pins started; palette colours only."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("sales_chart")
+        self.setMinimumSize(320, 150)
+        self._data: ChartData | None = None
+
+    @property
+    def data(self) -> ChartData | None:
+        return self._data
+
+    def set_data(self, data: ChartData | None) -> None:
+        self._data = data
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(520, 240)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        pal = self.palette()
+        painter.fillRect(self.rect(), pal.color(QPalette.ColorRole.Base))
+        text = pal.color(QPalette.ColorRole.Text)
+        muted = pal.color(QPalette.ColorRole.PlaceholderText)
+        data = self._data
+        if data is None:
+            painter.setPen(muted)
+            painter.drawText(
+                QRectF(self.rect()), Qt.AlignmentFlag.AlignCenter, "No sales yet this show"
+            )
+            painter.end()
+            return
+        metrics = QFontMetrics(self.font())
+        line = metrics.height()
+        # Pixel geometry only: the Decimal totals become floats here to place bars; every
+        # amount the user reads as money is formatted elsewhere from the Decimal.
+        values = [float(v) for v in data.values]
+        top_value = _nice_ceiling(max(values))
+        ticks = [top_value * i / 4 for i in range(5)]
+        left = max(metrics.horizontalAdvance(_tick(t)) for t in ticks) + 10
+        top = line * (1.6 + PIN_LABEL_ROWS)
+        plot = QRectF(left, top, self.width() - left - 10, self.height() - top - line * 1.8)
+        if plot.width() <= 0 or plot.height() <= 0:
+            painter.end()
+            return
+        # axis title
+        painter.setPen(muted)
+        title = f"{'Units' if data.units else f'GMV ({data.currency})'} per minute"
+        painter.drawText(QPointF(4, line), title)
+        # grid and y ticks
+        grid = QColor(muted)
+        grid.setAlpha(70)
+        for value in ticks:
+            y = plot.bottom() - plot.height() * value / top_value
+            painter.setPen(QPen(grid, 1))
+            painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
+            painter.setPen(muted)
+            label = _tick(value)
+            painter.drawText(
+                QPointF(left - 6 - metrics.horizontalAdvance(label), y + metrics.ascent() / 2 - 1),
+                label,
+            )
+        # bars
+        slot = plot.width() / len(values)
+        bar = QColor(pal.color(QPalette.ColorRole.Highlight))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(bar)
+        for n, value in enumerate(values):
+            if value <= 0:
+                continue
+            height = plot.height() * value / top_value
+            painter.drawRect(
+                QRectF(
+                    plot.left() + n * slot + slot * 0.15, plot.bottom() - height, slot * 0.7, height
+                )
+            )
+        # x axis: a time label every five minutes
+        painter.setPen(QPen(text, 1))
+        painter.drawLine(QPointF(plot.left(), plot.bottom()), QPointF(plot.right(), plot.bottom()))
+        painter.setPen(muted)
+        for n in range(0, len(values), 5):
+            label = (data.start + timedelta(minutes=n)).astimezone().strftime("%H:%M")
+            x = plot.left() + n * slot
+            painter.drawLine(QPointF(x, plot.bottom()), QPointF(x, plot.bottom() + 4))
+            painter.drawText(
+                QPointF(x - metrics.horizontalAdvance(label) / 2, plot.bottom() + line + 2), label
+            )
+        # pin markers: labels cycle through the label rows; each may run up to the next
+        # marker in its row (or the edge), else it goes left of its marker if there is
+        # more room there, elided to fit either way
+        accent = tone_color(Tone.ON_AIR, pal)
+        small = QFont(self.font())
+        small.setPointSizeF(small.pointSizeF() * 0.9)
+        small_metrics = QFontMetrics(small)
+        painter.setFont(small)
+        xs = [plot.left() + (p.at - data.start).total_seconds() / 60 * slot for p in data.pins]
+        row_ends = [0.0] * PIN_LABEL_ROWS
+        for n, (pin, x) in enumerate(zip(data.pins, xs, strict=True)):
+            row = n % PIN_LABEL_ROWS
+            after = xs[n + PIN_LABEL_ROWS] if n + PIN_LABEL_ROWS < len(xs) else self.width()
+            right_room = min(PIN_LABEL_WIDTH, after - x - 8)
+            left_room = min(PIN_LABEL_WIDTH, x - row_ends[row] - 8)
+            if right_room >= PIN_LABEL_WIDTH or right_room >= left_room:
+                label = f"▸ {small_metrics.elidedText(pin.label, ELIDE, int(right_room) - 12)}"
+                start = x + 2
+            else:
+                label = f"{small_metrics.elidedText(pin.label, ELIDE, int(left_room) - 12)} ◂"
+                start = x - 2 - small_metrics.horizontalAdvance(label)
+            row_ends[row] = start + small_metrics.horizontalAdvance(label)
+            label_y = line * (1.9 + row)
+            painter.setPen(QPen(accent, 1.5, Qt.PenStyle.DashLine))
+            painter.drawLine(QPointF(x, label_y + 3), QPointF(x, plot.bottom()))
+            painter.setPen(accent)
+            painter.drawText(QPointF(start, label_y), label)
+        painter.end()
+
+
+class SalesChartDock(QDockWidget):
+    """Sales per minute over the last half hour, with where each pin started."""
+
+    def __init__(self, title_of: TitleOf | None = None) -> None:
+        super().__init__("Sales per minute")
+        self.setObjectName("sales_chart_dock")
+        self._title_of: TitleOf = title_of or (lambda product_id: product_id)
+        self._snapshot: LedgerSnapshot | None = None
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(6, 4, 6, 6)
+        bar = QHBoxLayout()
+        bar.addWidget(plain_label("Show"))
+        self.metric_box = QComboBox()
+        self.metric_box.setObjectName("chart_metric")
+        self.metric_box.addItems(["GMV", "Units"])
+        self.metric_box.currentIndexChanged.connect(self._redraw)
+        bar.addWidget(self.metric_box)
+        bar.addStretch(1)
+        layout.addLayout(bar)
+        self.chart = SalesChart()
+        layout.addWidget(self.chart, 1)
+        self.setWidget(body)
+
+    def show_snapshot(self, snapshot: LedgerSnapshot) -> None:
+        self._snapshot = snapshot
+        self._redraw()
+
+    def _redraw(self) -> None:
+        snapshot = self._snapshot
+        units = self.metric_box.currentIndex() == 1
+        self.chart.set_data(
+            chart_data(snapshot, self._title_of, units) if snapshot is not None else None
+        )
+
+
+# --------------------------------------------------------------------------- stock
+class StockDock(QDockWidget):
+    """Products sold out or running low: sold out first, then fewest left."""
+
+    def __init__(self) -> None:
+        super().__init__("Stock")
+        self.setObjectName("stock_dock")
+        self.list = QListWidget()
+        self.list.setObjectName("stock_list")
+        self.list.setAlternatingRowColors(True)
+        self.list.setWordWrap(True)
+        font = QFont(self.list.font())
+        font.setPointSizeF(font.pointSizeF() * 1.1)
+        self.list.setFont(font)
+        self.setWidget(self.list)
+        self.show_warnings([])
+
+    def show_warnings(self, warnings: Sequence[StockWarning]) -> None:
+        self.list.clear()
+        if not warnings:
+            self.list.addItem("Nothing sold out or running low")
+            self.setWindowTitle("Stock")
+            return
+        sold_out = 0
+        for warning in sorted(warnings, key=lambda w: (w.left, w.title.casefold())):
+            if warning.left == 0:
+                sold_out += 1
+                text, tone = f"SOLD OUT — {warning.title}", Tone.BAD
+            else:
+                text, tone = f"{warning.left} left — {warning.title}", Tone.WARNING
+            entry = QListWidgetItem(text)  # item text is never rich text
+            entry.setForeground(tone_color(tone, self.list.palette()))
+            self.list.addItem(entry)
+        low = len(warnings) - sold_out
+        self.setWindowTitle(f"Stock: {sold_out} sold out, {low} low")

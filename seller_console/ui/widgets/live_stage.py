@@ -1,0 +1,484 @@
+"""The live stage: the central widget during a show, readable by a host across the room.
+
+It renders a ``StageView`` and nothing else: the big LIVE card (what viewers see now, how
+it sells, how long it has been on), the ARMED card (what Space takes next), the show clock
+and the take / undo controls. Every decision (what is armed, whether a take may be
+undone, when to auto-advance) is the view-model's; the widget only emits what the user
+asked for. Keys (Space, arrows, F-keys) belong to the window, not to this widget.
+
+Titles, talking points and the platform's failure text are untrusted: plain-text labels.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QEvent, QSignalBlocker, QSize, Qt, Signal
+from PySide6.QtGui import QFont, QPalette, QPixmap
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from seller_console.domain.money import Money
+from seller_console.domain.rundown import RundownItem, format_duration
+from seller_console.domain.show_records import PinOutcome, PinReceipt
+from seller_console.domain.stage import ShowClock
+from seller_console.ui.models.live_tables import Tone, is_dark, tone_color
+from seller_console.ui.thumbnails import ThumbnailCache
+from seller_console.ui.viewmodels.live_state import CardView, StageView
+from seller_console.ui.widgets.text import plain_label
+
+STAGE_IMAGE = QSize(160, 160)
+NOTHING_LIVE = "Nothing live yet — arm a product and press Space"
+NOTHING_ARMED = "Nothing armed — pick the next product in the rundown"
+
+
+def _scaled(widget: QWidget, factor: float, bold: bool = False) -> None:
+    font = QFont(widget.font())
+    font.setPointSizeF(font.pointSizeF() * factor)
+    font.setBold(bold)
+    widget.setFont(font)
+
+
+def _muted(widget: QWidget) -> None:
+    pal = widget.palette()
+    pal.setColor(QPalette.ColorRole.WindowText, pal.color(QPalette.ColorRole.PlaceholderText))
+    widget.setPalette(pal)
+
+
+def _colour(label: QLabel, tone: Tone | None) -> None:
+    """A tone for the label's text, or back to the palette's text colour."""
+    label.setStyleSheet("" if tone is None else f"color: {tone_color(tone).name()};")
+
+
+def _money(value: Money | None, empty: str = "—") -> str:
+    return value.format() if value is not None else empty
+
+
+def _stock(left: int | None) -> tuple[str, Tone | None]:
+    if left is None:
+        return "not tracked", None
+    if left == 0:
+        return "SOLD OUT", Tone.BAD
+    return f"{left} left", None
+
+
+def receipt_text(receipt: PinReceipt | None) -> tuple[str, Tone | None]:
+    """``sending…``, ``confirmed in 84 ms`` or ``failed: <reason>``."""
+    if receipt is None:
+        return "", None
+    if receipt.outcome is PinOutcome.SENT:
+        return "sending…", Tone.WARNING
+    if receipt.outcome is PinOutcome.CONFIRMED:
+        latency = receipt.latency_ms
+        return ("confirmed" if latency is None else f"confirmed in {latency:.0f} ms"), Tone.GOOD
+    return f"failed: {receipt.failure or 'no reason given'}", Tone.BAD
+
+
+def signed_duration(seconds: float) -> str:
+    """``+1:30`` over, ``-0:45`` under, ``0:00`` on time."""
+    whole = round(seconds)
+    return f"+{format_duration(whole)}" if whole > 0 else format_duration(whole)
+
+
+class _Stat(QWidget):
+    """A small caption over a big value."""
+
+    def __init__(self, caption: str, factor: float) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        self.caption = QLabel(caption.upper())
+        self.caption.setTextFormat(Qt.TextFormat.PlainText)
+        _scaled(self.caption, 0.9, bold=True)
+        _muted(self.caption)
+        self.value = plain_label()
+        _scaled(self.value, factor, bold=True)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.value)
+
+
+def _points_area(factor: float) -> tuple[QLabel, QLabel, QScrollArea]:
+    """A caption and the talking points (plain text) in a scroll area without a frame."""
+    caption = QLabel("TALKING POINTS")
+    caption.setTextFormat(Qt.TextFormat.PlainText)
+    _scaled(caption, 0.9, bold=True)
+    _muted(caption)
+    points = plain_label(wrap=True)
+    points.setObjectName("talking_points")
+    points.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+    _scaled(points, factor)
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll.setWidget(points)
+    scroll.viewport().setAutoFillBackground(False)
+    scroll.setMinimumHeight(points.fontMetrics().height() * 2)
+    points.setAutoFillBackground(False)
+    return caption, points, scroll
+
+
+class _Image(QLabel):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setFixedSize(STAGE_IMAGE)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+
+class LiveStageWidget(QWidget):
+    take_requested = Signal()
+    undo_requested = Signal()
+    retry_requested = Signal()
+    auto_advance_toggled = Signal(bool)
+
+    def __init__(self, images: ThumbnailCache, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("live_stage")
+        self._images = images
+        self._view: StageView | None = None
+        root = QVBoxLayout(self)
+        root.setContentsMargins(16, 12, 16, 12)
+        root.setSpacing(12)
+        root.addWidget(self._build_clock())
+        cards = QHBoxLayout()
+        cards.setSpacing(14)
+        cards.addWidget(self._build_live(), 3)
+        cards.addWidget(self._build_armed(), 2)
+        root.addLayout(cards, 1)
+        root.addLayout(self._build_controls())
+        images.loaded.connect(self._refresh_images)
+        self._show_clock(ShowClock(0.0, 0.0, 0.0, 0.0, 0.0), "not started")
+        self._show_live(None)
+        self._show_armed(None)
+        self.undo_button.hide()
+        self.take_button.setEnabled(False)
+        self._paint_cards()
+
+    # ----------------------------------------------------------------- building
+    def _build_clock(self) -> QWidget:
+        strip = QFrame()
+        strip.setObjectName("show_clock")
+        strip.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QHBoxLayout(strip)
+        layout.setContentsMargins(14, 6, 14, 6)
+        layout.setSpacing(28)
+        self.status = plain_label()
+        self.status.setObjectName("show_status")
+        _scaled(self.status, 1.5, bold=True)
+        self.elapsed = _Stat("Show elapsed", 1.7)
+        self.over_under = _Stat("Against plan", 1.7)
+        self.projected_end = _Stat("Projected end", 1.7)
+        layout.addWidget(self.status)
+        for stat in (self.elapsed, self.over_under, self.projected_end):
+            layout.addWidget(stat)
+        layout.addStretch(1)
+        return strip
+
+    def _build_live(self) -> QWidget:
+        card = QFrame()
+        card.setObjectName("live_card")
+        self._live_card = card
+        layout = QVBoxLayout(card)
+        layout.setContentsMargins(20, 16, 20, 18)
+        layout.setSpacing(10)
+        head = QHBoxLayout()
+        self.live_tag = plain_label()
+        self.live_tag.setObjectName("live_tag")
+        _scaled(self.live_tag, 1.3, bold=True)
+        head.addWidget(self.live_tag)
+        head.addStretch(1)
+        self.receipt = plain_label()
+        self.receipt.setObjectName("pin_receipt")
+        _scaled(self.receipt, 1.1, bold=True)
+        self.retry_button = QPushButton("Retry pin")
+        self.retry_button.setObjectName("retry_pin")
+        self.retry_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.retry_button.clicked.connect(lambda: self.retry_requested.emit())
+        head.addWidget(self.receipt)
+        head.addWidget(self.retry_button)
+        layout.addLayout(head)
+
+        body = QHBoxLayout()
+        body.setSpacing(18)
+        self.live_image = _Image()
+        body.addWidget(self.live_image, 0, Qt.AlignmentFlag.AlignTop)
+        facts = QVBoxLayout()
+        facts.setSpacing(4)
+        self.live_title = plain_label(wrap=True)
+        self.live_title.setObjectName("live_title")
+        self.live_title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        _scaled(self.live_title, 2.4, bold=True)
+        self.live_price = plain_label()
+        self.live_price.setObjectName("live_price")
+        _scaled(self.live_price, 2.2)
+        self.live_brand = plain_label()
+        _scaled(self.live_brand, 1.2)
+        _muted(self.live_brand)
+        facts.addWidget(self.live_title)
+        facts.addWidget(self.live_brand)
+        facts.addSpacing(6)
+        facts.addWidget(self.live_price)
+        facts.addStretch(1)
+        body.addLayout(facts, 1)
+        layout.addLayout(body)
+
+        stats = QGridLayout()
+        stats.setHorizontalSpacing(28)
+        stats.setContentsMargins(0, 6, 0, 4)
+        self.sales = _Stat("Units · GMV this pin", 2.2)
+        self.commission = _Stat("Commission est.", 2.2)
+        self.stock_left = _Stat("Stock", 2.2)
+        self.on_air = _Stat("On air / plan", 2.2)
+        stats.setVerticalSpacing(10)
+        # Two by two: the host reads sales and time first; the card stays narrow enough
+        # to leave the side panels their room on a laptop screen.
+        stats.addWidget(self.sales, 0, 0)
+        stats.addWidget(self.on_air, 0, 1)
+        stats.addWidget(self.stock_left, 1, 0)
+        stats.addWidget(self.commission, 1, 1)
+        stats.setColumnStretch(0, 3)
+        stats.setColumnStretch(1, 2)
+        layout.addLayout(stats)
+        rule = QFrame()
+        rule.setFrameShape(QFrame.Shape.HLine)
+        rule.setFrameShadow(QFrame.Shadow.Sunken)
+        layout.addWidget(rule)
+        self.live_points_caption, self.live_points, live_points = _points_area(1.3)
+        self.live_points.setObjectName("live_talking_points")
+        layout.addWidget(self.live_points_caption)
+        layout.addWidget(live_points, 1)
+        self.live_empty = plain_label(NOTHING_LIVE, wrap=True)
+        self.live_empty.setObjectName("live_empty")
+        self.live_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        _scaled(self.live_empty, 1.6)
+        _muted(self.live_empty)
+        layout.addWidget(self.live_empty, 1)
+        self._live_parts: list[QWidget] = [
+            self.live_image,
+            self.live_title,
+            self.live_brand,
+            self.live_price,
+            self.sales,
+            self.commission,
+            self.stock_left,
+            self.on_air,
+            rule,
+            self.live_points_caption,
+            live_points,
+        ]
+        return card
+
+    def _build_armed(self) -> QWidget:
+        card = QFrame()
+        card.setObjectName("armed_card")
+        card.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QVBoxLayout(card)
+        layout.setContentsMargins(18, 16, 18, 16)
+        layout.setSpacing(8)
+        tag = QLabel("ARMED · SPACE TAKES")
+        tag.setTextFormat(Qt.TextFormat.PlainText)
+        _scaled(tag, 1.1, bold=True)
+        _muted(tag)
+        layout.addWidget(tag)
+        self.armed_title = plain_label(wrap=True)
+        self.armed_title.setObjectName("armed_title")
+        self.armed_title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        _scaled(self.armed_title, 1.7, bold=True)
+        layout.addWidget(self.armed_title)
+        row = QHBoxLayout()
+        row.setSpacing(12)
+        self.armed_image = _Image()
+        self.armed_image.setFixedSize(STAGE_IMAGE / 2)
+        row.addWidget(self.armed_image, 0, Qt.AlignmentFlag.AlignTop)
+        self.armed_facts = plain_label(wrap=True)
+        self.armed_facts.setObjectName("armed_facts")
+        self.armed_facts.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        _scaled(self.armed_facts, 1.25)
+        row.addWidget(self.armed_facts, 1)
+        layout.addLayout(row)
+        self.points_caption, self.talking_points, points = _points_area(1.15)
+        layout.addWidget(self.points_caption)
+        layout.addWidget(points, 1)
+        self.armed_empty = plain_label(NOTHING_ARMED, wrap=True)
+        self.armed_empty.setObjectName("armed_empty")
+        self.armed_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        _scaled(self.armed_empty, 1.3)
+        _muted(self.armed_empty)
+        layout.addWidget(self.armed_empty, 1)
+        self._armed_parts: list[QWidget] = [
+            self.armed_title,
+            self.armed_image,
+            self.armed_facts,
+            self.points_caption,
+            points,
+        ]
+        return card
+
+    def _build_controls(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setSpacing(12)
+        self.undo_button = QPushButton()
+        self.undo_button.setObjectName("undo_take")
+        self.undo_button.clicked.connect(lambda: self.undo_requested.emit())
+        self.auto_advance = QCheckBox("Auto-advance on sell-out")
+        self.auto_advance.setObjectName("auto_advance")
+        self.auto_advance.toggled.connect(self.auto_advance_toggled)
+        self.take_button = QPushButton("Take (Space)")
+        self.take_button.setObjectName("take")
+        self.take_button.clicked.connect(lambda: self.take_requested.emit())
+        self.take_button.setMinimumSize(220, 46)
+        self.take_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.undo_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.auto_advance.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        _scaled(self.take_button, 1.5, bold=True)
+        _scaled(self.undo_button, 1.2)
+        _scaled(self.auto_advance, 1.1)
+        self.undo_button.setMinimumHeight(46)
+        row.addWidget(self.undo_button)
+        row.addWidget(self.auto_advance)
+        row.addStretch(1)
+        row.addWidget(self.take_button)
+        return row
+
+    # ----------------------------------------------------------------- rendering
+    def show_stage(self, view: StageView) -> None:
+        self._view = view
+        self._show_clock(view.clock, view.show_status)
+        self._show_live(view.live)
+        self._show_armed(view.armed)
+        undo = view.undo_seconds_left > 0
+        self.undo_button.setVisible(undo)
+        if undo:
+            self.undo_button.setText(f"Undo take ({math.ceil(view.undo_seconds_left)} s)")
+        with QSignalBlocker(self.auto_advance):
+            self.auto_advance.setChecked(view.auto_advance)
+        self.take_button.setEnabled(view.armed is not None)
+        self._paint_cards()
+        self._refresh_images()
+
+    def _show_clock(self, clock: ShowClock, status: str) -> None:
+        self.status.setText(status.upper())
+        _colour(self.status, Tone.ON_AIR if status == "live" else None)
+        self.elapsed.value.setText(format_duration(round(clock.elapsed)))
+        over = round(clock.over_under)
+        self.over_under.value.setText(
+            "on time" if over == 0 else f"{signed_duration(over)} {'over' if over > 0 else 'under'}"
+        )
+        _colour(
+            self.over_under.value, None if over == 0 else Tone.WARNING if over > 0 else Tone.GOOD
+        )
+        self.projected_end.value.setText(format_duration(round(clock.projected_end)))
+
+    def _show_live(self, card: CardView | None) -> None:
+        for part in self._live_parts:
+            part.setVisible(card is not None)
+        self.live_empty.setVisible(card is None)
+        self.retry_button.setVisible(
+            card is not None
+            and card.receipt is not None
+            and card.receipt.outcome is PinOutcome.FAILED
+        )
+        if card is None:
+            self.live_tag.setText("● OFF AIR")
+            _colour(self.live_tag, None)
+            self.receipt.setText("")
+            return
+        item = card.item
+        self.live_tag.setText(f"● ON AIR  #{card.number}")
+        _colour(self.live_tag, Tone.ON_AIR)
+        text, tone = receipt_text(card.receipt)
+        self.receipt.setText(text)
+        _colour(self.receipt, tone)
+        self.live_title.setText(item.product.display_title)
+        self.live_brand.setText(item.product.brand)
+        self.live_price.setText(_price(item))
+        self.sales.value.setText(f"{card.units} · {_money(card.gmv, '0')}")
+        self.commission.value.setText(_money(card.commission))
+        stock, stock_tone = _stock(card.stock_left)
+        self.stock_left.value.setText(stock)
+        _colour(self.stock_left.value, stock_tone)
+        on_air = round(card.on_air_seconds or 0.0)
+        self.live_points_caption.setVisible(bool(item.talking_points))
+        self.live_points.setText(item.talking_points)
+        self.on_air.value.setText(
+            f"{format_duration(on_air)} / {format_duration(item.planned_seconds)}"
+        )
+        _colour(self.on_air.value, Tone.WARNING if on_air > item.planned_seconds else None)
+
+    def _show_armed(self, card: CardView | None) -> None:
+        for part in self._armed_parts:
+            part.setVisible(card is not None)
+        self.armed_empty.setVisible(card is None)
+        if card is None:
+            self.armed_title.setText("")
+            return
+        item = card.item
+        self.armed_title.setText(f"#{card.number} {item.product.display_title}")
+        stock, _ = _stock(card.stock_left)
+        self.armed_facts.setText(
+            f"{_price(item)}\nStock: {stock}\nPlanned {format_duration(item.planned_seconds)}"
+        )
+        self.points_caption.setVisible(bool(item.talking_points))
+        self.talking_points.setText(item.talking_points)
+
+    def _paint_cards(self) -> None:
+        """The live card's accent border; stylesheets follow the palette (see changeEvent)."""
+        base = self.palette().color(QPalette.ColorRole.Base).name()
+        live = self._view is not None and self._view.live is not None
+        border = tone_color(Tone.ON_AIR, self.palette()).name() if live else "palette(mid)"
+        self._live_card.setStyleSheet(
+            f"QFrame#live_card {{ border: {3 if live else 2}px solid {border};"
+            f" border-radius: 12px; background: {base}; }}"
+        )
+        take = tone_color(Tone.ON_AIR, self.palette())
+        text = "#ffffff" if not is_dark(self.palette()) else "#1b1b1b"
+        self.take_button.setStyleSheet(
+            f"QPushButton#take {{ background: {take.name()}; color: {text};"
+            " border-radius: 8px; padding: 8px 22px; }"
+            " QPushButton#take:disabled { background: palette(mid); color: palette(window); }"
+        )
+
+    def _refresh_images(self) -> None:
+        view = self._view
+        for label, card in (
+            (self.live_image, view.live if view else None),
+            (self.armed_image, view.armed if view else None),
+        ):
+            url = card.item.product.image_url if card is not None else ""
+            image = self._images.image(url) if url else None
+            label.setPixmap(
+                QPixmap.fromImage(image).scaled(
+                    label.size(),
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+                if image is not None
+                else QPixmap()
+            )
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self._view is not None:
+            self.show_stage(self._view)
+
+
+def _price(item: RundownItem) -> str:
+    price = item.price
+    if price is None:
+        return "no price"
+    catalog = item.product.price
+    if item.live_price is not None and catalog is not None and catalog != price:
+        return f"{price.format()}  (was {catalog.format()})"
+    return price.format()

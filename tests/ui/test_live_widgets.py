@@ -1,0 +1,455 @@
+"""The live panels: models that pass qtmodeltester and update in batches, widgets that
+render empty and full, untrusted text shown literally, and the connection badge."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
+
+from seller_console.domain.commission import CommissionPolicy, ProductTerms
+from seller_console.domain.connection import ConnectionState, LinkStatus
+from seller_console.domain.events import Pin
+from seller_console.domain.ledger import Ledger, LedgerSnapshot
+from seller_console.domain.money import Money
+from seller_console.domain.orders import Commission, Order, OrderLine, OrderStatus
+from seller_console.domain.platform_port import IdempotencyKey
+from seller_console.domain.rundown import ProductSnapshot, RundownItem
+from seller_console.domain.show_records import PinOutcome, PinReceipt
+from seller_console.domain.stage import ShowClock
+from seller_console.ui.asyncqt import TaskScope
+from seller_console.ui.docks.live_docks import (
+    PinWindowsDock,
+    SalesChartDock,
+    SalesFeedDock,
+    StockDock,
+    TotalsDock,
+    chart_data,
+)
+from seller_console.ui.errors import route_qt_messages
+from seller_console.ui.models.feed_model import FCol, SalesFeedModel
+from seller_console.ui.models.live_tables import PCol, PinWindowsModel, TCol, TotalsModel
+from seller_console.ui.thumbnails import ThumbnailCache
+from seller_console.ui.viewmodels.live_state import CardView, StageView, StockWarning
+from seller_console.ui.widgets.connection_badge import ConnectionBadge, badge_text
+from seller_console.ui.widgets.live_stage import NOTHING_LIVE, STAGE_IMAGE, LiveStageWidget
+
+START = datetime(2025, 3, 14, 19, 0, tzinfo=UTC)
+NOW = START + timedelta(minutes=20, seconds=15)
+RICH = "<b>x</b><img src=https://attacker.example/p.png>"
+TITLES = {"p1": "Vitamin C Serum", "p2": "Night Cream", "p3": RICH}
+
+
+def title_of(product_id: str) -> str:
+    return TITLES.get(product_id, product_id)
+
+
+def order(
+    n: int,
+    product_id: str = "p1",
+    minute: int = 0,
+    qty: int = 1,
+    currency: str = "USD",
+    pin_id: str | None = "pin1",
+    status: OrderStatus = OrderStatus.PAID,
+    reported: str | None = None,
+) -> Order:
+    price = Money.of("20.00", currency)
+    total = price * qty
+    commission = Money.of(reported, currency) if reported else (total * Decimal("0.1")).rounded()
+    return Order(
+        id=f"o{n:04d}",
+        session_id="s1",
+        created_at=START + timedelta(minutes=minute, seconds=n % 60),
+        status=status,
+        lines=(OrderLine(product_id, f"SKU-{product_id}", qty, price),),
+        total=total,
+        commission=Commission(Decimal("0.1"), commission),
+        pin_id=pin_id,
+        affiliate_code=None,
+    )
+
+
+def ledger_with_sales() -> Ledger:
+    policy = CommissionPolicy(
+        products={p: ProductTerms("Brand", Decimal("0.1")) for p in ("p1", "p2", "p3")}
+    )
+    ledger = Ledger(policy=policy, initial_stock={"p1": 50, "p2": 5, "p3": 3})
+    ledger.pin_seen(Pin("pin1", "p3", START, 1))
+    ledger.pin_seen(Pin("pin2", "p1", START + timedelta(minutes=6), 2))
+    ledger.pin_seen(Pin("pin3", "p2", START + timedelta(minutes=14), 3))
+    orders = [order(1, "p3", 1, qty=2), order(2, "p3", 2, currency="EUR")]
+    orders += [order(n, "p1", 6 + n % 8, pin_id="pin2") for n in range(3, 15)]
+    orders += [order(15, "p2", 15, pin_id="pin3", reported="9.99")]  # flagged
+    orders += [order(16, "p2", 16, pin_id=None)]
+    ledger.apply_all(orders)
+    ledger.apply(replace(orders[3], status=OrderStatus.REFUNDED))
+    return ledger
+
+
+def empty_snapshot() -> LedgerSnapshot:
+    return Ledger().snapshot()
+
+
+class NoImages:
+    async def fetch(self, url: str) -> bytes | None:
+        return None
+
+
+@pytest.fixture
+def images(qloop) -> ThumbnailCache:
+    return ThumbnailCache(NoImages(), TaskScope(), STAGE_IMAGE)
+
+
+def product(product_id: str, title: str) -> ProductSnapshot:
+    return ProductSnapshot(
+        product_id=product_id,
+        variant_id=product_id + "-v",
+        sku="SKU-1",
+        title=title,
+        variant_title="",
+        brand="Brand",
+        price=Money.of("34.00", "USD"),
+        compare_at_price=None,
+        image_url=f"https://img.example/{product_id}.png",
+        stock=10,
+        commission_rate=Decimal("0.1"),
+        catalog="demo",
+    )
+
+
+def stage_view(
+    title: str = "Vitamin C Serum",
+    receipt_outcome: PinOutcome = PinOutcome.CONFIRMED,
+    undo: float = 3.2,
+) -> StageView:
+    live = RundownItem(
+        "i1", product("p1", title), 180, f"say {title}", live_price=Money.of("29.00", "USD")
+    )
+    armed = RundownItem("i2", product("p2", title), 150, f"points: {title}")
+    sent = NOW - timedelta(seconds=135)
+    receipt = PinReceipt(
+        IdempotencyKey("k1"),
+        "show1",
+        "p1",
+        sent,
+        receipt_outcome,
+        "pin2" if receipt_outcome is PinOutcome.CONFIRMED else None,
+        sent + timedelta(milliseconds=84) if receipt_outcome is not PinOutcome.SENT else None,
+        "platform said no <i>really</i>" if receipt_outcome is PinOutcome.FAILED else None,
+    )
+    return StageView(
+        live=CardView(
+            live, 4, 17, Money.of("493.00", "USD"), Money.of("49.30", "USD"), 0, 195.0, receipt
+        ),
+        armed=CardView(armed, 5, 0, None, None, 30, None, None),
+        clock=ShowClock(1215.0, 195.0, 180.0, 92.0, 3510.0),
+        undo_seconds_left=undo,
+        show_status="live",
+        auto_advance=True,
+    )
+
+
+def column(model, col: int) -> list[str]:
+    return [model.data(model.index(r, col)) for r in range(model.rowCount())]
+
+
+class Signals:
+    """Counts a model's structural and data signals."""
+
+    def __init__(self, model) -> None:
+        self.inserted: list[tuple[int, int]] = []
+        self.removed: list[tuple[int, int]] = []
+        self.changed: list[tuple[int, int]] = []
+        self.resets = 0
+        model.rowsInserted.connect(lambda _p, a, b: self.inserted.append((a, b)))
+        model.rowsRemoved.connect(lambda _p, a, b: self.removed.append((a, b)))
+        model.dataChanged.connect(lambda a, b, _r=(): self.changed.append((a.row(), b.row())))
+        model.modelReset.connect(self._reset)
+
+    def _reset(self) -> None:
+        self.resets += 1
+
+
+# --------------------------------------------------------------------------- feed
+def test_feed_inserts_batches_newest_first_and_updates_refunds_in_place(qapp, qtmodeltester):
+    model = SalesFeedModel(title_of)
+    seen = Signals(model)
+    qtmodeltester.check(model)
+    model.add_orders([order(n, minute=n) for n in range(1, 6)])
+    assert seen.inserted == [(0, 4)]
+    assert [model.order_id(r) for r in range(5)] == ["o0005", "o0004", "o0003", "o0002", "o0001"]
+    assert column(model, FCol.PRODUCT)[0] == "Vitamin C Serum"
+    assert column(model, FCol.TOTAL)[0] == "20.00 USD"
+    assert column(model, FCol.TIME)[0] == order(5, minute=5).created_at.astimezone().strftime(
+        "%H:%M:%S"
+    )
+
+    # a refund of a shown order and two new orders in one batch
+    refund = replace(order(2, minute=2), status=OrderStatus.REFUNDED)
+    model.add_orders([refund, order(6, minute=6), order(7, minute=7, qty=3)])
+    assert seen.inserted == [(0, 4), (0, 1)]
+    assert [model.order_id(r) for r in range(3)] == ["o0007", "o0006", "o0005"]
+    row = [model.order_id(r) for r in range(model.rowCount())].index("o0002")
+    assert model.data(model.index(row, FCol.STATUS)) == "refunded"
+    assert model.data(model.index(row, FCol.STATUS), Qt.ItemDataRole.ForegroundRole) is not None
+    assert model.data(model.index(0, FCol.STATUS), Qt.ItemDataRole.ForegroundRole) is None
+    assert model.data(model.index(0, FCol.QTY)) == "3"
+    assert seen.changed == [(3, 3)]  # its row before the two new orders went in on top
+    assert model.rowCount() == 7
+    qtmodeltester.check(model)
+
+
+def test_feed_keeps_its_limit_by_trimming_the_oldest(qapp, qtmodeltester):
+    model = SalesFeedModel(title_of, limit=10)
+    seen = Signals(model)
+    model.add_orders([order(n) for n in range(1, 8)])
+    model.add_orders([order(n) for n in range(8, 14)])
+    assert model.rowCount() == 10
+    assert seen.removed == [(10, 12)]
+    assert model.order_id(0) == "o0013"
+    assert model.order_id(9) == "o0004"
+    # a batch bigger than the limit only ever shows its newest orders
+    model.add_orders([order(n) for n in range(100, 125)])
+    assert [model.order_id(r) for r in (0, 9)] == ["o0124", "o0115"]
+    # updates still find their rows after trims
+    model.add_orders([replace(order(120), status=OrderStatus.CANCELLED)])
+    assert model.data(model.index(4, FCol.STATUS)) == "cancelled"
+    qtmodeltester.check(model)
+    model.clear()
+    assert model.rowCount() == 0
+
+
+# --------------------------------------------------------------------------- tables
+def test_totals_model_per_currency_with_flagged_difference(qapp, qtmodeltester):
+    model = TotalsModel()
+    seen = Signals(model)
+    qtmodeltester.check(model)
+    ledger = ledger_with_sales()
+    model.set_snapshot(ledger.snapshot())
+    qtmodeltester.check(model)
+    assert model.rowCount() == 2
+    assert model.headerData(0, Qt.Orientation.Vertical) == "EUR"
+    assert model.headerData(1, Qt.Orientation.Vertical) == "USD"
+    usd = ledger.snapshot().totals["USD"]
+    assert model.data(model.index(1, TCol.GMV)) == str(usd.gross.rounded().amount)
+    assert model.data(model.index(1, TCol.REFUNDS)).endswith("(1)")
+    assert model.data(model.index(1, TCol.DIFFERENCE), Qt.ItemDataRole.ForegroundRole)
+    assert model.data(model.index(0, TCol.DIFFERENCE), Qt.ItemDataRole.ForegroundRole) is None
+    resets = seen.resets
+    ledger.apply(order(40, "p1", 19, pin_id="pin3"))
+    model.set_snapshot(ledger.snapshot())
+    assert seen.resets == resets  # same currencies: data changed, no reset
+    assert seen.changed[-1] == (1, 1)
+    model.set_snapshot(ledger.snapshot())
+    assert seen.changed[-1] == (1, 1)  # nothing changed: no signal at all
+    assert len([c for c in seen.changed if c == (1, 1)]) == 1
+    qtmodeltester.check(model)
+
+
+def test_pin_windows_newest_first_running_counts_up_and_new_pins_insert(qapp, qtmodeltester):
+    model = PinWindowsModel(title_of)
+    seen = Signals(model)
+    ledger = ledger_with_sales()
+    model.set_snapshot(ledger.snapshot(), NOW)
+    qtmodeltester.check(model)
+    keys = [model.key(r) for r in range(model.rowCount())]
+    assert keys == [("pin3", "USD"), ("pin2", "USD"), ("pin1", "EUR"), ("pin1", "USD"), ("", "USD")]
+    assert column(model, PCol.PRODUCT) == [
+        "Night Cream",
+        "Vitamin C Serum",
+        RICH,
+        RICH,
+        "(nothing pinned)",
+    ]
+    assert model.data(model.index(0, PCol.ON_AIR)) == "6:15"  # still on air
+    assert model.data(model.index(1, PCol.ON_AIR)) == "8:00"  # ended when pin3 began
+    model.set_snapshot(ledger.snapshot(), NOW + timedelta(seconds=10))
+    assert model.data(model.index(0, PCol.ON_AIR)) == "6:25"
+    assert seen.changed[-1] == (0, 0)
+    ledger.pin_seen(Pin("pin4", "p2", NOW, 4))
+    model.set_snapshot(ledger.snapshot(), NOW + timedelta(seconds=20))
+    assert seen.inserted == [(0, 4), (0, 0)]  # the first load, then the new pin on top
+    assert model.key(0) == ("pin4", "")
+    assert column(model, PCol.GMV)[0] == "—"
+    assert seen.resets == 0
+    qtmodeltester.check(model)
+
+
+# --------------------------------------------------------------------------- widgets
+def shown(dock: SalesChartDock):
+    """What the chart paints now (untyped, so each read is a fresh value for mypy)."""
+    return dock.chart.data
+
+
+def test_chart_and_docks_render_empty_and_full(qtbot):
+    route_qt_messages()  # as the app does: Qt's offscreen notes are not warnings
+    chart = SalesChartDock(title_of)
+    totals, pins, feed, stock = TotalsDock(), PinWindowsDock(title_of), SalesFeedDock(), StockDock()
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    window.setCentralWidget(QWidget())
+    for dock in (chart, totals, pins, feed, stock):
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+    window.resize(1400, 400)
+    window.show()
+    chart.show_snapshot(empty_snapshot())
+    assert shown(chart) is None
+    chart.grab()
+    ledger = ledger_with_sales()
+    snapshot = ledger.snapshot()
+    chart.show_snapshot(snapshot)
+    data = shown(chart)
+    assert data is not None
+    assert data.currency == "USD"  # most orders
+    assert len(data.values) == 30
+    assert [p.label for p in data.pins] == [RICH, "Vitamin C Serum", "Night Cream"]
+    assert sum(data.values) == snapshot.totals["USD"].gross.amount
+    chart.grab()
+    chart.metric_box.setCurrentIndex(1)
+    assert sum(shown(chart).values) == snapshot.totals["USD"].units
+    chart.grab()
+    totals.show_snapshot(snapshot)
+    pins.show_snapshot(snapshot, NOW)
+    feed.add_orders(list(ledger.orders()))
+    stock.show_warnings([StockWarning("p2", "Night Cream", 2)])
+    for dock in (totals, pins, feed, stock):
+        dock.grab()
+
+
+def test_chart_data_keeps_the_last_half_hour():
+    ledger = Ledger()
+    ledger.apply_all([order(n, minute=n * 2) for n in range(1, 30)])
+    data = chart_data(ledger.snapshot(), title_of)
+    assert data is not None
+    assert data.start == START + timedelta(minutes=58 - 29)
+    assert data.values[-1] == Decimal("20.00")
+
+
+def test_stage_renders_empty_and_full_and_emits_requests(qtbot, images):
+    stage = LiveStageWidget(images)
+    qtbot.addWidget(stage)
+    stage.resize(1000, 640)
+    stage.show()
+    assert stage.live_empty.isVisible()
+    assert stage.live_empty.text() == NOTHING_LIVE
+    assert not stage.undo_button.isVisible()
+    assert not stage.take_button.isEnabled()
+    stage.grab()
+
+    stage.show_stage(stage_view())
+    assert not stage.live_empty.isVisible()
+    assert stage.receipt.text() == "confirmed in 84 ms"
+    assert not stage.retry_button.isVisible()
+    assert stage.undo_button.isVisible()
+    assert stage.undo_button.text() == "Undo take (4 s)"
+    assert stage.on_air.value.text() == "3:15 / 3:00"
+    assert stage.over_under.value.text() == "+1:32 over"
+    assert stage.projected_end.value.text() == "58:30"
+    assert stage.stock_left.value.text() == "SOLD OUT"
+    assert stage.sales.value.text() == "17 · 493.00 USD"
+    assert stage.armed_title.text() == "#5 Vitamin C Serum"
+    assert stage.auto_advance.isChecked()
+    stage.grab()
+
+    with qtbot.waitSignal(stage.take_requested):
+        stage.take_button.click()
+    with qtbot.waitSignal(stage.undo_requested):
+        stage.undo_button.click()
+    with qtbot.waitSignal(stage.auto_advance_toggled) as toggled:
+        stage.auto_advance.click()
+    assert toggled.args == [False]
+
+    stage.show_stage(stage_view(receipt_outcome=PinOutcome.SENT, undo=0))
+    assert stage.receipt.text() == "sending…"
+    assert not stage.undo_button.isVisible()
+    assert stage.auto_advance.isChecked()  # the view's value, not the click's
+    stage.show_stage(stage_view(receipt_outcome=PinOutcome.FAILED))
+    assert stage.receipt.text() == "failed: platform said no <i>really</i>"
+    assert stage.retry_button.isVisible()
+    with qtbot.waitSignal(stage.retry_requested):
+        stage.retry_button.click()
+
+    stage.show_stage(replace(stage_view(), live=None, armed=None))
+    assert stage.live_empty.isVisible()
+    assert not stage.take_button.isEnabled()
+    assert stage.armed_empty.isVisible()
+    stage.grab()
+
+
+# --------------------------------------------------------------------------- rich text
+def test_rich_text_titles_are_shown_literally(qtbot, images):
+    stage = LiveStageWidget(images)
+    qtbot.addWidget(stage)
+    stage.show_stage(stage_view(title=RICH))
+    assert stage.live_title.text() == RICH
+    assert stage.armed_title.text() == f"#5 {RICH}"
+    for label in stage.findChildren(QLabel):
+        assert label.textFormat() == Qt.TextFormat.PlainText, label.objectName()
+
+    feed = SalesFeedModel(title_of)
+    feed.add_orders([order(1, "p3")])
+    assert feed.data(feed.index(0, FCol.PRODUCT)) == RICH
+    assert feed.data(feed.index(0, FCol.PRODUCT), Qt.ItemDataRole.ToolTipRole) is None
+
+    pins = PinWindowsModel(title_of)
+    pins.set_snapshot(ledger_with_sales().snapshot(), NOW)
+    assert RICH in column(pins, PCol.PRODUCT)
+
+    dock = StockDock()
+    qtbot.addWidget(dock)
+    dock.show_warnings([StockWarning("p2", "Night Cream", 2), StockWarning("p3", RICH, 0)])
+    texts = [dock.list.item(r).text() for r in range(dock.list.count())]
+    assert texts == [f"SOLD OUT — {RICH}", "2 left — Night Cream"]
+    assert dock.windowTitle() == "Stock: 1 sold out, 1 low"
+
+
+# --------------------------------------------------------------------------- badge
+@pytest.mark.parametrize(
+    ("state", "text"),
+    [
+        (
+            ConnectionState(
+                LinkStatus.LIVE, last_event_at=NOW - timedelta(seconds=3), events_per_second=12.2
+            ),
+            "live · last event 3 s ago · 12 ev/s",
+        ),
+        (ConnectionState(LinkStatus.CONNECTING), "connecting"),
+        (
+            ConnectionState(
+                LinkStatus.RECONNECTING,
+                since=NOW - timedelta(seconds=9),
+                retry_at=NOW + timedelta(seconds=4),
+                last_event_at=NOW - timedelta(seconds=95),
+                detail="connection reset",
+            ),
+            "reconnecting in 4 s: connection reset · last event 1:35 ago",
+        ),
+        (
+            ConnectionState(LinkStatus.OFFLINE, detail="<b>no network</b>"),
+            "offline: <b>no network</b>",
+        ),
+    ],
+)
+def test_badge_text_per_status(qtbot, state, text):
+    assert badge_text(state, NOW) == text
+    badge = ConnectionBadge()
+    qtbot.addWidget(badge)
+    badge.show_state(state, NOW)
+    assert badge.text() == text
+    assert badge.textFormat() == Qt.TextFormat.PlainText
+    assert badge.objectName() == "connection_badge"
+    badge.grab()
+
+
+def test_badge_refreshes_itself(qtbot):
+    badge = ConnectionBadge()
+    qtbot.addWidget(badge)
+    badge.show_state(
+        ConnectionState(LinkStatus.LIVE, last_event_at=datetime.now(UTC), events_per_second=3)
+    )
+    qtbot.waitUntil(lambda: badge.text().startswith("live · last event 1 s ago"), timeout=3000)
