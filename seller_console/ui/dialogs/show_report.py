@@ -1,0 +1,439 @@
+"""The end-of-show report: totals per currency, then a sortable tab per table, and CSV export.
+
+Export: the dialog only asks where (a save dialog opened with ``open()``) and emits
+``export_chosen(Path)``; the window writes the file with ``ShowReports.export_csv`` (which
+runs ``services.reports.write_csv`` in a thread) and reports a disk error itself. The
+dialog does no I/O.
+
+Every cell is a preformatted display string with a sort key beside it (``Cell``), held by
+``ReportTableModel``; the tables are a few hundred rows at most, so one plain model serves
+them all, and the past-shows dialog too. Titles and ids come from the catalog and the
+platform, so they are shown as plain text: table cells are never rich text, the header is a
+plain label, and tooltips are escaped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHeaderView,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from seller_console.domain.ledger import NO_PIN, Figures
+from seller_console.domain.money import Money
+from seller_console.domain.show_records import ShowRecord
+from seller_console.services.reports import ShowReport
+from seller_console.ui.widgets.text import escaped_tooltip, plain_label
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+SortValue = str | int | float | Decimal | datetime
+MISSING = "—"
+FLAG = "⚠ "
+FLAG_TIP = "The platform reported a different commission than the console estimated."
+
+
+# ---------------------------------------------------------------- cells and the table model
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One preformatted cell. ``sort`` orders the column (None sorts after every value)."""
+
+    text: str
+    sort: SortValue | None
+    numeric: bool = False
+    flagged: bool = False
+
+
+def text_cell(text: str) -> Cell:
+    return Cell(text, text.casefold())
+
+
+def number_cell(value: int | float | Decimal, text: str | None = None) -> Cell:
+    return Cell(str(value) if text is None else text, value, numeric=True)
+
+
+def money_cell(money: Money, flagged: bool = False) -> Cell:
+    text = money.format()
+    return Cell(FLAG + text if flagged else text, money.amount, numeric=True, flagged=flagged)
+
+
+def time_cell(moment: datetime | None, with_date: bool = False) -> Cell:
+    if moment is None:
+        return Cell(MISSING, None)
+    shown = moment.astimezone().strftime("%Y-%m-%d %H:%M" if with_date else "%H:%M:%S")
+    return Cell(shown, moment)
+
+
+def seconds_cell(seconds: float | None, signed: bool = False) -> Cell:
+    if seconds is None:
+        return Cell(MISSING, None, numeric=True)
+    return Cell(clock_text(seconds, signed), seconds, numeric=True)
+
+
+def clock_text(seconds: float, signed: bool = False) -> str:
+    """``12:05`` or ``1:02:05``; ``signed`` adds a plus or minus sign (over or under plan)."""
+    whole = round(abs(seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    text = f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+    if not signed:
+        return text
+    return ("−" if seconds < 0 and whole else "+") + text
+
+
+@dataclass(frozen=True, slots=True)
+class TableRow:
+    """A row's cells and ``key``: what the row stands for (a show id, a product id)."""
+
+    key: str
+    cells: tuple[Cell, ...]
+
+
+def _warning_color() -> QColor:
+    window = QGuiApplication.palette().color(QPalette.ColorRole.Window)
+    return QColor("#fdd663" if window.lightnessF() < 0.5 else "#a15c00")
+
+
+class ReportTableModel(QAbstractTableModel):
+    """A small read-only table of preformatted cells, sortable by any column."""
+
+    def __init__(
+        self, headers: Sequence[str], rows: Iterable[TableRow], parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._headers = tuple(headers)
+        self._rows = list(rows)
+        if any(len(row.cells) != len(self._headers) for row in self._rows):
+            raise ValueError("every row needs one cell per header")
+
+    def row_key(self, row: int) -> str:
+        return self._rows[row].key
+
+    def cell(self, row: int, column: int) -> Cell:
+        return self._rows[row].cells[column]
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._headers)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        cell = self._rows[index.row()].cells[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return cell.text
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if cell.flagged:
+                return FLAG_TIP
+            return None if cell.numeric or cell.sort is None else escaped_tooltip(cell.text)
+        if role == Qt.ItemDataRole.TextAlignmentRole and cell.numeric:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and cell.flagged:
+            return _warning_color()
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self._headers)
+        ):
+            return self._headers[section]
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self._headers):
+            return
+        descending = order == Qt.SortOrder.DescendingOrder
+
+        def key(row: TableRow) -> tuple[bool, Any]:
+            value = row.cells[column].sort
+            # values first in either order; a missing value always last
+            return (value is None) != descending, value if value is not None else 0
+
+        self.layoutAboutToBeChanged.emit()
+        self._rows.sort(key=key, reverse=descending)
+        self.layoutChanged.emit()
+
+
+def report_table(model: ReportTableModel, name: str, widest: int = 280) -> QTableView:
+    """A read-only, sortable, row-selecting view over ``model`` in the order given until a
+    header is clicked, its columns fitted to their contents (the tables are small: a show's
+    products and pins) but none wider than ``widest``; a last column of text takes the
+    room left."""
+    table = QTableView()
+    table.setObjectName(name)
+    table.setModel(model)
+    header = table.horizontalHeader()
+    header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # no sort until asked
+    table.setSortingEnabled(True)
+    table.setWordWrap(False)
+    table.setAlternatingRowColors(True)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.verticalHeader().hide()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    last = model.columnCount() - 1
+    header.setStretchLastSection(model.rowCount() > 0 and not model.cell(0, last).numeric)
+    table.resizeColumnsToContents()
+    for column in range(model.columnCount()):
+        table.setColumnWidth(column, min(widest, table.columnWidth(column)))
+    return table
+
+
+# ---------------------------------------------------------------- the report's tables
+FIGURE_HEADERS = (
+    "Orders",
+    "Units",
+    "Refunded",
+    "GMV",
+    "Refunds",
+    "Net",
+    "Est. commission",
+    "Platform commission",
+    "Difference",
+)
+
+
+def figure_cells(f: Figures) -> tuple[Cell, ...]:
+    return (
+        number_cell(f.orders),
+        number_cell(f.units),
+        number_cell(f.refunded_orders),
+        money_cell(f.gross),
+        money_cell(f.refunds),
+        money_cell(f.net),
+        money_cell(f.commission_estimated),
+        money_cell(f.commission_reported),
+        money_cell(f.commission_difference.rounded(), flagged=f.flagged),
+    )
+
+
+def totals_model(report: ShowReport) -> ReportTableModel:
+    rows = (
+        TableRow(code, (text_cell(code), *figure_cells(f)))
+        for code, f in sorted(report.totals.items())
+    )
+    return ReportTableModel(("Currency", *FIGURE_HEADERS), rows)
+
+
+def _titles(report: ShowReport) -> dict[str, str]:
+    return {t.segment.product_id: t.segment.title for t in report.timings}
+
+
+def products_model(report: ShowReport) -> ReportTableModel:
+    titles = _titles(report)
+    rows = (
+        TableRow(
+            product_id,
+            (text_cell(titles.get(product_id, "")), text_cell(product_id), *figure_cells(f)),
+        )
+        for (product_id, _code), f in sorted(report.by_product.items())
+    )
+    return ReportTableModel(("Product", "Product id", *FIGURE_HEADERS), rows)
+
+
+def pins_model(report: ShowReport) -> ReportTableModel:
+    titles = _titles(report)
+    windows = {e.pin_id: e for e in report.timeline if e.pin_id}
+    rows = []
+    for (pin_id, _code), f in sorted(report.by_pin.items()):
+        entry = windows.get(pin_id)
+        if pin_id == NO_PIN or entry is None:
+            product = text_cell("(nothing pinned)" if pin_id == NO_PIN else "")
+            started, on_air = time_cell(None), seconds_cell(None)
+        else:
+            product = text_cell(titles.get(entry.product_id, entry.product_id))
+            started = time_cell(entry.started_at)
+            on_air = seconds_cell(_seconds_between(entry.started_at, entry.ended_at))
+        rows.append(TableRow(pin_id, (product, started, on_air, *figure_cells(f))))
+    return ReportTableModel(("Pinned product", "Pinned at", "On air", *FIGURE_HEADERS), rows)
+
+
+def _seconds_between(start: datetime | None, end: datetime | None) -> float | None:
+    if start is None or end is None:
+        return None
+    return max(0.0, (end - start).total_seconds())
+
+
+def timeline_model(report: ShowReport) -> ReportTableModel:
+    titles = _titles(report)
+    rows = []
+    for n, e in enumerate(report.timeline):
+        latency = (
+            seconds_cell(None)
+            if e.latency_ms is None
+            else number_cell(e.latency_ms, f"{e.latency_ms:.0f} ms")
+        )
+        cells = (
+            number_cell(n + 1),
+            text_cell(titles.get(e.product_id, e.product_id)),
+            text_cell(e.outcome),
+            time_cell(e.sent_at),
+            latency,
+            time_cell(e.started_at),
+            time_cell(e.ended_at),
+            seconds_cell(_seconds_between(e.started_at, e.ended_at)),
+            text_cell(e.failure or ""),
+        )
+        rows.append(TableRow(e.pin_id or f"#{n}", cells))
+    headers = ("#", "Product", "Outcome", "Sent", "Latency", "On air from", "Until", "On air")
+    return ReportTableModel((*headers, "Failure"), rows)
+
+
+def segments_model(report: ShowReport) -> ReportTableModel:
+    rows = (
+        TableRow(
+            t.segment.item_id,
+            (
+                number_cell(t.segment.position + 1),
+                text_cell(t.segment.title),
+                seconds_cell(t.segment.planned_seconds),
+                seconds_cell(t.actual_seconds),
+                seconds_cell(t.over_seconds, signed=True),
+            ),
+        )
+        for t in report.timings
+    )
+    return ReportTableModel(("#", "Product", "Planned", "Actual", "Over (+) / under (−)"), rows)
+
+
+def show_duration(show: ShowRecord) -> float | None:
+    """Seconds the show was live; None before it started or while it is still live."""
+    return _seconds_between(show.started_at, show.ended_at)
+
+
+def summary_lines(report: ShowReport) -> list[str]:
+    """The header's lines under the title: when, how long against plan, flagged orders."""
+    show = report.show
+    planned = sum(t.segment.planned_seconds for t in report.timings)
+    actual = show_duration(show)
+    when = (
+        f"Started {time_cell(show.started_at, with_date=True).text}"
+        if show.started_at
+        else "Not started"
+    )
+    if show.ended_at is not None:
+        when += f", ended {time_cell(show.ended_at, with_date=True).text}"
+    elif show.started_at is not None:
+        when += ", still live"
+    timing = f"Planned {clock_text(planned)}"
+    if actual is not None:
+        over = actual - planned
+        side = "over" if over >= 0 else "under"
+        timing += f", actual {clock_text(actual)} ({clock_text(over)} {side} plan)"
+    lines = [f"{when}.  {timing}."]
+    flagged = len(report.flagged_orders)
+    if flagged:
+        noun = "order" if flagged == 1 else "orders"
+        lines.append(
+            f"{FLAG}The platform reported a different commission on {flagged} {noun}: "
+            "see the flagged differences."
+        )
+    elif report.totals:
+        lines.append("Commission estimates match what the platform reported.")
+    else:
+        lines.append("No orders in this show.")
+    return lines
+
+
+def default_export_name(report: ShowReport) -> str:
+    """A safe file name from the show's title (which is untrusted text)."""
+    slug = re.sub(r"[^\w-]+", "-", report.show.title).strip("-")[:60] or report.show.id
+    return f"{slug}-report.csv"
+
+
+# ---------------------------------------------------------------- the dialog
+class ShowReportDialog(QDialog):
+    """One show's report. ``export_chosen(Path)``: where the user asked to save the CSV."""
+
+    export_chosen = Signal(object)
+
+    def __init__(self, report: ShowReport, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("show_report_dialog")
+        self.setWindowTitle(f"Show report: {report.show.title}")
+        self.resize(1220, 660)
+        self.report = report
+        layout = QVBoxLayout(self)
+
+        self.title = plain_label(report.show.title, wrap=True)
+        self.title.setObjectName("report_title")
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.title.setFont(font)
+        layout.addWidget(self.title)
+        self.summary = plain_label("\n".join(summary_lines(report)), wrap=True)
+        self.summary.setObjectName("report_summary")
+        layout.addWidget(self.summary)
+
+        self.totals_model = totals_model(report)
+        self.totals = report_table(self.totals_model, "report_totals")
+        rows = max(1, self.totals_model.rowCount())
+        height = self.totals.horizontalHeader().sizeHint().height()
+        height += rows * self.totals.verticalHeader().defaultSectionSize() + 4
+        self.totals.setFixedHeight(height)
+        self.totals.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout.addWidget(self.totals)
+
+        self.products_model = products_model(report)
+        self.pins_model = pins_model(report)
+        self.timeline_model = timeline_model(report)
+        self.segments_model = segments_model(report)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("report_tabs")
+        for model, name, label in (
+            (self.products_model, "report_products", "Per product"),
+            (self.pins_model, "report_pins", "Per pin window"),
+            (self.timeline_model, "report_timeline", "Pin timeline"),
+            (self.segments_model, "report_segments", "Planned vs actual"),
+        ):
+            self.tabs.addTab(report_table(model, name), f"{label} ({model.rowCount()})")
+        layout.addWidget(self.tabs, 1)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.export = QPushButton("Export CSV…")
+        self.export.setObjectName("report_export_csv")
+        buttons.addButton(self.export, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        self.export.clicked.connect(self._choose_export)
+        layout.addWidget(buttons)
+
+    def _choose_export(self) -> None:
+        default = Path.home() / default_export_name(self.report)
+        dialog = QFileDialog(self, "Export show report", str(default), "CSV files (*.csv)")
+        dialog.setObjectName("report_export_file_dialog")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDefaultSuffix("csv")
+        dialog.fileSelected.connect(lambda name: self.export_chosen.emit(Path(name)))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()

@@ -1,0 +1,444 @@
+"""The profiles, show report and past shows dialogs, driven as a user would."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog
+
+from seller_console.domain.commission import CommissionPolicy, ProductTerms
+from seller_console.domain.events import Pin
+from seller_console.domain.ledger import Ledger
+from seller_console.domain.money import Money
+from seller_console.domain.orders import Commission, Order, OrderLine, OrderStatus
+from seller_console.domain.platform_port import (
+    IdempotencyKey,
+    PlatformError,
+)
+from seller_console.domain.show_records import (
+    PinOutcome,
+    PinReceipt,
+    PlannedSegment,
+    ShowRecord,
+    ShowStatus,
+)
+from seller_console.services.reports import ShowReport, build_report
+from seller_console.settings import (
+    Profile,
+    ProfileKind,
+    Settings,
+    load_settings,
+    save_settings,
+    settings_file,
+)
+from seller_console.ui.asyncqt import TaskScope
+from seller_console.ui.dialogs.past_shows import PastShowsDialog
+from seller_console.ui.dialogs.profiles_dialog import ProfilesDialog
+from seller_console.ui.dialogs.show_report import ShowReportDialog
+from tests.fakes import NO_KEYCHAIN, MemorySecrets
+
+KEY = "sk_live_0123456789abcdef"
+LIVE_URL = "https://api.livecommerce.example"
+
+pytestmark = pytest.mark.usefixtures("qloop")  # the app's Qt message routing, as in the app
+
+
+# ---------------------------------------------------------------- profiles
+class FakeTest:
+    """The connection test: says who we are connected as, or raises the error it was given."""
+
+    def __init__(self, error: PlatformError | None = None) -> None:
+        self.error = error
+        self.calls: list[tuple[Profile, str | None]] = []
+
+    async def __call__(self, profile: Profile, key: str | None) -> str:
+        self.calls.append((profile, key))
+        if self.error is not None:
+            raise self.error
+        return "Connected as @glowshop"
+
+
+@pytest.fixture
+def tasks(qloop, run):
+    scope = TaskScope()
+    yield scope
+    run(scope.close())
+
+
+def make_profiles(qtbot, tasks, secrets, test, profile=None):
+    dialog = ProfilesDialog(profile or Profile(), secrets, test, tasks)
+    qtbot.addWidget(dialog)
+    dialog.open()
+    return dialog
+
+
+def choose(dialog: ProfilesDialog, qtbot, kind: ProfileKind) -> None:
+    radio = dialog.radios[kind]  # click its circle: the row's empty right end is no hit
+    qtbot.mouseClick(radio, Qt.MouseButton.LeftButton, pos=QPoint(8, radio.height() // 2))
+    assert radio.isChecked()
+
+
+def ok(dialog: ProfilesDialog, qtbot) -> None:
+    qtbot.mouseClick(
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton
+    )
+
+
+def choose_live(dialog: ProfilesDialog, qtbot, key: str = KEY) -> None:
+    choose(dialog, qtbot, ProfileKind.LIVE_API)
+    assert dialog.url.isEnabled()
+    assert dialog.key.echoMode() is dialog.key.EchoMode.Password
+    qtbot.keyClicks(dialog.url, LIVE_URL)
+    qtbot.keyClicks(dialog.key, key)
+
+
+def test_the_demo_sandbox_is_the_default_and_needs_nothing(qtbot, tasks):
+    secrets = MemorySecrets()
+    dialog = make_profiles(qtbot, tasks, secrets, FakeTest())
+    assert dialog.radios[ProfileKind.SANDBOX_DEMO].isChecked()
+    assert not dialog.url.isEnabled()
+    assert not dialog.key.isEnabled()
+    texts = [label.text() for label in dialog.findChildren(type(dialog.status))]
+    assert "A practice platform inside the app, no account needed." in texts
+    assert any("never ends a show in progress" in text for text in texts)
+    ok(dialog, qtbot)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert dialog.profile == Profile()
+    assert secrets.secrets == {}
+
+
+def test_live_profile_tests_then_saves_the_key_in_the_secret_store_only(qtbot, tasks, tmp_path):
+    secrets, test = MemorySecrets(), FakeTest()
+    dialog = make_profiles(qtbot, tasks, secrets, test)
+    choose_live(dialog, qtbot)
+
+    qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+    assert dialog.status.text() == "Testing…"
+    assert not dialog.test_button.isEnabled()
+    qtbot.waitUntil(lambda: dialog.status.text() == "Connected as @glowshop")
+    assert dialog.test_button.isEnabled()
+    assert test.calls == [(Profile(ProfileKind.LIVE_API, LIVE_URL), KEY)]
+
+    ok(dialog, qtbot)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert dialog.profile == Profile(ProfileKind.LIVE_API, LIVE_URL)
+    assert secrets.secrets == {dialog.profile.secret_account: KEY}
+    assert dialog.key.text() == ""
+
+    path = settings_file(tmp_path / "config")
+    save_settings(path, Settings(dialog.profile))
+    assert KEY not in path.read_text(encoding="utf-8")
+    assert load_settings(path) == (Settings(dialog.profile), None)
+
+
+def test_a_failed_test_shows_the_platform_message(qtbot, tasks):
+    test = FakeTest(PlatformError("The platform refused the API key: check it and try again."))
+    dialog = make_profiles(qtbot, tasks, MemorySecrets(), test)
+    choose_live(dialog, qtbot)
+    qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "refused the API key" in dialog.status.text())
+    assert dialog.test_button.isEnabled()
+    assert dialog.isVisible()
+
+
+def test_without_a_keychain_the_dialog_says_so_before_closing(qtbot, tasks):
+    secrets = MemorySecrets(keychain=False)
+    dialog = make_profiles(qtbot, tasks, secrets, FakeTest())
+    choose_live(dialog, qtbot)
+    ok(dialog, qtbot)
+    qtbot.waitUntil(lambda: NO_KEYCHAIN in dialog.status.text())
+    assert "kept for this run only" in dialog.status.text()
+    assert dialog.isVisible()
+    assert dialog.key.text() == ""
+
+    ok(dialog, qtbot)  # the key is now in this run's store: OK uses it
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert dialog.profile.kind is ProfileKind.LIVE_API
+    assert secrets.saves == 1
+
+
+def test_plain_http_to_another_machine_is_refused_with_a_reason(qtbot, tasks):
+    secrets, test = MemorySecrets(), FakeTest()
+    dialog = make_profiles(qtbot, tasks, secrets, test)
+    choose(dialog, qtbot, ProfileKind.SANDBOX_URL)
+    qtbot.keyClicks(dialog.url, "http://example.com")
+    qtbot.keyClicks(dialog.key, KEY)
+    qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+    assert "plain http" in dialog.status.text()
+    assert test.calls == []
+    dialog.status.clear()
+    ok(dialog, qtbot)
+    assert "use https" in dialog.status.text()
+    assert "127.0.0.1" in dialog.status.text()
+    assert dialog.isVisible()
+    assert secrets.secrets == {}
+
+
+def test_an_empty_key_keeps_the_stored_one_or_asks_for_it(qtbot, tasks):
+    secrets = MemorySecrets()
+    sandbox = Profile(ProfileKind.SANDBOX_URL, "http://127.0.0.1:8765")
+    dialog = make_profiles(qtbot, tasks, secrets, FakeTest(), sandbox)
+    assert dialog.radios[ProfileKind.SANDBOX_URL].isChecked()
+    assert dialog.url.text() == "http://127.0.0.1:8765"
+    ok(dialog, qtbot)
+    qtbot.waitUntil(lambda: "No API key is stored" in dialog.status.text())
+    assert dialog.isVisible()
+
+    account = sandbox.secret_account
+    assert account is not None
+    secrets.secrets[account] = KEY
+    ok(dialog, qtbot)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert dialog.profile == sandbox
+    assert secrets.saves == 0
+
+
+def test_cancel_changes_nothing(qtbot, tasks):
+    secrets = MemorySecrets()
+    dialog = make_profiles(qtbot, tasks, secrets, FakeTest())
+    choose_live(dialog, qtbot)
+    qtbot.mouseClick(
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel), Qt.MouseButton.LeftButton
+    )
+    assert dialog.result() == QDialog.DialogCode.Rejected
+    assert dialog.profile == Profile()
+    assert secrets.secrets == {}
+
+
+def test_switching_kind_remembers_each_address(qtbot, tasks):
+    live = Profile(ProfileKind.LIVE_API, LIVE_URL)
+    dialog = make_profiles(qtbot, tasks, MemorySecrets(), FakeTest(), live)
+    qtbot.keyClicks(dialog.key, KEY)
+    choose(dialog, qtbot, ProfileKind.SANDBOX_URL)
+    assert dialog.url.text() == ""
+    assert dialog.key.text() == ""  # a key belongs to one platform
+    choose(dialog, qtbot, ProfileKind.LIVE_API)
+    assert dialog.url.text() == LIVE_URL
+
+
+# ---------------------------------------------------------------- the show report
+T0 = datetime(2025, 5, 2, 19, 0, tzinfo=UTC)
+HOSTILE = "<b>x</b><img src=https://attacker.example/p.png>"
+
+
+def _order(n, product, qty, price, pin_id, reported, status=OrderStatus.PAID, currency="USD"):
+    unit = Money.of(price, currency)
+    return Order(
+        id=f"o{n}",
+        session_id="s1",
+        created_at=T0 + timedelta(seconds=30 * n),
+        status=status,
+        lines=(OrderLine(product, product.upper(), qty, unit),),
+        total=unit * qty,
+        commission=Commission(Decimal("0.1"), Money.of(reported, currency)),
+        pin_id=pin_id,
+        affiliate_code=None,
+    )
+
+
+def make_report() -> ShowReport:
+    policy = CommissionPolicy(
+        products={
+            "p1": ProductTerms("Acme", Decimal("0.1")),
+            "p2": ProductTerms("Acme", Decimal("0.15")),
+            "p3": ProductTerms("Bolt", Decimal("0.2")),
+        }
+    )
+    ledger = Ledger(policy)
+    ledger.pin_seen(Pin("pin1", "p1", T0 + timedelta(seconds=10), 1))
+    ledger.pin_seen(Pin("pin2", "p2", T0 + timedelta(seconds=200), 2))
+    ledger.apply_all(
+        [
+            _order(1, "p1", 2, "19.99", "pin1", "4.00"),
+            _order(2, "p1", 1, "19.99", "pin1", "1.50"),  # the platform paid less
+            _order(3, "p2", 1, "45.00", "pin2", "6.75"),
+            _order(4, "p2", 3, "45.00", "pin2", "20.25", OrderStatus.REFUNDED),
+            _order(5, "p3", 1, "12.50", None, "2.50"),
+            _order(6, "p3", 2, "1500", "pin2", "600", currency="JPY"),
+        ]
+    )
+    show = ShowRecord(
+        "show1",
+        "s1",
+        HOSTILE,
+        T0 - timedelta(hours=1),
+        ShowStatus.ENDED,
+        T0,
+        T0 + timedelta(minutes=10),
+    )
+    segments = (
+        PlannedSegment("i1", 0, "p1", HOSTILE, 180),
+        PlannedSegment("i2", 1, "p2", "Glow cream", 240),
+    )
+    receipts = (
+        PinReceipt(
+            IdempotencyKey("k1"),
+            "show1",
+            "p1",
+            T0 + timedelta(seconds=9.9),
+            PinOutcome.CONFIRMED,
+            "pin1",
+            T0 + timedelta(seconds=10.05),
+        ),
+        PinReceipt(
+            IdempotencyKey("k2"),
+            "show1",
+            "p2",
+            T0 + timedelta(seconds=199.8),
+            PinOutcome.CONFIRMED,
+            "pin2",
+            T0 + timedelta(seconds=200),
+        ),
+    )
+    return build_report(show, ledger.snapshot(), segments, receipts, T0 + timedelta(hours=1))
+
+
+def column_texts(model, column):
+    return [model.data(model.index(row, column)) for row in range(model.rowCount())]
+
+
+def test_report_shows_totals_tables_and_flags_differences(qtbot, qtmodeltester):
+    report = make_report()
+    dialog = ShowReportDialog(report)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    models = (
+        dialog.totals_model,
+        dialog.products_model,
+        dialog.pins_model,
+        dialog.timeline_model,
+        dialog.segments_model,
+    )
+    for model in models:
+        qtmodeltester.check(model)
+        model.sort(model.columnCount() - 1, Qt.SortOrder.DescendingOrder)
+        qtmodeltester.check(model)
+
+    totals = dialog.totals_model
+    assert sorted(column_texts(totals, 0)) == ["JPY", "USD"]
+    usd = column_texts(totals, 0).index("USD")
+    gmv = [
+        totals.headerData(c, Qt.Orientation.Horizontal) for c in range(totals.columnCount())
+    ].index("GMV")
+    assert totals.data(totals.index(usd, gmv)) == "252.47 USD"
+    difference = totals.data(totals.index(usd, totals.columnCount() - 1))
+    assert difference == "⚠ 0.50 USD"
+    tip = totals.data(totals.index(usd, totals.columnCount() - 1), Qt.ItemDataRole.ToolTipRole)
+    assert "different commission" in tip
+    assert "1 order" in dialog.summary.text()
+    assert "Planned 7:00, actual 10:00 (3:00 over plan)" in dialog.summary.text()
+
+    assert dialog.timeline_model.rowCount() == 2
+    latencies = column_texts(dialog.timeline_model, 4)
+    assert sorted(latencies) == ["150 ms", "200 ms"]
+    assert dialog.segments_model.rowCount() == 2
+    assert dialog.tabs.count() == 4
+
+
+def test_report_tables_sort_by_value_not_by_text(qtbot):
+    dialog = ShowReportDialog(make_report())
+    qtbot.addWidget(dialog)
+    model = dialog.products_model
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    units = headers.index("Units")
+    model.sort(units, Qt.SortOrder.DescendingOrder)
+    assert column_texts(model, units) == ["4", "3", "2", "1"]
+    model.sort(units, Qt.SortOrder.AscendingOrder)
+    assert column_texts(model, units) == ["1", "2", "3", "4"]
+
+
+def test_report_shows_untrusted_titles_literally(qtbot):
+    dialog = ShowReportDialog(make_report())
+    qtbot.addWidget(dialog)
+    assert dialog.title.text() == HOSTILE
+    assert dialog.title.textFormat() is Qt.TextFormat.PlainText
+    assert HOSTILE in dialog.windowTitle()
+    model = dialog.products_model
+    row = column_texts(model, 1).index("p1")
+    assert model.data(model.index(row, 0)) == HOSTILE
+    tip = model.data(model.index(row, 0), Qt.ItemDataRole.ToolTipRole)
+    assert "<img" not in tip
+    assert "&lt;img" in tip
+
+
+def test_report_export_asks_where_and_emits_the_path(qtbot, tmp_path):
+    dialog = ShowReportDialog(make_report())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.mouseClick(dialog.export, Qt.MouseButton.LeftButton)
+    chooser = dialog.findChild(QFileDialog, "report_export_file_dialog")
+    assert chooser is not None
+    assert chooser.isVisible()
+    assert chooser.selectedFiles()[0].endswith("-report.csv")
+    target = tmp_path / "friday.csv"
+    with qtbot.waitSignal(dialog.export_chosen) as chosen:
+        chooser.fileSelected.emit(str(target))
+    assert chosen.args == [Path(target)]
+    chooser.reject()
+
+
+# ---------------------------------------------------------------- past shows
+def _shows() -> list[ShowRecord]:
+    day = timedelta(days=1)
+    return [
+        ShowRecord(
+            "old",
+            "s0",
+            "Monday candles",
+            T0 - 4 * day,
+            ShowStatus.ENDED,
+            T0 - 4 * day,
+            T0 - 4 * day + timedelta(minutes=42),
+        ),
+        ShowRecord("new", "s2", HOSTILE, T0 - day, ShowStatus.ENDED, T0, T0 + timedelta(hours=1)),
+        ShowRecord(
+            "mid",
+            "s1",
+            "Wednesday serums",
+            T0 - 3 * day,
+            ShowStatus.ENDED,
+            T0 - 2 * day,
+            T0 - 2 * day + timedelta(minutes=30),
+        ),
+    ]
+
+
+def test_past_shows_are_listed_newest_first(qtbot, qtmodeltester):
+    dialog = PastShowsDialog(_shows())
+    qtbot.addWidget(dialog)
+    model = dialog.model
+    qtmodeltester.check(model)
+    assert [model.row_key(row) for row in range(model.rowCount())] == ["new", "mid", "old"]
+    assert column_texts(model, 0) == [HOSTILE, "Wednesday serums", "Monday candles"]
+    assert column_texts(model, 4) == ["1:00:00", "30:00", "42:00"]
+    assert column_texts(model, 1) == ["Ended"] * 3
+
+
+def test_past_shows_open_a_report_by_double_click_or_button(qtbot):
+    dialog = PastShowsDialog(_shows())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.open_report.isEnabled()
+    with qtbot.waitSignal(dialog.report_requested) as requested:
+        dialog.table.doubleClicked.emit(dialog.model.index(1, 0))
+    assert requested.args == ["mid"]
+
+    dialog.table.selectRow(2)
+    assert dialog.open_report.isEnabled()
+    with qtbot.waitSignal(dialog.report_requested) as requested:
+        qtbot.mouseClick(dialog.open_report, Qt.MouseButton.LeftButton)
+    assert requested.args == ["old"]
+
+
+def test_no_past_shows_says_so(qtbot):
+    dialog = PastShowsDialog([])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.empty.isVisible()
+    assert dialog.model.rowCount() == 0
