@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint typecheck contracts pytest bench chaos sandbox clean
+.PHONY: run test lint typecheck contracts pytest bench chaos sandbox clean bundle bundle-check
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,15 @@ bench: $(STAMP)
 ## Crash and failure scenarios end to end against the sandbox, faults on (bounded, <= 5 min).
 chaos: $(STAMP)
 	timeout 300 $(BIN)/python -m tests.chaos
+
+## The app as a one-folder PyInstaller build in dist/seller-console/ (build.spec).
+bundle: $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[bundle]'
+	$(BIN)/pyinstaller --noconfirm --clean build.spec
+
+## Run the built app headless: the bundle probe, then --self-test (tools/bundle_check.py).
+bundle-check: $(STAMP)
+	$(BIN)/python tools/bundle_check.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache
