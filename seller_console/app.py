@@ -11,7 +11,9 @@ import argparse
 import asyncio
 import logging
 import logging.handlers
+import os
 import sys
+import tempfile
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -22,16 +24,26 @@ from PySide6.QtWidgets import QApplication
 from seller_console import __version__
 from seller_console.cli import build_parser
 from seller_console.cli import main as cli_main
-from seller_console.paths import AppPaths, resources_dir
+from seller_console.live_link import DEMO_RATE, LiveLink
+from seller_console.paths import HOME_ENV, AppPaths, resources_dir
 from seller_console.platform.images import DEMO_HOST, ImageFetcher, make_image_client
+from seller_console.platform.secrets import KeyringSecretStore
+from seller_console.selftest import (
+    SELF_TEST_RATE,
+    SELF_TEST_SECONDS,
+    SelfTestError,
+    run_self_test,
+)
 from seller_console.services.demo import demo_catalog_path, demo_import_options, sample_plan
 from seller_console.services.plan_store import PlanStore
+from seller_console.settings import load_settings, settings_file
 from seller_console.ui.asyncqt import TaskScope
 from seller_console.ui.errors import ErrorReporter, route_qt_messages
 from seller_console.ui.main_window import MainWindow
 from seller_console.ui.theme import follow_system
 from seller_console.ui.thumbnails import ThumbnailCache
 from seller_console.ui.viewmodels.catalog_vm import CatalogViewModel
+from seller_console.ui.viewmodels.live_vm import LiveViewModel
 from seller_console.ui.viewmodels.rundown_vm import RundownViewModel
 from seller_console.ui.widgets.product_card import CARD_IMAGE
 
@@ -62,7 +74,7 @@ def configure_logging(paths: AppPaths) -> None:
 class Console:
     """Everything the window needs, built in one place and torn down in one order."""
 
-    def __init__(self, app: QApplication, paths: AppPaths) -> None:
+    def __init__(self, app: QApplication, paths: AppPaths, sandbox_rate: float = DEMO_RATE) -> None:
         self.app = app
         self.paths = paths
         self.tasks = TaskScope()
@@ -74,8 +86,23 @@ class Console:
         self.card_images = ThumbnailCache(fetcher, self.tasks, CARD_IMAGE, capacity=200)
         self.catalog_vm = CatalogViewModel(self.tasks, self.thumbnails)
         self.rundown_vm = RundownViewModel(self.tasks, PlanStore(paths.autosave_file))
+        settings_path = settings_file(paths.config_dir)
+        settings, self.settings_warning = load_settings(settings_path)
+        self.link = LiveLink(
+            paths.data_dir / "shows.sqlite3",
+            settings,
+            settings_path,
+            KeyringSecretStore(),
+            sandbox_rate=sandbox_rate,
+        )
+        self.live_vm = LiveViewModel(self.tasks, self.link)
         self.window = MainWindow(
-            self.catalog_vm, self.rundown_vm, self.tasks, self.card_images, paths.window_state_file
+            self.catalog_vm,
+            self.rundown_vm,
+            self.live_vm,
+            self.tasks,
+            self.card_images,
+            paths.window_state_file,
         )
 
     async def start(self) -> None:
@@ -87,6 +114,8 @@ class Console:
             self.rundown_vm.load(sample_plan(self.catalog_vm.catalogs[0]), None)
         if self.catalog_vm.model.rowCount():
             self.window.catalog_dock.select_row(0)
+        if self.settings_warning:
+            self.window.statusBar().showMessage(self.settings_warning, 15000)
         if len(self.rundown_vm.rundown):
             self.window.rundown_dock.select_ids([self.rundown_vm.rundown[0].id])
 
@@ -95,7 +124,7 @@ class Console:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + SCREENSHOT_IMAGE_WAIT_S
         await asyncio.sleep(0.1)  # the first paint asks for the visible images
-        while self.tasks.pending and loop.time() < deadline:
+        while (self.thumbnails.loading or self.card_images.loading) and loop.time() < deadline:
             await asyncio.sleep(0.05)
         await asyncio.sleep(0.1)  # let the coalesced repaint land
         # Rendering may dispatch posted events: do it from the Qt loop, outside any task.
@@ -105,7 +134,9 @@ class Console:
 
     async def close(self) -> None:
         await self.rundown_vm.flush()
+        await self.live_vm.close()
         await self.tasks.close()
+        await self.link.close()
         await self.http.aclose()
 
 
@@ -116,7 +147,7 @@ async def run_window(app: QApplication, args: argparse.Namespace, paths: AppPath
     reporter = ErrorReporter()
     reporter.install(loop)
     route_qt_messages()
-    console = Console(app, paths)
+    console = Console(app, paths, SELF_TEST_RATE if args.self_test else DEMO_RATE)
     reporter.set_window(console.window)
     closed = asyncio.Event()
     console.window.closed.connect(closed.set)
@@ -125,10 +156,12 @@ async def run_window(app: QApplication, args: argparse.Namespace, paths: AppPath
         console.window.resize(*SCREENSHOT_SIZE)
     console.window.show()
     try:
+        if args.self_test:
+            return await _self_test(console, args.screenshot)
         await console.start()
         if args.screenshot is not None:
             await console.screenshot(args.screenshot)
-            print(f"screenshot: {args.screenshot}")
+            say(f"screenshot: {args.screenshot}")
             return 0
         await closed.wait()
         return 0
@@ -138,11 +171,37 @@ async def run_window(app: QApplication, args: argparse.Namespace, paths: AppPath
         executor.shutdown(wait=True, cancel_futures=True)
 
 
+def say(line: str) -> None:
+    """One line for whoever started us; a windowed Windows build has no stdout (the exit
+    code still tells)."""
+    if sys.stdout is not None:
+        print(line, flush=True)
+
+
+async def _self_test(console: Console, screenshot: Path | None) -> int:
+    try:
+        line = await asyncio.wait_for(
+            run_self_test(console, screenshot=screenshot), SELF_TEST_SECONDS
+        )
+    except SelfTestError as exc:
+        say(f"self-test: FAILED: {exc}")
+        return 1
+    except TimeoutError:
+        say(f"self-test: FAILED: not done within {SELF_TEST_SECONDS:.0f} s")
+        return 1
+    say(line)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
     if args.command is not None:  # command-line tools need no window
         return cli_main(argv)
+    if args.self_test:  # headless, in a folder of its own, on its own sandbox
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        home = tempfile.mkdtemp(prefix="seller-console-self-test-")
+        os.environ[HOME_ENV] = home
     paths = AppPaths.default()
     configure_logging(paths)
     app = QApplication.instance() or QApplication([sys.argv[0]])

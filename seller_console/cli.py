@@ -44,6 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         help="open the window, render it to a PNG once the demo has loaded, exit",
     )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="run a whole show headless on the embedded sandbox, check the "
+        "totals against the platform's orders, print one line, exit",
+    )
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
     catalog = commands.add_parser("catalog", help="work with catalog files")
     catalog_commands = catalog.add_subparsers(

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import enum
 import uuid
-from collections.abc import AsyncGenerator, Sequence
+from collections.abc import AsyncGenerator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Generic, NewType, Protocol, TypeVar
 
+from seller_console.domain.connection import LinkStatus
 from seller_console.domain.events import Delivery, Pin, SessionStatus
 from seller_console.domain.money import Currency, Money
 from seller_console.domain.orders import Order
@@ -152,6 +153,10 @@ class Page(Generic[T]):
     next_cursor: str | None
 
 
+LinkListener = Callable[[LinkStatus, float | None], None]
+"""Told the event stream's state, and for RECONNECTING the seconds until the next try."""
+
+
 class LivePlatform(Protocol):
     """What a show needs from a platform. Every mutating call takes the idempotency key of the
     user intent it carries out; an implementation reuses it on every retry."""
@@ -188,11 +193,36 @@ class LivePlatform(Protocol):
     ) -> Page[Order]: ...
 
     def events(
-        self, session_id: str, *, after: str | None = None
+        self, session_id: str, *, after: str | None = None, on_link: LinkListener | None = None
     ) -> AsyncGenerator[Delivery, None]:
         """The session's events from ``after`` (a cursor from an earlier ``Delivery``) on,
-        forever: reconnecting, resuming and resyncing as needed, never skipping an event."""
+        forever: reconnecting, resuming and resyncing as needed, never skipping an event.
+        ``on_link`` hears the link's state: LIVE when the stream opens, RECONNECTING with
+        the seconds until the next attempt when it breaks."""
         ...
+
+
+class PlatformSetup(Protocol):
+    """What preparing a show needs before it goes live: the account, the showcase, sessions."""
+
+    async def me(self) -> Account: ...
+
+    async def upsert_products(
+        self, products: Sequence[ShowcaseProduct], *, idempotency_key: IdempotencyKey | None = None
+    ) -> list[BatchItemResult]:
+        """Up to ``SHOWCASE_BATCH`` products in one call; one result per product, in order."""
+        ...
+
+    async def create_session(
+        self,
+        title: str,
+        *,
+        scheduled_start: datetime | None = None,
+        idempotency_key: IdempotencyKey | None = None,
+    ) -> LiveSession: ...
+
+
+SHOWCASE_BATCH = 500
 
 
 class SecretStore(Protocol):

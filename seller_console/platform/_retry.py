@@ -116,9 +116,18 @@ class Retrier:
         self._clock = clock
         self._rng = rng or random.Random()
 
-    async def pause(self, retry_number: int, retry_after_s: float | None = None) -> None:
-        """Wait before retry ``retry_number`` (0 for the first retry) under the policy."""
-        await self._sleep(self.policy.delay_s(retry_number, retry_after_s, self._rng))
+    async def pause(
+        self,
+        retry_number: int,
+        retry_after_s: float | None = None,
+        announce: Callable[[float], None] | None = None,
+    ) -> None:
+        """Wait before retry ``retry_number`` (0 for the first retry) under the policy;
+        ``announce`` hears how long the wait will be before it starts."""
+        delay = self.policy.delay_s(retry_number, retry_after_s, self._rng)
+        if announce is not None:
+            announce(delay)
+        await self._sleep(delay)
 
     async def run(self, attempt: Callable[[], Awaitable[T]], *, retry_safe: bool, label: str) -> T:
         """Call ``attempt`` until it returns, or raise its last typed error once retrying is

@@ -17,12 +17,14 @@ import json
 import logging
 from collections.abc import AsyncGenerator, Sequence
 from datetime import datetime
+from functools import partial
 from types import TracebackType
 from typing import Any, Self
 from urllib.parse import quote
 
 import httpx
 
+from seller_console.domain.connection import LinkStatus
 from seller_console.domain.events import CursorMoved, Delivery, OrdersResynced, Pin, SessionStatus
 from seller_console.domain.orders import Order
 from seller_console.domain.platform_port import (
@@ -30,6 +32,7 @@ from seller_console.domain.platform_port import (
     AffiliateLink,
     BatchItemResult,
     IdempotencyKey,
+    LinkListener,
     LiveSession,
     Page,
     PinKind,
@@ -369,7 +372,7 @@ class LiveCommerceClient:
 
     # ------------------------------------------------------------ the event stream
     async def events(
-        self, session_id: str, *, after: str | None = None
+        self, session_id: str, *, after: str | None = None, on_link: LinkListener | None = None
     ) -> AsyncGenerator[Delivery, None]:
         """The session's events after cursor ``after``, at least once and never skipping one.
 
@@ -401,6 +404,8 @@ class LiveCommerceClient:
                         raise PlatformProtocolError(
                             "The platform's event stream is not text/event-stream."
                         )
+                    if on_link is not None:
+                        on_link(LinkStatus.LIVE, None)
                     decoder = SSEDecoder(cursor)
                     async for chunk in response.aiter_bytes():
                         for sse in decoder.feed(chunk):
@@ -420,7 +425,8 @@ class LiveCommerceClient:
                     raise
                 logger.info("event stream refused (%s); retrying", type(error).__name__)
             failures += 1
-            await self._reconnect.pause(failures - 1, retry_after)
+            announce = None if on_link is None else partial(on_link, LinkStatus.RECONNECTING)
+            await self._reconnect.pause(failures - 1, retry_after, announce)
 
     def _delivery(self, sse: ServerSentEvent, session_id: str) -> Delivery | None:
         """The delivery for one complete block; None when the stream asks for (or needs) a

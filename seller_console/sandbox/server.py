@@ -84,8 +84,11 @@ class RunningSandbox:
         return f"http://{host}:{self.port}"
 
     def _run(self) -> None:
+        # A plain asyncio loop, whatever event-loop policy the embedding app set (a Qt
+        # app's policy would make a Qt loop, which cannot run outside the main thread).
         try:
-            asyncio.run(self._server.serve(sockets=[self._socket]))
+            with asyncio.Runner(loop_factory=asyncio.SelectorEventLoop) as runner:
+                runner.run(self._server.serve(sockets=[self._socket]))
         except BaseException as exc:  # reported to the thread that waits in start()
             self._error = exc
 
@@ -111,6 +114,15 @@ class RunningSandbox:
     @property
     def faults(self) -> SandboxFaults:
         return self._runtime.faults
+
+    def set_audience_rate(self, rate: float) -> None:
+        """Orders per second of a pinned live session (same as ``PUT /_sandbox/audience``)."""
+        if rate < 0:
+            raise ValueError("rate cannot be negative")
+        world, loop = self._runtime.world, self._runtime.loop
+        if world is None or loop is None:
+            raise RuntimeError("the sandbox is not running")
+        loop.call_soon_threadsafe(setattr, world, "rate", rate)
 
     def stop(self) -> None:
         """Ends open event streams, stops the server and waits for its thread."""

@@ -26,6 +26,7 @@ import contextlib
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from seller_console.domain.commission import CommissionPolicy
 from seller_console.domain.events import (
@@ -42,7 +43,7 @@ from seller_console.domain.events import (
 )
 from seller_console.domain.ledger import Ledger, LedgerSnapshot
 from seller_console.domain.orders import Order
-from seller_console.domain.platform_port import LivePlatform
+from seller_console.domain.platform_port import LinkListener, LivePlatform
 from seller_console.services.ports import LedgerStore
 from seller_console.services.show_actions import ShowActions
 
@@ -87,6 +88,7 @@ class ShowRunner:
         initial_stock: Mapping[str, int | None] | None = None,
         actions: ShowActions | None = None,
         on_change: ChangeListener | None = None,
+        on_link: LinkListener | None = None,
         batch_max: int = BATCH_MAX,
         publish_every_s: float = PUBLISH_EVERY_S,
         replay_every_s: float = REPLAY_EVERY_S,
@@ -98,6 +100,7 @@ class ShowRunner:
         self._initial_stock = dict(initial_stock or {})
         self._actions = actions
         self._on_change = on_change
+        self._on_link = on_link
         self._batch_max = batch_max
         self._publish_every_s = publish_every_s
         self._replay_every_s = replay_every_s
@@ -109,6 +112,9 @@ class ShowRunner:
         self._changed: list[Order] = []
         self._dirty = False
         self.batches = 0
+        self.events_received = 0
+        """Deliveries read from the stream since this runner started (events per second)."""
+        self.last_event_at: datetime | None = None
 
     # ------------------------------------------------------------------ the run
     async def run(self) -> None:
@@ -192,9 +198,11 @@ class ShowRunner:
         async def read() -> None:
             try:
                 async with contextlib.aclosing(
-                    self._platform.events(self.session_id, after=self.cursor)
+                    self._platform.events(self.session_id, after=self.cursor, on_link=self._on_link)
                 ) as feed:
                     async for delivery in feed:
+                        self.events_received += 1
+                        self.last_event_at = datetime.now(UTC)
                         await queue.put(delivery)
             except Exception as error:  # handed to the consumer, which raises it
                 await queue.put(_Failed(error))

@@ -28,6 +28,23 @@ class ActionId(Enum):
     FOCUS_RUNDOWN = "focus_rundown"
     PREFLIGHT = "preflight"
     RESET_LAYOUT = "reset_layout"
+    GO_LIVE = "go_live"
+    TAKE = "take"
+    UNDO_TAKE = "undo_take"
+    ARM_NEXT = "arm_next"
+    ARM_PREVIOUS = "arm_previous"
+    ARM_1 = "arm_1"
+    ARM_2 = "arm_2"
+    ARM_3 = "arm_3"
+    ARM_4 = "arm_4"
+    ARM_5 = "arm_5"
+    ARM_6 = "arm_6"
+    ARM_7 = "arm_7"
+    ARM_8 = "arm_8"
+    ARM_9 = "arm_9"
+    END_SHOW = "end_show"
+    PLATFORM = "platform"
+    PAST_SHOWS = "past_shows"
     SHORTCUTS = "shortcuts"
 
 
@@ -57,8 +74,29 @@ SPECS: dict[ActionId, ActionSpec] = {
     ActionId.FOCUS_RUNDOWN: ActionSpec("Go to &rundown", ("Ctrl+2",)),
     ActionId.PREFLIGHT: ActionSpec("&Pre-flight check", ("Ctrl+3",)),
     ActionId.RESET_LAYOUT: ActionSpec("Reset &layout"),
-    ActionId.SHORTCUTS: ActionSpec("&Keyboard shortcuts", ("F1",)),
+    ActionId.GO_LIVE: ActionSpec("&Go live", ("Ctrl+L",)),
+    ActionId.TAKE: ActionSpec("&Take the armed product", ("Space",)),
+    ActionId.UNDO_TAKE: ActionSpec("&Undo the last take", ("Ctrl+U",)),
+    ActionId.ARM_NEXT: ActionSpec("Arm &next", ("Down", "Right")),
+    ActionId.ARM_PREVIOUS: ActionSpec("Arm &previous", ("Up", "Left")),
+    **{ActionId[f"ARM_{n}"]: ActionSpec(f"Arm rundown item {n}", (f"F{n}",)) for n in range(1, 10)},
+    ActionId.END_SHOW: ActionSpec("&End show…", ("Ctrl+E",)),
+    ActionId.PLATFORM: ActionSpec("P&latform…"),
+    ActionId.PAST_SHOWS: ActionSpec("Past &shows…"),
+    ActionId.SHORTCUTS: ActionSpec("&Keyboard shortcuts", ("Shift+F1",)),
 }
+
+# Active only while a show is live: on air, Space and the arrows drive the stage.
+LIVE_ONLY = frozenset(
+    {
+        ActionId.TAKE,
+        ActionId.UNDO_TAKE,
+        ActionId.ARM_NEXT,
+        ActionId.ARM_PREVIOUS,
+        *(ActionId[f"ARM_{n}"] for n in range(1, 10)),
+        ActionId.END_SHOW,
+    }
+)
 
 # Keys that work inside a view without a menu action (listed in Help all the same).
 VIEW_KEYS = (

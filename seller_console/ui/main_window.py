@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
@@ -26,29 +28,47 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QMainWindow,
     QMessageBox,
+    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from seller_console.domain.rundown import ShowPlan
+from seller_console.domain.ledger import LedgerSnapshot
+from seller_console.domain.rundown import Severity, ShowPlan
 from seller_console.importers import ImportOptions, ImportReport
 from seller_console.importers.show_plan import SUFFIX
+from seller_console.services.live_show import PublishResult, plan_policy
 from seller_console.services.plan_store import Recovery
-from seller_console.ui.actions import SPECS, VIEW_KEYS, ActionId, key_sequences
+from seller_console.services.reports import ShowReport
+from seller_console.settings import Profile, ProfileKind
+from seller_console.ui.actions import LIVE_ONLY, SPECS, VIEW_KEYS, ActionId, key_sequences
 from seller_console.ui.asyncqt import TaskScope, run_dialog
 from seller_console.ui.dialogs.import_options import ImportOptionsDialog
 from seller_console.ui.dialogs.import_report import ImportReportDialog, export_problems
+from seller_console.ui.dialogs.past_shows import PastShowsDialog
+from seller_console.ui.dialogs.profiles_dialog import ProfilesDialog
+from seller_console.ui.dialogs.show_report import ShowReportDialog
 from seller_console.ui.docks.catalog_dock import CatalogDock
+from seller_console.ui.docks.live_docks import (
+    PinWindowsDock,
+    SalesChartDock,
+    SalesFeedDock,
+    StockDock,
+    TotalsDock,
+)
 from seller_console.ui.docks.preflight_dock import PreflightDock
 from seller_console.ui.docks.rundown_dock import RundownDock
 from seller_console.ui.thumbnails import ThumbnailCache
 from seller_console.ui.viewmodels.catalog_vm import CatalogViewModel
+from seller_console.ui.viewmodels.live_vm import LiveViewModel
 from seller_console.ui.viewmodels.rundown_vm import RundownViewModel
+from seller_console.ui.widgets.connection_badge import ConnectionBadge
+from seller_console.ui.widgets.live_stage import LiveStageWidget
 from seller_console.ui.widgets.product_card import ProductCard
 
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2
 PLAN_FILTER = f"Show plans (*{SUFFIX} *.json)"
 CATALOG_FILTER = "Catalogs (*.csv *.tsv *.txt *.xml);;All files (*)"
 
@@ -60,6 +80,7 @@ class MainWindow(QMainWindow):
         self,
         catalog_vm: CatalogViewModel,
         rundown_vm: RundownViewModel,
+        live_vm: LiveViewModel,
         tasks: TaskScope,
         card_images: ThumbnailCache,
         state_file: Path,
@@ -74,12 +95,35 @@ class MainWindow(QMainWindow):
         self._currency = "USD"
         self.setAcceptDrops(True)
 
+        self.live_vm = live_vm
         self.card = ProductCard(card_images)
-        self.setCentralWidget(self.card)
+        self.stage = LiveStageWidget(card_images)
+        self.center = QStackedWidget()
+        self.center.addWidget(self.card)
+        self.center.addWidget(self.stage)
+        self.setCentralWidget(self.center)
         self.catalog_dock = CatalogDock(catalog_vm)
         self.rundown_dock = RundownDock(rundown_vm)
         self.preflight_dock = PreflightDock()
-        self.docks: list[QDockWidget] = [self.catalog_dock, self.rundown_dock, self.preflight_dock]
+        self.feed_dock = SalesFeedDock(live_vm.title_of)
+        self.totals_dock = TotalsDock()
+        self.pins_dock = PinWindowsDock(live_vm.title_of)
+        self.chart_dock = SalesChartDock(live_vm.title_of)
+        self.stock_dock = StockDock()
+        self.live_docks: list[QDockWidget] = [
+            self.feed_dock,
+            self.totals_dock,
+            self.pins_dock,
+            self.chart_dock,
+            self.stock_dock,
+        ]
+        self.docks: list[QDockWidget] = [
+            self.catalog_dock,
+            self.rundown_dock,
+            self.preflight_dock,
+            *self.live_docks,
+        ]
+        self.badge = ConnectionBadge()
         self.actions_by_id: dict[ActionId, QAction] = {}
         self._build_actions()
         self._build_menus()
@@ -99,8 +143,11 @@ class MainWindow(QMainWindow):
         self.preflight_dock.item_activated.connect(self._focus_item)
         catalog_vm.import_finished.connect(self._import_finished)
         catalog_vm.import_failed.connect(self._import_failed)
+        self._bind_live()
+        self.statusBar().addPermanentWidget(self.badge)
         self.statusBar().showMessage("Ready")
         self._update_title()
+        self._phase_changed(live_vm.phase)
 
     # ------------------------------------------------------------ actions and menus
     def _build_actions(self) -> None:
@@ -124,6 +171,15 @@ class MainWindow(QMainWindow):
             ActionId.FOCUS_RUNDOWN: lambda: self._raise(self.rundown_dock, self.rundown_dock.table),
             ActionId.PREFLIGHT: lambda: self._raise(self.preflight_dock, self.preflight_dock.list),
             ActionId.RESET_LAYOUT: self.reset_layout,
+            ActionId.GO_LIVE: lambda: self.tasks.start(self.go_live(), name="go-live-ui"),
+            ActionId.TAKE: self.live_vm.take,
+            ActionId.UNDO_TAKE: self.live_vm.undo_take,
+            ActionId.ARM_NEXT: lambda: self.live_vm.arm_step(+1),
+            ActionId.ARM_PREVIOUS: lambda: self.live_vm.arm_step(-1),
+            **{ActionId[f"ARM_{n}"]: partial(self.live_vm.arm_index, n - 1) for n in range(1, 10)},
+            ActionId.END_SHOW: lambda: self.tasks.start(self.end_show(), name="end-show-ui"),
+            ActionId.PLATFORM: self.choose_platform,
+            ActionId.PAST_SHOWS: lambda: self.tasks.start(self.show_past_shows()),
             ActionId.SHORTCUTS: self.show_shortcuts,
         }
         for action_id, spec in SPECS.items():
@@ -177,6 +233,20 @@ class MainWindow(QMainWindow):
                 ActionId.REMOVE_FROM_RUNDOWN,
                 ActionId.MOVE_UP,
                 ActionId.MOVE_DOWN,
+            ],
+            "&Show": [
+                ActionId.GO_LIVE,
+                ActionId.TAKE,
+                ActionId.UNDO_TAKE,
+                ActionId.ARM_NEXT,
+                ActionId.ARM_PREVIOUS,
+                None,
+                *(ActionId[f"ARM_{n}"] for n in range(1, 10)),
+                None,
+                ActionId.END_SHOW,
+                None,
+                ActionId.PAST_SHOWS,
+                ActionId.PLATFORM,
             ],
             "&View": [
                 ActionId.FOCUS_CATALOG,
@@ -232,6 +302,15 @@ class MainWindow(QMainWindow):
         self.addDockWidget(area.RightDockWidgetArea, self.rundown_dock)
         self.addDockWidget(area.RightDockWidgetArea, self.preflight_dock)
         self.splitDockWidget(self.rundown_dock, self.preflight_dock, Qt.Orientation.Vertical)
+        self.tabifyDockWidget(self.catalog_dock, self.feed_dock)
+        self.tabifyDockWidget(self.preflight_dock, self.stock_dock)
+        self.addDockWidget(area.BottomDockWidgetArea, self.totals_dock)
+        self.addDockWidget(area.BottomDockWidgetArea, self.pins_dock)
+        self.addDockWidget(area.BottomDockWidgetArea, self.chart_dock)
+        self.catalog_dock.raise_()
+        self.preflight_dock.raise_()
+        for dock in self.live_docks:
+            dock.hide()
         available = QGuiApplication.primaryScreen().availableGeometry()
         self.resize(max(min(1600, available.width()), 1024), max(min(960, available.height()), 640))
         self._sized = False
@@ -450,6 +529,151 @@ class MainWindow(QMainWindow):
         self._raise(self.rundown_dock, self.rundown_dock.table)
         self.rundown_dock.select_ids([item_id])
 
+    # ------------------------------------------------------------ live
+    def _bind_live(self) -> None:
+        vm = self.live_vm
+        vm.phase_changed.connect(self._phase_changed)
+        vm.stage_changed.connect(self.stage.show_stage)
+        vm.orders_arrived.connect(self.feed_dock.add_orders)
+        vm.ledger_changed.connect(self._ledger_changed)
+        vm.stock_warnings_changed.connect(self.stock_dock.show_warnings)
+        vm.connection_changed.connect(self.badge.show_state)
+        vm.take_needs_confirmation.connect(self._confirm_take)
+        vm.progressed.connect(self._publish_progress)
+        vm.published.connect(self._published)
+        vm.report_ready.connect(self.show_show_report)
+        vm.failed.connect(self._show_message)
+        self.stage.take_requested.connect(vm.take)
+        self.stage.undo_requested.connect(vm.undo_take)
+        self.stage.retry_requested.connect(vm.retry_pin)
+        self.stage.auto_advance_toggled.connect(vm.set_auto_advance)
+        self.rundown_vm.changed.connect(self._rundown_changed)
+
+    def _phase_changed(self, phase: str) -> None:
+        on_air = phase in ("live", "ending")
+        for action_id in LIVE_ONLY:
+            self.actions_by_id[action_id].setEnabled(on_air)
+        self.actions_by_id[ActionId.GO_LIVE].setEnabled(phase in ("idle", "ended"))
+        self.actions_by_id[ActionId.PLATFORM].setEnabled(phase in ("idle", "ended"))
+        if phase in ("live", "ended"):
+            self.center.setCurrentWidget(self.stage)
+            for dock in self.live_docks:
+                dock.show()
+            self.feed_dock.raise_()
+            self.stage.setFocus()
+        elif phase == "idle":
+            self.center.setCurrentWidget(self.card)
+        self._update_title()
+
+    def _ledger_changed(self, snapshot: LedgerSnapshot) -> None:
+        self.totals_dock.show_snapshot(snapshot)
+        self.pins_dock.show_snapshot(snapshot, datetime.now(UTC))
+        self.chart_dock.show_snapshot(snapshot)
+
+    def _rundown_changed(self) -> None:
+        if self.live_vm.is_live:
+            self.live_vm.update_items(self.rundown_vm.rundown.items)
+
+    async def go_live(self) -> bool:
+        """One click: publish the rundown, start the session, put the stage up."""
+        plan = self.rundown_vm.plan()
+        blockers = [i for i in self.rundown_vm.issues if i.severity is Severity.BLOCKER]
+        if blockers and not await self._ask(
+            "Go live with problems?",
+            f"The pre-flight check found {len(blockers)} problem"
+            f"{'s' if len(blockers) != 1 else ''} that would hurt on air, starting with: "
+            f"{blockers[0].message}. Go live anyway?",
+        ):
+            return False
+        self.statusBar().showMessage("Going live: publishing the rundown to the showcase…")
+        return await self.live_vm.go_live(plan, plan_policy(plan))
+
+    def _publish_progress(self, done: int, total: int) -> None:
+        self.statusBar().showMessage(f"Publishing to the showcase: {done} of {total}")
+
+    def _published(self, result: PublishResult) -> None:
+        self.statusBar().showMessage(
+            f"Published {len(result.published)} products; {len(result.failed)} refused", 8000
+        )
+        if result.failed:
+            box = QMessageBox(
+                QMessageBox.Icon.Warning,
+                "Some products were not published",
+                f"{len(result.failed)} products could not be put in the showcase and are "
+                "not in the show's bag.",
+                parent=self,
+            )
+            box.setTextFormat(Qt.TextFormat.PlainText)
+            box.setDetailedText("\n".join(f"{title}: {why}" for title, why in result.failed))
+            box.open()
+
+    def _confirm_take(self, reason: str) -> None:
+        self.tasks.start(self._take_if_confirmed(reason), name="confirm-take")
+
+    async def _take_if_confirmed(self, reason: str) -> None:
+        if await self._ask("Take out of order?", f"{reason}. Take it anyway?"):
+            self.live_vm.take(confirmed=True)
+
+    async def end_show(self) -> None:
+        if await self._ask(
+            "End the show?", "End the live session now? Viewers can no longer buy once it ends."
+        ):
+            await self.live_vm.end_show()
+
+    def show_show_report(self, report: ShowReport) -> ShowReportDialog:
+        dialog = ShowReportDialog(report, self)
+        dialog.export_chosen.connect(
+            lambda path: self.tasks.start(self._export_show_report(report, path))
+        )
+        dialog.open()
+        return dialog
+
+    async def _export_show_report(self, report: ShowReport, path: Path) -> None:
+        reports = await self.live_vm.link.open_reports()
+        try:
+            await reports.export_csv(report, path)
+        except OSError as exc:
+            self._show_message(f"Cannot export to {path.name}: {exc.strerror}")
+            return
+        self._show_message(f"Report exported to {path}")
+
+    async def show_past_shows(self) -> None:
+        reports = await self.live_vm.link.open_reports()
+        dialog = PastShowsDialog(await reports.list_shows(), self)
+        dialog.report_requested.connect(
+            lambda show_id: self.tasks.start(self._open_past_report(show_id))
+        )
+        dialog.open()
+
+    async def _open_past_report(self, show_id: str) -> None:
+        reports = await self.live_vm.link.open_reports()
+        self.show_show_report(await reports.report(show_id))
+
+    def choose_platform(self) -> None:
+        self.tasks.start(self._choose_platform(), name="platform")
+
+    async def _choose_platform(self) -> None:
+        link = self.live_vm.link
+        dialog = ProfilesDialog(link.profile, link.secrets, link.test_connection, self.tasks, self)
+        accepted = await run_dialog(dialog) == QDialog.DialogCode.Accepted
+        chosen = dialog.profile
+        dialog.deleteLater()
+        if accepted:
+            await link.use_profile(chosen)
+            self._show_message(f"Platform: {_profile_name(chosen)} (from the next show on)")
+
+    async def _ask(self, title: str, text: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        buttons = QMessageBox.StandardButton
+        box.setStandardButtons(buttons.Yes | buttons.No)
+        box.setDefaultButton(buttons.Yes)
+        await run_dialog(box)
+        answer = box.standardButton(box.clickedButton())
+        box.deleteLater()
+        self.activateWindow()  # the stage keys (Space, arrows) need the window active again
+        return answer == buttons.Yes
+
     # ------------------------------------------------------------ drop and close
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
@@ -486,3 +710,14 @@ class MainWindow(QMainWindow):
         if await self._confirm_discard("quitting"):
             self._may_close = True
             self.close()
+
+
+def _profile_name(profile: Profile) -> str:
+    if profile.kind is ProfileKind.SANDBOX_DEMO:
+        return "Sandbox (demo)"
+    where = profile.url or ""
+    return (
+        f"Sandbox at {where}"
+        if profile.kind is ProfileKind.SANDBOX_URL
+        else (f"Live Commerce API at {where}")
+    )

@@ -69,6 +69,10 @@ class ThumbnailCache(QObject):
             self._tasks.start(self._load(url))
         return self._placeholder
 
+    @property
+    def loading(self) -> bool:
+        return bool(self._pending)
+
     def cached(self, url: str) -> QImage | None:
         return self._images.get(url)
 

@@ -164,6 +164,9 @@ def test_rich_text_in_a_catalog_is_shown_literally_everywhere(console, run, tmp_
     window, model = console.window, console.catalog_vm.model
     row = next(r for r in range(model.rowCount()) if model.data(model.index(r, Col.SKU)) == "E1")
     assert model.data(model.index(row, Col.TITLE)) == evil
+    tooltip = model.data(model.index(row, Col.TITLE), Qt.ItemDataRole.ToolTipRole)
+    assert "<b>" not in tooltip
+    assert "&lt;b&gt;x&lt;/b&gt;" in tooltip
     window.catalog_dock.select_row(row)
     assert window.card.title.text() == evil
     assert window.card.brand.text() == "<i>Brand</i>"
@@ -191,7 +194,7 @@ def test_import_failure_is_a_message_and_keeps_what_was_loaded(console, run, qtb
 
 
 def test_import_can_be_cancelled(console, run, tmp_path):
-    rows = "".join(f"h{i},Title {i},S{i},1.00\n" for i in range(60_000))
+    rows = "".join(f"h{i},Title {i},S{i},1.00\n" for i in range(400_000))
     path = tmp_path / "big.csv"
     path.write_text("Handle,Title,Variant SKU,Variant Price\n" + rows)
     vm = console.catalog_vm
@@ -247,7 +250,13 @@ def test_layout_is_versioned_and_fits_small_screens(console, run, app_paths):
         "catalog_dock",
         "rundown_dock",
         "preflight_dock",
+        "sales_feed_dock",
+        "totals_dock",
+        "pin_windows_dock",
+        "sales_chart_dock",
+        "stock_dock",
     }
+    assert not window.feed_dock.isVisible()  # the live panels appear when the show starts
 
 
 def test_help_lists_every_shortcut(console):

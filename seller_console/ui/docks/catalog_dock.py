@@ -116,7 +116,7 @@ class CatalogDock(QDockWidget):
         self.count = QLabel()
         self.count.setObjectName("catalog_count")
         layout.addWidget(self.count)
-        body.setMinimumWidth(420)
+        body.setMinimumWidth(360)
         self.setWidget(body)
 
         self.search.textChanged.connect(self._filter)

@@ -125,7 +125,7 @@ class RundownDock(QDockWidget):
         form.addRow("Talking points", self.talking_points)
         form.addRow(self.editor_error)
         layout.addWidget(self.editor, 2)
-        body.setMinimumWidth(360)
+        body.setMinimumWidth(320)
         self.setWidget(body)
 
         self._points_timer = QTimer(self, singleShot=True, interval=600)

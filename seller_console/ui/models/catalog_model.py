@@ -28,6 +28,7 @@ from seller_console.domain.catalog import Catalog, VariantRef
 from seller_console.domain.text import fold
 from seller_console.importers import collector_paused
 from seller_console.ui.thumbnails import ThumbnailCache
+from seller_console.ui.widgets.text import escaped_tooltip
 
 VARIANTS_MIME = "application/x-seller-console-variants"
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -232,10 +233,10 @@ class CatalogTableModel(QAbstractTableModel):
             return None
         col = Col(index.column())
         part, local = self._locate(index.row())
-        if role == Qt.ItemDataRole.DisplayRole or role == Qt.ItemDataRole.ToolTipRole:
-            if col is Col.IMAGE:
-                return None
-            return part.text[col][local]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return None if col is Col.IMAGE else part.text[col][local]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return None if col is Col.IMAGE else escaped_tooltip(part.text[col][local])
         if role == Qt.ItemDataRole.DecorationRole and col is Col.IMAGE:
             image: QImage = self._thumbnails.image(part.images[local])
             return image

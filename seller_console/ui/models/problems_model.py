@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from seller_console.importers import ImportReport, Problem
+from seller_console.ui.widgets.text import escaped_tooltip
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 HEADERS = ("Kind", "Row", "Line", "Column", "Problem")
@@ -30,10 +31,12 @@ class ProblemsTableModel(QAbstractTableModel):
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return None
         kind, problem = self._rows[index.row()]
-        return cells(kind, problem)[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return cells(kind, problem)[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return escaped_tooltip(cells(kind, problem)[index.column()])
+        return None
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 
 from seller_console.domain.rundown import Rundown, format_duration
 from seller_console.ui.models.catalog_model import VARIANTS_MIME, decode_variant_keys
+from seller_console.ui.widgets.text import escaped_tooltip
 
 ITEMS_MIME = "application/x-seller-console-rundown-items"
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -81,24 +82,29 @@ class RundownTableModel(QAbstractTableModel):
         if not index.isValid() or not 0 <= index.row() < len(self._starts):
             return None
         col = RCol(index.column())
-        item = self._rundown()[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            if col is RCol.NUMBER:
-                return str(index.row() + 1)
-            if col is RCol.START:
-                return format_duration(self._starts[index.row()])
-            if col is RCol.TITLE:
-                return item.product.display_title
-            if col is RCol.SKU:
-                return item.product.sku
-            if col is RCol.PRICE:
-                return item.price.format() if item.price is not None else "no price"
-            if col is RCol.DURATION:
-                return format_duration(item.planned_seconds)
-            return "" if item.stock_cap is None else str(item.stock_cap)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(index.row(), col)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return escaped_tooltip(self._text(index.row(), col))
         if role == Qt.ItemDataRole.TextAlignmentRole and col in _RIGHT:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+    def _text(self, row: int, col: RCol) -> str:
+        item = self._rundown()[row]
+        if col is RCol.NUMBER:
+            return str(row + 1)
+        if col is RCol.START:
+            return format_duration(self._starts[row])
+        if col is RCol.TITLE:
+            return item.product.display_title
+        if col is RCol.SKU:
+            return item.product.sku
+        if col is RCol.PRICE:
+            return item.price.format() if item.price is not None else "no price"
+        if col is RCol.DURATION:
+            return format_duration(item.planned_seconds)
+        return "" if item.stock_cap is None else str(item.stock_cap)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

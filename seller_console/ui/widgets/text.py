@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
@@ -13,3 +15,9 @@ def plain_label(text: str = "", parent: QWidget | None = None, wrap: bool = Fals
     label.setWordWrap(wrap)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
+
+
+def escaped_tooltip(text: str) -> str | None:
+    """``text`` as a tooltip that shows it literally: Qt renders a tooltip that looks like
+    HTML as rich text, so untrusted text is escaped inside an explicit paragraph."""
+    return f"<p>{html.escape(text)}</p>" if text else None

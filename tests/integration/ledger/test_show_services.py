@@ -91,6 +91,9 @@ def test_a_show_pins_ingests_restarts_and_reports(tmp_path: Path) -> None:
                     task = asyncio.create_task(runner.run())
                     await asyncio.to_thread(orders, 300)
                     await until(runner, 300)
+                    # the panels hear of every order once its batch is saved and published
+                    while sum(len(u.changed_orders) for u in updates) < 300:
+                        await asyncio.sleep(0.02)
                     task.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await task

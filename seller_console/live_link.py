@@ -1,0 +1,135 @@
+"""The platform the console talks to, and the show database: opened on first use, closed once.
+
+Part of the composition root (it imports platform, storage and the sandbox). The profile
+in settings decides the platform: by default the embedded sandbox, started inside the app
+on a free loopback port, so a new user can go live in one click with no account; or a
+sandbox at a URL; or the Live Commerce API, with its key from the OS keychain.
+Switching profiles never touches a show in progress: the window only allows it between
+shows, and the show database is the same for every profile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from pathlib import Path
+
+from seller_console.domain.commission import CommissionPolicy
+from seller_console.domain.errors import DomainError
+from seller_console.domain.platform_port import SecretStore
+from seller_console.domain.rundown import ShowPlan
+from seller_console.platform.client import LiveCommerceClient
+from seller_console.sandbox import SandboxConfig, start_sandbox
+from seller_console.sandbox.server import RunningSandbox
+from seller_console.services.live_show import LiveShow
+from seller_console.services.reports import ShowReports
+from seller_console.settings import Profile, ProfileKind, Settings, save_settings
+from seller_console.storage import Database, ShowStore
+
+DEMO_SEED = 7
+DEMO_RATE = 3.0  # orders per second while a product is pinned: a lively demo show
+
+
+class MissingKeyError(DomainError):
+    """A profile that needs an API key has none stored."""
+
+
+class LiveLink:
+    """One platform connection and one show store for the app's life."""
+
+    def __init__(
+        self,
+        database_path: Path,
+        settings: Settings,
+        settings_path: Path,
+        secrets: SecretStore,
+        *,
+        sandbox_rate: float = DEMO_RATE,
+        sandbox_seed: int = DEMO_SEED,
+    ) -> None:
+        self._database_path = database_path
+        self.settings = settings
+        self._settings_path = settings_path
+        self.secrets = secrets
+        self._sandbox_rate = sandbox_rate
+        self._sandbox_seed = sandbox_seed
+        self.sandbox: RunningSandbox | None = None
+        self.client: LiveCommerceClient | None = None
+        self._db: Database | None = None
+        self.store: ShowStore | None = None
+        self._lock = asyncio.Lock()
+
+    @property
+    def profile(self) -> Profile:
+        return self.settings.profile
+
+    async def open(self) -> tuple[LiveCommerceClient, ShowStore]:
+        async with self._lock:
+            if self._db is None or self.store is None:
+                folder = self._database_path.parent
+                await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
+                self._db = await Database.open(self._database_path)
+                self.store = ShowStore(self._db)
+            if self.client is None:
+                self.client = await self._connect(self.profile, None)
+            return self.client, self.store
+
+    async def _connect(self, profile: Profile, key: str | None) -> LiveCommerceClient:
+        if profile.kind is ProfileKind.SANDBOX_DEMO:
+            if self.sandbox is None:
+                self.sandbox = await asyncio.to_thread(
+                    start_sandbox,
+                    SandboxConfig(seed=self._sandbox_seed, rate=self._sandbox_rate),
+                )
+            return LiveCommerceClient(self.sandbox.base_url, self.sandbox.api_key)
+        account = profile.secret_account
+        assert profile.url is not None  # Profile requires one for this kind
+        assert account is not None
+        key = key or await self.secrets.load(account)
+        if not key:
+            raise MissingKeyError(
+                f"no API key is stored for {profile.url}: set it in Show > Platform"
+            )
+        return LiveCommerceClient(profile.url, key)
+
+    async def open_show(self, plan: ShowPlan, policy: CommissionPolicy) -> LiveShow:
+        client, store = await self.open()
+        return LiveShow(client, client, store, plan, policy)
+
+    async def open_reports(self) -> ShowReports:
+        _client, store = await self.open()
+        return ShowReports(store, lambda _show: CommissionPolicy())
+
+    async def test_connection(self, profile: Profile, key: str | None) -> str:
+        """``Connected as @handle``; raises ``PlatformError`` with the reason."""
+        if profile.kind is ProfileKind.SANDBOX_DEMO:
+            return "The demo sandbox runs inside the app: nothing to connect to."
+        client = await self._connect(profile, key)
+        try:
+            account = await client.me()
+        finally:
+            await client.aclose()
+        return f"Connected as @{account.handle} ({account.display_name})"
+
+    async def use_profile(self, profile: Profile) -> None:
+        """Talk to another platform from the next show on, and remember the choice."""
+        if profile == self.profile:
+            return
+        async with self._lock:
+            await self._close_platform()
+            self.settings = replace(self.settings, profile=profile)
+        await asyncio.to_thread(save_settings, self._settings_path, self.settings)
+
+    async def _close_platform(self) -> None:
+        if self.client is not None:
+            await self.client.aclose()
+            self.client = None
+        if self.sandbox is not None:
+            await asyncio.to_thread(self.sandbox.stop)
+            self.sandbox = None
+
+    async def close(self) -> None:
+        await self._close_platform()
+        if self._db is not None:
+            await self._db.close()
+            self._db = None

@@ -1,0 +1,164 @@
+"""``seller-console --self-test``: a whole show, headless, checked against the platform.
+
+Starts the window on the embedded sandbox with the demo catalog and rundown, goes live,
+takes pins through the same actions the keys trigger (Space, arrow keys), lets the
+simulated audience buy, stops it, waits for the ledger to catch up, and checks that the
+totals the window shows equal the sandbox's own orders list to the cent. Then it ends the
+show, builds the report, and shuts down like a user closing the window. One summary line
+starts ``self-test: ok``; any failure prints what failed and exits non-zero. Bounded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QAbstractItemModel, Qt
+
+from seller_console.domain.money import Money
+from seller_console.domain.orders import Order, OrderStatus
+from seller_console.domain.show_records import PinOutcome
+from seller_console.services.reports import ShowReport
+from seller_console.ui.actions import ActionId
+from seller_console.ui.models.live_tables import TCol
+from seller_console.ui.viewmodels.live_vm import LiveViewModel
+
+if TYPE_CHECKING:  # app.py imports this module to run it
+    from seller_console.app import Console
+
+SELF_TEST_SECONDS = 60.0
+PINS = 3
+SECONDS_PER_PIN = 2.0
+SELF_TEST_RATE = 25.0  # orders per second while pinned: enough for refunds to show up
+
+
+class SelfTestError(Exception):
+    """What failed, in one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Expected:
+    orders: int
+    gross: Money
+    refunds: Money
+
+
+def expected_totals(orders: tuple[Order, ...], currency: str) -> Expected:
+    """The platform's own figures: every order's total, refunds for refunded/cancelled."""
+    gross = sum((o.total.amount for o in orders), Decimal(0))
+    refunds = sum((o.total.amount for o in orders if o.status is not OrderStatus.PAID), Decimal(0))
+    return Expected(len(orders), Money.of(gross, currency), Money.of(refunds, currency))
+
+
+async def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise SelfTestError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.05)
+
+
+def summary(report: ShowReport, pins: int, orders: int, seconds: float) -> str:
+    return (
+        f"self-test: ok pins={pins} orders={orders} report_rows={len(report.by_product)} "
+        f"seconds={seconds:.1f}"
+    )
+
+
+async def run_self_test(
+    console: Console, budget_s: float = SELF_TEST_SECONDS, screenshot: Path | None = None
+) -> str:
+    """Drive one show through the window; the summary line, or ``SelfTestError``.
+
+    With ``screenshot``, the window is rendered to that PNG mid-show, before the end."""
+    started = time.monotonic()
+    window, live = console.window, console.live_vm
+    actions = window.actions_by_id
+    await console.start()
+    if not console.rundown_vm.rundown.items:
+        raise SelfTestError("the demo rundown did not load")
+    if not await window.go_live():
+        raise SelfTestError("going live failed")
+    await wait_for(lambda: live.is_live, budget_s / 4, "the show to go live")
+    taken = 0
+    for step in range(PINS):
+        if step:
+            actions[ActionId.ARM_NEXT].trigger()  # arm the next segment (it is, already)
+            actions[ActionId.ARM_PREVIOUS].trigger()
+            actions[ActionId.ARM_NEXT].trigger()
+        actions[ActionId.TAKE].trigger()  # Space
+        stage = live.stage
+        item = stage.live if stage is not None else None
+        if item is None:
+            raise SelfTestError(f"take {step + 1} put nothing live")
+        await wait_for(
+            partial(_confirmed, live, item.id), budget_s / 4, f"pin {step + 1} to be confirmed"
+        )
+        taken += 1
+        await asyncio.sleep(SECONDS_PER_PIN)
+    sandbox, client, show = console.link.sandbox, console.link.client, live.show
+    if sandbox is None or client is None or show is None or show.show is None:
+        raise SelfTestError("the embedded sandbox is not running")
+    sandbox.set_audience_rate(0)  # the audience stops buying: the lists can settle
+    await asyncio.sleep(0.5)
+    orders = await client.all_orders(show.show.session_id)
+    if not orders:
+        raise SelfTestError("no orders arrived")
+    await wait_for(
+        lambda: live.snapshot is not None and _orders_in(live) >= len(orders),
+        budget_s / 4,
+        f"the window to show all {len(orders)} orders",
+    )
+    code = orders[0].total.currency.code
+    expected = expected_totals(orders, code)
+    await asyncio.sleep(0.5)  # the panels refresh a few times a second
+    shown = shown_totals(window.totals_dock.model, code)
+    want = (
+        str(expected.orders),
+        str(expected.gross.rounded().amount),
+        str(expected.refunds.rounded().amount),
+    )
+    if shown != want:
+        raise SelfTestError(
+            f"the window shows orders, GMV, refunds {shown} for {code}; "
+            f"the platform's orders list gives {want}"
+        )
+    if screenshot is not None:
+        await console.screenshot(screenshot)
+    report = await live.end_show()
+    if report is None:
+        raise SelfTestError("ending the show produced no report")
+    if report.totals[expected.gross.currency.code].gross != expected.gross:
+        raise SelfTestError("the report's GMV differs from the platform's")
+    return summary(report, taken, len(orders), time.monotonic() - started)
+
+
+def _confirmed(live: LiveViewModel, item_id: str) -> bool:
+    receipt = live.receipts.get(item_id)
+    if receipt is not None and receipt.outcome is PinOutcome.FAILED:
+        raise SelfTestError(f"a pin failed: {receipt.failure}")
+    return receipt is not None and receipt.outcome is PinOutcome.CONFIRMED
+
+
+def _orders_in(live: LiveViewModel) -> int:
+    snapshot = live.snapshot
+    return sum(f.orders for f in snapshot.totals.values()) if snapshot is not None else 0
+
+
+def shown_totals(model: QAbstractItemModel, code: str) -> tuple[str, str, str] | None:
+    """What the totals panel displays for ``code``: orders, GMV, refunds (as text)."""
+    for row in range(model.rowCount()):
+        if model.headerData(row, Qt.Orientation.Vertical) == code:
+
+            def cell(col: TCol, r: int = row) -> str:
+                return str(model.data(model.index(r, col)))
+
+            refunds = cell(TCol.REFUNDS).split(" (")[0]  # "12.00 (2)": amount, then count
+            return cell(TCol.ORDERS), cell(TCol.GMV), refunds
+    return None

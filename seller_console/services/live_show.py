@@ -1,0 +1,174 @@
+"""One show from set-up to wrap-up: showcase, session, bag, pins, ledger, report (no Qt).
+
+``LiveShow.prepare`` publishes the rundown's products to the showcase (in batches, with
+progress and per-item errors), creates the session, records the show and its planned
+segments, and sets the bag. ``go_live`` starts the session. Pins go through the journal
+(``ShowActions``), so an intent taken while offline is kept and replayed with its key.
+``run_ledger`` consumes the event stream into the ledger until cancelled. ``end`` ends
+the session and returns the report, built from the ledger at once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from seller_console.domain.commission import CommissionPolicy
+from seller_console.domain.platform_port import (
+    SHOWCASE_BATCH,
+    LinkListener,
+    LivePlatform,
+    PlatformSetup,
+    new_idempotency_key,
+)
+from seller_console.domain.rundown import RundownItem, ShowPlan
+from seller_console.domain.show_records import PinReceipt, PlannedSegment, ShowRecord
+from seller_console.domain.showcase import NotPublishableError, showcase_id, showcase_product
+from seller_console.services.ports import ShowStorage
+from seller_console.services.reports import ShowReport, ShowReports
+from seller_console.services.show_actions import ShowActions
+from seller_console.services.show_runner import ChangeListener, ShowRunner
+
+ProgressListener = Callable[[int, int], None]
+"""Told (products published so far, products to publish)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PublishResult:
+    published: tuple[str, ...]  # showcase ids stored
+    failed: tuple[tuple[str, str], ...]  # (product title, reason)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def plan_policy(plan: ShowPlan) -> CommissionPolicy:
+    """Commission terms for a show: each item's own rate, keyed as the ledger sees it."""
+    products = []
+    for item in plan.items:
+        try:
+            products.append(showcase_product(item))
+        except NotPublishableError:
+            continue  # it is not published, so it sells nothing
+    return CommissionPolicy.from_showcase(products)
+
+
+class LiveShow:
+    def __init__(
+        self,
+        setup: PlatformSetup,
+        platform: LivePlatform,
+        storage: ShowStorage,
+        plan: ShowPlan,
+        policy: CommissionPolicy,
+        *,
+        clock: Callable[[], datetime] = _utcnow,
+    ) -> None:
+        self._setup = setup
+        self._platform = platform
+        self._storage = storage
+        self.plan = plan
+        self.policy = policy
+        self._clock = clock
+        self.show: ShowRecord | None = None
+        self.actions: ShowActions | None = None
+        self.runner: ShowRunner | None = None
+
+    # ------------------------------------------------------------ before air
+    async def prepare(self, on_progress: ProgressListener | None = None) -> PublishResult:
+        """Showcase, session, show record, bag. Raises ``PlatformError``/``StorageError``
+        when the platform or storage cannot be reached; a product the platform refuses
+        is reported in the result and left out of the bag."""
+        items = self.plan.items
+        published: list[str] = []
+        failed: list[tuple[str, str]] = []
+        ready = []
+        for item in items:
+            try:
+                ready.append((item, showcase_product(item)))
+            except NotPublishableError as exc:
+                failed.append((item.product.display_title, str(exc)))
+        unique = {product.id: (item, product) for item, product in ready}
+        batch_items = list(unique.values())
+        for start in range(0, len(batch_items), SHOWCASE_BATCH):
+            chunk = batch_items[start : start + SHOWCASE_BATCH]
+            results = await self._setup.upsert_products(
+                [product for _, product in chunk], idempotency_key=new_idempotency_key()
+            )
+            for (item, product), result in zip(chunk, results, strict=False):
+                if result.error_code is None:
+                    published.append(product.id)
+                else:
+                    reason = result.error_detail or result.error_code
+                    failed.append((item.product.display_title, reason))
+            if on_progress is not None:
+                on_progress(min(start + len(chunk), len(batch_items)), len(batch_items))
+        session = await self._setup.create_session(
+            self.plan.title, idempotency_key=new_idempotency_key()
+        )
+        show = ShowRecord(uuid.uuid4().hex, session.id, self.plan.title, self._clock())
+        segments = [PlannedSegment.of(item, n) for n, item in enumerate(items)]
+        await self._storage.create_show(show, segments)
+        self.show = show
+        self.actions = ShowActions(
+            self._platform, self._storage, self._storage, show, clock=self._clock
+        )
+        await self.actions.set_bag(tuple(published))
+        return PublishResult(tuple(published), tuple(failed))
+
+    async def go_live(self) -> None:
+        await self._require_actions().start()
+
+    # ------------------------------------------------------------ on air
+    async def pin(self, item: RundownItem) -> PinReceipt:
+        """Pin an item through the journal; a failure is in the receipt, not raised."""
+        return await self._require_actions().pin(
+            showcase_id(item.product.variant_id),
+            live_price=item.live_price,
+            stock_limit=item.stock_cap,
+        )
+
+    async def unpin(self) -> None:
+        await self._require_actions().unpin()
+
+    def make_runner(self, on_change: ChangeListener, on_link: LinkListener) -> ShowRunner:
+        """The ledger's runner for this show; the caller owns the task that awaits run()."""
+        show = self._require_show()
+        initial = {showcase_id(i.product.variant_id): i.sellable_units for i in self.plan.items}
+        self.runner = ShowRunner(
+            self._platform,
+            self._storage,
+            show.session_id,
+            self.policy,
+            initial_stock=initial,
+            actions=self.actions,
+            on_change=on_change,
+            on_link=on_link,
+        )
+        return self.runner
+
+    # ------------------------------------------------------------ wrap up
+    async def end(self) -> ShowReport:
+        """End the session; the report is built from the live ledger at once."""
+        actions = self._require_actions()
+        await actions.end()
+        return await self.report()
+
+    async def report(self) -> ShowReport:
+        show = self._require_show()
+        reports = ShowReports(self._storage, lambda _show: self.policy)
+        ledger = self.runner.ledger if self.runner is not None else None
+        return await reports.report(show.id, ledger)
+
+    def _require_show(self) -> ShowRecord:
+        if self.show is None:
+            raise RuntimeError("the show is not prepared")
+        return self.show
+
+    def _require_actions(self) -> ShowActions:
+        if self.actions is None:
+            raise RuntimeError("the show is not prepared")
+        return self.actions

@@ -1,0 +1,147 @@
+"""The whole show driven through the window against the embedded sandbox (loopback)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from seller_console.app import Console
+from seller_console.domain.show_records import PinOutcome
+from seller_console.paths import AppPaths
+from seller_console.sandbox import SandboxFaults
+from seller_console.selftest import expected_totals, shown_totals
+from seller_console.ui.actions import ActionId
+from seller_console.ui.dialogs.show_report import ShowReportDialog
+
+from .conftest import Runner, answer_message_box, close_console
+
+
+@pytest.fixture
+def show(qapp: QApplication, run: Runner, app_paths: AppPaths) -> Iterator[Console]:
+    console = Console(qapp, app_paths, sandbox_rate=30.0)
+    console.window.show()
+    run(console.start())
+    try:
+        yield console
+    finally:
+        close_console(console, run)
+
+
+def go_live(console: Console, run: Runner) -> None:
+    assert run(console.window.go_live(), 30_000)
+    assert console.live_vm.is_live
+    assert console.window.center.currentWidget() is console.window.stage
+
+
+def confirmed(console: Console, item_id: str) -> bool:
+    receipt = console.live_vm.receipts.get(item_id)
+    return receipt is not None and receipt.outcome is PinOutcome.CONFIRMED
+
+
+def settle_and_compare(console: Console, run: Runner, qtbot: Any) -> int:
+    link = console.link
+    assert link.sandbox is not None
+    assert link.client is not None
+    live_show = console.live_vm.show
+    assert live_show is not None
+    assert live_show.show is not None
+    link.sandbox.set_audience_rate(0)
+    qtbot.wait(400)
+    orders = run(link.client.all_orders(live_show.show.session_id))
+    expected = expected_totals(orders, "USD")
+    want = (
+        str(expected.orders),
+        str(expected.gross.rounded().amount),
+        str(expected.refunds.rounded().amount),
+    )
+    model = console.window.totals_dock.model
+    qtbot.waitUntil(lambda: shown_totals(model, "USD") == want, timeout=15_000)
+    return len(orders)
+
+
+def test_a_whole_show_with_the_keys(show, run, qtbot):
+    window, vm = show.window, show.live_vm
+    go_live(show, run)
+    assert vm.stage is not None
+    items = vm.stage.items
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_Space)  # take #1
+    assert vm.stage is not None
+    assert vm.stage.live_id == items[0].id
+    qtbot.waitUntil(lambda: confirmed(show, items[0].id), timeout=10_000)
+    assert vm.stage.armed_id == items[1].id
+    qtbot.keyClick(window, Qt.Key.Key_Right)  # arm #3: out of rundown order
+    assert vm.stage.armed_id == items[2].id
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    answer_message_box(qtbot, QMessageBox.StandardButton.No)  # the wrong-pin guard
+    qtbot.wait(50)
+    assert vm.stage.live_id == items[0].id
+    qtbot.keyClick(window, Qt.Key.Key_F2)  # arm #2 and take it
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert vm.stage.live_id == items[1].id
+    qtbot.waitUntil(lambda: confirmed(show, items[1].id), timeout=10_000)
+    qtbot.keyClick(window, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier)  # undo the take
+    assert vm.stage.live_id == items[0].id
+    qtbot.waitUntil(lambda: confirmed(show, items[0].id), timeout=10_000)
+    qtbot.keyClick(window, Qt.Key.Key_Space)  # take #2 again
+    qtbot.waitUntil(lambda: confirmed(show, items[1].id), timeout=10_000)
+    qtbot.wait(1500)
+    count = settle_and_compare(show, run, qtbot)
+    assert count > 0
+    assert window.feed_dock.model.rowCount() == count
+    window.actions_by_id[ActionId.END_SHOW].trigger()
+    answer_message_box(qtbot, QMessageBox.StandardButton.Yes)
+    qtbot.waitUntil(lambda: vm.phase == "ended", timeout=15_000)
+    dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, ShowReportDialog)]
+    qtbot.waitUntil(
+        lambda: (
+            any(d.isVisible() for d in dialogs)
+            or any(
+                isinstance(w, ShowReportDialog) and w.isVisible()
+                for w in QApplication.topLevelWidgets()
+            )
+        ),
+        timeout=5000,
+    )
+
+
+def test_the_stream_drops_and_resumes_with_faults_and_totals_stay_exact(show, run, qtbot):
+    go_live(show, run)
+    link = show.link
+    assert link.sandbox is not None
+    link.sandbox.set_faults(
+        SandboxFaults(drop_every=(20, 60), duplicate_rate=0.1, reorder_window=4, error_rate=0.1)
+    )
+    show.live_vm.take()
+    stage = show.live_vm.stage
+    assert stage is not None
+    assert stage.live is not None
+    first = stage.live.id
+    qtbot.waitUntil(lambda: confirmed(show, first), timeout=15_000)
+    qtbot.wait(2500)
+    link.sandbox.set_faults(SandboxFaults())
+    assert settle_and_compare(show, run, qtbot) > 20
+
+
+def test_undo_is_refused_after_five_seconds(show, run, qtbot, monkeypatch):
+    go_live(show, run)
+    vm = show.live_vm
+    vm.take()
+    assert vm.stage is not None
+    assert vm.stage.takes
+    from datetime import timedelta
+
+    from seller_console.ui.viewmodels import live_vm as module
+
+    later = vm.stage.takes[-1].at + timedelta(seconds=6)
+    monkeypatch.setattr(module, "_now", lambda: later)
+    messages: list[str] = []
+    vm.failed.connect(messages.append)
+    vm.undo_take()
+    assert messages
+    assert "within 5 seconds" in messages[-1]
+    assert vm.stage.live_id is not None
