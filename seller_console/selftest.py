@@ -87,16 +87,17 @@ async def run_self_test(
         raise SelfTestError("going live failed")
     await wait_for(lambda: live.is_live, budget_s / 4, "the show to go live")
     taken = 0
+    previous: str | None = None
     for step in range(PINS):
-        if step:
-            actions[ActionId.ARM_NEXT].trigger()  # arm the next segment (it is, already)
+        if step:  # the arrow keys' path: arm back and forth, ending on the next segment
             actions[ActionId.ARM_PREVIOUS].trigger()
             actions[ActionId.ARM_NEXT].trigger()
         actions[ActionId.TAKE].trigger()  # Space
         stage = live.stage
         item = stage.live if stage is not None else None
-        if item is None:
-            raise SelfTestError(f"take {step + 1} put nothing live")
+        if item is None or item.id == previous:
+            raise SelfTestError(f"take {step + 1} put no new product live")
+        previous = item.id
         await wait_for(
             partial(_confirmed, live, item.id), budget_s / 4, f"pin {step + 1} to be confirmed"
         )

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Final
-
-from lxml import etree
+from typing import TYPE_CHECKING, Final
 
 from seller_console.importers.builder import CatalogBuilder, Where
 from seller_console.importers.errors import CatalogImportError, ImportCancelledError
 from seller_console.importers.feed import FeedRecord, canonical, import_records
 from seller_console.importers.report import WarningKind
 from seller_console.importers.source import CancelFn, ProgressFn
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 NAME = "google_merchant_xml"
 _ITEM_TAGS: Final = frozenset({"item", "entry"})
@@ -42,6 +43,8 @@ def _local(tag: object) -> str:
 def import_file(
     path: Path, builder: CatalogBuilder, progress: ProgressFn | None, cancel: CancelFn | None
 ) -> None:
+    from lxml import etree  # deferred: only XML feeds need lxml; start-up time
+
     try:
         records = list(_records(path, recover=False, progress=progress, cancel=cancel))
     except etree.XMLSyntaxError as exc:
@@ -67,6 +70,8 @@ def import_file(
 def _records(
     path: Path, recover: bool, progress: ProgressFn | None, cancel: CancelFn | None
 ) -> Iterator[FeedRecord]:
+    from lxml import etree  # deferred: only XML feeds need lxml; start-up time
+
     total = path.stat().st_size
     count = 0
     with path.open("rb") as raw:

@@ -13,10 +13,11 @@ import logging
 import os
 import tempfile
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 from urllib.parse import SplitResult, urlsplit
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,8 @@ DEMO_HOST: Final = "demo.seller-console.invalid"
 
 def make_image_client() -> httpx.AsyncClient:
     """The client images are fetched with: TLS verified, short timeouts, few connections."""
+    import httpx  # deferred: the window's first paint needs no network client; start-up time
+
     return httpx.AsyncClient(
         timeout=httpx.Timeout(10.0, connect=5.0),
         limits=httpx.Limits(max_connections=4, max_keepalive_connections=4),
@@ -36,9 +39,12 @@ def make_image_client() -> httpx.AsyncClient:
 
 
 class ImageFetcher:
+    """``client`` None: ``make_image_client`` makes one on the first download (images the
+    demo catalog bundles need none). ``aclose`` closes the client, given or made."""
+
     def __init__(
         self,
-        client: httpx.AsyncClient,
+        client: httpx.AsyncClient | None,
         cache_dir: Path,
         local_hosts: dict[str, Path] | None = None,
         max_bytes: int = MAX_IMAGE_BYTES,
@@ -66,7 +72,15 @@ class ImageFetcher:
             await asyncio.to_thread(_write_atomic, cached, data)
         return data
 
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+
     async def _download(self, url: str) -> bytes | None:
+        import httpx  # deferred with the client (see make_image_client); start-up time
+
+        if self._client is None:
+            self._client = make_image_client()
         try:
             async with self._client.stream("GET", url) as response:
                 kind = response.headers.get("content-type", "").split(";")[0].strip().lower()

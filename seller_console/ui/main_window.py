@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QMainWindow,
     QMessageBox,
-    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -98,10 +97,15 @@ class MainWindow(QMainWindow):
         self.live_vm = live_vm
         self.card = ProductCard(card_images)
         self.stage = LiveStageWidget(card_images)
-        self.center = QStackedWidget()
-        self.center.addWidget(self.card)
-        self.center.addWidget(self.stage)
-        self.setCentralWidget(self.center)
+        # The card while preparing, the stage on air. Not a QStackedWidget: a hidden page
+        # must not hold the docks to its minimum width.
+        center = QWidget()
+        center_layout = QVBoxLayout(center)
+        center_layout.setContentsMargins(0, 0, 0, 0)
+        center_layout.addWidget(self.card)
+        center_layout.addWidget(self.stage)
+        self.stage.hide()
+        self.setCentralWidget(center)
         self.catalog_dock = CatalogDock(catalog_vm)
         self.rundown_dock = RundownDock(rundown_vm)
         self.preflight_dock = PreflightDock()
@@ -333,8 +337,8 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._sized:
             self._sized = True
-            if not self._restored:
-                self.apply_default_sizes()
+            if not self._restored:  # once the first layout pass has placed the docks
+                QTimer.singleShot(0, self.apply_default_sizes)
 
     def _restore_layout(self) -> None:
         self._restored = False
@@ -410,8 +414,8 @@ class MainWindow(QMainWindow):
     def _import_finished(self, report: ImportReport) -> None:
         self.statusBar().showMessage(
             f"Imported {report.path.name}: {report.products:,} products, "
-            f"{report.variants:,} variants, {report.rows_rejected:,} rows rejected, "
-            f"{len(report.warnings):,} warnings  (Ctrl+R shows the report)",
+            f"{report.variants:,} variants, {_count(report.rows_rejected, 'row')} rejected, "
+            f"{_count(len(report.warnings), 'warning')}  (Ctrl+R shows the report)",
             15000,
         )
         if report.rejected:
@@ -555,14 +559,17 @@ class MainWindow(QMainWindow):
             self.actions_by_id[action_id].setEnabled(on_air)
         self.actions_by_id[ActionId.GO_LIVE].setEnabled(phase in ("idle", "ended"))
         self.actions_by_id[ActionId.PLATFORM].setEnabled(phase in ("idle", "ended"))
+        self.badge.setVisible(phase != "idle")  # the link matters once a show is on
         if phase in ("live", "ended"):
-            self.center.setCurrentWidget(self.stage)
+            self.card.hide()
+            self.stage.show()
             for dock in self.live_docks:
                 dock.show()
             self.feed_dock.raise_()
             self.stage.setFocus()
         elif phase == "idle":
-            self.center.setCurrentWidget(self.card)
+            self.stage.hide()
+            self.card.show()
         self._update_title()
 
     def _ledger_changed(self, snapshot: LedgerSnapshot) -> None:
@@ -721,3 +728,7 @@ def _profile_name(profile: Profile) -> str:
         if profile.kind is ProfileKind.SANDBOX_URL
         else (f"Live Commerce API at {where}")
     )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"

@@ -34,7 +34,8 @@ def show(qapp: QApplication, run: Runner, app_paths: AppPaths) -> Iterator[Conso
 def go_live(console: Console, run: Runner) -> None:
     assert run(console.window.go_live(), 30_000)
     assert console.live_vm.is_live
-    assert console.window.center.currentWidget() is console.window.stage
+    assert console.window.stage.isVisible()
+    assert not console.window.card.isVisible()
 
 
 def confirmed(console: Console, item_id: str) -> bool:
