@@ -372,7 +372,7 @@ def test_report_export_asks_where_and_emits_the_path(qtbot, tmp_path):
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.mouseClick(dialog.export, Qt.MouseButton.LeftButton)
-    chooser = dialog.findChild(QFileDialog, "report_export_file_dialog")
+    chooser = dialog.findChild(QFileDialog, "export_file_dialog")
     assert chooser is not None
     assert chooser.isVisible()
     assert chooser.selectedFiles()[0].endswith("-report.csv")

@@ -9,16 +9,14 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QDialogButtonBox,
-    QFileDialog,
     QHeaderView,
-    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from seller_console.importers import ImportReport
+from seller_console.ui.dialogs.export import ask_csv_path, close_and_export_buttons
 from seller_console.ui.models.problems_model import HEADERS, ProblemsTableModel, cells
 from seller_console.ui.widgets.text import plain_label
 
@@ -58,18 +56,11 @@ class ImportReportDialog(QDialog):
         for col, width in enumerate((150, 60, 60, 150)):
             self.table.setColumnWidth(col, width)
         layout.addWidget(self.table, 1)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.export = QPushButton("Export CSV…")
-        self.export.setObjectName("import_export_csv")
-        buttons.addButton(self.export, QDialogButtonBox.ButtonRole.ActionRole)
-        buttons.rejected.connect(self.reject)
-        self.export.clicked.connect(self._choose_export)
+        buttons, self.export = close_and_export_buttons(
+            self, "import_export_csv", self._choose_export
+        )
         layout.addWidget(buttons)
 
     def _choose_export(self) -> None:
         default = self.report.path.with_name(f"{self.report.path.stem}-problems.csv")
-        dialog = QFileDialog(self, "Export problems", str(default), "CSV files (*.csv)")
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setDefaultSuffix("csv")
-        dialog.fileSelected.connect(lambda name: self.export_chosen.emit(Path(name)))
-        dialog.open()
+        ask_csv_path(self, "Export problems", default, self.export_chosen.emit)

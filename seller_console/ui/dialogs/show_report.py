@@ -34,10 +34,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QDialogButtonBox,
-    QFileDialog,
     QHeaderView,
-    QPushButton,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -48,6 +45,7 @@ from seller_console.domain.ledger import NO_PIN, Figures
 from seller_console.domain.money import Money
 from seller_console.domain.show_records import ShowRecord
 from seller_console.services.reports import ShowReport
+from seller_console.ui.dialogs.export import ask_csv_path, close_and_export_buttons
 from seller_console.ui.widgets.text import escaped_tooltip, plain_label
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -420,20 +418,11 @@ class ShowReportDialog(QDialog):
             self.tabs.addTab(report_table(model, name), f"{label} ({model.rowCount()})")
         layout.addWidget(self.tabs, 1)
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.export = QPushButton("Export CSV…")
-        self.export.setObjectName("report_export_csv")
-        buttons.addButton(self.export, QDialogButtonBox.ButtonRole.ActionRole)
-        buttons.rejected.connect(self.reject)
-        self.export.clicked.connect(self._choose_export)
+        buttons, self.export = close_and_export_buttons(
+            self, "report_export_csv", self._choose_export
+        )
         layout.addWidget(buttons)
 
     def _choose_export(self) -> None:
         default = Path.home() / default_export_name(self.report)
-        dialog = QFileDialog(self, "Export show report", str(default), "CSV files (*.csv)")
-        dialog.setObjectName("report_export_file_dialog")
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setDefaultSuffix("csv")
-        dialog.fileSelected.connect(lambda name: self.export_chosen.emit(Path(name)))
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
+        ask_csv_path(self, "Export show report", default, self.export_chosen.emit)
