@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from seller_console.domain.catalog import VariantRef
 from seller_console.domain.errors import DomainError
-from seller_console.domain.money import Money
+from seller_console.domain.money import Money, MoneyError, parse_price
 
 DEFAULT_PLANNED_SECONDS = 120
 MAX_PLANNED_SECONDS = 4 * 3600
@@ -309,3 +309,23 @@ def parse_duration(text: str) -> int:
     if seconds > MAX_PLANNED_SECONDS:
         raise RundownError(f"{text!r} is longer than {MAX_PLANNED_SECONDS // 3600} hours")
     return seconds
+
+
+def parse_live_price(text: str, catalog_price: Money | None) -> Money | None:
+    """A live price typed by a producer: ``9.99`` (in the catalog price's currency) or
+    ``9.99 USD``; blank clears it (None). Raises ``RundownError`` with the reason."""
+    if not text.strip():
+        return None
+    try:
+        parsed = parse_price(text)
+    except MoneyError as exc:
+        raise RundownError(str(exc)) from None
+    currency = parsed.currency or (catalog_price.currency if catalog_price else None)
+    if currency is None:
+        raise RundownError("write a currency, e.g. 19.99 USD")
+    if parsed.amount < 0:
+        raise RundownError("a live price cannot be negative")
+    price = Money(parsed.amount, currency)
+    if price.rounded() != price:
+        raise RundownError(f"{currency.code} has {currency.exponent} decimals")
+    return price.rounded()

@@ -19,14 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from seller_console.domain.errors import DomainError
-from seller_console.domain.money import Money, MoneyError, parse_price
 from seller_console.domain.rundown import (
     MAX_PLANNED_SECONDS,
     RundownError,
     RundownItem,
     format_duration,
     parse_duration,
+    parse_live_price,
 )
 from seller_console.ui.models.rundown_model import RCol
 from seller_console.ui.viewmodels.rundown_vm import RundownViewModel
@@ -248,26 +247,14 @@ class RundownDock(QDockWidget):
         item = self._item()
         if item is None:
             return
-        text = self.live_price.text().strip()
-        if not text:
-            self.vm.edit(item.id, "Clear live price", live_price=None)
-            return
         try:
-            parsed = parse_price(text)
-        except (MoneyError, DomainError) as exc:
+            price = parse_live_price(self.live_price.text(), item.product.price)
+        except RundownError as exc:
             self.editor_error.setText(f"Live price: {exc}")
             return
-        currency = parsed.currency or (item.product.price.currency if item.product.price else None)
-        if currency is None:
-            self.editor_error.setText("Live price: write a currency, e.g. 19.99 USD")
-            return
-        price = Money(parsed.amount, currency)
-        if price.rounded() != price:
-            self.editor_error.setText(
-                f"Live price: {currency.code} has {currency.exponent} decimals"
-            )
-            return
-        self.vm.edit(item.id, "Change live price", live_price=price.rounded())
+        self.vm.edit(
+            item.id, "Change live price" if price else "Clear live price", live_price=price
+        )
 
     def _commit_cap(self) -> None:
         item = self._item()

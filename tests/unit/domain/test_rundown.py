@@ -128,3 +128,20 @@ def test_durations_read_and_write():
     for bad in ("", "1:75", "abc", "1:2:3:4", "9:00:00"):
         with pytest.raises(RundownError):
             parse_duration(bad)
+
+
+def test_live_prices_typed_by_a_producer():
+    from seller_console.domain.rundown import parse_live_price
+
+    catalog = Money.of("10.00", "USD")
+    assert parse_live_price("7.5", catalog) == Money.of("7.50", "USD")
+    assert parse_live_price("7,50 EUR", catalog) == Money.of("7.50", "EUR")
+    assert parse_live_price("  ", catalog) is None
+    for bad, reason in (
+        ("12.345", "2 decimals"),
+        ("abc", "no number"),
+        ("5", "currency"),
+        ("-1", "negative"),
+    ):
+        with pytest.raises(RundownError, match=reason):
+            parse_live_price(bad, None if bad == "5" else catalog)
