@@ -546,6 +546,7 @@ class MainWindow(QMainWindow):
         vm.progressed.connect(self._publish_progress)
         vm.published.connect(self._published)
         vm.report_ready.connect(self.show_show_report)
+        vm.conflict_found.connect(self._conflict_found)
         vm.failed.connect(self._show_message)
         self.stage.take_requested.connect(vm.take)
         self.stage.undo_requested.connect(vm.undo_take)
@@ -613,6 +614,17 @@ class MainWindow(QMainWindow):
             box.setTextFormat(Qt.TextFormat.PlainText)
             box.setDetailedText("\n".join(f"{title}: {why}" for title, why in result.failed))
             box.open()
+
+    def _conflict_found(self, text: str) -> None:
+        """Shown plainly, with the fix one click away: pin what the rundown says is live."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "Pin conflict", text, parent=self)
+        box.setObjectName("pin_conflict")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        repin = box.addButton("Pin ours again", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Keep the platform's", QMessageBox.ButtonRole.RejectRole)
+        repin.clicked.connect(self.live_vm.retry_pin)
+        box.finished.connect(box.deleteLater)
+        box.open()
 
     def _confirm_take(self, reason: str) -> None:
         self.tasks.start(self._take_if_confirmed(reason), name="confirm-take")

@@ -146,3 +146,46 @@ def test_undo_is_refused_after_five_seconds(show, run, qtbot, monkeypatch):
     assert messages
     assert "within 5 seconds" in messages[-1]
     assert vm.stage.live_id is not None
+
+
+def test_a_pin_made_elsewhere_is_shown_as_a_conflict_with_a_one_click_fix(show, run, qtbot):
+    from seller_console.domain.platform_port import PinRequest, new_idempotency_key
+    from seller_console.domain.showcase import showcase_id
+
+    go_live(show, run)
+    vm = show.live_vm
+    vm.take()
+    stage = vm.stage
+    assert stage is not None
+    assert stage.live is not None
+    ours = stage.live
+    qtbot.waitUntil(lambda: confirmed(show, ours.id), timeout=10_000)
+    other = stage.items[3]
+    client, live_show = show.link.client, vm.show
+    assert client is not None
+    assert live_show is not None
+    assert live_show.show is not None
+    session = live_show.show.session_id
+    conflicts: list[str] = []
+    vm.conflict_found.connect(conflicts.append)
+    run(
+        client.pin(
+            session,
+            PinRequest(showcase_id(other.product.variant_id)),
+            idempotency_key=new_idempotency_key(),
+        )
+    )  # someone pins in the platform's app
+    qtbot.waitUntil(lambda: bool(conflicts), timeout=10_000)
+    assert other.product.display_title in conflicts[0]
+    box = next(
+        w
+        for w in QApplication.topLevelWidgets()
+        if isinstance(w, QMessageBox) and w.objectName() == "pin_conflict"
+    )
+    next(b for b in box.buttons() if b.text() == "Pin ours again").click()
+
+    def platform_shows_ours() -> bool:
+        current = run(client.get_session(session)).pin
+        return current is not None and current.product_id == showcase_id(ours.product.variant_id)
+
+    qtbot.waitUntil(platform_shows_ours, timeout=10_000)

@@ -73,6 +73,7 @@ class LiveViewModel(QObject):
     published = Signal(object)  # PublishResult
     progressed = Signal(int, int)  # showcase products published, to publish
     report_ready = Signal(object)  # ShowReport
+    conflict_found = Signal(str)  # what the platform shows instead of the intended pin
     failed = Signal(str)  # a message for the user
 
     def __init__(self, tasks: TaskScope, link: PlatformLink) -> None:
@@ -90,6 +91,7 @@ class LiveViewModel(QObject):
         self._last_count = 0
         self._last_tick = _now()
         self._sold_out_taken: set[str] = set()
+        self._conflicts_said: set[str] = set()  # pin ids already reported as conflicts
         self._tick = QTimer(self, interval=250)
         self._tick.timeout.connect(self._refresh)
 
@@ -270,6 +272,7 @@ class LiveViewModel(QObject):
             self.orders_arrived.emit(list(update.changed_orders))
         self.ledger_changed.emit(update.snapshot)
         self.stock_warnings_changed.emit(self._stock_warnings())
+        self._check_conflict()
         self._advance_on_sell_out()
         self._emit_stage()
 
@@ -298,6 +301,27 @@ class LiveViewModel(QObject):
             if s.left is not None and s.left <= LOW_STOCK
         ]
         return sorted(warnings, key=lambda w: (w.left, w.title))
+
+    def _check_conflict(self) -> None:
+        """The platform's newest pin is not the product we put live (someone pinned in the
+        platform's own app, or an old intent replayed late): say so, once per pin."""
+        stage, snapshot = self.stage, self.snapshot
+        if stage is None or stage.live is None or snapshot is None or not snapshot.pins:
+            return
+        receipt = self.receipts.get(stage.live.id)
+        if receipt is None or receipt.outcome is not PinOutcome.CONFIRMED:
+            return  # our pin is still on its way
+        newest = max(snapshot.pins, key=lambda pin: pin.version)
+        intended = showcase_id(stage.live.product.variant_id)
+        if newest.product_id == intended or newest.pin_id in self._conflicts_said:
+            return
+        if receipt.answered_at is not None and newest.started_at < receipt.answered_at:
+            return  # an older pin the stream is only now reporting
+        self._conflicts_said.add(newest.pin_id)
+        self.conflict_found.emit(
+            f"The platform shows {self.title_of(newest.product_id)} pinned, not "
+            f"{stage.live.product.display_title}."
+        )
 
     def _advance_on_sell_out(self) -> None:
         stage = self.stage
