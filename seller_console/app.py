@@ -26,14 +26,7 @@ from seller_console.cli import build_parser
 from seller_console.cli import main as cli_main
 from seller_console.live_link import DEMO_RATE, LiveLink
 from seller_console.paths import HOME_ENV, AppPaths, resources_dir
-from seller_console.platform.images import DEMO_HOST, ImageFetcher, make_image_client
-from seller_console.platform.secrets import KeyringSecretStore
-from seller_console.selftest import (
-    SELF_TEST_RATE,
-    SELF_TEST_SECONDS,
-    SelfTestError,
-    run_self_test,
-)
+from seller_console.platform.images import DEMO_HOST, ImageFetcher
 from seller_console.services.demo import demo_catalog_path, demo_import_options, sample_plan
 from seller_console.services.plan_store import PlanStore
 from seller_console.settings import load_settings, settings_file
@@ -78,9 +71,10 @@ class Console:
         self.app = app
         self.paths = paths
         self.tasks = TaskScope()
-        self.http = make_image_client()
-        fetcher = ImageFetcher(
-            self.http, paths.image_cache_dir, {DEMO_HOST: resources_dir() / "demo"}
+        # No HTTP client yet: it is made on the first download (httpx loads after the first
+        # paint, and not at all for the demo's bundled images); start-up time.
+        self.images = fetcher = ImageFetcher(
+            None, paths.image_cache_dir, {DEMO_HOST: resources_dir() / "demo"}
         )
         self.thumbnails = ThumbnailCache(fetcher, self.tasks)
         self.card_images = ThumbnailCache(fetcher, self.tasks, CARD_IMAGE, capacity=200)
@@ -92,7 +86,7 @@ class Console:
             paths.data_dir / "shows.sqlite3",
             settings,
             settings_path,
-            KeyringSecretStore(),
+            None,  # the OS keychain, opened on first use (see LiveLink.secrets)
             sandbox_rate=sandbox_rate,
         )
         self.live_vm = LiveViewModel(self.tasks, self.link)
@@ -137,7 +131,7 @@ class Console:
         await self.live_vm.close()
         await self.tasks.close()
         await self.link.close()
-        await self.http.aclose()
+        await self.images.aclose()
 
 
 async def run_window(app: QApplication, args: argparse.Namespace, paths: AppPaths) -> int:
@@ -147,7 +141,12 @@ async def run_window(app: QApplication, args: argparse.Namespace, paths: AppPath
     reporter = ErrorReporter()
     reporter.install(loop)
     route_qt_messages()
-    console = Console(app, paths, SELF_TEST_RATE if args.self_test else DEMO_RATE)
+    rate = DEMO_RATE
+    if args.self_test:
+        from seller_console.selftest import SELF_TEST_RATE  # deferred: start-up time
+
+        rate = SELF_TEST_RATE
+    console = Console(app, paths, rate)
     reporter.set_window(console.window)
     closed = asyncio.Event()
     console.window.closed.connect(closed.set)
@@ -179,6 +178,9 @@ def say(line: str) -> None:
 
 
 async def _self_test(console: Console, screenshot: Path | None) -> int:
+    # Deferred: only --self-test needs it (its module alone cost ~30 ms); start-up time.
+    from seller_console.selftest import SELF_TEST_SECONDS, SelfTestError, run_self_test
+
     try:
         line = await asyncio.wait_for(
             run_self_test(console, screenshot=screenshot), SELF_TEST_SECONDS

@@ -13,18 +13,22 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from seller_console.domain.commission import CommissionPolicy
 from seller_console.domain.errors import DomainError
 from seller_console.domain.platform_port import SecretStore
 from seller_console.domain.rundown import ShowPlan
-from seller_console.platform.client import LiveCommerceClient
-from seller_console.sandbox import SandboxConfig, start_sandbox
-from seller_console.sandbox.server import RunningSandbox
 from seller_console.services.live_show import LiveShow
 from seller_console.services.reports import ShowReports
 from seller_console.settings import Profile, ProfileKind, Settings, save_settings
-from seller_console.storage import Database, ShowStore
+
+# The platform client (httpx), the sandbox (starlette, uvicorn), the show database and
+# keyring are imported where first used: the window opens without them (start-up time).
+if TYPE_CHECKING:
+    from seller_console.platform.client import LiveCommerceClient
+    from seller_console.sandbox.server import RunningSandbox
+    from seller_console.storage import Database, ShowStore
 
 DEMO_SEED = 7
 DEMO_RATE = 3.0  # orders per second while a product is pinned: a lively demo show
@@ -42,7 +46,7 @@ class LiveLink:
         database_path: Path,
         settings: Settings,
         settings_path: Path,
-        secrets: SecretStore,
+        secrets: SecretStore | None,
         *,
         sandbox_rate: float = DEMO_RATE,
         sandbox_seed: int = DEMO_SEED,
@@ -50,7 +54,7 @@ class LiveLink:
         self._database_path = database_path
         self.settings = settings
         self._settings_path = settings_path
-        self.secrets = secrets
+        self._secrets = secrets
         self._sandbox_rate = sandbox_rate
         self._sandbox_seed = sandbox_seed
         self.sandbox: RunningSandbox | None = None
@@ -63,9 +67,20 @@ class LiveLink:
     def profile(self) -> Profile:
         return self.settings.profile
 
+    @property
+    def secrets(self) -> SecretStore:
+        """The store given, else the OS keychain's, made on first use."""
+        if self._secrets is None:
+            from seller_console.platform.secrets import KeyringSecretStore  # start-up time
+
+            self._secrets = KeyringSecretStore()
+        return self._secrets
+
     async def open(self) -> tuple[LiveCommerceClient, ShowStore]:
         async with self._lock:
             if self._db is None or self.store is None:
+                from seller_console.storage import Database, ShowStore  # start-up time
+
                 folder = self._database_path.parent
                 await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
                 self._db = await Database.open(self._database_path)
@@ -75,11 +90,12 @@ class LiveLink:
             return self.client, self.store
 
     async def _connect(self, profile: Profile, key: str | None) -> LiveCommerceClient:
+        from seller_console.platform.client import LiveCommerceClient  # start-up time
+
         if profile.kind is ProfileKind.SANDBOX_DEMO:
             if self.sandbox is None:
                 self.sandbox = await asyncio.to_thread(
-                    start_sandbox,
-                    SandboxConfig(seed=self._sandbox_seed, rate=self._sandbox_rate),
+                    _start_sandbox, self._sandbox_seed, self._sandbox_rate
                 )
             return LiveCommerceClient(self.sandbox.base_url, self.sandbox.api_key)
         account = profile.secret_account
@@ -133,3 +149,10 @@ class LiveLink:
         if self._db is not None:
             await self._db.close()
             self._db = None
+
+
+def _start_sandbox(seed: int, rate: float) -> RunningSandbox:
+    """Import (in the worker thread, off the GUI thread) and start the embedded sandbox."""
+    from seller_console.sandbox import SandboxConfig, start_sandbox  # start-up time
+
+    return start_sandbox(SandboxConfig(seed=seed, rate=rate))

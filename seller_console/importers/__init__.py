@@ -10,17 +10,17 @@ passing ``progress`` and ``cancel``.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import threading
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from seller_console.domain.catalog import Catalog
 from seller_console.domain.money import Currency, UnknownCurrencyError
-from seller_console.importers import feed, merchant_xml, shopify, woocommerce
 from seller_console.importers.builder import CatalogBuilder, ImportOptions
 from seller_console.importers.errors import CatalogImportError, ImportCancelledError
 from seller_console.importers.report import ImportReport, Problem, WarningKind
@@ -33,7 +33,11 @@ from seller_console.importers.source import (
     is_blank,
     norm_header,
 )
-from seller_console.importers.tabular import HeaderTest, Table, open_table
+
+# The format readers load on the first import, which the window runs in a worker thread:
+# the window's first paint needs only the options and the report (start-up time).
+if TYPE_CHECKING:
+    from seller_console.importers.tabular import HeaderTest, Table
 
 __all__ = [
     "FORMATS",
@@ -58,29 +62,46 @@ FORMATS: Final = {
     "generic": "Any CSV, with a column mapping",
 }
 
-# Files that look like catalogs but are not; recognised to refuse them politely.
-_REFUSED: Final[dict[str, tuple[HeaderTest, str]]] = {
-    "meta_override": (
-        feed.is_meta_override_header,
-        "this is a Meta localisation (override) feed: it changes prices of an existing "
-        "catalog and holds no products of its own",
-    ),
-    "shopify_inventory": (
-        lambda names: (
-            bool({"handle", "location"} <= set(names))
-            and bool({"available", "on hand"} & set(names))
+
+@functools.cache
+def _refused() -> dict[str, tuple[HeaderTest, str]]:
+    """Files that look like catalogs but are not; recognised to refuse them politely."""
+    from seller_console.importers import feed  # deferred: start-up time (see above)
+
+    return {
+        "meta_override": (
+            feed.is_meta_override_header,
+            "this is a Meta localisation (override) feed: it changes prices of an existing "
+            "catalog and holds no products of its own",
         ),
-        "this is a Shopify inventory CSV (stock per location), not a product export",
-    ),
-}
-_TABULAR: Final[dict[str, HeaderTest]] = {
-    "shopify": shopify.is_header,
-    "woocommerce": woocommerce.is_header,
-    "tiktok": feed.is_tiktok_header,
-    "meta": feed.is_meta_header,
-    "google_merchant": feed.is_google_header,
-}
-GENERIC_FIELDS: Final = tuple(feed.ALIASES)
+        "shopify_inventory": (
+            lambda names: (
+                bool({"handle", "location"} <= set(names))
+                and bool({"available", "on hand"} & set(names))
+            ),
+            "this is a Shopify inventory CSV (stock per location), not a product export",
+        ),
+    }
+
+
+@functools.cache
+def _tabular() -> dict[str, HeaderTest]:
+    from seller_console.importers import feed, shopify, woocommerce  # deferred: start-up time
+
+    return {
+        "shopify": shopify.is_header,
+        "woocommerce": woocommerce.is_header,
+        "tiktok": feed.is_tiktok_header,
+        "meta": feed.is_meta_header,
+        "google_merchant": feed.is_google_header,
+    }
+
+
+def _generic_fields() -> tuple[str, ...]:
+    """The fields a generic CSV's column mapping may name."""
+    from seller_console.importers import feed  # deferred: start-up time (see above)
+
+    return tuple(feed.ALIASES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +125,8 @@ def import_catalog(
     builder = CatalogBuilder(path, report, options)
     head = head_bytes(path)
     _refuse_binary(path, head)
+    from seller_console.importers import merchant_xml  # deferred: start-up time (see above)
+
     with collector_paused():
         if options.format == merchant_xml.NAME or (
             options.format is None and merchant_xml.looks_like_xml(head)
@@ -156,12 +179,13 @@ def _check_options(path: Path, options: ImportOptions) -> None:
         except UnknownCurrencyError as exc:
             raise CatalogImportError(path, str(exc)) from None
     if options.format == "generic":
-        unknown = sorted(set(options.column_map) - set(GENERIC_FIELDS))
+        fields = _generic_fields()
+        unknown = sorted(set(options.column_map) - set(fields))
         if unknown:
             raise CatalogImportError(
                 path,
                 f"unknown field(s) in the column mapping: {', '.join(unknown)}; "
-                f"fields are: {', '.join(GENERIC_FIELDS)}",
+                f"fields are: {', '.join(fields)}",
             )
         if "title" not in options.column_map or "id" not in options.column_map:
             raise CatalogImportError(
@@ -189,6 +213,10 @@ def _import_tabular(
     progress: ProgressFn | None,
     cancel: CancelFn | None,
 ) -> None:
+    # Deferred: start-up time (see above).
+    from seller_console.importers import feed, shopify, woocommerce
+    from seller_console.importers.tabular import open_table
+
     encoding = detect_encoding(path)
     report = builder.report
     if encoding.fallback:
@@ -201,12 +229,12 @@ def _import_tabular(
     if options.format == "generic":
         headers: dict[str, HeaderTest] = {"generic": lambda names: not is_blank(names)}
     elif options.format is not None:
-        headers = {options.format: _TABULAR[options.format]}
+        headers = {options.format: _tabular()[options.format]}
     else:
-        headers = {name: test for name, (test, _) in _REFUSED.items()} | _TABULAR
+        headers = {name: test for name, (test, _) in _refused().items()} | _tabular()
     name, table = open_table(path, encoding, headers, progress, cancel)
-    if name in _REFUSED:
-        raise CatalogImportError(path, _REFUSED[name][1])
+    if name in _refused():
+        raise CatalogImportError(path, _refused()[name][1])
     report.format, report.encoding, report.delimiter = name, encoding.label, table.delimiter
     if name == shopify.NAME:
         shopify.import_rows(table, builder)

@@ -49,7 +49,7 @@ class ImageFetcher:
         local_hosts: dict[str, Path] | None = None,
         max_bytes: int = MAX_IMAGE_BYTES,
     ) -> None:
-        self._client = client
+        self._http = client
         self._cache_dir = cache_dir
         self._local_hosts = local_hosts or {}
         self._max_bytes = max_bytes
@@ -72,15 +72,19 @@ class ImageFetcher:
             await asyncio.to_thread(_write_atomic, cached, data)
         return data
 
+    @property
+    def _client(self) -> httpx.AsyncClient:
+        if self._http is None:
+            self._http = make_image_client()
+        return self._http
+
     async def aclose(self) -> None:
-        if self._client is not None:
-            await self._client.aclose()
+        if self._http is not None:
+            await self._http.aclose()
 
     async def _download(self, url: str) -> bytes | None:
         import httpx  # deferred with the client (see make_image_client); start-up time
 
-        if self._client is None:
-            self._client = make_image_client()
         try:
             async with self._client.stream("GET", url) as response:
                 kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
