@@ -49,9 +49,10 @@ from seller_console.services.show_actions import ShowActions
 
 logger = logging.getLogger(__name__)
 
-BATCH_MAX = 5000
-PUBLISH_EVERY_S = 0.25
+BATCH_MAX = 1000
+PUBLISH_EVERY_S = 0.1
 REPLAY_EVERY_S = 5.0
+YIELD_EVERY = 200
 ORDERS_PAGE = 500
 
 
@@ -204,6 +205,8 @@ class ShowRunner:
                         self.events_received += 1
                         self.last_event_at = datetime.now(UTC)
                         await queue.put(delivery)
+                        if self.events_received % YIELD_EVERY == 0:
+                            await asyncio.sleep(0)  # let the window paint during a backlog
             except Exception as error:  # handed to the consumer, which raises it
                 await queue.put(_Failed(error))
 

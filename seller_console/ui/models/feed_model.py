@@ -14,7 +14,7 @@ and trims only at the bottom, an order's row is ``newest seq - its seq``, found 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
@@ -43,10 +43,14 @@ _ALIGN_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 @dataclass(slots=True)
 class _FeedRow:
-    order_id: str
+    order: Order
     seq: int
     reversed: bool
-    cells: list[str] = field(default_factory=list)
+    cells: list[str] | None = None  # formatted the first time the row is shown
+
+    @property
+    def order_id(self) -> str:
+        return self.order.id
 
 
 class SalesFeedModel(QAbstractTableModel):
@@ -84,8 +88,8 @@ class SalesFeedModel(QAbstractTableModel):
             if row is None:
                 fresh[order.id] = order
                 continue
-            row.reversed = order.status is not OrderStatus.PAID
-            row.cells = self._cells(order)
+            row.order, row.reversed = order, order.status is not OrderStatus.PAID
+            row.cells = None
             updated.append(row)
         if updated:
             rows = [self._newest_seq - row.seq for row in updated]
@@ -97,14 +101,7 @@ class SalesFeedModel(QAbstractTableModel):
         new_rows = []
         for order in orders:
             self._newest_seq += 1
-            new_rows.append(
-                _FeedRow(
-                    order.id,
-                    self._newest_seq,
-                    order.status is not OrderStatus.PAID,
-                    self._cells(order),
-                )
-            )
+            new_rows.append(_FeedRow(order, self._newest_seq, order.status is not OrderStatus.PAID))
         new_rows.reverse()
         self.beginInsertRows(QModelIndex(), 0, len(new_rows) - 1)
         self._rows[0:0] = new_rows
@@ -145,6 +142,8 @@ class SalesFeedModel(QAbstractTableModel):
             return None
         row, col = self._rows[index.row()], FCol(index.column())
         if role == Qt.ItemDataRole.DisplayRole:
+            if row.cells is None:  # only rows a view shows are ever formatted
+                row.cells = self._cells(row.order)
             return row.cells[col]
         if role == Qt.ItemDataRole.ForegroundRole and row.reversed:
             return QBrush(tone_color(Tone.BAD))

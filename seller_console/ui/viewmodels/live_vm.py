@@ -8,6 +8,7 @@ Every network call runs in a task the ``TaskScope`` owns; the GUI never waits on
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -92,6 +93,8 @@ class LiveViewModel(QObject):
         self._last_tick = _now()
         self._sold_out_taken: set[str] = set()
         self._conflicts_said: set[str] = set()  # pin ids already reported as conflicts
+        self._titles: dict[str, str] = {}
+        self._titles_for: tuple[RundownItem, ...] | None = None
         self._tick = QTimer(self, interval=250)
         self._tick.timeout.connect(self._refresh)
 
@@ -168,6 +171,7 @@ class LiveViewModel(QObject):
             self.failed.emit(f"Could not end the show: {_user_text(exc)}")
             return None
         self._tick.stop()
+        gc.unfreeze()
         self._set_phase("ended")
         self.report_ready.emit(report)
         return report
@@ -268,9 +272,9 @@ class LiveViewModel(QObject):
     # ------------------------------------------------------------ ledger and link
     def _ledger_updated(self, update: LedgerUpdate) -> None:
         self.snapshot = update.snapshot
+        self.ledger_changed.emit(update.snapshot)  # the totals first: they matter most
         if update.changed_orders:
             self.orders_arrived.emit(list(update.changed_orders))
-        self.ledger_changed.emit(update.snapshot)
         self.stock_warnings_changed.emit(self._stock_warnings())
         self._check_conflict()
         self._advance_on_sell_out()
@@ -336,11 +340,13 @@ class LiveViewModel(QObject):
     # ------------------------------------------------------------ views
     def title_of(self, product_id: str) -> str:
         """A showcase product's title, for the feed and the pin windows."""
-        if self.stage is not None:
-            for item in self.stage.items:
-                if showcase_id(item.product.variant_id) == product_id:
-                    return item.product.display_title
-        return product_id
+        stage = self.stage
+        if stage is not None and self._titles_for is not stage.items:
+            self._titles = {
+                showcase_id(i.product.variant_id): i.product.display_title for i in stage.items
+            }
+            self._titles_for = stage.items
+        return self._titles.get(product_id, product_id)
 
     def _stock_left(self, item: RundownItem) -> int | None:
         if self.snapshot is not None:
@@ -405,6 +411,10 @@ class LiveViewModel(QObject):
         now = _now()
         elapsed = (now - self._last_tick).total_seconds()
         if elapsed >= 1.0:
+            # What a live show keeps (orders, ledger entries) never forms cycles: frozen
+            # out of the collector's reach, its full passes stay short instead of walking
+            # every order of the show on the GUI thread. Unfrozen when the show ends.
+            gc.freeze()
             rate = (runner.events_received - self._last_count) / elapsed
             self._last_count, self._last_tick = runner.events_received, now
             state = self.connection

@@ -57,7 +57,13 @@ def _muted(widget: QWidget) -> None:
 
 def _colour(label: QLabel, tone: Tone | None) -> None:
     """A tone for the label's text, or back to the palette's text colour."""
-    label.setStyleSheet("" if tone is None else f"color: {tone_color(tone).name()};")
+    _style(label, "" if tone is None else f"color: {tone_color(tone).name()};")
+
+
+def _style(widget: QWidget, sheet: str) -> None:
+    """Set a style sheet only when it changes: each set re-polishes the widget."""
+    if widget.styleSheet() != sheet:
+        widget.setStyleSheet(sheet)
 
 
 def _money(value: Money | None, empty: str = "—") -> str:
@@ -438,16 +444,18 @@ class LiveStageWidget(QWidget):
         base = self.palette().color(QPalette.ColorRole.Base).name()
         live = self._view is not None and self._view.live is not None
         border = tone_color(Tone.ON_AIR, self.palette()).name() if live else "palette(mid)"
-        self._live_card.setStyleSheet(
+        _style(
+            self._live_card,
             f"QFrame#live_card {{ border: {3 if live else 2}px solid {border};"
-            f" border-radius: 12px; background: {base}; }}"
+            f" border-radius: 12px; background: {base}; }}",
         )
         take = tone_color(Tone.ON_AIR, self.palette())
         text = "#ffffff" if not is_dark(self.palette()) else "#1b1b1b"
-        self.take_button.setStyleSheet(
+        _style(
+            self.take_button,
             f"QPushButton#take {{ background: {take.name()}; color: {text};"
             " border-radius: 8px; padding: 8px 22px; }"
-            " QPushButton#take:disabled { background: palette(mid); color: palette(window); }"
+            " QPushButton#take:disabled { background: palette(mid); color: palette(window); }",
         )
 
     def _refresh_images(self) -> None:
