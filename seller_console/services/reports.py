@@ -8,7 +8,6 @@ each pin's round-trip latency. ``ShowReports`` rebuilds it for any stored show.
 
 from __future__ import annotations
 
-import asyncio
 import csv
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -246,7 +245,3 @@ class ShowReports:
             await self._storage.pin_receipts(show_id),
             self._clock(),
         )
-
-    async def export_csv(self, report: ShowReport, path: Path) -> None:
-        """Write ``report`` to ``path`` off the event loop (raises ``OSError``)."""
-        await asyncio.to_thread(write_csv, report, path)

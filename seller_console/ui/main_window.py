@@ -40,7 +40,7 @@ from seller_console.importers import ImportOptions, ImportReport
 from seller_console.importers.show_plan import SUFFIX
 from seller_console.services.live_show import PublishResult, plan_policy
 from seller_console.services.plan_store import Recovery
-from seller_console.services.reports import ShowReport
+from seller_console.services.reports import ShowReport, write_csv
 from seller_console.settings import Profile, ProfileKind
 from seller_console.ui.actions import LIVE_ONLY, SPECS, VIEW_KEYS, ActionId, key_sequences
 from seller_console.ui.asyncqt import TaskScope, run_dialog
@@ -433,18 +433,21 @@ class MainWindow(QMainWindow):
     def show_report(self, report: ImportReport) -> ImportReportDialog:
         dialog = ImportReportDialog(report, self)
         dialog.export_chosen.connect(
-            lambda path: self.tasks.start(self._export_report(path, dialog))
+            lambda path: self.tasks.start(
+                self._export("Problems", path, lambda p: export_problems(p, dialog.model))
+            )
         )
         dialog.open()
         return dialog
 
-    async def _export_report(self, path: Path, dialog: ImportReportDialog) -> None:
+    async def _export(self, what: str, path: Path, write: Callable[[Path], None]) -> None:
+        """Write an export off the GUI thread; a failure is a message, not a crash."""
         try:
-            await asyncio.to_thread(export_problems, path, dialog.model)
+            await asyncio.to_thread(write, path)
         except OSError as exc:
-            self.statusBar().showMessage(f"Cannot export to {path.name}: {exc.strerror}", 8000)
+            self._show_message(f"Cannot export to {path.name}: {exc.strerror}")
             return
-        self.statusBar().showMessage(f"Problems exported to {path}", 8000)
+        self._show_message(f"{what} exported to {path}")
 
     # ------------------------------------------------------------ plans
     async def _confirm_discard(self, doing: str) -> bool:
@@ -642,19 +645,12 @@ class MainWindow(QMainWindow):
     def show_show_report(self, report: ShowReport) -> ShowReportDialog:
         dialog = ShowReportDialog(report, self)
         dialog.export_chosen.connect(
-            lambda path: self.tasks.start(self._export_show_report(report, path))
+            lambda path: self.tasks.start(
+                self._export("Report", path, lambda p: write_csv(report, p))
+            )
         )
         dialog.open()
         return dialog
-
-    async def _export_show_report(self, report: ShowReport, path: Path) -> None:
-        reports = await self.live_vm.link.open_reports()
-        try:
-            await reports.export_csv(report, path)
-        except OSError as exc:
-            self._show_message(f"Cannot export to {path.name}: {exc.strerror}")
-            return
-        self._show_message(f"Report exported to {path}")
 
     async def show_past_shows(self) -> None:
         reports = await self.live_vm.link.open_reports()

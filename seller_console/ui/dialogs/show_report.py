@@ -1,8 +1,8 @@
 """The end-of-show report: totals per currency, then a sortable tab per table, and CSV export.
 
 Export: the dialog only asks where (a save dialog opened with ``open()``) and emits
-``export_chosen(Path)``; the window writes the file with ``ShowReports.export_csv`` (which
-runs ``services.reports.write_csv`` in a thread) and reports a disk error itself. The
+``export_chosen(Path)``; the window writes the file with ``services.reports.write_csv`` in a
+thread and reports a disk error itself. The
 dialog does no I/O.
 
 Every cell is a preformatted display string with a sort key beside it (``Cell``), held by

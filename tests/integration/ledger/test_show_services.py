@@ -24,7 +24,7 @@ from seller_console.domain.show_records import (
 )
 from seller_console.platform.client import LiveCommerceClient
 from seller_console.sandbox import SandboxConfig, start_sandbox
-from seller_console.services.reports import ShowReport, ShowReports
+from seller_console.services.reports import ShowReport, ShowReports, write_csv
 from seller_console.services.show_actions import ShowActions
 from seller_console.services.show_runner import LedgerUpdate, ShowRunner
 from seller_console.storage import Database, ShowStore
@@ -111,7 +111,7 @@ def test_a_show_pins_ingests_restarts_and_reports(tmp_path: Path) -> None:
                     task.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await task
-                    await reports.export_csv(report, tmp_path / "report.csv")
+                    await asyncio.to_thread(write_csv, report, tmp_path / "report.csv")
                     reopened = await reports.report("show_1")
                     listed = await reports.list_shows()
                     return receipt, updates, report, reopened, listed, second.ledger.totals()
