@@ -101,7 +101,7 @@ class Console:
 
     async def start(self) -> None:
         """Reopen work a crash left behind, else open the demo catalog and sample show."""
-        recovery = await self.rundown_vm._store.recovery()
+        recovery = await self.rundown_vm.find_recovery()
         recovered = recovery is not None and await self.window.offer_recovery(recovery)
         demo = demo_catalog_path(resources_dir())
         if await self.catalog_vm.import_catalog(demo, demo_import_options()) and not recovered:

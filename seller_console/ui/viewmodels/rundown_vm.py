@@ -182,6 +182,10 @@ class RundownViewModel(QObject):
         self.changed_items([])
         self.file_changed.emit()
 
+    async def find_recovery(self) -> Recovery | None:
+        """The autosave a run that did not end cleanly left behind, if any."""
+        return await self._store.recovery()
+
     def recover(self, recovery: Recovery) -> None:
         """Open an autosaved plan as unsaved work: it has no file, and closing asks to save."""
         self.load(recovery.plan, None)
