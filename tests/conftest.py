@@ -14,10 +14,9 @@ from pathlib import Path
 
 import pytest
 
-os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from tests.support import SHARED_CATALOGS
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-SHARED_CATALOGS = REPO_ROOT.parent / "shared" / "testdata" / "catalogs"
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -52,7 +51,11 @@ def _fail_on_warning_logs(request: pytest.FixtureRequest) -> Iterator[None]:
 
 @pytest.fixture
 def shared_catalogs() -> Path:
-    """The shared real-world catalogs, read in place; the test is skipped without them."""
+    """The shared real-world catalogs, read in place; the test is skipped without them.
+
+    The folder has one subfolder per format (``shopify/``, ``google_merchant/`` ...) and a
+    ``MANIFEST.md`` with each file's counts; ``shared_catalog_files`` lists the files.
+    """
     if not SHARED_CATALOGS.is_dir():
         pytest.skip(f"shared catalogs not present at {SHARED_CATALOGS}")
     return SHARED_CATALOGS

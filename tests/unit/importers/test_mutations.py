@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from seller_console.importers import CatalogImportError, ImportOptions, import_catalog
+from tests.support import shared_catalog_files
 
 SHOPIFY = (
     "Handle,Title,Body (HTML),Vendor,Tags,Option1 Name,Option1 Value,Variant SKU,"
@@ -195,10 +196,7 @@ def test_mutated_written_files_never_crash(tmp_path: Path) -> None:
 
 @pytest.mark.realdata
 def test_mutated_shared_files_never_crash(tmp_path: Path, shared_catalogs: Path) -> None:
-    seeds = {
-        p.name: p.read_bytes()[: 256 * 1024]
-        for p in sorted(shared_catalogs.iterdir())
-        if p.is_file() and p.suffix.lower() in {".csv", ".tsv", ".txt", ".xml"}
-    }
-    done = _run_mutants(tmp_path, seeds, max(1, 200 // max(1, len(seeds))))
+    seeds = {p.name: p.read_bytes()[: 256 * 1024] for p in shared_catalog_files(shared_catalogs)}
+    assert seeds, "no catalog files below the shared folder"
+    done = _run_mutants(tmp_path, seeds, max(1, 200 // len(seeds)))
     assert done > 0
