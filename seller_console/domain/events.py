@@ -95,6 +95,50 @@ class OrdersResynced:
     orders: tuple[Order, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class ItemMetrics:
+    """A platform's running figures for one product of the session (metrics-only platforms).
+
+    Counts are cumulative since the session started; ``gmv`` is None when the platform
+    reports none per product."""
+
+    product_id: str
+    sold_items: int = 0
+    clicks: int = 0
+    add_to_cart: int = 0
+    gmv: Money | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MetricsReported:
+    """A poll of a metrics-only platform (Shopee Live): cumulative session figures as read at
+    ``at``. The live session attributes the growth since the previous report to the pin
+    window it fell in; the figures are the platform's, never orders of ours."""
+
+    session_id: str
+    at: datetime
+    gmv: Money | None
+    orders: int
+    sold_items: int
+    viewers: int | None = None  # concurrent viewers now
+    peak_viewers: int | None = None
+    likes: int | None = None
+    comments: int | None = None
+    items: tuple[ItemMetrics, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CommentPosted:
+    """A viewer's comment. ``comment_id`` is unique within the session only; ``text`` and
+    ``author`` are untrusted and shown as plain text."""
+
+    session_id: str
+    comment_id: str
+    author: str
+    text: str
+    at: datetime
+
+
 SessionEvent = (
     OrderCreated
     | OrderUpdated
@@ -105,6 +149,8 @@ SessionEvent = (
     | SessionUpdated
     | CursorMoved
     | OrdersResynced
+    | MetricsReported
+    | CommentPosted
 )
 
 

@@ -41,6 +41,28 @@ class PinKind(enum.Enum):
     """No API: the console cues the operator, who pins in the platform's app and confirms."""
 
 
+class SalesKind(enum.Enum):
+    """How a platform tells the console what sold (see product.md, Platforms and pins)."""
+
+    ORDER_STREAM = "order_stream"
+    """The platform pushes each order: ``events()`` yields OrderCreated / OrderUpdated."""
+    POLLED_ORDERS = "polled_orders"
+    """The adapter polls the platform's orders and yields them as OrderCreated / OrderUpdated
+    (TikTok affiliate orders: estimated, then settled commission)."""
+    METRICS_ONLY = "metrics_only"
+    """No orders at all: the adapter polls running figures and yields ``MetricsReported``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    """What an adapter can do; the live session and the window adapt to it."""
+
+    pins: PinKind
+    sales: SalesKind
+    viewers: bool
+    comments: bool
+
+
 class PlatformErrorKind(enum.Enum):
     """What went wrong, in terms a service can act on."""
 
@@ -161,9 +183,6 @@ class LivePlatform(Protocol):
     """What a show needs from a platform. Every mutating call takes the idempotency key of the
     user intent it carries out; an implementation reuses it on every retry."""
 
-    @property
-    def pin_kind(self) -> PinKind: ...
-
     async def get_session(self, session_id: str) -> LiveSession: ...
 
     async def start_session(
@@ -183,7 +202,7 @@ class LivePlatform(Protocol):
     ) -> Pin:
         """Pin a product; returns the pin the platform confirmed. Raises ``PlatformError``
         (kind CONFLICT when the session is not live, NOT_FOUND when the product is not in the
-        showcase, UNSUPPORTED when ``pin_kind`` is not CONFIRMED)."""
+        showcase, UNSUPPORTED when the adapter's pins are not CONFIRMED)."""
         ...
 
     async def unpin(self, session_id: str, *, idempotency_key: IdempotencyKey) -> None: ...
@@ -223,6 +242,26 @@ class PlatformSetup(Protocol):
 
 
 SHOWCASE_BATCH = 500
+
+
+class PlatformAdapter(LivePlatform, PlatformSetup, Protocol):
+    """One platform, as the live session sees it: one folder under ``platform/`` each
+    (the Live Commerce API, Shopee, TikTok Shop, manual pins).
+
+    ``events()`` is the one way news arrives, whatever the platform: an adapter that polls
+    (orders, metrics, comments) turns each poll into deliveries, with a cursor when the
+    platform gives one to resume from."""
+
+    @property
+    def platform(self) -> str:
+        """The platform's kind, e.g. ``"livecommerce"``, ``"shopee"``, ``"tiktok"``: with the
+        account id from ``me()`` it scopes everything stored for a show."""
+        ...
+
+    @property
+    def capabilities(self) -> Capabilities: ...
+
+    async def aclose(self) -> None: ...
 
 
 class SecretStore(Protocol):

@@ -31,6 +31,7 @@ from seller_console.domain.platform_port import (
     Account,
     AffiliateLink,
     BatchItemResult,
+    Capabilities,
     IdempotencyKey,
     LinkListener,
     LiveSession,
@@ -38,6 +39,7 @@ from seller_console.domain.platform_port import (
     PinKind,
     PinRequest,
     PlatformError,
+    SalesKind,
     ShowcaseProduct,
     new_idempotency_key,
 )
@@ -77,8 +79,13 @@ def _seg(value: str) -> str:
     return quote(value, safe="")
 
 
+CAPABILITIES = Capabilities(
+    pins=PinKind.CONFIRMED, sales=SalesKind.ORDER_STREAM, viewers=True, comments=False
+)
+
+
 class LiveCommerceClient:
-    """The reference platform: the Live Commerce API. Implements ``LivePlatform``."""
+    """The reference platform: the Live Commerce API. Implements ``PlatformAdapter``."""
 
     def __init__(
         self,
@@ -118,8 +125,12 @@ class LiveCommerceClient:
         await self._http.aclose()
 
     @property
-    def pin_kind(self) -> PinKind:
-        return PinKind.CONFIRMED
+    def platform(self) -> str:
+        return "livecommerce"
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return CAPABILITIES
 
     # ------------------------------------------------------------ one call
     async def _call(

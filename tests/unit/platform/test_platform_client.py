@@ -20,7 +20,9 @@ from seller_console.domain.platform_port import (
     IdempotencyKey,
     PinKind,
     PinRequest,
+    PlatformAdapter,
     PlatformErrorKind,
+    SalesKind,
     ShowcaseProduct,
 )
 from seller_console.platform._retry import Retrier, RetryPolicy
@@ -96,9 +98,11 @@ def order_doc(order_id: str, amount: str = "19.99") -> dict[str, Any]:
     }
 
 
-def test_the_live_commerce_client_pins_with_confirmation() -> None:
-    client = client_for(lambda r: httpx.Response(200, json=PIN))
-    assert client.pin_kind is PinKind.CONFIRMED
+def test_the_live_commerce_client_is_an_adapter_that_pins_with_confirmation() -> None:
+    client: PlatformAdapter = client_for(lambda r: httpx.Response(200, json=PIN))
+    assert client.platform == "livecommerce"
+    assert client.capabilities.pins is PinKind.CONFIRMED
+    assert client.capabilities.sales is SalesKind.ORDER_STREAM
     run(client.aclose())
 
 
