@@ -13,7 +13,6 @@ import logging
 import logging.handlers
 import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -25,9 +24,10 @@ from seller_console import __version__
 from seller_console.cli import build_parser
 from seller_console.cli import main as cli_main
 from seller_console.live_link import DEMO_RATE, LiveLink
-from seller_console.paths import HOME_ENV, AppPaths, resources_dir
+from seller_console.paths import AppPaths, resources_dir
 from seller_console.platform.images import DEMO_HOST, ImageFetcher
 from seller_console.services.demo import demo_catalog_path, demo_import_options, sample_plan
+from seller_console.services.live_session import LiveSession
 from seller_console.services.plan_store import PlanStore
 from seller_console.settings import load_settings, settings_file
 from seller_console.ui.asyncqt import TaskScope
@@ -89,7 +89,7 @@ class Console:
             None,  # the OS keychain, opened on first use (see LiveLink.secrets)
             sandbox_rate=sandbox_rate,
         )
-        self.live_vm = LiveViewModel(self.tasks, self.link)
+        self.live_vm = LiveViewModel(self.tasks, self.link, LiveSession(self.link))
         self.window = MainWindow(
             self.catalog_vm,
             self.rundown_vm,
@@ -99,8 +99,9 @@ class Console:
             paths.window_state_file,
         )
 
-    async def start(self) -> None:
-        """Reopen work a crash left behind, else open the demo catalog and sample show."""
+    async def start(self, *, offer_unfinished: bool = True) -> None:
+        """Reopen work a crash left behind, else open the demo catalog and sample show;
+        then offer back a show that was left on air."""
         recovery = await self.rundown_vm.find_recovery()
         recovered = recovery is not None and await self.window.offer_recovery(recovery)
         demo = demo_catalog_path(resources_dir())
@@ -112,6 +113,8 @@ class Console:
             self.window.statusBar().showMessage(self.settings_warning, 15000)
         if len(self.rundown_vm.rundown):
             self.window.rundown_dock.select_ids([self.rundown_vm.rundown[0].id])
+        if offer_unfinished:
+            await self.window.offer_unfinished_shows()
 
     async def screenshot(self, target: Path) -> None:
         """Wait (bounded) for the visible images, then render the window to ``target``."""
@@ -128,9 +131,8 @@ class Console:
 
     async def close(self) -> None:
         await self.rundown_vm.flush()
-        await self.live_vm.close()
         await self.tasks.close()
-        await self.link.close()
+        await self.live_vm.close()  # the live session, the platform and the show database
         await self.images.aclose()
 
 
@@ -200,10 +202,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command is not None:  # command-line tools need no window
         return cli_main(argv)
-    if args.self_test:  # headless, in a folder of its own, on its own sandbox
+    if args.self_test:  # headless; its show is kept like any other, so runs build a history
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        home = tempfile.mkdtemp(prefix="seller-console-self-test-")
-        os.environ[HOME_ENV] = home
     paths = AppPaths.default()
     configure_logging(paths)
     app = QApplication.instance() or QApplication([sys.argv[0]])

@@ -5,7 +5,12 @@ in settings decides the platform: by default the embedded sandbox, started insid
 on a free loopback port, so a new user can go live in one click with no account; or a
 sandbox at a URL; or the Live Commerce API, with its key from the OS keychain.
 Switching profiles never touches a show in progress: the window only allows it between
-shows, and the show database is the same for every profile.
+shows, and the show database is the same for every profile (each show is scoped by the
+account it ran on).
+
+The embedded sandbox keeps its state in the data folder beside the show database, so
+its sessions and orders survive an app restart: an unfinished show can be resumed, and
+its ids never repeat. Every method runs on the live thread's loop (``LiveThread``).
 """
 
 from __future__ import annotations
@@ -17,8 +22,10 @@ from typing import TYPE_CHECKING
 
 from seller_console.domain.commission import CommissionPolicy
 from seller_console.domain.errors import DomainError
+from seller_console.domain.orders import Order
 from seller_console.domain.platform_port import SecretStore
 from seller_console.domain.rundown import ShowPlan
+from seller_console.domain.show_records import ShowRecord, ShowStatus
 from seller_console.services.live_show import LiveShow
 from seller_console.services.reports import ShowReports
 from seller_console.settings import Profile, ProfileKind, Settings, save_settings
@@ -34,8 +41,16 @@ DEMO_SEED = 7
 DEMO_RATE = 3.0  # orders per second while a product is pinned: a lively demo show
 
 
+SANDBOX_STATE = "sandbox.sqlite3"
+"""The embedded sandbox's own state, beside the show database."""
+
+
 class MissingKeyError(DomainError):
     """A profile that needs an API key has none stored."""
+
+
+class WrongPlatformError(DomainError):
+    """A stored show belongs to another platform account than the chosen profile's."""
 
 
 class LiveLink:
@@ -89,13 +104,22 @@ class LiveLink:
                 self.client = await self._connect(self.profile, None)
             return self.client, self.store
 
+    @property
+    def where(self) -> str:
+        """The platform's address, as part of a show's scope (the embedded sandbox is
+        one place, whatever port it listens on today)."""
+        if self.profile.kind is ProfileKind.SANDBOX_DEMO:
+            return "embedded sandbox"
+        return self.profile.url or ""
+
     async def _connect(self, profile: Profile, key: str | None) -> LiveCommerceClient:
         from seller_console.platform.client import LiveCommerceClient  # start-up time
 
         if profile.kind is ProfileKind.SANDBOX_DEMO:
             if self.sandbox is None:
+                state = self._database_path.with_name(SANDBOX_STATE)
                 self.sandbox = await asyncio.to_thread(
-                    _start_sandbox, self._sandbox_seed, self._sandbox_rate
+                    _start_sandbox, self._sandbox_seed, self._sandbox_rate, state
                 )
             return LiveCommerceClient(self.sandbox.base_url, self.sandbox.api_key)
         account = profile.secret_account
@@ -110,11 +134,34 @@ class LiveLink:
 
     async def open_show(self, plan: ShowPlan, policy: CommissionPolicy) -> LiveShow:
         client, store = await self.open()
-        return LiveShow(client, client, store, plan, policy)
+        return LiveShow(client, store, plan, policy, where=self.where)
+
+    async def resume_show(self, show_id: str) -> LiveShow:
+        """A stored, unfinished show, on the platform it ran on. Raises ``DomainError``
+        when that is not the platform of the chosen profile."""
+        client, store = await self.open()
+        show = await store.get_show(show_id)
+        here = f"{self.where} {(await client.me()).id}".strip()
+        if (show.owner.platform, show.owner.account) != (client.platform, here):
+            raise WrongPlatformError(
+                f"{show.title!r} ran on {show.owner}; choose that platform in Show > Platform "
+                "to resume or end it"
+            )
+        return await LiveShow.resume(client, store, show)
+
+    async def unfinished_shows(self) -> tuple[ShowRecord, ...]:
+        """Shows that went live and were never ended (a crash, or a quit while live)."""
+        _client, store = await self.open()
+        return tuple(s for s in await store.list_shows() if s.status is ShowStatus.LIVE)
+
+    async def platform_orders(self, show: ShowRecord) -> tuple[Order, ...]:
+        """The platform's own list of a show's orders (the self-test checks against it)."""
+        client, _store = await self.open()
+        return await client.all_orders(show.session_id)
 
     async def open_reports(self) -> ShowReports:
         _client, store = await self.open()
-        return ShowReports(store, lambda _show: CommissionPolicy())
+        return ShowReports(store)
 
     async def test_connection(self, profile: Profile, key: str | None) -> str:
         """``Connected as @handle``; raises ``PlatformError`` with the reason."""
@@ -151,8 +198,8 @@ class LiveLink:
             self._db = None
 
 
-def _start_sandbox(seed: int, rate: float) -> RunningSandbox:
-    """Import (in the worker thread, off the GUI thread) and start the embedded sandbox."""
+def _start_sandbox(seed: int, rate: float, state: Path) -> RunningSandbox:
+    """Import (in a worker thread) and start the embedded sandbox, keeping its state."""
     from seller_console.sandbox import SandboxConfig, start_sandbox  # start-up time
 
-    return start_sandbox(SandboxConfig(seed=seed, rate=rate))
+    return start_sandbox(SandboxConfig(seed=seed, rate=rate, state_path=state))

@@ -80,7 +80,7 @@ async def run_self_test(
     started = time.monotonic()
     window, live = console.window, console.live_vm
     actions = window.actions_by_id
-    await console.start()
+    await console.start(offer_unfinished=False)
     if not console.rundown_vm.rundown.items:
         raise SelfTestError("the demo rundown did not load")
     if not await window.go_live():
@@ -93,7 +93,8 @@ async def run_self_test(
             actions[ActionId.ARM_PREVIOUS].trigger()
             actions[ActionId.ARM_NEXT].trigger()
         actions[ActionId.TAKE].trigger()  # Space
-        stage = live.stage
+        await live.flush()
+        stage = live.state.stage
         item = stage.live if stage is not None else None
         if item is None or item.id == previous:
             raise SelfTestError(f"take {step + 1} put no new product live")
@@ -103,16 +104,16 @@ async def run_self_test(
         )
         taken += 1
         await asyncio.sleep(SECONDS_PER_PIN)
-    sandbox, client, show = console.link.sandbox, console.link.client, live.show
-    if sandbox is None or client is None or show is None or show.show is None:
+    sandbox, show = console.link.sandbox, live.state.show
+    if sandbox is None or show is None:
         raise SelfTestError("the embedded sandbox is not running")
     sandbox.set_audience_rate(0)  # the audience stops buying: the lists can settle
     await asyncio.sleep(0.5)
-    orders = await client.all_orders(show.show.session_id)
+    orders = await live.platform_orders(show)
     if not orders:
         raise SelfTestError("no orders arrived")
     await wait_for(
-        lambda: live.snapshot is not None and _orders_in(live) >= len(orders),
+        lambda: _orders_in(live) >= len(orders),
         budget_s / 4,
         f"the window to show all {len(orders)} orders",
     )
@@ -141,14 +142,15 @@ async def run_self_test(
 
 
 def _confirmed(live: LiveViewModel, item_id: str) -> bool:
-    receipt = live.receipts.get(item_id)
+    card = live.state.live
+    receipt = card.receipt if card is not None and card.item.id == item_id else None
     if receipt is not None and receipt.outcome is PinOutcome.FAILED:
         raise SelfTestError(f"a pin failed: {receipt.failure}")
     return receipt is not None and receipt.outcome is PinOutcome.CONFIRMED
 
 
 def _orders_in(live: LiveViewModel) -> int:
-    snapshot = live.snapshot
+    snapshot = live.state.ledger
     return sum(f.orders for f in snapshot.totals.values()) if snapshot is not None else 0
 
 

@@ -56,6 +56,11 @@ class Figures:
     commission_estimated: Money
     commission_reported: Money
 
+    @classmethod
+    def zero(cls, currency: Currency) -> Figures:
+        """A bucket in which nothing was sold (a pin window with no sales)."""
+        return _Acc().freeze(currency)
+
     @property
     def net(self) -> Money:
         return self.gross - self.refunds

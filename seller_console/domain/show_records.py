@@ -6,10 +6,12 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from seller_console.domain.money import Money
 from seller_console.domain.platform_port import IdempotencyKey
 from seller_console.domain.rundown import RundownItem
+from seller_console.domain.showcase import showcase_id
 
 
 class ShowStatus(enum.Enum):
@@ -19,7 +21,22 @@ class ShowStatus(enum.Enum):
 
 
 @dataclass(frozen=True, slots=True)
+class PlatformAccount:
+    """Whose show it is: the platform's kind and the account on it. Together with the show
+    they scope everything stored: a platform's session and order ids are only unique
+    within its account (and a restarted practice platform may hand them out again)."""
+
+    platform: str  # e.g. "livecommerce", "shopee", "tiktok"
+    account: str  # where and who, e.g. "https://api.example.com acc_123"
+
+    def __str__(self) -> str:
+        return f"{self.platform}: {self.account}" if self.account else self.platform
+
+
+@dataclass(frozen=True, slots=True)
 class ShowRecord:
+    """One show: ours (``id`` is minted here), on one platform account's session."""
+
     id: str
     session_id: str
     title: str
@@ -27,11 +44,13 @@ class ShowRecord:
     status: ShowStatus = ShowStatus.PLANNED
     started_at: datetime | None = None
     ended_at: datetime | None = None
+    owner: PlatformAccount = PlatformAccount("livecommerce", "")
 
 
 @dataclass(frozen=True, slots=True)
 class PlannedSegment:
-    """One rundown item as the show planned it."""
+    """One rundown item as the show planned it. ``product_id`` is the showcase id the
+    ledger keys sales and pins by; ``title`` names the variant too (50 ml vs 150 ml)."""
 
     item_id: str
     position: int
@@ -40,17 +59,19 @@ class PlannedSegment:
     planned_seconds: int
     live_price: Money | None = None
     stock_cap: int | None = None
+    commission_rate: Decimal | None = None
 
     @classmethod
     def of(cls, item: RundownItem, position: int) -> PlannedSegment:
         return cls(
             item_id=item.id,
             position=position,
-            product_id=item.product.product_id,
+            product_id=showcase_id(item.product.variant_id),
             title=item.product.display_title,
             planned_seconds=item.planned_seconds,
             live_price=item.live_price,
             stock_cap=item.stock_cap,
+            commission_rate=item.product.commission_rate,
         )
 
 

@@ -1,11 +1,12 @@
 """One show from set-up to wrap-up: showcase, session, bag, pins, ledger, report (no Qt).
 
 ``LiveShow.prepare`` publishes the rundown's products to the showcase (in batches, with
-progress and per-item errors), creates the session, records the show and its planned
-segments, and sets the bag. ``go_live`` starts the session. Pins go through the journal
-(``ShowActions``), so an intent taken while offline is kept and replayed with its key.
-``run_ledger`` consumes the event stream into the ledger until cancelled. ``end`` ends
-the session and returns the report, built from the ledger at once.
+progress and per-item errors), creates the session, records the show (scoped by the
+platform account it runs on) with its planned segments and its plan, and sets the bag.
+``go_live`` starts the session. Pins go through the journal (``ShowActions``), so an
+intent taken while offline is kept and replayed with its key. ``make_runner`` gives the
+ledger's runner, which consumes the event stream until cancelled. ``end`` ends the
+session. ``LiveShow.resume`` reopens a stored show that was not ended, on another day.
 """
 
 from __future__ import annotations
@@ -14,18 +15,24 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from seller_console.domain.commission import CommissionPolicy
 from seller_console.domain.platform_port import (
     SHOWCASE_BATCH,
     LinkListener,
-    LivePlatform,
-    PlatformSetup,
+    PlatformAdapter,
     new_idempotency_key,
 )
 from seller_console.domain.rundown import RundownItem, ShowPlan
-from seller_console.domain.show_records import PinReceipt, PlannedSegment, ShowRecord
+from seller_console.domain.show_records import (
+    PinReceipt,
+    PlannedSegment,
+    PlatformAccount,
+    ShowRecord,
+)
 from seller_console.domain.showcase import NotPublishableError, showcase_id, showcase_product
+from seller_console.importers import show_plan
 from seller_console.services.ports import ShowStorage
 from seller_console.services.reports import ShowReport, ShowReports
 from seller_console.services.show_actions import ShowActions
@@ -59,23 +66,48 @@ def plan_policy(plan: ShowPlan) -> CommissionPolicy:
 class LiveShow:
     def __init__(
         self,
-        setup: PlatformSetup,
-        platform: LivePlatform,
+        platform: PlatformAdapter,
         storage: ShowStorage,
         plan: ShowPlan,
         policy: CommissionPolicy,
         *,
+        where: str = "",
         clock: Callable[[], datetime] = _utcnow,
     ) -> None:
-        self._setup = setup
-        self._platform = platform
+        """``where`` names the platform's address for the show's scope (e.g. its URL):
+        together with the platform's kind and the account ``me()`` names, it tells one
+        account's shows from another's."""
+        self.platform = platform
         self._storage = storage
         self.plan = plan
         self.policy = policy
+        self._where = where
         self._clock = clock
         self.show: ShowRecord | None = None
         self.actions: ShowActions | None = None
         self.runner: ShowRunner | None = None
+
+    @classmethod
+    async def resume(
+        cls,
+        platform: PlatformAdapter,
+        storage: ShowStorage,
+        show: ShowRecord,
+        *,
+        clock: Callable[[], datetime] = _utcnow,
+    ) -> LiveShow:
+        """A stored show that was not ended, with the plan it ran. Raises ``StorageError``,
+        or ``ShowPlanError`` when the show kept no readable plan."""
+        text = await storage.show_plan(show.id)
+        if text is None:
+            raise show_plan.ShowPlanError(
+                Path(show.title), "this show was saved before shows kept their plan"
+            )
+        plan = show_plan.loads(text, Path(show.title))
+        live = cls(platform, storage, plan, plan_policy(plan), clock=clock)
+        live.show = show
+        live.actions = ShowActions(platform, storage, storage, show, clock=clock)
+        return live
 
     # ------------------------------------------------------------ before air
     async def prepare(self, on_progress: ProgressListener | None = None) -> PublishResult:
@@ -91,11 +123,12 @@ class LiveShow:
                 ready.append((item, showcase_product(item)))
             except NotPublishableError as exc:
                 failed.append((item.product.display_title, str(exc)))
+        account = await self.platform.me()
         unique = {product.id: (item, product) for item, product in ready}
         batch_items = list(unique.values())
         for start in range(0, len(batch_items), SHOWCASE_BATCH):
             chunk = batch_items[start : start + SHOWCASE_BATCH]
-            results = await self._setup.upsert_products(
+            results = await self.platform.upsert_products(
                 [product for _, product in chunk], idempotency_key=new_idempotency_key()
             )
             for (item, product), result in zip(chunk, results, strict=False):
@@ -106,15 +139,16 @@ class LiveShow:
                     failed.append((item.product.display_title, reason))
             if on_progress is not None:
                 on_progress(min(start + len(chunk), len(batch_items)), len(batch_items))
-        session = await self._setup.create_session(
+        session = await self.platform.create_session(
             self.plan.title, idempotency_key=new_idempotency_key()
         )
-        show = ShowRecord(uuid.uuid4().hex, session.id, self.plan.title, self._clock())
+        owner = PlatformAccount(self.platform.platform, f"{self._where} {account.id}".strip())
+        show = ShowRecord(uuid.uuid4().hex, session.id, self.plan.title, self._clock(), owner=owner)
         segments = [PlannedSegment.of(item, n) for n, item in enumerate(items)]
-        await self._storage.create_show(show, segments)
+        await self._storage.create_show(show, segments, show_plan.dumps(self.plan))
         self.show = show
         self.actions = ShowActions(
-            self._platform, self._storage, self._storage, show, clock=self._clock
+            self.platform, self._storage, self._storage, show, clock=self._clock
         )
         await self.actions.set_bag(tuple(published))
         return PublishResult(tuple(published), tuple(failed))
@@ -134,13 +168,17 @@ class LiveShow:
     async def unpin(self) -> None:
         await self._require_actions().unpin()
 
+    async def receipts(self) -> tuple[PinReceipt, ...]:
+        return await self._storage.pin_receipts(self._require_show().id)
+
     def make_runner(self, on_change: ChangeListener, on_link: LinkListener) -> ShowRunner:
         """The ledger's runner for this show; the caller owns the task that awaits run()."""
         show = self._require_show()
         initial = {showcase_id(i.product.variant_id): i.sellable_units for i in self.plan.items}
         self.runner = ShowRunner(
-            self._platform,
+            self.platform,
             self._storage,
+            show.id,
             show.session_id,
             self.policy,
             initial_stock=initial,
@@ -151,17 +189,15 @@ class LiveShow:
         return self.runner
 
     # ------------------------------------------------------------ wrap up
-    async def end(self) -> ShowReport:
-        """End the session; the report is built from the live ledger at once."""
-        actions = self._require_actions()
-        await actions.end()
-        return await self.report()
+    async def end(self) -> None:
+        """End the session on the platform (a journaled intent, replayed if it fails)."""
+        await self._require_actions().end()
 
     async def report(self) -> ShowReport:
+        """The report from the running ledger (at once), else rebuilt from storage."""
         show = self._require_show()
-        reports = ShowReports(self._storage, lambda _show: self.policy)
         ledger = self.runner.ledger if self.runner is not None else None
-        return await reports.report(show.id, ledger)
+        return await ShowReports(self._storage).report(show.id, ledger)
 
     def _require_show(self) -> ShowRecord:
         if self.show is None:

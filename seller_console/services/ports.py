@@ -24,34 +24,41 @@ class ImageSource(Protocol):
 
 
 class LedgerStore(Protocol):
-    """Where a session's orders, the pins the stream reported and the stream cursor live."""
+    """Where a show's orders, the pins its stream reported and the stream cursor live
+    (keyed by our show id: the platform's ids are unique only within its account)."""
 
     async def save_ingest(
-        self, session_id: str, orders: Sequence[Order], pins: Sequence[Pin], cursor: str | None
+        self, show_id: str, orders: Sequence[Order], pins: Sequence[Pin], cursor: str | None
     ) -> None:
         """Orders (merged by id), pins and the cursor that covers them in ONE transaction;
         ``cursor`` None keeps the saved one. Raises ``StorageError``."""
         ...
 
-    async def load_orders(self, session_id: str) -> tuple[Order, ...]: ...
+    async def load_orders(self, show_id: str) -> tuple[Order, ...]: ...
 
-    async def load_pins(self, session_id: str) -> tuple[Pin, ...]: ...
+    async def load_pins(self, show_id: str) -> tuple[Pin, ...]: ...
 
-    async def load_cursor(self, session_id: str) -> str | None: ...
+    async def load_cursor(self, show_id: str) -> str | None: ...
 
 
 class JournalStore(Protocol):
-    """The action journal and the pin receipts: user intents that survive a restart."""
+    """The action journal and the pin receipts: user intents that survive a restart.
+    A pin costs two transactions: the intent with its receipt as sent, then the outcome
+    with its receipt as answered."""
 
-    async def record_intent(self, entry: JournalEntry) -> None: ...
+    async def record_intent(
+        self, entry: JournalEntry, receipt: PinReceipt | None = None
+    ) -> None: ...
 
     async def finish_intent(
-        self, key: IdempotencyKey, status: IntentStatus, outcome: str | None
+        self,
+        key: IdempotencyKey,
+        status: IntentStatus,
+        outcome: str | None,
+        receipt: PinReceipt | None = None,
     ) -> None: ...
 
     async def unfinished_intents(self, show_id: str) -> tuple[JournalEntry, ...]: ...
-
-    async def save_pin_receipt(self, receipt: PinReceipt) -> None: ...
 
     async def pin_receipts(self, show_id: str) -> tuple[PinReceipt, ...]: ...
 
@@ -59,7 +66,11 @@ class JournalStore(Protocol):
 class ShowArchive(Protocol):
     """Shows past and present, with their planned rundown."""
 
-    async def create_show(self, show: ShowRecord, segments: Sequence[PlannedSegment]) -> None: ...
+    async def create_show(
+        self, show: ShowRecord, segments: Sequence[PlannedSegment], plan: str | None = None
+    ) -> None: ...
+
+    async def show_plan(self, show_id: str) -> str | None: ...
 
     async def update_show(self, show: ShowRecord) -> None: ...
 

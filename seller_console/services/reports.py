@@ -3,19 +3,24 @@
 The report is built from the ledger (per product and per pin window: units, GMV,
 refunds, commission estimated and platform-reported, differences flagged), the planned
 rundown against the time each product was actually pinned, and the pin timeline with
-each pin's round-trip latency. ``ShowReports`` rebuilds it for any stored show.
+each pin's round-trip latency. ``ShowReports`` rebuilds it for any stored show, with the
+commission terms the show ran with (kept with its planned segments), so a report is the
+same whenever it is opened.
 """
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
+from types import MappingProxyType
 
-from seller_console.domain.commission import CommissionPolicy
-from seller_console.domain.ledger import Figures, Ledger, LedgerSnapshot, PinWindow
+from seller_console.domain.commission import CommissionPolicy, ProductTerms
+from seller_console.domain.ledger import NO_PIN, Figures, Ledger, LedgerSnapshot, PinWindow
+from seller_console.domain.money import Currency
 from seller_console.domain.show_records import PinReceipt, PlannedSegment, ShowRecord
 from seller_console.services.ports import ShowStorage
 
@@ -47,6 +52,19 @@ class TimelineEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class WindowFigures:
+    """One pin window and what sold in it, per currency (zero where nothing sold)."""
+
+    window: PinWindow
+    ended_at: datetime  # the window's end, or the show's end (or now) while it is open
+    figures: tuple[Figures, ...]
+
+    @property
+    def seconds(self) -> float:
+        return max(0.0, (self.ended_at - self.window.started_at).total_seconds())
+
+
+@dataclass(frozen=True, slots=True)
 class ShowReport:
     show: ShowRecord
     totals: Mapping[str, Figures]
@@ -55,6 +73,20 @@ class ShowReport:
     timings: tuple[SegmentTiming, ...]
     timeline: tuple[TimelineEntry, ...]
     flagged_orders: frozenset[str]
+    windows: tuple[WindowFigures, ...] = ()
+    """Every pin window, in order, including those in which nothing sold."""
+    titles: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    """Showcase product id -> the title with its variant (``Serum — 50 ml``)."""
+
+    def title_of(self, product_id: str) -> str:
+        return self.titles.get(product_id, product_id)
+
+
+def policy_of(segments: tuple[PlannedSegment, ...]) -> CommissionPolicy:
+    """The commission terms a show ran with, from its planned segments."""
+    return CommissionPolicy(
+        {s.product_id: ProductTerms("", s.commission_rate or Decimal(0)) for s in segments}
+    )
 
 
 def build_report(
@@ -109,6 +141,20 @@ def build_report(
             )
         )
     timeline.sort(key=lambda t: t.started_at or t.sent_at or end)
+    currencies = sorted(snapshot.totals) or sorted(
+        {s.live_price.currency.code for s in segments if s.live_price is not None}
+    )
+    window_figures = tuple(
+        WindowFigures(
+            w,
+            w.ended_at or end,
+            tuple(
+                snapshot.by_pin.get((w.pin_id, code)) or Figures.zero(Currency.of(code))
+                for code in currencies
+            ),
+        )
+        for w in sorted(windows, key=lambda w: w.version)
+    )
     return ShowReport(
         show=show,
         totals=snapshot.totals,
@@ -117,6 +163,8 @@ def build_report(
         timings=tuple(timings),
         timeline=tuple(timeline),
         flagged_orders=snapshot.flagged_orders,
+        windows=window_figures,
+        titles=MappingProxyType({s.product_id: s.title for s in segments}),
     )
 
 
@@ -164,13 +212,22 @@ def write_csv(report: ShowReport, path: Path) -> None:
         for code, figures in sorted(report.totals.items()):
             out.writerow(["totals", code, *_figures(figures)])
         out.writerow([])
-        out.writerow(["section", "product_id", "currency", *_FIGURE_HEADER])
+        out.writerow(["section", "product_id", "title", "currency", *_FIGURE_HEADER])
         for (product_id, code), figures in sorted(report.by_product.items()):
-            out.writerow(["product", product_id, code, *_figures(figures)])
+            title = report.title_of(product_id)
+            out.writerow(["product", product_id, title, code, *_figures(figures)])
         out.writerow([])
-        out.writerow(["section", "pin_id", "currency", *_FIGURE_HEADER])
+        out.writerow(
+            ["section", "pin_id", "title", "started_at", "on_air_s", "currency", *_FIGURE_HEADER]
+        )
+        for w in report.windows:
+            head = [w.window.pin_id, report.title_of(w.window.product_id)]
+            head += [_time(w.window.started_at), f"{w.seconds:.0f}"]
+            for figures in w.figures:
+                out.writerow(["pin", *head, figures.currency.code, *_figures(figures)])
         for (pin_id, code), figures in sorted(report.by_pin.items()):
-            out.writerow(["pin", pin_id or "(no pin)", code, *_figures(figures)])
+            if pin_id == NO_PIN:
+                out.writerow(["pin", "(no pin)", "", "", "", code, *_figures(figures)])
         out.writerow([])
         out.writerow(["section", "position", "product_id", "title", "planned_s", "actual_s"])
         for t in report.timings:
@@ -215,15 +272,8 @@ def _utcnow() -> datetime:
 class ShowReports:
     """Past shows, listable and reopenable, and their reports."""
 
-    def __init__(
-        self,
-        storage: ShowStorage,
-        policy_for: Callable[[ShowRecord], CommissionPolicy],
-        *,
-        clock: Callable[[], datetime] = _utcnow,
-    ) -> None:
+    def __init__(self, storage: ShowStorage, *, clock: Callable[[], datetime] = _utcnow) -> None:
         self._storage = storage
-        self._policy_for = policy_for
         self._clock = clock
 
     async def list_shows(self) -> tuple[ShowRecord, ...]:
@@ -233,15 +283,16 @@ class ShowReports:
         """The report of a stored show; pass the running show's ``ledger`` to skip
         rebuilding it from storage (the report is then at once)."""
         show = await self._storage.get_show(show_id)
+        segments = await self._storage.segments(show_id)
         if ledger is None:
-            ledger = Ledger(self._policy_for(show))
-            ledger.apply_all(await self._storage.load_orders(show.session_id))
-            for pin in await self._storage.load_pins(show.session_id):
+            ledger = Ledger(policy_of(segments))
+            ledger.apply_all(await self._storage.load_orders(show.id))
+            for pin in await self._storage.load_pins(show.id):
                 ledger.pin_seen(pin)
         return build_report(
             show,
             ledger.snapshot(),
-            await self._storage.segments(show_id),
+            segments,
             await self._storage.pin_receipts(show_id),
             self._clock(),
         )

@@ -89,8 +89,9 @@ class ShowActions:
         entry = self._new(
             IntentKind.PIN, product_id=product_id, live_price=live_price, stock_limit=stock_limit
         )
-        await self._journal.record_intent(entry)
-        return (await self._pin(entry))[0]
+        receipt = PinReceipt(entry.key, entry.show_id, product_id, entry.created_at)
+        await self._journal.record_intent(entry, receipt)
+        return (await self._pin(entry, receipt))[0]
 
     async def replay_unfinished(self) -> int:
         """Try every pending intent once more, oldest first, each with its own key;
@@ -101,7 +102,7 @@ class ShowActions:
                 left += 1
                 continue
             if entry.kind is IntentKind.PIN:
-                status = (await self._pin(entry))[1]
+                status = (await self._pin(entry, None))[1]
             else:
                 status = (await self._perform(entry)).status
             left += status is IntentStatus.PENDING
@@ -158,18 +159,24 @@ class ShowActions:
             self.show = replace(self.show, status=status, ended_at=when)
         await self._archive.update_show(self.show)
 
-    async def _pin(self, entry: JournalEntry) -> tuple[PinReceipt, IntentStatus]:
+    async def _pin(
+        self, entry: JournalEntry, receipt: PinReceipt | None
+    ) -> tuple[PinReceipt, IntentStatus]:
         self._in_flight.add(entry.key)
         try:
-            return await self._pin_once(entry)
+            return await self._pin_once(entry, receipt)
         finally:
             self._in_flight.discard(entry.key)
 
-    async def _pin_once(self, entry: JournalEntry) -> tuple[PinReceipt, IntentStatus]:
+    async def _pin_once(
+        self, entry: JournalEntry, receipt: PinReceipt | None
+    ) -> tuple[PinReceipt, IntentStatus]:
+        """One attempt; ``receipt`` is the one saved with the intent (None on a replay,
+        which sends again: its receipt says when this attempt left)."""
         assert entry.product_id is not None  # a PIN intent always names its product
-        sent_at = self._clock()
-        receipt = PinReceipt(entry.key, entry.show_id, entry.product_id, sent_at)
-        await self._journal.save_pin_receipt(receipt)
+        if receipt is None:
+            receipt = PinReceipt(entry.key, entry.show_id, entry.product_id, self._clock())
+        sent_at = receipt.sent_at
         started = time.perf_counter()
         request = PinRequest(entry.product_id, entry.live_price, entry.stock_limit)
         try:
@@ -182,14 +189,12 @@ class ShowActions:
                 answered_at=answered,
                 failure=error.user_message,
             )
-            await self._journal.save_pin_receipt(failed)
             status = IntentStatus.PENDING if error.kind in RETRYABLE else IntentStatus.FAILED
-            await self._journal.finish_intent(entry.key, status, error.user_message)
+            await self._journal.finish_intent(entry.key, status, error.user_message, failed)
             return failed, status
         answered = sent_at + timedelta(seconds=time.perf_counter() - started)
         confirmed = replace(
             receipt, outcome=PinOutcome.CONFIRMED, pin_id=pin.pin_id, answered_at=answered
         )
-        await self._journal.save_pin_receipt(confirmed)
-        await self._journal.finish_intent(entry.key, IntentStatus.DONE, pin.pin_id)
+        await self._journal.finish_intent(entry.key, IntentStatus.DONE, pin.pin_id, confirmed)
         return confirmed, IntentStatus.DONE

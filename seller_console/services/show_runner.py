@@ -83,6 +83,7 @@ class ShowRunner:
         self,
         platform: LivePlatform,
         store: LedgerStore,
+        show_id: str,
         session_id: str,
         policy: CommissionPolicy,
         *,
@@ -96,6 +97,7 @@ class ShowRunner:
     ) -> None:
         self._platform = platform
         self._store = store
+        self.show_id = show_id
         self.session_id = session_id
         self._policy = policy
         self._initial_stock = dict(initial_stock or {})
@@ -142,10 +144,10 @@ class ShowRunner:
     async def restore(self) -> None:
         """A fresh ledger from what storage holds for the session."""
         self.ledger = Ledger(self._policy, self._initial_stock)
-        self.ledger.apply_all(await self._store.load_orders(self.session_id))
-        for pin in await self._store.load_pins(self.session_id):
+        self.ledger.apply_all(await self._store.load_orders(self.show_id))
+        for pin in await self._store.load_pins(self.show_id):
             self.ledger.pin_seen(pin)
-        self.cursor = await self._store.load_cursor(self.session_id)
+        self.cursor = await self._store.load_cursor(self.show_id)
         self._dirty = True
 
     async def reconcile(self) -> int:
@@ -159,7 +161,7 @@ class ShowRunner:
                 break
             after = page.next_cursor
         if changed:
-            await self._store.save_ingest(self.session_id, changed, (), None)
+            await self._store.save_ingest(self.show_id, changed, (), None)
             self._note(changed)
         logger.info("reconciled %s: %d orders changed", self.session_id, len(changed))
         return len(changed)
@@ -256,7 +258,7 @@ class ShowRunner:
             cursor = item.cursor if item.cursor is not None else cursor
         moved = cursor != self.cursor
         if changed or pins or moved:
-            await self._store.save_ingest(self.session_id, changed, pins, cursor if moved else None)
+            await self._store.save_ingest(self.show_id, changed, pins, cursor if moved else None)
             self.cursor = cursor
             self.batches += 1
         if changed or pins:

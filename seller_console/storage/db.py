@@ -59,9 +59,10 @@ def connect(
                 StorageErrorKind.CANNOT_OPEN,
             )
         conn.execute(f"PRAGMA synchronous={SYNCHRONOUS}")
-        conn.execute("PRAGMA foreign_keys=ON")
         conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys=OFF")  # a table rebuilt by a migration never cascades
         migrate(conn, migrations)
+        conn.execute("PRAGMA foreign_keys=ON")
     except sqlite3.Error as exc:
         conn.close()
         raise translate(exc, "opening the app's data") from exc
@@ -91,6 +92,9 @@ def migrate(conn: sqlite3.Connection, migrations: Sequence[Sequence[str]]) -> in
         try:
             for statement in migrations[version - 1]:
                 conn.execute(statement)
+            broken = conn.execute("PRAGMA foreign_key_check").fetchone()
+            if broken is not None:
+                raise StorageBug(f"migration {version} broke a reference: {tuple(broken)}")
             conn.execute(f"PRAGMA user_version={version}")
         except BaseException:
             conn.execute("ROLLBACK")

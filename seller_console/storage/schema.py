@@ -1,6 +1,14 @@
 """The schema, as migrations: ``MIGRATIONS[n - 1]`` takes ``user_version`` n-1 to n.
 
 Money is integer minor units beside an ISO 4217 code; times are RFC 3339 UTC text.
+
+Identity (migration 2): a show is ours (a random id) and belongs to one platform account
+(``platform`` kind plus ``account``); the platform's session id is an attribute of the
+show, never a key, because a restarted practice platform or another account can hand out
+the same id again. Everything a show keeps (orders, pins seen, the stream cursor, the
+journal, receipts, the rundown) is keyed by the show, and an order is unique per show.
+Migrations run with foreign keys off (``storage.db.connect``) so rebuilding a table
+never cascades; a foreign-key check follows them.
 """
 
 from __future__ import annotations
@@ -81,5 +89,77 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
             updated_at TEXT NOT NULL
         )""",
         "CREATE INDEX journal_pending ON journal(show_id, status)",
+    ),
+    (
+        # shows: the platform account it belongs to (the session id is no longer unique), and
+        # the plan it ran (JSON, so an unfinished show can be resumed on another day)
+        """CREATE TABLE shows_v2 (
+            id TEXT PRIMARY KEY,
+            platform TEXT NOT NULL,
+            account TEXT NOT NULL,
+            session_id TEXT NOT NULL,
+            title TEXT NOT NULL,
+            status TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            started_at TEXT,
+            ended_at TEXT,
+            plan TEXT
+        )""",
+        """INSERT INTO shows_v2 (id, platform, account, session_id, title, status, created_at,
+                                 started_at, ended_at)
+           SELECT id, 'livecommerce', '', session_id, title, status, created_at, started_at,
+                  ended_at FROM shows""",
+        "DROP TABLE shows",
+        "ALTER TABLE shows_v2 RENAME TO shows",
+        "CREATE INDEX shows_by_session ON shows(platform, account, session_id)",
+        # the rundown as planned: the showcase id the ledger keys by, the commission rate
+        # (so a reopened report estimates as the live one did)
+        "ALTER TABLE rundown_items ADD COLUMN showcase_id TEXT",
+        "ALTER TABLE rundown_items ADD COLUMN commission_rate TEXT",
+        # orders, pins seen and the cursor: keyed by the show (they were keyed by the
+        # platform's ids alone, so a later show's orders could overwrite an earlier one's)
+        """CREATE TABLE orders_v2 (
+            show_id TEXT NOT NULL,
+            id TEXT NOT NULL,
+            session_id TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('paid', 'refunded', 'cancelled')),
+            status_rank INTEGER NOT NULL,
+            currency TEXT NOT NULL,
+            total_minor INTEGER NOT NULL,
+            commission_rate TEXT NOT NULL,
+            commission_minor INTEGER NOT NULL,
+            pin_id TEXT,
+            affiliate_code TEXT,
+            lines TEXT NOT NULL,
+            PRIMARY KEY (show_id, id)
+        )""",
+        """INSERT INTO orders_v2 SELECT s.id, o.id, o.session_id, o.created_at, o.status,
+                  o.status_rank, o.currency, o.total_minor, o.commission_rate,
+                  o.commission_minor, o.pin_id, o.affiliate_code, o.lines
+           FROM orders o JOIN shows s ON s.session_id = o.session_id ORDER BY o.rowid""",
+        "DROP TABLE orders",
+        "ALTER TABLE orders_v2 RENAME TO orders",
+        """CREATE TABLE stream_pins_v2 (
+            show_id TEXT NOT NULL,
+            pin_id TEXT NOT NULL,
+            product_id TEXT NOT NULL,
+            pinned_at TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            PRIMARY KEY (show_id, pin_id)
+        )""",
+        """INSERT INTO stream_pins_v2 SELECT s.id, p.pin_id, p.product_id, p.pinned_at, p.version
+           FROM stream_pins p JOIN shows s ON s.session_id = p.session_id""",
+        "DROP TABLE stream_pins",
+        "ALTER TABLE stream_pins_v2 RENAME TO stream_pins",
+        """CREATE TABLE stream_cursors_v2 (
+            show_id TEXT PRIMARY KEY,
+            cursor TEXT NOT NULL,
+            saved_at TEXT NOT NULL
+        )""",
+        """INSERT INTO stream_cursors_v2 SELECT s.id, c.cursor, c.saved_at
+           FROM stream_cursors c JOIN shows s ON s.session_id = c.session_id""",
+        "DROP TABLE stream_cursors",
+        "ALTER TABLE stream_cursors_v2 RENAME TO stream_cursors",
     ),
 )

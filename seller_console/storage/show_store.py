@@ -25,6 +25,7 @@ from seller_console.domain.show_records import (
     PinOutcome,
     PinReceipt,
     PlannedSegment,
+    PlatformAccount,
     ShowRecord,
     ShowStatus,
 )
@@ -33,19 +34,38 @@ from seller_console.storage.db import Database
 from seller_console.storage.errors import StorageKnownError
 
 _UPSERT_ORDER = """
-INSERT INTO orders (id, session_id, created_at, status, status_rank, currency, total_minor,
-                    commission_rate, commission_minor, pin_id, affiliate_code, lines)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (id) DO UPDATE SET status = excluded.status, status_rank = excluded.status_rank
+INSERT INTO orders (show_id, id, session_id, created_at, status, status_rank, currency,
+                    total_minor, commission_rate, commission_minor, pin_id, affiliate_code, lines)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (show_id, id) DO UPDATE SET status = excluded.status,
+    status_rank = excluded.status_rank
 WHERE excluded.status_rank > orders.status_rank
 """
 _SAVE_CURSOR = """
-INSERT INTO stream_cursors (session_id, cursor, saved_at) VALUES (?, ?, ?)
-ON CONFLICT (session_id) DO UPDATE SET cursor = excluded.cursor, saved_at = excluded.saved_at
+INSERT INTO stream_cursors (show_id, cursor, saved_at) VALUES (?, ?, ?)
+ON CONFLICT (show_id) DO UPDATE SET cursor = excluded.cursor, saved_at = excluded.saved_at
 """
 _SAVE_PIN = """
-INSERT OR IGNORE INTO stream_pins (session_id, pin_id, product_id, pinned_at, version)
+INSERT OR IGNORE INTO stream_pins (show_id, pin_id, product_id, pinned_at, version)
 VALUES (?, ?, ?, ?, ?)
+"""
+_SELECT_SHOWS = (
+    "SELECT id, session_id, title, status, created_at, started_at, ended_at, platform, account "
+    "FROM shows "
+)
+_SAVE_RECEIPT = """
+INSERT INTO pin_receipts (key, show_id, product_id, sent_at, outcome, pin_id, answered_at,
+                          failure) VALUES (?,?,?,?,?,?,?,?)
+ON CONFLICT (key) DO UPDATE SET outcome = excluded.outcome, pin_id = excluded.pin_id,
+    answered_at = excluded.answered_at, failure = excluded.failure
+"""
+_RECORD_INTENT = """
+INSERT OR IGNORE INTO journal (key, show_id, session_id, kind, created_at, payload, status,
+                               outcome, attempts, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)
+"""
+_FINISH_INTENT = """
+UPDATE journal SET status = ?, outcome = ?, attempts = attempts + 1, updated_at = ?
+WHERE key = ?
 """
 
 
@@ -69,8 +89,9 @@ def _now() -> str:
     return datetime.now(UTC).isoformat()
 
 
-def order_row(order: Order) -> tuple[object, ...]:
-    """An order as an ``orders`` row: money in integer minor units beside its currency."""
+def order_row(show_id: str, order: Order) -> tuple[object, ...]:
+    """An order of a show as an ``orders`` row: money in integer minor units beside its
+    currency."""
     lines = json.dumps(
         [
             [
@@ -85,6 +106,7 @@ def order_row(order: Order) -> tuple[object, ...]:
         separators=(",", ":"),
     )
     return (
+        show_id,
         order.id,
         order.session_id,
         _ts(order.created_at),
@@ -131,7 +153,7 @@ def _money(minor: object, currency: object) -> Money | None:
 
 
 def _show(row: tuple[object, ...]) -> ShowRecord:
-    sid, session_id, title, status, created, started, ended = row
+    sid, session_id, title, status, created, started, ended, platform, account = row
     return ShowRecord(
         id=str(sid),
         session_id=str(session_id),
@@ -140,6 +162,35 @@ def _show(row: tuple[object, ...]) -> ShowRecord:
         created_at=_dt(str(created)),
         started_at=_opt_dt(None if started is None else str(started)),
         ended_at=_opt_dt(None if ended is None else str(ended)),
+        owner=PlatformAccount(str(platform), str(account)),
+    )
+
+
+def _intent_row(entry: JournalEntry) -> tuple[object, ...]:
+    return (
+        entry.key,
+        entry.show_id,
+        entry.session_id,
+        entry.kind.value,
+        _ts(entry.created_at),
+        _payload(entry),
+        entry.status.value,
+        entry.outcome,
+        entry.attempts,
+        _now(),
+    )
+
+
+def _receipt_row(receipt: PinReceipt) -> tuple[object, ...]:
+    return (
+        receipt.key,
+        receipt.show_id,
+        receipt.product_id,
+        _ts(receipt.sent_at),
+        receipt.outcome.value,
+        receipt.pin_id,
+        _opt_ts(receipt.answered_at),
+        receipt.failure,
     )
 
 
@@ -199,15 +250,15 @@ class ShowStore:
     # ------------------------------------------------------------------ ledger
     async def save_ingest(
         self,
-        session_id: str,
+        show_id: str,
         orders: Sequence[Order],
         pins: Sequence[Pin],
         cursor: str | None,
     ) -> None:
-        """Orders (merged: a state never moves back), pins seen and the cursor that covers
-        them, in ONE transaction. ``cursor`` None leaves the saved cursor as it is."""
-        rows = [order_row(order) for order in orders]
-        pin_rows = [(session_id, p.pin_id, p.product_id, _ts(p.pinned_at), p.version) for p in pins]
+        """A show's orders (merged: a state never moves back), pins seen and the cursor
+        that covers them, in ONE transaction. ``cursor`` None leaves the saved one."""
+        rows = [order_row(show_id, order) for order in orders]
+        pin_rows = [(show_id, p.pin_id, p.product_id, _ts(p.pinned_at), p.version) for p in pins]
 
         def work(conn: sqlite3.Connection) -> None:
             if rows:
@@ -215,77 +266,72 @@ class ShowStore:
             if pin_rows:
                 conn.executemany(_SAVE_PIN, pin_rows)
             if cursor is not None:
-                conn.execute(_SAVE_CURSOR, (session_id, cursor, _now()))
+                conn.execute(_SAVE_CURSOR, (show_id, cursor, _now()))
 
         await self._db.write(work, "saving orders")
 
-    async def load_orders(self, session_id: str) -> tuple[Order, ...]:
+    async def load_orders(self, show_id: str) -> tuple[Order, ...]:
         def work(conn: sqlite3.Connection) -> tuple[Order, ...]:
             rows = conn.execute(
                 "SELECT id, session_id, created_at, status, currency, total_minor, "
                 "commission_rate, commission_minor, pin_id, affiliate_code, lines "
-                "FROM orders WHERE session_id = ? ORDER BY rowid",
-                (session_id,),
+                "FROM orders WHERE show_id = ? ORDER BY rowid",
+                (show_id,),
             )
             return tuple(order_from_row(row) for row in rows)
 
         return await self._db.read(work, "reading orders")
 
-    async def load_cursor(self, session_id: str) -> str | None:
+    async def load_cursor(self, show_id: str) -> str | None:
         def work(conn: sqlite3.Connection) -> str | None:
             row = conn.execute(
-                "SELECT cursor FROM stream_cursors WHERE session_id = ?", (session_id,)
+                "SELECT cursor FROM stream_cursors WHERE show_id = ?", (show_id,)
             ).fetchone()
             return None if row is None else str(row[0])
 
         return await self._db.read(work, "reading the stream position")
 
-    async def load_pins(self, session_id: str) -> tuple[Pin, ...]:
+    async def load_pins(self, show_id: str) -> tuple[Pin, ...]:
         def work(conn: sqlite3.Connection) -> tuple[Pin, ...]:
             rows = conn.execute(
                 "SELECT pin_id, product_id, pinned_at, version FROM stream_pins "
-                "WHERE session_id = ? ORDER BY version",
-                (session_id,),
+                "WHERE show_id = ? ORDER BY version",
+                (show_id,),
             )
             return tuple(Pin(str(a), str(b), _dt(str(c)), int(d)) for a, b, c, d in rows)
 
         return await self._db.read(work, "reading pins")
 
     # ------------------------------------------------------------------ journal
-    async def record_intent(self, entry: JournalEntry) -> None:
-        row = (
-            entry.key,
-            entry.show_id,
-            entry.session_id,
-            entry.kind.value,
-            _ts(entry.created_at),
-            _payload(entry),
-            entry.status.value,
-            entry.outcome,
-            entry.attempts,
-            _now(),
-        )
+    async def record_intent(self, entry: JournalEntry, receipt: PinReceipt | None = None) -> None:
+        """An intent, before the platform is called, with the receipt of a pin being sent:
+        one transaction."""
+        row = _intent_row(entry)
+        receipt_row = None if receipt is None else _receipt_row(receipt)
 
         def work(conn: sqlite3.Connection) -> None:
-            conn.execute(
-                "INSERT OR IGNORE INTO journal (key, show_id, session_id, kind, created_at, "
-                "payload, status, outcome, attempts, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                row,
-            )
+            conn.execute(_RECORD_INTENT, row)
+            if receipt_row is not None:
+                conn.execute(_SAVE_RECEIPT, receipt_row)
 
         await self._db.write(work, "saving an action")
 
     async def finish_intent(
-        self, key: IdempotencyKey, status: IntentStatus, outcome: str | None
+        self,
+        key: IdempotencyKey,
+        status: IntentStatus,
+        outcome: str | None,
+        receipt: PinReceipt | None = None,
     ) -> None:
-        """Record an attempt and its outcome (status PENDING: tried, to be tried again)."""
+        """An attempt and its outcome (status PENDING: tried, to be tried again), with the
+        pin's receipt as answered: one transaction."""
+        row = (status.value, outcome, _now(), key)
+        receipt_row = None if receipt is None else _receipt_row(receipt)
 
         def work(conn: sqlite3.Connection) -> None:
-            conn.execute(
-                "UPDATE journal SET status = ?, outcome = ?, attempts = attempts + 1, "
-                "updated_at = ? WHERE key = ?",
-                (status.value, outcome, _now(), key),
-            )
+            conn.execute(_FINISH_INTENT, row)
+            if receipt_row is not None:
+                conn.execute(_SAVE_RECEIPT, receipt_row)
 
         await self._db.write(work, "saving an action's outcome")
 
@@ -311,29 +357,6 @@ class ShowStore:
 
         return await self._db.read(work, "reading the action journal")
 
-    async def save_pin_receipt(self, receipt: PinReceipt) -> None:
-        row = (
-            receipt.key,
-            receipt.show_id,
-            receipt.product_id,
-            _ts(receipt.sent_at),
-            receipt.outcome.value,
-            receipt.pin_id,
-            _opt_ts(receipt.answered_at),
-            receipt.failure,
-        )
-
-        def work(conn: sqlite3.Connection) -> None:
-            conn.execute(
-                "INSERT INTO pin_receipts (key, show_id, product_id, sent_at, outcome, pin_id, "
-                "answered_at, failure) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (key) DO UPDATE SET "
-                "outcome = excluded.outcome, pin_id = excluded.pin_id, "
-                "answered_at = excluded.answered_at, failure = excluded.failure",
-                row,
-            )
-
-        await self._db.write(work, "saving a pin receipt")
-
     async def pin_receipts(self, show_id: str) -> tuple[PinReceipt, ...]:
         def work(conn: sqlite3.Connection) -> tuple[PinReceipt, ...]:
             rows = conn.execute(
@@ -346,7 +369,10 @@ class ShowStore:
         return await self._db.read(work, "reading pin receipts")
 
     # ------------------------------------------------------------------ shows
-    async def create_show(self, show: ShowRecord, segments: Sequence[PlannedSegment]) -> None:
+    async def create_show(
+        self, show: ShowRecord, segments: Sequence[PlannedSegment], plan: str | None = None
+    ) -> None:
+        """A new show with its planned segments and the plan it runs (as plan-file JSON)."""
         show_row = (
             show.id,
             show.session_id,
@@ -355,6 +381,9 @@ class ShowStore:
             _ts(show.created_at),
             _opt_ts(show.started_at),
             _opt_ts(show.ended_at),
+            show.owner.platform,
+            show.owner.account,
+            plan,
         )
         item_rows = [
             (
@@ -366,14 +395,23 @@ class ShowStore:
                 s.planned_seconds,
                 *_money_cols(s.live_price),
                 s.stock_cap,
+                s.product_id,
+                None if s.commission_rate is None else str(s.commission_rate),
             )
             for s in segments
         ]
 
         def work(conn: sqlite3.Connection) -> None:
-            conn.execute("INSERT OR IGNORE INTO shows VALUES (?,?,?,?,?,?,?)", show_row)
+            conn.execute(
+                "INSERT INTO shows (id, session_id, title, status, created_at, started_at, "
+                "ended_at, platform, account, plan) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                show_row,
+            )
             conn.executemany(
-                "INSERT OR REPLACE INTO rundown_items VALUES (?,?,?,?,?,?,?,?,?)", item_rows
+                "INSERT INTO rundown_items (show_id, position, item_id, product_id, title, "
+                "planned_seconds, live_price_minor, live_price_currency, stock_cap, "
+                "showcase_id, commission_rate) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                item_rows,
             )
 
         await self._db.write(work, "saving the show")
@@ -397,21 +435,14 @@ class ShowStore:
 
     async def list_shows(self) -> tuple[ShowRecord, ...]:
         def work(conn: sqlite3.Connection) -> tuple[ShowRecord, ...]:
-            rows = conn.execute(
-                "SELECT id, session_id, title, status, created_at, started_at, ended_at "
-                "FROM shows ORDER BY created_at DESC, rowid DESC"
-            )
+            rows = conn.execute(_SELECT_SHOWS + "ORDER BY created_at DESC, rowid DESC")
             return tuple(_show(row) for row in rows)
 
         return await self._db.read(work, "listing shows")
 
     async def get_show(self, show_id: str) -> ShowRecord:
         def work(conn: sqlite3.Connection) -> ShowRecord | None:
-            row = conn.execute(
-                "SELECT id, session_id, title, status, created_at, started_at, ended_at "
-                "FROM shows WHERE id = ?",
-                (show_id,),
-            ).fetchone()
+            row = conn.execute(_SELECT_SHOWS + "WHERE id = ?", (show_id,)).fetchone()
             return None if row is None else _show(row)
 
         found = await self._db.read(work, "reading a show")
@@ -421,12 +452,22 @@ class ShowStore:
             )
         return found
 
+    async def show_plan(self, show_id: str) -> str | None:
+        """The plan a show ran, as plan-file JSON (None for shows from before it was kept)."""
+
+        def work(conn: sqlite3.Connection) -> str | None:
+            row = conn.execute("SELECT plan FROM shows WHERE id = ?", (show_id,)).fetchone()
+            return None if row is None or row[0] is None else str(row[0])
+
+        return await self._db.read(work, "reading a show's plan")
+
     async def segments(self, show_id: str) -> tuple[PlannedSegment, ...]:
         def work(conn: sqlite3.Connection) -> tuple[PlannedSegment, ...]:
+            # shows saved before migration 2 kept the catalog product id, not the showcase id
             rows = conn.execute(
-                "SELECT item_id, position, product_id, title, planned_seconds, "
-                "live_price_minor, live_price_currency, stock_cap FROM rundown_items "
-                "WHERE show_id = ? ORDER BY position",
+                "SELECT item_id, position, coalesce(showcase_id, product_id), title, "
+                "planned_seconds, live_price_minor, live_price_currency, stock_cap, "
+                "commission_rate FROM rundown_items WHERE show_id = ? ORDER BY position",
                 (show_id,),
             )
             return tuple(
@@ -438,8 +479,19 @@ class ShowStore:
                     planned_seconds=int(seconds),
                     live_price=_money(minor, currency),
                     stock_cap=None if cap is None else int(cap),
+                    commission_rate=None if rate is None else Decimal(str(rate)),
                 )
-                for item_id, position, product_id, title, seconds, minor, currency, cap in rows
+                for (
+                    item_id,
+                    position,
+                    product_id,
+                    title,
+                    seconds,
+                    minor,
+                    currency,
+                    cap,
+                    rate,
+                ) in rows
             )
 
         return await self._db.read(work, "reading the rundown")

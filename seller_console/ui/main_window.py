@@ -34,10 +34,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from seller_console.domain.errors import DomainError
 from seller_console.domain.ledger import LedgerSnapshot
+from seller_console.domain.platform_port import PlatformError
 from seller_console.domain.rundown import Severity, ShowPlan
+from seller_console.domain.storage_port import StorageError
 from seller_console.importers import ImportOptions, ImportReport
 from seller_console.importers.show_plan import SUFFIX
+from seller_console.services.live_session import ShowPhase
 from seller_console.services.live_show import PublishResult, plan_policy
 from seller_console.services.plan_store import Recovery
 from seller_console.services.reports import ShowReport, write_csv
@@ -653,7 +657,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     async def show_past_shows(self) -> None:
-        reports = await self.live_vm.link.open_reports()
+        reports = await self.live_vm.open_reports()
         dialog = PastShowsDialog(await reports.list_shows(), self)
         dialog.report_requested.connect(
             lambda show_id: self.tasks.start(self._open_past_report(show_id))
@@ -661,20 +665,20 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     async def _open_past_report(self, show_id: str) -> None:
-        reports = await self.live_vm.link.open_reports()
+        reports = await self.live_vm.open_reports()
         self.show_show_report(await reports.report(show_id))
 
     def choose_platform(self) -> None:
         self.tasks.start(self._choose_platform(), name="platform")
 
     async def _choose_platform(self) -> None:
-        link = self.live_vm.link
-        dialog = ProfilesDialog(link.profile, link.secrets, link.test_connection, self.tasks, self)
+        vm = self.live_vm
+        dialog = ProfilesDialog(vm.profile, vm.secrets, vm.test_connection, self.tasks, self)
         accepted = await run_dialog(dialog) == QDialog.DialogCode.Accepted
         chosen = dialog.profile
         dialog.deleteLater()
         if accepted:
-            await link.use_profile(chosen)
+            await vm.use_profile(chosen)
             self._show_message(f"Platform: {_profile_name(chosen)} (from the next show on)")
 
     async def _ask(self, title: str, text: str) -> bool:
@@ -722,9 +726,66 @@ class MainWindow(QMainWindow):
         self.tasks.start(self._close_when_confirmed(), name="close")
 
     async def _close_when_confirmed(self) -> None:
-        if await self._confirm_discard("quitting"):
-            self._may_close = True
-            self.close()
+        if not await self._confirm_discard("quitting"):
+            return
+        if self.live_vm.phase in (ShowPhase.LIVE, ShowPhase.ENDING):
+            choice = await self._choose(
+                "Quit while live?",
+                "The show is still live. End it on the platform now, or leave it running "
+                "there (the app offers it back at the next start, to resume or end)?",
+                ("End the show", "Leave it running"),
+            )
+            if choice == 0:
+                if await self.live_vm.end_show() is None:
+                    return  # it could not be ended: the reason is in the status bar
+            elif choice == 1:
+                await self.live_vm.leave_running()
+            else:
+                return
+        self._may_close = True
+        self.close()
+
+    async def offer_unfinished_shows(self) -> None:
+        """A show a crash or a quit left on air: resume it, end it now, or decide later."""
+        if self.live_vm.is_live:
+            return
+        try:
+            unfinished = await self.live_vm.unfinished_shows()
+        except (PlatformError, StorageError, DomainError) as exc:
+            self._show_message(f"Could not look for unfinished shows: {_user_text(exc)}")
+            return
+        for show in unfinished:
+            started = show.started_at or show.created_at
+            choice = await self._choose(
+                "A show was left on air",
+                f"{show.title!r} went live at {started.astimezone():%Y-%m-%d %H:%M} on "
+                f"{show.owner} and was never ended. Resume it (reconnect and carry on where "
+                "it stopped), or end it now (fetch what the platform has and write the report)?",
+                ("Resume", "End it now"),
+            )
+            if choice == 0:
+                await self.live_vm.resume(show.id)
+                return
+            if choice == 1:
+                await self.live_vm.end_unfinished(show.id)
+
+    async def _choose(self, title: str, text: str, options: tuple[str, str]) -> int | None:
+        """Two choices and Cancel (or Later); the index chosen, None for Cancel."""
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        buttons = [box.addButton(o, QMessageBox.ButtonRole.AcceptRole) for o in options]
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(buttons[0])
+        await run_dialog(box)
+        clicked = box.clickedButton()
+        box.deleteLater()
+        self.activateWindow()
+        return next((n for n, b in enumerate(buttons) if b is clicked), None)
+
+
+def _user_text(exc: BaseException) -> str:
+    text = getattr(exc, "user_message", None)
+    return text if isinstance(text, str) and text else str(exc)
 
 
 def _profile_name(profile: Profile) -> str:

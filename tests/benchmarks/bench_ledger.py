@@ -88,7 +88,7 @@ async def _stage_alone(db_path: Path) -> tuple[int, float]:
     policy = CommissionPolicy({"p1": ProductTerms("Acme", Decimal("0.125"))})
     pool = _orders(200_000)
     try:
-        runner = ShowRunner(None, ShowStore(db), "ses_bench", policy)  # type: ignore[arg-type]
+        runner = ShowRunner(None, ShowStore(db), "show_bench", "ses_bench", policy)  # type: ignore[arg-type]
         done = 0
         start = time.perf_counter()
         while time.perf_counter() - start < SECONDS and done < len(pool):
@@ -116,7 +116,9 @@ async def _end_to_end(sandbox: _Sandbox, db_path: Path) -> None:
     try:
         async with LiveCommerceClient(sandbox.base_url, sandbox.api_key) as client:
             policy = CommissionPolicy.from_showcase((await client.list_products()).items)
-            runner = ShowRunner(client, ShowStore(db), session_id, policy, batch_max=BATCH)
+            runner = ShowRunner(
+                client, ShowStore(db), "show_bench", session_id, policy, batch_max=BATCH
+            )
             task = asyncio.create_task(runner.run())
             producer = threading.Thread(target=produce)
             start = time.perf_counter()

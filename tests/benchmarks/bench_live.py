@@ -14,11 +14,11 @@ of a second at 2,000 orders/s, after which the audience stops buying).
    (target <= 16 ms) and max (target <= 50 ms) over the whole run (``BENCH_SECONDS``,
    default 60) at 2,000 orders/s. The longest stalls are listed with what the GUI thread was
    doing then (the ledger's apply loop in ``ShowRunner.ingest``, the coalesced UI update
-   ``LiveViewModel._ledger_updated`` with the window's slots, a garbage collection).
+   ``LiveViewModel._deliver`` with the window's slots, a garbage collection).
 2. How far the totals trail the ledger: ``ShowStore.save_ingest`` is wrapped (in the child
    only) to note the moment each batch has been applied to the in-memory ledger and its
    order count (``len(runner.ledger)``): that is when the ledger holds those orders.
-   ``LiveViewModel._ledger_updated`` is wrapped to read, right after it returns (the
+   ``LiveViewModel._deliver`` is wrapped to read, right after it returns (the
    window's slots run synchronously inside it, so the model is updated), what the totals
    panel displays: ``shown_totals(window.totals_dock.model, "USD")``'s order count. Each
    batch's delay = the first moment the panel shows at least its count - the moment it was
@@ -132,7 +132,7 @@ class _Probe:
         probe = self
         original_save = ShowStore.save_ingest
         original_ingest = ShowRunner.ingest
-        original_update = LiveViewModel._ledger_updated
+        original_update = LiveViewModel._deliver
 
         async def save_ingest(store: Any, *args: Any, **kwargs: Any) -> None:
             probe.applied_at = time.perf_counter()  # the batch is in the in-memory ledger
@@ -150,13 +150,13 @@ class _Probe:
                 if probe.recording:
                     probe.pending.append((probe.applied_at, saved, count))
 
-        def ledger_updated(vm: Any, update: Any) -> None:
+        def deliver(vm: Any) -> None:
             start = time.perf_counter()
-            original_update(vm, update)
+            original_update(vm)
             end = time.perf_counter()
             if not probe.recording or probe.model is None:
                 return
-            probe.phases.append(("UI update (LiveViewModel._ledger_updated)", start, end))
+            probe.phases.append(("UI update (LiveViewModel._deliver)", start, end))
             shown = shown_totals(probe.model, CURRENCY)
             count = int(shown[0].replace(",", "")) if shown is not None else 0
             while probe.pending and probe.pending[0][2] <= count:
@@ -165,7 +165,7 @@ class _Probe:
 
         ShowStore.save_ingest = save_ingest  # type: ignore[method-assign, assignment]
         ShowRunner.ingest = ingest  # type: ignore[method-assign, assignment]
-        LiveViewModel._ledger_updated = ledger_updated  # type: ignore[method-assign, assignment]
+        LiveViewModel._deliver = deliver  # type: ignore[method-assign, assignment]
         gc.callbacks.append(self._on_gc)
 
     def _on_gc(self, stage: str, info: dict[str, int]) -> None:
@@ -263,13 +263,13 @@ async def _show(mode: str, seconds: float, url: str | None, key: str | None) -> 
         return sent, int(reply.json()["orders"]), in_ledger, (now - sent) * 1000
 
     window.actions_by_id[ActionId.TAKE].trigger()  # Space
-    stage = live.stage
-    item = stage.live if stage is not None else None
-    if item is None:
+    await live.flush()
+    if live.state.live is None:
         raise RuntimeError("the take put nothing live")
 
     def confirmed() -> bool:
-        receipt = live.receipts.get(item.id)
+        card = live.state.live
+        receipt = card.receipt if card is not None else None
         return receipt is not None and receipt.outcome is PinOutcome.CONFIRMED
 
     await _wait(confirmed, 30, "the pin to be confirmed")

@@ -52,8 +52,10 @@ async def serve(db_path: Path, url: str, key: str, session_id: str, until: int |
     db = await Database.open(db_path)
     try:
         async with patient_client(url, key) as client:
+            policy = await showcase_policy(client)
+            # the harness keys the show by its session: one show per session here
             runner = ShowRunner(
-                client, ShowStore(db), session_id, await showcase_policy(client), batch_max=2000
+                client, ShowStore(db), session_id, session_id, policy, batch_max=2000
             )
             task = asyncio.create_task(runner.run())
             while not task.done():

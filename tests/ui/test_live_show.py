@@ -10,8 +10,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from seller_console.app import Console
+from seller_console.domain.platform_port import PinRequest, new_idempotency_key
 from seller_console.domain.show_records import PinOutcome
+from seller_console.domain.showcase import showcase_id
+from seller_console.domain.stage import Stage
 from seller_console.paths import AppPaths
+from seller_console.platform.client import LiveCommerceClient
 from seller_console.sandbox import SandboxFaults
 from seller_console.selftest import expected_totals, shown_totals
 from seller_console.ui.actions import ActionId
@@ -39,20 +43,27 @@ def go_live(console: Console, run: Runner) -> None:
 
 
 def confirmed(console: Console, item_id: str) -> bool:
-    receipt = console.live_vm.receipts.get(item_id)
+    card = console.live_vm.state.live
+    receipt = card.receipt if card is not None and card.item.id == item_id else None
     return receipt is not None and receipt.outcome is PinOutcome.CONFIRMED
+
+
+def stage(console: Console, run: Runner) -> Stage:
+    """The stage once every action so far has run on the live thread."""
+    run(console.live_vm.flush())
+    found = console.live_vm.state.stage
+    assert found is not None
+    return found
 
 
 def settle_and_compare(console: Console, run: Runner, qtbot: Any) -> int:
     link = console.link
     assert link.sandbox is not None
-    assert link.client is not None
-    live_show = console.live_vm.show
-    assert live_show is not None
-    assert live_show.show is not None
+    show = console.live_vm.state.show
+    assert show is not None
     link.sandbox.set_audience_rate(0)
     qtbot.wait(400)
-    orders = run(link.client.all_orders(live_show.show.session_id))
+    orders = run(console.live_vm.platform_orders(show))
     expected = expected_totals(orders, "USD")
     want = (
         str(expected.orders),
@@ -67,26 +78,24 @@ def settle_and_compare(console: Console, run: Runner, qtbot: Any) -> int:
 def test_a_whole_show_with_the_keys(show, run, qtbot):
     window, vm = show.window, show.live_vm
     go_live(show, run)
-    assert vm.stage is not None
-    items = vm.stage.items
+    items = stage(show, run).items
     window.activateWindow()
     qtbot.keyClick(window, Qt.Key.Key_Space)  # take #1
-    assert vm.stage is not None
-    assert vm.stage.live_id == items[0].id
+    assert stage(show, run).live_id == items[0].id
     qtbot.waitUntil(lambda: confirmed(show, items[0].id), timeout=10_000)
-    assert vm.stage.armed_id == items[1].id
+    assert stage(show, run).armed_id == items[1].id
     qtbot.keyClick(window, Qt.Key.Key_Right)  # arm #3: out of rundown order
-    assert vm.stage.armed_id == items[2].id
+    assert stage(show, run).armed_id == items[2].id
     qtbot.keyClick(window, Qt.Key.Key_Space)
     answer_message_box(qtbot, QMessageBox.StandardButton.No)  # the wrong-pin guard
     qtbot.wait(50)
-    assert vm.stage.live_id == items[0].id
+    assert stage(show, run).live_id == items[0].id
     qtbot.keyClick(window, Qt.Key.Key_F2)  # arm #2 and take it
     qtbot.keyClick(window, Qt.Key.Key_Space)
-    assert vm.stage.live_id == items[1].id
+    assert stage(show, run).live_id == items[1].id
     qtbot.waitUntil(lambda: confirmed(show, items[1].id), timeout=10_000)
     qtbot.keyClick(window, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier)  # undo the take
-    assert vm.stage.live_id == items[0].id
+    assert stage(show, run).live_id == items[0].id
     qtbot.waitUntil(lambda: confirmed(show, items[0].id), timeout=10_000)
     qtbot.keyClick(window, Qt.Key.Key_Space)  # take #2 again
     qtbot.waitUntil(lambda: confirmed(show, items[1].id), timeout=10_000)
@@ -97,6 +106,8 @@ def test_a_whole_show_with_the_keys(show, run, qtbot):
     window.actions_by_id[ActionId.END_SHOW].trigger()
     answer_message_box(qtbot, QMessageBox.StandardButton.Yes)
     qtbot.waitUntil(lambda: vm.phase == "ended", timeout=15_000)
+    assert not window.stage.take_button.isEnabled()  # plainly off air
+    assert window.stage.live_tag.text() == "● OFF AIR"
     dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, ShowReportDialog)]
     qtbot.waitUntil(
         lambda: (
@@ -118,63 +129,38 @@ def test_the_stream_drops_and_resumes_with_faults_and_totals_stay_exact(show, ru
         SandboxFaults(drop_every=(20, 60), duplicate_rate=0.1, reorder_window=4, error_rate=0.1)
     )
     show.live_vm.take()
-    stage = show.live_vm.stage
-    assert stage is not None
-    assert stage.live is not None
-    first = stage.live.id
+    live = stage(show, run).live
+    assert live is not None
+    first = live.id
     qtbot.waitUntil(lambda: confirmed(show, first), timeout=15_000)
     qtbot.wait(2500)
     link.sandbox.set_faults(SandboxFaults())
     assert settle_and_compare(show, run, qtbot) > 20
 
 
-def test_undo_is_refused_after_five_seconds(show, run, qtbot, monkeypatch):
-    go_live(show, run)
-    vm = show.live_vm
-    vm.take()
-    assert vm.stage is not None
-    assert vm.stage.takes
-    from datetime import timedelta
-
-    from seller_console.ui.viewmodels import live_vm as module
-
-    later = vm.stage.takes[-1].at + timedelta(seconds=6)
-    monkeypatch.setattr(module, "_now", lambda: later)
-    messages: list[str] = []
-    vm.failed.connect(messages.append)
-    vm.undo_take()
-    assert messages
-    assert "within 5 seconds" in messages[-1]
-    assert vm.stage.live_id is not None
-
-
 def test_a_pin_made_elsewhere_is_shown_as_a_conflict_with_a_one_click_fix(show, run, qtbot):
-    from seller_console.domain.platform_port import PinRequest, new_idempotency_key
-    from seller_console.domain.showcase import showcase_id
 
     go_live(show, run)
     vm = show.live_vm
     vm.take()
-    stage = vm.stage
-    assert stage is not None
-    assert stage.live is not None
-    ours = stage.live
+    on_stage = stage(show, run)
+    ours = on_stage.live
+    assert ours is not None
     qtbot.waitUntil(lambda: confirmed(show, ours.id), timeout=10_000)
-    other = stage.items[3]
-    client, live_show = show.link.client, vm.show
-    assert client is not None
-    assert live_show is not None
-    assert live_show.show is not None
-    session = live_show.show.session_id
+    other = on_stage.items[3]
+    sandbox, record = show.link.sandbox, vm.state.show
+    assert sandbox is not None
+    assert record is not None
+    session = record.session_id
     conflicts: list[str] = []
     vm.conflict_found.connect(conflicts.append)
-    run(
-        client.pin(
-            session,
-            PinRequest(showcase_id(other.product.variant_id)),
-            idempotency_key=new_idempotency_key(),
-        )
-    )  # someone pins in the platform's app
+
+    async def pin_elsewhere() -> None:  # someone pins in the platform's app
+        async with LiveCommerceClient(sandbox.base_url, sandbox.api_key) as client:
+            request = PinRequest(showcase_id(other.product.variant_id))
+            await client.pin(session, request, idempotency_key=new_idempotency_key())
+
+    run(pin_elsewhere())
     qtbot.waitUntil(lambda: bool(conflicts), timeout=10_000)
     assert other.product.display_title in conflicts[0]
     box = next(
@@ -184,8 +170,13 @@ def test_a_pin_made_elsewhere_is_shown_as_a_conflict_with_a_one_click_fix(show, 
     )
     next(b for b in box.buttons() if b.text() == "Pin ours again").click()
 
+    async def pinned_now() -> str | None:
+        async with LiveCommerceClient(sandbox.base_url, sandbox.api_key) as client:
+            current = (await client.get_session(session)).pin
+            return None if current is None else current.product_id
+
     def platform_shows_ours() -> bool:
-        current = run(client.get_session(session)).pin
-        return current is not None and current.product_id == showcase_id(ours.product.variant_id)
+        pinned: str | None = run(pinned_now())
+        return pinned == showcase_id(ours.product.variant_id)
 
     qtbot.waitUntil(platform_shows_ours, timeout=10_000)

@@ -144,13 +144,21 @@ def stage_view(
     )
     return StageView(
         live=CardView(
-            live, 4, 17, Money.of("493.00", "USD"), Money.of("49.30", "USD"), 0, 195.0, receipt
+            live,
+            4,
+            17,
+            Money.of("493.00", "USD"),
+            Money.of("49.30", "USD"),
+            0,
+            NOW - timedelta(seconds=195),
+            receipt,
         ),
         armed=CardView(armed, 5, 0, None, None, 30, None, None),
         clock=ShowClock(1215.0, 195.0, 180.0, 92.0, 3510.0),
         undo_seconds_left=undo,
         show_status="live",
         auto_advance=True,
+        now=NOW,
     )
 
 

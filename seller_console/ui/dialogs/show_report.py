@@ -243,16 +243,15 @@ def totals_model(report: ShowReport) -> ReportTableModel:
     return ReportTableModel(("Currency", *FIGURE_HEADERS), rows)
 
 
-def _titles(report: ShowReport) -> dict[str, str]:
-    return {t.segment.product_id: t.segment.title for t in report.timings}
-
-
 def products_model(report: ShowReport) -> ReportTableModel:
-    titles = _titles(report)
     rows = (
         TableRow(
             product_id,
-            (text_cell(titles.get(product_id, "")), text_cell(product_id), *figure_cells(f)),
+            (
+                text_cell(report.title_of(product_id)),
+                text_cell(product_id),
+                *figure_cells(f),
+            ),
         )
         for (product_id, _code), f in sorted(report.by_product.items())
     )
@@ -260,19 +259,18 @@ def products_model(report: ShowReport) -> ReportTableModel:
 
 
 def pins_model(report: ShowReport) -> ReportTableModel:
-    titles = _titles(report)
-    windows = {e.pin_id: e for e in report.timeline if e.pin_id}
+    """Every pin window (those that sold nothing too), then what sold with nothing pinned."""
     rows = []
-    for (pin_id, _code), f in sorted(report.by_pin.items()):
-        entry = windows.get(pin_id)
-        if pin_id == NO_PIN or entry is None:
-            product = text_cell("(nothing pinned)" if pin_id == NO_PIN else "")
-            started, on_air = time_cell(None), seconds_cell(None)
-        else:
-            product = text_cell(titles.get(entry.product_id, entry.product_id))
-            started = time_cell(entry.started_at)
-            on_air = seconds_cell(_seconds_between(entry.started_at, entry.ended_at))
-        rows.append(TableRow(pin_id, (product, started, on_air, *figure_cells(f))))
+    for w in report.windows:
+        product = text_cell(report.title_of(w.window.product_id))
+        started, on_air = time_cell(w.window.started_at), seconds_cell(w.seconds)
+        for f in w.figures:
+            key = f"{w.window.pin_id} {f.currency.code}"
+            rows.append(TableRow(key, (product, started, on_air, *figure_cells(f))))
+    for (pin_id, code), f in sorted(report.by_pin.items()):
+        if pin_id == NO_PIN:
+            cells = (text_cell("(nothing pinned)"), time_cell(None), seconds_cell(None))
+            rows.append(TableRow(f"{NO_PIN} {code}", (*cells, *figure_cells(f))))
     return ReportTableModel(("Pinned product", "Pinned at", "On air", *FIGURE_HEADERS), rows)
 
 
@@ -283,7 +281,6 @@ def _seconds_between(start: datetime | None, end: datetime | None) -> float | No
 
 
 def timeline_model(report: ShowReport) -> ReportTableModel:
-    titles = _titles(report)
     rows = []
     for n, e in enumerate(report.timeline):
         latency = (
@@ -293,7 +290,7 @@ def timeline_model(report: ShowReport) -> ReportTableModel:
         )
         cells = (
             number_cell(n + 1),
-            text_cell(titles.get(e.product_id, e.product_id)),
+            text_cell(report.title_of(e.product_id)),
             text_cell(e.outcome),
             time_cell(e.sent_at),
             latency,

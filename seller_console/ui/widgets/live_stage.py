@@ -12,6 +12,7 @@ Titles, talking points and the platform's failure text are untrusted: plain-text
 from __future__ import annotations
 
 import math
+from datetime import UTC, datetime
 
 from PySide6.QtCore import QEvent, QSignalBlocker, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QPalette, QPixmap
@@ -154,6 +155,7 @@ class LiveStageWidget(QWidget):
         self.setObjectName("live_stage")
         self._images = images
         self._view: StageView | None = None
+        self._now = datetime.now(UTC)
         root = QVBoxLayout(self)
         root.setContentsMargins(16, 12, 16, 12)
         root.setSpacing(12)
@@ -361,6 +363,7 @@ class LiveStageWidget(QWidget):
     # ----------------------------------------------------------------- rendering
     def show_stage(self, view: StageView) -> None:
         self._view = view
+        self._now = view.now
         self._show_clock(view.clock, view.show_status)
         self._show_live(view.live)
         self._show_armed(view.armed)
@@ -370,7 +373,7 @@ class LiveStageWidget(QWidget):
             self.undo_button.setText(f"Undo take ({math.ceil(view.undo_seconds_left)} s)")
         with QSignalBlocker(self.auto_advance):
             self.auto_advance.setChecked(view.auto_advance)
-        self.take_button.setEnabled(view.armed is not None)
+        self.take_button.setEnabled(view.armed is not None and view.show_status == "live")
         self._paint_cards()
         self._refresh_images()
 
@@ -415,7 +418,7 @@ class LiveStageWidget(QWidget):
         stock, stock_tone = _stock(card.stock_left)
         self.stock_left.value.setText(stock)
         _colour(self.stock_left.value, stock_tone)
-        on_air = round(card.on_air_seconds or 0.0)
+        on_air = round(card.on_air_seconds(self._now) or 0.0)
         self.live_points_caption.setVisible(bool(item.talking_points))
         self.live_points.setText(item.talking_points)
         self.on_air.value.setText(

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
 
@@ -29,21 +29,16 @@ from seller_console.services.show_actions import ShowActions
 from seller_console.services.show_runner import LedgerUpdate, ShowRunner
 from seller_console.storage import Database, ShowStore
 from tests.chaos.harness import PRODUCTS, _control, _setup
+from tests.support import run
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(60)]
 T = TypeVar("T")
 
 
-def run(coro: Awaitable[T]) -> T:
-    async def bounded() -> T:
-        return await asyncio.wait_for(coro, 40)
-
-    return asyncio.run(bounded())
-
-
 def segment(product_id: str, position: int) -> PlannedSegment:
+    rate = next(Decimal(r) for p, _price, r in PRODUCTS if p == product_id)
     snapshot = ProductSnapshot(
-        product_id, product_id, product_id, product_id, "", "Acme", None, None, "", None, None, "c"
+        product_id, product_id, product_id, product_id, "", "Acme", None, None, "", None, rate, "c"
     )
     return PlannedSegment.of(RundownItem(f"item{position}", snapshot, 60), position)
 
@@ -76,12 +71,14 @@ def test_a_show_pins_ingests_restarts_and_reports(tmp_path: Path) -> None:
                     showcase = (await client.list_products()).items
                     policy = CommissionPolicy.from_showcase(showcase)
                     show = ShowRecord("show_1", session_id, "Chaos show", datetime.now(UTC))
-                    await store.create_show(show, [segment("p1", 0), segment("p2", 1)])
+                    planned = [segment(p, n) for n, (p, _price, _rate) in enumerate(PRODUCTS)]
+                    await store.create_show(show, planned)
                     actions = ShowActions(client, store, store, show)
                     receipt = await actions.pin("p1")
                     runner = ShowRunner(
                         client,
                         store,
+                        show.id,
                         session_id,
                         policy,
                         actions=actions,
@@ -99,14 +96,14 @@ def test_a_show_pins_ingests_restarts_and_reports(tmp_path: Path) -> None:
                         await task
                     # a restart: resumes from the saved cursor, reconciles, goes on
                     await asyncio.to_thread(orders, 200)
-                    second = ShowRunner(client, store, session_id, policy, actions=actions)
+                    second = ShowRunner(client, store, show.id, session_id, policy, actions=actions)
                     task = asyncio.create_task(second.run())
                     await until(second, 500)
                     await actions.pin("p2")
                     await asyncio.to_thread(orders, 100)
                     await until(second, 600)
                     await actions.end()
-                    reports = ShowReports(store, lambda _show: policy)
+                    reports = ShowReports(store)
                     report = await reports.report("show_1", second.ledger)
                     task.cancel()
                     with contextlib.suppress(asyncio.CancelledError):

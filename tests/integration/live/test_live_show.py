@@ -66,7 +66,8 @@ def test_prepare_pin_sell_and_report_match_the_platform(tmp_path: Path) -> None:
             )
             assert LinkStatus.LIVE in links
             assert updates
-            report = await live.end()
+            await live.end()
+            report = await live.report()
             assert report.totals["USD"].gross == expected.gross
             assert len(report.timeline) >= 2
             ledger_task.cancel()

@@ -124,7 +124,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
     def _new_runner(self) -> ShowRunner:
         platform: LivePlatform = NoPlatform()  # type: ignore[assignment]
-        runner = ShowRunner(platform, self.store, "s", POLICY)
+        runner = ShowRunner(platform, self.store, "show", "s", POLICY)
         drive(runner.restore())
         self.position = int(runner.cursor or 0)
         return runner

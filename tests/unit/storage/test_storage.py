@@ -4,9 +4,7 @@ read-only, locked or too-new database."""
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
-from collections.abc import Awaitable
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -31,16 +29,10 @@ from seller_console.domain.storage_port import StorageErrorKind
 from seller_console.storage import SYNCHRONOUS, Database, ShowStore, StorageBug, StorageKnownError
 from seller_console.storage.db import connect
 from seller_console.storage.schema import MIGRATIONS
+from tests.support import run
 
 T = TypeVar("T")
 T0 = datetime(2025, 5, 1, 18, 0, tzinfo=UTC)
-
-
-def run(coro: Awaitable[T]) -> T:
-    async def bounded() -> T:
-        return await asyncio.wait_for(coro, 20)
-
-    return asyncio.run(bounded())
 
 
 def order(oid: str, status: OrderStatus = OrderStatus.PAID, currency: str = "USD") -> Order:
@@ -143,10 +135,9 @@ def test_shows_rundown_receipts_and_the_journal_survive_a_restart(tmp_path: Path
         store = ShowStore(db)
         try:
             await store.create_show(show, [PlannedSegment("i1", 0, "p1", "Mug", 90)])
-            await store.record_intent(entry)
+            await store.record_intent(entry, PinReceipt(key, "show_1", "p1", T0))
             await store.record_intent(done)
             await store.finish_intent(done.key, IntentStatus.DONE, None)
-            await store.save_pin_receipt(PinReceipt(key, "show_1", "p1", T0))
         finally:
             await db.close()
 

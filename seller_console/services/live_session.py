@@ -1,0 +1,655 @@
+"""The live show as a service without Qt: one immutable state, many subscribers.
+
+``LiveSession`` owns everything a show does while it is on: the stage (arm, take, undo,
+the rundown-order rule), the pin receipts, the pin-conflict rule, auto-advance on a
+sell-out, low-stock warnings, "sales this pin", the link's state and the show's
+lifecycle (go live, resume an unfinished show, end it, or leave it running on the
+platform when the app quits). It publishes one ``LiveState`` snapshot, plus the typed
+``LiveEvent`` values that happened since the last one, to every subscriber: the
+window's view-model, the overlay, OBS control and the host view each read it, and none
+reaches in.
+
+It is confined to one asyncio loop: the app runs it on the live thread's loop
+(``services.live_thread``), so stream decoding, the ledger and SQLite writes never run
+on the GUI thread; tests run it on their own loop. Ledger updates arrive coalesced (the
+runner publishes at most every ``PUBLISH_EVERY_S``), so subscribers see at most about ten
+states a second from the stream, plus one per user action.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import enum
+import logging
+from collections.abc import Callable, Coroutine, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from types import MappingProxyType
+from typing import Any, Protocol
+
+from seller_console.domain.commission import CommissionPolicy
+from seller_console.domain.connection import ConnectionState, LinkStatus
+from seller_console.domain.errors import DomainError
+from seller_console.domain.ledger import LedgerSnapshot
+from seller_console.domain.money import Money
+from seller_console.domain.orders import Order
+from seller_console.domain.platform_port import (
+    Capabilities,
+    IdempotencyKey,
+    PlatformError,
+)
+from seller_console.domain.rundown import RundownItem, ShowPlan
+from seller_console.domain.show_records import PinOutcome, PinReceipt, ShowRecord
+from seller_console.domain.showcase import showcase_id
+from seller_console.domain.stage import UNDO_SECONDS, Stage, StageError, Take
+from seller_console.domain.storage_port import StorageError
+from seller_console.importers.show_plan import ShowPlanError
+from seller_console.services.live_show import LiveShow, PublishResult
+from seller_console.services.reports import ShowReport
+from seller_console.services.show_runner import LedgerUpdate, ShowRunner
+
+logger = logging.getLogger(__name__)
+
+LOW_STOCK = 3
+"""A product with this many units left (or fewer) is listed in the stock warnings."""
+RATE_EVERY_S = 1.0
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class ShowPhase(enum.StrEnum):
+    IDLE = "idle"
+    PREPARING = "preparing"
+    LIVE = "live"
+    ENDING = "ending"
+    ENDED = "ended"
+
+
+@dataclass(frozen=True, slots=True)
+class CardView:
+    """A product card on the stage (the live one, or the armed one)."""
+
+    item: RundownItem
+    number: int  # 1-based position in the rundown
+    units: int  # sold during this pin (0 on the armed card)
+    gmv: Money | None  # sold during this pin (None on the armed card, or before any sale)
+    commission: Money | None  # estimated commission during this pin
+    stock_left: int | None  # None: not tracked
+    taken_at: datetime | None  # when it went live (None on the armed card)
+    receipt: PinReceipt | None  # the pin's receipt (live card only)
+
+    def on_air_seconds(self, now: datetime) -> float | None:
+        return None if self.taken_at is None else (now - self.taken_at).total_seconds()
+
+
+@dataclass(frozen=True, slots=True)
+class StockWarning:
+    product_id: str
+    title: str
+    left: int  # 0 = sold out
+
+
+@dataclass(frozen=True, slots=True)
+class LiveState:
+    """The whole live show at one moment. ``version`` grows with every publication."""
+
+    version: int = 0
+    phase: ShowPhase = ShowPhase.IDLE
+    show: ShowRecord | None = None
+    capabilities: Capabilities | None = None
+    stage: Stage | None = None
+    live: CardView | None = None
+    armed: CardView | None = None
+    ledger: LedgerSnapshot | None = None
+    stock_warnings: tuple[StockWarning, ...] = ()
+    auto_advance: bool = False
+    connection: ConnectionState = field(default_factory=lambda: ConnectionState(LinkStatus.OFFLINE))
+    viewers: int | None = None
+    titles: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    """Showcase product id -> title with its variant, for the feed and pin windows."""
+    report: ShowReport | None = None
+    """The final report, once the show has ended."""
+
+    @property
+    def on_air(self) -> bool:
+        return self.phase is ShowPhase.LIVE
+
+    @property
+    def can_take(self) -> bool:
+        return self.on_air and self.stage is not None and self.stage.armed is not None
+
+    def title_of(self, product_id: str) -> str:
+        return self.titles.get(product_id, product_id)
+
+    def undo_seconds_left(self, now: datetime) -> float:
+        stage = self.stage
+        if not self.on_air or stage is None or not stage.can_undo(now):
+            return 0.0
+        return max(0.0, UNDO_SECONDS - (now - stage.takes[-1].at).total_seconds())
+
+
+# ---------------------------------------------------------------- events
+@dataclass(frozen=True, slots=True)
+class TakeNeedsConfirmation:
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConflictFound:
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class ActionFailed:
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    result: PublishResult
+
+
+@dataclass(frozen=True, slots=True)
+class PublishProgressed:
+    done: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReportReady:
+    report: ShowReport
+
+
+@dataclass(frozen=True, slots=True)
+class OrdersArrived:
+    orders: tuple[Order, ...]  # oldest first
+
+
+LiveEvent = (
+    TakeNeedsConfirmation
+    | ConflictFound
+    | ActionFailed
+    | Published
+    | PublishProgressed
+    | ReportReady
+    | OrdersArrived
+)
+Subscriber = Callable[[LiveState, tuple[LiveEvent, ...]], None]
+"""Called on the session's loop with the new state and what happened since the last one.
+It must return quickly (hand the state to its own thread or loop) and never raise."""
+
+
+class ShowSource(Protocol):
+    """Where shows come from: the chosen platform and the show database (app.py's
+    ``LiveLink``)."""
+
+    async def open_show(self, plan: ShowPlan, policy: CommissionPolicy) -> LiveShow: ...
+
+    async def resume_show(self, show_id: str) -> LiveShow: ...
+
+
+class LiveSession:
+    """One show at a time; see the module docstring."""
+
+    def __init__(self, source: ShowSource, *, clock: Callable[[], datetime] = _utcnow) -> None:
+        self._source = source
+        self._clock = clock
+        self._subscribers: list[Subscriber] = []
+        self._state = LiveState()
+        self._show: LiveShow | None = None
+        self._runner: ShowRunner | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._ingest: asyncio.Task[None] | None = None
+        self._receipts: dict[str, PinReceipt] = {}  # rundown item id -> its latest pin
+        self._sold_out_taken: set[str] = set()
+        self._conflicts_said: set[str] = set()
+        self._last_count = 0
+        self._last_rate_at = clock()
+
+    # ------------------------------------------------------------ subscribers
+    @property
+    def state(self) -> LiveState:
+        return self._state
+
+    def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
+        """Add a subscriber; it hears the current state at once. Returns the unsubscribe."""
+        self._subscribers.append(subscriber)
+        _tell(subscriber, self._state, ())
+
+        def unsubscribe() -> None:
+            with contextlib.suppress(ValueError):
+                self._subscribers.remove(subscriber)
+
+        return unsubscribe
+
+    def _publish(self, *events: LiveEvent, **changes: Any) -> None:
+        state = replace(self._state, version=self._state.version + 1, **changes)
+        self._state = state = self._derive(state)
+        for subscriber in tuple(self._subscribers):
+            _tell(subscriber, state, events)
+
+    def _fail(self, message: str) -> None:
+        self._publish(ActionFailed(message))
+
+    # ------------------------------------------------------------ lifecycle
+    async def go_live(self, plan: ShowPlan, policy: CommissionPolicy) -> bool:
+        """Publish, create the session, start it, and begin ingest. False (with the reason
+        published as ``ActionFailed``) when it could not."""
+        if self._state.phase in (ShowPhase.PREPARING, ShowPhase.LIVE, ShowPhase.ENDING):
+            self._fail("A show is already on; end it before starting another.")
+            return False
+        if not plan.items:
+            self._fail("The rundown is empty: add products before going live.")
+            return False
+        self._publish(
+            phase=ShowPhase.PREPARING,
+            report=None,
+            connection=ConnectionState(LinkStatus.CONNECTING, since=self._clock()),
+        )
+        try:
+            show = await self._source.open_show(plan, policy)
+            result = await show.prepare(lambda done, total: self._progressed(done, total))
+            self._publish(Published(result))
+            if not result.published:
+                raise DomainError("no product could be published to the showcase")
+            await show.go_live()
+        except (PlatformError, StorageError, DomainError) as exc:
+            self._went_offline(f"Could not go live: {_user_text(exc)}", _user_text(exc))
+            return False
+        self._start(show, Stage.of(plan.items), {})
+        return True
+
+    async def resume(self, show_id: str) -> bool:
+        """Take an unfinished show back on air: the stage as it was, the journal replayed,
+        the stream continued from its saved cursor (what happened meanwhile is merged)."""
+        if self._state.phase in (ShowPhase.PREPARING, ShowPhase.LIVE, ShowPhase.ENDING):
+            self._fail("A show is already on; end it before resuming another.")
+            return False
+        self._publish(
+            phase=ShowPhase.PREPARING,
+            report=None,
+            connection=ConnectionState(LinkStatus.CONNECTING, since=self._clock()),
+        )
+        try:
+            show = await self._source.resume_show(show_id)
+            receipts = await show.receipts()
+        except (PlatformError, StorageError, ShowPlanError) as exc:
+            self._went_offline(f"Could not resume the show: {_user_text(exc)}", _user_text(exc))
+            return False
+        stage, latest = _restore_stage(show.plan.items, receipts)
+        self._start(show, stage, latest)
+        return True
+
+    def _went_offline(self, message: str, detail: str) -> None:
+        self._publish(
+            ActionFailed(message),
+            phase=ShowPhase.IDLE,
+            connection=ConnectionState(LinkStatus.OFFLINE, since=self._clock(), detail=detail),
+        )
+
+    def _progressed(self, done: int, total: int) -> None:
+        self._publish(PublishProgressed(done, total))
+
+    def _start(self, show: LiveShow, stage: Stage, receipts: dict[str, PinReceipt]) -> None:
+        self._show = show
+        self._sold_out_taken.clear()
+        self._conflicts_said.clear()
+        self._runner = runner = show.make_runner(self._ledger_updated, self._link_changed)
+        self._ingest = asyncio.create_task(self._run_ingest(runner), name="live-ingest")
+        self._spawn(self._measure_rate(runner), "live-rate")
+        titles = {showcase_id(i.product.variant_id): i.product.display_title for i in stage.items}
+        self._receipts = receipts
+        self._publish(
+            phase=ShowPhase.LIVE,
+            show=show.show,
+            capabilities=show.platform.capabilities,
+            stage=stage,
+            ledger=None,
+            viewers=None,
+            titles=MappingProxyType(titles),
+        )
+
+    async def _run_ingest(self, runner: ShowRunner) -> None:
+        try:
+            await runner.run()
+        except (PlatformError, StorageError) as exc:
+            detail = _user_text(exc)
+            self._publish(
+                ActionFailed(f"The show's live data stopped: {detail}"),
+                connection=ConnectionState(LinkStatus.OFFLINE, since=self._clock(), detail=detail),
+            )
+
+    async def _stop_ingest(self) -> None:
+        task, self._ingest = self._ingest, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def end_show(self) -> ShowReport | None:
+        """End the session on the platform; then the stage goes off air, the ledger is
+        final (anything the stream had not yet delivered is fetched) and the report is
+        built from it, so the totals and the report agree to the cent."""
+        show, runner = self._show, self._runner
+        if show is None or runner is None or self._state.phase is not ShowPhase.LIVE:
+            return None
+        self._publish(phase=ShowPhase.ENDING)
+        try:
+            await show.end()
+        except (PlatformError, StorageError) as exc:
+            self._publish(ActionFailed(f"Could not end the show: {_user_text(exc)}"))
+            self._publish(phase=ShowPhase.LIVE)
+            return None
+        await self._stop_ingest()
+        try:
+            await runner.reconcile()
+        except (PlatformError, StorageError) as exc:  # the report says what we have
+            logger.info("no final reconcile of %s: %s", runner.show_id, _user_text(exc))
+        report = await show.report()
+        stage = self._state.stage
+        self._publish(
+            ReportReady(report),
+            phase=ShowPhase.ENDED,
+            show=report.show,
+            stage=None if stage is None else replace(stage, live_id=None, armed_id=None),
+            ledger=runner.ledger.snapshot(),
+            report=report,
+            connection=ConnectionState(LinkStatus.OFFLINE, since=self._clock(), detail="ended"),
+        )
+        await self._cancel_tasks()
+        return report
+
+    async def end_unfinished(self, show_id: str) -> ShowReport | None:
+        """End a show a crash or a quit left on: reconnect, fetch what the platform has,
+        end it and write the report."""
+        if not await self.resume(show_id):
+            return None
+        return await self.end_show()
+
+    async def leave_running(self) -> None:
+        """The app quits while live and the show goes on on the platform: ingest stops,
+        the show stays unfinished and is offered back at the next start."""
+        await self._stop_ingest()
+        await self._cancel_tasks()
+        self._show, self._runner = None, None
+        self._publish(
+            phase=ShowPhase.IDLE,
+            stage=None,
+            connection=ConnectionState(LinkStatus.OFFLINE, since=self._clock(), detail="left"),
+        )
+
+    async def close(self) -> None:
+        await self._stop_ingest()
+        await self._cancel_tasks()
+
+    async def _cancel_tasks(self) -> None:
+        tasks = [t for t in self._tasks if t is not asyncio.current_task()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    def _spawn(self, coro: Coroutine[Any, Any, None], name: str) -> None:
+        task = asyncio.create_task(coro, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # ------------------------------------------------------------ stage actions
+    def arm_index(self, index: int) -> None:
+        self._stage_action(lambda stage: stage.arm_index(index))
+
+    def arm_step(self, step: int) -> None:
+        self._stage_action(lambda stage: stage.arm_step(step))
+
+    def _stage_action(self, action: Callable[[Stage], Stage]) -> None:
+        stage = self._state.stage
+        if stage is None or not self._state.on_air:
+            return
+        try:
+            self._publish(stage=action(stage))
+        except StageError as exc:
+            self._fail(str(exc))
+
+    def take(self, confirmed: bool = False) -> None:
+        """Space: put the armed item live. Out of rundown order asks first."""
+        stage = self._state.stage
+        if stage is None or not self._state.on_air:
+            return
+        try:
+            check = stage.check_take()
+        except StageError as exc:
+            self._fail(str(exc))
+            return
+        if check.needs_confirmation and not confirmed:
+            self._publish(TakeNeedsConfirmation(check.reason))
+            return
+        stage = stage.take(self._clock())
+        if stage.live is not None:
+            self._send_pin(stage.live)
+        self._publish(stage=stage)
+
+    def undo_take(self) -> None:
+        """Put back what was live before the last take (within the undo window)."""
+        stage = self._state.stage
+        if stage is None or not self._state.on_air:
+            return
+        try:
+            stage = stage.undo_take(self._clock())
+        except StageError as exc:
+            self._fail(str(exc))
+            return
+        if stage.live is not None:
+            self._send_pin(stage.live)
+        else:
+            self._spawn(self._unpin(), "unpin")
+        self._publish(stage=stage)
+
+    def retry_pin(self) -> None:
+        stage = self._state.stage
+        if stage is not None and stage.live is not None and self._state.on_air:
+            self._send_pin(stage.live)
+            self._publish()
+
+    def set_auto_advance(self, on: bool) -> None:
+        self._publish(auto_advance=on)
+
+    def update_items(self, items: Sequence[RundownItem]) -> None:
+        """The producer edited the rundown mid-show (a price, a cap, the order)."""
+        stage = self._state.stage
+        if stage is not None and self._state.on_air:
+            titles = {showcase_id(i.product.variant_id): i.product.display_title for i in items}
+            self._publish(stage=stage.with_items(items), titles=MappingProxyType(titles))
+
+    # ------------------------------------------------------------ pins
+    def _send_pin(self, item: RundownItem) -> None:
+        show = self._show
+        if show is None:
+            return
+        pending = PinReceipt(
+            IdempotencyKey(""), "", showcase_id(item.product.variant_id), self._clock()
+        )
+        self._receipts[item.id] = pending
+        self._spawn(self._pin(show, item), "pin")
+
+    async def _pin(self, show: LiveShow, item: RundownItem) -> None:
+        try:
+            receipt = await show.pin(item)
+        except StorageError as exc:
+            self._fail(f"The pin was not recorded: {exc.user_message}")
+            return
+        self._receipts[item.id] = receipt
+        events: tuple[LiveEvent, ...] = ()
+        if receipt.outcome is PinOutcome.FAILED:
+            events = (ActionFailed(f"Pin failed: {receipt.failure}"),)
+        self._publish(*events)
+
+    async def _unpin(self) -> None:
+        show = self._show
+        if show is None:
+            return
+        try:
+            await show.unpin()
+        except StorageError as exc:
+            self._fail(f"The unpin was not recorded: {exc.user_message}")
+
+    # ------------------------------------------------------------ ledger and link
+    def _ledger_updated(self, update: LedgerUpdate) -> None:
+        if self._state.phase not in (ShowPhase.LIVE, ShowPhase.ENDING):
+            return
+        events: list[LiveEvent] = []
+        if update.changed_orders:
+            events.append(OrdersArrived(update.changed_orders))
+        changes: dict[str, Any] = {"ledger": update.snapshot}
+        if update.viewers is not None:
+            changes["viewers"] = update.viewers
+        self._publish(*events, *self._conflict(update.snapshot), **changes)
+        self._advance_on_sell_out()
+
+    def _link_changed(self, status: LinkStatus, retry_in: float | None) -> None:
+        now = self._clock()
+        previous = self._state.connection
+        since = previous.since if previous.status is not LinkStatus.LIVE else now
+        self._publish(
+            connection=ConnectionState(
+                status,
+                since=None if status is LinkStatus.LIVE else since,
+                retry_at=None if retry_in is None else now + timedelta(seconds=retry_in),
+                last_event_at=previous.last_event_at,
+                events_per_second=previous.events_per_second,
+            )
+        )
+
+    async def _measure_rate(self, runner: ShowRunner) -> None:
+        """Once a second: events per second and the newest event's time, for the badge."""
+        self._last_count, self._last_rate_at = runner.events_received, self._clock()
+        while True:
+            await asyncio.sleep(RATE_EVERY_S)
+            now = self._clock()
+            elapsed = (now - self._last_rate_at).total_seconds()
+            if elapsed <= 0:
+                continue
+            rate = (runner.events_received - self._last_count) / elapsed
+            self._last_count, self._last_rate_at = runner.events_received, now
+            self._publish(
+                connection=replace(
+                    self._state.connection,
+                    last_event_at=runner.last_event_at,
+                    events_per_second=rate,
+                )
+            )
+
+    def _conflict(self, snapshot: LedgerSnapshot) -> tuple[LiveEvent, ...]:
+        """The platform's newest pin is not the product we put live (someone pinned in the
+        platform's own app, or an old intent replayed late): say so, once per pin."""
+        stage = self._state.stage
+        if stage is None or stage.live is None or not snapshot.pins:
+            return ()
+        receipt = self._receipts.get(stage.live.id)
+        if receipt is None or receipt.outcome is not PinOutcome.CONFIRMED:
+            return ()  # our pin is still on its way
+        newest = max(snapshot.pins, key=lambda pin: pin.version)
+        intended = showcase_id(stage.live.product.variant_id)
+        if newest.product_id == intended or newest.pin_id in self._conflicts_said:
+            return ()
+        if receipt.answered_at is not None and newest.started_at < receipt.answered_at:
+            return ()  # an older pin the stream is only now reporting
+        self._conflicts_said.add(newest.pin_id)
+        return (
+            ConflictFound(
+                f"The platform shows {self._state.title_of(newest.product_id)} pinned, not "
+                f"{stage.live.product.display_title}."
+            ),
+        )
+
+    def _advance_on_sell_out(self) -> None:
+        state = self._state
+        live, stage = state.live, state.stage
+        if not state.auto_advance or live is None or stage is None or stage.armed is None:
+            return
+        if live.stock_left == 0 and live.item.id not in self._sold_out_taken:
+            self._sold_out_taken.add(live.item.id)
+            self.take(confirmed=True)
+
+    # ------------------------------------------------------------ derived views
+    def _derive(self, state: LiveState) -> LiveState:
+        """Cards and warnings from the stage, the ledger and the receipts."""
+        stage = state.stage
+        if stage is None:
+            return replace(state, live=None, armed=None, stock_warnings=())
+        snapshot = state.ledger
+        left = {s.product_id: s.left for s in snapshot.stock} if snapshot is not None else {}
+        last: Take | None = stage.takes[-1] if stage.takes else None
+
+        def card(item: RundownItem | None, live: bool) -> CardView | None:
+            if item is None:
+                return None
+            pid = showcase_id(item.product.variant_id)
+            receipt = self._receipts.get(item.id) if live else None
+            units, gmv, commission = 0, None, None
+            if live and receipt is not None and receipt.pin_id and snapshot is not None:
+                for (pin_id, _code), figures in snapshot.by_pin.items():
+                    if pin_id == receipt.pin_id:
+                        units, gmv = figures.units, figures.gross
+                        commission = figures.commission_estimated
+            return CardView(
+                item=item,
+                number=(stage.index(item.id) or 0) + 1,
+                units=units,
+                gmv=gmv,
+                commission=commission,
+                stock_left=left.get(pid, item.sellable_units),
+                taken_at=last.at if live and last is not None else None,
+                receipt=receipt,
+            )
+
+        warnings = []
+        if snapshot is not None:
+            warnings = [
+                StockWarning(s.product_id, state.title_of(s.product_id), s.left)
+                for s in snapshot.stock
+                if s.left is not None and s.left <= LOW_STOCK
+            ]
+        return replace(
+            state,
+            live=card(stage.live, True),
+            armed=card(stage.armed, False),
+            stock_warnings=tuple(sorted(warnings, key=lambda w: (w.left, w.title))),
+        )
+
+
+def _tell(subscriber: Subscriber, state: LiveState, events: tuple[LiveEvent, ...]) -> None:
+    try:
+        subscriber(state, events)
+    except Exception:  # one broken subscriber never stops the show
+        logger.exception("a live-state subscriber failed")
+
+
+def _restore_stage(
+    items: tuple[RundownItem, ...], receipts: Sequence[PinReceipt]
+) -> tuple[Stage, dict[str, PinReceipt]]:
+    """The stage of a resumed show: each pin the console sent is a take, in order; the
+    last one's product is live again."""
+    by_product = {showcase_id(i.product.variant_id): i for i in items}
+    stage = Stage.of(items)
+    latest: dict[str, PinReceipt] = {}
+    previous: str | None = None
+    takes: list[Take] = []
+    for receipt in receipts:
+        item = by_product.get(receipt.product_id)
+        if item is None or receipt.outcome is PinOutcome.FAILED:
+            continue
+        takes.append(Take(item.id, receipt.sent_at, previous))
+        latest[item.id] = receipt
+        previous = item.id
+    if takes:
+        stage = replace(stage, live_id=previous, takes=tuple(takes), started_at=takes[0].at)
+        following = stage.next_in_order()
+        stage = replace(stage, armed_id=following.id if following else None)
+    return stage, latest
+
+
+def _user_text(exc: BaseException) -> str:
+    text = getattr(exc, "user_message", None)
+    return text if isinstance(text, str) and text else str(exc)

@@ -1,0 +1,414 @@
+"""The live session's rules without Qt and without a server: a fake platform in memory,
+the real show database on a temp file, and a clock the test moves."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncGenerator, AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from seller_console.domain.commission import CommissionPolicy
+from seller_console.domain.events import Delivery, OrderCreated, Pin, PinChanged, SessionStatus
+from seller_console.domain.money import Currency, Money
+from seller_console.domain.orders import Commission, Order, OrderLine, OrderStatus
+from seller_console.domain.platform_port import (
+    Account,
+    BatchItemResult,
+    Capabilities,
+    IdempotencyKey,
+    LinkListener,
+    LiveSession,
+    Page,
+    PinKind,
+    PinRequest,
+    SalesKind,
+    ShowcaseProduct,
+)
+from seller_console.domain.rundown import ProductSnapshot, RundownItem, ShowPlan
+from seller_console.domain.showcase import showcase_id
+from seller_console.services import live_session as module
+from seller_console.services.live_session import (
+    ActionFailed,
+    ConflictFound,
+    LiveEvent,
+    LiveState,
+    ShowPhase,
+    TakeNeedsConfirmation,
+)
+from seller_console.services.live_show import LiveShow, plan_policy
+from seller_console.storage import Database, ShowStore
+from tests.support import run
+
+T0 = datetime(2026, 12, 1, 20, 0, tzinfo=UTC)
+USD = Currency.of("USD")
+
+
+@dataclass
+class FakePlatform:
+    """A platform in memory: pins are confirmed at once; the test pushes events."""
+
+    pins: list[str] = field(default_factory=list)
+    queue: asyncio.Queue[Delivery] = field(default_factory=asyncio.Queue)
+    version: int = 0
+    cursor: int = 0
+
+    @property
+    def platform(self) -> str:
+        return "fake"
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return Capabilities(PinKind.CONFIRMED, SalesKind.ORDER_STREAM, True, False)
+
+    async def aclose(self) -> None:
+        return None
+
+    async def me(self) -> Account:
+        return Account("acc_1", "shop", "Shop", USD)
+
+    async def upsert_products(
+        self, products: Sequence[ShowcaseProduct], *, idempotency_key: IdempotencyKey | None = None
+    ) -> list[BatchItemResult]:
+        return [BatchItemResult(p.id) for p in products]
+
+    async def create_session(self, title: str, **_: Any) -> LiveSession:
+        return LiveSession("ses_1", title, SessionStatus.SCHEDULED)
+
+    async def get_session(self, session_id: str) -> LiveSession:
+        return LiveSession(session_id, "t", SessionStatus.LIVE)
+
+    async def start_session(self, session_id: str, **_: Any) -> LiveSession:
+        return LiveSession(session_id, "t", SessionStatus.LIVE, started_at=T0)
+
+    async def end_session(self, session_id: str, **_: Any) -> LiveSession:
+        return LiveSession(session_id, "t", SessionStatus.ENDED, ended_at=T0)
+
+    async def set_bag(self, session_id: str, product_ids: Sequence[str], **_: Any) -> LiveSession:
+        return LiveSession(session_id, "t", SessionStatus.SCHEDULED, bag=tuple(product_ids))
+
+    async def pin(self, session_id: str, request: PinRequest, **_: Any) -> Pin:
+        self.pins.append(request.product_id)
+        self.version += 1
+        pin = Pin(f"pin{self.version}", request.product_id, T0, self.version)
+        self.push(PinChanged(session_id, pin))
+        return pin
+
+    async def unpin(self, session_id: str, **_: Any) -> None:
+        self.pins.append("")
+
+    async def list_orders(self, session_id: str, **_: Any) -> Page[Order]:
+        return Page((), None)
+
+    async def events(
+        self, session_id: str, *, after: str | None = None, on_link: LinkListener | None = None
+    ) -> AsyncGenerator[Delivery, None]:
+        while True:
+            yield await self.queue.get()
+
+    def push(self, event: Any) -> None:
+        self.cursor += 1
+        self.queue.put_nowait(Delivery(str(self.cursor), event))
+
+    def sell(self, product_id: str, pin_id: str, units: int, n: int) -> None:
+        price = Money.of("10.00", USD)
+        line = OrderLine(product_id, product_id, units, price)
+        total = Money.of(Decimal(10 * units), USD)
+        order = Order(
+            f"o{n}",
+            "ses_1",
+            T0,
+            OrderStatus.PAID,
+            (line,),
+            total,
+            Commission(Decimal("0.1"), Money.of(Decimal(units), USD)),
+            pin_id,
+            None,
+        )
+        self.push(OrderCreated(order))
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = T0
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+class Source:
+    def __init__(self, platform: FakePlatform, store: ShowStore, clock: Clock) -> None:
+        self.platform, self.store, self.clock = platform, store, clock
+
+    async def open_show(self, plan: ShowPlan, policy: CommissionPolicy) -> LiveShow:
+        return LiveShow(self.platform, self.store, plan, policy, clock=self.clock)
+
+    async def resume_show(self, show_id: str) -> LiveShow:
+        show = await self.store.get_show(show_id)
+        return await LiveShow.resume(self.platform, self.store, show, clock=self.clock)
+
+
+def item(n: int, stock: int | None = 10) -> RundownItem:
+    snapshot = ProductSnapshot(
+        f"p{n}",
+        f"v{n}",
+        f"SKU{n}",
+        f"Product {n}",
+        "",
+        "Acme",
+        Money.of("10.00", USD),
+        None,
+        "",
+        stock,
+        Decimal("0.1"),
+        "c",
+    )
+    return RundownItem(f"i{n}", snapshot, 60)
+
+
+PLAN = ShowPlan("Night", (item(1, stock=4), item(2), item(3)))
+
+
+class Seen:
+    def __init__(self) -> None:
+        self.state = LiveState()
+        self.events: list[LiveEvent] = []
+
+    def __call__(self, state: LiveState, events: tuple[LiveEvent, ...]) -> None:
+        self.state = state
+        self.events += events
+
+    def of(self, kind: type) -> list[Any]:
+        return [e for e in self.events if isinstance(e, kind)]
+
+
+@asynccontextmanager
+async def live(
+    tmp_path: Path, plan: ShowPlan = PLAN
+) -> AsyncIterator[tuple[module.LiveSession, FakePlatform, Seen, Clock, Database]]:
+    db = await Database.open(tmp_path / "shows.db")
+    platform, clock, seen = FakePlatform(), Clock(), Seen()
+    session = module.LiveSession(Source(platform, ShowStore(db), clock), clock=clock)
+    session.subscribe(seen)
+    try:
+        assert await session.go_live(plan, plan_policy(plan))
+        yield session, platform, seen, clock, db
+    finally:
+        await session.close()
+        await db.close()
+
+
+async def until(condition: Any, timeout: float = 5.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline
+        await asyncio.sleep(0.01)
+
+
+def live_id(seen: Seen) -> str | None:
+    stage = seen.state.stage
+    return None if stage is None else stage.live_id
+
+
+def confirmed(seen: Seen) -> bool:
+    card = seen.state.live
+    return card is not None and card.receipt is not None and card.receipt.pin_id is not None
+
+
+def test_a_take_pins_and_the_card_counts_sales_during_this_pin(tmp_path: Path) -> None:
+    async def go() -> None:
+        async with live(tmp_path) as (session, platform, seen, _clock, _db):
+            assert seen.state.phase is ShowPhase.LIVE
+            session.take()
+            await until(lambda: confirmed(seen))
+            assert platform.pins == [showcase_id("v1")]
+            card = seen.state.live
+            assert card is not None
+            assert card.receipt is not None
+            platform.sell(showcase_id("v1"), card.receipt.pin_id or "", 1, 1)
+            platform.sell(showcase_id("v1"), "an-older-pin", 1, 2)  # not this pin's
+            await until(lambda: seen.state.live is not None and seen.state.live.units == 1)
+            assert seen.state.live is not None
+            assert seen.state.live.gmv == Money.of("10.00", USD)
+            assert seen.state.live.stock_left == 2  # 4 at start, 2 sold in the show
+
+    run(go())
+
+
+def test_a_pin_costs_two_durable_transactions(tmp_path: Path) -> None:
+    async def go() -> list[str]:
+        async with live(tmp_path) as (session, _platform, seen, _clock, db):
+            writes: list[str] = []
+            original = db.write
+
+            async def counted(work: Any, what: str) -> Any:
+                writes.append(what)
+                return await original(work, what)
+
+            db.write = counted  # type: ignore[method-assign]
+            session.take()
+            await until(lambda: confirmed(seen))
+            await asyncio.sleep(0.05)
+            db.write = original  # type: ignore[method-assign]
+            return writes
+
+    writes = run(go())
+    # the intent with its receipt as sent, then the outcome with its receipt as answered;
+    # the stream's batch that reports the pin is the ledger's ("saving orders")
+    assert [w for w in writes if w != "saving orders"] == [
+        "saving an action",
+        "saving an action's outcome",
+    ]
+
+
+def test_out_of_order_asks_first_and_undo_has_five_seconds(tmp_path: Path) -> None:
+    async def go() -> None:
+        async with live(tmp_path) as (session, platform, seen, clock, _db):
+            session.arm_index(2)
+            session.take()
+            assert seen.of(TakeNeedsConfirmation)
+            assert live_id(seen) is None
+            session.take(confirmed=True)
+            await until(lambda: confirmed(seen))
+            clock.now += timedelta(seconds=6)
+            session.undo_take()
+            assert "within 5 seconds" in seen.of(ActionFailed)[-1].message
+            assert live_id(seen) == "i3"
+            session.arm_index(0)
+            session.take(confirmed=True)
+            clock.now += timedelta(seconds=2)
+            assert seen.state.undo_seconds_left(clock.now) == 3.0
+            session.undo_take()
+            assert live_id(seen) == "i3"  # back to what was live before
+            await until(lambda: len(platform.pins) == 3)
+
+    run(go())
+
+
+def test_auto_advance_takes_the_next_item_when_the_live_one_sells_out(tmp_path: Path) -> None:
+    async def go() -> None:
+        async with live(tmp_path) as (session, platform, seen, _clock, _db):
+            session.take()
+            await until(lambda: confirmed(seen))
+            card = seen.state.live
+            assert card is not None
+            assert card.receipt is not None
+            pin_id = card.receipt.pin_id or ""
+            platform.sell(showcase_id("v1"), pin_id, 2, 1)
+            await until(lambda: bool(seen.state.stock_warnings))
+            assert [w.left for w in seen.state.stock_warnings] == [2]  # low stock
+            assert live_id(seen) == "i1"  # auto-advance is off
+            session.set_auto_advance(True)
+            platform.sell(showcase_id("v1"), pin_id, 2, 2)  # sold out
+            await until(lambda: live_id(seen) == "i2")
+            assert [w.left for w in seen.state.stock_warnings] == [0]
+            await until(lambda: platform.pins[-1] == showcase_id("v2"))
+
+    run(go())
+
+
+def test_a_pin_made_elsewhere_is_a_conflict_said_once(tmp_path: Path) -> None:
+    async def go() -> None:
+        async with live(tmp_path) as (session, platform, seen, clock, _db):
+            session.take()
+            await until(lambda: confirmed(seen))
+            clock.now += timedelta(seconds=1)
+            other = Pin("pin-x", showcase_id("v3"), clock.now + timedelta(seconds=1), 99)
+            platform.push(PinChanged("ses_1", other))
+            platform.push(PinChanged("ses_1", other))
+            await until(lambda: bool(seen.of(ConflictFound)))
+            await asyncio.sleep(0.3)
+            assert len(seen.of(ConflictFound)) == 1
+            assert "Product 3" in seen.of(ConflictFound)[0].message
+
+    run(go())
+
+
+def test_after_end_show_it_is_off_air_and_the_ledger_equals_the_report(tmp_path: Path) -> None:
+    async def go() -> None:
+        async with live(tmp_path) as (session, platform, seen, _clock, _db):
+            session.take()
+            await until(lambda: confirmed(seen))
+            platform.sell(showcase_id("v1"), "pin1", 1, 1)
+            await until(lambda: seen.state.ledger is not None and bool(seen.state.ledger.totals))
+            report = await session.end_show()
+            assert report is not None
+            state = seen.state
+            assert state.phase is ShowPhase.ENDED
+            assert state.live is None
+            assert not state.can_take
+            assert state.ledger is not None
+            assert report.totals == state.ledger.totals
+            pins = len(platform.pins)
+            session.take()
+            await asyncio.sleep(0.05)
+            assert len(platform.pins) == pins  # a take after the end does nothing
+
+    run(go())
+
+
+def test_go_live_refuses_an_empty_rundown_and_a_second_show(tmp_path: Path) -> None:
+    async def go() -> None:
+        async with live(tmp_path) as (session, _platform, seen, _clock, _db):
+            assert not await session.go_live(PLAN, plan_policy(PLAN))
+            assert "already on" in seen.of(ActionFailed)[-1].message
+            assert seen.state.phase is ShowPhase.LIVE
+        db = await Database.open(tmp_path / "other.db")
+        try:
+            session = module.LiveSession(Source(FakePlatform(), ShowStore(db), Clock()))
+            other = Seen()
+            session.subscribe(other)
+            assert not await session.go_live(ShowPlan("Empty", ()), CommissionPolicy())
+            assert "empty" in other.of(ActionFailed)[-1].message
+        finally:
+            await db.close()
+
+    run(go())
+
+
+def test_left_running_then_resumed_the_stage_is_as_it_was(tmp_path: Path) -> None:
+    async def go() -> None:
+        async with live(tmp_path) as (session, platform, seen, clock, db):
+            session.take()
+            await until(lambda: confirmed(seen))
+            session.take()
+            await until(lambda: platform.pins[-1] == showcase_id("v2") and confirmed(seen))
+            assert seen.state.show is not None
+            show_id = seen.state.show.id
+            await session.leave_running()
+            assert seen.state.phase is ShowPhase.IDLE
+            again = module.LiveSession(Source(platform, ShowStore(db), clock), clock=clock)
+            later = Seen()
+            again.subscribe(later)
+            try:
+                assert await again.resume(show_id)
+                assert later.state.phase is ShowPhase.LIVE
+                assert later.state.stage is not None
+                assert later.state.stage.live_id == "i2"
+                assert later.state.stage.armed_id == "i3"
+                assert [t.item_id for t in later.state.stage.takes] == ["i1", "i2"]
+            finally:
+                await again.close()
+
+    run(go())
+
+
+@pytest.mark.allow_warning_logs
+def test_a_subscriber_that_fails_never_stops_the_show(tmp_path: Path) -> None:
+    async def go() -> None:
+        async with live(tmp_path) as (session, _platform, seen, _clock, _db):
+
+            def broken(_state: LiveState, _events: tuple[LiveEvent, ...]) -> None:
+                raise RuntimeError("boom")
+
+            session.subscribe(broken)
+            session.take()
+            await until(lambda: confirmed(seen))
+
+    run(go())
