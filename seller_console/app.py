@@ -83,7 +83,7 @@ class Console:
         settings_path = settings_file(paths.config_dir)
         settings, self.settings_warning = load_settings(settings_path)
         self.link = LiveLink(
-            paths.data_dir / "shows.sqlite3",
+            paths.show_database,
             settings,
             settings_path,
             None,  # the OS keychain, opened on first use (see LiveLink.secrets)

@@ -1,4 +1,5 @@
-"""The command line: ``seller-console catalog check FILE`` for brand reps, tests and checks.
+"""The command line: ``seller-console catalog check FILE`` for brand reps, tests and checks,
+and ``seller-console shows list|report`` for past shows (``shows_cli``).
 
 Exit codes: 0 the file was imported (rejected rows included), 2 it could not be read at
 all or the command was wrong. No traceback reaches the user.
@@ -8,12 +9,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import TextIO
 
+from seller_console import shows_cli
 from seller_console.importers import (
     FORMATS,
     CatalogImportError,
@@ -21,6 +24,7 @@ from seller_console.importers import (
     import_catalog,
 )
 from seller_console.importers.fields import CellError, parse_rate
+from seller_console.paths import AppPaths
 
 EXIT_OK = 0
 EXIT_UNREADABLE = 2
@@ -51,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
         "totals against the platform's orders, print one line, exit",
     )
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
+    shows_cli.add_commands(commands)
     catalog = commands.add_parser("catalog", help="work with catalog files")
     catalog_commands = catalog.add_subparsers(
         dest="catalog_command", parser_class=_Parser, required=True
@@ -140,5 +145,11 @@ def main(
     args = parser.parse_args(argv)
     if args.command == "catalog":
         return catalog_check(args, out, err)
+    if args.command == "shows":
+        try:
+            return shows_cli.run_command(args, AppPaths.default().show_database, out, err)
+        except BrokenPipeError:  # `... | head`: the reader has what it wanted
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return EXIT_OK
     parser.print_help(out)
     return EXIT_OK

@@ -36,6 +36,11 @@ class AppPaths:
         )
 
     @property
+    def show_database(self) -> Path:
+        """Every show, its orders and its journal (and the embedded sandbox's beside it)."""
+        return self.data_dir / "shows.sqlite3"
+
+    @property
     def autosave_file(self) -> Path:
         return self.data_dir / "autosave.showplan.json"
 

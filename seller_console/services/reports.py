@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
+from typing import TextIO
 
 from seller_console.domain.commission import CommissionPolicy, ProductTerms
 from seller_console.domain.ledger import NO_PIN, Figures, Ledger, LedgerSnapshot, PinWindow
@@ -202,67 +203,72 @@ def _time(value: datetime | None) -> str:
 
 
 def write_csv(report: ShowReport, path: Path) -> None:
-    """The report as one CSV file: a block per section, each with its own header row.
-    Amounts are plain decimals at the currency's minor unit, beside the currency code."""
+    """The report as one CSV file (see ``write_report_csv``)."""
     with path.open("w", newline="", encoding="utf-8") as handle:
-        out = csv.writer(handle)
-        out.writerow(["show", report.show.id, report.show.title, _time(report.show.started_at)])
-        out.writerow([])
-        out.writerow(["section", "currency", *_FIGURE_HEADER])
-        for code, figures in sorted(report.totals.items()):
-            out.writerow(["totals", code, *_figures(figures)])
-        out.writerow([])
-        out.writerow(["section", "product_id", "title", "currency", *_FIGURE_HEADER])
-        for (product_id, code), figures in sorted(report.by_product.items()):
-            title = report.title_of(product_id)
-            out.writerow(["product", product_id, title, code, *_figures(figures)])
-        out.writerow([])
-        out.writerow(
-            ["section", "pin_id", "title", "started_at", "on_air_s", "currency", *_FIGURE_HEADER]
-        )
-        for w in report.windows:
-            head = [w.window.pin_id, report.title_of(w.window.product_id)]
-            head += [_time(w.window.started_at), f"{w.seconds:.0f}"]
-            for figures in w.figures:
-                out.writerow(["pin", *head, figures.currency.code, *_figures(figures)])
-        for (pin_id, code), figures in sorted(report.by_pin.items()):
-            if pin_id == NO_PIN:
-                out.writerow(["pin", "(no pin)", "", "", "", code, *_figures(figures)])
-        out.writerow([])
-        out.writerow(["section", "position", "product_id", "title", "planned_s", "actual_s"])
-        for t in report.timings:
-            s = t.segment
-            row = [s.position, s.product_id, s.title, s.planned_seconds, f"{t.actual_seconds:.0f}"]
-            out.writerow(["segment", *row])
-        out.writerow([])
+        write_report_csv(report, handle)
+
+
+def write_report_csv(report: ShowReport, handle: TextIO) -> None:
+    """The report as CSV: a block per section, each with its own header row. Amounts are
+    plain decimals at the currency's minor unit, beside the currency code."""
+    out = csv.writer(handle)
+    out.writerow(["show", report.show.id, report.show.title, _time(report.show.started_at)])
+    out.writerow([])
+    out.writerow(["section", "currency", *_FIGURE_HEADER])
+    for code, figures in sorted(report.totals.items()):
+        out.writerow(["totals", code, *_figures(figures)])
+    out.writerow([])
+    out.writerow(["section", "product_id", "title", "currency", *_FIGURE_HEADER])
+    for (product_id, code), figures in sorted(report.by_product.items()):
+        title = report.title_of(product_id)
+        out.writerow(["product", product_id, title, code, *_figures(figures)])
+    out.writerow([])
+    out.writerow(
+        ["section", "pin_id", "title", "started_at", "on_air_s", "currency", *_FIGURE_HEADER]
+    )
+    for w in report.windows:
+        head = [w.window.pin_id, report.title_of(w.window.product_id)]
+        head += [_time(w.window.started_at), f"{w.seconds:.0f}"]
+        for figures in w.figures:
+            out.writerow(["pin", *head, figures.currency.code, *_figures(figures)])
+    for (pin_id, code), figures in sorted(report.by_pin.items()):
+        if pin_id == NO_PIN:
+            out.writerow(["pin", "(no pin)", "", "", "", code, *_figures(figures)])
+    out.writerow([])
+    out.writerow(["section", "position", "product_id", "title", "planned_s", "actual_s"])
+    for t in report.timings:
+        s = t.segment
+        row = [s.position, s.product_id, s.title, s.planned_seconds, f"{t.actual_seconds:.0f}"]
+        out.writerow(["segment", *row])
+    out.writerow([])
+    out.writerow(
+        [
+            "section",
+            "product_id",
+            "pin_id",
+            "outcome",
+            "sent_at",
+            "latency_ms",
+            "started_at",
+            "ended_at",
+            "failure",
+        ]
+    )
+    for e in report.timeline:
+        latency = "" if e.latency_ms is None else f"{e.latency_ms:.1f}"
         out.writerow(
             [
-                "section",
-                "product_id",
-                "pin_id",
-                "outcome",
-                "sent_at",
-                "latency_ms",
-                "started_at",
-                "ended_at",
-                "failure",
+                "pin",
+                e.product_id,
+                e.pin_id or "",
+                e.outcome,
+                _time(e.sent_at),
+                latency,
+                _time(e.started_at),
+                _time(e.ended_at),
+                e.failure or "",
             ]
         )
-        for e in report.timeline:
-            latency = "" if e.latency_ms is None else f"{e.latency_ms:.1f}"
-            out.writerow(
-                [
-                    "pin",
-                    e.product_id,
-                    e.pin_id or "",
-                    e.outcome,
-                    _time(e.sent_at),
-                    latency,
-                    _time(e.started_at),
-                    _time(e.ended_at),
-                    e.failure or "",
-                ]
-            )
 
 
 def _utcnow() -> datetime:
@@ -296,3 +302,81 @@ class ShowReports:
             await self._storage.pin_receipts(show_id),
             self._clock(),
         )
+
+
+def figures_json(f: Figures) -> dict[str, object]:
+    """A bucket's figures as JSON: counts as numbers, amounts as decimal strings."""
+    return {
+        "currency": f.currency.code,
+        "orders": f.orders,
+        "units": f.units,
+        "refunded_orders": f.refunded_orders,
+        "gross": str(f.gross.rounded().amount),
+        "refunds": str(f.refunds.rounded().amount),
+        "net": str(f.net.rounded().amount),
+        "commission_estimated": str(f.commission_estimated.rounded().amount),
+        "commission_reported": str(f.commission_reported.rounded().amount),
+        "commission_difference": str(f.commission_difference.rounded().amount),
+    }
+
+
+def show_json(show: ShowRecord) -> dict[str, object]:
+    return {
+        "id": show.id,
+        "title": show.title,
+        "platform": show.owner.platform,
+        "account": show.owner.account,
+        "session": show.session_id,
+        "status": show.status.value,
+        "created": _time(show.created_at),
+        "started": _time(show.started_at) or None,
+        "ended": _time(show.ended_at) or None,
+    }
+
+
+def report_json(report: ShowReport) -> dict[str, object]:
+    """The report dialog's figures as one JSON object (``seller-console shows report``)."""
+    return {
+        "show": show_json(report.show),
+        "totals": [figures_json(f) for _code, f in sorted(report.totals.items())],
+        "products": [
+            {"product_id": pid, "title": report.title_of(pid), **figures_json(f)}
+            for (pid, _code), f in sorted(report.by_product.items())
+        ],
+        "pin_windows": [
+            {
+                "pin_id": w.window.pin_id,
+                "product_id": w.window.product_id,
+                "title": report.title_of(w.window.product_id),
+                "started": _time(w.window.started_at),
+                "on_air_seconds": round(w.seconds),
+                "figures": [figures_json(f) for f in w.figures],
+            }
+            for w in report.windows
+        ],
+        "segments": [
+            {
+                "position": t.segment.position + 1,
+                "product_id": t.segment.product_id,
+                "title": t.segment.title,
+                "planned_seconds": t.segment.planned_seconds,
+                "actual_seconds": round(t.actual_seconds),
+            }
+            for t in report.timings
+        ],
+        "pins": [
+            {
+                "product_id": e.product_id,
+                "title": report.title_of(e.product_id),
+                "outcome": e.outcome,
+                "sent": _time(e.sent_at) or None,
+                "latency_ms": None if e.latency_ms is None else round(e.latency_ms, 1),
+                "pin_id": e.pin_id,
+                "started": _time(e.started_at) or None,
+                "ended": _time(e.ended_at) or None,
+                "failure": e.failure,
+            }
+            for e in report.timeline
+        ],
+        "flagged_orders": sorted(report.flagged_orders),
+    }

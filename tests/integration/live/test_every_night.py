@@ -7,16 +7,21 @@ works on the first press each time."""
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from seller_console.cli import main
 from seller_console.domain.show_records import PinOutcome, ShowStatus
 from seller_console.importers import import_catalog
 from seller_console.live_link import LiveLink
-from seller_console.paths import resources_dir
+from seller_console.paths import HOME_ENV, AppPaths, resources_dir
 from seller_console.selftest import expected_totals
 from seller_console.services.demo import demo_catalog_path, demo_import_options, sample_plan
 from seller_console.services.live_session import (
@@ -27,6 +32,7 @@ from seller_console.services.live_session import (
     ShowPhase,
 )
 from seller_console.services.live_show import plan_policy
+from seller_console.services.reports import report_json
 from seller_console.settings import Settings, settings_file
 from tests.fakes import MemorySecrets
 from tests.support import run
@@ -51,7 +57,7 @@ async def app(folder: Path) -> AsyncIterator[tuple[LiveLink, LiveSession, Seen]]
     """One run of the app's live side: the link (embedded platform, show database) and
     the live session, closed at the end as the app closes them."""
     link = LiveLink(
-        folder / "shows.sqlite3",
+        folder / AppPaths.default().show_database.name,
         Settings(),
         settings_file(folder),
         MemorySecrets(),
@@ -111,7 +117,11 @@ async def settle(link: LiveLink, seen: Seen) -> int:
     return len(orders)
 
 
-def test_three_shows_survive_restarts_quits_and_a_crash(tmp_path: Path) -> None:
+def test_three_shows_survive_restarts_quits_and_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(HOME_ENV, str(tmp_path))
+    data = AppPaths.default().data_dir
     catalog = import_catalog(demo_catalog_path(resources_dir()), demo_import_options()).catalog
     plan = sample_plan(catalog)
     policy = plan_policy(plan)
@@ -119,7 +129,7 @@ def test_three_shows_survive_restarts_quits_and_a_crash(tmp_path: Path) -> None:
     async def nights() -> None:
         shows: list[str] = []
         # night 1: go live, sell, end: the report at once
-        async with app(tmp_path) as (link, session, seen):
+        async with app(data) as (link, session, seen):
             assert await session.go_live(plan, policy), seen.failures
             assert seen.state.show is not None
             shows.append(seen.state.show.id)
@@ -142,7 +152,7 @@ def test_three_shows_survive_restarts_quits_and_a_crash(tmp_path: Path) -> None:
 
         # night 2, after a restart: go live on the first press; quit while live, leaving it
         # running on the platform
-        async with app(tmp_path) as (link, session, seen):
+        async with app(data) as (link, session, seen):
             assert await session.go_live(plan, policy), seen.failures
             assert seen.state.show is not None
             shows.append(seen.state.show.id)
@@ -151,7 +161,7 @@ def test_three_shows_survive_restarts_quits_and_a_crash(tmp_path: Path) -> None:
             assert [s.id for s in await link.unfinished_shows()] == [shows[1]]
 
         # the next start: it is offered back; resume, carry on, end
-        async with app(tmp_path) as (link, session, seen):
+        async with app(data) as (link, session, seen):
             assert await session.resume(shows[1]), seen.failures
             live = seen.state.live
             assert live is not None
@@ -161,19 +171,19 @@ def test_three_shows_survive_restarts_quits_and_a_crash(tmp_path: Path) -> None:
             assert await session.end_show() is not None
 
         # night 3: go live, sell, then the app dies (no end, no leave: a crash)
-        async with app(tmp_path) as (link, session, seen):
+        async with app(data) as (link, session, seen):
             assert await session.go_live(plan, policy), seen.failures
             assert seen.state.show is not None
             shows.append(seen.state.show.id)
             await sell(session, seen, 2)
 
         # the next start ends it: what the platform has is fetched and the report written
-        async with app(tmp_path) as (link, session, seen):
+        async with app(data) as (link, session, seen):
             assert [s.id for s in await link.unfinished_shows()] == [shows[2]]
             assert await session.end_unfinished(shows[2]) is not None
 
         # a last start: every show is ended and its report equals the platform's orders
-        async with app(tmp_path) as (link, session, seen):
+        async with app(data) as (link, session, seen):
             reports = await link.open_reports()
             listed = {s.id: s for s in await reports.list_shows()}
             assert set(listed) == set(shows)
@@ -195,5 +205,30 @@ def test_three_shows_survive_restarts_quits_and_a_crash(tmp_path: Path) -> None:
                 # estimated commission is the same on every reopening
                 again = await reports.report(show_id)
                 assert again.totals == report.totals
+                totals_of[show_id] = report_json(report)["totals"]
 
+    totals_of: dict[str, object] = {}
     run(nights(), 110)
+
+    # the command line reads the same shows and figures
+    code, listed = cli("shows", "list", "--json")
+    assert code == 0
+    assert {s["id"]: s["totals"] for s in listed} == totals_of
+    assert all(s["status"] == "ended" for s in listed)
+    some = listed[1]["id"]
+    code, report = cli("shows", "report", some[:8], "--json")
+    assert code == 0
+    assert report["show"]["id"] == some
+    assert report["totals"] == totals_of[some]
+    assert all(w["title"] for w in report["pin_windows"])
+    out = io.StringIO()
+    assert main(["shows", "report", some, "--csv"], out, io.StringIO()) == 0
+    rows = list(csv.reader(io.StringIO(out.getvalue())))
+    assert rows[0][:2] == ["show", some]
+    assert main(["shows", "report", "no-such-show"], io.StringIO(), io.StringIO()) == 2
+
+
+def cli(*argv: str) -> tuple[int, Any]:
+    out = io.StringIO()
+    code = main(list(argv), out, io.StringIO())
+    return code, json.loads(out.getvalue())

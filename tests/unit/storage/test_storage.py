@@ -29,6 +29,7 @@ from seller_console.domain.storage_port import StorageErrorKind
 from seller_console.storage import SYNCHRONOUS, Database, ShowStore, StorageBug, StorageKnownError
 from seller_console.storage.db import connect
 from seller_console.storage.schema import MIGRATIONS
+from seller_console.storage.show_store import order_row
 from tests.support import run
 
 T = TypeVar("T")
@@ -241,3 +242,81 @@ def test_a_database_locked_by_another_program_is_a_known_error(tmp_path: Path) -
         other.execute("ROLLBACK")
         other.close()
     assert caught.value.kind is StorageErrorKind.LOCKED
+
+
+def test_migration_2_keys_every_show_s_data_by_the_show(tmp_path: Path) -> None:
+    """A database from before the show scope: its shows, orders, pins and cursors are
+    carried over, each under the show whose session they came from."""
+    path = tmp_path / "old.db"
+    old = connect(path, migrations=MIGRATIONS[:1])
+    for show, session in (("show_a", "ses_0001"), ("show_b", "ses_0002")):
+        old.execute(
+            "INSERT INTO shows VALUES (?, ?, 'Night', 'ended', '2026-01-01T20:00:00+00:00', "
+            "NULL, NULL)",
+            (show, session),
+        )
+        old.execute(
+            "INSERT INTO rundown_items VALUES (?, 0, 'i1', 'p1', 'Mug', 90, 999, 'USD', NULL)",
+            (show,),
+        )
+        old.execute(
+            "INSERT INTO stream_cursors VALUES (?, '7', '2026-01-01T20:00:00+00:00')", (session,)
+        )
+        old.execute(
+            "INSERT INTO stream_pins VALUES (?, 'pin1', 'p1', '2026-01-01T20:00:00+00:00', 1)",
+            (session,),
+        )
+    rows = [order_row("-", order(f"o{n}")) for n in range(3)]
+    for n, row in enumerate(rows):  # v1 rows: no show column, the session says whose
+        old.execute(
+            "INSERT INTO orders VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (row[1], "ses_0001" if n < 2 else "ses_0002", *row[3:]),
+        )
+    old.close()
+
+    async def go() -> tuple[object, ...]:
+        db = await Database.open(path)
+        store = ShowStore(db)
+        try:
+            return (
+                [o.id for o in await store.load_orders("show_a")],
+                [o.id for o in await store.load_orders("show_b")],
+                await store.load_cursor("show_b"),
+                len(await store.load_pins("show_a")),
+                await store.segments("show_a"),
+                {s.owner.platform for s in await store.list_shows()},
+            )
+        finally:
+            await db.close()
+
+    a, b, cursor, pins, segments, platforms = run(go())
+    assert (a, b, cursor, pins) == (["o0", "o1"], ["o2"], "7", 1)
+    assert segments[0].title == "Mug"  # type: ignore[index]
+    assert platforms == {"livecommerce"}
+
+
+def test_the_same_platform_ids_in_two_shows_never_meet(tmp_path: Path) -> None:
+    """A restarted platform hands out ``ses_0001`` and ``o1`` again: each show keeps its own."""
+
+    async def go() -> tuple[object, ...]:
+        db = await Database.open(tmp_path / "a.db")
+        store = ShowStore(db)
+        try:
+            for show_id in ("first", "second"):
+                show = ShowRecord(show_id, "ses_0001", "Night", T0)
+                await store.create_show(show, [PlannedSegment("i1", 0, "p1", "Mug", 90)])
+                await store.save_ingest(show_id, [order("o1")], [], "3")
+            await store.save_ingest("second", [order("o1", OrderStatus.REFUNDED)], [], "4")
+            return (
+                await store.load_orders("first"),
+                await store.load_orders("second"),
+                await store.load_cursor("first"),
+                len(await store.list_shows()),
+            )
+        finally:
+            await db.close()
+
+    first, second, cursor, shows = run(go())
+    assert first == (order("o1"),)
+    assert second == (order("o1", OrderStatus.REFUNDED),)
+    assert (cursor, shows) == ("3", 2)

@@ -1,0 +1,139 @@
+"""``seller-console shows list|report``: past and present shows from the show database.
+
+``shows list [--json]``: per show its id, title, platform account, session, times, status
+and, per currency, orders, units, GMV and estimated commission. ``shows report ID
+[--json|--csv]``: the report dialog's figures (an unambiguous prefix of the id will do).
+Reads only; exit code 0, or 2 when the database or the show cannot be read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, TextIO, TypeVar
+
+from seller_console.domain.storage_port import StorageError
+from seller_console.services.reports import (
+    ShowReport,
+    ShowReports,
+    figures_json,
+    report_json,
+    show_json,
+    write_report_csv,
+)
+from seller_console.storage import Database, ShowStore
+
+T = TypeVar("T")
+EXIT_OK = 0
+EXIT_UNREADABLE = 2
+
+
+def add_commands(commands: argparse._SubParsersAction[Any]) -> None:
+    """The ``shows`` commands, on the main parser's subcommands (their parser class too)."""
+    shows = commands.add_parser("shows", help="list past shows and print their reports")
+    sub = shows.add_subparsers(dest="shows_command", required=True)
+    listing = sub.add_parser("list", help="every show, newest first, with its totals")
+    listing.add_argument("--json", action="store_true", help="one JSON array")
+    report = sub.add_parser("report", help="one show's report")
+    report.add_argument("show", metavar="ID", help="the show's id (or a unique prefix of it)")
+    form = report.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="one JSON object")
+    form.add_argument("--csv", action="store_true", help="CSV, as the report dialog exports")
+
+
+def run_command(args: argparse.Namespace, database: Path, out: TextIO, err: TextIO) -> int:
+    if not database.is_file():
+        if args.shows_command == "list":
+            out.write("[]\n" if args.json else "No shows yet.\n")
+            return EXIT_OK
+        print(f"no show database at {database}", file=err)
+        return EXIT_UNREADABLE
+    try:
+        if args.shows_command == "list":
+            reports = _with_reports(database, _all_reports)
+            _print_list(reports, args.json, out)
+        else:
+            report = _with_reports(database, lambda r: _one_report(r, args.show))
+            if report is None:
+                print(f"no show {args.show!r} (or more than one starts so)", file=err)
+                return EXIT_UNREADABLE
+            if args.json:
+                json.dump(report_json(report), out, ensure_ascii=False, indent=1)
+                out.write("\n")
+            elif args.csv:
+                write_report_csv(report, out)
+            else:
+                _print_report(report, out)
+    except StorageError as exc:
+        print(f"cannot read the shows: {exc.user_message}", file=err)
+        return EXIT_UNREADABLE
+    return EXIT_OK
+
+
+def _with_reports(database: Path, work: Callable[[ShowReports], Awaitable[T]]) -> T:
+    async def go() -> T:
+        db = await Database.open(database)
+        try:
+            return await work(ShowReports(ShowStore(db)))
+        finally:
+            await db.close()
+
+    return asyncio.run(go())
+
+
+async def _all_reports(reports: ShowReports) -> list[ShowReport]:
+    return [await reports.report(show.id) for show in await reports.list_shows()]
+
+
+async def _one_report(reports: ShowReports, wanted: str) -> ShowReport | None:
+    matches = [s for s in await reports.list_shows() if s.id.startswith(wanted)]
+    exact = [s for s in matches if s.id == wanted]
+    chosen = exact or matches
+    return await reports.report(chosen[0].id) if len(chosen) == 1 else None
+
+
+def _print_list(reports: list[ShowReport], as_json: bool, out: TextIO) -> None:
+    if as_json:
+        rows = [
+            {
+                **show_json(r.show),
+                "totals": [figures_json(f) for _code, f in sorted(r.totals.items())],
+            }
+            for r in reports
+        ]
+        json.dump(rows, out, ensure_ascii=False, indent=1)
+        out.write("\n")
+        return
+    if not reports:
+        out.write("No shows yet.\n")
+    for r in reports:
+        show = r.show
+        when = (show.started_at or show.created_at).astimezone().strftime("%Y-%m-%d %H:%M")
+        money = ", ".join(
+            f"{f.orders} orders, {f.gross.rounded().amount} {code} GMV, "
+            f"{f.commission_estimated.rounded().amount} {code} commission"
+            for code, f in sorted(r.totals.items())
+        )
+        out.write(
+            f"{show.id}  {when}  {show.status.value:<7} {show.title!r} on {show.owner}: "
+            f"{money or 'no orders'}\n"
+        )
+
+
+def _print_report(report: ShowReport, out: TextIO) -> None:
+    show = report.show
+    out.write(f"{show.title!r} ({show.id}) on {show.owner}, {show.status.value}\n")
+    for code, f in sorted(report.totals.items()):
+        out.write(
+            f"  {code}: {f.orders} orders, {f.units} units, GMV {f.gross.rounded().amount}, "
+            f"refunds {f.refunds.rounded().amount}, commission "
+            f"{f.commission_estimated.rounded().amount}\n"
+        )
+    for w in report.windows:
+        sold = "; ".join(
+            f"{f.units} units {f.gross.rounded().amount} {f.currency.code}" for f in w.figures
+        )
+        out.write(f"  pin {report.title_of(w.window.product_id)}: {round(w.seconds)} s, {sold}\n")
