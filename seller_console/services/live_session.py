@@ -344,7 +344,8 @@ class LiveSession:
             self._publish(phase=ShowPhase.LIVE)
             return None
         await self._stop_ingest()
-        try:
+        try:  # all that is stored, and what the platform has that the stream had not said
+            await runner.restore()
             await runner.reconcile()
         except (PlatformError, StorageError) as exc:  # the report says what we have
             logger.info("no final reconcile of %s: %s", runner.show_id, _user_text(exc))
