@@ -10,11 +10,13 @@ talks back only through its subscribers, which hand states to their own thread.
 from __future__ import annotations
 
 import asyncio
+import sys
 import threading
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+SWITCH_INTERVAL_S = 0.001
 
 
 class LiveThread:
@@ -51,6 +53,9 @@ class LiveThread:
                 loop.run_until_complete(loop.shutdown_default_executor())
                 loop.close()
 
+        # Two busy threads share one GIL: hand it over every millisecond (Python's default
+        # is 5 ms), so the window's thread never waits long for its turn to paint.
+        sys.setswitchinterval(SWITCH_INTERVAL_S)
         self._thread = threading.Thread(target=main, name=self._name, daemon=True)
         self._thread.start()
         ready.wait()
