@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
+from dataclasses import replace
+from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
+
+from seller_console.domain.commission import line_commission
+from seller_console.domain.money import Currency, Money
+from seller_console.domain.orders import Commission, Order, OrderLine, OrderStatus
+from seller_console.domain.rundown import ProductSnapshot
 
 T = TypeVar("T")
+T0 = datetime(2025, 5, 1, 18, 0, 12, tzinfo=UTC)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_CATALOGS = REPO_ROOT.parent / "shared" / "testdata" / "catalogs"
@@ -29,3 +38,54 @@ def run(coro: Awaitable[T], timeout: float = 60.0) -> T:
         return await asyncio.wait_for(coro, timeout)
 
     return asyncio.run(bounded())
+
+
+def order(
+    oid: str,
+    price: str = "19.99",
+    qty: int = 1,
+    *,
+    product: str = "p1",
+    currency: str = "USD",
+    status: OrderStatus = OrderStatus.PAID,
+    pin: str | None = "pin_1",
+    reported: str | None = None,
+    rate: str = "0.125",
+    at: datetime = T0,
+    session: str = "s",
+) -> Order:
+    """One order of one line; its commission is the platform's estimate at ``rate`` unless
+    ``reported`` says what the platform reported."""
+    unit = Money.of(price, currency)
+    total = unit * qty
+    amount = reported or str(line_commission(total.amount, Decimal(rate), Currency.of(currency)))
+    return Order(
+        id=oid,
+        session_id=session,
+        created_at=at,
+        status=status,
+        lines=(OrderLine(product, f"SKU-{product}", qty, unit),),
+        total=total,
+        commission=Commission(Decimal(rate), Money.of(amount, currency)),
+        pin_id=pin,
+        affiliate_code=None,
+    )
+
+
+def snapshot(product_id: str, title: str = "", **changes: Any) -> ProductSnapshot:
+    """A catalog variant as a plan keeps it: priced, in stock, with a commission rate."""
+    made = ProductSnapshot(
+        product_id=product_id,
+        variant_id=f"{product_id}-v",
+        sku=f"SKU-{product_id}",
+        title=title or f"Product {product_id}",
+        variant_title="",
+        brand="Brand",
+        price=Money.of("34.00", "USD"),
+        compare_at_price=None,
+        image_url=f"https://img.example/{product_id}.png",
+        stock=10,
+        commission_rate=Decimal("0.1"),
+        catalog="demo",
+    )
+    return replace(made, **changes)

@@ -13,8 +13,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog
 from seller_console.domain.commission import CommissionPolicy, ProductTerms
 from seller_console.domain.events import Pin
 from seller_console.domain.ledger import Ledger
-from seller_console.domain.money import Money
-from seller_console.domain.orders import Commission, Order, OrderLine, OrderStatus
+from seller_console.domain.orders import OrderStatus
 from seller_console.domain.platform_port import (
     IdempotencyKey,
     PlatformError,
@@ -40,6 +39,7 @@ from seller_console.ui.dialogs.past_shows import PastShowsDialog
 from seller_console.ui.dialogs.profiles_dialog import ProfilesDialog
 from seller_console.ui.dialogs.show_report import ShowReportDialog
 from tests.fakes import NO_KEYCHAIN, MemorySecrets
+from tests.support import order
 
 KEY = "sk_live_0123456789abcdef"
 LIVE_URL = "https://api.livecommerce.example"
@@ -228,17 +228,18 @@ HOSTILE = "<b>x</b><img src=https://attacker.example/p.png>"
 
 
 def _order(n, product, qty, price, pin_id, reported, status=OrderStatus.PAID, currency="USD"):
-    unit = Money.of(price, currency)
-    return Order(
-        id=f"o{n}",
-        session_id="s1",
-        created_at=T0 + timedelta(seconds=30 * n),
+    return order(
+        f"o{n}",
+        price,
+        qty,
+        product=product,
+        currency=currency,
         status=status,
-        lines=(OrderLine(product, product.upper(), qty, unit),),
-        total=unit * qty,
-        commission=Commission(Decimal("0.1"), Money.of(reported, currency)),
-        pin_id=pin_id,
-        affiliate_code=None,
+        pin=pin_id,
+        reported=reported,
+        rate="0.1",
+        at=T0 + timedelta(seconds=30 * n),
+        session="s1",
     )
 
 

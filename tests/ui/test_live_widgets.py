@@ -16,9 +16,9 @@ from seller_console.domain.connection import ConnectionState, LinkStatus
 from seller_console.domain.events import Pin
 from seller_console.domain.ledger import Ledger, LedgerSnapshot
 from seller_console.domain.money import Money
-from seller_console.domain.orders import Commission, Order, OrderLine, OrderStatus
+from seller_console.domain.orders import Order, OrderStatus
 from seller_console.domain.platform_port import IdempotencyKey
-from seller_console.domain.rundown import ProductSnapshot, RundownItem
+from seller_console.domain.rundown import RundownItem
 from seller_console.domain.show_records import PinOutcome, PinReceipt
 from seller_console.domain.stage import ShowClock
 from seller_console.ui.asyncqt import TaskScope
@@ -37,6 +37,8 @@ from seller_console.ui.thumbnails import ThumbnailCache
 from seller_console.ui.viewmodels.live_state import CardView, StageView, StockWarning
 from seller_console.ui.widgets.connection_badge import ConnectionBadge, badge_text
 from seller_console.ui.widgets.live_stage import NOTHING_LIVE, STAGE_IMAGE, LiveStageWidget
+from tests.support import order as make_order
+from tests.support import snapshot
 
 START = datetime(2025, 3, 14, 19, 0, tzinfo=UTC)
 NOW = START + timedelta(minutes=20, seconds=15)
@@ -58,19 +60,19 @@ def order(
     status: OrderStatus = OrderStatus.PAID,
     reported: str | None = None,
 ) -> Order:
-    price = Money.of("20.00", currency)
-    total = price * qty
-    commission = Money.of(reported, currency) if reported else (total * Decimal("0.1")).rounded()
-    return Order(
-        id=f"o{n:04d}",
-        session_id="s1",
-        created_at=START + timedelta(minutes=minute, seconds=n % 60),
+    """The n-th order of the show, ``minute`` minutes in."""
+    return make_order(
+        f"o{n:04d}",
+        "20.00",
+        qty,
+        product=product_id,
+        currency=currency,
         status=status,
-        lines=(OrderLine(product_id, f"SKU-{product_id}", qty, price),),
-        total=total,
-        commission=Commission(Decimal("0.1"), commission),
-        pin_id=pin_id,
-        affiliate_code=None,
+        pin=pin_id,
+        reported=reported,
+        rate="0.1",
+        at=START + timedelta(minutes=minute, seconds=n % 60),
+        session="s1",
     )
 
 
@@ -105,32 +107,15 @@ def images(qloop) -> ThumbnailCache:
     return ThumbnailCache(NoImages(), TaskScope(), STAGE_IMAGE)
 
 
-def product(product_id: str, title: str) -> ProductSnapshot:
-    return ProductSnapshot(
-        product_id=product_id,
-        variant_id=product_id + "-v",
-        sku="SKU-1",
-        title=title,
-        variant_title="",
-        brand="Brand",
-        price=Money.of("34.00", "USD"),
-        compare_at_price=None,
-        image_url=f"https://img.example/{product_id}.png",
-        stock=10,
-        commission_rate=Decimal("0.1"),
-        catalog="demo",
-    )
-
-
 def stage_view(
     title: str = "Vitamin C Serum",
     receipt_outcome: PinOutcome = PinOutcome.CONFIRMED,
     undo: float = 3.2,
 ) -> StageView:
     live = RundownItem(
-        "i1", product("p1", title), 180, f"say {title}", live_price=Money.of("29.00", "USD")
+        "i1", snapshot("p1", title), 180, f"say {title}", live_price=Money.of("29.00", "USD")
     )
-    armed = RundownItem("i2", product("p2", title), 150, f"points: {title}")
+    armed = RundownItem("i2", snapshot("p2", title), 150, f"points: {title}")
     sent = NOW - timedelta(seconds=135)
     receipt = PinReceipt(
         IdempotencyKey("k1"),

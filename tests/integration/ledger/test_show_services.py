@@ -14,7 +14,7 @@ import pytest
 
 from seller_console.domain.commission import CommissionPolicy
 from seller_console.domain.ledger import Figures
-from seller_console.domain.rundown import ProductSnapshot, RundownItem
+from seller_console.domain.rundown import RundownItem
 from seller_console.domain.show_records import (
     PinOutcome,
     PinReceipt,
@@ -29,7 +29,7 @@ from seller_console.services.show_actions import ShowActions
 from seller_console.services.show_runner import LedgerUpdate, ShowRunner
 from seller_console.storage import Database, ShowStore
 from tests.chaos.harness import PRODUCTS, _control, _setup
-from tests.support import run
+from tests.support import run, snapshot
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(60)]
 T = TypeVar("T")
@@ -37,10 +37,8 @@ T = TypeVar("T")
 
 def segment(product_id: str, position: int) -> PlannedSegment:
     rate = next(Decimal(r) for p, _price, r in PRODUCTS if p == product_id)
-    snapshot = ProductSnapshot(
-        product_id, product_id, product_id, product_id, "", "Acme", None, None, "", None, rate, "c"
-    )
-    return PlannedSegment.of(RundownItem(f"item{position}", snapshot, 60), position)
+    made = snapshot(product_id, variant_id=product_id, commission_rate=rate)
+    return PlannedSegment.of(RundownItem(f"item{position}", made, 60), position)
 
 
 def test_a_show_pins_ingests_restarts_and_reports(tmp_path: Path) -> None:

@@ -3,7 +3,6 @@ per pin window, per minute and per product, commission rounding, tiers and flags
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -19,40 +18,8 @@ from seller_console.domain.commission import (
 from seller_console.domain.events import Pin
 from seller_console.domain.ledger import NO_PIN, Ledger
 from seller_console.domain.money import Currency, Money
-from seller_console.domain.orders import Commission, Order, OrderLine, OrderStatus
-
-T0 = datetime(2025, 5, 1, 18, 0, 12, tzinfo=UTC)
-
-
-def order(
-    oid: str,
-    price: str = "19.99",
-    qty: int = 1,
-    *,
-    product: str = "p1",
-    currency: str = "USD",
-    status: OrderStatus = OrderStatus.PAID,
-    pin: str | None = "pin_1",
-    reported: str | None = None,
-    rate: str = "0.125",
-    at: datetime = T0,
-) -> Order:
-    unit = Money.of(price, currency)
-    total = unit * qty
-    cur = Currency.of(currency)
-    amount = reported or str(line_commission(total.amount, Decimal(rate), cur))
-    return Order(
-        id=oid,
-        session_id="s",
-        created_at=at,
-        status=status,
-        lines=(OrderLine(product, f"SKU-{product}", qty, unit),),
-        total=total,
-        commission=Commission(Decimal(rate), Money.of(amount, currency)),
-        pin_id=pin,
-        affiliate_code=None,
-    )
-
+from seller_console.domain.orders import OrderStatus
+from tests.support import T0, order
 
 POLICY = CommissionPolicy(
     products={"p1": ProductTerms("Acme", Decimal("0.125")), "p2": ProductTerms("Acme")},

@@ -6,9 +6,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ import pytest
 from seller_console.domain.commission import CommissionPolicy
 from seller_console.domain.events import Delivery, OrderCreated, Pin, PinChanged, SessionStatus
 from seller_console.domain.money import Currency, Money
-from seller_console.domain.orders import Commission, Order, OrderLine, OrderStatus
+from seller_console.domain.orders import Order
 from seller_console.domain.platform_port import (
     Account,
     BatchItemResult,
@@ -31,7 +30,7 @@ from seller_console.domain.platform_port import (
     SalesKind,
     ShowcaseProduct,
 )
-from seller_console.domain.rundown import ProductSnapshot, RundownItem, ShowPlan
+from seller_console.domain.rundown import RundownItem, ShowPlan
 from seller_console.domain.showcase import showcase_id
 from seller_console.services import live_session as module
 from seller_console.services.live_session import (
@@ -44,7 +43,7 @@ from seller_console.services.live_session import (
 )
 from seller_console.services.live_show import LiveShow, plan_policy
 from seller_console.storage import Database, ShowStore
-from tests.support import run
+from tests.support import order, run, snapshot
 
 T0 = datetime(2026, 12, 1, 20, 0, tzinfo=UTC)
 USD = Currency.of("USD")
@@ -117,21 +116,8 @@ class FakePlatform:
         self.queue.put_nowait(Delivery(str(self.cursor), event))
 
     def sell(self, product_id: str, pin_id: str, units: int, n: int) -> None:
-        price = Money.of("10.00", USD)
-        line = OrderLine(product_id, product_id, units, price)
-        total = Money.of(Decimal(10 * units), USD)
-        order = Order(
-            f"o{n}",
-            "ses_1",
-            T0,
-            OrderStatus.PAID,
-            (line,),
-            total,
-            Commission(Decimal("0.1"), Money.of(Decimal(units), USD)),
-            pin_id,
-            None,
-        )
-        self.push(OrderCreated(order))
+        sold = order(f"o{n}", "10.00", units, product=product_id, pin=pin_id, rate="0.1")
+        self.push(OrderCreated(sold))
 
 
 class Clock:
@@ -155,21 +141,8 @@ class Source:
 
 
 def item(n: int, stock: int | None = 10) -> RundownItem:
-    snapshot = ProductSnapshot(
-        f"p{n}",
-        f"v{n}",
-        f"SKU{n}",
-        f"Product {n}",
-        "",
-        "Acme",
-        Money.of("10.00", USD),
-        None,
-        "",
-        stock,
-        Decimal("0.1"),
-        "c",
-    )
-    return RundownItem(f"i{n}", snapshot, 60)
+    made = snapshot(f"p{n}", f"Product {n}", variant_id=f"v{n}", price=Money.of("10.00", USD))
+    return RundownItem(f"i{n}", replace(made, stock=stock), 60)
 
 
 PLAN = ShowPlan("Night", (item(1, stock=4), item(2), item(3)))

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import UTC, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
 
@@ -14,7 +13,7 @@ import pytest
 
 from seller_console.domain.events import Pin
 from seller_console.domain.money import Money
-from seller_console.domain.orders import Commission, Order, OrderLine, OrderStatus
+from seller_console.domain.orders import Order, OrderStatus
 from seller_console.domain.platform_port import new_idempotency_key
 from seller_console.domain.show_records import (
     IntentKind,
@@ -30,25 +29,10 @@ from seller_console.storage import SYNCHRONOUS, Database, ShowStore, StorageBug,
 from seller_console.storage.db import connect
 from seller_console.storage.schema import MIGRATIONS
 from seller_console.storage.show_store import order_row
-from tests.support import run
+from tests.support import order, run
 
 T = TypeVar("T")
 T0 = datetime(2025, 5, 1, 18, 0, tzinfo=UTC)
-
-
-def order(oid: str, status: OrderStatus = OrderStatus.PAID, currency: str = "USD") -> Order:
-    unit = Money.of("19.99" if currency != "JPY" else "1999", currency)
-    return Order(
-        oid,
-        "ses_1",
-        T0,
-        status,
-        (OrderLine("p1", "SKU-1", 2, unit),),
-        unit * 2,
-        Commission(Decimal("0.125"), (unit * 2 * Decimal("0.125")).rounded()),
-        "pin_1",
-        None,
-    )
 
 
 def test_the_database_runs_wal_with_synchronous_full(tmp_path: Path) -> None:
@@ -73,8 +57,10 @@ def test_orders_round_trip_in_minor_units_and_never_move_back(tmp_path: Path) ->
         store = ShowStore(db)
         try:
             pin = Pin("pin_1", "p1", T0, 1)
-            await store.save_ingest("ses_1", [order("o1"), order("o2", currency="JPY")], [pin], "7")
-            await store.save_ingest("ses_1", [order("o1", OrderStatus.REFUNDED)], [], None)
+            await store.save_ingest(
+                "ses_1", [order("o1"), order("o2", "1999", currency="JPY")], [pin], "7"
+            )
+            await store.save_ingest("ses_1", [order("o1", status=OrderStatus.REFUNDED)], [], None)
             await store.save_ingest("ses_1", [order("o1"), order("o2")], [pin], "9")  # replays
             return (
                 await store.load_orders("ses_1"),
@@ -85,13 +71,13 @@ def test_orders_round_trip_in_minor_units_and_never_move_back(tmp_path: Path) ->
             await db.close()
 
     orders, cursor, pins = run(go())
-    assert orders == (order("o1", OrderStatus.REFUNDED), order("o2", currency="JPY"))
+    assert orders == (order("o1", status=OrderStatus.REFUNDED), order("o2", "1999", currency="JPY"))
     assert cursor == "9"
     assert [p.pin_id for p in pins] == ["pin_1"]
     with sqlite3.connect(tmp_path / "a.db") as raw:
         rows = raw.execute("SELECT total_minor, currency FROM orders ORDER BY id").fetchall()
     raw.close()
-    assert rows == [(3998, "USD"), (3998, "JPY")]
+    assert rows == [(1999, "USD"), (1999, "JPY")]
 
 
 def test_a_failed_batch_saves_neither_its_orders_nor_its_cursor(tmp_path: Path) -> None:
@@ -306,7 +292,7 @@ def test_the_same_platform_ids_in_two_shows_never_meet(tmp_path: Path) -> None:
                 show = ShowRecord(show_id, "ses_0001", "Night", T0)
                 await store.create_show(show, [PlannedSegment("i1", 0, "p1", "Mug", 90)])
                 await store.save_ingest(show_id, [order("o1")], [], "3")
-            await store.save_ingest("second", [order("o1", OrderStatus.REFUNDED)], [], "4")
+            await store.save_ingest("second", [order("o1", status=OrderStatus.REFUNDED)], [], "4")
             return (
                 await store.load_orders("first"),
                 await store.load_orders("second"),
@@ -318,5 +304,5 @@ def test_the_same_platform_ids_in_two_shows_never_meet(tmp_path: Path) -> None:
 
     first, second, cursor, shows = run(go())
     assert first == (order("o1"),)
-    assert second == (order("o1", OrderStatus.REFUNDED),)
+    assert second == (order("o1", status=OrderStatus.REFUNDED),)
     assert (cursor, shows) == ("3", 2)
