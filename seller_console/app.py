@@ -20,14 +20,15 @@ from pathlib import Path
 import qasync
 from PySide6.QtWidgets import QApplication
 
-from seller_console import __version__
+from seller_console import __version__, live_engine
 from seller_console.cli import build_parser
 from seller_console.cli import main as cli_main
-from seller_console.live_link import DEMO_RATE, LiveLink
-from seller_console.paths import AppPaths, resources_dir
+from seller_console.domain.platform_port import SecretSaved, SecretStore
+from seller_console.live_link import DEMO_RATE
+from seller_console.paths import AppPaths, configure_logging, resources_dir
 from seller_console.platform.images import DEMO_HOST, ImageFetcher
 from seller_console.services.demo import demo_catalog_path, demo_import_options, sample_plan
-from seller_console.services.live_session import LiveSession
+from seller_console.services.live_process import LiveProcess
 from seller_console.services.plan_store import PlanStore
 from seller_console.settings import load_settings, settings_file
 from seller_console.ui.asyncqt import TaskScope
@@ -45,23 +46,28 @@ SCREENSHOT_IMAGE_WAIT_S = 5.0
 SCREENSHOT_SIZE = (1440, 860)
 
 
-def configure_logging(paths: AppPaths) -> None:
-    root = logging.getLogger()
-    root.setLevel(logging.INFO)
-    console = logging.StreamHandler()
-    console.setLevel(logging.WARNING)
-    root.addHandler(console)
-    try:
-        folder = paths.data_dir / "logs"
-        folder.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(
-            folder / "seller-console.log", maxBytes=2_000_000, backupCount=3, encoding="utf-8"
-        )
-    except OSError as exc:
-        log.warning("no log file: %s", exc.strerror)
-        return
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root.addHandler(handler)
+class _Keychain:
+    """The OS keychain's ``SecretStore``, opened on first use (keyring loads after the
+    first paint: start-up time)."""
+
+    def __init__(self) -> None:
+        self._store: SecretStore | None = None
+
+    def _opened(self) -> SecretStore:
+        if self._store is None:
+            from seller_console.platform.secrets import KeyringSecretStore
+
+            self._store = KeyringSecretStore()
+        return self._store
+
+    async def load(self, account: str) -> str | None:
+        return await self._opened().load(account)
+
+    async def save(self, account: str, secret: str) -> SecretSaved:
+        return await self._opened().save(account, secret)
+
+    async def delete(self, account: str) -> None:
+        await self._opened().delete(account)
 
 
 class Console:
@@ -82,14 +88,14 @@ class Console:
         self.rundown_vm = RundownViewModel(self.tasks, PlanStore(paths.autosave_file))
         settings_path = settings_file(paths.config_dir)
         settings, self.settings_warning = load_settings(settings_path)
-        self.link = LiveLink(
-            paths.show_database,
-            settings,
-            settings_path,
-            None,  # the OS keychain, opened on first use (see LiveLink.secrets)
-            sandbox_rate=sandbox_rate,
+        # The live show runs in the live engine's process, started on first use.
+        engine = LiveProcess(
+            live_engine.serve,
+            live_engine.EngineConfig(
+                paths.show_database, settings, settings_path, paths.log_folder, sandbox_rate
+            ),
         )
-        self.live_vm = LiveViewModel(self.tasks, self.link, LiveSession(self.link))
+        self.live_vm = LiveViewModel(self.tasks, engine, settings.profile, _Keychain())
         self.window = MainWindow(
             self.catalog_vm,
             self.rundown_vm,
@@ -205,7 +211,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.self_test:  # headless; its show is kept like any other, so runs build a history
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     paths = AppPaths.default()
-    configure_logging(paths)
+    configure_logging(paths.log_folder, "seller-console.log")
     app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(app, QApplication)
     app.setApplicationName("Seller Console")

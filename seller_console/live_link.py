@@ -10,7 +10,7 @@ account it ran on).
 
 The embedded sandbox keeps its state in the data folder beside the show database, so
 its sessions and orders survive an app restart: an unfinished show can be resumed, and
-its ids never repeat. Every method runs on the live thread's loop (``LiveThread``).
+its ids never repeat. It lives in the live engine's process (``live_engine``).
 """
 
 from __future__ import annotations
@@ -77,6 +77,7 @@ class LiveLink:
         self._db: Database | None = None
         self.store: ShowStore | None = None
         self._lock = asyncio.Lock()
+        self._run_keys: dict[str, str] = {}  # keys the window kept for this run only
 
     @property
     def profile(self) -> Profile:
@@ -125,7 +126,7 @@ class LiveLink:
         account = profile.secret_account
         assert profile.url is not None  # Profile requires one for this kind
         assert account is not None
-        key = key or await self.secrets.load(account)
+        key = key or self._run_keys.get(account) or await self.secrets.load(account)
         if not key:
             raise MissingKeyError(
                 f"no API key is stored for {profile.url}: set it in Show > Platform"
@@ -159,6 +160,18 @@ class LiveLink:
         client, _store = await self.open()
         return await client.all_orders(show.session_id)
 
+    async def practice_platform(self) -> tuple[str, str] | None:
+        """The embedded practice platform's address and key (None on other profiles)."""
+        await self.open()
+        sandbox = self.sandbox
+        return None if sandbox is None else (sandbox.base_url, sandbox.api_key)
+
+    async def practice_audience(self, rate: float) -> None:
+        """The embedded practice platform's audience buys at ``rate`` orders a second."""
+        await self.open()
+        if self.sandbox is not None:
+            await asyncio.to_thread(self.sandbox.set_audience_rate, rate)
+
     async def open_reports(self) -> ShowReports:
         _client, store = await self.open()
         return ShowReports(store)
@@ -174,8 +187,12 @@ class LiveLink:
             await client.aclose()
         return f"Connected as @{account.handle} ({account.display_name})"
 
-    async def use_profile(self, profile: Profile) -> None:
-        """Talk to another platform from the next show on, and remember the choice."""
+    async def use_profile(self, profile: Profile, key: str | None = None) -> None:
+        """Talk to another platform from the next show on, and remember the choice.
+        ``key``: the profile's key as the window has it (it may be kept for this run
+        only, where the computer has no keychain)."""
+        if key and profile.secret_account is not None:
+            self._run_keys[profile.secret_account] = key
         if profile == self.profile:
             return
         async with self._lock:

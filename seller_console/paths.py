@@ -6,6 +6,8 @@ install); otherwise config, data and cache go where the OS expects them.
 
 from __future__ import annotations
 
+import logging
+import logging.handlers
 import os
 import sys
 from dataclasses import dataclass
@@ -36,6 +38,10 @@ class AppPaths:
         )
 
     @property
+    def log_folder(self) -> Path:
+        return self.data_dir / "logs"
+
+    @property
     def show_database(self) -> Path:
         """Every show, its orders and its journal (and the embedded sandbox's beside it)."""
         return self.data_dir / "shows.sqlite3"
@@ -59,3 +65,23 @@ def resources_dir() -> Path:
     if frozen_root is not None:
         return Path(frozen_root) / "resources"
     return Path(__file__).resolve().parent.parent / "resources"
+
+
+def configure_logging(folder: Path, name: str) -> None:
+    """INFO and up to a rotating file ``folder/name`` (one per process: the window's and
+    the live engine's), WARNING and up to standard error."""
+    root = logging.getLogger()
+    root.setLevel(logging.INFO)
+    console = logging.StreamHandler()
+    console.setLevel(logging.WARNING)
+    root.addHandler(console)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(
+            folder / name, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
+        )
+    except OSError as exc:
+        logging.getLogger(__name__).warning("no log file: %s", exc.strerror)
+        return
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)

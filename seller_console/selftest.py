@@ -104,10 +104,10 @@ async def run_self_test(
         )
         taken += 1
         await asyncio.sleep(SECONDS_PER_PIN)
-    sandbox, show = console.link.sandbox, live.state.show
-    if sandbox is None or show is None:
+    show = live.state.show
+    if show is None or await live.practice_platform() is None:
         raise SelfTestError("the embedded sandbox is not running")
-    sandbox.set_audience_rate(0)  # the audience stops buying: the lists can settle
+    await live.practice_audience(0)  # the audience stops buying: the lists can settle
     await asyncio.sleep(0.5)
     orders = await live.platform_orders(show)
     if not orders:

@@ -9,11 +9,12 @@ platform when the app quits). It publishes one ``LiveState`` snapshot, plus the 
 window's view-model, the overlay, OBS control and the host view each read it, and none
 reaches in.
 
-It is confined to one asyncio loop: the app runs it on the live thread's loop
-(``services.live_thread``), so stream decoding, the ledger and SQLite writes never run
-on the GUI thread; tests run it on their own loop. Ledger updates arrive coalesced (the
-runner publishes at most every ``PUBLISH_EVERY_S``), so subscribers see at most about ten
-states a second from the stream, plus one per user action.
+It is confined to one asyncio loop: the app runs it in the live engine's process
+(``live_engine``, reached through ``services.live_process``), so stream decoding, the
+ledger and SQLite writes never take the interpreter lock the window paints with; tests
+run it on their own loop. Ledger updates arrive coalesced (the runner publishes at most
+every ``PUBLISH_EVERY_S``), so subscribers see at most about ten states a second from the
+stream, plus one per user action.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ import logging
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from types import MappingProxyType
 from typing import Any, Protocol
 
 from seller_console.domain.commission import CommissionPolicy
@@ -98,6 +98,7 @@ class LiveState:
     """The whole live show at one moment. ``version`` grows with every publication."""
 
     version: int = 0
+    at: datetime | None = None  # when it was published
     phase: ShowPhase = ShowPhase.IDLE
     show: ShowRecord | None = None
     capabilities: Capabilities | None = None
@@ -109,7 +110,7 @@ class LiveState:
     auto_advance: bool = False
     connection: ConnectionState = field(default_factory=lambda: ConnectionState(LinkStatus.OFFLINE))
     viewers: int | None = None
-    titles: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    titles: Mapping[str, str] = field(default_factory=dict)
     """Showcase product id -> title with its variant, for the feed and pin windows."""
     report: ShowReport | None = None
     """The final report, once the show has ended."""
@@ -227,7 +228,7 @@ class LiveSession:
         return unsubscribe
 
     def _publish(self, *events: LiveEvent, **changes: Any) -> None:
-        state = replace(self._state, version=self._state.version + 1, **changes)
+        state = replace(self._state, version=self._state.version + 1, at=self._clock(), **changes)
         self._state = state = self._derive(state)
         for subscriber in tuple(self._subscribers):
             _tell(subscriber, state, events)
@@ -310,7 +311,7 @@ class LiveSession:
             stage=stage,
             ledger=None,
             viewers=None,
-            titles=MappingProxyType(titles),
+            titles=titles,
         )
 
     async def _run_ingest(self, runner: ShowRunner) -> None:
@@ -463,7 +464,7 @@ class LiveSession:
         stage = self._state.stage
         if stage is not None and self._state.on_air:
             titles = {showcase_id(i.product.variant_id): i.product.display_title for i in items}
-            self._publish(stage=stage.with_items(items), titles=MappingProxyType(titles))
+            self._publish(stage=stage.with_items(items), titles=titles)
 
     # ------------------------------------------------------------ pins
     def _send_pin(self, item: RundownItem) -> None:

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from types import MappingProxyType
 from typing import TextIO
 
 from seller_console.domain.commission import CommissionPolicy, ProductTerms
@@ -76,7 +75,7 @@ class ShowReport:
     flagged_orders: frozenset[str]
     windows: tuple[WindowFigures, ...] = ()
     """Every pin window, in order, including those in which nothing sold."""
-    titles: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    titles: Mapping[str, str] = field(default_factory=dict)
     """Showcase product id -> the title with its variant (``Serum — 50 ml``)."""
 
     def title_of(self, product_id: str) -> str:
@@ -165,7 +164,7 @@ def build_report(
         timeline=tuple(timeline),
         flagged_orders=snapshot.flagged_orders,
         windows=window_figures,
-        titles=MappingProxyType({s.product_id: s.title for s in segments}),
+        titles={s.product_id: s.title for s in segments},
     )
 
 

@@ -657,16 +657,14 @@ class MainWindow(QMainWindow):
         return dialog
 
     async def show_past_shows(self) -> None:
-        reports = await self.live_vm.open_reports()
-        dialog = PastShowsDialog(await reports.list_shows(), self)
+        dialog = PastShowsDialog(await self.live_vm.list_shows(), self)
         dialog.report_requested.connect(
             lambda show_id: self.tasks.start(self._open_past_report(show_id))
         )
         dialog.open()
 
     async def _open_past_report(self, show_id: str) -> None:
-        reports = await self.live_vm.open_reports()
-        self.show_show_report(await reports.report(show_id))
+        self.show_show_report(await self.live_vm.report(show_id))
 
     def choose_platform(self) -> None:
         self.tasks.start(self._choose_platform(), name="platform")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import asdict
 from typing import Any
 
+import httpx
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -56,12 +58,24 @@ def stage(console: Console, run: Runner) -> Stage:
     return found
 
 
+def practice(console: Console, run: Runner) -> tuple[str, str]:
+    """The embedded practice platform's address and key (it runs in the live engine)."""
+    found: tuple[str, str] | None = run(console.live_vm.practice_platform())
+    assert found is not None
+    return found
+
+
+def set_faults(console: Console, run: Runner, faults: SandboxFaults) -> None:
+    url, key = practice(console, run)
+    body = {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(faults).items()}
+    headers = {"Authorization": f"Bearer {key}"}
+    httpx.put(f"{url}/_sandbox/faults", json=body, headers=headers, timeout=10).raise_for_status()
+
+
 def settle_and_compare(console: Console, run: Runner, qtbot: Any) -> int:
-    link = console.link
-    assert link.sandbox is not None
     show = console.live_vm.state.show
     assert show is not None
-    link.sandbox.set_audience_rate(0)
+    run(console.live_vm.practice_audience(0))
     qtbot.wait(400)
     orders = run(console.live_vm.platform_orders(show))
     expected = expected_totals(orders, "USD")
@@ -123,10 +137,10 @@ def test_a_whole_show_with_the_keys(show, run, qtbot):
 
 def test_the_stream_drops_and_resumes_with_faults_and_totals_stay_exact(show, run, qtbot):
     go_live(show, run)
-    link = show.link
-    assert link.sandbox is not None
-    link.sandbox.set_faults(
-        SandboxFaults(drop_every=(20, 60), duplicate_rate=0.1, reorder_window=4, error_rate=0.1)
+    set_faults(
+        show,
+        run,
+        SandboxFaults(drop_every=(20, 60), duplicate_rate=0.1, reorder_window=4, error_rate=0.1),
     )
     show.live_vm.take()
     live = stage(show, run).live
@@ -134,7 +148,7 @@ def test_the_stream_drops_and_resumes_with_faults_and_totals_stay_exact(show, ru
     first = live.id
     qtbot.waitUntil(lambda: confirmed(show, first), timeout=15_000)
     qtbot.wait(2500)
-    link.sandbox.set_faults(SandboxFaults())
+    set_faults(show, run, SandboxFaults())
     assert settle_and_compare(show, run, qtbot) > 20
 
 
@@ -148,15 +162,14 @@ def test_a_pin_made_elsewhere_is_shown_as_a_conflict_with_a_one_click_fix(show, 
     assert ours is not None
     qtbot.waitUntil(lambda: confirmed(show, ours.id), timeout=10_000)
     other = on_stage.items[3]
-    sandbox, record = show.link.sandbox, vm.state.show
-    assert sandbox is not None
+    (url, key), record = practice(show, run), vm.state.show
     assert record is not None
     session = record.session_id
     conflicts: list[str] = []
     vm.conflict_found.connect(conflicts.append)
 
     async def pin_elsewhere() -> None:  # someone pins in the platform's app
-        async with LiveCommerceClient(sandbox.base_url, sandbox.api_key) as client:
+        async with LiveCommerceClient(url, key) as client:
             request = PinRequest(showcase_id(other.product.variant_id))
             await client.pin(session, request, idempotency_key=new_idempotency_key())
 
@@ -171,7 +184,7 @@ def test_a_pin_made_elsewhere_is_shown_as_a_conflict_with_a_one_click_fix(show, 
     next(b for b in box.buttons() if b.text() == "Pin ours again").click()
 
     async def pinned_now() -> str | None:
-        async with LiveCommerceClient(sandbox.base_url, sandbox.api_key) as client:
+        async with LiveCommerceClient(url, key) as client:
             current = (await client.get_session(session)).pin
             return None if current is None else current.product_id
 

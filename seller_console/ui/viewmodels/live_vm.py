@@ -1,19 +1,20 @@
 """The live side of the window: a thin Qt adapter over the live session service.
 
 User intents go in (go live, arm, take, undo, end, resume); the session's states come
-out as signals. The rules live in ``services.live_session``, which runs on the live
-thread: this view-model subscribes with a mailbox that keeps only the newest state and
-wakes the GUI thread once per batch, so a burst of orders never floods Qt's event queue.
+out as signals. The rules live in ``services.live_session``, which runs in the live
+engine's process (``services.live_process``): this view-model hears its states on a
+reader thread through a mailbox that keeps only the newest one and wakes the GUI thread
+once per batch, so a burst of orders never floods Qt's event queue.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import threading
-from collections.abc import Coroutine
 from datetime import UTC, datetime
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -23,11 +24,11 @@ from seller_console.domain.orders import Order
 from seller_console.domain.platform_port import SecretStore
 from seller_console.domain.rundown import RundownItem, ShowPlan
 from seller_console.domain.show_records import ShowRecord
+from seller_console.services.live_process import LiveProcess
 from seller_console.services.live_session import (
     ActionFailed,
     ConflictFound,
     LiveEvent,
-    LiveSession,
     LiveState,
     OrdersArrived,
     Published,
@@ -36,37 +37,13 @@ from seller_console.services.live_session import (
     ShowPhase,
     TakeNeedsConfirmation,
 )
-from seller_console.services.live_thread import LiveThread
-from seller_console.services.reports import ShowReport, ShowReports
+from seller_console.services.reports import ShowReport
 from seller_console.settings import Profile
 from seller_console.ui.asyncqt import TaskScope
 from seller_console.ui.viewmodels.live_state import StageView
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-
-
-class PlatformLink(Protocol):
-    """The platform of the chosen profile and the show archive (app.py gives ``LiveLink``).
-    Its coroutines run on the live thread."""
-
-    @property
-    def profile(self) -> Profile: ...
-
-    @property
-    def secrets(self) -> SecretStore: ...
-
-    async def open_reports(self) -> ShowReports: ...
-
-    async def unfinished_shows(self) -> tuple[ShowRecord, ...]: ...
-
-    async def platform_orders(self, show: ShowRecord) -> tuple[Order, ...]: ...
-
-    async def test_connection(self, profile: Profile, key: str | None) -> str: ...
-
-    async def use_profile(self, profile: Profile) -> None: ...
-
-    async def close(self) -> None: ...
 
 
 class _Mailbox:
@@ -107,21 +84,28 @@ class LiveViewModel(QObject):
     failed = Signal(str)  # a message for the user
     _woken = Signal()  # the mailbox has news (emitted from the live thread)
 
-    def __init__(self, tasks: TaskScope, link: PlatformLink, session: LiveSession) -> None:
+    def __init__(
+        self, tasks: TaskScope, engine: LiveProcess, profile: Profile, secrets: SecretStore
+    ) -> None:
         super().__init__()
         self._tasks = tasks
-        self._link = link
-        self._session = session
-        self._thread = LiveThread()
+        self._engine = engine
+        self._profile = profile
+        self._secrets = secrets
         self.state = LiveState()
         self._mailbox = _Mailbox()
         self._woken.connect(self._deliver)
         self._tick = QTimer(self, interval=250)
         self._tick.timeout.connect(self._emit_stage)
-        self._thread.call(self._session.subscribe, self._post)
+        # What a live show keeps in the window (the feed's orders, the states) never forms
+        # cycles: frozen out of the collector's reach once a second, its passes stay short
+        # instead of walking every order of the show on the GUI thread. Unfrozen at the end.
+        self._freeze = QTimer(self, interval=1000)
+        self._freeze.timeout.connect(gc.freeze)
+        engine.on_state = self._post
 
     def _post(self, state: LiveState, events: tuple[LiveEvent, ...]) -> None:
-        """The session's subscriber, on the live thread."""
+        """The engine's states, on its reader thread."""
         if self._mailbox.put(state, events):
             self._woken.emit()
 
@@ -133,8 +117,11 @@ class LiveViewModel(QObject):
         if state.phase is not previous.phase:
             if state.phase is ShowPhase.LIVE:
                 self._tick.start()
+                self._freeze.start()
             elif state.phase is not ShowPhase.ENDING:
                 self._tick.stop()
+                self._freeze.stop()
+                gc.unfreeze()
             self.phase_changed.emit(state.phase.value)
         if state.ledger is not None and state.ledger is not previous.ledger:
             self.ledger_changed.emit(state.ledger)  # the totals first: they matter most
@@ -200,79 +187,98 @@ class LiveViewModel(QObject):
             self.stage_changed.emit(view)
 
     # ------------------------------------------------------------ intents
-    def _on_live(self, coro: Coroutine[Any, Any, T], name: str) -> asyncio.Task[T]:
-        return self._tasks.start(self._thread.run(coro), name=name)
+    def _request(self, name: str, *args: object) -> asyncio.Task[Any]:
+        return self._tasks.start(self._engine.request(name, *args), name=name)
 
     def go_live(self, plan: ShowPlan, policy: CommissionPolicy) -> asyncio.Task[bool]:
-        return self._on_live(self._session.go_live(plan, policy), "go-live")
+        return self._request("go_live", plan, policy)
 
     def resume(self, show_id: str) -> asyncio.Task[bool]:
-        return self._on_live(self._session.resume(show_id), "resume")
+        return self._request("resume", show_id)
 
     def end_show(self) -> asyncio.Task[ShowReport | None]:
-        return self._on_live(self._session.end_show(), "end-show")
+        return self._request("end_show")
 
     def end_unfinished(self, show_id: str) -> asyncio.Task[ShowReport | None]:
-        return self._on_live(self._session.end_unfinished(show_id), "end-unfinished")
+        return self._request("end_unfinished", show_id)
 
     def arm_index(self, index: int) -> None:
-        self._thread.call(self._session.arm_index, index)
+        self._engine.call("arm_index", index)
 
     def arm_step(self, step: int) -> None:
-        self._thread.call(self._session.arm_step, step)
+        self._engine.call("arm_step", step)
 
     def take(self, confirmed: bool = False) -> None:
         """Space: put the armed item live. Out of rundown order asks first."""
-        self._thread.call(self._session.take, confirmed)
+        self._engine.call("take", confirmed)
 
     def undo_take(self) -> None:
-        self._thread.call(self._session.undo_take)
+        self._engine.call("undo_take")
 
     def retry_pin(self) -> None:
-        self._thread.call(self._session.retry_pin)
+        self._engine.call("retry_pin")
 
     def set_auto_advance(self, on: bool) -> None:
-        self._thread.call(self._session.set_auto_advance, on)
+        self._engine.call("set_auto_advance", on)
 
     def update_items(self, items: tuple[RundownItem, ...]) -> None:
-        self._thread.call(self._session.update_items, items)
+        self._engine.call("update_items", items)
 
-    # ------------------------------------------------------------ the platform link
+    # ------------------------------------------------------------ the platform and past shows
     @property
     def profile(self) -> Profile:
-        return self._link.profile
+        return self._profile
 
     @property
     def secrets(self) -> SecretStore:
-        return self._link.secrets
+        return self._secrets
 
-    async def open_reports(self) -> ShowReports:
-        return await self._thread.run(self._link.open_reports())
+    async def list_shows(self) -> tuple[ShowRecord, ...]:
+        result: tuple[ShowRecord, ...] = await self._engine.request("list_shows")
+        return result
+
+    async def report(self, show_id: str) -> ShowReport:
+        result: ShowReport = await self._engine.request("report", show_id)
+        return result
 
     async def unfinished_shows(self) -> tuple[ShowRecord, ...]:
-        return await self._thread.run(self._link.unfinished_shows())
+        result: tuple[ShowRecord, ...] = await self._engine.request("unfinished_shows")
+        return result
 
     async def platform_orders(self, show: ShowRecord) -> tuple[Order, ...]:
-        return await self._thread.run(self._link.platform_orders(show))
+        result: tuple[Order, ...] = await self._engine.request("platform_orders", show)
+        return result
+
+    async def practice_platform(self) -> tuple[str, str] | None:
+        """The embedded practice platform's address and key (tests and the self-test)."""
+        result: tuple[str, str] | None = await self._engine.request("practice_platform")
+        return result
+
+    async def practice_audience(self, rate: float) -> None:
+        await self._engine.request("practice_audience", rate)
 
     async def test_connection(self, profile: Profile, key: str | None) -> str:
-        return await self._thread.run(self._link.test_connection(profile, key))
+        result: str = await self._engine.request("test_connection", profile, key)
+        return result
 
     async def use_profile(self, profile: Profile) -> None:
-        await self._thread.run(self._link.use_profile(profile))
+        """From the next show on; the key goes along in case it is kept for this run only."""
+        account = profile.secret_account
+        key = await self._secrets.load(account) if account is not None else None
+        await self._engine.request("use_profile", profile, key)
+        self._profile = profile
 
     async def leave_running(self) -> None:
         """Quit while live, the show going on on the platform (offered back next start)."""
-        await self._thread.run(self._session.leave_running())
+        await self._engine.request("leave_running")
 
     async def flush(self) -> None:
-        """Wait until every call made so far has run on the live thread and its state has
-        reached the window (tests and the self-test read the state after an action)."""
-        await self._thread.run(asyncio.sleep(0))
+        """Wait until every call made so far has been handled by the engine and its state
+        has reached the window (tests and the self-test read the state after an action)."""
+        await self._engine.request("flush")
         self._deliver()
 
     async def close(self) -> None:
         self._tick.stop()
-        await self._thread.run(self._session.close())
-        await self._thread.run(self._link.close())
-        self._thread.stop()
+        self._freeze.stop()
+        await asyncio.to_thread(self._engine.stop)
