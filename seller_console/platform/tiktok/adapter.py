@@ -573,7 +573,8 @@ class TikTokShopAdapter:
             )
         await self._current_room(session_id)
         current = await self.live_bag()
-        unwanted = [p for p in current.product_ids if p not in set(wanted)]
+        wanted_set, current_set = set(wanted), set(current.product_ids)
+        unwanted = [p for p in current.product_ids if p not in wanted_set]
         if unwanted:
             await self._call(
                 "DELETE",
@@ -581,7 +582,7 @@ class TikTokShopAdapter:
                 what=f"removing {len(unwanted)} products from the live bag",
                 body={"product_ids": unwanted},
             )
-        adding = [p for p in wanted if p not in set(current.product_ids)]
+        adding = [p for p in wanted if p not in current_set]
         refused: list[wire.ItemError] = []
         if adding:
             data = await self._call(

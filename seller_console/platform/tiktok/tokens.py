@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -40,6 +41,26 @@ from seller_console.platform.tiktok.errors import envelope_data
 from seller_console.platform.tiktok.wire import integer, obj, text
 
 logger = logging.getLogger(__name__)
+
+_SECRET_QUERY = re.compile(r"((?:app_secret|refresh_token|auth_code)=)[^&\s\"']*")
+
+
+class _RedactTokenQueries(logging.Filter):
+    """httpx logs each request's URL at INFO; the token host's query carries the app secret
+    and the refresh token (TikTok's documented form), so those values are blanked."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.args:
+            args = record.args if isinstance(record.args, tuple) else (record.args,)
+            record.args = tuple(
+                _SECRET_QUERY.sub(r"\1<redacted>", str(a)) if "=" in str(a) else a for a in args
+            )
+        return True
+
+
+_REDACT = _RedactTokenQueries()
+if _REDACT not in logging.getLogger("httpx").filters:
+    logging.getLogger("httpx").addFilter(_REDACT)
 
 GET_PATH = "/api/v2/token/get"
 REFRESH_PATH = "/api/v2/token/refresh"

@@ -419,7 +419,15 @@ def session_order(
     else:
         counted = estimated
     rates = {line.rate for line in lines}
-    rate = rates.pop() if len(rates) == 1 else Decimal(0)
+    if len(rates) == 1:
+        rate = rates.pop()
+    elif total.is_zero():
+        rate = Decimal(0)
+    else:  # lines at different rates: the rate of the whole order, weighted by amount
+        weighted = sum(
+            (line.unit_price.amount * line.quantity * line.rate for line in lines), Decimal(0)
+        )
+        rate = weighted / total.amount
     order = Order(
         id=order_id,
         session_id=session_id,

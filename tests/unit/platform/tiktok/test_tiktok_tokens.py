@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import random
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
@@ -259,3 +260,19 @@ def test_each_call_is_signed_with_app_key_timestamp_and_sign_and_the_token_in_a_
     assert request.content == b""  # a GET sends no body, so none is signed
     assert "access-0" not in str(request.url)
     run(adapter.aclose())
+
+
+def test_the_app_secret_and_refresh_token_never_reach_the_logs(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    store, host = MemorySecrets(), TokenHost()
+    store.secrets["tokens"] = tokens(0, expires_at=NOW).to_secret()
+    tm, http = manager(store, host)
+    with caplog.at_level(logging.DEBUG):
+        run(tm.access_token())
+    run(http.aclose())
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "/api/v2/token/refresh" in logged  # httpx did log the request
+    assert "app-secret" not in logged
+    assert "refresh-0" not in logged
+    assert "refresh-1" not in logged

@@ -210,3 +210,14 @@ def test_each_status_maps_as_documented(status: str, domain: OrderStatus, commis
 def test_a_malformed_order_says_which_and_where() -> None:
     with pytest.raises(WireFormatError, match="576"):
         read(order("ORDERED", sku(quantity="two")))
+
+
+def test_lines_at_different_rates_give_the_order_its_amount_weighted_rate() -> None:
+    cheap = sku(id="a", quantity=1, price={"amount": "10.00", "currency": "USD"})
+    dear = sku(
+        id="b", quantity=1, price={"amount": "30.00", "currency": "USD"}, commission_rate=3000
+    )
+    result = read(order("ORDERED", cheap, dear))
+    assert result is not None
+    # (10 * 0.15 + 30 * 0.30) / 40
+    assert result.order.commission.rate == Decimal("0.2625")
