@@ -494,12 +494,19 @@ class TikTokShopAdapter:
     def _ours(self, theirs: str) -> str:
         return self._from_tiktok.get(theirs, theirs)
 
-    async def _session(self, session_id: str, room: wire.LiveRoom | None) -> LiveSession:
+    async def _session(
+        self, session_id: str, room: wire.LiveRoom | None, bag: wire.LiveBag | None = None
+    ) -> LiveSession:
         if room is None or room.id != session_id:
             if room is None and session_id not in self._room_starts:
                 raise NoLiveRoomError(f"TikTok has no LIVE {session_id}.")
             return LiveSession(id=session_id, title="", status=SessionStatus.ENDED)
-        bag = await self.live_bag()
+        if room.status is wire.RoomStatus.ENDED:  # TikTok keeps no bag for an ended LIVE
+            return LiveSession(
+                id=room.id, title=room.title, status=SessionStatus.ENDED, started_at=room.start_time
+            )
+        if bag is None:
+            bag = await self.live_bag()
         pin = self._pins.get(session_id)
         if pin is not None and (bag.pinned is None or self._ours(bag.pinned) != pin.product_id):
             pin = None
@@ -724,8 +731,13 @@ class TikTokShopAdapter:
         poll = 0
         while True:
             try:
-                session = await self.get_session(session_id)
-                bag = await self.live_bag() if session.status is not SessionStatus.ENDED else None
+                room = await self.live_room()
+                current = room is not None and room.id == session_id
+                open_room = (
+                    current and room is not None and room.status is not wire.RoomStatus.ENDED
+                )
+                bag = await self.live_bag() if open_room else None
+                session = await self._session(session_id, room, bag)
                 orders = await self.affiliate_orders(session_id)
             except PlatformError as error:
                 retryable, retry_after = retry_verdict(error, retry_safe=True)

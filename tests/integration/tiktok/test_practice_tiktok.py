@@ -5,11 +5,11 @@ and the ``--dialect tiktok`` command."""
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 import signal
 import subprocess
 import sys
 import time
+from decimal import Decimal
 from typing import Any
 
 import httpx

@@ -145,6 +145,10 @@ def test_a_whole_show_with_faults_and_a_token_lapsing_mid_show(tiktok: RunningTi
             await asyncio.sleep(1.0)
             done.set()
             await asyncio.wait_for(poller, 20)
+            # the creator ends the LIVE in TikTok; the orders can still be refreshed
+            world.end_live()
+            ended = await adapter.end_session(room_id, idempotency_key=new_idempotency_key())
+            assert ended.status is SessionStatus.ENDED
             after = await adapter.list_orders(room_id)
             assert {o.id for o in after.items} == set(latest(deliveries))
             return deliveries, links, room_id
