@@ -27,7 +27,12 @@ from seller_console.domain.platform_port import (
     ShowcaseProduct,
     new_idempotency_key,
 )
-from seller_console.platform.tiktok import NoLiveRoomError, PinRefusedError, TikTokShopAdapter
+from seller_console.platform.tiktok import (
+    BagRefusedError,
+    NoLiveRoomError,
+    PinRefusedError,
+    TikTokShopAdapter,
+)
 from seller_console.sandbox.tiktok import PracticeFaults, RunningTikTok
 from tests.integration.tiktok.conftest import make_adapter
 
@@ -229,3 +234,26 @@ def test_refused_pins_raise_the_error_the_show_switches_to_operator_pins_on(
     assert "TikTok app" in error.user_message
     assert tiktok.stats()["refused_pins"] == 1
     assert tiktok.stats()["bad_signatures"] == 0
+
+
+def test_products_tiktok_refuses_for_the_bag_are_named_and_the_rest_is_in_order(
+    tiktok: RunningTikTok,
+) -> None:
+    world = tiktok.world
+
+    async def show() -> tuple[BagRefusedError, tuple[str, ...]]:
+        async with make_adapter(tiktok) as adapter:
+            # matched by seller SKU but never added to the showcase: TikTok refuses it
+            await adapter.resolve([RUNDOWN[2]])
+            await adapter.upsert_products(RUNDOWN[:2])
+            room_id = world.schedule_live("Bag")
+            await adapter.create_session("Bag")
+            with pytest.raises(BagRefusedError) as caught:
+                await adapter.set_bag(room_id, ["lip-oil", "mask", "serum"])
+            return caught.value, (await adapter.get_session(room_id)).bag
+
+    error, bag = run(show())
+    assert [(item.product_id, item.ok) for item in error.items] == [("mask", False)]
+    assert "mask" in error.user_message
+    assert error.kind is PlatformErrorKind.VALIDATION
+    assert bag == ("lip-oil", "serum")
