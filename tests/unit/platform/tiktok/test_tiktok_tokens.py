@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 
+from seller_console.domain.events import SessionStatus
 from seller_console.domain.platform_port import PlatformErrorKind, SecretSaved
 from seller_console.platform._retry import Retrier, RetryPolicy
 from seller_console.platform.tiktok import (
@@ -180,7 +181,7 @@ def test_no_saved_tokens_asks_for_a_sign_in() -> None:
 
 # ---------------------------------------------------------------- through the adapter
 def adapter_with(
-    api: Callable[[httpx.Request], Awaitable[httpx.Response]], host: TokenHost
+    api: Callable[[httpx.Request], Awaitable[httpx.Response]], host: TokenHost, attempts: int = 6
 ) -> tuple[TikTokShopAdapter, MemorySecrets]:
     store = MemorySecrets()
     store.secrets["secret"] = "app-secret"
@@ -196,7 +197,8 @@ def adapter_with(
         store,
         app_secret_entry="secret",
         token_entry="tokens",
-        retrier=Retrier(RetryPolicy(base_delay_s=0.0), rng=random.Random(1)),
+        retrier=Retrier(RetryPolicy(max_attempts=attempts, base_delay_s=0.0), rng=random.Random(1)),
+        poll_reconnect=Retrier(RetryPolicy(base_delay_s=0.0), rng=random.Random(2)),
         transport=httpx.MockTransport(route),
         clock=lambda: NOW,
     )
@@ -276,3 +278,48 @@ def test_the_app_secret_and_refresh_token_never_reach_the_logs(
     assert "app-secret" not in logged
     assert "refresh-0" not in logged
     assert "refresh-1" not in logged
+
+
+def test_a_failing_poll_reports_reconnecting_then_live_and_keeps_polling() -> None:
+    from seller_console.domain.connection import LinkStatus
+    from seller_console.domain.events import SessionUpdated
+
+    calls = {"n": 0}
+
+    async def api(request: httpx.Request) -> httpx.Response:
+        calls["n"] += 1
+        if calls["n"] <= 2:
+            return envelope(None, code=50000, status=503)
+        if request.url.path.endswith("/live_rooms"):
+            return envelope({"id": "room-1", "status": "LIVE", "title": "t", "start_time": NOW})
+        if request.url.path.endswith("/live_rooms/products"):
+            return envelope({"pinned_product_id": "", "products": []})
+        return envelope({"orders": [], "next_page_token": ""})
+
+    adapter, _ = adapter_with(api, TokenHost(), attempts=1)
+    heard: list[tuple[LinkStatus, float | None]] = []
+
+    async def first_event() -> object:
+        feed = adapter.events("room-1", on_link=lambda s, w: heard.append((s, w)))
+        try:
+            return (await anext(feed)).event
+        finally:
+            await feed.aclose()
+            await adapter.aclose()
+
+    event = run(first_event())
+    assert event == SessionUpdated("room-1", SessionStatus.LIVE)
+    assert [s for s, _ in heard] == [
+        LinkStatus.RECONNECTING,
+        LinkStatus.RECONNECTING,
+        LinkStatus.LIVE,
+    ]
+
+
+def test_an_affiliate_link_is_the_product_page_with_the_tracking_code() -> None:
+    from seller_console.platform.tiktok import affiliate_link_for
+
+    assert affiliate_link_for(
+        "https://shop.tiktok.com/view/product/1", "GLOW 10", "tracking_code"
+    ) == ("https://shop.tiktok.com/view/product/1?tracking_code=GLOW+10")
+    assert affiliate_link_for("https://s.test/p?x=1", "C", "t") == "https://s.test/p?x=1&t=C"
