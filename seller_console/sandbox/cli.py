@@ -13,6 +13,9 @@ from types import FrameType
 from seller_console.sandbox.config import SandboxConfig, SandboxFaults
 from seller_console.sandbox.errors import SandboxError
 from seller_console.sandbox.server import RunningSandbox
+from seller_console.sandbox.tiktok.cli import main as tiktok_main
+
+DIALECTS = ["livecommerce", "tiktok"]
 
 
 def _pair(text: str) -> tuple[int, int]:
@@ -28,6 +31,12 @@ def parser() -> argparse.ArgumentParser:
         prog="seller-console-sandbox",
         description="The Live Commerce API sandbox: a reference platform with a simulated "
         "audience and fault knobs, on 127.0.0.1 by default.",
+    )
+    p.add_argument(
+        "--dialect",
+        choices=DIALECTS,
+        default="livecommerce",
+        help="which platform the sandbox speaks (default livecommerce)",
     )
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8765, help="port (0: pick a free one)")
@@ -46,6 +55,12 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--time-scale", type=float, default=1.0, help="sandbox clock speed-up")
     p.add_argument("--state", type=Path, help="SQLite file that keeps state across restarts")
+    tiktok = p.add_argument_group("--dialect tiktok only")
+    tiktok.add_argument(
+        "--token-ttl", type=float, default=7 * 24 * 3600.0, help="access token life, s"
+    )
+    tiktok.add_argument("--settle-after", type=float, default=600.0, help="orders settle after, s")
+    tiktok.add_argument("--refuse-pins", action="store_true", help="refuse pin calls (403)")
     faults = p.add_argument_group("fault knobs (all off by default; also PUT /_sandbox/faults)")
     faults.add_argument("--error-rate", type=float, default=0.0, help="share of calls -> 503")
     faults.add_argument("--rate-limit-every", type=int, help="every Nth call opens a 429 burst")
@@ -94,6 +109,9 @@ def config_from(args: argparse.Namespace) -> SandboxConfig:
 def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    if args.dialect == "tiktok":
+        tiktok_main(args)
+        return
     try:
         sandbox = RunningSandbox(config_from(args))
     except SandboxError as exc:
