@@ -24,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests.benchmarks._summary import summary
+
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "dist" / "seller-console"
 RUNS = 5
@@ -79,8 +81,10 @@ def main() -> None:
     exe = _exe()
     if not exe.is_file():
         print(f"bundle: skipped, no bundle at {exe.relative_to(ROOT)} (run `make bundle`)")
+        print(summary("bundle", {}, skipped="no_bundle"))
         return
-    print(f"bundle size: {_size_mb(DIST):.1f} MB ({DIST.relative_to(ROOT)}/)")
+    size_mb = _size_mb(DIST)
+    print(f"bundle size: {size_mb:.1f} MB ({DIST.relative_to(ROOT)}/)")
     print(f"bundle largest parts (MB): {_largest(DIST)}")
     sides = {"bundle": [str(exe)], "source": [sys.executable, "-m", "seller_console"]}
     for argv in sides.values():  # warm-up: page cache, font cache, .pyc files
@@ -103,6 +107,18 @@ def main() -> None:
     print(
         f"bundle/source start-up ratio: {ratio_shown:.2f}x to the screenshot line, "
         f"{ratio_ended:.2f}x to exit (process wall time incl. demo import and render)"
+    )
+    print(
+        summary(
+            "bundle",
+            {
+                "size_mb": size_mb,
+                "startup_ratio": ratio_shown,
+                "exit_ratio": ratio_ended,
+                "startup_s": medians["bundle"][0],
+                "source_startup_s": medians["source"][0],
+            },
+        )
     )
 
 

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from seller_console.importers import ImportOptions, import_catalog
+from tests.benchmarks._summary import summary
 
 PRODUCTS = 25_000
 VARIANTS_PER_PRODUCT = 4
@@ -197,19 +198,31 @@ def main() -> None:
         csv_time = _best_of(RUNS, lambda: _csv_pass(path))
         import_time = _best_of(RUNS, lambda: _import(path))
         memory_mb, _ = _peak_rss_mb(path)
+        rows_per_s, ratio = rows / import_time, import_time / csv_time
         print(f"csv.reader: {rows:,} rows in {csv_time:.2f} s, {rows / csv_time:,.0f} rows/s")
         print(
             f"import: {report.variants:,} variants, {report.products:,} products, "
             f"{report.rows_rejected} rejected, {len(report.warnings)} warnings, "
-            f"{import_time:.2f} s, {rows / import_time:,.0f} rows/s"
+            f"{import_time:.2f} s, {rows_per_s:,.0f} rows/s"
         )
         print(
-            f"import ratio: {import_time / csv_time:.2f}x csv.reader "
+            f"import ratio: {ratio:.2f}x csv.reader "
             f"(target <= {RATIO_TARGET}, goal 2), best of {RUNS}"
         )
         print(
             f"import peak memory: +{memory_mb:.0f} MB RSS in a fresh process "
             f"(target <= {MEMORY_TARGET_MB})"
+        )
+        print(
+            summary(
+                "import",
+                {
+                    "rows_per_s": rows_per_s,
+                    "ratio_vs_csv_reader": ratio,
+                    "target_ratio": RATIO_TARGET,
+                    "memory_mb": memory_mb,
+                },
+            )
         )
 
 

@@ -31,6 +31,7 @@ from seller_console.domain.orders import Commission, Order, OrderLine, OrderStat
 from seller_console.platform.client import LiveCommerceClient
 from seller_console.services.show_runner import ShowRunner
 from seller_console.storage import Database, ShowStore
+from tests.benchmarks._summary import summary
 from tests.chaos.harness import PRODUCTS, _setup
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", "60"))
@@ -99,7 +100,8 @@ async def _stage_alone(db_path: Path) -> tuple[int, float]:
         await db.close()
 
 
-async def _end_to_end(sandbox: _Sandbox, db_path: Path) -> None:
+async def _end_to_end(sandbox: _Sandbox, db_path: Path) -> tuple[float, float]:
+    """(orders/s the sandbox made, orders/s ingested end to end) over the same seconds."""
     session_id = await _setup(sandbox)  # type: ignore[arg-type]
     headers = {"Authorization": f"Bearer {sandbox.api_key}"}
     made = 0
@@ -136,24 +138,34 @@ async def _end_to_end(sandbox: _Sandbox, db_path: Path) -> None:
                 await task
     finally:
         await db.close()
-    rate_made = made_then / elapsed
+    rate_made, rate_got = made_then / elapsed, got / elapsed
     print(f"  sandbox made        {rate_made:10,.0f} orders/s ({made_then} in {elapsed:.0f} s)")
-    print(
-        f"  end to end ingested {got / elapsed:10,.0f} orders/s (lag at the end: {made_then - got})"
-    )
+    print(f"  end to end ingested {rate_got:10,.0f} orders/s (lag at the end: {made_then - got})")
     if made - drain_from > 0 and drain_s > 0:
         rate = (made - drain_from) / drain_s
         print(f"  backlog drain       {rate:10,.0f} orders/s ({made - drain_from} orders)")
     print(f"  batches saved: {runner.batches}, {got / max(runner.batches, 1):.0f} events/batch")
+    return rate_made, rate_got
 
 
 def main() -> None:
     print(f"ledger ingest, {SECONDS:.0f} s per stage, products {len(PRODUCTS)}")
     with tempfile.TemporaryDirectory(prefix="bench-ledger-") as tmp:
         done, elapsed = asyncio.run(_stage_alone(Path(tmp) / "stage.db"))
-        print(f"  ledger+SQLite alone {done / elapsed:10,.0f} orders/s ({done} in {elapsed:.1f} s)")
+        alone = done / elapsed
+        print(f"  ledger+SQLite alone {alone:10,.0f} orders/s ({done} in {elapsed:.1f} s)")
         sandbox = _Sandbox()
         try:
-            asyncio.run(_end_to_end(sandbox, Path(tmp) / "e2e.db"))
+            made, end_to_end = asyncio.run(_end_to_end(sandbox, Path(tmp) / "e2e.db"))
         finally:
             sandbox.close()
+    print(
+        summary(
+            "ledger",
+            {
+                "alone_orders_per_s": alone,
+                "end_to_end_orders_per_s": end_to_end,
+                "sandbox_made_orders_per_s": made,
+            },
+        )
+    )

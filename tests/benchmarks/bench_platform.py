@@ -22,6 +22,7 @@ from seller_console.domain.money import Money
 from seller_console.domain.platform_port import PinRequest, ShowcaseProduct, new_idempotency_key
 from seller_console.platform.client import LiveCommerceClient
 from seller_console.sandbox import RunningSandbox, SandboxConfig, start_sandbox
+from tests.benchmarks._summary import summary
 
 PINS = 300
 STREAM_ORDERS = 20_000
@@ -117,19 +118,34 @@ def main() -> None:
         ours, theirs = asyncio.run(_pin_round_trips(sandbox))
         ours_ms = statistics.median(ours) * 1000
         theirs_ms = statistics.median(theirs) * 1000
+        pin_ratio = ours_ms / theirs_ms
         print(
             f"pin round trip, {PINS} pins (median): client {ours_ms:.2f} ms, "
-            f"raw httpx PUT {theirs_ms:.2f} ms, ratio {ours_ms / theirs_ms:.2f} (target <= 1.3)"
+            f"raw httpx PUT {theirs_ms:.2f} ms, ratio {pin_ratio:.2f} (target <= 1.3)"
         )
         p95 = sorted(ours)[int(len(ours) * 0.95)] * 1000
         raw95 = sorted(theirs)[int(len(theirs) * 0.95)] * 1000
         print(f"pin round trip p95: client {p95:.2f} ms, raw {raw95:.2f} ms")
     with start_sandbox(SandboxConfig(seed=7)) as sandbox:
         typed_rate, raw_rate, events = asyncio.run(_stream_rates(sandbox))
+        stream_ratio = typed_rate / raw_rate
         print(
             f"stream decoding, {events} events: typed {typed_rate:,.0f} events/s, raw httpx-sse "
-            f"{raw_rate:,.0f} events/s, ratio {typed_rate / raw_rate:.2f}"
+            f"{raw_rate:,.0f} events/s, ratio {stream_ratio:.2f}"
         )
+    print(
+        summary(
+            "platform",
+            {
+                "pin_rtt_ms": ours_ms,
+                "raw_ms": theirs_ms,
+                "ratio": pin_ratio,
+                "stream_events_per_s": typed_rate,
+                "stream_raw_events_per_s": raw_rate,
+                "stream_ratio": stream_ratio,
+            },
+        )
+    )
 
 
 if __name__ == "__main__":

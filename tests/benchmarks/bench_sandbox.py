@@ -27,6 +27,8 @@ from pathlib import Path
 import httpx
 from httpx_sse import connect_sse
 
+from tests.benchmarks._summary import summary
+
 KEY = "bench-key"
 PROBE_S = 4.0
 KEEP_UP = 0.9
@@ -194,5 +196,17 @@ def main() -> None:
         f"sandbox: highest sustained rate {rate} orders/s for {seconds:g} s (received {got:.0f}/s)"
     )
     bare = bare_rate(sample, seconds)
+    share_pct = 100 * got / bare
     print(f"bare SSE loop, same stack and client: {bare:.0f} events/s")
-    print(f"sandbox rate as a share of the bare loop: {100 * got / bare:.1f} %")
+    print(f"sandbox rate as a share of the bare loop: {share_pct:.1f} %")
+    print(
+        summary(
+            "sandbox",
+            {
+                "sustained_orders_per_s": rate,
+                "events_per_s": got,
+                "bare_per_s": bare,
+                "share_pct": share_pct,
+            },
+        )
+    )

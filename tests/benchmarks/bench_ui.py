@@ -37,6 +37,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from tests.benchmarks._summary import summary
 from tests.benchmarks.bench_import import generate
 
 STARTS = 5
@@ -356,7 +357,7 @@ def _load_child(path: Path) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------- the figures
-def _start_up() -> None:
+def _start_up() -> dict[str, float]:
     # An installed or bundled app starts from compiled bytecode, as PySide6 itself does
     # here; this checkout may never write any (PYTHONDONTWRITEBYTECODE), so compile once.
     compileall.compile_dir(REPO / "seller_console", quiet=1)
@@ -364,32 +365,40 @@ def _start_up() -> None:
     ours = [_first_paint_s(_APP_SCRIPT) for _ in range(STARTS)]
     bare_s = statistics.median(t for t, _ in bare)
     ours_s = statistics.median(t for t, _ in ours)
+    ours_ms, bare_ms, ratio = ours_s * 1000, bare_s * 1000, ours_s / bare_s
     print(
         f"first window painted (median of {STARTS}, from spawn, bytecode compiled): "
-        f"app {ours_s * 1000:.0f} ms "
-        f"({ours[0][1]}), bare PySide6 {bare_s * 1000:.0f} ms ({bare[0][1]}), "
-        f"ratio {ours_s / bare_s:.2f} (target <= {RATIO_TARGET})"
+        f"app {ours_ms:.0f} ms ({ours[0][1]}), bare PySide6 {bare_ms:.0f} ms ({bare[0][1]}), "
+        f"ratio {ratio:.2f} (target <= {RATIO_TARGET})"
     )
+    return {"first_window_ms": ours_ms, "bare_ms": bare_ms, "ratio": ratio}
 
 
-def _search(path: Path) -> None:
+def _search(path: Path) -> dict[str, float]:
     found = _child("--search", path)
     variants, keys = found["variants"], found["keystrokes"]
+    figures: dict[str, float] = {}
     for name, label in (
         ("model", "set_filter (model reset)"),
         ("view", "set_filter + shown table view repaint"),
         ("sorted", "set_filter, table sorted by price"),
     ):
         times = found[name]
+        median, p95 = statistics.median(times), _pct(times, 0.95)
         print(
-            f"search {variants:,} variants, {label}: median {statistics.median(times):.1f} ms, "
-            f"p95 {_pct(times, 0.95):.1f} ms, max {max(times):.1f} ms "
+            f"search {variants:,} variants, {label}: median {median:.1f} ms, "
+            f"p95 {p95:.1f} ms, max {max(times):.1f} ms "
             f"({len(times)} keystrokes, {keys} a round; targets median <= "
             f"{SEARCH_MEDIAN_TARGET_MS}, p95 <= {SEARCH_P95_TARGET_MS})"
         )
+        if name == "model":
+            figures |= {"search_median_ms": median, "search_p95_ms": p95}
+        elif name == "sorted":
+            figures["sorted_p95_ms"] = p95
+    return figures
 
 
-def _memory_and_stalls(path: Path) -> None:
+def _memory_and_stalls(path: Path) -> dict[str, float]:
     found = _child("--load", path)
     mb = 1024 / 1e6
     resident = (found["rss_after_kib"] - found["rss_before_kib"]) * mb
@@ -400,9 +409,10 @@ def _memory_and_stalls(path: Path) -> None:
         f"({found['rss_before_kib'] * mb:.0f} MB; target <= {MEMORY_TARGET_MB})"
     )
     late = found["late_ms"]
+    late_max, late_p99 = max(late), _pct(late, 0.99)
     print(
         f"heartbeat ({HEARTBEAT_MS} ms timer) during the {found['import_s']:.1f} s import: "
-        f"max lateness {max(late):.0f} ms, p99 {_pct(late, 0.99):.0f} ms, "
+        f"max lateness {late_max:.0f} ms, p99 {late_p99:.0f} ms, "
         f"median {statistics.median(late):.1f} ms, {len(late)} beats "
         f"(target max <= {STALL_TARGET_MS})"
     )
@@ -427,16 +437,23 @@ def _memory_and_stalls(path: Path) -> None:
         f"  a full gc.collect() on the GUI thread with {found['variants']:,} variants loaded: "
         f"{found['full_gc_ms']:.0f} ms"
     )
+    return {
+        "memory_mb": resident,
+        "memory_peak_mb": peak,
+        "heartbeat_import_max_ms": late_max,
+        "heartbeat_import_p99_ms": late_p99,
+    }
 
 
 def main() -> None:
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    _start_up()
+    start_up = _start_up()
     with tempfile.TemporaryDirectory(prefix="bench-ui-") as tmp:
         path = Path(tmp) / "shopify_100k.csv"
         generate(path)
-        _search(path)
-        _memory_and_stalls(path)
+        search = _search(path)
+        load = _memory_and_stalls(path)
+    print(summary("ui", start_up | search | load))
 
 
 if __name__ == "__main__":
