@@ -71,6 +71,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from tests.benchmarks._summary import summary
+
 REPO = Path(__file__).resolve().parents[2]
 SHOW_RATE = 2000.0
 STEP_RATES = (500.0, 1000.0, 2000.0, 4000.0, 8000.0, 12000.0)
@@ -78,6 +80,7 @@ HEARTBEAT_MS = 10
 LATE_P99_TARGET_MS = 16
 LATE_MAX_TARGET_MS = 33
 TRAIL_TARGET_MS = 250
+TARGET_SUSTAINED = 8000
 SUSTAIN_SHARE = 0.95
 STALL_MS = 16  # stalls later than this are listed with what overlapped them
 KEY = "bench-live-key"
@@ -502,14 +505,21 @@ def main() -> None:
     with _sandbox_process(0) as (url, key):
         separate_best = _report_steps(_child("steps", step_s, url, key), step_s)
     print(
-        f"bench_live: heartbeat_p99_ms={separate['p99']:.1f} "
-        f"heartbeat_max_ms={separate['max']:.0f} sustained_per_s={separate_best:.0f} "
-        f"trail_p99_ms={separate['trail_p99']:.0f} "
-        f"embedded_heartbeat_p99_ms={embedded['p99']:.1f} "
-        f"embedded_heartbeat_max_ms={embedded['max']:.0f} "
-        f"embedded_sustained_per_s={embedded_best:.0f} "
-        f"target_p99_ms={LATE_P99_TARGET_MS} target_max_ms={LATE_MAX_TARGET_MS} "
-        f"target_sustained_per_s=8000"
+        summary(
+            "live",
+            {
+                "heartbeat_p99_ms": separate["p99"],
+                "heartbeat_max_ms": separate["max"],
+                "sustained_per_s": separate_best,
+                "trail_p99_ms": separate["trail_p99"],
+                "embedded_heartbeat_p99_ms": embedded["p99"],
+                "embedded_heartbeat_max_ms": embedded["max"],
+                "embedded_sustained_per_s": embedded_best,
+                "target_p99_ms": LATE_P99_TARGET_MS,
+                "target_max_ms": LATE_MAX_TARGET_MS,
+                "target_sustained_per_s": TARGET_SUSTAINED,
+            },
+        )
     )
 
 
