@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -134,6 +135,7 @@ class _Entry:
     order: Order
     minute: datetime
     lines: list[_Line]
+    pin_id: str  # the pin window its sales count in (NO_PIN: none)
 
     @property
     def reversed(self) -> bool:
@@ -186,6 +188,10 @@ class Ledger:
 
     policy: CommissionPolicy = field(default_factory=CommissionPolicy)
     initial_stock: Mapping[str, int | None] = field(default_factory=dict)
+    attribute_by_time: bool = False
+    """An order the platform did not attribute to a pin (polled affiliate orders, pins the
+    operator performed in the platform's app) counts in the pin window its creation time
+    fell in. Record the pins first (``pin_seen``), then the orders."""
     _entries: dict[str, _Entry] = field(default_factory=dict)
     _totals: dict[str, _Acc] = field(default_factory=dict)
     _by_pin: dict[tuple[str, str], _Acc] = field(default_factory=dict)
@@ -198,6 +204,7 @@ class Ledger:
     _sold: dict[str, int] = field(default_factory=dict)
     _reported_stock: dict[str, int | None] = field(default_factory=dict)
     _pins: dict[str, Pin] = field(default_factory=dict)
+    _starts: tuple[list[datetime], list[str]] | None = None  # pins by version, for by-time
     _flagged: set[str] = field(default_factory=set)
 
     # ------------------------------------------------------------------ orders
@@ -221,7 +228,7 @@ class Ledger:
             return None
         if old is not None:
             self._post(old, -1)
-            entry = _Entry(order, old.minute, old.lines)
+            entry = _Entry(order, old.minute, old.lines, old.pin_id)
         else:
             entry = self._entry(order)
         self._entries[order.id] = entry
@@ -261,7 +268,8 @@ class Ledger:
         )
         for line, share in zip(lines, reported, strict=False):
             line.reported = share
-        entry = _Entry(order, order.created_at.replace(second=0, microsecond=0), lines)
+        minute = order.created_at.replace(second=0, microsecond=0)
+        entry = _Entry(order, minute, lines, order.pin_id or self._window_at(order.created_at))
         for line in lines:
             if line.fixed_rate is not None:
                 line.estimated = line_commission(line.amount, line.fixed_rate, line.currency)
@@ -286,7 +294,7 @@ class Ledger:
         rep = order.commission.amount.amount
         for acc in (
             self._acc(self._totals, code),
-            self._acc(self._by_pin, (order.pin_id or NO_PIN, code)),
+            self._acc(self._by_pin, (entry.pin_id, code)),
             self._acc(self._by_minute, (entry.minute, code)),
         ):
             acc.post(sign, reversed_, units, amount, est, rep)
@@ -334,11 +342,24 @@ class Ledger:
 
     # ------------------------------------------------------------------ pins and stock
     def pin_seen(self, pin: Pin) -> bool:
-        """Record a pin the stream reported; True when it was new."""
+        """Record a pin the stream reported (or the operator performed); True when new."""
         if pin.pin_id in self._pins:
             return False
         self._pins[pin.pin_id] = pin
+        self._starts = None
         return True
+
+    def _window_at(self, moment: datetime) -> str:
+        """The pin window ``moment`` fell in (by time), or NO_PIN when not attributing by
+        time or before the first pin."""
+        if not self.attribute_by_time or not self._pins:
+            return NO_PIN
+        if self._starts is None:
+            pins = sorted(self._pins.values(), key=lambda p: p.version)
+            self._starts = ([p.pinned_at for p in pins], [p.pin_id for p in pins])
+        starts, ids = self._starts
+        at = bisect.bisect_right(starts, moment)
+        return ids[at - 1] if at else NO_PIN
 
     def stock_reported(self, product_id: str, stock: int | None) -> None:
         self._reported_stock[product_id] = stock

@@ -45,6 +45,9 @@ class ShowRecord:
     started_at: datetime | None = None
     ended_at: datetime | None = None
     owner: PlatformAccount = PlatformAccount("livecommerce", "")
+    by_time: bool = False
+    """Sales count in the pin window their time fell in: the platform does not say which
+    pin an order came from (polled orders), or the operator performs the pins."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +82,7 @@ class PinOutcome(enum.Enum):
     SENT = "sent"
     CONFIRMED = "confirmed"
     FAILED = "failed"
+    PERFORMED = "performed"  # by the operator, in the platform's own app
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +97,9 @@ class PinReceipt:
     pin_id: str | None = None
     answered_at: datetime | None = None
     failure: str | None = None
+    refused: bool = False
+    """The platform refused the pin call itself (unavailable or not allowed for this
+    account): pins go to the operator for the rest of the show. Not stored."""
 
     @property
     def latency_ms(self) -> float | None:

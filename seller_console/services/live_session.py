@@ -32,12 +32,14 @@ from typing import Any, Protocol
 from seller_console.domain.commission import CommissionPolicy
 from seller_console.domain.connection import ConnectionState, LinkStatus
 from seller_console.domain.errors import DomainError
+from seller_console.domain.events import Pin
 from seller_console.domain.ledger import LedgerSnapshot
 from seller_console.domain.money import Money
 from seller_console.domain.orders import Order
 from seller_console.domain.platform_port import (
     Capabilities,
     IdempotencyKey,
+    PinKind,
     PlatformError,
 )
 from seller_console.domain.rundown import RundownItem, ShowPlan
@@ -54,6 +56,8 @@ logger = logging.getLogger(__name__)
 
 LOW_STOCK = 3
 """A product with this many units left (or fewer) is listed in the stock warnings."""
+CUE_SECONDS = 45.0
+"""How long the operator has to pin a cued product in the platform's app and confirm."""
 RATE_EVERY_S = 1.0
 
 
@@ -87,6 +91,17 @@ class CardView:
 
 
 @dataclass(frozen=True, slots=True)
+class Cue:
+    """Pin this product in the platform's own app, then confirm (Space or Enter)."""
+
+    item_id: str
+    title: str
+    bag_position: int  # 1-based, in the show's bag as published
+    cued_at: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class StockWarning:
     product_id: str
     title: str
@@ -110,6 +125,10 @@ class LiveState:
     auto_advance: bool = False
     connection: ConnectionState = field(default_factory=lambda: ConnectionState(LinkStatus.OFFLINE))
     viewers: int | None = None
+    pin_mode: PinKind = PinKind.CONFIRMED
+    """How pins are made now: by the platform's API, or by the operator in its app."""
+    pin_mode_reason: str = ""  # why pins went to the operator mid-show, if they did
+    cue: Cue | None = None  # a pin the operator is asked to perform, until confirmed
     titles: Mapping[str, str] = field(default_factory=dict)
     """Showcase product id -> title with its variant, for the feed and pin windows."""
     report: ShowReport | None = None
@@ -206,6 +225,7 @@ class LiveSession:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._ingest: asyncio.Task[None] | None = None
         self._receipts: dict[str, PinReceipt] = {}  # rundown item id -> its latest pin
+        self._pins_performed = 0
         self._sold_out_taken: set[str] = set()
         self._conflicts_said: set[str] = set()
         self._last_count = 0
@@ -304,14 +324,19 @@ class LiveSession:
         self._spawn(self._measure_rate(runner), "live-rate")
         titles = {showcase_id(i.product.variant_id): i.product.display_title for i in stage.items}
         self._receipts = receipts
+        caps = show.platform.capabilities
+        confirmed = caps.pins is PinKind.CONFIRMED
         self._publish(
             phase=ShowPhase.LIVE,
             show=show.show,
-            capabilities=show.platform.capabilities,
+            capabilities=caps,
             stage=stage,
             ledger=None,
             viewers=None,
             titles=titles,
+            pin_mode=PinKind.CONFIRMED if confirmed else PinKind.OPERATOR_PERFORMED,
+            pin_mode_reason="" if confirmed else "this platform has no pin API",
+            cue=None,
         )
 
     async def _run_ingest(self, runner: ShowRunner) -> None:
@@ -417,9 +442,13 @@ class LiveSession:
             self._fail(str(exc))
 
     def take(self, confirmed: bool = False) -> None:
-        """Space: put the armed item live. Out of rundown order asks first."""
+        """Space: put the armed item live. Out of rundown order asks first. While the
+        operator is cued, Space confirms the cue instead."""
         stage = self._state.stage
         if stage is None or not self._state.on_air:
+            return
+        if self._state.cue is not None:
+            self.confirm_cue()
             return
         try:
             check = stage.check_take()
@@ -430,9 +459,9 @@ class LiveSession:
             self._publish(TakeNeedsConfirmation(check.reason))
             return
         stage = stage.take(self._clock())
-        if stage.live is not None:
-            self._send_pin(stage.live)
         self._publish(stage=stage)
+        if stage.live is not None:
+            self._pin_live(stage.live)
 
     def undo_take(self) -> None:
         """Put back what was live before the last take (within the undo window)."""
@@ -444,17 +473,16 @@ class LiveSession:
         except StageError as exc:
             self._fail(str(exc))
             return
+        self._publish(stage=stage, cue=None)
         if stage.live is not None:
-            self._send_pin(stage.live)
-        else:
+            self._pin_live(stage.live)
+        elif self._state.pin_mode is PinKind.CONFIRMED:
             self._spawn(self._unpin(), "unpin")
-        self._publish(stage=stage)
 
     def retry_pin(self) -> None:
         stage = self._state.stage
         if stage is not None and stage.live is not None and self._state.on_air:
-            self._send_pin(stage.live)
-            self._publish()
+            self._pin_live(stage.live)
 
     def set_auto_advance(self, on: bool) -> None:
         self._publish(auto_advance=on)
@@ -467,6 +495,101 @@ class LiveSession:
             self._publish(stage=stage.with_items(items), titles=titles)
 
     # ------------------------------------------------------------ pins
+    def _pin_live(self, item: RundownItem) -> None:
+        """Put ``item`` on the platform: by its API, or by cueing the operator."""
+        if self._state.pin_mode is PinKind.CONFIRMED:
+            self._send_pin(item)
+            self._publish()
+        else:
+            self._cue(item)
+
+    def _cue(self, item: RundownItem) -> None:
+        stage, show = self._state.stage, self._show
+        if stage is None or show is None:
+            return
+        now = self._clock()
+        pid = showcase_id(item.product.variant_id)
+        bag = [showcase_id(i.product.variant_id) for i in stage.items]
+        cue = Cue(
+            item.id,
+            item.product.display_title,
+            bag.index(pid) + 1,
+            now,
+            now + timedelta(seconds=CUE_SECONDS),
+        )
+        self._receipts[item.id] = PinReceipt(IdempotencyKey(""), "", pid, now)
+        self._publish(cue=cue)
+        self._spawn(self._expire(cue), "cue-expiry")
+
+    async def _expire(self, cue: Cue) -> None:
+        await asyncio.sleep(CUE_SECONDS)
+        if self._state.cue == cue:
+            failed = replace(
+                self._receipts[cue.item_id],
+                outcome=PinOutcome.FAILED,
+                failure="the operator did not confirm the pin in time",
+            )
+            self._receipts[cue.item_id] = failed
+            self._publish(
+                ActionFailed(
+                    f"{cue.title} was cued but never confirmed as pinned: its sales are not "
+                    "counted in a pin window. Pin it in the platform's app and press Retry."
+                ),
+                cue=None,
+            )
+
+    def confirm_cue(self) -> None:
+        """The operator pinned the cued product in the platform's app: Space or Enter.
+        Its pin window starts now."""
+        cue, show, stage = self._state.cue, self._show, self._state.stage
+        if cue is None or show is None or stage is None:
+            return
+        item = stage.item(cue.item_id)
+        if item is None:
+            return
+        now = self._clock()
+        self._pins_performed += 1
+        pin = Pin(
+            f"op-{self._pins_performed}-{now.strftime('%H%M%S%f')}",
+            showcase_id(item.product.variant_id),
+            now,
+            _operator_version(self._runner, self._pins_performed),
+        )
+        self._publish(cue=None)
+        self._spawn(self._performed(show, item, now, pin), "operator-pin")
+
+    async def _performed(self, show: LiveShow, item: RundownItem, at: datetime, pin: Pin) -> None:
+        try:
+            receipt = await show.pinned_by_operator(item, at, pin)
+        except StorageError as exc:
+            self._fail(f"The pin was not recorded: {exc.user_message}")
+            return
+        self._receipts[item.id] = receipt
+        self._publish()
+
+    async def _pins_go_to_the_operator(self, reason: str) -> None:
+        """The platform refused the pin call itself: for the rest of the show the operator
+        pins in the platform's app, cued by the console. Nothing taken so far is lost."""
+        show = self._show
+        if show is None or self._state.pin_mode is PinKind.OPERATOR_PERFORMED:
+            return
+        try:
+            await show.pins_by_operator()
+        except StorageError as exc:
+            self._fail(f"Could not switch to pins by the operator: {exc.user_message}")
+            return
+        self._publish(
+            ActionFailed(
+                f"The platform refused the pin ({reason}). From now on pin in the platform's "
+                "own app: the console cues each product, and Space confirms you pinned it."
+            ),
+            pin_mode=PinKind.OPERATOR_PERFORMED,
+            pin_mode_reason=reason,
+        )
+        stage = self._state.stage
+        if stage is not None and stage.live is not None:
+            self._cue(stage.live)
+
     def _send_pin(self, item: RundownItem) -> None:
         show = self._show
         if show is None:
@@ -484,6 +607,10 @@ class LiveSession:
             self._fail(f"The pin was not recorded: {exc.user_message}")
             return
         self._receipts[item.id] = receipt
+        if receipt.refused:
+            self._publish()
+            await self._pins_go_to_the_operator(receipt.failure or "not allowed")
+            return
         events: tuple[LiveEvent, ...] = ()
         if receipt.outcome is PinOutcome.FAILED:
             events = (ActionFailed(f"Pin failed: {receipt.failure}"),)
@@ -627,6 +754,12 @@ class LiveSession:
             armed=card(stage.armed, False),
             stock_warnings=tuple(sorted(warnings, key=lambda w: (w.left, w.title))),
         )
+
+
+def _operator_version(runner: ShowRunner | None, n: int) -> int:
+    """A version above every pin the ledger knows, so an operator's pin is the newest."""
+    windows = runner.ledger.pin_windows() if runner is not None else ()
+    return max(max((w.version for w in windows), default=0) + 1, n)
 
 
 def _tell(subscriber: Subscriber, state: LiveState, events: tuple[LiveEvent, ...]) -> None:

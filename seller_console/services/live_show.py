@@ -13,15 +13,18 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from seller_console.domain.commission import CommissionPolicy
+from seller_console.domain.events import Pin
 from seller_console.domain.platform_port import (
     SHOWCASE_BATCH,
     LinkListener,
+    PinKind,
     PlatformAdapter,
+    SalesKind,
     new_idempotency_key,
 )
 from seller_console.domain.rundown import RundownItem, ShowPlan
@@ -143,7 +146,16 @@ class LiveShow:
             self.plan.title, idempotency_key=new_idempotency_key()
         )
         owner = PlatformAccount(self.platform.platform, f"{self._where} {account.id}".strip())
-        show = ShowRecord(uuid.uuid4().hex, session.id, self.plan.title, self._clock(), owner=owner)
+        caps = self.platform.capabilities
+        by_time = caps.sales is not SalesKind.ORDER_STREAM or caps.pins is not PinKind.CONFIRMED
+        show = ShowRecord(
+            uuid.uuid4().hex,
+            session.id,
+            self.plan.title,
+            self._clock(),
+            owner=owner,
+            by_time=by_time,
+        )
         segments = [PlannedSegment.of(item, n) for n, item in enumerate(items)]
         await self._storage.create_show(show, segments, show_plan.dumps(self.plan))
         self.show = show
@@ -168,6 +180,25 @@ class LiveShow:
     async def unpin(self) -> None:
         await self._require_actions().unpin()
 
+    async def pinned_by_operator(self, item: RundownItem, at: datetime, pin: Pin) -> PinReceipt:
+        """The operator pinned ``item`` in the platform's app at ``at``: its receipt and its
+        pin window are kept, and sales from then on count in that window."""
+        receipt = await self._require_actions().pinned_by_operator(pin.product_id, at, pin.pin_id)
+        if self.runner is not None:
+            await self.runner.pinned_by_operator(pin)
+        return receipt
+
+    async def pins_by_operator(self) -> None:
+        """From now on the operator performs the pins: sales count in windows by time."""
+        show = self._require_show()
+        if not show.by_time:
+            self.show = replace(show, by_time=True)
+            await self._storage.update_show(self.show)
+            if self.actions is not None:
+                self.actions.show = self.show
+        if self.runner is not None:
+            self.runner.ledger.attribute_by_time = True
+
     async def receipts(self) -> tuple[PinReceipt, ...]:
         return await self._storage.pin_receipts(self._require_show().id)
 
@@ -182,6 +213,7 @@ class LiveShow:
             show.session_id,
             self.policy,
             initial_stock=initial,
+            attribute_by_time=show.by_time,
             actions=self.actions,
             on_change=on_change,
             on_link=on_link,

@@ -290,10 +290,10 @@ class ShowReports:
         show = await self._storage.get_show(show_id)
         segments = await self._storage.segments(show_id)
         if ledger is None:
-            ledger = Ledger(policy_of(segments))
-            ledger.apply_all(await self._storage.load_orders(show.id))
+            ledger = Ledger(policy_of(segments), attribute_by_time=show.by_time)
             for pin in await self._storage.load_pins(show.id):
                 ledger.pin_seen(pin)
+            ledger.apply_all(await self._storage.load_orders(show.id))
         return build_report(
             show,
             ledger.snapshot(),

@@ -44,6 +44,8 @@ RETRYABLE = frozenset(
     }
 )
 """Failures that leave an intent pending: replaying it later may succeed."""
+REFUSED = frozenset({PlatformErrorKind.FORBIDDEN, PlatformErrorKind.UNSUPPORTED})
+"""A pin call the platform refuses as such (no pin API for this account or app)."""
 
 
 def _utcnow() -> datetime:
@@ -92,6 +94,20 @@ class ShowActions:
         receipt = PinReceipt(entry.key, entry.show_id, product_id, entry.created_at)
         await self._journal.record_intent(entry, receipt)
         return (await self._pin(entry, receipt))[0]
+
+    async def pinned_by_operator(self, product_id: str, at: datetime, pin_id: str) -> PinReceipt:
+        """The operator confirmed pinning ``product_id`` in the platform's own app at
+        ``at``: kept as a done intent with its receipt (one transaction)."""
+        entry = replace(
+            self._new(IntentKind.PIN, product_id=product_id),
+            status=IntentStatus.DONE,
+            outcome=pin_id,
+        )
+        receipt = PinReceipt(
+            entry.key, entry.show_id, product_id, at, PinOutcome.PERFORMED, pin_id, at
+        )
+        await self._journal.record_intent(entry, receipt)
+        return receipt
 
     async def replay_unfinished(self) -> int:
         """Try every pending intent once more, oldest first, each with its own key;
@@ -188,6 +204,7 @@ class ShowActions:
                 outcome=PinOutcome.FAILED,
                 answered_at=answered,
                 failure=error.user_message,
+                refused=error.kind in REFUSED,
             )
             status = IntentStatus.PENDING if error.kind in RETRYABLE else IntentStatus.FAILED
             await self._journal.finish_intent(entry.key, status, error.user_message, failed)

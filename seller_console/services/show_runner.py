@@ -88,6 +88,7 @@ class ShowRunner:
         policy: CommissionPolicy,
         *,
         initial_stock: Mapping[str, int | None] | None = None,
+        attribute_by_time: bool = False,
         actions: ShowActions | None = None,
         on_change: ChangeListener | None = None,
         on_link: LinkListener | None = None,
@@ -101,13 +102,14 @@ class ShowRunner:
         self.session_id = session_id
         self._policy = policy
         self._initial_stock = dict(initial_stock or {})
+        self._by_time = attribute_by_time
         self._actions = actions
         self._on_change = on_change
         self._on_link = on_link
         self._batch_max = batch_max
         self._publish_every_s = publish_every_s
         self._replay_every_s = replay_every_s
-        self.ledger = Ledger(policy, self._initial_stock)
+        self.ledger = Ledger(policy, self._initial_stock, attribute_by_time)
         self.cursor: str | None = None
         """The cursor saved with the last batch: everything up to it is in storage."""
         self.viewers: int | None = None
@@ -143,10 +145,10 @@ class ShowRunner:
 
     async def restore(self) -> None:
         """A fresh ledger from what storage holds for the session."""
-        self.ledger = Ledger(self._policy, self._initial_stock)
-        self.ledger.apply_all(await self._store.load_orders(self.show_id))
-        for pin in await self._store.load_pins(self.show_id):
+        self.ledger = Ledger(self._policy, self._initial_stock, self._by_time)
+        for pin in await self._store.load_pins(self.show_id):  # first: orders may count by time
             self.ledger.pin_seen(pin)
+        self.ledger.apply_all(await self._store.load_orders(self.show_id))
         self.cursor = await self._store.load_cursor(self.show_id)
         self._dirty = True
 
@@ -165,6 +167,13 @@ class ShowRunner:
             self._note(changed)
         logger.info("reconciled %s: %d orders changed", self.session_id, len(changed))
         return len(changed)
+
+    async def pinned_by_operator(self, pin: Pin) -> None:
+        """A pin the operator performed in the platform's app: its window starts now, and
+        is kept like the pins the stream reports."""
+        if self.ledger.pin_seen(pin):
+            await self._store.save_ingest(self.show_id, (), (pin,), None)
+            self._note([])
 
     async def _replayer(self, actions: ShowActions) -> None:
         while True:

@@ -91,8 +91,9 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
         "CREATE INDEX journal_pending ON journal(show_id, status)",
     ),
     (
-        # shows: the platform account it belongs to (the session id is no longer unique), and
-        # the plan it ran (JSON, so an unfinished show can be resumed on another day)
+        # shows: the platform account it belongs to (the session id is no longer unique),
+        # the plan it ran (JSON, so an unfinished show can be resumed on another day), and
+        # whether its sales count in pin windows by time (no pin ids from the platform)
         """CREATE TABLE shows_v2 (
             id TEXT PRIMARY KEY,
             platform TEXT NOT NULL,
@@ -103,7 +104,8 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
             created_at TEXT NOT NULL,
             started_at TEXT,
             ended_at TEXT,
-            plan TEXT
+            plan TEXT,
+            by_time INTEGER NOT NULL DEFAULT 0
         )""",
         """INSERT INTO shows_v2 (id, platform, account, session_id, title, status, created_at,
                                  started_at, ended_at)
@@ -112,6 +114,21 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
         "DROP TABLE shows",
         "ALTER TABLE shows_v2 RENAME TO shows",
         "CREATE INDEX shows_by_session ON shows(platform, account, session_id)",
+        # pin receipts: a pin the operator performed in the platform's app is kept too
+        """CREATE TABLE pin_receipts_v2 (
+            key TEXT PRIMARY KEY,
+            show_id TEXT NOT NULL REFERENCES shows(id) ON DELETE CASCADE,
+            product_id TEXT NOT NULL,
+            sent_at TEXT NOT NULL,
+            outcome TEXT NOT NULL
+                CHECK (outcome IN ('sent', 'confirmed', 'failed', 'performed')),
+            pin_id TEXT,
+            answered_at TEXT,
+            failure TEXT
+        )""",
+        "INSERT INTO pin_receipts_v2 SELECT * FROM pin_receipts",
+        "DROP TABLE pin_receipts",
+        "ALTER TABLE pin_receipts_v2 RENAME TO pin_receipts",
         # the rundown as planned: the showcase id the ledger keys by, the commission rate
         # (so a reopened report estimates as the live one did)
         "ALTER TABLE rundown_items ADD COLUMN showcase_id TEXT",

@@ -50,8 +50,8 @@ INSERT OR IGNORE INTO stream_pins (show_id, pin_id, product_id, pinned_at, versi
 VALUES (?, ?, ?, ?, ?)
 """
 _SELECT_SHOWS = (
-    "SELECT id, session_id, title, status, created_at, started_at, ended_at, platform, account "
-    "FROM shows "
+    "SELECT id, session_id, title, status, created_at, started_at, ended_at, platform, account, "
+    "by_time FROM shows "
 )
 _SAVE_RECEIPT = """
 INSERT INTO pin_receipts (key, show_id, product_id, sent_at, outcome, pin_id, answered_at,
@@ -153,7 +153,7 @@ def _money(minor: object, currency: object) -> Money | None:
 
 
 def _show(row: tuple[object, ...]) -> ShowRecord:
-    sid, session_id, title, status, created, started, ended, platform, account = row
+    sid, session_id, title, status, created, started, ended, platform, account, by_time = row
     return ShowRecord(
         id=str(sid),
         session_id=str(session_id),
@@ -163,6 +163,7 @@ def _show(row: tuple[object, ...]) -> ShowRecord:
         started_at=_opt_dt(None if started is None else str(started)),
         ended_at=_opt_dt(None if ended is None else str(ended)),
         owner=PlatformAccount(str(platform), str(account)),
+        by_time=bool(by_time),
     )
 
 
@@ -384,6 +385,7 @@ class ShowStore:
             show.owner.platform,
             show.owner.account,
             plan,
+            int(show.by_time),
         )
         item_rows = [
             (
@@ -404,7 +406,7 @@ class ShowStore:
         def work(conn: sqlite3.Connection) -> None:
             conn.execute(
                 "INSERT INTO shows (id, session_id, title, status, created_at, started_at, "
-                "ended_at, platform, account, plan) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                "ended_at, platform, account, plan, by_time) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 show_row,
             )
             conn.executemany(
@@ -422,12 +424,14 @@ class ShowStore:
             show.status.value,
             _opt_ts(show.started_at),
             _opt_ts(show.ended_at),
+            int(show.by_time),
             show.id,
         )
 
         def work(conn: sqlite3.Connection) -> None:
             conn.execute(
-                "UPDATE shows SET title = ?, status = ?, started_at = ?, ended_at = ? WHERE id = ?",
+                "UPDATE shows SET title = ?, status = ?, started_at = ?, ended_at = ?, "
+                "by_time = ? WHERE id = ?",
                 row,
             )
 

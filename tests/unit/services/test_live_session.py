@@ -27,10 +27,13 @@ from seller_console.domain.platform_port import (
     Page,
     PinKind,
     PinRequest,
+    PlatformError,
+    PlatformErrorKind,
     SalesKind,
     ShowcaseProduct,
 )
 from seller_console.domain.rundown import RundownItem, ShowPlan
+from seller_console.domain.show_records import PinOutcome
 from seller_console.domain.showcase import showcase_id
 from seller_console.services import live_session as module
 from seller_console.services.live_session import (
@@ -42,11 +45,16 @@ from seller_console.services.live_session import (
     TakeNeedsConfirmation,
 )
 from seller_console.services.live_show import LiveShow, plan_policy
+from seller_console.services.reports import ShowReports
 from seller_console.storage import Database, ShowStore
 from tests.support import order, run, snapshot
 
 T0 = datetime(2026, 12, 1, 20, 0, tzinfo=UTC)
 USD = Currency.of("USD")
+
+
+class Refused(PlatformError):
+    kind = PlatformErrorKind.FORBIDDEN
 
 
 @dataclass
@@ -57,6 +65,8 @@ class FakePlatform:
     queue: asyncio.Queue[Delivery] = field(default_factory=asyncio.Queue)
     version: int = 0
     cursor: int = 0
+    pin_kind: PinKind = PinKind.CONFIRMED
+    refuse_pins: bool = False
 
     @property
     def platform(self) -> str:
@@ -64,7 +74,12 @@ class FakePlatform:
 
     @property
     def capabilities(self) -> Capabilities:
-        return Capabilities(PinKind.CONFIRMED, SalesKind.ORDER_STREAM, True, False)
+        sales = (
+            SalesKind.ORDER_STREAM
+            if self.pin_kind is PinKind.CONFIRMED
+            else SalesKind.POLLED_ORDERS
+        )
+        return Capabilities(self.pin_kind, sales, True, False)
 
     async def aclose(self) -> None:
         return None
@@ -93,6 +108,8 @@ class FakePlatform:
         return LiveSession(session_id, "t", SessionStatus.SCHEDULED, bag=tuple(product_ids))
 
     async def pin(self, session_id: str, request: PinRequest, **_: Any) -> Pin:
+        if self.refuse_pins:
+            raise Refused("pin calls are not allowed for this app")
         self.pins.append(request.product_id)
         self.version += 1
         pin = Pin(f"pin{self.version}", request.product_id, T0, self.version)
@@ -163,10 +180,10 @@ class Seen:
 
 @asynccontextmanager
 async def live(
-    tmp_path: Path, plan: ShowPlan = PLAN
+    tmp_path: Path, plan: ShowPlan = PLAN, platform: FakePlatform | None = None
 ) -> AsyncIterator[tuple[module.LiveSession, FakePlatform, Seen, Clock, Database]]:
     db = await Database.open(tmp_path / "shows.db")
-    platform, clock, seen = FakePlatform(), Clock(), Seen()
+    platform, clock, seen = platform or FakePlatform(), Clock(), Seen()
     session = module.LiveSession(Source(platform, ShowStore(db), clock), clock=clock)
     session.subscribe(seen)
     try:
@@ -383,5 +400,78 @@ def test_a_subscriber_that_fails_never_stops_the_show(tmp_path: Path) -> None:
             session.subscribe(broken)
             session.take()
             await until(lambda: confirmed(seen))
+
+    run(go())
+
+
+def test_without_a_pin_api_the_operator_is_cued_and_confirms_with_space(tmp_path: Path) -> None:
+    async def go() -> None:
+        platform = FakePlatform(pin_kind=PinKind.OPERATOR_PERFORMED)
+        async with live(tmp_path, platform=platform) as (session, _p, seen, clock, db):
+            assert seen.state.pin_mode is PinKind.OPERATOR_PERFORMED
+            session.take()
+            cue = seen.state.cue
+            assert cue is not None
+            assert (cue.item_id, cue.bag_position, cue.title) == ("i1", 1, "Product 1")
+            assert platform.pins == []  # nothing is sent to the platform
+            platform.sell(showcase_id("v1"), "", 1, 1)  # bought before the operator pinned
+            clock.now += timedelta(seconds=3)
+            confirmed_at = clock.now
+            session.take()  # Space again: "Pinned it"
+            assert seen.state.cue is None
+            await until(lambda: confirmed(seen))
+            card = seen.state.live
+            assert card is not None
+            assert card.receipt is not None
+            assert card.receipt.outcome is PinOutcome.PERFORMED
+            sold = order("o2", "10.00", 2, product=showcase_id("v1"), pin=None, at=clock.now)
+            platform.push(OrderCreated(sold))  # no pin id from the platform: by time
+            await until(lambda: seen.state.live is not None and seen.state.live.units == 2)
+            windows = seen.state.ledger.pins if seen.state.ledger else ()
+            assert [w.started_at for w in windows] == [confirmed_at]
+            report = await session.end_show()
+            assert report is not None
+            assert [e.outcome for e in report.timeline] == ["performed"]
+            assert report.windows[0].figures[0].units == 2
+            reopened = await ShowReports(ShowStore(db)).report(report.show.id)
+            assert reopened.windows == report.windows  # by time, the same when reopened
+
+    run(go())
+
+
+def test_an_unconfirmed_cue_expires_with_a_warning(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.setattr(module, "CUE_SECONDS", 0.05)
+
+    async def go() -> None:
+        platform = FakePlatform(pin_kind=PinKind.OPERATOR_PERFORMED)
+        async with live(tmp_path, platform=platform) as (session, _p, seen, _clock, _db):
+            session.take()
+            assert seen.state.cue is not None
+            await until(lambda: seen.state.cue is None)
+            assert "never confirmed" in seen.of(ActionFailed)[-1].message
+            card = seen.state.live
+            assert card is not None
+            assert card.receipt is not None
+            assert card.receipt.outcome is PinOutcome.FAILED
+
+    run(go())
+
+
+def test_a_refused_pin_call_switches_the_show_to_operator_pins(tmp_path: Path) -> None:
+    async def go() -> None:
+        platform = FakePlatform(refuse_pins=True)
+        async with live(tmp_path, platform=platform) as (session, _p, seen, _clock, db):
+            session.take()
+            await until(lambda: seen.state.pin_mode is PinKind.OPERATOR_PERFORMED)
+            assert "not allowed" in seen.state.pin_mode_reason
+            assert any("refused the pin" in e.message for e in seen.of(ActionFailed))
+            cue = seen.state.cue
+            assert cue is not None
+            assert cue.item_id == "i1"  # the take that was refused is cued, nothing lost
+            session.take()  # confirm
+            await until(lambda: confirmed(seen))
+            assert seen.state.show is not None
+            stored = await ShowStore(db).get_show(seen.state.show.id)
+            assert stored.by_time  # its sales now count in windows by time
 
     run(go())
