@@ -205,6 +205,7 @@ class ShopeeAdapter:
         self._differences: tuple[PriceDifference, ...] = ()
         self._pins: dict[int, Pin | None] = {}
         self._shown: dict[int, int | None] = {}
+        self._bags: dict[int, tuple[str, ...]] = {}
         self._version = 0
 
     @property
@@ -347,7 +348,7 @@ class ShopeeAdapter:
         detail = await self.client.get_session_detail(sid)
         return self._session(detail)
 
-    def _session(self, detail: wire.SessionDetail, bag: Sequence[str] = ()) -> LiveSession:
+    def _session(self, detail: wire.SessionDetail) -> LiveSession:
         status = STATUS.get(detail.status)
         if status is None:
             raise PlatformProtocolError(f"Shopee sent an unknown session status {detail.status}.")
@@ -358,7 +359,7 @@ class ShopeeAdapter:
             started_at=_when(detail.start_time),
             ended_at=_when(detail.end_time),
             pin=self._pins.get(detail.session_id),
-            bag=tuple(bag),
+            bag=self._bags.get(detail.session_id, ()),
         )
 
     async def start_session(
@@ -413,8 +414,8 @@ class ShopeeAdapter:
         now_order = [key for key in current if key in wanted] + new
         if len(wanted) > 1 and now_order != wanted:
             await self.client.change_items("update_item_list", sid, wanted)
-        detail = await self.client.get_session_detail(sid)
-        return self._session(detail, [self._product_of(item) for item, _shop in wanted])
+        self._bags[sid] = tuple(self._product_of(item) for item, _shop in wanted)
+        return await self.get_session(session_id)
 
     # ------------------------------------------------------------ the pin
     def _next_version(self) -> int:
