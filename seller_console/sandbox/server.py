@@ -86,7 +86,7 @@ class ServedApp:
         except BaseException as exc:  # reported to the thread that waits in start()
             self._error = exc
 
-    def _serve(self) -> None:
+    def start(self) -> Self:
         """Start the thread and wait until the server accepts connections."""
         if not is_loopback(self.host):
             log.warning(
@@ -100,6 +100,7 @@ class ServedApp:
                 self.stop()
                 raise SandboxStartError(f"the sandbox did not start: {self._error!r}")
             time.sleep(0.01)
+        return self
 
     def _before_stop(self) -> None:
         """Called on the way down while the server still runs (e.g. to end open streams)."""
@@ -145,10 +146,6 @@ class RunningSandbox(ServedApp):
             fault_rng=random.Random(f"{config.seed}/faults"),
         )
         super().__init__(build_app(self._runtime), config.host, config.port)
-
-    def start(self) -> RunningSandbox:
-        self._serve()
-        return self
 
     def set_faults(self, faults: SandboxFaults) -> None:
         """Changes the fault knobs at once (same as ``PUT /_sandbox/faults``)."""

@@ -761,10 +761,6 @@ class RunningShopee(ServedApp):
             "expire_in": user["expire_in"],
         }
 
-    def start(self) -> RunningShopee:
-        self._serve()
-        return self
-
 
 def start_shopee(config: ShopeeSandboxConfig | None = None) -> RunningShopee:
     return RunningShopee(config or ShopeeSandboxConfig()).start()
