@@ -98,7 +98,8 @@ def test_it_is_a_platform_adapter_with_shopee_capabilities() -> None:
     as_port: PlatformAdapter = a  # mypy checks the adapter against the port
     assert as_port is a
     assert a.platform == "shopee"
-    assert a.capabilities.comments and a.capabilities.viewers
+    assert a.capabilities.comments
+    assert a.capabilities.viewers
     assert a.capabilities.sales.value == "metrics_only"
     assert a.capabilities.pins.value == "confirmed"
 
@@ -126,7 +127,8 @@ def test_a_livestream_call_goes_out_signed_with_the_user_and_a_json_body() -> No
     assert create.method == "POST"
     assert create.url.path == "/api/v2/livestream/create_session"
     q = create.url.params
-    assert q["user_id"] == str(USER) and "shop_id" not in q
+    assert q["user_id"] == str(USER)
+    assert "shop_id" not in q
     assert q["access_token"] == "user-access-1"
     assert q["sign"] == expected_sign(create)
     assert json.loads(create.content) == {
@@ -135,7 +137,8 @@ def test_a_livestream_call_goes_out_signed_with_the_user_and_a_json_body() -> No
         "is_test": False,
     }
     detail = seen[1]
-    assert detail.method == "GET" and detail.url.params["session_id"] == "636732"
+    assert detail.method == "GET"
+    assert detail.url.params["session_id"] == "636732"
 
 
 def test_a_refused_token_is_refreshed_with_the_user_id_and_the_call_repeated_once() -> None:
@@ -233,7 +236,8 @@ def shop_handler(shown_item: int | None) -> Handler:
         path, q = request.url.path, request.url.params
         assert q["sign"] == expected_sign(request)
         if path.startswith("/api/v2/product/"):
-            assert q["shop_id"] == str(SHOP) and "user_id" not in q
+            assert q["shop_id"] == str(SHOP)
+            assert "user_id" not in q
         if path == "/api/v2/product/get_item_list":
             assert q.get_list("item_status") == ["NORMAL"]
             return ok(
@@ -292,7 +296,8 @@ def test_products_are_matched_by_item_or_model_sku_and_price_differences_listed(
         ("p4", "no_sku"),
     ]
     assert "C-9" in str(results[2].error_detail)
-    assert a.match_of("p1").item_id == 11 and a.match_of("p1").model_id is None
+    assert a.match_of("p1").item_id == 11
+    assert a.match_of("p1").model_id is None
     assert (a.match_of("p2").item_id, a.match_of("p2").model_id) == (12, 122)
     [difference] = a.price_differences()
     assert (difference.product_id, difference.shopee) == ("p2", Money.of("5.5", "SGD"))
@@ -323,7 +328,8 @@ def test_an_unmatched_product_cannot_be_pinned() -> None:
 def test_orders_are_always_an_empty_page() -> None:
     a, _ = adapter(lambda r: ok({}))
     page = run(a.list_orders("7"))
-    assert page.items == () and page.next_cursor is None
+    assert page.items == ()
+    assert page.next_cursor is None
 
 
 def test_a_title_over_200_characters_is_refused_before_calling_shopee() -> None:

@@ -179,7 +179,7 @@ def test_a_crash_after_the_save_loses_nothing() -> None:
 
 
 def test_a_crash_during_the_save_leaves_the_old_set_in_the_keychain() -> None:
-    clock, _log, shopee, store, manager, first = setup()
+    clock, _log, _shopee, store, manager, first = setup()
     clock.now += 4 * HOUR
     store.fail_next_save = True
     with pytest.raises(RuntimeError):
