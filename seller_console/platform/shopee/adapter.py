@@ -62,6 +62,7 @@ from seller_console.platform.errors import (
     ProblemDetails,
     RateLimitedError,
     ServerError,
+    SessionNotLiveError,
     ValidationError,
 )
 from seller_console.platform.shopee import wire
@@ -87,8 +88,9 @@ REGION_CURRENCY = {
 """The livestream API's regions (its ``define`` text) and their listing currencies."""
 TITLE_MAX = 200
 STATUS = {0: SessionStatus.SCHEDULED, 1: SessionStatus.LIVE, 2: SessionStatus.ENDED}
-POLL_RETRY = RetryPolicy(max_attempts=1)
-"""Polls are not retried inside a call: the poll loop backs off as a whole instead."""
+POLL_RETRY = RetryPolicy(max_attempts=4, max_elapsed_s=3.0, base_delay_s=0.25, max_delay_s=1.0)
+"""A poll rides out a short rate-limit burst inside the call; when that is not enough the
+poll loop itself slows down (see ``events``)."""
 RECONNECT_POLICY = RetryPolicy(
     max_attempts=1_000_000, max_elapsed_s=float("inf"), base_delay_s=0.5, max_delay_s=15.0
 )
@@ -494,6 +496,10 @@ class ShopeeAdapter:
                 if on_link is not None:
                     on_link(LinkStatus.RECONNECTING, pause)
                 continue
+            except SessionNotLiveError:
+                # It started or ended between two reads: read its status again first.
+                poller.recheck(loop.time())
+                continue
             except (PlatformConnectionError, PlatformTimeoutError, ServerError) as error:
                 failures += 1
                 live = False
@@ -536,6 +542,10 @@ class _Poller:
         # Comments vanish after 10 s: never wait that long for them.
         self.next_comments = now + min(pause, COMMENT_WINDOW_S * 0.7)
         return pause
+
+    def recheck(self, now: float) -> None:
+        self.next_metrics = now
+        self.next_comments = now + self.cfg.comments_interval_s
 
     def reschedule(self, now: float) -> None:
         self.next_metrics = min(self.next_metrics, now)

@@ -192,9 +192,10 @@ class ShopeeWorld:
     def expire_access_tokens(self) -> int:
         """Expire every access token now (the token-expiring-mid-show knob)."""
         now = self.now()
-        for grant in self.access.values():
-            grant.expires_at = min(grant.expires_at, now)
-        return len(self.access)
+        live = [g for g in self.access.values() if g.expires_at > now]
+        for grant in live:
+            grant.expires_at = now
+        return len(live)
 
     # ------------------------------------------------------------ sessions
     def session(self, session_id: object) -> Session:
