@@ -1,7 +1,8 @@
 """A whole show through ``ShopeeAdapter`` against the practice Shopee over loopback, with
-faults on: rate-limit bursts, access tokens that last 8 s (refreshed before they expire), and
-every token expired at once mid-show (refreshed when Shopee refuses it). Products matched by SKU, a bag set and reordered, four pins each confirmed by
-read-back, metrics growing, comments de-duplicated, and not one bad signature."""
+faults on: rate-limit bursts, access tokens that last 8 s (refreshed before they expire),
+and every token expired at once mid-show (refreshed when Shopee refuses it). Products are
+matched by SKU, a bag set and reordered, four pins each confirmed by read-back, metrics
+grow, comments arrive de-duplicated, and not one signature is bad."""
 
 from __future__ import annotations
 
@@ -22,7 +23,12 @@ from seller_console.domain.events import (
 )
 from seller_console.domain.money import Money
 from seller_console.domain.platform_port import PinRequest, new_idempotency_key
-from seller_console.sandbox.shopee import ShopeeFaults, ShopeeSandboxConfig, start_shopee
+from seller_console.sandbox.shopee import (
+    RunningShopee,
+    ShopeeFaults,
+    ShopeeSandboxConfig,
+    start_shopee,
+)
 from tests.integration.shopee.support import Raw, make_adapter, product, run, seeded_store
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
@@ -52,10 +58,7 @@ def test_a_whole_show_with_rate_limits_and_expiring_tokens() -> None:
             raw.close()
 
 
-async def show(shopee: object, raw: Raw) -> None:  # noqa: PLR0915 (one show, start to end)
-    from seller_console.sandbox.shopee import RunningShopee
-
-    assert isinstance(shopee, RunningShopee)
+async def show(shopee: RunningShopee, raw: Raw) -> None:
     store = await seeded_store(shopee)
     adapter = make_adapter(shopee, store)
     links: list[LinkStatus] = []
