@@ -67,8 +67,8 @@ Handler = Callable[[ShopeeWorld, Query, Body], dict[str, Any]]
 def encode(value: object) -> str:
     """JSON text with every ``Decimal`` written as a JSON number from its decimal digits
     (the way Shopee sends prices: ``"current_price": 24.9``)."""
-    if value is None or isinstance(value, bool | int | str):
-        return json.dumps(value)
+    if value is None or isinstance(value, bool | int | float | str):
+        return json.dumps(value)  # floats only in /_sandbox/ answers, never money
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
     if isinstance(value, list | tuple):
