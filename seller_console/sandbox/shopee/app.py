@@ -12,7 +12,11 @@ error answers, as the Open Platform's doc JSON gives them, plus ``/_sandbox/`` c
 
 Every signature is verified (``bad_signatures`` in ``GET /_sandbox/stats`` counts the
 wrong ones), a timestamp more than 5 minutes old is refused, access tokens expire after
-``token_ttl_s``, refresh tokens work once. A refresh token that is unknown or spent is
+``token_ttl_s``, refresh tokens work once. Controls: ``GET /_sandbox/stats``,
+``PUT /_sandbox/faults`` (``ShopeeFaults``), ``POST /_sandbox/expire_tokens`` (every access
+token expires now), ``GET /_sandbox/sessions/{id}`` (bag, shown item, orders, GMV, every
+comment id) and ``PUT /_sandbox/sessions/{id}/show`` ``{"item_id"}`` (the streamer shows an
+item from the Shopee app). A refresh token that is unknown or spent is
 answered ``error_shop_refresh_token`` for a shop and ``refresh_token_expired`` for a user
 (the doc lists no user-specific error). ``/_sandbox/*`` needs ``Authorization: Bearer
 <partner key>``.
@@ -685,6 +689,16 @@ def build_shopee_app(world: ShopeeWorld) -> Starlette:
     async def expire_tokens(_request: Request) -> dict[str, Any]:
         return {"expired": world.expire_access_tokens()}
 
+    async def show_in_app(request: Request) -> dict[str, Any]:
+        """The streamer shows an item (or none) from the Shopee app, not through the API."""
+        s = session_of(world, int(request.path_params["session_id"]))
+        item_id = (await read_body(request)).get("item_id")
+        world.require_ongoing(s)
+        if item_id is not None and item_id not in s.bag:
+            raise param_error("Invalid item_id")
+        world.show(s, item_id if isinstance(item_id, int) else None)
+        return {"shown": s.shown}
+
     async def session_state(request: Request) -> dict[str, Any]:
         s = session_of(world, int(request.path_params["session_id"]))
         return {
@@ -726,6 +740,7 @@ def build_shopee_app(world: ShopeeWorld) -> Starlette:
         Route("/_sandbox/faults", control(put_faults), methods=["PUT"]),
         Route("/_sandbox/expire_tokens", control(expire_tokens), methods=["POST"]),
         Route("/_sandbox/sessions/{session_id:int}", control(session_state), methods=["GET"]),
+        Route("/_sandbox/sessions/{session_id:int}/show", control(show_in_app), methods=["PUT"]),
     ]
     return Starlette(routes=routes, lifespan=lifespan)
 
