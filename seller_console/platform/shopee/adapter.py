@@ -97,6 +97,7 @@ RECONNECT_POLICY = RetryPolicy(
 COMMENT_WINDOW_S = 10.0
 """``get_latest_comment_list`` returns only the comments of the last 10 seconds."""
 SEEN_COMMENTS_KEEP_S = 120.0
+SKU_INDEX_MAX_AGE_S = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +173,10 @@ def _when(value: int) -> datetime | None:
     if value <= 0:
         return None
     seconds = value / 1000 if value >= 10**11 else value
-    return datetime.fromtimestamp(seconds, UTC)
+    try:
+        return datetime.fromtimestamp(seconds, UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 class ShopeeAdapter:
@@ -202,6 +206,7 @@ class ShopeeAdapter:
         )
         self._poll = Retrier(POLL_RETRY)
         self._reconnect = Retrier(RECONNECT_POLICY)
+        self._index: tuple[float, dict[str, Match]] | None = None
         self._matches: dict[str, Match] = {}
         self._by_item: dict[int, str] = {}
         self._differences: tuple[PriceDifference, ...] = ()
@@ -232,7 +237,11 @@ class ShopeeAdapter:
         )
 
     async def _sku_index(self) -> dict[str, Match]:
-        """Every SKU of the shop's NORMAL items and their models, first one wins."""
+        """Every SKU of the shop's NORMAL items and their models, first one wins; read
+        again when older than ``SKU_INDEX_MAX_AGE_S`` (so batches of one plan share it)."""
+        now = time.monotonic()
+        if self._index is not None and now - self._index[0] < SKU_INDEX_MAX_AGE_S:
+            return self._index[1]
         index: dict[str, Match] = {}
         shop = self.config.shop_id
         items = await self.client.get_item_base_info(await self.client.list_item_ids())
@@ -246,6 +255,7 @@ class ShopeeAdapter:
                     index[model.sku] = Match(
                         "", item.item_id, shop, model.model_id, model.price, item.image_url
                     )
+        self._index = (now, index)
         return index
 
     async def upsert_products(
@@ -391,7 +401,10 @@ class ShopeeAdapter:
         self, session_id: str, product_ids: Sequence[str], *, idempotency_key: IdempotencyKey
     ) -> LiveSession:
         """Make the live bag hold these products' items in this order: delete what is no
-        longer planned, add what is new, then ``update_item_list`` for the order."""
+        longer planned, add what is new, then ``update_item_list`` for the order.
+
+        The bag holds items, not models: products that are models of one Shopee item take
+        one place, and that item's metrics are reported under the first of them."""
         sid = self._sid(session_id)
         wanted: list[tuple[int, int]] = []
         for product_id in product_ids:
@@ -634,7 +647,7 @@ class _Poller:
             if c.comment_id in self.seen:
                 continue
             self.seen[c.comment_id] = now
-            at = datetime.fromtimestamp(c.timestamp, UTC) if c.timestamp else datetime.now(UTC)
+            at = _when(c.timestamp) or datetime.now(UTC)
             event = CommentPosted(self.session_id, str(c.comment_id), c.username, c.content, at)
             out.append(Delivery(None, event))
         while self.seen:

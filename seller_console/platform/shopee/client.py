@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -47,6 +48,29 @@ from seller_console.platform.shopee.signing import ApiLevel, signed_query
 from seller_console.platform.shopee.tokens import REFRESH_MARGIN_S, TokenManager, TokenSet
 
 logger = logging.getLogger(__name__)
+_QUERY_SECRET = re.compile(r"\b(access_token|sign)=[^&\s\"']+")
+
+
+class _RedactQuerySecrets(logging.Filter):
+    """Shopee takes the access token (and the sign) in the query string: keep them out of
+    httpx's request log lines."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                _QUERY_SECRET.sub(r"\1=<redacted>", str(arg))
+                if isinstance(arg, str | httpx.URL)
+                else arg
+                for arg in record.args
+            )
+        return True
+
+
+def _redact_httpx_logs() -> None:
+    http_log = logging.getLogger("httpx")
+    if not any(isinstance(f, _RedactQuerySecrets) for f in http_log.filters):
+        http_log.addFilter(_RedactQuerySecrets())
+
 
 LIVESTREAM = "/api/v2/livestream/"
 PRODUCT = "/api/v2/product/"
@@ -84,6 +108,7 @@ class ShopeeClient:
         clock: Callable[[], float] = time.time,
         refresh_margin_s: float = REFRESH_MARGIN_S,
     ) -> None:
+        _redact_httpx_logs()
         self.identity = identity
         self._store = store
         self._partner_key_entry = partner_key_entry

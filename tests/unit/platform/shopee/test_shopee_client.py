@@ -8,6 +8,7 @@ import asyncio
 import hashlib
 import hmac
 import json
+import logging
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -336,3 +337,14 @@ def test_a_title_over_200_characters_is_refused_before_calling_shopee() -> None:
     a, _ = adapter(lambda r: pytest.fail("no call expected"))
     with pytest.raises(Exception, match="1 to 200 characters"):
         run(a.create_session("x" * 201))
+
+
+def test_no_token_or_sign_reaches_the_request_log(caplog: pytest.LogCaptureFixture) -> None:
+    a, _ = adapter(lambda r: ok({"session_id": 7, "title": "t", "status": 0}))
+    with caplog.at_level(logging.INFO, logger="httpx"):
+        run(a.get_session("7"))
+    text = "\n".join(r.getMessage() for r in caplog.records if r.name == "httpx")
+    assert "/api/v2/livestream/get_session_detail" in text  # the line is there ...
+    assert "user-access-1" not in text  # ... without the secrets
+    assert "sign=<redacted>" in text
+    assert KEY not in caplog.text
