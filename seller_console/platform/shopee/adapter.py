@@ -37,7 +37,7 @@ from seller_console.domain.events import (
     SessionUpdated,
     ViewersUpdated,
 )
-from seller_console.domain.money import Currency, Money
+from seller_console.domain.money import Currency, Money, is_currency_code
 from seller_console.domain.orders import Order
 from seller_console.domain.platform_port import (
     Account,
@@ -136,8 +136,12 @@ class ShopeeConfig:
     @property
     def listing_currency(self) -> Currency:
         code = self.currency or REGION_CURRENCY.get(self.region.upper())
-        if code is None:
-            raise ValueError(f"no currency known for Shopee region {self.region!r}")
+        if code is None or not is_currency_code(code):
+            raise ValidationError(
+                f"Shopee Live runs in {', '.join(REGION_CURRENCY)}; region {self.region!r} "
+                "has no known currency: choose one of those, or give the shop's currency.",
+                _problem("unknown_region"),
+            )
         return Currency.of(code)
 
 

@@ -9,12 +9,14 @@ from collections.abc import Iterator
 
 import pytest
 
+from seller_console.domain.money import Money
 from seller_console.domain.platform_port import new_idempotency_key
 from seller_console.platform.errors import ValidationError
 from seller_console.sandbox.shopee import (
     RunningShopee,
     ShopeeFaults,
     ShopeeSandboxConfig,
+    items_from_products,
     start_shopee,
 )
 from tests.integration.shopee.support import Raw, make_adapter, product, run, seeded_store
@@ -193,3 +195,20 @@ def test_control_endpoints_need_the_partner_key(shopee: RunningShopee, raw: Raw)
     assert raw.http.get("/_sandbox/stats").status_code == 401
     wrong = {"Authorization": "Bearer not-the-key"}
     assert raw.http.get("/_sandbox/stats", headers=wrong).status_code == 401
+
+
+def test_a_shop_seeded_from_a_plan_matches_every_product_at_its_price() -> None:
+    plan = [product("serum", "SER-30", "24.90"), product("mug", "MUG-1", "9.99")]
+    with start_shopee(ShopeeSandboxConfig(items=items_from_products(plan))) as shopee:
+
+        async def go() -> None:
+            adapter = make_adapter(shopee, await seeded_store(shopee))
+            try:
+                results = await adapter.upsert_products(plan)
+                assert [r.ok for r in results] == [True, True]
+                assert adapter.price_differences() == ()
+                assert adapter.match_of("mug").shopee_price == Money.of("9.99", "SGD")
+            finally:
+                await adapter.aclose()
+
+        run(go())

@@ -24,7 +24,7 @@ from seller_console.domain.platform_port import (
     ShowcaseProduct,
 )
 from seller_console.platform._retry import Retrier, RetryPolicy
-from seller_console.platform.errors import AuthError
+from seller_console.platform.errors import AuthError, ValidationError
 from seller_console.platform.shopee import KeychainEntries, ShopeeAdapter, ShopeeConfig
 from seller_console.platform.shopee.errors import PinNotConfirmedError
 from seller_console.platform.shopee.tokens import TokenSet, save_tokens
@@ -348,3 +348,9 @@ def test_no_token_or_sign_reaches_the_request_log(caplog: pytest.LogCaptureFixtu
     assert "user-access-1" not in text  # ... without the secrets
     assert "sign=<redacted>" in text
     assert KEY not in caplog.text
+
+
+def test_an_unknown_region_is_refused_when_the_adapter_is_built() -> None:
+    config = ShopeeConfig(partner_id=1, user_id=2, shop_id=3, region="XX")
+    with pytest.raises(ValidationError, match="region 'XX'"):
+        ShopeeAdapter(config, MemorySecrets(), ENTRIES)
