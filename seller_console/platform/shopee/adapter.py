@@ -413,9 +413,8 @@ class ShopeeAdapter:
         wanted: list[tuple[int, int]] = []
         for product_id in product_ids:
             match = self.match_of(product_id)
-            key = (match.item_id, match.shop_id)
-            if key not in wanted:
-                wanted.append(key)
+            wanted.append((match.item_id, match.shop_id))
+        wanted = list(dict.fromkeys(wanted))  # one place per item, first one wins
         current = await self.client.get_item_list(sid)
         _count, limit = await self.client.get_item_count(sid)
         if len(wanted) > limit:
@@ -424,13 +423,14 @@ class ShopeeAdapter:
                 f"{len(wanted)}.",
                 _problem("bag_too_large"),
             )
-        gone = [key for key in current if key not in wanted]
-        new = [key for key in wanted if key not in current]
+        wanted_set, current_set = set(wanted), set(current)
+        gone = [key for key in current if key not in wanted_set]
+        new = [key for key in wanted if key not in current_set]
         if gone:
             await self.client.change_items("delete_item_list", sid, gone)
         if new:
             await self.client.change_items("add_item_list", sid, new)
-        now_order = [key for key in current if key in wanted] + new
+        now_order = [key for key in current if key in wanted_set] + new
         if len(wanted) > 1 and now_order != wanted:
             await self.client.change_items("update_item_list", sid, wanted)
         self._bags[sid] = tuple(self._product_of(item) for item, _shop in wanted)

@@ -289,6 +289,7 @@ def _item_list(world: ShopeeWorld, body: Body) -> list[int]:
     if not isinstance(entries, list) or not entries:
         raise param_error("parameter invalid")
     ids: list[int] = []
+    seen: set[int] = set()
     for entry in entries:
         item_id = entry.get("item_id") if isinstance(entry, dict) else None
         shop_id = entry.get("shop_id") if isinstance(entry, dict) else None
@@ -297,8 +298,9 @@ def _item_list(world: ShopeeWorld, body: Body) -> list[int]:
         ):
             raise param_error("Invalid item_list, item_id and shop_id must greater than 0")
         assert isinstance(item_id, int)
-        if item_id in ids:
+        if item_id in seen:
             raise data_error(f"Item(item_id:{item_id}) is duplicated in the request")
+        seen.add(item_id)
         if item_id not in world.items or shop_id != world.config.shop_id:
             raise data_error(f"Item(item_id:{item_id}) is not exist")
         ids.append(item_id)
@@ -308,7 +310,8 @@ def _item_list(world: ShopeeWorld, body: Body) -> list[int]:
 def add_item_list(world: ShopeeWorld, _q: Query, body: Body) -> dict[str, Any]:
     session = session_of(world, body.get("session_id"))
     world.require_not_ended(session)
-    new = [i for i in _item_list(world, body) if i not in session.bag]
+    in_bag = set(session.bag)
+    new = [i for i in _item_list(world, body) if i not in in_bag]
     if len(session.bag) + len(new) > world.config.max_bag_items:
         raise data_error("Too many items for current session")
     session.bag.extend(new)
@@ -329,14 +332,15 @@ def update_item_list(world: ShopeeWorld, _q: Query, body: Body) -> dict[str, Any
     session = session_of(world, body.get("session_id"))
     world.require_not_ended(session)
     order = _item_list(world, body)
+    in_bag, in_order = set(session.bag), set(order)
     for item_id in order:
-        if item_id not in session.bag:
+        if item_id not in in_bag:
             raise data_error(
                 f"Item(item_id:{item_id}) is not exist in the shopping bag but exist in this "
                 "request, please use add API If you want to add item"
             )
     for item_id in session.bag:
-        if item_id not in order:
+        if item_id not in in_order:
             raise data_error(
                 f"Item(item_id:{item_id}) is exist in the shopping bag but not exist in this "
                 "request, please use delete API If you want to delete item"
