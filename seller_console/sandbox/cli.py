@@ -1,4 +1,9 @@
-"""``seller-console-sandbox``: run the sandbox platform alone until Ctrl-C."""
+"""``seller-console-sandbox``: run a sandbox platform alone until Ctrl-C.
+
+``--dialect`` picks the platform it speaks: ``livecommerce`` (the Live Commerce API, the
+default) or ``shopee`` (a practice Shopee Open Platform). A dialect is one entry of
+``DIALECTS``: a function from the parsed arguments to the server and the lines to print.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +12,21 @@ import logging
 import signal
 import sys
 import threading
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from types import FrameType
 
 from seller_console.sandbox.config import SandboxConfig, SandboxFaults
 from seller_console.sandbox.errors import SandboxError
-from seller_console.sandbox.server import RunningSandbox
-from seller_console.sandbox.tiktok.cli import main as tiktok_main
-
-DIALECTS = ["livecommerce", "tiktok"]
+from seller_console.sandbox.server import RunningSandbox, ServedApp
+from seller_console.sandbox.shopee import (
+    RunningShopee,
+    ShopeeFaults,
+    ShopeeSandboxConfig,
+    items_from_json,
+)
+from seller_console.sandbox.tiktok.cli import tiktok_lines, tiktok_practice
 
 
 def _pair(text: str) -> tuple[int, int]:
@@ -29,14 +40,14 @@ def _pair(text: str) -> tuple[int, int]:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="seller-console-sandbox",
-        description="The Live Commerce API sandbox: a reference platform with a simulated "
-        "audience and fault knobs, on 127.0.0.1 by default.",
+        description="A sandbox platform with a simulated audience and fault knobs, on "
+        "127.0.0.1 by default: the Live Commerce API, a practice Shopee or a practice TikTok.",
     )
     p.add_argument(
         "--dialect",
-        choices=DIALECTS,
+        choices=sorted(DIALECTS),
         default="livecommerce",
-        help="which platform the sandbox speaks (default livecommerce)",
+        help="the platform to speak (default livecommerce)",
     )
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8765, help="port (0: pick a free one)")
@@ -55,16 +66,25 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--time-scale", type=float, default=1.0, help="sandbox clock speed-up")
     p.add_argument("--state", type=Path, help="SQLite file that keeps state across restarts")
-    tiktok = p.add_argument_group("--dialect tiktok only")
-    tiktok.add_argument(
-        "--token-ttl", type=float, default=7 * 24 * 3600.0, help="access token life, s"
+    p.add_argument(
+        "--token-ttl",
+        type=float,
+        help="access token lifetime, s (shopee and tiktok; their own default: 4 h, 7 days)",
     )
+    shopee = p.add_argument_group("shopee dialect")
+    shopee.add_argument(
+        "--items", type=Path, help="JSON list of the shop's items (default: a demo shop)"
+    )
+    shopee.add_argument("--partner-key", help="partner key (default: a random one per start)")
+    tiktok = p.add_argument_group("tiktok dialect")
     tiktok.add_argument("--settle-after", type=float, default=600.0, help="orders settle after, s")
     tiktok.add_argument("--refuse-pins", action="store_true", help="refuse pin calls (403)")
     faults = p.add_argument_group("fault knobs (all off by default; also PUT /_sandbox/faults)")
     faults.add_argument("--error-rate", type=float, default=0.0, help="share of calls -> 503")
-    faults.add_argument("--rate-limit-every", type=int, help="every Nth call opens a 429 burst")
-    faults.add_argument("--retry-after", type=int, default=1, help="429 burst length, seconds")
+    faults.add_argument(
+        "--rate-limit-every", type=int, help="every Nth call opens a 429/error_rate_limit burst"
+    )
+    faults.add_argument("--retry-after", type=int, default=1, help="burst length, seconds")
     faults.add_argument("--latency-ms", type=int, default=0, help="added to every call")
     faults.add_argument(
         "--drop-every",
@@ -106,14 +126,58 @@ def config_from(args: argparse.Namespace) -> SandboxConfig:
     )
 
 
+def _livecommerce(args: argparse.Namespace) -> tuple[ServedApp, list[str]]:
+    sandbox = RunningSandbox(config_from(args))
+    return sandbox, [f"API key: {sandbox.api_key}"]
+
+
+def shopee_config_from(args: argparse.Namespace) -> ShopeeSandboxConfig:
+    config = ShopeeSandboxConfig(
+        seed=args.seed,
+        host=args.host,
+        port=args.port,
+        allow_remote=args.allow_remote,
+        partner_key=args.partner_key,
+        token_ttl_s=args.token_ttl or 4 * 3600,
+        order_rate=args.rate,
+        time_scale=args.time_scale,
+        faults=ShopeeFaults(
+            rate_limit_every=args.rate_limit_every, rate_limit_burst_s=float(args.retry_after)
+        ),
+    )
+    return config if args.items is None else replace(config, items=items_from_json(args.items))
+
+
+def _shopee(args: argparse.Namespace) -> tuple[ServedApp, list[str]]:
+    shopee = RunningShopee(shopee_config_from(args))
+    c = shopee.credentials
+    return shopee, [
+        f"Partner id: {c['partner_id']}",
+        f"Partner key: {c['partner_key']}",
+        f"User id: {c['user_id']}   Shop id: {c['shop_id']}",
+        f"User tokens: access {c['access_token']}  refresh {c['refresh_token']}",
+        f"Shop tokens: access {c['shop_access_token']}  refresh {c['shop_refresh_token']}",
+        f"Access tokens expire in {c['expire_in']} s; refresh tokens work once.",
+    ]
+
+
+def _tiktok(args: argparse.Namespace) -> tuple[ServedApp, list[str]]:
+    practice = tiktok_practice(args)
+    return practice, tiktok_lines(practice)
+
+
+DIALECTS: dict[str, Callable[[argparse.Namespace], tuple[ServedApp, list[str]]]] = {
+    "livecommerce": _livecommerce,
+    "shopee": _shopee,
+    "tiktok": _tiktok,
+}
+
+
 def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
-    if args.dialect == "tiktok":
-        tiktok_main(args)
-        return
     try:
-        sandbox = RunningSandbox(config_from(args))
+        sandbox, lines = DIALECTS[args.dialect](args)
     except SandboxError as exc:
         print(f"seller-console-sandbox: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
@@ -130,7 +194,8 @@ def main(argv: list[str] | None = None) -> None:
         print(f"seller-console-sandbox: {exc}", file=sys.stderr)
         raise SystemExit(1) from None
     print(f"Sandbox listening on {sandbox.base_url}", flush=True)
-    print(f"API key: {sandbox.api_key}", flush=True)
+    for line in lines:
+        print(line, flush=True)
     print("Press Ctrl-C to stop.", flush=True)
     while sandbox.running and not stop.wait(0.5):
         pass

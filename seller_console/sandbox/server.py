@@ -10,8 +10,10 @@ import socket
 import threading
 import time
 from types import TracebackType
+from typing import Self
 
 import uvicorn
+from starlette.applications import Starlette
 
 from seller_console.sandbox.app import Runtime, build_app
 from seller_console.sandbox.clock import SandboxClock
@@ -45,23 +47,15 @@ def _listen_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-class RunningSandbox:
-    """A sandbox serving on a loopback port. A context manager; ``stop()`` is idempotent."""
+class ServedApp:
+    """An ASGI app served by uvicorn on a background thread: the runner every sandbox
+    dialect shares. A context manager; ``stop()`` is idempotent."""
 
-    def __init__(self, config: SandboxConfig) -> None:
-        self.config = config
-        self.api_key = config.api_key or secrets.token_urlsafe(24)
-        self._runtime = Runtime(
-            config=config,
-            api_key=self.api_key,
-            faults=config.faults,
-            clock=SandboxClock(config.time_scale),
-            fault_rng=random.Random(f"{config.seed}/faults"),
-        )
+    def __init__(self, app: Starlette, host: str, port: int) -> None:
         uv_config = uvicorn.Config(
-            build_app(self._runtime),
-            host=config.host,
-            port=config.port,
+            app,
+            host=host,
+            port=port,
             log_config=None,
             access_log=False,
             lifespan="on",
@@ -69,10 +63,10 @@ class RunningSandbox:
             ws="none",
         )
         try:
-            self._socket = _listen_socket(config.host, config.port)
+            self._socket = _listen_socket(host, port)
         except OSError as exc:
-            raise SandboxStartError(f"cannot listen on {config.host}:{config.port}: {exc}") from exc
-        self.host = config.host
+            raise SandboxStartError(f"cannot listen on {host}:{port}: {exc}") from exc
+        self.host = host
         self.port: int = self._socket.getsockname()[1]
         self._server = uvicorn.Server(uv_config)
         self._error: BaseException | None = None
@@ -92,11 +86,12 @@ class RunningSandbox:
         except BaseException as exc:  # reported to the thread that waits in start()
             self._error = exc
 
-    def start(self) -> RunningSandbox:
-        if not is_loopback(self.config.host):
+    def start(self) -> Self:
+        """Start the thread and wait until the server accepts connections."""
+        if not is_loopback(self.host):
             log.warning(
                 "the sandbox listens on %s: anyone who can reach it and has the key can use it",
-                self.config.host,
+                self.host,
             )
         self._thread.start()
         deadline = time.monotonic() + START_TIMEOUT_S
@@ -106,6 +101,51 @@ class RunningSandbox:
                 raise SandboxStartError(f"the sandbox did not start: {self._error!r}")
             time.sleep(0.01)
         return self
+
+    def _before_stop(self) -> None:
+        """Called on the way down while the server still runs (e.g. to end open streams)."""
+
+    def stop(self) -> None:
+        """Stops the server and waits for its thread."""
+        if self._thread.is_alive():
+            self._before_stop()
+            self._server.should_exit = True
+            self._thread.join(STOP_TIMEOUT_S)
+            if self._thread.is_alive():
+                self._server.force_exit = True
+                self._thread.join(STOP_TIMEOUT_S)
+        self._socket.close()
+
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+class RunningSandbox(ServedApp):
+    """The Live Commerce API sandbox serving on a loopback port."""
+
+    def __init__(self, config: SandboxConfig) -> None:
+        self.config = config
+        self.api_key = config.api_key or secrets.token_urlsafe(24)
+        self._runtime = Runtime(
+            config=config,
+            api_key=self.api_key,
+            faults=config.faults,
+            clock=SandboxClock(config.time_scale),
+            fault_rng=random.Random(f"{config.seed}/faults"),
+        )
+        super().__init__(build_app(self._runtime), config.host, config.port)
 
     def set_faults(self, faults: SandboxFaults) -> None:
         """Changes the fault knobs at once (same as ``PUT /_sandbox/faults``)."""
@@ -124,33 +164,11 @@ class RunningSandbox:
             raise RuntimeError("the sandbox is not running")
         loop.call_soon_threadsafe(setattr, world, "rate", rate)
 
-    def stop(self) -> None:
-        """Ends open event streams, stops the server and waits for its thread."""
-        if self._thread.is_alive():
-            world, loop = self._runtime.world, self._runtime.loop
-            if world is not None and loop is not None and not loop.is_closed():
-                loop.call_soon_threadsafe(world.close_streams)
-            self._server.should_exit = True
-            self._thread.join(STOP_TIMEOUT_S)
-            if self._thread.is_alive():
-                self._server.force_exit = True
-                self._thread.join(STOP_TIMEOUT_S)
-        self._socket.close()
-
-    @property
-    def running(self) -> bool:
-        return self._thread.is_alive()
-
-    def __enter__(self) -> RunningSandbox:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
+    def _before_stop(self) -> None:
+        """Ends open event streams so the server can stop at once."""
+        world, loop = self._runtime.world, self._runtime.loop
+        if world is not None and loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(world.close_streams)
 
 
 def start_sandbox(config: SandboxConfig | None = None) -> RunningSandbox:

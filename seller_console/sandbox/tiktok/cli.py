@@ -1,15 +1,10 @@
-"""``seller-console-sandbox --dialect tiktok``: the practice TikTok alone, until Ctrl-C."""
+"""``seller-console-sandbox --dialect tiktok``: the practice TikTok from the command line."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import signal
-import sys
-import threading
-from types import FrameType
 
-from seller_console.sandbox.errors import SandboxError
 from seller_console.sandbox.tiktok.server import RunningTikTok
 from seller_console.sandbox.tiktok.world import PracticeConfig, PracticeFaults
 
@@ -20,7 +15,7 @@ def config_from(args: argparse.Namespace) -> PracticeConfig:
         app_key=args.key,
         rate=args.rate,
         time_scale=args.time_scale,
-        access_ttl_s=args.token_ttl,
+        access_ttl_s=args.token_ttl or 7 * 24 * 3600.0,
         settle_after_s=args.settle_after,
         host=args.host,
         port=args.port,
@@ -32,34 +27,19 @@ def config_from(args: argparse.Namespace) -> PracticeConfig:
     )
 
 
-def main(args: argparse.Namespace) -> None:
-    try:
-        practice = RunningTikTok(config_from(args), allow_remote=args.allow_remote)
-    except SandboxError as exc:
-        print(f"seller-console-sandbox: {exc}", file=sys.stderr)
-        raise SystemExit(2) from None
-    stop = threading.Event()
+def tiktok_practice(args: argparse.Namespace) -> RunningTikTok:
+    """The practice TikTok the command line asks for (not started)."""
+    return RunningTikTok(config_from(args), allow_remote=args.allow_remote)
 
-    def on_signal(_signum: int, _frame: FrameType | None) -> None:
-        stop.set()
 
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
-    try:
-        practice.start()
-    except SandboxError as exc:
-        print(f"seller-console-sandbox: {exc}", file=sys.stderr)
-        raise SystemExit(1) from None
+def tiktok_lines(practice: RunningTikTok) -> list[str]:
+    """What a developer needs to talk to it; its LIVE is scheduled, ready to start."""
     world = practice.world
     room = world.schedule_live("Practice LIVE")
-    print(f"Practice TikTok listening on {practice.base_url}", flush=True)
-    print(f"App key: {world.app_key}", flush=True)
-    print(f"App secret: {world.app_secret}", flush=True)
-    print(f"Tokens: {json.dumps(world.issue_tokens())}", flush=True)
-    print(f"Authorization code: {world.auth_code}", flush=True)
-    print(f'Upcoming LIVE: {room} (POST /_sandbox/live {{"action": "start"}})', flush=True)
-    print("Press Ctrl-C to stop.", flush=True)
-    while practice.running and not stop.wait(0.5):
-        pass
-    practice.stop()
-    print("Practice TikTok stopped.", flush=True)
+    return [
+        f"App key: {world.app_key}",
+        f"App secret: {world.app_secret}",
+        f"Tokens: {json.dumps(world.issue_tokens())}",
+        f"Authorization code: {world.auth_code}",
+        f'Upcoming LIVE: {room} (POST /_sandbox/live {{"action": "start"}})',
+    ]

@@ -178,7 +178,7 @@ def test_the_cli_prints_the_app_key_secret_and_tokens_and_stops_on_ctrl_c() -> N
     try:
         assert proc.stdout is not None
         lines = [proc.stdout.readline().strip() for _ in range(4)]
-        assert lines[0].startswith("Practice TikTok listening on http://127.0.0.1:")
+        assert lines[0].startswith("Sandbox listening on http://127.0.0.1:")
         url = lines[0].rsplit(" ", 1)[1]
         secret = lines[2].split(": ", 1)[1]
         tokens = json.loads(lines[3].split(": ", 1)[1])
@@ -196,4 +196,4 @@ def test_the_cli_prints_the_app_key_secret_and_tokens_and_stops_on_ctrl_c() -> N
             proc.communicate()
     assert proc.returncode == 0
     assert "Traceback" not in err
-    assert "Practice TikTok stopped." in out
+    assert "Sandbox stopped." in out

@@ -1,0 +1,320 @@
+"""The practice Shopee's state: tokens, the shop, live sessions and a seeded audience.
+
+Everything here runs on the server's event loop; nothing is shared across threads except
+through it. Money is ``Decimal`` throughout (prices enter only through ``Decimal``
+arithmetic; the audience's rates are floats, never amounts).
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from collections import deque
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from seller_console.sandbox.clock import SandboxClock
+from seller_console.sandbox.shopee.config import (
+    REFRESH_TOKEN_TTL_S,
+    SandboxItem,
+    ShopeeFaults,
+    ShopeeSandboxConfig,
+)
+
+COMMENT_WINDOW_S = 10.0
+USER = "user"
+SHOP = "shop"
+_PHRASES = (
+    "how much is {}?",
+    "love the {}",
+    "is {} in stock?",
+    "just bought {}!",
+    "does {} ship today",
+    "{} looks great",
+)
+
+
+class ShopeeError(Exception):
+    """An error answer: the envelope's ``error`` and ``message``, and the HTTP status."""
+
+    def __init__(self, error: str, message: str, status: int = 400) -> None:
+        super().__init__(f"{error}: {message}")
+        self.error = error
+        self.message = message
+        self.status = status
+
+
+def data_error(message: str) -> ShopeeError:
+    return ShopeeError("error_data", message)
+
+
+def param_error(message: str) -> ShopeeError:
+    return ShopeeError("error_param", message)
+
+
+@dataclass(slots=True)
+class Grant:
+    """An access or refresh token: whose (``kind``, ``owner``) and until when (wall time)."""
+
+    kind: str
+    owner: int
+    expires_at: float
+
+
+@dataclass(slots=True)
+class ItemCounters:
+    clicks: int = 0
+    atc: int = 0
+    sold: int = 0
+
+
+@dataclass(slots=True)
+class Comment:
+    comment_id: int
+    content: str
+    at: float  # sandbox seconds
+    timestamp: int  # Unix seconds
+    user_id: int
+    username: str
+
+
+@dataclass(slots=True)
+class Session:
+    session_id: int
+    title: str
+    description: str
+    cover_image_url: str
+    is_test: bool
+    domain_id: int
+    create_time: int
+    status: int = 0  # 0 initial, 1 ongoing, 2 ended
+    start_time: int = 0
+    end_time: int = 0
+    update_time: int = 0
+    bag: list[int] = field(default_factory=list)
+    shown: int | None = None
+    gmv: Decimal = Decimal(0)
+    orders: int = 0
+    atc: int = 0
+    ccu: int = 0
+    peak_ccu: int = 0
+    likes: int = 0
+    comments: int = 0
+    shares: int = 0
+    views: int = 0
+    items: dict[int, ItemCounters] = field(default_factory=dict)
+    recent_comments: deque[Comment] = field(default_factory=deque)
+    all_comment_ids: list[int] = field(default_factory=list)
+    show_changes: int = 0
+
+
+@dataclass(slots=True)
+class Counters:
+    calls: int = 0
+    bad_signatures: int = 0
+    expired_timestamps: int = 0
+    rejected_tokens: int = 0
+    refreshes: int = 0
+    rejected_refreshes: int = 0
+    rate_limited: int = 0
+
+
+class ShopeeWorld:
+    def __init__(self, config: ShopeeSandboxConfig, clock: SandboxClock) -> None:
+        self.config = config
+        self.clock = clock
+        self.faults: ShopeeFaults = config.faults
+        self.partner_key = config.partner_key or secrets.token_hex(32)
+        self.items: dict[int, SandboxItem] = {i.item_id: i for i in config.items}
+        self.sessions: dict[int, Session] = {}
+        self.access: dict[str, Grant] = {}
+        self.refresh: dict[str, Grant] = {}
+        self.counters = Counters()
+        self.burst_until = 0.0
+        self._rng = random.Random(f"{config.seed}/shopee-audience")
+        self._ids = random.Random(f"{config.seed}/shopee-ids")
+        self._next_session = 600001 + self._ids.randrange(1000)
+        self._next_comment = 273887001
+        self._last_tick = clock.elapsed()
+        self.initial = {
+            USER: self.issue(USER, config.user_id),
+            SHOP: self.issue(SHOP, config.shop_id),
+        }
+
+    # ------------------------------------------------------------ tokens
+    def now(self) -> float:
+        """Wall time (Unix seconds) on the sandbox clock."""
+        return self.clock.now().timestamp()
+
+    def issue(self, kind: str, owner: int) -> dict[str, object]:
+        """A new access and refresh token for ``owner``, as the auth answer's fields."""
+        ttl = self.faults.token_ttl_s or self.config.token_ttl_s
+        access, refresh = secrets.token_hex(16), secrets.token_hex(16)
+        now = self.now()
+        self.access[access] = Grant(kind, owner, now + ttl)
+        self.refresh[refresh] = Grant(kind, owner, now + REFRESH_TOKEN_TTL_S)
+        return {"access_token": access, "refresh_token": refresh, "expire_in": int(ttl)}
+
+    def check_access(self, token: str, kind: str, owner: int) -> None:
+        grant = self.access.get(token)
+        if (
+            grant is None
+            or grant.kind != kind
+            or grant.owner != owner
+            or grant.expires_at <= self.now()
+        ):
+            self.counters.rejected_tokens += 1
+            raise ShopeeError(
+                "invalid_acceess_token", "Invalid access_token, please have a check.", 403
+            )
+
+    def use_refresh(self, token: str, kind: str, owner: int) -> dict[str, object]:
+        """Spend ``token`` (it works once) and issue a new set."""
+        grant = self.refresh.get(token)
+        if (
+            grant is None
+            or grant.kind != kind
+            or grant.owner != owner
+            or grant.expires_at <= self.now()
+        ):
+            self.counters.rejected_refreshes += 1
+            if kind == SHOP:
+                raise ShopeeError(
+                    "error_shop_refresh_token",
+                    "Your refresh token is error ,please check refresh token or shopid.",
+                    403,
+                )
+            raise ShopeeError("refresh_token_expired", "Your refresh_token expired.", 403)
+        del self.refresh[token]
+        self.counters.refreshes += 1
+        return self.issue(kind, owner)
+
+    def expire_access_tokens(self) -> int:
+        """Expire every access token now (the token-expiring-mid-show knob)."""
+        now = self.now()
+        live = [g for g in self.access.values() if g.expires_at > now]
+        for grant in live:
+            grant.expires_at = now
+        return len(live)
+
+    # ------------------------------------------------------------ sessions
+    def session(self, session_id: object) -> Session:
+        if isinstance(session_id, bool) or not isinstance(session_id, int) or session_id <= 0:
+            raise param_error("Invalid session_id")
+        found = self.sessions.get(session_id)
+        if found is None:
+            raise data_error(f"The session(session_id:{session_id}) is not exist")
+        return found
+
+    def create(self, title: str, description: str, cover: str, is_test: bool) -> Session:
+        for s in self.sessions.values():
+            if s.status == 1:
+                raise data_error(
+                    f"The last session(session_id:{s.session_id}) is still ongoing, please end "
+                    "it first"
+                )
+        sid = self._next_session
+        self._next_session += 1
+        now = int(self.now())
+        session = Session(
+            session_id=sid,
+            title=title,
+            description=description,
+            cover_image_url=cover,
+            is_test=is_test,
+            domain_id=self._ids.randrange(1, 100),
+            create_time=now,
+            update_time=now,
+        )
+        self.sessions[sid] = session
+        return session
+
+    def start(self, session: Session, domain_id: int) -> None:
+        if session.status == 1:
+            raise data_error(f"The session(session_id:{session.session_id}) is ongoing")
+        if session.status == 2:
+            raise data_error(f"The session(session_id:{session.session_id}) is ended")
+        if domain_id != session.domain_id:
+            raise param_error("Invalid domain_id")
+        session.status = 1
+        session.start_time = session.update_time = int(self.now())
+
+    def end(self, session: Session) -> None:
+        self.require_ongoing(session)
+        session.status = 2
+        session.shown = None
+        session.end_time = session.update_time = int(self.now())
+
+    @staticmethod
+    def require_ongoing(session: Session) -> None:
+        if session.status != 1:
+            raise data_error(f"The session(session_id:{session.session_id}) is not ongoing")
+
+    @staticmethod
+    def require_not_ended(session: Session) -> None:
+        if session.status == 2:
+            raise data_error(f"The session(session_id:{session.session_id}) is ended")
+
+    def item_price(self, item: SandboxItem) -> Decimal:
+        return min((m.price for m in item.models), default=item.price)
+
+    def show(self, session: Session, item_id: int | None) -> None:
+        if session.shown != item_id:
+            session.shown = item_id
+            session.show_changes += 1
+
+    # ------------------------------------------------------------ the audience
+    def _count(self, expected: float) -> int:
+        whole = int(expected)
+        return whole + (1 if self._rng.random() < expected - whole else 0)
+
+    def tick(self) -> None:
+        now = self.clock.elapsed()
+        dt = max(0.0, now - self._last_tick)
+        self._last_tick = now
+        if dt == 0:
+            return
+        cfg = self.config
+        for s in self.sessions.values():
+            if s.status != 1:
+                continue
+            target = cfg.viewers
+            joins = self._count(dt * max(0.0, target - s.ccu) * 0.3 + dt * 0.5)
+            leaves = min(s.ccu, self._count(dt * s.ccu * 0.02))
+            s.ccu += joins - leaves
+            s.views += joins
+            s.peak_ccu = max(s.peak_ccu, s.ccu)
+            s.likes += self._count(dt * cfg.like_rate)
+            s.shares += self._count(dt * cfg.like_rate / 20)
+            if s.shown is None:
+                continue
+            item = self.items[s.shown]
+            counters = s.items.setdefault(item.item_id, ItemCounters())
+            counters.clicks += self._count(dt * cfg.order_rate * 3)
+            added = self._count(dt * cfg.order_rate * 1.5)
+            counters.atc += added
+            s.atc += added
+            for _ in range(self._count(dt * cfg.order_rate)):
+                quantity = 1 if self._rng.random() < 0.8 else 2
+                s.orders += 1
+                counters.sold += quantity
+                s.gmv += self.item_price(item) * quantity
+            for _ in range(self._count(dt * cfg.comment_rate)):
+                self._comment(s, item, now)
+            while s.recent_comments and s.recent_comments[0].at < now - COMMENT_WINDOW_S:
+                s.recent_comments.popleft()
+
+    def _comment(self, session: Session, item: SandboxItem, now: float) -> None:
+        viewer = self._rng.randrange(1, 5000)
+        text = self._rng.choice(_PHRASES).format(item.name)
+        comment = Comment(
+            self._next_comment, text, now, int(self.now()), 7000000 + viewer, f"viewer{viewer}"
+        )
+        self._next_comment += self._rng.randrange(1, 4)
+        session.recent_comments.append(comment)
+        session.all_comment_ids.append(comment.comment_id)
+        session.comments += 1
+
+    def latest_comments(self, session: Session) -> list[Comment]:
+        cutoff = self.clock.elapsed() - COMMENT_WINDOW_S
+        return [c for c in session.recent_comments if c.at >= cutoff]
