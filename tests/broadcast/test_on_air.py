@@ -107,7 +107,7 @@ def test_without_links(text: str, expected: str) -> None:
 
 def test_bad_values_are_refused_with_what_is_wrong() -> None:
     with pytest.raises(OnAirError, match="taken_at must be a time with a UTC offset"):
-        on_air_card(SERUM, taken_at=datetime(2026, 5, 1, 18, 0))  # noqa: DTZ001
+        on_air_card(SERUM, taken_at=datetime(2026, 5, 1, 18, 0))
     with pytest.raises(OnAirError, match="a flash sale needs the time of the take"):
         on_air_state(
             show_id="s",

@@ -60,7 +60,13 @@ def test_acks_record_which_version_a_page_applied(overlay: OverlayServer) -> Non
         ack = overlay.wait_applied(3, 1.0)
         assert ack is not None
         assert ack.applied_ms == sent
-        for bad in ({"version": "3"}, {"applied_ms": 1}, [], {"version": 1.5, "applied_ms": 2}):
+        bad_bodies: list[object] = [
+            {"version": "3"},
+            {"applied_ms": 1},
+            [],
+            {"version": 1.5, "applied_ms": 2},
+        ]
+        for bad in bad_bodies:
             assert client.post(overlay.url + "/ack", json=bad).status_code == 400
         assert client.post(overlay.url + "/ack", content=b"{").status_code == 400
         assert client.post(overlay.url + "/ack", content=b"x" * 5000).status_code == 413
