@@ -19,7 +19,6 @@ with its own asyncio loop, like the sandbox.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import hmac
 import json
 import logging
@@ -28,11 +27,11 @@ import socket
 import threading
 import time
 from collections import OrderedDict, deque
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Final
+from typing import Final
 
 import uvicorn
 from starlette.applications import Starlette
@@ -41,12 +40,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from seller_console.broadcast.images import ImageLoader, image_key, image_type
 from seller_console.domain.on_air import OnAirState, on_air_json
 from seller_console.paths import resources_dir
 
 log = logging.getLogger(__name__)
-
-ImageLoader = Callable[[str], Coroutine[Any, Any, bytes | None]]
 
 START_TIMEOUT_S: Final = 10.0
 STOP_TIMEOUT_S: Final = 10.0
@@ -65,12 +63,6 @@ _CSP: Final = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
-_IMAGE_TYPES: Final = (
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"GIF87a", "image/gif"),
-    (b"GIF89a", "image/gif"),
-)
 
 
 class OverlayStartError(Exception):
@@ -85,19 +77,6 @@ class Ack:
     version: int
     applied_ms: float
     received_ms: float
-
-
-def image_key(url: str) -> str:
-    return hashlib.sha256(url.encode("utf-8")).hexdigest()[:32]
-
-
-def _image_type(data: bytes) -> str | None:
-    for magic, kind in _IMAGE_TYPES:
-        if data.startswith(magic):
-            return kind
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    return None
 
 
 def _listen_socket(host: str, port: int) -> socket.socket:
@@ -401,7 +380,7 @@ class OverlayServer:
             if url is None or self._images is None:
                 raise HTTPException(404)
             data = await self._load_image(url)
-            kind = None if data is None else _image_type(data)
+            kind = None if data is None else image_type(data)
             if data is None or kind is None:
                 raise HTTPException(404)
             cached = (data, kind)
