@@ -11,7 +11,9 @@ Rules kept here:
   only when it is above the live price (and in the same currency);
 - the stock bar runs from what could sell when the item was taken down to what is left;
 - for TikTok, whose rules penalise links that take buyers off the platform, no text that
-  reaches the stream carries a web address.
+  reaches the stream carries a web address;
+- a segment is *closing* in its last 30 seconds (its last quarter when shorter than two
+  minutes) and *over* past its planned time.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from typing import Final, Protocol
 
 from seller_console.domain.errors import DomainError
@@ -27,6 +30,7 @@ from seller_console.domain.money import Money
 from seller_console.domain.rundown import RundownItem
 
 MAX_COMMENTS: Final = 5
+CLOSING_SECONDS: Final = 30
 NO_LINK_PLATFORMS: Final = frozenset({"tiktok"})
 
 # A web address as a viewer would type it: a scheme, "www.", or a dotted host with a
@@ -130,6 +134,21 @@ class OnAirState:
     @property
     def allows_links(self) -> bool:
         return self.platform.lower() not in NO_LINK_PLATFORMS
+
+
+class SegmentPhase(StrEnum):
+    ON_TIME = "on_time"
+    CLOSING = "closing"
+    OVER = "over"
+
+
+def segment_phase(remaining: float, planned_seconds: int) -> SegmentPhase:
+    """Where a segment with ``remaining`` seconds left (negative: overtime) stands."""
+    if remaining < 0:
+        return SegmentPhase.OVER
+    if remaining <= min(CLOSING_SECONDS, planned_seconds / 4):
+        return SegmentPhase.CLOSING
+    return SegmentPhase.ON_TIME
 
 
 class OnAirSubscriber(Protocol):

@@ -10,10 +10,12 @@ import pytest
 from seller_console.domain.money import Money
 from seller_console.domain.on_air import (
     OnAirError,
+    SegmentPhase,
     on_air_card,
     on_air_json,
     on_air_state,
     rfc3339,
+    segment_phase,
     without_links,
 )
 from tests.broadcast.shows import BOARD, KNIFE, SERUM, T0, item, state
@@ -125,3 +127,19 @@ def test_bad_values_are_refused_with_what_is_wrong() -> None:
 def test_rfc3339_is_utc_with_milliseconds() -> None:
     moment = T0.astimezone().replace(microsecond=250_000)
     assert rfc3339(moment) == "2026-05-01T18:00:00.250Z"
+
+
+@pytest.mark.parametrize(
+    ("remaining", "planned", "phase"),
+    [
+        (90, 120, SegmentPhase.ON_TIME),
+        (31, 120, SegmentPhase.ON_TIME),
+        (30, 120, SegmentPhase.CLOSING),
+        (0, 120, SegmentPhase.CLOSING),
+        (-0.5, 120, SegmentPhase.OVER),
+        (16, 60, SegmentPhase.ON_TIME),  # a one-minute segment closes in its last 15 s
+        (15, 60, SegmentPhase.CLOSING),
+    ],
+)
+def test_segment_phase(remaining: float, planned: int, phase: SegmentPhase) -> None:
+    assert segment_phase(remaining, planned) is phase
