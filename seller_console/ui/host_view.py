@@ -133,7 +133,7 @@ class HostView(QWidget):
         side.addWidget(self.comments_caption)
         side.addWidget(self.comments, 1)
 
-        root = QGridLayout(self)
+        root = self._root = QGridLayout(self)
         root.setContentsMargins(48, 32, 48, 32)
         root.setHorizontalSpacing(48)
         root.addLayout(top, 0, 0, 1, 2)
@@ -221,9 +221,8 @@ class HostView(QWidget):
             font.setBold(size in ("title", "timer", "price", "value"))
             font.setStrikeOut(size == "was")
             label.setFont(font)
-        layout = self.layout()
-        layout.invalidate()
-        layout.activate()
+        self._root.invalidate()
+        self._root.activate()
 
     def _render(self) -> None:
         state = self._state
