@@ -502,6 +502,16 @@ class ObsControl:
         read_back = [key for key in read_back if key not in by_event]
         if await self._read_back(client, read_back, enabled, settings):
             await self._confirm(state.version, "read-back" if read_back else "events")
+        else:
+            self._report(
+                ObsStatus(
+                    ObsLink.CONNECTED,
+                    f"OBS did not show the change of version {state.version}",
+                    mode=card.mode,
+                    confirmed_version=self._status.confirmed_version,
+                    confirmed_by=self._status.confirmed_by,
+                )
+            )
 
     async def _read_back(
         self,

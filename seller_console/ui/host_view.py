@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QKeyEvent, QResizeEvent, QScreen
+from PySide6.QtGui import QFont, QHideEvent, QKeyEvent, QResizeEvent, QScreen, QShowEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from seller_console.domain.on_air import OnAirCard, OnAirState, SegmentPhase, segment_phase
@@ -53,7 +53,8 @@ def _now() -> datetime:
 
 
 class HostView(QWidget):
-    """``on_state`` renders a snapshot; ``show_on(screen)`` goes full screen there."""
+    """``on_state`` (on the GUI thread) renders a snapshot; ``show_on(screen)`` goes full
+    screen there."""
 
     key_pressed = Signal(int, int)  # Qt key, keyboard modifiers (as int)
 
@@ -147,7 +148,6 @@ class HostView(QWidget):
         self._ticker = QTimer(self)
         self._ticker.setInterval(TICK_MS)
         self._ticker.timeout.connect(self.tick)
-        self._ticker.start()
         self._apply_sizes()
         self._render()
 
@@ -194,6 +194,15 @@ class HostView(QWidget):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         self.key_pressed.emit(int(event.key()), int(event.modifiers().value))
         event.accept()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.tick()
+        self._ticker.start()  # the clocks run only while the window is shown
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self._ticker.stop()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

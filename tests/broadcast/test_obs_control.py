@@ -237,6 +237,7 @@ def test_a_state_obs_did_not_apply_is_not_confirmed(tmp_path: Path) -> None:
             fake._r_SetSceneItemEnabled = ignore  # type: ignore[method-assign]
             control.on_state(state(1, SERUM))
             assert not await control.wait_confirmed(1, 1.5)
+            assert control.status.reason == "OBS did not show the change of version 1"
 
     run(go)
 

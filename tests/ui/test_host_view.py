@@ -177,3 +177,10 @@ def test_long_untrusted_text_wraps_inside_the_window(qtbot, view: HostView) -> N
     view.show()
     qtbot.waitExposed(view)
     assert view.title.geometry().right() <= view.width()
+
+
+def test_the_clock_runs_while_shown(qtbot, view: HostView, clock: Clock) -> None:
+    view.on_state(state(1, SERUM, taken_at=T0))
+    view.show()
+    clock.advance(61)
+    qtbot.waitUntil(lambda: view.timer_label.text() == "0:59", timeout=2000)
