@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page
-from PySide6.QtGui import QColor, QImage, QLinearGradient, QPainter
+from PySide6.QtGui import QImage
 
 from seller_console.broadcast.overlay_server import OverlayServer
+from tests.broadcast.pictures import save_over_backdrop
 from tests.broadcast.shows import BOARD, KNIFE, SERUM, item, state
 from tests.support import REPO_ROOT
 
@@ -262,17 +263,4 @@ def test_screenshot_transparent_outside_the_card(
     assert g > r
     assert g > b
     if SAVE_DOCS:
-        _save_over_backdrop(image, DOCS / f"overlay-{aspect}.png")
-
-
-def _save_over_backdrop(overlay: QImage, path: Path) -> None:
-    """The README's picture: the transparent overlay over a stand-in for the video."""
-    canvas = QImage(overlay.size(), QImage.Format.Format_ARGB32)
-    painter = QPainter(canvas)
-    gradient = QLinearGradient(0, 0, canvas.width(), canvas.height())
-    gradient.setColorAt(0, QColor("#5b6b7d"))
-    gradient.setColorAt(1, QColor("#b59a86"))
-    painter.fillRect(canvas.rect(), gradient)
-    painter.drawImage(0, 0, overlay)
-    painter.end()
-    assert canvas.save(str(path))
+        save_over_backdrop(image, DOCS / f"overlay-{aspect}.png")
