@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from seller_console.broadcast.overlay_server import OverlayServer, start_overlay_server
+from seller_console.domain.on_air import OnAirSubscriber
 from tests.broadcast.shows import BOARD, KNIFE, SERUM, image_path, state
 
 
@@ -88,3 +89,16 @@ def test_images_come_only_from_urls_in_a_published_state(overlay: OverlayServer)
 def test_a_delay_out_of_range_is_refused(overlay: OverlayServer, delay: float) -> None:
     with pytest.raises(ValueError, match="between 0 and 120 s"):
         overlay.set_delay(delay)
+
+
+def test_every_output_is_an_on_air_subscriber(overlay: OverlayServer) -> None:
+    from seller_console.broadcast.obs_control import ObsControl, ObsTarget
+    from tests.fakes import MemorySecrets
+
+    control = ObsControl(
+        ObsTarget(), secrets=MemorySecrets(), on_status=lambda s: None, backoff=lambda n: 1.0
+    )
+    outputs: list[OnAirSubscriber] = [overlay, control]  # checked by mypy
+    for output in outputs:
+        output.on_state(state(1, SERUM))  # an OBS control not started drops it quietly
+    assert overlay.wait_applied(1, 0.01) is None

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import QLabel
 
-from seller_console.domain.on_air import SegmentPhase
+from seller_console.domain.on_air import OnAirSubscriber, SegmentPhase
 from seller_console.ui.host_view import PHASE_COLORS, HostView
 from tests.broadcast.shows import BOARD, KNIFE, SERUM, T0, item, state
 from tests.support import REPO_ROOT
@@ -66,8 +66,9 @@ def test_it_shows_the_product_on_air_in_plain_text(view: HostView) -> None:
 
 
 def test_an_older_state_does_not_replace_a_newer_one(view: HostView) -> None:
-    view.on_state(state(2, KNIFE))
-    view.on_state(state(1, SERUM))
+    subscriber: OnAirSubscriber = view  # one interface for every output (mypy checks)
+    subscriber.on_state(state(2, KNIFE))
+    subscriber.on_state(state(1, SERUM))
     assert view.title.text() == "8-inch Chef's Knife"
     view.on_state(state(3, None, BOARD))
     assert view.status.text() == "Nothing on air"
