@@ -180,6 +180,18 @@ def test_the_console_sets_the_delay_for_pages_without_their_own(
     wait_version(page, 1)
 
 
+def test_a_page_opened_mid_delay_shows_what_viewers_see(page: Page, overlay: OverlayServer) -> None:
+    overlay.set_delay(1.0)
+    overlay.on_state(state(1, SERUM))
+    time.sleep(1.2)  # viewers see the serum by now
+    overlay.on_state(state(2, KNIFE))  # taken, not yet on viewers' screens
+    open_overlay(page, overlay)
+    wait_version(page, 1)
+    assert text(page, "#title") == "Bakuchiol Night Serum"
+    wait_version(page, 2)
+    assert text(page, "#title") == "8-inch Chef's Knife"
+
+
 def test_untrusted_text_stays_text(page: Page, overlay: OverlayServer) -> None:
     evil = item("x", '<img src=x onerror="document.title=1">Serum', "5.00")
     overlay.on_state(state(1, evil))
