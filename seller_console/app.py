@@ -92,7 +92,12 @@ class Console:
         engine = LiveProcess(
             live_engine.serve,
             live_engine.EngineConfig(
-                paths.show_database, settings, settings_path, paths.log_folder, sandbox_rate
+                paths.show_database,
+                settings,
+                settings_path,
+                paths.log_folder,
+                paths.image_cache_dir,
+                sandbox_rate,
             ),
         )
         self.live_vm = LiveViewModel(self.tasks, engine, settings.profile, _Keychain())

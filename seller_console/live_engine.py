@@ -1,10 +1,11 @@
 """The live engine: the process where the live show runs (see ``services.live_process``).
 
 Part of the composition root: it builds the platform link (``LiveLink``: the chosen
-platform, the show database, the embedded practice platform) and the live session, then
-serves the window's calls and requests from the pipe until told to stop, sending every
-state the session publishes. Nothing here imports Qt; the window's process never runs
-the stream, the ledger or SQLite writes of a live show.
+platform, the show database, the embedded practice platform), the live session and the
+product overlay's server (a subscriber of the session), then serves the window's calls
+and requests from the pipe until told to stop, sending every state the session
+publishes. Nothing here imports Qt; the window's process never runs the stream, the
+ledger or SQLite writes of a live show.
 """
 
 from __future__ import annotations
@@ -19,11 +20,18 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from seller_console.broadcast.overlay_server import (
+    OverlayServer,
+    OverlayStartError,
+    start_overlay_server,
+)
 from seller_console.domain.show_records import ShowRecord
 from seller_console.live_link import DEMO_RATE, LiveLink
-from seller_console.paths import configure_logging
+from seller_console.paths import configure_logging, resources_dir
+from seller_console.platform.images import DEMO_HOST, ImageFetcher
 from seller_console.services.live_process import Failure
 from seller_console.services.live_session import LiveEvent, LiveSession, LiveState
+from seller_console.services.on_air_feed import OnAirFeed
 from seller_console.services.reports import ShowReport
 from seller_console.settings import Settings
 
@@ -38,6 +46,7 @@ class EngineConfig:
     settings: Settings
     settings_path: Path
     log_folder: Path | None
+    image_cache: Path
     sandbox_rate: float = DEMO_RATE
 
 
@@ -63,6 +72,8 @@ class _Engine:
             sandbox_rate=config.sandbox_rate,
         )
         self.session = LiveSession(self.link)
+        self.images = ImageFetcher(None, config.image_cache, {DEMO_HOST: resources_dir() / "demo"})
+        self.overlay: OverlayServer | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         session, link = self.session, self.link
         self._handlers: dict[str, Callable[..., Any]] = {
@@ -87,6 +98,7 @@ class _Engine:
             "report": self._report,
             "practice_audience": link.practice_audience,
             "practice_platform": link.practice_platform,
+            "overlay_url": self._overlay_url,
         }
 
     def _send(self, message: tuple[object, ...]) -> None:
@@ -116,6 +128,13 @@ class _Engine:
         threading.Thread(target=read, name="live-engine-inbox", daemon=True).start()
         self.session.subscribe(self._published)
         try:
+            self.overlay = await asyncio.to_thread(
+                start_overlay_server, images=self.images.fetch, image_loop=loop
+            )
+            self.session.subscribe(OnAirFeed(self.overlay))
+        except OverlayStartError as exc:  # the show goes on without a stream overlay
+            logger.warning("no product overlay: %s", exc)
+        try:
             while True:
                 message = await inbox.get()
                 if message[0] == "stop":
@@ -132,6 +151,9 @@ class _Engine:
             await asyncio.gather(*self._tasks, return_exceptions=True)
             await self.session.close()
             await self.link.close()
+            if self.overlay is not None:
+                await asyncio.to_thread(self.overlay.stop)
+            await self.images.aclose()
 
     def _run(self, request_id: int | None, name: str, args: tuple[Any, ...]) -> None:
         handler = self._handlers.get(name)
@@ -171,6 +193,10 @@ class _Engine:
             logger.info("reply %s not delivered: the window's end is closed", request_id)
 
     # ------------------------------------------------------------ requests of its own
+    def _overlay_url(self) -> str | None:
+        """The product overlay's page, for a browser source (None when it could not start)."""
+        return None if self.overlay is None else self.overlay.url
+
     async def _list_shows(self) -> tuple[ShowRecord, ...]:
         return await (await self.link.open_reports()).list_shows()
 

@@ -45,6 +45,8 @@ class ActionId(Enum):
     END_SHOW = "end_show"
     PLATFORM = "platform"
     PAST_SHOWS = "past_shows"
+    HOST_VIEW = "host_view"
+    COPY_OVERLAY_URL = "copy_overlay_url"
     SHORTCUTS = "shortcuts"
 
 
@@ -83,6 +85,8 @@ SPECS: dict[ActionId, ActionSpec] = {
     ActionId.END_SHOW: ActionSpec("&End show…", ("Ctrl+E",)),
     ActionId.PLATFORM: ActionSpec("P&latform…"),
     ActionId.PAST_SHOWS: ActionSpec("Past &shows…"),
+    ActionId.HOST_VIEW: ActionSpec("&Host view", ("F11",)),
+    ActionId.COPY_OVERLAY_URL: ActionSpec("Copy the &overlay's address"),
     ActionId.SHORTCUTS: ActionSpec("&Keyboard shortcuts", ("Shift+F1",)),
 }
 

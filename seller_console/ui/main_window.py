@@ -13,13 +13,14 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QKeyCombination, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
     QGuiApplication,
+    QKeySequence,
     QShowEvent,
 )
 from PySide6.QtWidgets import (
@@ -63,6 +64,7 @@ from seller_console.ui.docks.live_docks import (
 )
 from seller_console.ui.docks.preflight_dock import PreflightDock
 from seller_console.ui.docks.rundown_dock import RundownDock
+from seller_console.ui.host_view import HostView
 from seller_console.ui.thumbnails import ThumbnailCache
 from seller_console.ui.viewmodels.catalog_vm import CatalogViewModel
 from seller_console.ui.viewmodels.live_vm import LiveViewModel
@@ -95,6 +97,7 @@ class MainWindow(QMainWindow):
         self.tasks = tasks
         self._settings = QSettings(str(state_file), QSettings.Format.IniFormat)
         self._may_close = False
+        self.host_view: HostView | None = None
         self._currency = "USD"
         self.setAcceptDrops(True)
 
@@ -188,6 +191,8 @@ class MainWindow(QMainWindow):
             ActionId.END_SHOW: lambda: self.tasks.start(self.end_show(), name="end-show-ui"),
             ActionId.PLATFORM: self.choose_platform,
             ActionId.PAST_SHOWS: lambda: self.tasks.start(self.show_past_shows()),
+            ActionId.HOST_VIEW: self.show_host_view,
+            ActionId.COPY_OVERLAY_URL: lambda: self.tasks.start(self.copy_overlay_url()),
             ActionId.SHORTCUTS: self.show_shortcuts,
         }
         for action_id, spec in SPECS.items():
@@ -255,6 +260,8 @@ class MainWindow(QMainWindow):
                 None,
                 ActionId.PAST_SHOWS,
                 ActionId.PLATFORM,
+                None,
+                ActionId.COPY_OVERLAY_URL,
             ],
             "&View": [
                 ActionId.FOCUS_CATALOG,
@@ -262,6 +269,7 @@ class MainWindow(QMainWindow):
                 ActionId.PREFLIGHT,
                 None,
                 ActionId.RESET_LAYOUT,
+                ActionId.HOST_VIEW,
             ],
             "&Help": [ActionId.SHORTCUTS],
         }
@@ -666,6 +674,46 @@ class MainWindow(QMainWindow):
     async def _open_past_report(self, show_id: str) -> None:
         self.show_show_report(await self.live_vm.report(show_id))
 
+    def show_host_view(self) -> HostView:
+        """The host's window: full screen on another screen when there is one."""
+        view = self.host_view
+        if view is None:
+            view = self.host_view = HostView()
+            self.live_vm.on_air_changed.connect(view.on_state)
+            view.key_pressed.connect(self._host_key)
+        screens = QGuiApplication.screens()
+        here = self.screen()
+        others = [s for s in screens if s is not here]
+        if others:
+            view.show_on(others[0])
+        else:
+            view.resize(self.size())
+            view.show()
+        return view
+
+    def _host_key(self, key: int, modifiers: int) -> None:
+        """A key pressed in the host view does what it does in this window; Escape closes
+        the host view."""
+        if key == Qt.Key.Key_Escape and self.host_view is not None:
+            self.host_view.close()
+            return
+        pressed = QKeySequence(QKeyCombination(Qt.KeyboardModifier(modifiers), Qt.Key(key)))
+        for action in self.actions_by_id.values():
+            if action.isEnabled() and any(
+                pressed.matches(k) is QKeySequence.SequenceMatch.ExactMatch
+                for k in action.shortcuts()
+            ):
+                action.trigger()
+                return
+
+    async def copy_overlay_url(self) -> None:
+        url = await self.live_vm.overlay_url()
+        if url is None:
+            self._show_message("The product overlay could not start: see the log.")
+            return
+        QGuiApplication.clipboard().setText(url)
+        self._show_message(f"Copied the overlay's address for a browser source: {url}")
+
     def choose_platform(self) -> None:
         self.tasks.start(self._choose_platform(), name="platform")
 
@@ -717,6 +765,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._may_close:
             self.save_layout()
+            if self.host_view is not None:
+                self.host_view.close()
             event.accept()
             self.closed.emit()
             return

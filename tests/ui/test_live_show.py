@@ -193,3 +193,26 @@ def test_a_pin_made_elsewhere_is_shown_as_a_conflict_with_a_one_click_fix(show, 
         return pinned == showcase_id(ours.product.variant_id)
 
     qtbot.waitUntil(platform_shows_ours, timeout=10_000)
+
+
+def test_the_host_view_follows_every_take_and_its_keys_drive_the_show(show, run, qtbot):
+    go_live(show, run)
+    view = show.window.show_host_view()
+    qtbot.keyClick(view, Qt.Key.Key_Space)  # Space in the host view takes, as in the window
+    live = stage(show, run).live
+    assert live is not None
+    qtbot.waitUntil(lambda: view.title.text() == live.product.title, timeout=5000)
+    following = stage(show, run).armed
+    assert following is not None
+    assert following.product.display_title in view.next_up.text()
+    qtbot.keyClick(view, Qt.Key.Key_Escape)
+    assert not view.isVisible()
+
+
+def test_the_overlay_address_is_copied_for_a_browser_source(show, run, qtbot):
+    go_live(show, run)
+    run(show.window.copy_overlay_url())
+    url = QApplication.clipboard().text()
+    assert url.startswith("http://127.0.0.1:")
+    assert "/overlay/" in url
+    assert httpx.get(url, timeout=5).status_code == 200

@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from seller_console.domain.commission import CommissionPolicy
 from seller_console.domain.connection import ConnectionState
+from seller_console.domain.on_air import OnAirState
 from seller_console.domain.orders import Order
 from seller_console.domain.platform_port import SecretStore
 from seller_console.domain.rundown import RundownItem, ShowPlan
@@ -37,6 +38,7 @@ from seller_console.services.live_session import (
     ShowPhase,
     TakeNeedsConfirmation,
 )
+from seller_console.services.on_air_feed import OnAirFeed
 from seller_console.services.reports import ShowReport
 from seller_console.settings import Profile
 from seller_console.ui.asyncqt import TaskScope
@@ -82,6 +84,7 @@ class LiveViewModel(QObject):
     report_ready = Signal(object)  # ShowReport
     conflict_found = Signal(str)  # what the platform shows instead of the intended pin
     failed = Signal(str)  # a message for the user
+    on_air_changed = Signal(object)  # OnAirState: what the host view shows
     _woken = Signal()  # the mailbox has news (emitted from the live thread)
 
     def __init__(
@@ -93,6 +96,7 @@ class LiveViewModel(QObject):
         self._profile = profile
         self._secrets = secrets
         self.state = LiveState()
+        self._on_air = OnAirFeed(self)  # the host view's feed, on the GUI thread
         self._mailbox = _Mailbox()
         self._woken.connect(self._deliver)
         self._tick = QTimer(self, interval=250)
@@ -131,7 +135,12 @@ class LiveViewModel(QObject):
             self.stock_warnings_changed.emit(list(state.stock_warnings))
         if state.connection != previous.connection:
             self.connection_changed.emit(state.connection)
+        self._on_air(state, ())
         self._emit_stage()
+
+    def on_state(self, state: OnAirState) -> None:
+        """The host view's feed (``OnAirFeed``): what is on air changed."""
+        self.on_air_changed.emit(state)
 
     def _emit_event(self, event: LiveEvent) -> None:
         if isinstance(event, OrdersArrived):
@@ -252,6 +261,11 @@ class LiveViewModel(QObject):
     async def practice_platform(self) -> tuple[str, str] | None:
         """The embedded practice platform's address and key (tests and the self-test)."""
         result: tuple[str, str] | None = await self._engine.request("practice_platform")
+        return result
+
+    async def overlay_url(self) -> str | None:
+        """The product overlay's page for a browser source (None: it could not start)."""
+        result: str | None = await self._engine.request("overlay_url")
         return result
 
     async def practice_audience(self, rate: float) -> None:
