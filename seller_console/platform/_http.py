@@ -7,15 +7,18 @@ Also the mapping from httpx failures and error responses to typed platform error
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Generator
-from decimal import Decimal
 from typing import Any
 
 import httpx
 
-from seller_console.domain.net import THIS_MACHINE_HINT, plain_http_allowed
+from seller_console.domain.net import (
+    THIS_MACHINE_HINT,
+    JsonInputError,
+    plain_http_allowed,
+    read_json,
+)
 from seller_console.domain.platform_port import PlatformError
 from seller_console.platform._retry import parse_retry_after
 from seller_console.platform.errors import (
@@ -123,52 +126,15 @@ def translate_transport_error(exc: httpx.RequestError, what: str) -> PlatformErr
     )
 
 
-MAX_NUMBER_CHARS = 40
-"""The longest JSON number read from the platform (a money amount needs far fewer)."""
-MAX_NUMBER_EXPONENT = 40
-"""The largest power of ten (either way) a JSON number from the platform may have."""
-
-
-def _bounded_int(text: str) -> int:
-    if len(text) > MAX_NUMBER_CHARS:
-        raise ValueError(f"a number has more than {MAX_NUMBER_CHARS} digits")
-    return int(text)
-
-
-def _bounded_decimal(text: str) -> Decimal:
-    if len(text) > MAX_NUMBER_CHARS:
-        raise ValueError(f"a number is longer than {MAX_NUMBER_CHARS} characters")
-    value = Decimal(text)
-    if abs(value.adjusted()) > MAX_NUMBER_EXPONENT:
-        raise ValueError(f"a number is beyond 1e±{MAX_NUMBER_EXPONENT}")
-    return value
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
-
-
-_DECODER = json.JSONDecoder(
-    parse_float=_bounded_decimal, parse_int=_bounded_int, parse_constant=_refuse_constant
-)
-
-
 def loads(content: bytes | str, what: str = "") -> Any:
-    """JSON with every non-integer number as a ``Decimal``, never a float.
-
-    Anything that is not such JSON raises ``PlatformProtocolError`` saying why: not UTF-8,
-    not JSON, nested too deep for the parser, or a number longer than ``MAX_NUMBER_CHARS``
-    or beyond ``MAX_NUMBER_EXPONENT`` (checked before it is converted, so the cost stays
-    linear in the text). ``what`` names the call ("while listing ...") for the message."""
-    where = f" while {what}" if what else ""
+    """The platform's JSON, read by ``domain.net.read_json``: every non-integer number a
+    ``Decimal`` (never a float), numbers bounded before they are converted, no depth limit
+    turned into a ``RecursionError``. Anything else raises ``PlatformProtocolError`` saying
+    why; ``what`` names the call ("listing ...") for the message."""
     try:
-        text = content.decode() if isinstance(content, bytes) else content
-        return _DECODER.decode(text)
-    except RecursionError as exc:
-        raise PlatformProtocolError(
-            f"The platform sent JSON nested too deep to read{where}."
-        ) from exc
-    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        return read_json(content)
+    except JsonInputError as exc:
+        where = f" while {what}" if what else ""
         raise PlatformProtocolError(f"The platform sent unusable JSON{where}: {exc}.") from exc
 
 
