@@ -9,7 +9,7 @@ stopped by one:
 - A block with fields but no ``data:`` is yielded too (with ``data`` None): an id-only block
   moves the cursor, and ``event: resync-required`` may carry no data.
 - Its cost is linear in the bytes fed, however they are split: each chunk is scanned once,
-  and an unfinished line is grown in place, never copied again.
+  and the pieces of an unfinished line are joined once, when it ends.
 - A block larger than ``MAX_EVENT_BYTES`` (or a single line that is) is not kept: the rest
   of it is skipped as it arrives, and at its blank line the block is yielded with ``error``
   set (``StreamEventTooLargeError``, which names the cap). Memory stays bounded.
@@ -78,6 +78,7 @@ class SSEDecoder:
         "_max_event_bytes",
         "_oversize",
         "_pending",
+        "_pending_size",
         "_retry",
         "_size",
         "_skip_line",
@@ -87,7 +88,8 @@ class SSEDecoder:
     def __init__(
         self, last_event_id: str | None = None, *, max_event_bytes: int = MAX_EVENT_BYTES
     ) -> None:
-        self._pending = bytearray()
+        self._pending: list[bytes] = []
+        self._pending_size = 0
         self._skip_line = False
         self._after_cr = False
         self._started = False
@@ -116,12 +118,12 @@ class SSEDecoder:
             return []
         self._after_cr = chunk[-1:] == b"\r"
         if not self._started:
-            head = bytes(self._pending) + chunk  # at most 2 bytes were kept back
+            head = b"".join(self._pending) + chunk  # at most 2 bytes were kept back
             if len(head) < 3 and _BOM.startswith(head):
-                self._pending = bytearray(head)
+                self._pending = [head]
                 return []
             self._started = True
-            self._pending = bytearray()
+            self._pending = []
             chunk = head[3:] if head.startswith(_BOM) else head
         events: list[ServerSentEvent] = []
         for piece in chunk.splitlines(keepends=True):
@@ -135,16 +137,18 @@ class SSEDecoder:
         """An unfinished line grows by ``piece`` (the last piece of a chunk)."""
         if self._skip_line:
             return
-        if self._size + len(self._pending) + len(piece) > self._max_event_bytes:
+        if self._size + self._pending_size + len(piece) > self._max_event_bytes:
             self._overflow()
             return
-        self._pending += piece
+        self._pending.append(piece)
+        self._pending_size += len(piece)
 
     def _overflow(self) -> None:
         """The block is over the cap: drop what it holds and skip the line in progress."""
         self._oversize = True
         self._data = []
-        self._pending = bytearray()
+        self._pending = []
+        self._pending_size = 0
         self._skip_line = True
 
     def _end_line(self, tail: bytes, events: list[ServerSentEvent]) -> None:
@@ -152,9 +156,10 @@ class SSEDecoder:
             self._skip_line = False
             return
         if self._pending:
-            self._pending += tail
-            raw = bytes(self._pending)
-            self._pending = bytearray()
+            self._pending.append(tail)
+            raw = b"".join(self._pending)
+            self._pending = []
+            self._pending_size = 0
         else:
             raw = tail
         if not raw:
