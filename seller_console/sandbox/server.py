@@ -58,9 +58,11 @@ class GuardedH11Protocol(H11Protocol):
     """uvicorn's h11 protocol with what it lacks against a slow or malformed client:
 
     - a deadline for a request's line and headers (``header_timeout_s``, from the moment
-      the connection opens or the previous response ends): a client that sends part of a
-      request and stalls (slowloris) is disconnected, so half-open connections cannot pile
-      up until the process runs out of file descriptors and locks everyone out;
+      the connection opens, or from the first byte of a later request on a kept-alive one;
+      an idle kept-alive connection is closed by ``timeout_keep_alive``): a client that
+      sends part of a request and stalls (slowloris) is disconnected, so half-open
+      connections cannot pile up until the process runs out of file descriptors and locks
+      everyone out;
     - a malformed request gets the contract's problem+json 400, not uvicorn's plain text.
     """
 
@@ -86,16 +88,15 @@ class GuardedH11Protocol(H11Protocol):
             log.info("closing a connection that sent no complete request in time")
             self.transport.close()
 
+    def data_received(self, data: bytes) -> None:
+        if self._header_deadline is None and (self.cycle is None or self.cycle.response_complete):
+            self._arm_header_deadline()  # the first bytes of a request after a keep-alive wait
+        super().data_received(data)
+
     def handle_events(self) -> None:
         before = self.cycle
         super().handle_events()
         if self.cycle is not before:  # a request's headers are complete
-            self._disarm_header_deadline()
-
-    def on_response_complete(self) -> None:
-        self._arm_header_deadline()  # before: a pipelined request disarms it again
-        super().on_response_complete()
-        if self.transport.is_closing():
             self._disarm_header_deadline()
 
     def connection_lost(self, exc: Exception | None) -> None:

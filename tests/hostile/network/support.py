@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import json
 import random
 import time
@@ -27,23 +28,30 @@ def cost_ratio(
     work: Callable[[T], object],
     size: int,
     factor: int = 4,
-    repeats: int = 5,
+    repeats: int = 7,
 ) -> float:
     """How much longer ``work`` takes on ``make(size * factor)`` than on ``make(size)``,
     best of ``repeats`` each; inputs are made before the clock starts. A ratio of two runs on
-    the same machine, never a wall-time bound."""
+    the same machine, never a wall-time bound. The garbage collector is paused while the
+    clock runs (its pauses depend on everything else the test run holds)."""
     small, large = make(size), make(size * factor)
 
-    def best(value: T) -> float:
-        times = []
-        for _ in range(repeats):
+    def timed(value: T) -> float:
+        gc.collect()
+        gc.disable()  # the collector's pauses grow with the test run's heap, not the input
+        try:
             start = time.perf_counter()
             work(value)
-            times.append(time.perf_counter() - start)
-        return min(times)
+            return time.perf_counter() - start
+        finally:
+            gc.enable()
 
-    best(small)  # warm up
-    return best(large) / best(small)
+    timed(small)  # warm up
+    small_times, large_times = [], []
+    for _ in range(repeats):  # interleaved, so both sizes see the same load on the machine
+        small_times.append(timed(small))
+        large_times.append(timed(large))
+    return min(large_times) / min(small_times)
 
 
 def run(coro: Awaitable[T], timeout: float = 20) -> T:
