@@ -13,7 +13,7 @@ from types import TracebackType
 
 import h11
 import uvicorn
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.h11_impl import H11Protocol, RequestResponseCycle
 
 from seller_console.domain.net import is_this_machine
 from seller_console.sandbox.app import PROBLEM, Runtime, build_app, problem_body
@@ -89,7 +89,8 @@ class GuardedH11Protocol(H11Protocol):
             self.transport.close()
 
     def data_received(self, data: bytes) -> None:
-        if self._header_deadline is None and (self.cycle is None or self.cycle.response_complete):
+        cycle: RequestResponseCycle | None = self.cycle  # None before the first request
+        if self._header_deadline is None and (cycle is None or cycle.response_complete):
             self._arm_header_deadline()  # the first bytes of a request after a keep-alive wait
         super().data_received(data)
 

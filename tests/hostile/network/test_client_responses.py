@@ -10,6 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from seller_console.domain.events import EventRejected
+from seller_console.domain.orders import Order
+from seller_console.domain.platform_port import Page
 from seller_console.platform._retry import MAX_RETRY_AFTER_S, parse_retry_after
 from seller_console.platform.client import LiveCommerceClient
 from seller_console.platform.errors import (
@@ -24,6 +27,7 @@ from tests.hostile.network.support import (
     client_for,
     cost_ratio,
     deep_json,
+    order_doc,
     run,
 )
 
@@ -149,18 +153,16 @@ def test_an_event_stream_that_cannot_be_decoded_ends_with_a_typed_error() -> Non
 
 
 def test_a_page_with_one_bad_order_reports_it_and_keeps_the_others() -> None:
-    from tests.hostile.network.support import order_doc
-
     items = [order_doc("o-1"), order_doc("o-2", total={"amount": "1E+30", "currency": "USD"})]
 
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, json={"items": items, "next_cursor": "2"})
 
-    async def go() -> object:
+    async def go() -> tuple[Page[Order], tuple[EventRejected, ...]]:
         async with client_for(handler) as client:
             return await client.list_orders_quarantined("s-1")
 
-    page, rejected = run(go())  # type: ignore[misc]
+    page, rejected = run(go())
     assert [o.id for o in page.items] == ["o-1"]
     assert page.next_cursor == "2"
     assert [r.event_id for r in rejected] == ["o-2"]

@@ -283,7 +283,7 @@ def _read_response(sock: socket.socket) -> bytes:
 
 
 def _read_all(sock: socket.socket) -> bytes:
-    chunks = []
+    chunks: list[bytes] = []
     while True:
         data = sock.recv(65536)
         if not data:

@@ -48,9 +48,9 @@ GOOD = block(9, "viewers.updated", {"viewers": 3})
 
 
 def decode(
-    data: bytes, chunk: int = 65536, **kwargs: int
+    data: bytes, chunk: int = 65536, max_event_bytes: int = MAX_EVENT_BYTES
 ) -> tuple[list[ServerSentEvent], str | None]:
-    decoder = SSEDecoder(**kwargs)
+    decoder = SSEDecoder(max_event_bytes=max_event_bytes)
     out: list[ServerSentEvent] = []
     for start in range(0, len(data), chunk):
         out.extend(decoder.feed(data[start : start + chunk]))
