@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from seller_console.domain.events import EventRejected
 from seller_console.domain.orders import Order
 from seller_console.domain.platform_port import Page
+from seller_console.platform._http import loads
 from seller_console.platform._retry import MAX_RETRY_AFTER_S, parse_retry_after
 from seller_console.platform.client import LiveCommerceClient
 from seller_console.platform.errors import (
@@ -169,18 +170,16 @@ def test_a_page_with_one_bad_order_reports_it_and_keeps_the_others() -> None:
     assert "more than 15 digits" in rejected[0].reason
 
 
-def test_reading_a_large_answer_costs_linear_time() -> None:
-    """Numbers are bounded before conversion, so a big answer of many numbers stays linear."""
+def test_reading_an_answer_of_many_numbers_costs_linear_time() -> None:
+    """Numbers are bounded before conversion, so a long answer of numbers stays linear."""
 
     def make(count: int) -> bytes:
-        return b'{"items": [' + b",".join([b'{"n": 12345.678}'] * count) + b"]}"
+        return b"[" + b",".join([b"12345.678", b"1e300", b"98765"] * count) + b"]"
 
     def work(body: bytes) -> None:
-        from seller_console.platform._http import loads
+        assert len(loads(body)) > 0
 
-        assert len(loads(body)["items"]) > 0
-
-    assert RATIO_LOW <= cost_ratio(make, work, 2_000, repeats=9) <= RATIO_HIGH
+    assert RATIO_LOW <= cost_ratio(make, work, 200, repeats=9) <= RATIO_HIGH
 
 
 # ------------------------------------------------------------------ addresses

@@ -178,7 +178,8 @@ def test_an_unreadable_order_event_is_rejected_and_the_stream_goes_on_past_it() 
     assert rejected.event.raw == "{not json"
     assert rejected.event.reason.startswith("The platform sent unusable JSON")
     assert good.cursor == "2"
-    assert isinstance(good.event, OrderCreated) and good.event.order.id == "o-2"
+    assert isinstance(good.event, OrderCreated)
+    assert good.event.order.id == "o-2"
 
 
 def test_a_refused_key_ends_the_stream_with_a_typed_error() -> None:
