@@ -370,7 +370,7 @@ class LiveCommerceClient:
         An order that cannot be read fails the page (``list_orders_quarantined`` does not)."""
         page, rejected = await self.list_orders_quarantined(session_id, after=after, limit=limit)
         if rejected:
-            raise wire.WireFormatError(f"order {rejected[0].event_id!r}", rejected[0].reason)
+            raise PlatformProtocolError(rejected[0].reason)
         return page
 
     async def list_orders_quarantined(
