@@ -134,7 +134,11 @@ class Retrier:
         announce: Callable[[float], None] | None = None,
     ) -> None:
         """Wait before retry ``retry_number`` (0 for the first retry) under the policy;
-        ``announce`` hears how long the wait will be before it starts."""
+        ``announce`` hears how long the wait will be before it starts. A caller that never
+        gives up (the event stream) waits at most ``max_retry_after_s`` for a ``Retry-After``
+        and then asks again."""
+        if retry_after_s is not None:
+            retry_after_s = min(retry_after_s, self.policy.max_retry_after_s)
         delay = self.policy.delay_s(retry_number, retry_after_s, self._rng)
         if announce is not None:
             announce(delay)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime
 
 import httpx
@@ -14,7 +15,12 @@ from seller_console.domain.events import EventRejected
 from seller_console.domain.orders import Order
 from seller_console.domain.platform_port import Page
 from seller_console.platform._http import loads
-from seller_console.platform._retry import MAX_RETRY_AFTER_S, parse_retry_after
+from seller_console.platform._retry import (
+    MAX_RETRY_AFTER_S,
+    Retrier,
+    RetryPolicy,
+    parse_retry_after,
+)
 from seller_console.platform.client import LiveCommerceClient
 from seller_console.platform.errors import (
     InsecureURLError,
@@ -206,3 +212,30 @@ def test_an_address_that_is_not_https_or_this_machine_is_refused_typed(url: str)
 def test_this_machine_and_https_are_allowed(url: str) -> None:
     client = LiveCommerceClient(url, "key")
     run(client.aclose())
+
+
+def test_the_stream_waits_at_most_the_policy_cap_for_a_day_long_retry_after() -> None:
+    waits: list[float] = []
+    answers = [
+        httpx.Response(
+            503, json={"status": 503, "code": "unavailable"}, headers={"Retry-After": "86400"}
+        ),
+        httpx.Response(204),
+    ]
+
+    async def record(seconds: float) -> None:
+        waits.append(seconds)
+
+    async def go() -> None:
+        client = LiveCommerceClient(
+            "http://127.0.0.1:9",
+            "key",
+            stream_reconnect=Retrier(RetryPolicy(), sleep=record, rng=random.Random(0)),
+            transport=httpx.MockTransport(lambda request: answers.pop(0)),
+        )
+        async with client:
+            async for _ in client.events("s-1"):
+                pass
+
+    run(go())
+    assert waits == [RetryPolicy().max_retry_after_s]
