@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import enum
-import ipaddress
 import json
 import os
 import tempfile
@@ -25,11 +24,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from seller_console.domain.money import is_currency_code
+from seller_console.domain.net import THIS_MACHINE_HINT, plain_http_allowed
 
 SETTINGS_FILE_NAME = "settings.json"
 SETTINGS_VERSION = 1
 """The version this app writes; a file with a higher one is left alone and not read."""
-LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 
 
 def settings_file(config_dir: Path) -> Path:
@@ -59,20 +58,11 @@ class ProfileKind(enum.Enum):
         return self is not ProfileKind.SANDBOX_DEMO
 
 
-def _is_loopback(host: str) -> bool:
-    if host.lower() in LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def checked_url(text: str) -> str:
     """``text`` as a platform address (trimmed, no trailing slash), or ``SettingsError``.
 
-    It must be https, or plain http to this machine only (127.0.0.1, localhost, ::1): the
-    platform client refuses anything else too. It must not carry a user name, password,
+    It must be https, or plain http to this machine only (``domain.net``, the rule the
+    platform client applies too). It must not carry a user name, password,
     query or fragment, where a key could hide.
     """
     url = text.strip().rstrip("/")
@@ -100,10 +90,10 @@ def checked_url(text: str) -> str:
             "The address must not contain a query (?…) or fragment (#…): "
             "enter the API key in the key field instead."
         )
-    if parts.scheme == "http" and not _is_loopback(host):
+    if not plain_http_allowed(parts.scheme, host):
         raise SettingsError(
             f"{url} uses plain http, which anyone on the network can read: use https "
-            "(plain http is allowed only to this machine: 127.0.0.1, localhost or ::1)."
+            f"(plain http is allowed only to this machine: {THIS_MACHINE_HINT})."
         )
     return url
 

@@ -139,6 +139,33 @@ class CommentPosted:
     at: datetime
 
 
+RAW_KEPT_CHARS = 4096
+"""How much of a rejected event's text ``EventRejected.raw`` keeps."""
+
+
+@dataclass(frozen=True, slots=True)
+class EventRejected:
+    """An event (or an order of the orders list) that could not be applied: it is kept, with
+    the reason, so it can be shown in a "could not apply" list, and the stream goes on past it.
+
+    ``event_id`` is the stream's id for the event as sent (it may be unsafe to send back, which
+    can be the reason), or the order's id for an order of the orders list; empty when there
+    was none. ``raw`` is the event's text; each text is cut to ``RAW_KEPT_CHARS`` characters. All
+    are untrusted: show them as plain text."""
+
+    session_id: str
+    event_id: str
+    event_type: str
+    reason: str
+    raw: str
+
+    def __post_init__(self) -> None:
+        for name in ("event_id", "event_type", "raw"):
+            value = getattr(self, name)
+            if len(value) > RAW_KEPT_CHARS:
+                object.__setattr__(self, name, value[:RAW_KEPT_CHARS])
+
+
 SessionEvent = (
     OrderCreated
     | OrderUpdated
@@ -151,6 +178,7 @@ SessionEvent = (
     | OrdersResynced
     | MetricsReported
     | CommentPosted
+    | EventRejected
 )
 
 

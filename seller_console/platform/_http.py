@@ -1,20 +1,24 @@
 """The app's one ``httpx.AsyncClient``: explicit timeouts and limits, TLS verification always
-on, plain http refused except to loopback, and the API key kept out of logs and error text.
+on, plain http refused except to this machine (``domain.net``), and the API key kept out of
+logs and error text.
 
 Also the mapping from httpx failures and error responses to typed platform errors.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import json
 import logging
 from collections.abc import Generator
-from decimal import Decimal
 from typing import Any
 
 import httpx
 
+from seller_console.domain.net import (
+    THIS_MACHINE_HINT,
+    JsonInputError,
+    plain_http_allowed,
+    read_json,
+)
 from seller_console.domain.platform_port import PlatformError
 from seller_console.platform._retry import parse_retry_after
 from seller_console.platform.errors import (
@@ -34,25 +38,18 @@ DEFAULT_LIMITS = httpx.Limits(max_connections=10, max_keepalive_connections=5, k
 USER_AGENT = "seller-console"
 
 
-def _is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
 def checked_base_url(base_url: str) -> httpx.URL:
-    """``base_url`` if it is https, or http to loopback; raise ``InsecureURLError`` otherwise."""
-    url = httpx.URL(base_url)
-    if url.scheme == "https" and url.host:
-        return url
-    if url.scheme == "http" and _is_loopback(url.host):
+    """``base_url`` if it is https, or http to this machine; raise ``InsecureURLError``
+    otherwise (also for an address that is not a URL at all)."""
+    try:
+        url = httpx.URL(base_url)
+    except httpx.InvalidURL as exc:
+        raise InsecureURLError(f"The platform address is not a valid URL: {exc}") from exc
+    if plain_http_allowed(url.scheme, url.host):
         return url
     raise InsecureURLError(
         f"Refusing to connect to {url.scheme}://{url.host}: the platform address must use "
-        "https (plain http is allowed only to this machine)."
+        f"https (plain http is allowed only to this machine: {THIS_MACHINE_HINT})."
     )
 
 
@@ -98,8 +95,9 @@ def redact(text: str, secret: str) -> str:
     return text.replace(secret, "<redacted>") if secret else text
 
 
-def translate_transport_error(exc: httpx.TransportError, what: str) -> PlatformError:
-    """The typed error for an httpx failure with no response."""
+def translate_transport_error(exc: httpx.RequestError, what: str) -> PlatformError:
+    """The typed error for an httpx failure with no usable response: a transport failure,
+    a body that cannot be decoded (``Content-Encoding``), or a request httpx cannot send."""
     logger.info("%s: %s", what, type(exc).__name__)
     if isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout):
         return PlatformTimeoutError(
@@ -114,18 +112,30 @@ def translate_transport_error(exc: httpx.TransportError, what: str) -> PlatformE
         return PlatformConnectionError(
             f"Cannot reach the platform while {what}. Check the connection.", request_sent=False
         )
+    if isinstance(exc, httpx.DecodingError):
+        return PlatformProtocolError(
+            f"The platform sent a response that cannot be decoded while {what}."
+        )
+    if isinstance(exc, httpx.LocalProtocolError | httpx.UnsupportedProtocol):
+        return PlatformConnectionError(
+            f"The request could not be sent while {what} ({type(exc).__name__}).",
+            request_sent=False,
+        )
     return PlatformConnectionError(
         f"The connection to the platform broke while {what}.", request_sent=True
     )
 
 
-_DECODER = json.JSONDecoder(parse_float=Decimal)
-
-
-def loads(content: bytes | str) -> Any:
-    """JSON with every non-integer number as a ``Decimal``, never a float."""
-    text = content.decode() if isinstance(content, bytes) else content
-    return _DECODER.decode(text)
+def loads(content: bytes | str, what: str = "") -> Any:
+    """The platform's JSON, read by ``domain.net.read_json``: every non-integer number a
+    ``Decimal`` (never a float), numbers bounded before they are converted, no depth limit
+    turned into a ``RecursionError``. Anything else raises ``PlatformProtocolError`` saying
+    why; ``what`` names the call ("listing ...") for the message."""
+    try:
+        return read_json(content)
+    except JsonInputError as exc:
+        where = f" while {what}" if what else ""
+        raise PlatformProtocolError(f"The platform sent unusable JSON{where}: {exc}.") from exc
 
 
 def problem_of(response: httpx.Response) -> ProblemDetails:
@@ -133,7 +143,7 @@ def problem_of(response: httpx.Response) -> ProblemDetails:
     status = response.status_code
     try:
         body = loads(response.content)
-    except ValueError:
+    except PlatformProtocolError:
         body = None
     if not isinstance(body, dict):
         return ProblemDetails(status=status, title=response.reason_phrase)
@@ -166,9 +176,4 @@ def raise_for_response(response: httpx.Response, what: str, api_key: str) -> Non
 
 
 def json_body(response: httpx.Response, what: str) -> Any:
-    try:
-        return loads(response.content)
-    except ValueError as exc:
-        raise PlatformProtocolError(
-            f"The platform sent a response that is not JSON while {what}."
-        ) from exc
+    return loads(response.content, what)

@@ -44,22 +44,33 @@ def is_retry_safe(method: str, has_idempotency_key: bool) -> bool:
     return method.upper() in SAFE_METHODS or has_idempotency_key
 
 
+MAX_RETRY_AFTER_S = 86_400.0
+"""The longest ``Retry-After`` believed: a longer one is read as this (a day)."""
+_MAX_RETRY_AFTER_CHARS = 64  # an HTTP-date is 29 characters
+
+
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """``Retry-After`` in seconds: delay-seconds or an HTTP-date; negatives clamp to 0."""
+    """``Retry-After`` in seconds (RFC 9110 §10.2.3), read strictly: ASCII delay-seconds, or
+    an HTTP-date (a date in the past is 0). Either is clamped to ``MAX_RETRY_AFTER_S``.
+    Anything else (``1e400``, ``-5``, ``²``, ``1.5``) is None: the policy's own backoff
+    applies."""
     if value is None:
         return None
     text = value.strip()
-    if not text:
+    if not text or len(text) > _MAX_RETRY_AFTER_CHARS:
         return None
-    if text.isdigit():
-        return float(int(text))
+    if text.isascii() and text.isdigit():
+        if len(text) > 9:
+            return MAX_RETRY_AFTER_S
+        return min(float(int(text)), MAX_RETRY_AFTER_S)
     try:
         when = parsedate_to_datetime(text)
-    except (TypeError, ValueError):
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - (now or datetime.now(UTC))).total_seconds()
+    except (TypeError, ValueError, OverflowError, IndexError):
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+    return min(max(0.0, seconds), MAX_RETRY_AFTER_S)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +134,11 @@ class Retrier:
         announce: Callable[[float], None] | None = None,
     ) -> None:
         """Wait before retry ``retry_number`` (0 for the first retry) under the policy;
-        ``announce`` hears how long the wait will be before it starts."""
+        ``announce`` hears how long the wait will be before it starts. A caller that never
+        gives up (the event stream) waits at most ``max_retry_after_s`` for a ``Retry-After``
+        and then asks again."""
+        if retry_after_s is not None:
+            retry_after_s = min(retry_after_s, self.policy.max_retry_after_s)
         delay = self.policy.delay_s(retry_number, retry_after_s, self._rng)
         if announce is not None:
             announce(delay)

@@ -25,7 +25,15 @@ from urllib.parse import quote
 import httpx
 
 from seller_console.domain.connection import LinkStatus
-from seller_console.domain.events import CursorMoved, Delivery, OrdersResynced, Pin, SessionStatus
+from seller_console.domain.events import (
+    RAW_KEPT_CHARS,
+    CursorMoved,
+    Delivery,
+    EventRejected,
+    OrdersResynced,
+    Pin,
+    SessionStatus,
+)
 from seller_console.domain.orders import Order
 from seller_console.domain.platform_port import (
     Account,
@@ -61,7 +69,7 @@ from seller_console.platform._retry import (
     retry_verdict,
 )
 from seller_console.platform.errors import PlatformProtocolError
-from seller_console.platform.sse import ServerSentEvent, SSEDecoder
+from seller_console.platform.sse import ServerSentEvent, SSEDecoder, is_safe_event_id
 
 logger = logging.getLogger(__name__)
 
@@ -160,7 +168,7 @@ class LiveCommerceClient:
                 response = await self._http.request(
                     method, path, content=content, params=params, headers=headers
                 )
-            except httpx.TransportError as exc:
+            except httpx.RequestError as exc:
                 raise translate_transport_error(exc, what) from exc
             raise_for_response(response, what, self._api_key)
             if response.status_code == 204 or not response.content:
@@ -358,7 +366,18 @@ class LiveCommerceClient:
     async def list_orders(
         self, session_id: str, *, after: str | None = None, limit: int | None = None
     ) -> Page[Order]:
-        """One page of the session's orders, oldest first; pass ``next_cursor`` as ``after``."""
+        """One page of the session's orders, oldest first; pass ``next_cursor`` as ``after``.
+        An order that cannot be read fails the page (``list_orders_quarantined`` does not)."""
+        page, rejected = await self.list_orders_quarantined(session_id, after=after, limit=limit)
+        if rejected:
+            raise PlatformProtocolError(rejected[0].reason)
+        return page
+
+    async def list_orders_quarantined(
+        self, session_id: str, *, after: str | None = None, limit: int | None = None
+    ) -> tuple[Page[Order], tuple[EventRejected, ...]]:
+        """One page of the session's orders: the orders that read, and an ``EventRejected``
+        for each one that did not (kept for the "could not apply" list)."""
         params = _page_params(cursor=None, limit=limit)
         if after is not None:
             params["after"] = after
@@ -368,7 +387,7 @@ class LiveCommerceClient:
             what="listing the session's orders",
             params=params,
         )
-        return wire.page(doc, wire.order)
+        return wire.order_page(doc, session_id)
 
     async def all_orders(self, session_id: str) -> tuple[Order, ...]:
         """Every order of the session, every page read."""
@@ -388,13 +407,20 @@ class LiveCommerceClient:
         """The session's events after cursor ``after``, at least once and never skipping one.
 
         Reconnects with backoff and ``Last-Event-ID`` when the stream breaks, ends, or is
-        silent for ``dead_stream_s``; on ``resync-required`` (or an event it cannot read) it
-        rebuilds from the orders list and yields ``OrdersResynced`` before going on. Raises
-        a ``PlatformError`` only for what a reconnect cannot fix (a bad key, no session).
-        Close it (``contextlib.aclosing``) to stop reading."""
+        silent for ``dead_stream_s``; on ``resync-required`` it rebuilds from the orders list
+        and yields ``OrdersResynced`` before going on. An event it cannot use (too large, an
+        id that cannot be sent back, data that does not read) is yielded as
+        ``EventRejected`` and the stream goes on past it; the cursor only ever moves to an id
+        that is safe to send back (a saved ``after`` that is not is dropped, so the stream
+        replays from its start, which the ledger de-duplicates). Raises a ``PlatformError``
+        only for what a reconnect cannot fix (a bad key, no session). Close it
+        (``contextlib.aclosing``) to stop reading."""
         path = f"/v1/live-sessions/{_seg(session_id)}/events"
         what = "reading the session's events"
         cursor = after
+        if cursor is not None and not is_safe_event_id(cursor):
+            logger.info("the saved stream cursor cannot be sent back; replaying from the start")
+            cursor = None
         failures = 0
         while True:
             headers = {"Accept": "text/event-stream", "Cache-Control": "no-store"}
@@ -421,47 +447,81 @@ class LiveCommerceClient:
                     async for chunk in response.aiter_bytes():
                         for sse in decoder.feed(chunk):
                             failures = 0
-                            delivery = self._delivery(sse, session_id)
-                            if delivery is None:
+                            if sse.event == RESYNC_REQUIRED and sse.error is None:
                                 # The cursor moves only once the rebuild has succeeded.
-                                delivery = await self._resync(session_id, sse.last_event_id)
+                                async for delivery in self._resync(session_id, sse, cursor):
+                                    cursor = delivery.cursor
+                                    yield delivery
+                                continue
+                            delivery = self._delivery(sse, session_id)
                             cursor = delivery.cursor
                             yield delivery
                 logger.info("event stream ended by the platform; resuming from %s", cursor)
             except httpx.TransportError as exc:
                 logger.info("event stream broke (%s); resuming from %s", type(exc).__name__, cursor)
-            except PlatformError as error:
+            except (httpx.RequestError, PlatformError) as failure:
+                error = (
+                    translate_transport_error(failure, what)
+                    if isinstance(failure, httpx.RequestError)
+                    else failure
+                )
                 retryable, retry_after = retry_verdict(error, retry_safe=True)
                 if not retryable:
-                    raise
+                    if error is failure:
+                        raise
+                    raise error from failure
                 logger.info("event stream refused (%s); retrying", type(error).__name__)
             failures += 1
             announce = None if on_link is None else partial(on_link, LinkStatus.RECONNECTING)
             await self._reconnect.pause(failures - 1, retry_after, announce)
 
-    def _delivery(self, sse: ServerSentEvent, session_id: str) -> Delivery | None:
-        """The delivery for one complete block; None when the stream asks for (or needs) a
-        rebuild from the orders list."""
+    def _delivery(self, sse: ServerSentEvent, session_id: str) -> Delivery:
+        """The delivery for one complete block (not a resync request)."""
         cursor = sse.last_event_id
-        if sse.event == RESYNC_REQUIRED:
-            logger.info("event stream asks for a resync at %s", cursor)
-            return None
+        if sse.error is not None:
+            return self._rejected(sse, session_id, sse.error)
         if sse.event not in wire.EVENT_TYPES:
             if sse.data is not None:
                 logger.info("skipping an event of unknown type %r", sse.event)
             return Delivery(cursor, CursorMoved())
         try:
             return Delivery(cursor, wire.event(sse.event, loads(sse.data or ""), session_id))
-        except (ValueError, PlatformError):
-            logger.warning(
-                "unreadable %s event at %s; rebuilding from the orders list", sse.event, cursor
-            )
-            return None
+        except PlatformError as error:
+            return self._rejected(sse, session_id, error)
 
-    async def _resync(self, session_id: str, cursor: str | None) -> Delivery:
-        orders = await self.all_orders(session_id)
-        logger.info("rebuilt %d orders from the orders list at %s", len(orders), cursor)
-        return Delivery(cursor, OrdersResynced(session_id, orders))
+    def _rejected(self, sse: ServerSentEvent, session_id: str, error: PlatformError) -> Delivery:
+        """An event that cannot be applied, kept as ``EventRejected``; the cursor moves past
+        it (when its id is safe), so a restart does not read it again."""
+        logger.info("could not apply a %.40r event at %s", sse.event, sse.last_event_id)
+        rejected = EventRejected(
+            session_id=session_id,
+            event_id=sse.id or "",
+            event_type=sse.event,
+            reason=error.user_message,
+            raw=(sse.data or "")[:RAW_KEPT_CHARS],
+        )
+        return Delivery(sse.last_event_id, rejected)
+
+    async def _resync(
+        self, session_id: str, sse: ServerSentEvent, cursor: str | None
+    ) -> AsyncGenerator[Delivery, None]:
+        """The orders list read again: first an ``EventRejected`` for each order that does not
+        read (at the old ``cursor``), then ``OrdersResynced`` with the others at the new one."""
+        logger.info("event stream asks for a resync at %s", sse.last_event_id)
+        orders: list[Order] = []
+        after: str | None = None
+        while True:
+            page, rejected = await self.list_orders_quarantined(
+                session_id, after=after, limit=ORDERS_PAGE_LIMIT
+            )
+            orders.extend(page.items)
+            for item in rejected:
+                yield Delivery(cursor, item)
+            if page.next_cursor is None:
+                break
+            after = page.next_cursor
+        logger.info("rebuilt %d orders from the orders list at %s", len(orders), sse.last_event_id)
+        yield Delivery(sse.last_event_id, OrdersResynced(session_id, tuple(orders)))
 
 
 def _page_params(*, cursor: str | None, limit: int | None) -> dict[str, str | int]:

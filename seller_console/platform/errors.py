@@ -59,6 +59,31 @@ class PlatformProtocolError(PlatformError):
     kind = PlatformErrorKind.PROTOCOL
 
 
+class StreamEventError(PlatformProtocolError):
+    """One event of the stream cannot be used. The stream goes on past it; the client
+    reports the event as ``EventRejected`` with this error's message as the reason."""
+
+
+class StreamEventTooLargeError(StreamEventError):
+    """An event (or one line of the stream) is larger than the decoder's cap."""
+
+    def __init__(self, cap_bytes: int) -> None:
+        super().__init__(
+            f"The platform sent an event larger than the {cap_bytes:,} byte cap; it was skipped."
+        )
+        self.cap_bytes = cap_bytes
+
+
+class UnsafeEventIdError(StreamEventError):
+    """An event id that cannot be sent back as ``Last-Event-ID``, so it cannot be a cursor."""
+
+    def __init__(self, event_id: str, max_chars: int) -> None:
+        super().__init__(
+            f"The platform sent an event id that is not 1 to {max_chars} printable ASCII "
+            f"characters ({event_id[:40]!r}); the stream resumes from the id before it."
+        )
+
+
 class PlatformUnsupportedError(PlatformError):
     kind = PlatformErrorKind.UNSUPPORTED
 

@@ -1,5 +1,10 @@
 """Product images: fetched over HTTPS with a size limit and a content-type check, cached on disk.
 
+Every address, each redirect hop included, must pass the app's one network rule
+(``domain.net.plain_http_allowed``: https, or plain http to this machine only); a hop that
+does not ends the fetch. A URL that cannot be parsed is a quiet failure (None), never an
+exception.
+
 Never called on the GUI thread's critical path: every network wait is awaited, every file
 read and write runs in a worker thread. The bundled demo catalog's images live under the
 reserved ``.invalid`` host and are read from ``resources/`` instead of the network.
@@ -14,7 +19,9 @@ import os
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
-from urllib.parse import SplitResult, urlsplit
+from urllib.parse import urljoin, urlsplit
+
+from seller_console.domain.net import plain_http_allowed
 
 if TYPE_CHECKING:
     import httpx
@@ -22,6 +29,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_IMAGE_BYTES: Final = 5 * 1024 * 1024
+MAX_REDIRECTS: Final = 5
+_REDIRECTS: Final = frozenset({301, 302, 303, 307, 308})
 _ACCEPTED: Final = ("image/png", "image/jpeg", "image/webp", "image/gif", "image/bmp")
 DEMO_HOST: Final = "demo.seller-console.invalid"
 
@@ -33,7 +42,7 @@ def make_image_client() -> httpx.AsyncClient:
     return httpx.AsyncClient(
         timeout=httpx.Timeout(10.0, connect=5.0),
         limits=httpx.Limits(max_connections=4, max_keepalive_connections=4),
-        follow_redirects=True,
+        follow_redirects=False,  # ImageFetcher follows them itself, checking every hop
         headers={"User-Agent": "SellerConsole"},
     )
 
@@ -56,11 +65,16 @@ class ImageFetcher:
         self._gate = asyncio.Semaphore(4)
 
     async def fetch(self, url: str) -> bytes | None:
-        parts = urlsplit(url)
-        local = self._local_hosts.get(parts.hostname or "")
+        try:
+            parts = urlsplit(url)
+            host = parts.hostname
+        except ValueError:  # "https://[oops/a.png"
+            log.info("image %.200r skipped: not a URL", url)
+            return None
+        local = self._local_hosts.get(host or "")
         if local is not None:
             return await asyncio.to_thread(_read_inside, local, parts.path)
-        if parts.scheme != "https" and not (parts.scheme == "http" and _is_loopback(parts)):
+        if not _allowed(url):
             return None
         cached = self._cache_dir / hashlib.sha256(url.encode()).hexdigest()
         data = await asyncio.to_thread(_read, cached)
@@ -86,30 +100,52 @@ class ImageFetcher:
         import httpx  # deferred with the client (see make_image_client); start-up time
 
         try:
-            async with self._client.stream("GET", url) as response:
-                kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
-                if response.status_code != 200 or kind not in _ACCEPTED:
-                    log.info("image %s skipped: HTTP %s, %s", url, response.status_code, kind)
-                    return None
-                declared = response.headers.get("content-length", "")
-                if declared.isdigit() and int(declared) > self._max_bytes:
-                    log.info("image %s skipped: %s bytes is over the limit", url, declared)
-                    return None
-                chunks, size = [], 0
-                async for chunk in response.aiter_bytes():
-                    size += len(chunk)
-                    if size > self._max_bytes:
-                        log.info("image %s skipped: over %s bytes", url, self._max_bytes)
-                        return None
-                    chunks.append(chunk)
-                return b"".join(chunks)
-        except httpx.HTTPError as exc:
+            for _hop in range(MAX_REDIRECTS + 1):
+                async with self._client.stream("GET", url, follow_redirects=False) as response:
+                    if response.status_code in _REDIRECTS:
+                        target = urljoin(url, response.headers.get("location", ""))
+                        if not _allowed(target):
+                            log.info("image %s skipped: redirected to %.200r", url, target)
+                            return None
+                        url = target
+                        continue
+                    return await self._body(url, response)
+            log.info("image %s skipped: more than %d redirects", url, MAX_REDIRECTS)
+            return None
+        except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
             log.info("image %s not fetched: %s", url, type(exc).__name__)
             return None
 
+    async def _body(self, url: str, response: httpx.Response) -> bytes | None:
+        kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        if response.status_code != 200 or kind not in _ACCEPTED:
+            log.info("image %s skipped: HTTP %s, %s", url, response.status_code, kind)
+            return None
+        declared = response.headers.get("content-length", "")
+        if (
+            declared.isascii()
+            and declared.isdigit()
+            and (len(declared) > 18 or int(declared) > self._max_bytes)
+        ):
+            log.info("image %s skipped: %.20s bytes is over the limit", url, declared)
+            return None
+        chunks, size = [], 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > self._max_bytes:
+                log.info("image %s skipped: over %s bytes", url, self._max_bytes)
+                return None
+            chunks.append(chunk)
+        return b"".join(chunks)
 
-def _is_loopback(parts: SplitResult) -> bool:
-    return parts.hostname in ("127.0.0.1", "localhost", "::1")
+
+def _allowed(url: str) -> bool:
+    """Whether ``url`` may be fetched: the app's one rule (https, or http to this machine)."""
+    try:
+        parts = urlsplit(url)
+        return plain_http_allowed(parts.scheme, parts.hostname)
+    except ValueError:
+        return False
 
 
 def _read(path: Path) -> bytes | None:

@@ -4,6 +4,7 @@ decimal strings read into ``Decimal``; JSON numbers are never read as floats (se
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
@@ -11,6 +12,7 @@ from typing import Any
 
 from seller_console.domain.events import (
     BagChanged,
+    EventRejected,
     OrderCreated,
     OrderUpdated,
     Pin,
@@ -63,10 +65,22 @@ def _opt_str(doc: Obj, key: str, where: str) -> str | None:
     return None if doc.get(key) is None else _str(doc, key, where)
 
 
+MAX_WIRE_INT = 2**53
+"""The largest count (quantity, stock, viewers, version) read from the platform."""
+MAX_DECIMAL_CHARS = 40
+"""The longest decimal string read from the platform (checked before it is converted)."""
+MAX_AMOUNT_DIGITS = 15
+"""The most digits before the point of a money amount (the contract's ``Money`` pattern)."""
+EARLIEST_TIME = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST_TIME = datetime(9998, 12, 31, tzinfo=UTC)
+
+
 def _int(doc: Obj, key: str, where: str) -> int:
     value = doc.get(key)
     if isinstance(value, bool) or not isinstance(value, int):
         raise WireFormatError(where, f"{key!r} must be an integer")
+    if abs(value) > MAX_WIRE_INT:
+        raise WireFormatError(where, f"{key!r} is beyond ±2**53")
     return value
 
 
@@ -77,6 +91,8 @@ def _opt_int(doc: Obj, key: str, where: str) -> int | None:
 def _decimal(value: Any, where: str) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
         raise WireFormatError(where, "expected a decimal string")
+    if isinstance(value, str) and len(value) > MAX_DECIMAL_CHARS:
+        raise WireFormatError(where, f"a decimal longer than {MAX_DECIMAL_CHARS} characters")
     try:
         result = Decimal(value)
     except InvalidOperation as exc:
@@ -87,12 +103,19 @@ def _decimal(value: Any, where: str) -> Decimal:
 
 
 def _time(doc: Obj, key: str, where: str) -> datetime:
+    """An RFC 3339 time, as UTC, between ``EARLIEST_TIME`` and ``LATEST_TIME``."""
     text = _str(doc, key, where)
     try:
-        value = datetime.fromisoformat(text)
-    except ValueError as exc:
+        value = datetime.fromisoformat(text) if len(text) <= 64 else None
+        if value is not None:
+            value = value.astimezone(UTC) if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    except (ValueError, OverflowError) as exc:
         raise WireFormatError(where, f"{key!r} is not an RFC 3339 time") from exc
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    if value is None:
+        raise WireFormatError(where, f"{key!r} is not an RFC 3339 time")
+    if not EARLIEST_TIME <= value <= LATEST_TIME:
+        raise WireFormatError(where, f"{key!r} ({text}) is outside the years 1970 to 9998")
+    return value
 
 
 def _opt_time(doc: Obj, key: str, where: str) -> datetime | None:
@@ -107,9 +130,16 @@ def _str_list(doc: Obj, key: str, where: str) -> tuple[str, ...]:
 
 
 def money(value: Any, where: str) -> Money:
+    """A ``{"amount", "currency"}`` value; an amount with more than ``MAX_AMOUNT_DIGITS``
+    digits before the point (``1E+30``) is outside what money holds and refused."""
     doc = _obj(value, where)
+    amount = _decimal(doc.get("amount"), where)
+    if amount and amount.adjusted() >= MAX_AMOUNT_DIGITS:
+        raise WireFormatError(
+            where, f"amount {doc.get('amount')!s} has more than {MAX_AMOUNT_DIGITS} digits"
+        )
     try:
-        return Money(_decimal(doc.get("amount"), where), _currency(doc, where))
+        return Money(amount, _currency(doc, where))
     except MoneyError as exc:
         raise WireFormatError(where, str(exc)) from exc
 
@@ -307,6 +337,38 @@ def page(value: Any, item: Any) -> Page[Any]:
     return Page(
         items=tuple(item(i) for i in items), next_cursor=_opt_str(doc, "next_cursor", "page")
     )
+
+
+ORDERS_LIST = "orders-list"
+"""``EventRejected.event_type`` of an order of the orders list that could not be read."""
+
+
+def order_page(value: Any, session_id: str) -> tuple[Page[Order], tuple[EventRejected, ...]]:
+    """A page of the orders list: the orders that read, and one ``EventRejected`` for each
+    that did not (so one bad order never costs the page). Only a page that is not a page at
+    all raises ``WireFormatError``."""
+    doc = _obj(value, "page")
+    items = doc.get("items")
+    if not isinstance(items, list):
+        raise WireFormatError("page", "'items' must be a list")
+    good: list[Order] = []
+    bad: list[EventRejected] = []
+    for item in items:
+        try:
+            good.append(order(item))
+        except PlatformProtocolError as error:
+            order_id = item.get("id") if isinstance(item, Mapping) else None
+            bad.append(
+                EventRejected(
+                    session_id=session_id,
+                    event_id=order_id if isinstance(order_id, str) else "",
+                    event_type=ORDERS_LIST,
+                    reason=error.user_message,
+                    raw=json.dumps(item, default=str, ensure_ascii=False),
+                )
+            )
+    page_ = Page(items=tuple(good), next_cursor=_opt_str(doc, "next_cursor", "page"))
+    return page_, tuple(bad)
 
 
 # ---------------------------------------------------------------- events

@@ -30,8 +30,8 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from seller_console.sandbox import events
-from seller_console.sandbox.clock import SandboxClock
-from seller_console.sandbox.config import SandboxConfig, SandboxFaults
+from seller_console.sandbox.clock import MAX_ADVANCE_S, MAX_ELAPSED_S, SandboxClock
+from seller_console.sandbox.config import MAX_RATE, SandboxConfig, SandboxFaults
 from seller_console.sandbox.errors import ApiError, SandboxConfigError, invalid
 from seller_console.sandbox.idempotency import (
     MAX_KEY_LENGTH,
@@ -46,6 +46,7 @@ from seller_console.sandbox.wire import (
     as_object,
     check_id,
     count,
+    is_ascii_number,
     money,
     page_limit,
     parse_json,
@@ -97,15 +98,54 @@ class Runtime:
         return self.faults
 
 
+MAX_BODY_BYTES = 4 * 1024 * 1024
+"""The largest request body read (a full batch of 500 products is well under it)."""
+BODY_TIMEOUT_S = 30.0
+"""How long a request body may take to arrive once its headers have (a slow body is a 408)."""
+
+
+async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
+    """The request's body, refused with 413 ``body_too_large`` as soon as it is known to be
+    over ``limit``: from ``Content-Length`` before a byte is read, or while it streams in
+    (chunked), so an oversized body is never held whole. A body that trickles in for longer
+    than ``BODY_TIMEOUT_S`` is a 408 ``body_timeout``."""
+    too_large = ApiError(
+        413, "body_too_large", f"the request body is larger than the {limit:,} byte limit"
+    )
+    declared = request.headers.get("content-length", "")
+    if declared and (not is_ascii_number(declared, 18) or int(declared) > limit):
+        raise too_large
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        async with asyncio.timeout(BODY_TIMEOUT_S):
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise too_large
+                chunks.append(chunk)
+    except TimeoutError as exc:
+        raise ApiError(
+            408, "body_timeout", f"the request body did not arrive within {BODY_TIMEOUT_S:g} s"
+        ) from exc
+    return b"".join(chunks)
+
+
+def problem_body(error: ApiError) -> bytes:
+    """The RFC 9457 problem+json document of an error answer."""
+    return _dumps(
+        {
+            "type": PROBLEM_BASE + error.code,
+            "title": error.code.replace("_", " ").capitalize(),
+            "status": error.status,
+            "detail": error.detail,
+            "code": error.code,
+        }
+    )
+
+
 def problem(error: ApiError) -> Response:
-    body = {
-        "type": PROBLEM_BASE + error.code,
-        "title": error.code.replace("_", " ").capitalize(),
-        "status": error.status,
-        "detail": error.detail,
-        "code": error.code,
-    }
-    return Response(_dumps(body), error.status, headers=error.headers, media_type=PROBLEM)
+    return Response(problem_body(error), error.status, headers=error.headers, media_type=PROBLEM)
 
 
 def _dumps(value: object) -> bytes:
@@ -176,7 +216,7 @@ def api(
         await _apply_faults(runtime)
         payload: object = None
         if body:
-            payload = parse_json(await request.body())
+            payload = parse_json(await read_body(request))
         world = runtime.get_world()
         key = request.headers.get("idempotency-key") if mutating else None
         if key is not None:
@@ -389,7 +429,7 @@ def control(
 ) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         _check_auth(runtime, request)
-        payload = parse_json(await request.body()) if body else None
+        payload = parse_json(await read_body(request)) if body else None
         world = runtime.get_world()
         if "session_id" in request.path_params:
             payload = {"session_id": _param(request, "session_id"), "body": payload}
@@ -437,10 +477,9 @@ def put_audience(_rt: Runtime, world: World, body: object) -> Reply:
     value = as_object(body).get("rate")
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
         raise invalid("rate must be a number of orders per second")
-    number = float(str(value))
-    if number < 0:
-        raise invalid("rate cannot be negative")
-    world.rate = number
+    if not 0 <= value <= MAX_RATE:
+        raise invalid(f"rate must be from 0 to {MAX_RATE:g} orders per second")
+    world.rate = float(value)
     return Reply(200, {"rate": world.rate})
 
 
@@ -459,8 +498,10 @@ def make_orders(_rt: Runtime, world: World, payload: object) -> Reply:
 
 def advance_clock(_rt: Runtime, world: World, body: object) -> Reply:
     value = as_object(body).get("seconds")
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise invalid("seconds must be a non-negative integer")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_ADVANCE_S:
+        raise invalid(f"seconds must be an integer from 0 to {MAX_ADVANCE_S}")
+    if world.clock.elapsed() + value > MAX_ELAPSED_S:
+        raise invalid(f"the sandbox clock cannot run more than {MAX_ELAPSED_S} s past its start")
     world.clock.advance(value)
     world.tick()
     return Reply(200, {"now": world.now(), "elapsed_s": world.clock.elapsed()})

@@ -6,6 +6,11 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+MAX_ADVANCE_S = 366 * 86_400
+"""The longest jump ``POST /_sandbox/clock`` makes at once: a year."""
+MAX_ELAPSED_S = 100 * 366 * 86_400
+"""How far past its start the clock may be moved (a century): ``now()`` stays a date."""
+
 
 class SandboxClock:
     """Virtual time: ``start + (monotonic elapsed) * time_scale + manual advances``.

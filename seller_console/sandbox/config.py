@@ -2,13 +2,33 @@
 
 from __future__ import annotations
 
-import ipaddress
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 from pathlib import Path
 
+from seller_console.domain.net import is_this_machine
 from seller_console.sandbox.errors import SandboxConfigError
+
+MAX_LATENCY_MS = 60_000
+MAX_RETRY_AFTER_S = 3_600
+MAX_EVERY = 1_000_000_000
+"""The largest count knob (``rate_limit_burst_every``, ``drop_every``)."""
+MAX_REORDER_WINDOW = 10_000
+MAX_RATE = 10_000.0
+"""Orders per second: the most the simulated audience may be asked for."""
+MAX_TIME_SCALE = 10_000.0
+MAX_EVENT_RETENTION = 10_000_000
+MAX_HEADER_TIMEOUT_S = 60.0
+HEADER_TIMEOUT_S = 10.0
+"""How long a connection may take to send a request's line and headers (slowloris)."""
+
+
+def _in_range(name: str, value: float, low: float, high: float) -> None:
+    """Refuse a knob value outside ``[low, high]`` (NaN and infinities included)."""
+    if not (math.isfinite(value) and low <= value <= high):
+        raise SandboxConfigError(f"{name} must be from {low:g} to {high:g}, got {value:g}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,21 +67,18 @@ class SandboxFaults:
 
     def __post_init__(self) -> None:
         for name in ("error_rate", "duplicate_rate", "lost_response_rate"):
-            value = getattr(self, name)
-            if not 0.0 <= value <= 1.0:
-                raise SandboxConfigError(f"{name} must be between 0 and 1, got {value}")
-        if self.rate_limit_burst_every is not None and self.rate_limit_burst_every < 1:
-            raise SandboxConfigError("rate_limit_burst_every must be at least 1 (or None)")
-        if self.retry_after_s < 1:
-            raise SandboxConfigError("retry_after_s must be at least 1")
-        if self.latency_ms < 0:
-            raise SandboxConfigError("latency_ms cannot be negative")
-        if self.reorder_window < 0:
-            raise SandboxConfigError("reorder_window cannot be negative")
+            _in_range(name, getattr(self, name), 0.0, 1.0)
+        if self.rate_limit_burst_every is not None:
+            _in_range("rate_limit_burst_every", self.rate_limit_burst_every, 1, MAX_EVERY)
+        _in_range("retry_after_s", self.retry_after_s, 1, MAX_RETRY_AFTER_S)
+        _in_range("latency_ms", self.latency_ms, 0, MAX_LATENCY_MS)
+        _in_range("reorder_window", self.reorder_window, 0, MAX_REORDER_WINDOW)
         if self.drop_every is not None:
             low, high = self.drop_every
-            if not 1 <= low <= high:
-                raise SandboxConfigError("drop_every must be (low, high) with 1 <= low <= high")
+            if not 1 <= low <= high <= MAX_EVERY:
+                raise SandboxConfigError(
+                    f"drop_every must be (low, high) with 1 <= low <= high <= {MAX_EVERY}"
+                )
 
     def to_json(self) -> dict[str, object]:
         """The JSON form served by ``GET /_sandbox/faults``."""
@@ -117,15 +134,6 @@ def _pair(value: object) -> tuple[int, int] | None:
     raise SandboxConfigError("drop_every must be null, an integer or [low, high]")
 
 
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 @dataclass(frozen=True, slots=True)
 class SandboxConfig:
     """How to run a sandbox.
@@ -147,6 +155,8 @@ class SandboxConfig:
       ``Last-Event-ID`` gets ``resync-required``.
     - ``keepalive_s``: the longest silence on the stream before a ``: keep-alive`` comment.
     - ``refund_rate``: share of orders refunded a little later.
+    - ``header_timeout_s``: how long a connection may take to send a request's line and
+      headers before it is closed (a client that stalls cannot hold a connection open).
     """
 
     seed: int = 0
@@ -162,22 +172,20 @@ class SandboxConfig:
     event_retention: int = 100_000
     keepalive_s: float = 15.0
     refund_rate: float = 0.03
+    header_timeout_s: float = HEADER_TIMEOUT_S
 
     def __post_init__(self) -> None:
-        if self.rate < 0:
-            raise SandboxConfigError("rate cannot be negative")
-        if self.time_scale <= 0:
-            raise SandboxConfigError("time_scale must be positive")
+        _in_range("rate", self.rate, 0.0, MAX_RATE)
+        _in_range("time_scale", self.time_scale, 1e-3, MAX_TIME_SCALE)
         if not 0 <= self.port <= 65535:
             raise SandboxConfigError(f"port {self.port} is out of range")
-        if not is_loopback(self.host) and not self.allow_remote:
+        if not is_this_machine(self.host) and not self.allow_remote:
             raise SandboxConfigError(
                 f"refusing to listen on {self.host}: the sandbox binds loopback only "
                 "unless allow_remote (--allow-remote) is set"
             )
-        if self.event_retention < 1:
-            raise SandboxConfigError("event_retention must be at least 1")
-        if not 0 < self.keepalive_s <= 15:
+        _in_range("event_retention", self.event_retention, 1, MAX_EVENT_RETENTION)
+        if not (math.isfinite(self.keepalive_s) and 0 < self.keepalive_s <= 15):
             raise SandboxConfigError("keepalive_s must be in (0, 15] (the contract says 15 s)")
-        if not 0.0 <= self.refund_rate <= 1.0:
-            raise SandboxConfigError("refund_rate must be between 0 and 1")
+        _in_range("refund_rate", self.refund_rate, 0.0, 1.0)
+        _in_range("header_timeout_s", self.header_timeout_s, 0.01, MAX_HEADER_TIMEOUT_S)

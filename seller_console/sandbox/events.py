@@ -25,6 +25,8 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 from seller_console.sandbox.config import SandboxFaults
+from seller_console.sandbox.errors import invalid
+from seller_console.sandbox.wire import is_ascii_number
 
 KEEPALIVE = b": keep-alive\n\n"
 MAX_BATCH = 2000
@@ -113,12 +115,23 @@ class EventLog:
         return True
 
 
+MAX_LAST_EVENT_ID_CHARS = 256
+
+
 def parse_last_event_id(header: str | None) -> int | None:
-    """The numeric cursor of a ``Last-Event-ID`` header; -1 for one we never issued."""
+    """The numeric cursor of a ``Last-Event-ID`` header; -1 for an id we never issued
+    (printable ASCII that is not one of our numbers: the client gets ``resync-required``).
+    A header that no SSE client could have got as an id (not printable ASCII, or longer
+    than ``MAX_LAST_EVENT_ID_CHARS``) is a 422 ``invalid_last_event_id``."""
     if header is None or not header.strip():
         return None
     text = header.strip()
-    return int(text) if text.isdigit() and len(text) < 19 else -1
+    if len(text) > MAX_LAST_EVENT_ID_CHARS or not all(" " <= c <= "~" for c in text):
+        raise invalid(
+            f"Last-Event-ID must be 1 to {MAX_LAST_EVENT_ID_CHARS} printable ASCII characters",
+            "invalid_last_event_id",
+        )
+    return int(text) if is_ascii_number(text, 18) else -1
 
 
 def resync_block(log: EventLog, session_id: str, after: int) -> bytes:

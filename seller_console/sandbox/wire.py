@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from seller_console.domain.money import Currency, Money, MoneyError
+from seller_console.domain.net import JsonInputError, read_json
 from seller_console.sandbox.errors import ApiError, invalid
 
 JsonObject = dict[str, object]
@@ -19,15 +19,13 @@ MAX_TEXT = 1000
 
 
 def parse_json(body: bytes) -> object:
-    """The request's JSON; numbers with a fraction become Decimal, never float."""
+    """The request's JSON (``domain.net.read_json``): numbers with a fraction become
+    Decimal, never float; numbers are bounded before they are converted; too deep is a 422
+    like any other body that is not JSON."""
     try:
-        return json.loads(body, parse_float=Decimal, parse_constant=_refuse_constant)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ApiError(422, "invalid_json", f"the body is not JSON: {exc}") from exc
-
-
-def _refuse_constant(name: str) -> object:
-    raise ValueError(f"{name} is not allowed")
+        return read_json(body)
+    except JsonInputError as exc:
+        raise ApiError(422, "invalid_json", f"the body is not usable JSON: {exc}") from exc
 
 
 def as_object(value: object, what: str = "the body") -> JsonObject:
@@ -107,7 +105,12 @@ def count(data: JsonObject, key: str, *, minimum: int = 0, maximum: int = 10**9)
     value = data.get(key)
     if value is None:
         return None
-    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+    if (
+        isinstance(value, Decimal)
+        and value.is_finite()
+        and value.adjusted() < 19  # bounded before int(): 1e1000000 is not converted
+        and value == value.to_integral_value()
+    ):
         value = int(value)  # JSON Schema counts 3.0 as an integer
     if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
         raise invalid(f"{key} must be an integer from {minimum} to {maximum}")
@@ -139,9 +142,14 @@ def string_list(data: JsonObject, key: str, max_items: int) -> list[str]:
     return [str(v) for v in value]
 
 
+def is_ascii_number(raw: str, max_digits: int) -> bool:
+    """Whether ``raw`` is 1 to ``max_digits`` ASCII digits (``"²".isdigit()`` is True)."""
+    return 0 < len(raw) <= max_digits and raw.isascii() and raw.isdigit()
+
+
 def page_limit(raw: str | None, default: int = 100, maximum: int = 500) -> int:
     if raw is None:
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+    if not is_ascii_number(raw, len(str(maximum))) or not 1 <= int(raw) <= maximum:
         raise invalid(f"limit must be an integer from 1 to {maximum}")
     return int(raw)

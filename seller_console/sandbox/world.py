@@ -20,7 +20,7 @@ from seller_console.sandbox.clock import SandboxClock, rfc3339
 from seller_console.sandbox.errors import ApiError, conflict, invalid, not_found
 from seller_console.sandbox.events import EventLog
 from seller_console.sandbox.store import SandboxStore
-from seller_console.sandbox.wire import JsonObject
+from seller_console.sandbox.wire import JsonObject, is_ascii_number
 
 STEP_S = 0.05  # one simulation step, in sandbox seconds
 MAX_STEPS_PER_TICK = 200  # after a clock jump the audience skips ahead instead of catching up
@@ -609,6 +609,6 @@ def _position(cursor: str | None) -> int:
     """A numeric cursor: how many items came before the page (None or empty: 0)."""
     if not cursor:
         return 0
-    if not cursor.isdigit() or len(cursor) > 12:
+    if not is_ascii_number(cursor, 12):
         raise invalid(f"unknown cursor {cursor!r}", "invalid_cursor")
     return int(cursor)

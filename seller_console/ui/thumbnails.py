@@ -2,7 +2,8 @@
 
 ``image(url)`` answers at once: the thumbnail when it is ready, else a placeholder, and
 asks for the image in the background. ``loaded`` is emitted (coalesced) when new images
-are ready, so views repaint what they show.
+are ready, so views repaint what they show. A URL that failed once (unreadable, refused,
+not an image) is remembered and shows the placeholder from then on, with no new fetch.
 """
 
 from __future__ import annotations
@@ -77,13 +78,18 @@ class ThumbnailCache(QObject):
         return self._images.get(url)
 
     async def _load(self, url: str) -> None:
+        """Fetch and decode one image. A URL that fails, in any way, is remembered for the
+        cache's life and never asked for again: a repaint must not start it over (an
+        unexpected error still propagates, once)."""
+        image: QImage | None = None
         try:
             data = await self._source.fetch(url)
             image = await asyncio.to_thread(decode, data, self._size) if data else None
         finally:
             self._pending.discard(url)
+            if image is None:
+                self._failed.add(url)
         if image is None:
-            self._failed.add(url)
             return
         self._images[url] = image
         while len(self._images) > self._capacity:

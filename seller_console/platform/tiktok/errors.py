@@ -67,7 +67,7 @@ def envelope_data(response: httpx.Response, what: str) -> Any:
     """The ``data`` of a successful answer (``{}`` when it has none); the typed error else."""
     try:
         doc = loads(response.content)
-    except ValueError:
+    except PlatformProtocolError:
         doc = None
     if not isinstance(doc, dict) or isinstance(doc.get("code"), bool):
         if not response.is_success:

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from seller_console.domain.net import is_this_machine
 from seller_console.domain.platform_port import ShowcaseProduct
-from seller_console.sandbox.config import is_loopback
 from seller_console.sandbox.errors import SandboxConfigError
 
 ACCESS_TOKEN_TTL_S = 4 * 3600
@@ -199,7 +199,7 @@ class ShopeeSandboxConfig:
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:
             raise SandboxConfigError(f"port {self.port} is out of range")
-        if not is_loopback(self.host) and not self.allow_remote:
+        if not is_this_machine(self.host) and not self.allow_remote:
             raise SandboxConfigError(
                 f"refusing to listen on {self.host}: the sandbox binds loopback only "
                 "unless allow_remote (--allow-remote) is set"

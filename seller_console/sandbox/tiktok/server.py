@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from seller_console.sandbox.config import is_loopback
+from seller_console.domain.net import is_this_machine
 from seller_console.sandbox.errors import SandboxConfigError
 from seller_console.sandbox.server import ServedApp
 from seller_console.sandbox.tiktok.app import build_app
@@ -16,7 +16,7 @@ class RunningTikTok(ServedApp):
     stands for the API host and the token host."""
 
     def __init__(self, config: PracticeConfig, *, allow_remote: bool = False) -> None:
-        if not allow_remote and not is_loopback(config.host):
+        if not allow_remote and not is_this_machine(config.host):
             raise SandboxConfigError(
                 f"refusing to listen on {config.host}: pass --allow-remote to allow it"
             )

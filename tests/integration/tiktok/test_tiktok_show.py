@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pytest
 
@@ -96,7 +96,7 @@ def latest(deliveries: list[Delivery]) -> dict[str, Order]:
 def test_a_whole_show_with_faults_and_a_token_lapsing_mid_show(tiktok: RunningTikTok) -> None:
     world = tiktok.world
 
-    async def show() -> tuple[list[Delivery], list[str], str]:
+    async def show() -> tuple[list[Delivery], list[str], str, list[dict[str, Any]]]:
         async with make_adapter(tiktok) as adapter:
             tiktok.set_faults(PracticeFaults(rate_limit_every=5, error_rate=0.05))
             account = await adapter.me()
@@ -150,15 +150,17 @@ def test_a_whole_show_with_faults_and_a_token_lapsing_mid_show(tiktok: RunningTi
             await asyncio.sleep(1.0)
             done.set()
             await asyncio.wait_for(poller, 20)
+            # the platform as the last poll saw it (the practice world moves on each call)
+            docs = world.order_docs()
             # the creator ends the LIVE in TikTok; the orders can still be refreshed
             world.end_live()
             ended = await adapter.end_session(room_id, idempotency_key=new_idempotency_key())
             assert ended.status is SessionStatus.ENDED
             after = await adapter.list_orders(room_id)
             assert {o.id for o in after.items} == set(latest(deliveries))
-            return deliveries, links, room_id
+            return deliveries, links, room_id, docs
 
-    deliveries, links, room_id = run(show())
+    deliveries, links, room_id, docs = run(show())
     stats = tiktok.stats()
     assert stats["bad_signatures"] == 0
     assert stats["expired_tokens"] >= 1
@@ -168,7 +170,6 @@ def test_a_whole_show_with_faults_and_a_token_lapsing_mid_show(tiktok: RunningTi
     assert "live" in links
 
     # every order sold through this LIVE arrived, attributed to the session; no others
-    docs = world.order_docs()
     live_ids = {
         d["id"]
         for d in docs

@@ -1,5 +1,6 @@
 """The event stream reader over httpx.MockTransport: resumes with Last-Event-ID, never yields
-a cut block, treats id-only blocks as cursor moves, resyncs from the orders list."""
+a cut block, treats id-only blocks as cursor moves, resyncs from the orders list, and rejects
+an event it cannot read without stopping."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import pytest
 from seller_console.domain.events import (
     CursorMoved,
     Delivery,
+    EventRejected,
     OrderCreated,
     OrdersResynced,
     PinChanged,
@@ -158,21 +160,26 @@ def test_an_unknown_event_type_only_moves_the_cursor() -> None:
     assert run(go()) == [Delivery("4", CursorMoved())]
 
 
-@pytest.mark.allow_warning_logs
-def test_an_unreadable_order_event_is_covered_by_a_rebuild_from_the_orders_list() -> None:
+def test_an_unreadable_order_event_is_rejected_and_the_stream_goes_on_past_it() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
-        if request.url.path.endswith("/orders"):
-            return httpx.Response(200, json={"items": [order_doc("o-1")], "next_cursor": None})
-        return sse(b"id: 1\nevent: order.created\ndata: {not json\n\n")
+        return sse(
+            b"id: 1\nevent: order.created\ndata: {not json\n\n"
+            + block(2, "order.created", order_doc("o-2"))
+        )
 
     async def go() -> list[Delivery]:
         async with client_for(handler) as client:
-            return await take(client, 1)
+            return await take(client, 2)
 
-    (delivery,) = run(go())
-    assert delivery.cursor == "1"
-    assert isinstance(delivery.event, OrdersResynced)
-    assert [o.id for o in delivery.event.orders] == ["o-1"]
+    rejected, good = run(go())
+    assert rejected.cursor == "1"
+    assert isinstance(rejected.event, EventRejected)
+    assert (rejected.event.event_id, rejected.event.event_type) == ("1", "order.created")
+    assert rejected.event.raw == "{not json"
+    assert rejected.event.reason.startswith("The platform sent unusable JSON")
+    assert good.cursor == "2"
+    assert isinstance(good.event, OrderCreated)
+    assert good.event.order.id == "o-2"
 
 
 def test_a_refused_key_ends_the_stream_with_a_typed_error() -> None:
