@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Generic, NewType, Protocol, TypeVar
 
 from seller_console.domain.connection import LinkStatus
-from seller_console.domain.events import Delivery, Pin, SessionStatus
+from seller_console.domain.events import Delivery, EventRejected, Pin, SessionStatus
 from seller_console.domain.money import Currency, Money
 from seller_console.domain.orders import Order
 
@@ -173,6 +173,8 @@ class PinRequest:
 class Page(Generic[T]):
     items: tuple[T, ...]
     next_cursor: str | None
+    rejected: tuple[EventRejected, ...] = ()
+    """Entries of this page that could not be read: kept, never the page's failure."""
 
 
 LinkListener = Callable[[LinkStatus, float | None], None]

@@ -367,17 +367,8 @@ class LiveCommerceClient:
         self, session_id: str, *, after: str | None = None, limit: int | None = None
     ) -> Page[Order]:
         """One page of the session's orders, oldest first; pass ``next_cursor`` as ``after``.
-        An order that cannot be read fails the page (``list_orders_quarantined`` does not)."""
-        page, rejected = await self.list_orders_quarantined(session_id, after=after, limit=limit)
-        if rejected:
-            raise PlatformProtocolError(rejected[0].reason)
-        return page
-
-    async def list_orders_quarantined(
-        self, session_id: str, *, after: str | None = None, limit: int | None = None
-    ) -> tuple[Page[Order], tuple[EventRejected, ...]]:
-        """One page of the session's orders: the orders that read, and an ``EventRejected``
-        for each one that did not (kept for the "could not apply" list)."""
+        An order that cannot be read is in the page's ``rejected`` (for the "could not
+        apply" list), never the page's failure."""
         params = _page_params(cursor=None, limit=limit)
         if after is not None:
             params["after"] = after
@@ -511,11 +502,9 @@ class LiveCommerceClient:
         orders: list[Order] = []
         after: str | None = None
         while True:
-            page, rejected = await self.list_orders_quarantined(
-                session_id, after=after, limit=ORDERS_PAGE_LIMIT
-            )
+            page = await self.list_orders(session_id, after=after, limit=ORDERS_PAGE_LIMIT)
             orders.extend(page.items)
-            for item in rejected:
+            for item in page.rejected:
                 yield Delivery(cursor, item)
             if page.next_cursor is None:
                 break

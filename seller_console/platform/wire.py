@@ -343,7 +343,7 @@ ORDERS_LIST = "orders-list"
 """``EventRejected.event_type`` of an order of the orders list that could not be read."""
 
 
-def order_page(value: Any, session_id: str) -> tuple[Page[Order], tuple[EventRejected, ...]]:
+def order_page(value: Any, session_id: str) -> Page[Order]:
     """A page of the orders list: the orders that read, and one ``EventRejected`` for each
     that did not (so one bad order never costs the page). Only a page that is not a page at
     all raises ``WireFormatError``."""
@@ -367,8 +367,7 @@ def order_page(value: Any, session_id: str) -> tuple[Page[Order], tuple[EventRej
                     raw=json.dumps(item, default=str, ensure_ascii=False),
                 )
             )
-    page_ = Page(items=tuple(good), next_cursor=_opt_str(doc, "next_cursor", "page"))
-    return page_, tuple(bad)
+    return Page(tuple(good), _opt_str(doc, "next_cursor", "page"), tuple(bad))
 
 
 # ---------------------------------------------------------------- events

@@ -18,8 +18,9 @@ from seller_console.domain.events import (
     OrdersResynced,
     ViewersUpdated,
 )
+from seller_console.domain.orders import Order
+from seller_console.domain.platform_port import Page
 from seller_console.platform.errors import (
-    PlatformProtocolError,
     StreamEventError,
     StreamEventTooLargeError,
     UnsafeEventIdError,
@@ -315,15 +316,17 @@ def test_a_resync_skips_and_reports_a_bad_order_instead_of_failing_the_page() ->
     assert [o.id for o in resynced.event.orders] == ["o-1", "o-3"]
 
 
-def test_list_orders_still_refuses_a_page_with_a_bad_order_with_a_typed_error() -> None:
+def test_a_page_with_a_year_one_order_keeps_it_as_rejected_with_its_reason() -> None:
     bad = order_doc("o-bad", created_at="0001-01-01T00:00:00Z")
 
     def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, json={"items": [bad], "next_cursor": None})
+        return httpx.Response(200, json={"items": [bad, order_doc("o-1")], "next_cursor": None})
 
-    async def go() -> object:
+    async def go() -> Page[Order]:
         async with client_for(handler) as client:
             return await client.list_orders("s-1")
 
-    with pytest.raises(PlatformProtocolError, match="1970 to 9998"):
-        run(go())
+    page = run(go())
+    assert [o.id for o in page.items] == ["o-1"]
+    assert [r.event_id for r in page.rejected] == ["o-bad"]
+    assert "1970 to 9998" in page.rejected[0].reason
