@@ -2,7 +2,8 @@
 faults on (``harness`` says what happens to each show).
 
 CHAOS_ORDERS (default 20000, split across the shows) and CHAOS_KILLS (default 20, at
-least 2) size it. The last line printed is
+least 1) size it; CHAOS_SEED (default 1) picks the random moments; CHAOS_KILL_IN_END=1
+adds show D, killed in the middle of End show. The last line printed is
 ``chaos: shows=S orders=N received=N missing=0 doubled=0 kills=K commission_diff=0.00``;
 the exit status is 1 when anything is missing, doubled, in the wrong state or off by a
 cent, or when the app fails or does not confirm in time (its log's tail is printed).
@@ -20,7 +21,14 @@ def main() -> int:
     orders = int(os.environ.get("CHAOS_ORDERS", "20000"))
     kills = int(os.environ.get("CHAOS_KILLS", "20"))
     try:
-        result = run_scenario(orders=orders, kills=kills, faults=CHAOS_FAULTS, wait_s=90)
+        result = run_scenario(
+            orders=orders,
+            kills=kills,
+            faults=CHAOS_FAULTS,
+            seed=int(os.environ.get("CHAOS_SEED", "1")),
+            wait_s=90,
+            kill_in_end=os.environ.get("CHAOS_KILL_IN_END") == "1",
+        )
     except AssertionError as exc:
         print(exc, flush=True)
         print(f"chaos: failed: {str(exc).splitlines()[0]}", flush=True)

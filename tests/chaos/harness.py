@@ -13,8 +13,8 @@ data folder (one show database):
   A (``end_unfinished``);
 - B is resumed, carries on, and is ended (End show);
 - show C goes live, sells, and is ended;
-- show D goes live and is killed in the middle of End show; the next start ends it if
-  it is still unfinished.
+- with ``kill_in_end``, show D goes live, sells, and is killed while its End show call is
+  on its way to the platform; the next start ends it.
 
 Then every show's stored orders (by show id), its status and its report are compared with
 the platform's orders list and session stats: nothing missing, nothing doubled within or
@@ -24,6 +24,7 @@ across shows, every refund, every total to the cent.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -35,13 +36,14 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from seller_console.domain.events import SessionStatus
 from seller_console.domain.money import Money
 from seller_console.domain.orders import Order
 from seller_console.domain.platform_port import (
@@ -81,6 +83,7 @@ RECONNECT = RetryPolicy(
     max_attempts=10**6, max_elapsed_s=float("inf"), base_delay_s=0.01, max_delay_s=0.2
 )
 REFUNDS_DUE_S = 200  # the sandbox refunds within 120 s of an order
+END_LATENCY_MS = 1000  # each platform call while show D ends: the kill lands in its End call
 
 
 def patient_client(base_url: str, api_key: str) -> LiveCommerceClient:
@@ -326,7 +329,8 @@ class _Child:
             time.sleep(0.05)
 
     def command(self, line: str) -> None:
-        assert self.proc is not None and self.proc.stdin is not None
+        assert self.proc is not None
+        assert self.proc.stdin is not None
         self.proc.stdin.write(f"{line}\n".encode())
         self.proc.stdin.flush()
 
@@ -352,10 +356,8 @@ class _Child:
 
     def _close_stdin(self) -> None:
         if self.proc is not None and self.proc.stdin is not None:
-            try:
+            with contextlib.suppress(BrokenPipeError):
                 self.proc.stdin.close()
-            except BrokenPipeError:
-                pass
 
     def log_tail(self) -> str:
         return self._log.read_text(errors="replace")[-4000:]
@@ -434,17 +436,20 @@ def run_scenario(
     seed: int = 1,
     chunk: int = 100,
     wait_s: float = 60.0,
+    kill_in_end: bool = False,
 ) -> ChaosResult:
-    """Run every show and compare them with the platform. ``kills`` counts the SIGKILLs
-    (at least 2: one of them in the middle of End show); ``wait_s`` bounds each wait for
-    the app (a confirmation, a catch-up, an exit). Raises ``AssertionError`` with the
-    app's log when the app fails or does not confirm in time."""
-    if kills < 2:
-        raise ValueError("the scenario kills at least twice (show A, and show D at its end)")
+    """Run shows A, B and C (and D with ``kill_in_end``) and compare them with the
+    platform. ``kills`` counts the SIGKILLs: all of them in show A (at least one), plus
+    D's; ``wait_s`` bounds each wait for the app (a confirmation, a catch-up, an exit).
+    Raises ``AssertionError`` with the app's log when the app fails or does not confirm
+    in time."""
+    if kills < 1:
+        raise ValueError("the scenario kills show A at least once")
     began = time.monotonic()
     rng = random.Random(seed)
-    a_orders, b_orders, c_orders = orders // 2, orders * 3 // 10, orders // 10
-    d_orders = orders - a_orders - b_orders - c_orders
+    shares = (5, 3, 2, 1) if kill_in_end else (5, 3, 2)
+    split = [orders * share // sum(shares) for share in shares]
+    split[0] += orders - sum(split)
     with (
         tempfile.TemporaryDirectory(prefix="chaos-") as tmp,
         start_sandbox(SandboxConfig(seed=seed, rate=0.0, refund_rate=0.03)) as sandbox,
@@ -453,15 +458,16 @@ def run_scenario(
             sandbox.set_faults(faults)
         run = _Scenario(Path(tmp), sandbox, rng, chunk, wait_s)
         try:
-            _shows(run, kills - 1, (a_orders, b_orders, c_orders, d_orders))
+            _shows(run, kills, split[0], split[1], split[2])
+            if kill_in_end:
+                _kill_in_end(run, split[3])
         finally:
             run.close()
         sandbox.set_faults(SandboxFaults())
         return _compare_all(run, time.monotonic() - began)
 
 
-def _shows(run: _Scenario, a_kills: int, orders: tuple[int, int, int, int]) -> None:
-    a_orders, b_orders, c_orders, d_orders = orders
+def _shows(run: _Scenario, a_kills: int, a_orders: int, b_orders: int, c_orders: int) -> None:
     b_first = b_orders // 3
     b_away = b_orders // 3
     w = run.wait_s
@@ -507,28 +513,28 @@ def _shows(run: _Scenario, a_kills: int, orders: tuple[int, int, int, int]) -> N
     c.command("end")
     c.finish("End show C", w)
 
-    # D: live, sells, killed in the middle of End show; the next start ends it if needed
+
+def _kill_in_end(run: _Scenario, orders: int) -> None:
+    """D: live, sells, and is killed while its End show call is on its way to the platform
+    (which ends the session: the app never hears it); the next start ends D."""
+    w = run.wait_s
     d = run.go_live("D")
-    run.produce([("D", d_orders)]).join()
+    run.produce([("D", orders)]).join()
     run.catch_up(d, "D")
+    faults = run.sandbox.faults
+    run.sandbox.set_faults(replace(faults, latency_ms=END_LATENCY_MS))
     d.command("end")
-    time.sleep(run.rng.uniform(0.0, 0.3))
+    d.wait_for(lambda s: s["phase"] == "ending", "End show under way", w)
+    time.sleep(run.rng.uniform(0.1, 0.5) * END_LATENCY_MS / 1000)
     run.kill(d)
-    d_show = run.shows["D"][0]
-    if not _ended_in_store(run, d_show):
-        d.start("end", d_show)
-        d.finish("ending show D at the next start", w)
-
-
-def _ended_in_store(run: _Scenario, show_id: str) -> bool:
-    async def status() -> ShowStatus:
-        db = await Database.open(_database(run.folder))
-        try:
-            return (await ShowStore(db).get_show(show_id)).status
-        finally:
-            await db.close()
-
-    return asyncio.run(status()) is ShowStatus.ENDED
+    run.sandbox.set_faults(faults)
+    d_show, d_session = run.shows["D"]
+    deadline = time.monotonic() + w
+    while asyncio.run(_session(run.sandbox, d_session)).status is not SessionStatus.ENDED:
+        assert time.monotonic() < deadline, "the platform never ended show D's session"
+        time.sleep(0.1)
+    d.start("end", d_show)
+    d.finish("ending show D at the next start", w)
 
 
 def _database(folder: Path) -> Path:

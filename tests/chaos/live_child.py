@@ -98,7 +98,11 @@ class Status:
             print(f"failure: {message}", flush=True)
         self.failures = (self.failures + failed)[-20:]
         now = time.monotonic()
-        if failed or state.phase is not self._written_phase or now - self._written_at > WRITE_EVERY_S:
+        if (
+            failed
+            or state.phase is not self._written_phase
+            or now - self._written_at > WRITE_EVERY_S
+        ):
             self.write()
 
     def write(self, **extra: object) -> None:
