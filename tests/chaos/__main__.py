@@ -2,8 +2,8 @@
 faults on (``harness`` says what happens to each show).
 
 CHAOS_ORDERS (default 20000, split across the shows) and CHAOS_KILLS (default 20, at
-least 1) size it; CHAOS_SEED (default 1) picks the random moments; CHAOS_KILL_IN_END=1
-adds show D, killed in the middle of End show. The last line printed is
+least 1) size it; CHAOS_SEED (default 1) picks the random moments; CHAOS_KILL_IN_END=call|fetch
+adds show D, killed in the middle of End show (``harness`` says where). The last line printed is
 ``chaos: shows=S orders=N received=N missing=0 doubled=0 kills=K commission_diff=0.00``;
 the exit status is 1 when anything is missing, doubled, in the wrong state or off by a
 cent, or when the app fails or does not confirm in time (its log's tail is printed).
@@ -13,8 +13,17 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Literal
 
 from tests.chaos.harness import CHAOS_FAULTS, run_scenario
+
+
+def _moment(text: str) -> Literal["call", "fetch"] | None:
+    if text in ("call", "fetch"):
+        return "call" if text == "call" else "fetch"
+    if text:
+        raise SystemExit(f"CHAOS_KILL_IN_END is call or fetch, not {text!r}")
+    return None
 
 
 def main() -> int:
@@ -27,12 +36,14 @@ def main() -> int:
             faults=CHAOS_FAULTS,
             seed=int(os.environ.get("CHAOS_SEED", "1")),
             wait_s=90,
-            kill_in_end=os.environ.get("CHAOS_KILL_IN_END") == "1",
+            kill_in_end=_moment(os.environ.get("CHAOS_KILL_IN_END", "")),
         )
     except AssertionError as exc:
         print(exc, flush=True)
         print(f"chaos: failed: {str(exc).splitlines()[0]}", flush=True)
         return 1
+    for note in result.notes:
+        print(f"chaos: {note}", flush=True)
     for show in result.shows:
         print(
             f"chaos: show {show.name} {show.show_id[:8]} ({show.session_id}): "
@@ -46,6 +57,8 @@ def main() -> int:
         f"stray_shows={result.stray_shows}",
         flush=True,
     )
+    if not result.ok:
+        print("chaos: NOT OK: see the shows above", flush=True)
     print(result.line(), flush=True)
     return 0 if result.ok else 1
 

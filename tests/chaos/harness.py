@@ -13,8 +13,10 @@ data folder (one show database):
   A (``end_unfinished``);
 - B is resumed, carries on, and is ended (End show);
 - show C goes live, sells, and is ended;
-- with ``kill_in_end``, show D goes live, sells, and is killed while its End show call is
-  on its way to the platform; the next start ends it.
+- with ``kill_in_end``, show D goes live, sells, and is killed in the middle of End show:
+  ``"call"`` while its End call is on its way to the platform, ``"fetch"`` once the
+  platform and storage say ended, during the final fetch of the orders the stream has not
+  delivered yet (the stream made to lag); the next start ends D if it is unfinished.
 
 Then every show's stored orders (by show id), its status and its report are compared with
 the platform's orders list and session stats: nothing missing, nothing doubled within or
@@ -39,7 +41,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 
@@ -83,7 +85,7 @@ RECONNECT = RetryPolicy(
     max_attempts=10**6, max_elapsed_s=float("inf"), base_delay_s=0.01, max_delay_s=0.2
 )
 REFUNDS_DUE_S = 200  # the sandbox refunds within 120 s of an order
-END_LATENCY_MS = 1000  # each platform call while show D ends: the kill lands in its End call
+END_LATENCY_MS = 1000  # each platform call while show D ends, so that the kill lands in one
 
 
 def patient_client(base_url: str, api_key: str) -> LiveCommerceClient:
@@ -131,6 +133,8 @@ class ChaosResult:
     stray_shows: int  # stored shows the scenario never started (or never found)
     kills: int
     seconds: float
+    notes: tuple[str, ...] = ()
+    """What happened that the figures do not say (where show D was killed)."""
 
     @property
     def orders(self) -> int:
@@ -389,6 +393,7 @@ class _Scenario:
         self.children: list[_Child] = []
         self.shows: dict[str, tuple[str, str]] = {}  # name -> (show id, session id)
         self.kills = 0
+        self.notes: list[str] = []
 
     def child(self, name: str) -> _Child:
         child = _Child(self.folder, self.sandbox, name)
@@ -436,7 +441,7 @@ def run_scenario(
     seed: int = 1,
     chunk: int = 100,
     wait_s: float = 60.0,
-    kill_in_end: bool = False,
+    kill_in_end: Literal["call", "fetch"] | None = None,
 ) -> ChaosResult:
     """Run shows A, B and C (and D with ``kill_in_end``) and compare them with the
     platform. ``kills`` counts the SIGKILLs: all of them in show A (at least one), plus
@@ -459,8 +464,8 @@ def run_scenario(
         run = _Scenario(Path(tmp), sandbox, rng, chunk, wait_s)
         try:
             _shows(run, kills, split[0], split[1], split[2])
-            if kill_in_end:
-                _kill_in_end(run, split[3])
+            if kill_in_end is not None:
+                _kill_in_end(run, split[3], kill_in_end)
         finally:
             run.close()
         sandbox.set_faults(SandboxFaults())
@@ -514,27 +519,56 @@ def _shows(run: _Scenario, a_kills: int, a_orders: int, b_orders: int, c_orders:
     c.finish("End show C", w)
 
 
-def _kill_in_end(run: _Scenario, orders: int) -> None:
-    """D: live, sells, and is killed while its End show call is on its way to the platform
-    (which ends the session: the app never hears it); the next start ends D."""
+def _kill_in_end(run: _Scenario, orders: int, moment: Literal["call", "fetch"]) -> None:
+    """D: live, sells, and is killed in the middle of End show (``run_scenario``); the next
+    start ends it if it is unfinished, as the app offers it back."""
     w = run.wait_s
     d = run.go_live("D")
-    run.produce([("D", orders)]).join()
-    run.catch_up(d, "D")
+    d_show, d_session = run.shows["D"]
     faults = run.sandbox.faults
-    run.sandbox.set_faults(replace(faults, latency_ms=END_LATENCY_MS))
+    if moment == "fetch":  # the stream lags: it reconnects every few events, each slowly
+        slow = SandboxFaults(latency_ms=END_LATENCY_MS, drop_every=(5, 10))
+        run.sandbox.set_faults(slow)
+        run.produce([("D", orders)]).join()
+        _control(run.sandbox, "POST", "/_sandbox/clock", {"seconds": REFUNDS_DUE_S})
+    else:
+        run.produce([("D", orders)]).join()
+        run.catch_up(d, "D")
+        run.sandbox.set_faults(replace(faults, latency_ms=END_LATENCY_MS))
     d.command("end")
     d.wait_for(lambda s: s["phase"] == "ending", "End show under way", w)
-    time.sleep(run.rng.uniform(0.1, 0.5) * END_LATENCY_MS / 1000)
+    if moment == "call":  # the End call has left and is answered after END_LATENCY_MS
+        time.sleep(run.rng.uniform(0.1, 0.5) * END_LATENCY_MS / 1000)
+    else:  # the End call answered (one latency), the final fetch not (two)
+        time.sleep(1.6 * END_LATENCY_MS / 1000)
+    seen = d.status()
     run.kill(d)
     run.sandbox.set_faults(faults)
-    d_show, d_session = run.shows["D"]
     deadline = time.monotonic() + w
     while asyncio.run(_session(run.sandbox, d_session)).status is not SessionStatus.ENDED:
         assert time.monotonic() < deadline, "the platform never ended show D's session"
         time.sleep(0.1)
-    d.start("end", d_show)
-    d.finish("ending show D at the next start", w)
+    stored_live = _stored_status(run, d_show) is ShowStatus.LIVE
+    run.notes.append(
+        f"show D killed in End show ({moment}, "
+        f"{seen['phase'] if seen else 'no status'}) with "
+        f"{seen['orders'] if seen else '?'} of {orders} orders in its ledger: the platform "
+        f"has ended it, storage says {'live' if stored_live else 'ended'}"
+    )
+    if stored_live:
+        d.start("end", d_show)
+        d.finish("ending show D at the next start", w)
+
+
+def _stored_status(run: _Scenario, show_id: str) -> ShowStatus:
+    async def status() -> ShowStatus:
+        db = await Database.open(_database(run.folder))
+        try:
+            return (await ShowStore(db).get_show(show_id)).status
+        finally:
+            await db.close()
+
+    return asyncio.run(status())
 
 
 def _database(folder: Path) -> Path:
@@ -579,6 +613,7 @@ def _compare_all(run: _Scenario, seconds: float) -> ChaosResult:
         stray_shows=len({s.id for s in listed} ^ {v[0] for v in run.shows.values()}),
         kills=run.kills,
         seconds=seconds,
+        notes=tuple(run.notes),
     )
 
 

@@ -157,10 +157,7 @@ async def commands(session: LiveSession, status: Status) -> int:
             if line in ("leave", ""):
                 await session.leave_running()
                 return 0
-            if line == "take":
-                take_next(session)
-            else:
-                print(f"unknown command {line!r}", flush=True)
+            print(f"unknown command {line!r}", flush=True)
     finally:
         transport.close()
 
