@@ -14,9 +14,8 @@ import pytest
 from seller_console.sandbox import SandboxFaults
 from tests.chaos.harness import ChaosResult, run_scenario
 
-# each test runs ~10 app starts (Python start-up, a sandbox round trip or more each) on a
-# shared 2-core machine: 25-40 s measured, so 120 s leaves room for a busy machine
-pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
+# each test starts the app ~10 times; 15 s each measured on the shared 2-core machine
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(90)]
 
 
 def check(result: ChaosResult, orders: int, kills: int) -> None:
