@@ -16,7 +16,9 @@ data folder (one show database):
 - with ``kill_in_end``, show D goes live, sells, and is killed in the middle of End show:
   ``"call"`` while its End call is on its way to the platform, ``"fetch"`` once the
   platform and storage say ended, during the final fetch of the orders the stream has not
-  delivered yet (the stream made to lag); the next start ends D if it is unfinished.
+  delivered yet (the stream made to lag); the next start ends D if it is unfinished;
+- with ``kill_in_go_live``, show E is killed in the middle of Go live, the next start ends
+  it if it got on air, and show F goes live on the first press, sells and ends.
 
 Then every show's stored orders (by show id), its status and its report are compared with
 the platform's orders list and session stats: nothing missing, nothing doubled within or
@@ -85,6 +87,7 @@ RECONNECT = RetryPolicy(
     max_attempts=10**6, max_elapsed_s=float("inf"), base_delay_s=0.01, max_delay_s=0.2
 )
 REFUNDS_DUE_S = 200  # the sandbox refunds within 120 s of an order
+GO_LIVE_LATENCY_MS = 400  # each platform call while show E goes live (five or six calls)
 END_LATENCY_MS = 1000  # each platform call while show D ends, so that the kill lands in one
 
 
@@ -394,6 +397,8 @@ class _Scenario:
         self.shows: dict[str, tuple[str, str]] = {}  # name -> (show id, session id)
         self.kills = 0
         self.notes: list[str] = []
+        self.never_aired: set[str] = set()
+        """Stored shows a kill left before their session started on the platform."""
 
     def child(self, name: str) -> _Child:
         child = _Child(self.folder, self.sandbox, name)
@@ -442,17 +447,18 @@ def run_scenario(
     chunk: int = 100,
     wait_s: float = 60.0,
     kill_in_end: Literal["call", "fetch"] | None = None,
+    kill_in_go_live: bool = False,
 ) -> ChaosResult:
-    """Run shows A, B and C (and D with ``kill_in_end``) and compare them with the
-    platform. ``kills`` counts the SIGKILLs: all of them in show A (at least one), plus
-    D's; ``wait_s`` bounds each wait for the app (a confirmation, a catch-up, an exit).
-    Raises ``AssertionError`` with the app's log when the app fails or does not confirm
-    in time."""
+    """Run shows A, B and C (D with ``kill_in_end``, E and F with ``kill_in_go_live``) and
+    compare them with the platform. ``kills`` counts show A's SIGKILLs (at least one; D
+    and E add one each); ``wait_s`` bounds each wait for the app (a confirmation, a
+    catch-up, an exit). Raises ``AssertionError`` with the app's log when the app fails
+    or does not confirm in time."""
     if kills < 1:
         raise ValueError("the scenario kills show A at least once")
     began = time.monotonic()
     rng = random.Random(seed)
-    shares = (5, 3, 2, 1) if kill_in_end else (5, 3, 2)
+    shares = [5, 3, 2, 1 if kill_in_end else 0, 1 if kill_in_go_live else 0]
     split = [orders * share // sum(shares) for share in shares]
     split[0] += orders - sum(split)
     with (
@@ -466,6 +472,8 @@ def run_scenario(
             _shows(run, kills, split[0], split[1], split[2])
             if kill_in_end is not None:
                 _kill_in_end(run, split[3], kill_in_end)
+            if kill_in_go_live:
+                _kill_in_go_live(run, split[4])
         finally:
             run.close()
         sandbox.set_faults(SandboxFaults())
@@ -560,6 +568,52 @@ def _kill_in_end(run: _Scenario, orders: int, moment: Literal["call", "fetch"]) 
         d.finish("ending show D at the next start", w)
 
 
+def _kill_in_go_live(run: _Scenario, orders: int) -> None:
+    """E: killed in the middle of Go live; the next start ends E if it got on air. Then
+    show F goes live on the first press, sells and ends."""
+    w = run.wait_s
+    faults = run.sandbox.faults
+    run.sandbox.set_faults(replace(faults, latency_ms=GO_LIVE_LATENCY_MS))
+    e = run.child("E")
+    e.start("go-live", "Chaos show E")
+    e.wait_for(lambda s: s["phase"] == "preparing", "Go live under way", w)
+    time.sleep(run.rng.uniform(0.0, 8.0) * GO_LIVE_LATENCY_MS / 1000)
+    run.kill(e)
+    run.sandbox.set_faults(faults)
+    known = {show_id for show_id, _ in run.shows.values()}
+    left = [s for s in _stored_shows(run) if s.id not in known]
+    said = []
+    for show in left:
+        if show.status is ShowStatus.LIVE:  # offered back at the next start: end it
+            said.append("it live: ended at the next start")
+            run.shows["E"] = (show.id, show.session_id)
+            e.start("end", show.id)
+            e.finish("ending show E at the next start", w)
+            continue
+        session = asyncio.run(_session(run.sandbox, show.session_id))
+        said.append(f"it {show.status.value}, its platform session {session.status.value}")
+        if session.status is SessionStatus.SCHEDULED:  # never on air: nothing to lose
+            run.never_aired.add(show.id)
+    run.notes.append(f"show E killed in Go live: storage has {', '.join(said) or 'nothing'}")
+
+    f = run.go_live("F")
+    run.produce([("F", orders)]).join()
+    run.catch_up(f, "F")
+    f.command("end")
+    f.finish("End show F", w)
+
+
+def _stored_shows(run: _Scenario) -> tuple[ShowRecord, ...]:
+    async def shows() -> tuple[ShowRecord, ...]:
+        db = await Database.open(_database(run.folder))
+        try:
+            return await ShowStore(db).list_shows()
+        finally:
+            await db.close()
+
+    return asyncio.run(shows())
+
+
 def _stored_status(run: _Scenario, show_id: str) -> ShowStatus:
     async def status() -> ShowStatus:
         db = await Database.open(_database(run.folder))
@@ -610,7 +664,9 @@ def _compare_all(run: _Scenario, seconds: float) -> ChaosResult:
     return ChaosResult(
         shows=tuple(results),
         crossed=sum(n - 1 for n in stored_ids.values() if n > 1),
-        stray_shows=len({s.id for s in listed} ^ {v[0] for v in run.shows.values()}),
+        stray_shows=len(
+            ({s.id for s in listed} - run.never_aired) ^ {v[0] for v in run.shows.values()}
+        ),
         kills=run.kills,
         seconds=seconds,
         notes=tuple(run.notes),
