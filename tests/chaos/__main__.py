@@ -1,8 +1,8 @@
 """``python -m tests.chaos`` (``make chaos``): the multi-show crash scenario at full size,
 faults on (``harness`` says what happens to each show).
 
-CHAOS_ORDERS (default 20000, split across the shows) and CHAOS_KILLS (default 20, at
-least 1) size it; CHAOS_SEED (default 1) picks the random moments. Shows A, B and C run,
+CHAOS_ORDERS (default 20000, split across the shows) and CHAOS_KILLS (the SIGKILLs in
+all, default 20) size it; CHAOS_SEED (default 1) picks the random moments. Shows A, B and C run,
 then show E, killed in the middle of Go live, and show F after it (not with
 CHAOS_KILL_IN_GO_LIVE=0); CHAOS_KILL_IN_END=call|fetch adds show D, killed in the middle
 of End show (``harness`` says where). The last line printed is
@@ -41,6 +41,9 @@ def main() -> int:
             kill_in_end=_moment(os.environ.get("CHAOS_KILL_IN_END", "")),
             kill_in_go_live=os.environ.get("CHAOS_KILL_IN_GO_LIVE", "1") == "1",
         )
+    except ValueError as exc:
+        print(f"chaos: {exc}", flush=True)
+        return 2
     except AssertionError as exc:
         print(exc, flush=True)
         print(f"chaos: failed: {str(exc).splitlines()[0]}", flush=True)
