@@ -25,7 +25,7 @@ from seller_console.domain.errors import DomainError
 from seller_console.domain.orders import Order
 from seller_console.domain.platform_port import SecretStore
 from seller_console.domain.rundown import ShowPlan
-from seller_console.domain.show_records import ShowRecord, ShowStatus
+from seller_console.domain.show_records import ShowRecord
 from seller_console.services.live_show import LiveShow
 from seller_console.services.reports import ShowReports
 from seller_console.settings import Profile, ProfileKind, Settings, save_settings
@@ -151,9 +151,10 @@ class LiveLink:
         return await LiveShow.resume(client, store, show)
 
     async def unfinished_shows(self) -> tuple[ShowRecord, ...]:
-        """Shows that went live and were never ended (a crash, or a quit while live)."""
+        """Shows that went live and were never wrapped up (a crash or a quit while live, or
+        a crash while ending)."""
         _client, store = await self.open()
-        return tuple(s for s in await store.list_shows() if s.status is ShowStatus.LIVE)
+        return tuple(s for s in await store.list_shows() if s.status.unfinished)
 
     async def platform_orders(self, show: ShowRecord) -> tuple[Order, ...]:
         """The platform's own list of a show's orders (the self-test checks against it)."""

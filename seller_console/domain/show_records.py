@@ -17,7 +17,13 @@ from seller_console.domain.showcase import showcase_id
 class ShowStatus(enum.Enum):
     PLANNED = "planned"
     LIVE = "live"
+    ENDING = "ending"  # the platform ended it; its last orders and report are not yet kept
     ENDED = "ended"
+
+    @property
+    def unfinished(self) -> bool:
+        """Went live and was never wrapped up: offered back at the next start."""
+        return self in (ShowStatus.LIVE, ShowStatus.ENDING)
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
@@ -128,6 +128,8 @@ async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
         raise ApiError(
             408, "body_timeout", f"the request body did not arrive within {BODY_TIMEOUT_S:g} s"
         ) from exc
+    except ClientDisconnect as exc:  # the client went away mid-body: nobody to answer
+        raise ApiError(400, "body_incomplete", "the client left before its body arrived") from exc
     return b"".join(chunks)
 
 

@@ -375,9 +375,14 @@ class LiveSession:
         try:  # all that is stored, and what the platform has that the stream had not said
             await runner.restore()
             await runner.reconcile()
-        except (PlatformError, StorageError) as exc:  # the report says what we have
-            logger.info("no final reconcile of %s: %s", runner.show_id, _user_text(exc))
-        report = await show.report()
+            report = await show.finished()
+        except (PlatformError, StorageError) as exc:  # kept ENDING: offered back to finish
+            self._went_offline(
+                f"The show ended, but its last orders could not be fetched: {_user_text(exc)}. "
+                "It is offered back at the next start to finish.",
+                _user_text(exc),
+            )
+            return None
         stage = self._state.stage
         self._publish(
             ReportReady(report),

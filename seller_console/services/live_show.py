@@ -24,15 +24,18 @@ from seller_console.domain.platform_port import (
     LinkListener,
     PinKind,
     PlatformAdapter,
+    PlatformError,
     SalesKind,
     new_idempotency_key,
 )
 from seller_console.domain.rundown import RundownItem, ShowPlan
 from seller_console.domain.show_records import (
+    IntentStatus,
     PinReceipt,
     PlannedSegment,
     PlatformAccount,
     ShowRecord,
+    ShowStatus,
 )
 from seller_console.domain.showcase import NotPublishableError, showcase_id, showcase_product
 from seller_console.importers import show_plan
@@ -53,6 +56,10 @@ class PublishResult:
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class ShowNotEndedError(PlatformError):
+    """The platform did not end the session; the show is still on."""
 
 
 def plan_policy(plan: ShowPlan) -> CommissionPolicy:
@@ -222,8 +229,23 @@ class LiveShow:
 
     # ------------------------------------------------------------ wrap up
     async def end(self) -> None:
-        """End the session on the platform (a journaled intent, replayed if it fails)."""
-        await self._require_actions().end()
+        """End the session on the platform (a journaled intent, replayed if it fails);
+        nothing to do when the platform ended it already. Raises ``PlatformError`` when it
+        could not be ended (the show stays on)."""
+        actions = self._require_actions()
+        if actions.show.status is ShowStatus.ENDING:
+            return
+        entry = await actions.end()
+        self.show = actions.show
+        if entry.status is not IntentStatus.DONE:
+            raise ShowNotEndedError(entry.outcome or "the platform did not end the session")
+
+    async def finished(self) -> ShowReport:
+        """The show is wrapped up (its last orders kept): ENDED, and its report."""
+        actions = self._require_actions()
+        await actions.finished()
+        self.show = actions.show
+        return await self.report()
 
     async def report(self) -> ShowReport:
         """The report from the running ledger (at once), else rebuilt from storage."""

@@ -16,9 +16,12 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from seller_console.domain.events import SessionStatus
 from seller_console.domain.money import Money
 from seller_console.domain.platform_port import (
+    IdempotencyKey,
     LivePlatform,
+    LiveSession,
     PinRequest,
     PlatformError,
     PlatformErrorKind,
@@ -75,7 +78,18 @@ class ShowActions:
         return await self._intent(IntentKind.START)
 
     async def end(self) -> JournalEntry:
+        """End the session. An END already in the journal (sent before a crash or a quit,
+        perhaps carried out by the platform) is sent again with its own key rather than a
+        new one. Done: the show is ENDING (its wrap-up, ``finished``, comes after)."""
+        for entry in await self._journal.unfinished_intents(self.show.id):
+            if entry.kind is IntentKind.END:
+                return await self._perform(entry)
         return await self._intent(IntentKind.END)
+
+    async def finished(self) -> None:
+        """The show's last orders and report are kept: it is over."""
+        self.show = replace(self.show, status=ShowStatus.ENDED)
+        await self._archive.update_show(self.show)
 
     async def set_bag(self, product_ids: tuple[str, ...]) -> JournalEntry:
         return await self._intent(IntentKind.SET_BAG, product_ids=product_ids)
@@ -154,8 +168,8 @@ class ShowActions:
                 live = await self._platform.start_session(session, idempotency_key=key)
                 await self._show_moved(ShowStatus.LIVE, live.started_at)
             elif entry.kind is IntentKind.END:
-                live = await self._platform.end_session(session, idempotency_key=key)
-                await self._show_moved(ShowStatus.ENDED, live.ended_at)
+                live = await self._end_session(session, key)
+                await self._show_moved(ShowStatus.ENDING, live.ended_at)
             elif entry.kind is IntentKind.SET_BAG:
                 await self._platform.set_bag(session, entry.product_ids, idempotency_key=key)
             else:
@@ -166,6 +180,19 @@ class ShowActions:
             return replace(entry, status=status, outcome=error.user_message)
         await self._journal.finish_intent(key, IntentStatus.DONE, None)
         return replace(entry, status=IntentStatus.DONE)
+
+    async def _end_session(self, session: str, key: IdempotencyKey) -> LiveSession:
+        """End the session; one the platform already ended (an END carried out before the
+        app died, or ended in the platform's own app) counts as ended."""
+        try:
+            return await self._platform.end_session(session, idempotency_key=key)
+        except PlatformError as error:
+            if error.kind is not PlatformErrorKind.CONFLICT:
+                raise
+            found = await self._platform.get_session(session)
+            if found.status is not SessionStatus.ENDED:
+                raise
+            return found
 
     async def _show_moved(self, status: ShowStatus, at: datetime | None) -> None:
         when = at or self._clock()

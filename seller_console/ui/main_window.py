@@ -39,6 +39,7 @@ from seller_console.domain.errors import DomainError
 from seller_console.domain.ledger import LedgerSnapshot
 from seller_console.domain.platform_port import PlatformError
 from seller_console.domain.rundown import Severity, ShowPlan
+from seller_console.domain.show_records import ShowStatus
 from seller_console.domain.storage_port import StorageError
 from seller_console.importers import ImportOptions, ImportReport
 from seller_console.importers.show_plan import SUFFIX
@@ -803,6 +804,10 @@ class MainWindow(QMainWindow):
             self._show_message(f"Could not look for unfinished shows: {_user_text(exc)}")
             return
         for show in unfinished:
+            if show.status is ShowStatus.ENDING:  # ended on the platform: only finish it
+                self._show_message(f"Finishing {show.title!r}: fetching its last orders…")
+                await self.live_vm.end_unfinished(show.id)
+                continue
             started = show.started_at or show.created_at
             choice = await self._choose(
                 "A show was left on air",

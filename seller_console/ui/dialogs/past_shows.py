@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from seller_console.domain.show_records import ShowRecord, ShowStatus
+from seller_console.domain.show_records import ShowRecord
 from seller_console.ui.dialogs.show_report import (
     Cell,
     ReportTableModel,
@@ -37,8 +37,8 @@ def show_row(show: ShowRecord) -> TableRow:
     # a show that never started sorts by when it was made, among the others
     started = Cell(started.text, show.started_at or show.created_at)
     duration = seconds_cell(show_duration(show))
-    if show.status is ShowStatus.LIVE:
-        duration = Cell("live now", None, numeric=True)
+    if show.status.unfinished:
+        duration = Cell("not finished", None, numeric=True)
     return TableRow(
         show.id,
         (

@@ -100,7 +100,8 @@ def test_a_show_pins_ingests_restarts_and_reports(tmp_path: Path) -> None:
                     await actions.pin("p2")
                     await asyncio.to_thread(orders, 100)
                     await until(second, 600)
-                    await actions.end()
+                    await actions.end()  # the platform ended it: ENDING
+                    await actions.finished()  # its last orders are kept: ENDED
                     reports = ShowReports(store)
                     report = await reports.report("show_1", second.ledger)
                     task.cancel()

@@ -33,7 +33,7 @@ from seller_console.domain.platform_port import (
     ShowcaseProduct,
 )
 from seller_console.domain.rundown import RundownItem, ShowPlan
-from seller_console.domain.show_records import PinOutcome
+from seller_console.domain.show_records import PinOutcome, ShowStatus
 from seller_console.domain.showcase import showcase_id
 from seller_console.services import live_session as module
 from seller_console.services.live_session import (
@@ -57,6 +57,14 @@ class Refused(PlatformError):
     kind = PlatformErrorKind.FORBIDDEN
 
 
+class NotLive(PlatformError):
+    kind = PlatformErrorKind.CONFLICT
+
+
+class Offline(PlatformError):
+    kind = PlatformErrorKind.CONNECTION
+
+
 @dataclass
 class FakePlatform:
     """A platform in memory: pins are confirmed at once; the test pushes events."""
@@ -67,6 +75,8 @@ class FakePlatform:
     cursor: int = 0
     pin_kind: PinKind = PinKind.CONFIRMED
     refuse_pins: bool = False
+    ended: bool = False  # the platform ended the session already (an END carried out)
+    lists_fail: int = 0  # the next N orders lists fail
 
     @property
     def platform(self) -> str:
@@ -96,12 +106,16 @@ class FakePlatform:
         return LiveSession("ses_1", title, SessionStatus.SCHEDULED)
 
     async def get_session(self, session_id: str) -> LiveSession:
-        return LiveSession(session_id, "t", SessionStatus.LIVE)
+        status = SessionStatus.ENDED if self.ended else SessionStatus.LIVE
+        return LiveSession(session_id, "t", status)
 
     async def start_session(self, session_id: str, **_: Any) -> LiveSession:
         return LiveSession(session_id, "t", SessionStatus.LIVE, started_at=T0)
 
     async def end_session(self, session_id: str, **_: Any) -> LiveSession:
+        if self.ended:
+            raise NotLive(f"session {session_id} is ended, not live")
+        self.ended = True
         return LiveSession(session_id, "t", SessionStatus.ENDED, ended_at=T0)
 
     async def set_bag(self, session_id: str, product_ids: Sequence[str], **_: Any) -> LiveSession:
@@ -120,6 +134,9 @@ class FakePlatform:
         self.pins.append("")
 
     async def list_orders(self, session_id: str, **_: Any) -> Page[Order]:
+        if self.lists_fail:
+            self.lists_fail -= 1
+            raise Offline("the platform cannot be reached")
         return Page((), None)
 
     async def events(
@@ -473,5 +490,44 @@ def test_a_refused_pin_call_switches_the_show_to_operator_pins(tmp_path: Path) -
             assert seen.state.show is not None
             stored = await ShowStore(db).get_show(seen.state.show.id)
             assert stored.by_time  # its sales now count in windows by time
+
+    run(go())
+
+
+def test_an_end_the_platform_carried_out_before_a_crash_still_ends_the_show(tmp_path: Path) -> None:
+    """The app died while its END was in flight and the platform ended the session: the
+    next start's End show counts the session as ended, not as a failure."""
+
+    async def go() -> None:
+        async with live(tmp_path) as (session, platform, seen, _clock, db):
+            assert seen.state.show is not None
+            show_id = seen.state.show.id
+            platform.ended = True  # carried out by the platform; the app never heard
+            report = await session.end_show()
+            assert report is not None
+            stored = await ShowStore(db).get_show(show_id)
+            assert stored.status is ShowStatus.ENDED
+
+    run(go())
+
+
+def test_a_show_whose_last_orders_could_not_be_fetched_is_offered_back_to_finish(
+    tmp_path: Path,
+) -> None:
+    async def go() -> None:
+        async with live(tmp_path) as (session, platform, seen, clock, db):
+            assert seen.state.show is not None
+            show_id = seen.state.show.id
+            platform.lists_fail = 1  # the final fetch of End show fails
+            assert await session.end_show() is None
+            assert "offered back" in seen.of(ActionFailed)[-1].message
+            store = ShowStore(db)
+            assert (await store.get_show(show_id)).status is ShowStatus.ENDING
+            again = module.LiveSession(Source(platform, store, clock), clock=clock)
+            try:
+                assert await again.end_unfinished(show_id) is not None
+            finally:
+                await again.close()
+            assert (await store.get_show(show_id)).status is ShowStatus.ENDED
 
     run(go())
