@@ -4,8 +4,8 @@ faults on (``harness`` says what happens to each show).
 CHAOS_ORDERS (default 20000, split across the shows) and CHAOS_KILLS (the SIGKILLs in
 all, default 20) size it; CHAOS_SEED (default 1) picks the random moments. Shows A, B and C run,
 then show E, killed in the middle of Go live, and show F after it (not with
-CHAOS_KILL_IN_GO_LIVE=0); CHAOS_KILL_IN_END=call|fetch adds show D, killed in the middle
-of End show (``harness`` says where). The last line printed is
+CHAOS_KILL_IN_GO_LIVE=0), and show D, killed in the middle of End show: during its final
+fetch by default, CHAOS_KILL_IN_END=call while its End call is in flight, =none not at all. The last line printed is
 ``chaos: shows=S orders=N received=N missing=0 doubled=0 kills=K commission_diff=0.00``;
 the exit status is 1 when anything is missing, doubled, in the wrong state or off by a
 cent, or when the app fails or does not confirm in time (its log's tail is printed).
@@ -23,8 +23,8 @@ from tests.chaos.harness import CHAOS_FAULTS, run_scenario
 def _moment(text: str) -> Literal["call", "fetch"] | None:
     if text in ("call", "fetch"):
         return "call" if text == "call" else "fetch"
-    if text:
-        raise SystemExit(f"CHAOS_KILL_IN_END is call or fetch, not {text!r}")
+    if text != "none":
+        raise SystemExit(f"CHAOS_KILL_IN_END is call, fetch or none, not {text!r}")
     return None
 
 
@@ -38,7 +38,7 @@ def main() -> int:
             faults=CHAOS_FAULTS,
             seed=int(os.environ.get("CHAOS_SEED", "1")),
             wait_s=90,
-            kill_in_end=_moment(os.environ.get("CHAOS_KILL_IN_END", "")),
+            kill_in_end=_moment(os.environ.get("CHAOS_KILL_IN_END", "fetch")),
             kill_in_go_live=os.environ.get("CHAOS_KILL_IN_GO_LIVE", "1") == "1",
         )
     except ValueError as exc:

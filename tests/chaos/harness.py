@@ -557,14 +557,14 @@ def _kill_in_end(run: _Scenario, orders: int, moment: Literal["call", "fetch"]) 
     while asyncio.run(_session(run.sandbox, d_session)).status is not SessionStatus.ENDED:
         assert time.monotonic() < deadline, "the platform never ended show D's session"
         time.sleep(0.1)
-    stored_live = _stored_status(run, d_show) is ShowStatus.LIVE
+    stored = _stored_status(run, d_show)
     run.notes.append(
         f"show D killed in End show ({moment}, "
         f"{seen['phase'] if seen else 'no status'}) with "
         f"{seen['orders'] if seen else '?'} of {orders} orders in its ledger: the platform "
-        f"has ended it, storage says {'live' if stored_live else 'ended'}"
+        f"has ended it, storage says {stored.value}"
     )
-    if stored_live:
+    if stored.unfinished:  # offered back at the next start: finish it
         d.start("end", d_show)
         d.finish("ending show D at the next start", w)
 
@@ -585,7 +585,7 @@ def _kill_in_go_live(run: _Scenario, orders: int) -> None:
     left = [s for s in _stored_shows(run) if s.id not in known]
     said = []
     for show in left:
-        if show.status is ShowStatus.LIVE:  # offered back at the next start: end it
+        if show.status.unfinished:  # offered back at the next start: end it
             said.append("it live: ended at the next start")
             run.shows["E"] = (show.id, show.session_id)
             e.start("end", show.id)
