@@ -122,7 +122,7 @@ def import_catalog(
     _check_options(path, options)
     check_size(path, options.max_bytes)
     report = ImportReport(path)
-    builder = CatalogBuilder(path, report, options)
+    builder = CatalogBuilder(path, report, options, cancel)
     head = head_bytes(path)
     _refuse_binary(path, head)
     from seller_console.importers import merchant_xml  # deferred: start-up time (see above)
@@ -232,7 +232,7 @@ def _import_tabular(
         headers = {options.format: _tabular()[options.format]}
     else:
         headers = {name: test for name, (test, _) in _refused().items()} | _tabular()
-    name, table = open_table(path, encoding, headers, progress, cancel)
+    name, table = open_table(path, encoding, headers, progress, cancel, report)
     if name in _refused():
         raise CatalogImportError(path, _refused()[name][1])
     report.format, report.encoding, report.delimiter = name, encoding.label, table.delimiter

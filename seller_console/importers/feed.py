@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from seller_console.domain.catalog import Availability, Product, ProductStatus, Variant
+from seller_console.domain.money import quote_short
 from seller_console.domain.text import clean_text
 from seller_console.importers.builder import CatalogBuilder, RowRejectedError, Where, reject
 from seller_console.importers.fields import (
@@ -175,7 +176,7 @@ def table_records(table: Table, mapping: dict[str, str] | None = None) -> Iterat
 class _Group:
     first: FeedRecord
     variants: list[Variant] = field(default_factory=list)
-    images: list[str] = field(default_factory=list)
+    images: dict[str, None] = field(default_factory=dict)  # an ordered set: linear de-dup
 
 
 def import_records(
@@ -204,8 +205,8 @@ def import_records(
         group.variants.append(variant)
         for url in [rec.get("image"), *_extra_images(rec)]:
             clean = clean_url(url)
-            if clean and clean not in group.images:
-                group.images.append(clean)
+            if clean:
+                group.images[clean] = None
     if not (seen_quantity if has_quantity is None else has_quantity):
         builder.say_file(
             WarningKind.STOCK_UNKNOWN,
@@ -247,12 +248,12 @@ def _product(group_id: str, group: _Group, builder: CatalogBuilder) -> Product:
 
 def _variant(rec: FeedRecord, builder: CatalogBuilder, now: datetime) -> tuple[Variant, str]:
     where = rec.where
-    item_id = rec.get("id").strip()
-    if not item_id:
+    sku = rec.get("id").strip()
+    if not sku:
         raise RowRejectedError("the item has no id", rec.column("id"))
     title = clean_text(rec.get("title"))
     if not title:
-        raise RowRejectedError(f"item {item_id!r} has no title", rec.column("title"))
+        raise RowRejectedError(f"item {quote_short(sku)} has no title", rec.column("title"))
     currency = rec.get("currency")
     regular = builder.money(
         rec.get("price"), where, rec.column("price"), currency, rec.column("currency")
@@ -274,10 +275,11 @@ def _variant(rec: FeedRecord, builder: CatalogBuilder, now: datetime) -> tuple[V
     options = tuple(
         (label, clean_text(rec.get(key))) for key, label in _OPTION_FIELDS if rec.get(key).strip()
     )
+    item_id = builder.unique_id(sku, where, rec.column("id"))
     variant = Variant(
         id=item_id,
         product_id=rec.get("group").strip() or item_id,
-        sku=item_id,
+        sku=sku,
         title=title,
         price=price,
         compare_at_price=compare,

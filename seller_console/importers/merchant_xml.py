@@ -17,7 +17,7 @@ from seller_console.importers.builder import CatalogBuilder, Where
 from seller_console.importers.errors import CatalogImportError, ImportCancelledError
 from seller_console.importers.feed import FeedRecord, canonical, import_records
 from seller_console.importers.report import WarningKind
-from seller_console.importers.source import CancelFn, ProgressFn
+from seller_console.importers.source import CHECK_EVERY, MAX_ROWS, CancelFn, ProgressFn
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -94,7 +94,13 @@ def _records(
             if parent is not None:
                 while elem.getprevious() is not None:
                     del parent[0]
-            if count % 1024 == 0:
+            if count % CHECK_EVERY == 0:
+                if count > MAX_ROWS:
+                    raise CatalogImportError(
+                        path,
+                        f"the feed has more than {MAX_ROWS:,} items, over the limit for one "
+                        "catalog: split it into smaller files",
+                    )
                 if cancel is not None and cancel():
                     raise ImportCancelledError(path)
                 if progress is not None:

@@ -217,8 +217,11 @@ def _variant(
     own_name = clean_text(get("name"))
     sku = get("sku").strip()
     row_id = get("id").strip()
+    variant_id = sku or (
+        f"id:{row_id}" if row_id else f"{parent.product_id}#{len(parent.variants) + 1}"
+    )
     variant = Variant(
-        id=sku or (f"id:{row_id}" if row_id else f"{parent.product_id}#{len(parent.variants) + 1}"),
+        id=builder.unique_id(variant_id, where, cols.column("sku" if sku else "id")),
         product_id=parent.product_id,
         sku=sku,
         title=own_name
