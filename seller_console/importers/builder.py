@@ -85,6 +85,7 @@ class CatalogBuilder:
         self.products: list[Product] = []
         self._skus: dict[str, int] = {}
         self._ids: dict[str, int] = {}  # variant id -> the row that took it
+        self._next_suffix: dict[str, int] = {}  # duplicated id -> the next ~N to try
         self._cancel = cancel
         self._ticks = 0
         self._said: set[WarningKind] = set()
@@ -234,9 +235,10 @@ class CatalogBuilder:
         if first is None:
             self._ids[variant_id] = where.row
             return variant_id
-        n = 2
+        n = self._next_suffix.get(variant_id, 2)  # remembered: linear for any count
         while f"{variant_id}~{n}" in self._ids:
             n += 1
+        self._next_suffix[variant_id] = n + 1
         derived = f"{variant_id}~{n}"
         self._ids[derived] = where.row
         self.report.warn(
@@ -297,8 +299,10 @@ class CatalogBuilder:
                 price_column,
                 where.line,
             )
-        if price is not None and compare is not None and not (
-            compare.currency is price.currency and compare.amount > price.amount
+        if (
+            price is not None
+            and compare is not None
+            and not (compare.currency is price.currency and compare.amount > price.amount)
         ):
             self.report.warn(
                 WarningKind.COMPARE_AT_NOT_ABOVE,

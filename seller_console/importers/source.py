@@ -333,14 +333,13 @@ class RecordReader:
             f"{why}: the row is refused and the {len(buffer) - 1} line(s) after it are "
             "read again one by one",
         )
-        again = f"read again on its own after the unbalanced quote on line {start}"
         for offset, line in enumerate(buffer[1:], start=1):
             if self._row % CHECK_EVERY == 0:
                 self._checkpoint()
-            yield from self._single(line, start + offset, again)
+            yield from self._single(line, start + offset, None)
 
-    def _single(self, line: str, number: int, note: str) -> Iterator[Record]:
-        """One physical line read on its own, leniently, with ``note`` as a warning;
+    def _single(self, line: str, number: int, note: str | None) -> Iterator[Record]:
+        """One physical line read on its own, leniently (``note``: the warning to give);
         refused if a quote stays open to its end or a cell is over the cap."""
         self._row += 1
         if line is _TOO_LONG:
@@ -356,7 +355,7 @@ class RecordReader:
         if any("\n" in c or "\r" in c for c in cells):
             self._refuse(number, 'an unbalanced quote (") on this row: the row is refused')
             return
-        if self._report is not None and cells:
+        if self._report is not None and note is not None and cells:
             self._report.warn(WarningKind.STRAY_QUOTE, note, self._row, None, number)
         yield Record(self._row, number, cells)
 
