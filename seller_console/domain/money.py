@@ -138,7 +138,7 @@ class Currency:
 
     @property
     def quantum(self) -> Decimal:
-        return Decimal(1).scaleb(-self.exponent)
+        return _QUANTA[self.exponent]
 
     def __str__(self) -> str:
         return self.code
@@ -155,6 +155,7 @@ def _exponent_of(code: str) -> int:
 
 
 _CURRENCIES: Final = {code: Currency(code, _exponent_of(code)) for code in ISO_4217_CODES}
+_QUANTA: Final = {e: Decimal(1).scaleb(-e) for e in (0, 2, 3, 4)}  # built once, not per rounding
 
 
 def is_currency_code(text: str) -> bool:
@@ -260,7 +261,7 @@ class Money:
     @property
     def is_minor_exact(self) -> bool:
         """True when the amount is a whole number of minor units (``20.01``, not ``20.005``)."""
-        return round_money(self.amount, self.currency) == self.amount
+        return self.amount.quantize(_QUANTA[self.currency.exponent]) == self.amount
 
     def format(self) -> str:
         """``19.99 USD``: the amount at the currency's minor unit, then the code."""
