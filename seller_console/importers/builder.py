@@ -7,7 +7,7 @@ shares (currency, duplicate SKUs, compare-at, availability) and counts what it k
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
@@ -86,6 +86,7 @@ class CatalogBuilder:
         self._skus: dict[str, int] = {}
         self._ids: dict[str, int] = {}  # variant id -> the row that took it
         self._next_suffix: dict[str, int] = {}  # duplicated id -> the next ~N to try
+        self._product_ids: dict[str, Product] = {}
         self._cancel = cancel
         self._ticks = 0
         self._said: set[WarningKind] = set()
@@ -314,7 +315,30 @@ class CatalogBuilder:
             )
 
     def add(self, product: Product) -> None:
+        """Keep a product; one whose id an earlier product took (two WooCommerce parents
+        with one SKU) is kept under a derived id, by the rule of ``unique_id``."""
         self.tick()
+        first = self._product_ids.get(product.id)
+        if first is None:
+            self._product_ids[product.id] = product
+        else:
+            n = self._next_suffix.get(f"product {product.id}", 2)
+            while f"{product.id}~{n}" in self._product_ids:
+                n += 1
+            self._next_suffix[f"product {product.id}"] = n + 1
+            derived = f"{product.id}~{n}"
+            self.report.warn(
+                WarningKind.DUPLICATE_ID,
+                f"product id {quote_short(product.id)} was already used by "
+                f"{quote_short(first.title)}: {quote_short(product.title)} is kept under the "
+                f"id {quote_short(derived)}",
+            )
+            product = replace(
+                product,
+                id=derived,
+                variants=tuple(v._replace(product_id=derived) for v in product.variants),
+            )
+            self._product_ids[derived] = product
         self.products.append(product)
         self.report.products += 1
         self.report.variants += len(product.variants)

@@ -87,9 +87,21 @@ def detect_encoding(path: Path) -> Encoding:
     if head.startswith(codecs.BOM_UTF8):
         codec, label = "utf-8-sig", "UTF-8 with BOM"
     elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return Encoding("utf-16", "UTF-16", fallback=False)
+        codec, label = "utf-16", "UTF-16"
     else:
         codec, label = "utf-8", "UTF-8"
+    bad = _first_bad_byte(path, codec)
+    if bad is None:
+        return Encoding(codec, label, fallback=False)
+    if codec == "utf-16":  # a UTF-16 BOM says what the file is: no guessing past it
+        raise CatalogImportError(
+            path, f"the file starts as UTF-16 but is not valid UTF-16 (at byte {bad})"
+        )
+    return Encoding("cp1252", "Windows-1252 (assumed)", True, bad)
+
+
+def _first_bad_byte(path: Path, codec: str) -> int | None:
+    """Where decoding the whole file as ``codec`` first fails; None when it does not."""
     decoder = codecs.getincrementaldecoder(codec)()
     offset = 0
     with open_binary(path) as fh:
@@ -97,13 +109,13 @@ def detect_encoding(path: Path) -> Encoding:
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError as exc:
-                return Encoding("cp1252", "Windows-1252 (assumed)", True, offset + exc.start)
+                return offset + exc.start
             offset += len(chunk)
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError as exc:
-            return Encoding("cp1252", "Windows-1252 (assumed)", True, offset + exc.start)
-    return Encoding(codec, label, fallback=False)
+            return offset + exc.start
+    return None
 
 
 def open_text(path: Path, encoding: Encoding) -> tuple[BinaryIO, io.TextIOWrapper]:

@@ -163,3 +163,21 @@ def test_import_warns_about_a_sub_minor_price(tmp_path: Path) -> None:
     result = import_catalog(path)
     assert result.catalog.rows[0].variant.price == Money.of("20.005", "USD")
     assert [w.kind for w in result.report.warnings if w.kind is WarningKind.SUB_MINOR_PRICE]
+
+
+def test_two_woocommerce_parents_with_one_sku_stay_two_products(tmp_path: Path) -> None:
+    text = (
+        "ID,Type,SKU,Name,Regular price,Parent,Attribute 1 name,Attribute 1 value(s)\n"
+        "1,variable,HOOD,Hoodie,,,Size,\n"
+        "2,variable,HOOD,Scarf,,,Size,\n"
+        "3,variation,HOOD-S,Hoodie S,10.00,id:1,Size,S\n"
+        "4,variation,SCARF-1,Scarf one,20.00,id:2,Size,One\n"
+    )
+    path = corpus.write(tmp_path, "woo.csv", text)
+    result = import_catalog(path, ImportOptions(currency="USD"))
+    products = {p.title: p for p in result.catalog.products}
+    assert products["Hoodie"].id == "HOOD"
+    assert products["Scarf"].id == "HOOD~2"
+    assert [v.product_id for v in products["Scarf"].variants] == ["HOOD~2"]
+    assert result.catalog.product("HOOD~2") is products["Scarf"]
+    assert any(w.kind is WarningKind.DUPLICATE_ID for w in result.report.warnings)
