@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from seller_console.domain.catalog import Catalog
-from seller_console.domain.money import Currency, UnknownCurrencyError
+from seller_console.domain.money import Currency, UnknownCurrencyError, quote_short
 from seller_console.importers.builder import CatalogBuilder, ImportOptions
 from seller_console.importers.errors import CatalogImportError, ImportCancelledError
 from seller_console.importers.report import ImportReport, Problem, WarningKind
@@ -217,7 +217,7 @@ def _import_tabular(
     from seller_console.importers import feed, shopify, woocommerce
     from seller_console.importers.tabular import open_table
 
-    encoding = detect_encoding(path)
+    encoding = detect_encoding(path, cancel)
     report = builder.report
     if encoding.fallback:
         builder.say_file(
@@ -255,7 +255,7 @@ def _import_tabular(
 def _check_mapping(path: Path, table: Table, mapping: dict[str, str]) -> None:
     present = set(table.columns())
     missing = [
-        f"{column!r} (for {key})"
+        f"{quote_short(column)} (for {key})"
         for key, column in mapping.items()
         if norm_header(column) not in present
     ]

@@ -183,7 +183,7 @@ class CatalogBuilder:
         if found is Availability.UNKNOWN:
             self.report.warn(
                 WarningKind.UNKNOWN_AVAILABILITY,
-                f"availability {raw.strip()!r} is not a known value; treated as unknown",
+                f"availability {quote_short(raw.strip())} is not a known value; treated as unknown",
                 where.row,
                 column,
                 where.line,
@@ -195,7 +195,7 @@ class CatalogBuilder:
         if issue is BarcodeIssue.EXCEL_MANGLED:
             self.report.warn(
                 WarningKind.BARCODE_EXCEL_MANGLED,
-                f"barcode {value!r} looks mangled by Excel (scientific notation);"
+                f"barcode {quote_short(value)} looks mangled by Excel (scientific notation);"
                 " its digits are lost: fix it in the source",
                 where.row,
                 column,
@@ -204,7 +204,7 @@ class CatalogBuilder:
         elif issue is BarcodeIssue.INVALID:
             self.report.warn(
                 WarningKind.BARCODE_INVALID,
-                f"barcode {value!r} fails the GTIN check digit",
+                f"barcode {quote_short(value)} fails the GTIN check digit",
                 where.row,
                 column,
                 where.line,
@@ -276,7 +276,7 @@ class CatalogBuilder:
             else:
                 self.report.warn(
                     WarningKind.DUPLICATE_SKU,
-                    f"SKU {variant.sku!r} was already used on row {first}",
+                    f"SKU {quote_short(variant.sku)} was already used on row {first}",
                     where.row,
                     sku_column,
                     where.line,

@@ -304,7 +304,7 @@ def _sale_running(rec: FeedRecord, builder: CatalogBuilder, now: datetime) -> bo
     if window is None:
         builder.report.warn(
             WarningKind.SALE_DATE_UNREADABLE,
-            f"sale date {raw!r} cannot be read: the sale price is used as if always on",
+            f"sale date {quote_short(raw)} cannot be read: the sale price is used as if always on",
             rec.where.row,
             rec.column("sale_window"),
             rec.where.line,

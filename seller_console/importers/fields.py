@@ -33,7 +33,7 @@ def parse_bool(raw: str, default: bool) -> bool:
         return True
     if value in _FALSE:
         return False
-    raise CellError(f"{raw!r} is not yes/no")
+    raise CellError(f"{quote_short(raw)} is not yes/no")
 
 
 MAX_COUNT_DIGITS: Final = 12
@@ -81,11 +81,11 @@ def parse_rate(raw: str) -> Decimal | None:
     try:
         number = parse_decimal(value.rstrip("%").strip())
     except PriceParseError:
-        raise CellError(f"{raw!r} is not a rate (write 0.15 or 15%)") from None
+        raise CellError(f"{quote_short(raw)} is not a rate (write 0.15 or 15%)") from None
     if percent or number > 1:
         number = number / 100
     if number < 0 or number > 1:
-        raise CellError(f"{raw!r} is not a rate between 0 % and 100 %")
+        raise CellError(f"{quote_short(raw)} is not a rate between 0 % and 100 %")
     return number.normalize() if number else Decimal(0)
 
 

@@ -13,6 +13,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from seller_console.domain.money import quote_short
+
 
 class WarningKind(StrEnum):
     ENCODING_FALLBACK = "encoding_fallback"
@@ -51,7 +53,7 @@ class Problem:
         if self.line is not None and self.line != self.row:
             parts.append(f"line {self.line}")
         if self.column:
-            parts.append(f"column {self.column!r}")
+            parts.append(f"column {quote_short(self.column)}")
         return ", ".join(parts)
 
     def to_json(self) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from seller_console.domain.catalog import Availability, Product, ProductStatus, Variant
-from seller_console.domain.money import MAX_WHOLE_DIGITS, Money
+from seller_console.domain.money import MAX_WHOLE_DIGITS, Money, quote_short
 from seller_console.domain.text import clean_text
 from seller_console.importers.builder import CatalogBuilder, RowRejectedError, Where, reject
 from seller_console.importers.fields import (
@@ -160,7 +160,8 @@ class _Reader:
         if draft is None:
             if not title:
                 raise RowRejectedError(
-                    f"the first row of product {handle!r} has no title", self.name["title"]
+                    f"the first row of product {quote_short(handle)} has no title",
+                    self.name["title"],
                 )
             draft = self._draft(cells, handle, title, Where(row, line))
             self.drafts[handle] = draft
@@ -201,7 +202,7 @@ class _Reader:
         except ValueError:
             self.report.warn(
                 WarningKind.BAD_VALUE,
-                f"status {cells[self.p_status]!r} is not "
+                f"status {quote_short(cells[self.p_status])} is not "
                 "active, draft or archived; treated as active",
                 where.row,
                 self.name["status"],
@@ -318,7 +319,7 @@ class _Reader:
             if not draft.variants:
                 self.report.warn(
                     WarningKind.SKIPPED_ROW,
-                    f"product {draft.handle!r} has no variant rows: it cannot be sold",
+                    f"product {quote_short(draft.handle)} has no variant rows: it cannot be sold",
                     draft.where.row,
                     self.name["handle"],
                     draft.where.line,

@@ -81,8 +81,10 @@ def head_bytes(path: Path, count: int = _SNIFF_BYTES) -> bytes:
         return fh.read(count)
 
 
-def detect_encoding(path: Path) -> Encoding:
-    """UTF-8 (with or without BOM), UTF-16 with a BOM, else cp1252 with a warning."""
+def detect_encoding(path: Path, cancel: CancelFn | None = None) -> Encoding:
+    """UTF-8 (with or without BOM), UTF-16 with a BOM, else cp1252 with a warning.
+
+    One pass over the whole file, a megabyte at a time, looking at ``cancel`` after each."""
     head = head_bytes(path, 4)
     if head.startswith(codecs.BOM_UTF8):
         codec, label = "utf-8-sig", "UTF-8 with BOM"
@@ -90,7 +92,7 @@ def detect_encoding(path: Path) -> Encoding:
         codec, label = "utf-16", "UTF-16"
     else:
         codec, label = "utf-8", "UTF-8"
-    bad = _first_bad_byte(path, codec)
+    bad = _first_bad_byte(path, codec, cancel)
     if bad is None:
         return Encoding(codec, label, fallback=False)
     if codec == "utf-16":  # a UTF-16 BOM says what the file is: no guessing past it
@@ -100,12 +102,14 @@ def detect_encoding(path: Path) -> Encoding:
     return Encoding("cp1252", "Windows-1252 (assumed)", True, bad)
 
 
-def _first_bad_byte(path: Path, codec: str) -> int | None:
+def _first_bad_byte(path: Path, codec: str, cancel: CancelFn | None) -> int | None:
     """Where decoding the whole file as ``codec`` first fails; None when it does not."""
     decoder = codecs.getincrementaldecoder(codec)()
     offset = 0
     with open_binary(path) as fh:
         while chunk := fh.read(_CHUNK):
+            if cancel is not None and cancel():
+                raise ImportCancelledError(path)
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError as exc:

@@ -28,22 +28,24 @@ def window_import(path: Path, currency: str = "USD") -> ImportResult:
     return result
 
 
-def best_time(run: Callable[[], object], repeat: int = 5) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        best = min(best, time.perf_counter() - start)
-    return best
+def _timed(run: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    run()
+    return time.perf_counter() - start
 
 
-def cost_ratio(make: Callable[[int], str], n: int, folder: Path, factor: int = 4) -> float:
-    """Time to import ``make(factor * n)`` over the time for ``make(n)`` (best of 5 each)."""
+def cost_ratio(
+    make: Callable[[int], str], n: int, folder: Path, factor: int = 4, repeat: int = 7
+) -> float:
+    """Time to import ``make(factor * n)`` over the time for ``make(n)``: the best of
+    ``repeat`` runs each, small and big runs interleaved so a busy machine slows both."""
     small = folder / "small.csv"
     big = folder / "big.csv"
     small.write_text(make(n), encoding="utf-8")
     big.write_text(make(factor * n), encoding="utf-8")
     options = ImportOptions(currency="USD")
-    return best_time(lambda: import_catalog(big, options)) / best_time(
-        lambda: import_catalog(small, options)
-    )
+    best_small = best_big = float("inf")
+    for _ in range(repeat):
+        best_small = min(best_small, _timed(lambda: import_catalog(small, options)))
+        best_big = min(best_big, _timed(lambda: import_catalog(big, options)))
+    return best_big / best_small
