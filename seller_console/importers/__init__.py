@@ -128,13 +128,18 @@ def import_catalog(
     from seller_console.importers import merchant_xml  # deferred: start-up time (see above)
 
     with collector_paused():
-        if options.format == merchant_xml.NAME or (
-            options.format is None and merchant_xml.looks_like_xml(head)
-        ):
-            report.format, report.encoding = merchant_xml.NAME, "XML"
-            merchant_xml.import_file(path, builder, progress, cancel)
-        else:
-            _import_tabular(path, options, builder, progress, cancel)
+        try:
+            if options.format == merchant_xml.NAME or (
+                options.format is None and merchant_xml.looks_like_xml(head)
+            ):
+                report.format, report.encoding = merchant_xml.NAME, "XML"
+                merchant_xml.import_file(path, builder, progress, cancel)
+            else:
+                _import_tabular(path, options, builder, progress, cancel)
+        except OSError as exc:  # the disk or the network share failed mid-file
+            raise CatalogImportError(
+                path, f"the file could not be read to its end: {exc.strerror or exc}"
+            ) from None
         catalog = builder.finish(_catalog_name(path, builder))
     return ImportResult(catalog, report)
 

@@ -134,3 +134,21 @@ def test_cancel_stops_well_before_the_end_of_a_big_file(tmp_path: Path, name: st
     with pytest.raises(ImportCancelledError):
         import_catalog(path, ImportOptions(currency="USD"), cancel=cancel)
     assert calls[0] == 3
+
+
+def test_a_read_error_mid_file_is_unreadable_not_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = corpus.write(tmp_path, "feed.tsv", corpus.plain_google(3_000))
+    real_next = source._Lines.__next__
+
+    def failing_next(self: source._Lines) -> str:
+        if self.line >= 100:  # the disk fails on line 101
+            raise OSError(5, "Input/output error")
+        return real_next(self)
+
+    monkeypatch.setattr(source._Lines, "__next__", failing_next)
+    code, report, err = check(path)
+    assert code == 2
+    assert "Input/output error" in report["error"]
+    assert "Traceback" not in err
