@@ -268,6 +268,7 @@ class RecordReader:
         self._cancel = cancel
         self._report = report
         self.width: int | None = None  # the header's width, once the header is known
+        self._widest = 0  # the most cells a one-line record has had
         self._row = 0
 
     def __iter__(self) -> Iterator[Record]:
@@ -291,14 +292,17 @@ class RecordReader:
                     except (csv.Error, _LineTooLongError, _RecordTooLongError) as exc:
                         yield from self._broken(list(lines.buffer), start, _why(exc))
                         continue
-                    if len(lines.buffer) > 1 and self._swallowed(lines.buffer, cells):
-                        yield from self._broken(
-                            list(lines.buffer),
-                            start,
-                            "a quoted cell on this row runs over the rows after it "
-                            "(its quote is unbalanced)",
-                        )
-                        continue
+                    if len(lines.buffer) > 1:
+                        if self._swallowed(lines.buffer, cells):
+                            yield from self._broken(
+                                list(lines.buffer),
+                                start,
+                                "a quoted cell on this row runs over the rows after it "
+                                "(its quote is unbalanced)",
+                            )
+                            continue
+                    elif len(cells) > self._widest:
+                        self._widest = len(cells)
                     self._row += 1
                     yield Record(self._row, start, cells)
             except UnicodeDecodeError as exc:
@@ -323,13 +327,15 @@ class RecordReader:
 
         A quote that opens a cell and is closed, cleanly, by a stray quote on a later row
         (``6x9"``) merges the rows between into that cell, and the record then has more
-        cells than the header (the closing row's own cells come after), or lines in the
-        middle that are whole rows: as many delimiters as the header, and no quote.
+        cells than the header and than any one-line row (the closing row's own cells come
+        after), or lines in the middle that are whole rows: as many delimiters as the
+        header, and no quote.
         """
         width = self.width
         if width is None:
             return False
-        if len(cells) > width and any(c.strip() for c in cells[width:]):
+        widest = max(width, self._widest)
+        if len(cells) > widest and any(c.strip() for c in cells[widest:]):
             return True
         if width < 4:
             return False

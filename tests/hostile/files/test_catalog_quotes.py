@@ -136,3 +136,18 @@ def test_one_broken_quote_costs_at_most_its_own_row(
     kept = set(_ids(path))
     expected = {f"id-{i}" for i in range(len(titles)) if i != broken}
     assert expected <= kept <= expected | {f"id-{broken}"}
+
+
+def test_a_ragged_file_keeps_its_multi_line_rows(tmp_path: Path) -> None:
+    # Rows one cell wider than the header (a trailing note) are this file's normal shape:
+    # a multi-line description in such a row is not a swallow.
+    text = (
+        "id,title,description,price,availability\n"
+        "a,Scarf,warm,1.00 USD,in stock,note\n"
+        'b,Coat,"long\ncoat",100.00 USD,in stock,note\n'
+        "c,Hat,small,5.00 USD,in stock,note\n"
+    )
+    path = corpus.write(tmp_path, "feed.csv", text)
+    result = import_catalog(path, ImportOptions())
+    assert result.report.rejected == []
+    assert [ref.variant.sku for ref in result.catalog.rows] == ["a", "b", "c"]
