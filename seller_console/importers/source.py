@@ -1,8 +1,14 @@
 """Reading a catalog file: size limit, encoding, delimiter, records and the header row.
 
 The file is streamed, never held whole: the encoding is settled by one incremental decode
-pass over the bytes, then a quote-aware ``csv.reader`` walks the records (multi-line cells
-included), reporting each record's spreadsheet row and the line it starts on.
+pass over the bytes, then a strict, quote-aware ``csv.reader`` walks the records (multi-line
+cells included), reporting each record's spreadsheet row and the line it starts on.
+
+Every size is capped, and each cap is named in the message of what it refuses: the file
+(``MAX_FILE_BYTES``, ``MAX_ROWS``), a cell (``MAX_CELL_CHARS``), a physical line
+(``MAX_LINE_CHARS``, read in pieces so an endless line is never held) and a record
+(``MAX_RECORD_LINES``, ``MAX_RECORD_CHARS``). An unbalanced quote is found and its row
+refused, without merging or losing the rows after it (``RecordReader``).
 """
 
 from __future__ import annotations
