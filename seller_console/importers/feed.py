@@ -25,7 +25,7 @@ from seller_console.importers.fields import (
     split_list,
 )
 from seller_console.importers.report import WarningKind
-from seller_console.importers.source import norm_header
+from seller_console.importers.source import MAX_CELL_CHARS, norm_header
 from seller_console.importers.tabular import Table
 
 # canonical field -> the names it goes by, normalised by ``feed_key``.
@@ -130,6 +130,7 @@ class FeedRecord:
     where: Where
     values: dict[str, list[str]]
     columns: dict[str, str]  # canonical field -> the name the file uses, for reports
+    too_long: str | None = None  # an XML element over the cell cap: the item is refused
 
     def get(self, key: str) -> str:
         found = self.values.get(key)
@@ -248,6 +249,11 @@ def _product(group_id: str, group: _Group, builder: CatalogBuilder) -> Product:
 
 def _variant(rec: FeedRecord, builder: CatalogBuilder, now: datetime) -> tuple[Variant, str]:
     where = rec.where
+    if rec.too_long is not None:
+        raise RowRejectedError(
+            f"{rec.too_long} is longer than the limit of {MAX_CELL_CHARS // (1024 * 1024)} MiB",
+            rec.too_long,
+        )
     sku = rec.get("id").strip()
     if not sku:
         raise RowRejectedError("the item has no id", rec.column("id"))

@@ -152,3 +152,21 @@ def test_a_read_error_mid_file_is_unreadable_not_a_crash(
     assert code == 2
     assert "Input/output error" in report["error"]
     assert "Traceback" not in err
+
+
+def test_an_xml_element_over_the_cell_cap_refuses_its_item_only(tmp_path: Path) -> None:
+    items = [
+        f"<item><id>{i}</id><title>T{i}</title><price>1.00 USD</price></item>" for i in range(4)
+    ]
+    items[2] = items[2].replace(
+        "</title>", "</title><description>" + "x" * (source.MAX_CELL_CHARS + 1) + "</description>"
+    )
+    path = corpus.write(
+        tmp_path, "feed.xml", "<rss><channel>" + "".join(items) + "</channel></rss>"
+    )
+    code, report, _ = check(path)
+    assert code == 0
+    assert report["variants"] == 3
+    [refused] = report["rejected_rows"]
+    assert refused["column"] == "<description>"
+    assert "1 MiB" in refused["reason"]
