@@ -123,17 +123,26 @@ def catalog_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         result = import_catalog(args.file, options)
     except CatalogImportError as exc:
-        if args.json:
-            json.dump({"file": str(args.file), "error": exc.reason}, out)
-            out.write("\n")
-        print(f"cannot import {exc}", file=err)
-        return EXIT_UNREADABLE
+        return _unreadable(args, exc.reason, str(exc), out, err)
+    except MemoryError:
+        # Every cap is there so that this cannot happen; if a machine is that short of
+        # memory all the same, it is still "could not be read", never a traceback.
+        reason = "the computer ran out of memory reading this file"
+        return _unreadable(args, reason, f"{Path(args.file).name}: {reason}", out, err)
     if args.json:
         json.dump(result.report.to_json(), out, ensure_ascii=False)
         out.write("\n")
     else:
         out.write("\n".join(result.report.summary_lines()) + "\n")
     return EXIT_OK
+
+
+def _unreadable(args: argparse.Namespace, reason: str, text: str, out: TextIO, err: TextIO) -> int:
+    if args.json:
+        json.dump({"file": str(args.file), "error": reason}, out)
+        out.write("\n")
+    print(f"cannot import {text}", file=err)
+    return EXIT_UNREADABLE
 
 
 def main(

@@ -23,12 +23,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from seller_console.domain.money import is_currency_code
+from seller_console.domain.money import is_currency_code, quote_short
 from seller_console.domain.net import THIS_MACHINE_HINT, plain_http_allowed
 
 SETTINGS_FILE_NAME = "settings.json"
 SETTINGS_VERSION = 1
 """The version this app writes; a file with a higher one is left alone and not read."""
+MAX_SETTINGS_BYTES = 64 * 1024
+_MAX_INT_DIGITS = 9
 
 
 def settings_file(config_dir: Path) -> Path:
@@ -150,7 +152,7 @@ def _profile_from(raw: Any) -> Profile:
     try:
         kind = ProfileKind(raw.get("kind"))
     except ValueError as exc:
-        raise SettingsError(f"unknown platform profile {raw.get('kind')!r}") from exc
+        raise SettingsError(f"unknown platform profile {quote_short(raw.get('kind'))}") from exc
     url = raw.get("url")
     if url is not None and not isinstance(url, str):
         raise SettingsError("the platform address is not text")
@@ -179,7 +181,9 @@ def _from_json(raw: Any, path: Path) -> tuple[Settings, str | None]:
         problems.append(f"{exc.user_message}, so the demo sandbox is used")
     currency = raw.get("last_currency", "USD")
     if not isinstance(currency, str) or not is_currency_code(currency):
-        problems.append(f"the last currency {currency!r} is not a currency code, so USD is used")
+        problems.append(
+            f"the last currency {quote_short(currency)} is not a currency code, so USD is used"
+        )
         currency = "USD"
     warning = None
     if problems:
@@ -194,6 +198,11 @@ def load_settings(path: Path) -> tuple[Settings, str | None]:
     damaged or newer-version file gives the defaults and says so.
     """
     try:
+        if path.stat().st_size > MAX_SETTINGS_BYTES:
+            return Settings(), (
+                f"{path} is damaged (over {MAX_SETTINGS_BYTES // 1024} KiB, far more than "
+                "settings take); using the defaults."
+            )
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return Settings(), None
@@ -202,10 +211,22 @@ def load_settings(path: Path) -> tuple[Settings, str | None]:
     except OSError as exc:
         return Settings(), f"{path} could not be read ({exc.strerror}); using the defaults."
     try:
-        raw = json.loads(text)
+        raw = json.loads(text, parse_int=_bounded_int)
     except json.JSONDecodeError as exc:
         return Settings(), f"{path} is damaged ({exc.msg}, line {exc.lineno}); using the defaults."
+    except ValueError as exc:  # _bounded_int
+        return Settings(), f"{path} is damaged ({exc}); using the defaults."
+    except RecursionError:
+        return Settings(), f"{path} is damaged (nested too deeply); using the defaults."
     return _from_json(raw, path)
+
+
+def _bounded_int(text: str) -> int:
+    """JSON integers, refused past a few digits before any conversion (settings hold
+    only a version number)."""
+    if len(text) > _MAX_INT_DIGITS:
+        raise ValueError(f"a number of {len(text)} digits")
+    return int(text)
 
 
 def save_settings(path: Path, settings: Settings) -> None:

@@ -5,7 +5,13 @@ Rules kept here and nowhere else:
 - arithmetic between two currencies is refused (``CurrencyMismatchError``);
 - rounding to a currency's minor unit goes through ``round_money`` (half-up by default,
   the documented mode for commission), so every total in the app rounds the same way;
-- storage keeps integer minor units (``to_minor_units`` / ``Money.from_minor_units``).
+- storage keeps integer minor units (``to_minor_units`` / ``Money.from_minor_units``);
+- an amount is bounded (``MAX_WHOLE_DIGITS`` before the decimal point), and every text that
+  becomes a number is bounded before it is converted (``MAX_NUMBER_CHARS``, ``MAX_DECIMALS``),
+  so reading or showing any amount costs the same small time whatever the input;
+- an amount finer than its currency's minor unit (``20.005 USD``) is kept exactly; it is
+  rounded once, by ``round_money``, when it is shown, sent or stored, and pre-flight refuses
+  it as a live price (``Money.is_minor_exact``).
 """
 
 from __future__ import annotations
@@ -78,6 +84,42 @@ class PriceParseError(MoneyError):
     """A price text that is not a number with an optional currency."""
 
 
+class AmountOutOfRangeError(MoneyError):
+    """An amount too large to be a price or a total (``MAX_WHOLE_DIGITS``)."""
+
+
+MAX_WHOLE_DIGITS: Final = 15
+"""Digits an amount may have before the decimal point (a quadrillion minus one): with the
+4 decimals of the finest currency it stays well inside ``Decimal``'s 28-digit precision,
+so rounding, formatting and adding amounts never fail or lose a cent."""
+MAX_DECIMALS: Final = 10
+"""Decimals a number read from text may have (``0.0000000001``)."""
+MAX_NUMBER_CHARS: Final = 64
+"""Characters a price or number text may have, blanks and currency included; longer texts
+are refused before any parsing, so a hostile cell costs nothing."""
+
+
+def quote_short(text: object) -> str:
+    """A value quoted for an error message, cut short: never echo a megabyte back."""
+    value = str(text)
+    return repr(value) if len(value) <= 40 else repr(value[:30] + "…") + f" ({len(value)} chars)"
+
+
+def check_amount(amount: Decimal) -> Decimal:
+    """``amount`` if it is finite and within ``MAX_WHOLE_DIGITS``; else ``MoneyError``.
+
+    Checked on the exponent alone (``adjusted``), so ``1E+1000000`` costs nothing.
+    """
+    if not amount.is_finite():
+        raise MoneyError(f"money amount must be finite, got {quote_short(amount)}")
+    if amount and amount.adjusted() >= MAX_WHOLE_DIGITS:
+        raise AmountOutOfRangeError(
+            f"amount {quote_short(amount)} is out of range: at most {MAX_WHOLE_DIGITS} digits "
+            "before the decimal point"
+        )
+    return amount
+
+
 @dataclass(frozen=True, slots=True)
 class Currency:
     """An ISO 4217 currency: its code and how many decimals its minor unit has."""
@@ -96,7 +138,7 @@ class Currency:
 
     @property
     def quantum(self) -> Decimal:
-        return Decimal(1).scaleb(-self.exponent)
+        return _QUANTA[self.exponent]
 
     def __str__(self) -> str:
         return self.code
@@ -113,6 +155,7 @@ def _exponent_of(code: str) -> int:
 
 
 _CURRENCIES: Final = {code: Currency(code, _exponent_of(code)) for code in ISO_4217_CODES}
+_QUANTA: Final = {e: Decimal(1).scaleb(-e) for e in (0, 2, 3, 4)}  # built once, not per rounding
 
 
 def is_currency_code(text: str) -> bool:
@@ -137,8 +180,7 @@ class Money:
     def __post_init__(self) -> None:
         if not isinstance(self.amount, Decimal):
             raise TypeError(f"Money amount must be a Decimal, not {type(self.amount).__name__}")
-        if not self.amount.is_finite():
-            raise MoneyError(f"money amount must be finite, got {self.amount}")
+        check_amount(self.amount)
 
     @classmethod
     def of(cls, amount: str | int | Decimal, currency: str | Currency) -> Money:
@@ -146,10 +188,15 @@ class Money:
         if isinstance(amount, float):
             raise TypeError("Money.of refuses float; pass a str or Decimal")
         cur = currency if isinstance(currency, Currency) else Currency.of(currency)
+        if isinstance(amount, str) and len(amount) > MAX_NUMBER_CHARS:
+            raise PriceParseError(
+                f"{quote_short(amount)} is too long for an amount "
+                f"(at most {MAX_NUMBER_CHARS} characters)"
+            )
         try:
             value = Decimal(amount)
         except InvalidOperation as exc:
-            raise PriceParseError(f"{amount!r} is not a number") from exc
+            raise PriceParseError(f"{quote_short(amount)} is not a number") from exc
         return cls(value, cur)
 
     @classmethod
@@ -211,6 +258,11 @@ class Money:
     def is_zero(self) -> bool:
         return self.amount == 0
 
+    @property
+    def is_minor_exact(self) -> bool:
+        """True when the amount is a whole number of minor units (``20.01``, not ``20.005``)."""
+        return self.amount.quantize(_QUANTA[self.currency.exponent]) == self.amount
+
     def format(self) -> str:
         """``19.99 USD``: the amount at the currency's minor unit, then the code."""
         return f"{round_money(self.amount, self.currency)} {self.currency.code}"
@@ -235,7 +287,10 @@ def total(values: list[Money] | tuple[Money, ...], currency: str | Currency) -> 
 
 
 # ------------------------------------------------------------------------- parsing
-_NUMBER_RE: Final = re.compile(r"[+-]?[\d.,' \u00a0\u202f]*\d")
+# A run of the characters a written number is made of; one quantifier, no nesting, so
+# searching it is linear (the trailing non-digits are trimmed in Python, ``_number``).
+_NUMBER_RUN_RE: Final = re.compile(r"[+-]?[\d.,' \u00a0\u202f]+")
+_NUMBER_TAIL: Final = ".,' \u00a0\u202f"
 _CODE_RE: Final = re.compile(r"\b([A-Za-z]{3})\b")
 # ``12.34`` and ``12.34 USD``, most prices in most files: read without the general rules.
 _PLAIN_PRICE_RE: Final = re.compile(r"(\d+(?:\.\d+)?)(?: ([A-Z]{3}))?", re.ASCII)
@@ -263,6 +318,10 @@ def parse_decimal(text: str) -> Decimal:
     raw = text.strip()
     if not raw:
         raise PriceParseError("empty number")
+    if len(raw) > MAX_NUMBER_CHARS:
+        raise PriceParseError(
+            f"{quote_short(raw)} is too long for a number (at most {MAX_NUMBER_CHARS} characters)"
+        )
     sign = ""
     if raw[0] in "+-":
         sign, raw = ("-" if raw[0] == "-" else ""), raw[1:].strip()
@@ -293,6 +352,13 @@ def parse_decimal(text: str) -> Decimal:
             raw = head + tail  # 2,030 -> 2030
         else:
             raw = f"{head}.{tail}"
+    whole, _, fraction = raw.partition(".")
+    if len(whole.lstrip("0")) > MAX_WHOLE_DIGITS:
+        raise PriceParseError(
+            f"{text!r} is too large: at most {MAX_WHOLE_DIGITS} digits before the decimal point"
+        )
+    if len(fraction) > MAX_DECIMALS:
+        raise PriceParseError(f"{text!r} has more than {MAX_DECIMALS} decimals")
     try:
         value = Decimal(sign + raw)
     except InvalidOperation as exc:
@@ -310,12 +376,16 @@ def parse_price(text: str) -> ParsedPrice:
     Raises ``PriceParseError`` (or ``UnknownCurrencyError``) with the reason.
     """
     raw = text.strip()
+    if len(raw) > MAX_NUMBER_CHARS:
+        raise PriceParseError(
+            f"{quote_short(raw)} is too long for a price (at most {MAX_NUMBER_CHARS} characters)"
+        )
     plain = _PLAIN_PRICE_RE.fullmatch(raw)
     if plain is not None:
         code = plain.group(2)
         found = _CURRENCIES.get(code) if code else None
         if code is None or found is not None:
-            return ParsedPrice(Decimal(plain.group(1)), found)
+            return ParsedPrice(parse_decimal(plain.group(1)), found)
     if not raw:
         raise PriceParseError("empty price")
     currency: Currency | None = None
@@ -326,7 +396,7 @@ def parse_price(text: str) -> ParsedPrice:
             break
     for symbol in _AMBIGUOUS_SYMBOLS:
         raw = raw.replace(symbol, " ")
-    if _NUMBER_RE.search(raw) is None:
+    if _find_number(raw) is None:
         raise PriceParseError(f"{text.strip()!r} has no number")
     match = _CODE_RE.search(raw)
     if match is not None:
@@ -338,10 +408,20 @@ def parse_price(text: str) -> ParsedPrice:
             raise PriceParseError(f"{text!r} names two currencies")
         currency = found
         raw = raw[: match.start()] + " " + raw[match.end() :]
-    number = _NUMBER_RE.search(raw)
+    number = _find_number(raw)
     if number is None:
         raise PriceParseError(f"{text!r} has no number")
-    leftover = (raw[: number.start()] + raw[number.end() :]).strip()
+    start, end = number
+    leftover = (raw[:start] + raw[end:]).strip()
     if leftover:
         raise PriceParseError(f"{text!r} has unexpected text {leftover!r}")
-    return ParsedPrice(parse_decimal(number.group(0)), currency)
+    return ParsedPrice(parse_decimal(raw[start:end]), currency)
+
+
+def _find_number(text: str) -> tuple[int, int] | None:
+    """Where the first written number in ``text`` starts and ends (at its last digit)."""
+    for run in _NUMBER_RUN_RE.finditer(text):
+        body = run.group(0).rstrip(_NUMBER_TAIL)
+        if any(c.isdigit() for c in body):
+            return run.start(), run.start() + len(body)
+    return None

@@ -17,6 +17,7 @@ from enum import StrEnum
 from seller_console.domain.catalog import VariantRef
 from seller_console.domain.errors import DomainError
 from seller_console.domain.money import Money, MoneyError, parse_price
+from seller_console.domain.showcase import showcase_conflicts
 
 DEFAULT_PLANNED_SECONDS = 120
 MAX_PLANNED_SECONDS = 4 * 3600
@@ -244,10 +245,19 @@ def preflight(
         ) -> None:
             issues.append(PreflightIssue(severity, f"#{n} {name}: {text}", item_id))
 
-        if item.price is None:
+        price = item.price
+        if price is None:
             say(Severity.BLOCKER, "no price")
-        elif item.price.currency.code == "XXX":
+        elif price.currency.code == "XXX":
             say(Severity.BLOCKER, "the price has no currency")
+        elif price.amount <= 0:  # -0 included: Decimal("-0") == 0
+            say(Severity.BLOCKER, f"the price {price.amount} is not above zero")
+        elif not price.is_minor_exact:
+            say(
+                Severity.BLOCKER,
+                f"the price {price.amount} {price.currency.code} is finer than the "
+                f"currency's {price.currency.exponent} decimals: it would be rounded on air",
+            )
         if not p.image_url:
             say(Severity.WARNING, "no image")
         units = item.sellable_units
@@ -271,6 +281,17 @@ def preflight(
                 f"the show mixes currencies ({', '.join(currencies)}): totals cannot be added up",
             )
         )
+    for sid, positions in showcase_conflicts(items).items():
+        names = ", ".join(f"#{n + 1} {items[n].product.display_title}" for n in positions)
+        for n in positions:
+            issues.append(
+                PreflightIssue(
+                    Severity.BLOCKER,
+                    f"#{n + 1} {items[n].product.display_title}: different products share "
+                    f"the showcase id {sid!r} ({names}); a pin could sell the wrong one",
+                    items[n].id,
+                )
+            )
     seen: dict[str, int] = {}
     for n, item in enumerate(items, start=1):
         first = seen.setdefault(item.product.variant_id, n)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from seller_console.domain.catalog import Catalog
-from seller_console.domain.money import Currency, UnknownCurrencyError
+from seller_console.domain.money import Currency, UnknownCurrencyError, quote_short
 from seller_console.importers.builder import CatalogBuilder, ImportOptions
 from seller_console.importers.errors import CatalogImportError, ImportCancelledError
 from seller_console.importers.report import ImportReport, Problem, WarningKind
@@ -122,19 +122,24 @@ def import_catalog(
     _check_options(path, options)
     check_size(path, options.max_bytes)
     report = ImportReport(path)
-    builder = CatalogBuilder(path, report, options)
+    builder = CatalogBuilder(path, report, options, cancel)
     head = head_bytes(path)
     _refuse_binary(path, head)
     from seller_console.importers import merchant_xml  # deferred: start-up time (see above)
 
     with collector_paused():
-        if options.format == merchant_xml.NAME or (
-            options.format is None and merchant_xml.looks_like_xml(head)
-        ):
-            report.format, report.encoding = merchant_xml.NAME, "XML"
-            merchant_xml.import_file(path, builder, progress, cancel)
-        else:
-            _import_tabular(path, options, builder, progress, cancel)
+        try:
+            if options.format == merchant_xml.NAME or (
+                options.format is None and merchant_xml.looks_like_xml(head)
+            ):
+                report.format, report.encoding = merchant_xml.NAME, "XML"
+                merchant_xml.import_file(path, builder, progress, cancel)
+            else:
+                _import_tabular(path, options, builder, progress, cancel)
+        except OSError as exc:  # the disk or the network share failed mid-file
+            raise CatalogImportError(
+                path, f"the file could not be read to its end: {exc.strerror or exc}"
+            ) from None
         catalog = builder.finish(_catalog_name(path, builder))
     return ImportResult(catalog, report)
 
@@ -217,7 +222,7 @@ def _import_tabular(
     from seller_console.importers import feed, shopify, woocommerce
     from seller_console.importers.tabular import open_table
 
-    encoding = detect_encoding(path)
+    encoding = detect_encoding(path, cancel)
     report = builder.report
     if encoding.fallback:
         builder.say_file(
@@ -232,7 +237,7 @@ def _import_tabular(
         headers = {options.format: _tabular()[options.format]}
     else:
         headers = {name: test for name, (test, _) in _refused().items()} | _tabular()
-    name, table = open_table(path, encoding, headers, progress, cancel)
+    name, table = open_table(path, encoding, headers, progress, cancel, report)
     if name in _refused():
         raise CatalogImportError(path, _refused()[name][1])
     report.format, report.encoding, report.delimiter = name, encoding.label, table.delimiter
@@ -255,7 +260,7 @@ def _import_tabular(
 def _check_mapping(path: Path, table: Table, mapping: dict[str, str]) -> None:
     present = set(table.columns())
     missing = [
-        f"{column!r} (for {key})"
+        f"{quote_short(column)} (for {key})"
         for key, column in mapping.items()
         if norm_header(column) not in present
     ]

@@ -7,7 +7,7 @@ shares (currency, duplicate SKUs, compare-at, availability) and counts what it k
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
@@ -20,15 +20,18 @@ from seller_console.domain.catalog import (
     parse_availability,
 )
 from seller_console.domain.money import (
+    MAX_WHOLE_DIGITS,
     Currency,
     Money,
     MoneyError,
     UnknownCurrencyError,
     parse_price,
+    quote_short,
 )
+from seller_console.importers.errors import ImportCancelledError
 from seller_console.importers.fields import BarcodeIssue, CellError, clean_barcode, parse_int
 from seller_console.importers.report import ImportReport, WarningKind
-from seller_console.importers.source import MAX_FILE_BYTES
+from seller_console.importers.source import CHECK_EVERY, MAX_FILE_BYTES, CancelFn
 
 NO_CURRENCY = Currency.of("XXX")
 
@@ -68,13 +71,24 @@ class Where(NamedTuple):
 
 
 class CatalogBuilder:
-    def __init__(self, path: Path, report: ImportReport, options: ImportOptions) -> None:
+    def __init__(
+        self,
+        path: Path,
+        report: ImportReport,
+        options: ImportOptions,
+        cancel: CancelFn | None = None,
+    ) -> None:
         self.path = path
         self.report = report
         self.options = options
         self.user_currency = Currency.of(options.currency) if options.currency else None
         self.products: list[Product] = []
         self._skus: dict[str, int] = {}
+        self._ids: dict[str, int] = {}  # variant id -> the row that took it
+        self._next_suffix: dict[str, int] = {}  # duplicated id -> the next ~N to try
+        self._product_ids: dict[str, Product] = {}
+        self._cancel = cancel
+        self._ticks = 0
         self._said: set[WarningKind] = set()
         self._assumed: Currency | None = None  # set (and said) the first time it is used
 
@@ -92,7 +106,12 @@ class CatalogBuilder:
         ``currency_text`` is the value of a separate currency column, if the format has
         one. A price the row cannot be sold without is the caller's to require.
         """
-        if not currency_text and raw.isascii() and raw.replace(".", "", 1).isdecimal():
+        if (
+            not currency_text
+            and len(raw) <= MAX_WHOLE_DIGITS
+            and raw.isascii()
+            and raw.replace(".", "", 1).isdecimal()
+        ):
             return Money(Decimal(raw), self.assumed_currency())  # 12.50: most cells
         if not raw.strip():
             return None
@@ -104,7 +123,7 @@ class CatalogBuilder:
             ) from None
         except MoneyError as exc:
             raise RowRejectedError(
-                f"price {raw.strip()!r} is not a number ({exc})", column
+                f"price {quote_short(raw.strip())} is not a number ({exc})", column
             ) from None
         currency = parsed.currency
         if currency is None and currency_text.strip():
@@ -112,13 +131,17 @@ class CatalogBuilder:
                 currency = Currency.of(currency_text)
             except UnknownCurrencyError:
                 raise RowRejectedError(
-                    f"unknown currency {currency_text.strip()!r}", currency_column or column
+                    f"unknown currency {quote_short(currency_text.strip())}",
+                    currency_column or column,
                 ) from None
         if currency is None:
             currency = self.assumed_currency()
         if parsed.amount < 0:
             raise RowRejectedError(f"price {raw.strip()!r} is negative", column)
-        return Money(parsed.amount, currency)
+        try:
+            return Money(parsed.amount, currency)
+        except MoneyError as exc:
+            raise RowRejectedError(f"price {raw.strip()!r} is refused: {exc}", column) from None
 
     def assumed_currency(self) -> Currency:
         """The currency for prices that name none; the report says so the first time."""
@@ -160,7 +183,7 @@ class CatalogBuilder:
         if found is Availability.UNKNOWN:
             self.report.warn(
                 WarningKind.UNKNOWN_AVAILABILITY,
-                f"availability {raw.strip()!r} is not a known value; treated as unknown",
+                f"availability {quote_short(raw.strip())} is not a known value; treated as unknown",
                 where.row,
                 column,
                 where.line,
@@ -172,7 +195,7 @@ class CatalogBuilder:
         if issue is BarcodeIssue.EXCEL_MANGLED:
             self.report.warn(
                 WarningKind.BARCODE_EXCEL_MANGLED,
-                f"barcode {value!r} looks mangled by Excel (scientific notation);"
+                f"barcode {quote_short(value)} looks mangled by Excel (scientific notation);"
                 " its digits are lost: fix it in the source",
                 where.row,
                 column,
@@ -181,7 +204,7 @@ class CatalogBuilder:
         elif issue is BarcodeIssue.INVALID:
             self.report.warn(
                 WarningKind.BARCODE_INVALID,
-                f"barcode {value!r} fails the GTIN check digit",
+                f"barcode {quote_short(value)} fails the GTIN check digit",
                 where.row,
                 column,
                 where.line,
@@ -201,6 +224,40 @@ class CatalogBuilder:
             self.report.warn(kind, reason)
 
     # ------------------------------------------------------------- rows
+    def unique_id(self, variant_id: str, where: Where, column: str) -> str:
+        """``variant_id``, or a derived one when an earlier row of the file took it.
+
+        The rule for duplicate ids: the first row keeps its id, each later row gets
+        ``<id>~2``, ``<id>~3`` ... (the first that is free), and the report says so with
+        both rows. A variant id is what a drag, the rundown and the showcase go by, so
+        two variants must never share one: pinning one would sell the other.
+        """
+        first = self._ids.get(variant_id)
+        if first is None:
+            self._ids[variant_id] = where.row
+            return variant_id
+        n = self._next_suffix.get(variant_id, 2)  # remembered: linear for any count
+        while f"{variant_id}~{n}" in self._ids:
+            n += 1
+        self._next_suffix[variant_id] = n + 1
+        derived = f"{variant_id}~{n}"
+        self._ids[derived] = where.row
+        self.report.warn(
+            WarningKind.DUPLICATE_ID,
+            f"id {quote_short(variant_id)} was already used on row {first}: this row is "
+            f"kept under the id {quote_short(derived)}",
+            where.row,
+            column,
+            where.line,
+        )
+        return derived
+
+    def tick(self) -> None:
+        """Called once per variant or product built: looks at cancel every few hundred."""
+        self._ticks += 1
+        if self._ticks % CHECK_EVERY == 0 and self._cancel is not None and self._cancel():
+            raise ImportCancelledError(self.path)
+
     def check_variant(
         self,
         variant: Variant,
@@ -210,6 +267,7 @@ class CatalogBuilder:
         compare_column: str,
     ) -> None:
         """Warnings every format shares, once the variant is built."""
+        self.tick()
         if variant.sku:
             key = variant.sku.casefold()
             first = self._skus.get(key)
@@ -218,7 +276,7 @@ class CatalogBuilder:
             else:
                 self.report.warn(
                     WarningKind.DUPLICATE_SKU,
-                    f"SKU {variant.sku!r} was already used on row {first}",
+                    f"SKU {quote_short(variant.sku)} was already used on row {first}",
                     where.row,
                     sku_column,
                     where.line,
@@ -232,8 +290,20 @@ class CatalogBuilder:
                 price_column,
                 where.line,
             )
-        elif compare is not None and not (
-            compare.currency is price.currency and compare.amount > price.amount
+        elif not price.is_minor_exact:
+            self.report.warn(
+                WarningKind.SUB_MINOR_PRICE,
+                f"price {price.amount} {price.currency.code} has more decimals than "
+                f"{price.currency.code}'s {price.currency.exponent}: it is kept exactly and "
+                f"shown as {price}; pre-flight blocks it as a live price until it is fixed",
+                where.row,
+                price_column,
+                where.line,
+            )
+        if (
+            price is not None
+            and compare is not None
+            and not (compare.currency is price.currency and compare.amount > price.amount)
         ):
             self.report.warn(
                 WarningKind.COMPARE_AT_NOT_ABOVE,
@@ -245,6 +315,30 @@ class CatalogBuilder:
             )
 
     def add(self, product: Product) -> None:
+        """Keep a product; one whose id an earlier product took (two WooCommerce parents
+        with one SKU) is kept under a derived id, by the rule of ``unique_id``."""
+        self.tick()
+        first = self._product_ids.get(product.id)
+        if first is None:
+            self._product_ids[product.id] = product
+        else:
+            n = self._next_suffix.get(f"product {product.id}", 2)
+            while f"{product.id}~{n}" in self._product_ids:
+                n += 1
+            self._next_suffix[f"product {product.id}"] = n + 1
+            derived = f"{product.id}~{n}"
+            self.report.warn(
+                WarningKind.DUPLICATE_ID,
+                f"product id {quote_short(product.id)} was already used by "
+                f"{quote_short(first.title)}: {quote_short(product.title)} is kept under the "
+                f"id {quote_short(derived)}",
+            )
+            product = replace(
+                product,
+                id=derived,
+                variants=tuple(v._replace(product_id=derived) for v in product.variants),
+            )
+            self._product_ids[derived] = product
         self.products.append(product)
         self.report.products += 1
         self.report.variants += len(product.variants)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from seller_console.domain.catalog import Availability, Product, ProductStatus, Variant
+from seller_console.domain.money import quote_short
 from seller_console.domain.text import clean_text
 from seller_console.importers.builder import CatalogBuilder, RowRejectedError, Where, reject
 from seller_console.importers.fields import (
@@ -24,7 +25,7 @@ from seller_console.importers.fields import (
     split_list,
 )
 from seller_console.importers.report import WarningKind
-from seller_console.importers.source import norm_header
+from seller_console.importers.source import MAX_CELL_CHARS, norm_header
 from seller_console.importers.tabular import Table
 
 # canonical field -> the names it goes by, normalised by ``feed_key``.
@@ -129,6 +130,7 @@ class FeedRecord:
     where: Where
     values: dict[str, list[str]]
     columns: dict[str, str]  # canonical field -> the name the file uses, for reports
+    too_long: str | None = None  # an XML element over the cell cap: the item is refused
 
     def get(self, key: str) -> str:
         found = self.values.get(key)
@@ -175,7 +177,7 @@ def table_records(table: Table, mapping: dict[str, str] | None = None) -> Iterat
 class _Group:
     first: FeedRecord
     variants: list[Variant] = field(default_factory=list)
-    images: list[str] = field(default_factory=list)
+    images: dict[str, None] = field(default_factory=dict)  # an ordered set: linear de-dup
 
 
 def import_records(
@@ -204,8 +206,8 @@ def import_records(
         group.variants.append(variant)
         for url in [rec.get("image"), *_extra_images(rec)]:
             clean = clean_url(url)
-            if clean and clean not in group.images:
-                group.images.append(clean)
+            if clean:
+                group.images[clean] = None
     if not (seen_quantity if has_quantity is None else has_quantity):
         builder.say_file(
             WarningKind.STOCK_UNKNOWN,
@@ -247,12 +249,17 @@ def _product(group_id: str, group: _Group, builder: CatalogBuilder) -> Product:
 
 def _variant(rec: FeedRecord, builder: CatalogBuilder, now: datetime) -> tuple[Variant, str]:
     where = rec.where
-    item_id = rec.get("id").strip()
-    if not item_id:
+    if rec.too_long is not None:
+        raise RowRejectedError(
+            f"{rec.too_long} is longer than the limit of {MAX_CELL_CHARS // (1024 * 1024)} MiB",
+            rec.too_long,
+        )
+    sku = rec.get("id").strip()
+    if not sku:
         raise RowRejectedError("the item has no id", rec.column("id"))
     title = clean_text(rec.get("title"))
     if not title:
-        raise RowRejectedError(f"item {item_id!r} has no title", rec.column("title"))
+        raise RowRejectedError(f"item {quote_short(sku)} has no title", rec.column("title"))
     currency = rec.get("currency")
     regular = builder.money(
         rec.get("price"), where, rec.column("price"), currency, rec.column("currency")
@@ -274,10 +281,11 @@ def _variant(rec: FeedRecord, builder: CatalogBuilder, now: datetime) -> tuple[V
     options = tuple(
         (label, clean_text(rec.get(key))) for key, label in _OPTION_FIELDS if rec.get(key).strip()
     )
+    item_id = builder.unique_id(sku, where, rec.column("id"))
     variant = Variant(
         id=item_id,
         product_id=rec.get("group").strip() or item_id,
-        sku=item_id,
+        sku=sku,
         title=title,
         price=price,
         compare_at_price=compare,
@@ -302,7 +310,7 @@ def _sale_running(rec: FeedRecord, builder: CatalogBuilder, now: datetime) -> bo
     if window is None:
         builder.report.warn(
             WarningKind.SALE_DATE_UNREADABLE,
-            f"sale date {raw!r} cannot be read: the sale price is used as if always on",
+            f"sale date {quote_short(raw)} cannot be read: the sale price is used as if always on",
             rec.where.row,
             rec.column("sale_window"),
             rec.where.line,

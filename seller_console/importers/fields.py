@@ -9,7 +9,12 @@ from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Final
 
-from seller_console.domain.money import PriceParseError, parse_decimal
+from seller_console.domain.money import (
+    MAX_NUMBER_CHARS,
+    PriceParseError,
+    parse_decimal,
+    quote_short,
+)
 
 
 class CellError(ValueError):
@@ -28,21 +33,43 @@ def parse_bool(raw: str, default: bool) -> bool:
         return True
     if value in _FALSE:
         return False
-    raise CellError(f"{raw!r} is not yes/no")
+    raise CellError(f"{quote_short(raw)} is not yes/no")
+
+
+MAX_COUNT_DIGITS: Final = 12
+"""Digits a count (stock, position) may have: a trillion units is more than any shop holds."""
 
 
 def parse_int(raw: str) -> int | None:
-    """An integer count; blank is None. ``12.0`` (Excel) reads as 12."""
+    """An integer count; blank is None. ``12.0`` (Excel) reads as 12.
+
+    The text and the number's exponent are bounded before anything is converted, so
+    ``1e1000000`` or a 5,000-digit cell is refused at once (``CellError``).
+    """
     value = raw.strip()
     if not value:
         return None
+    if len(value) > MAX_NUMBER_CHARS:
+        raise CellError(f"{quote_short(value)} is not a whole number (too long)")
     try:
         number = Decimal(value.replace(",", "").replace(" ", ""))
     except InvalidOperation:
         raise CellError(f"{raw!r} is not a whole number") from None
-    if not number.is_finite() or number != number.to_integral_value():
+    if not number.is_finite():
+        raise CellError(f"{raw!r} is not a whole number")
+    if number and number.adjusted() >= MAX_COUNT_DIGITS:
+        raise CellError(f"{raw!r} is too large (at most {MAX_COUNT_DIGITS} digits)")
+    if number != number.to_integral_value():
         raise CellError(f"{raw!r} is not a whole number")
     return int(number)
+
+
+def parse_position(raw: str) -> int | None:
+    """An image position (``1``, ``2`` ...); None when blank or not a small whole number."""
+    value = raw.strip()
+    if not value.isdecimal() or len(value) > MAX_COUNT_DIGITS:
+        return None
+    return int(value)
 
 
 def parse_rate(raw: str) -> Decimal | None:
@@ -54,11 +81,11 @@ def parse_rate(raw: str) -> Decimal | None:
     try:
         number = parse_decimal(value.rstrip("%").strip())
     except PriceParseError:
-        raise CellError(f"{raw!r} is not a rate (write 0.15 or 15%)") from None
+        raise CellError(f"{quote_short(raw)} is not a rate (write 0.15 or 15%)") from None
     if percent or number > 1:
         number = number / 100
     if number < 0 or number > 1:
-        raise CellError(f"{raw!r} is not a rate between 0 % and 100 %")
+        raise CellError(f"{quote_short(raw)} is not a rate between 0 % and 100 %")
     return number.normalize() if number else Decimal(0)
 
 
@@ -126,9 +153,12 @@ _DATE_FORMATS: Final = (
 )
 
 
+_MAX_SALE_WINDOW_CHARS: Final = 80
+
+
 def parse_sale_window(raw: str) -> tuple[datetime, datetime] | None:
     """``start/end`` as ISO 8601 (lenient: ``2017-12-01 T0:00`` works); None if unreadable."""
-    if "/" not in raw:
+    if "/" not in raw or len(raw) > _MAX_SALE_WINDOW_CHARS:
         return None
     bounds: list[datetime] = []
     for part in raw.split("/", 1):

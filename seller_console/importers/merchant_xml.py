@@ -17,7 +17,13 @@ from seller_console.importers.builder import CatalogBuilder, Where
 from seller_console.importers.errors import CatalogImportError, ImportCancelledError
 from seller_console.importers.feed import FeedRecord, canonical, import_records
 from seller_console.importers.report import WarningKind
-from seller_console.importers.source import CancelFn, ProgressFn
+from seller_console.importers.source import (
+    CHECK_EVERY,
+    MAX_CELL_CHARS,
+    MAX_ROWS,
+    CancelFn,
+    ProgressFn,
+)
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -94,7 +100,13 @@ def _records(
             if parent is not None:
                 while elem.getprevious() is not None:
                     del parent[0]
-            if count % 1024 == 0:
+            if count % CHECK_EVERY == 0:
+                if count > MAX_ROWS:
+                    raise CatalogImportError(
+                        path,
+                        f"the feed has more than {MAX_ROWS:,} items, over the limit for one "
+                        "catalog: split it into smaller files",
+                    )
                 if cancel is not None and cancel():
                     raise ImportCancelledError(path)
                 if progress is not None:
@@ -106,6 +118,7 @@ def _records(
 def _record(item: etree._Element, number: int) -> FeedRecord:
     values: dict[str, list[str]] = {}
     columns: dict[str, str] = {}
+    too_long: str | None = None
     for child in item:
         name = _local(child.tag)
         if not name or len(child):  # nested blocks such as <g:shipping> are not product data
@@ -117,7 +130,11 @@ def _record(item: etree._Element, number: int) -> FeedRecord:
             text = child.text or ""
         if key is None or not text.strip():
             continue
+        if len(text) > MAX_CELL_CHARS:  # the same cap as a CSV cell: the item is refused
+            too_long = too_long or f"<{name}>"
+            continue
         values.setdefault(key, []).append(text.strip())
         columns.setdefault(key, f"<{name}>")
     line = getattr(item, "sourceline", None)  # lxml-stubs mistype it
-    return FeedRecord(Where(number, line if isinstance(line, int) else number), values, columns)
+    where = Where(number, line if isinstance(line, int) else number)
+    return FeedRecord(where, values, columns, too_long)

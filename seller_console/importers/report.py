@@ -13,6 +13,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from seller_console.domain.money import quote_short
+
 
 class WarningKind(StrEnum):
     ENCODING_FALLBACK = "encoding_fallback"
@@ -29,6 +31,9 @@ class WarningKind(StrEnum):
     SALE_DATE_UNREADABLE = "sale_date_unreadable"
     SKIPPED_ROW = "skipped_row"
     XML_RECOVERED = "xml_recovered"
+    STRAY_QUOTE = "stray_quote"
+    DUPLICATE_ID = "duplicate_id"
+    SUB_MINOR_PRICE = "sub_minor_price"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +53,7 @@ class Problem:
         if self.line is not None and self.line != self.row:
             parts.append(f"line {self.line}")
         if self.column:
-            parts.append(f"column {self.column!r}")
+            parts.append(f"column {quote_short(self.column)}")
         return ", ".join(parts)
 
     def to_json(self) -> dict[str, Any]:
@@ -60,9 +65,18 @@ class Problem:
         return data
 
 
+MAX_LISTED = 10_000
+"""Rejected rows, and warnings, listed one by one; past it they are counted only, so a
+file of a million bad rows cannot fill the memory with its own report."""
+
+
 @dataclass(slots=True)
 class ImportReport:
-    """Everything a user needs to trust (or fix) an imported file."""
+    """Everything a user needs to trust (or fix) an imported file.
+
+    ``rejected`` and ``warnings`` list the first ``MAX_LISTED`` of each; ``rows_rejected``
+    and ``warning_counts`` count them all.
+    """
 
     path: Path
     format: str = ""
@@ -76,10 +90,17 @@ class ImportReport:
     currencies: list[str] = field(default_factory=list)
     rejected: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    rejected_unlisted: int = 0
+    warnings_unlisted: int = 0
+    _counts: Counter[WarningKind] = field(default_factory=Counter)
 
     @property
     def rows_rejected(self) -> int:
-        return len(self.rejected)
+        return len(self.rejected) + self.rejected_unlisted
+
+    @property
+    def warning_total(self) -> int:
+        return len(self.warnings) + self.warnings_unlisted
 
     def reject(
         self,
@@ -88,7 +109,10 @@ class ImportReport:
         column: str | None = None,
         line: int | None = None,
     ) -> None:
-        self.rejected.append(Problem(reason, row, column, line))
+        if len(self.rejected) < MAX_LISTED:
+            self.rejected.append(Problem(reason, row, column, line))
+        else:
+            self.rejected_unlisted += 1
 
     def warn(
         self,
@@ -98,10 +122,14 @@ class ImportReport:
         column: str | None = None,
         line: int | None = None,
     ) -> None:
-        self.warnings.append(Problem(reason, row, column, line, kind))
+        self._counts[kind] += 1
+        if len(self.warnings) < MAX_LISTED:
+            self.warnings.append(Problem(reason, row, column, line, kind))
+        else:
+            self.warnings_unlisted += 1
 
     def warning_counts(self) -> Counter[WarningKind]:
-        return Counter(w.kind for w in self.warnings if w.kind is not None)
+        return Counter(self._counts)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -116,7 +144,9 @@ class ImportReport:
             "image_rows": self.image_rows,
             "currencies": list(self.currencies),
             "rejected_rows": [p.to_json() for p in self.rejected],
+            "rows_rejected": self.rows_rejected,
             "warnings": [p.to_json() for p in self.warnings],
+            "warning_total": self.warning_total,
         }
 
     def summary_lines(self, max_examples: int = 5) -> list[str]:
@@ -130,10 +160,12 @@ class ImportReport:
             f"  currencies: {', '.join(self.currencies) or 'none'}",
         ]
         if self.rejected:
-            lines.append(f"Rejected rows ({len(self.rejected)}):")
+            lines.append(f"Rejected rows ({self.rows_rejected}):")
             lines.extend(f"  {p.where()}: {p.reason}" for p in self.rejected)
+            if self.rejected_unlisted:
+                lines.append(f"  ... and {self.rejected_unlisted} more, not listed")
         if self.warnings:
-            lines.append(f"Warnings ({len(self.warnings)}):")
+            lines.append(f"Warnings ({self.warning_total}):")
             by_kind: dict[WarningKind | None, list[Problem]] = {}
             for w in self.warnings:
                 by_kind.setdefault(w.kind, []).append(w)
@@ -144,6 +176,8 @@ class ImportReport:
                 lines.append(f"  {len(items)} x {items[0].reason}  (first: {items[0].where()})")
                 lines.extend(f"    {_where_prefix(p)}{p.reason}" for p in items[1:max_examples])
                 lines.append(f"    ... and {len(items) - max_examples} more")
+            if self.warnings_unlisted:
+                lines.append(f"  ... and {self.warnings_unlisted} more, not listed")
         return lines
 
 

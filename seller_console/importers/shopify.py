@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from seller_console.domain.catalog import Availability, Product, ProductStatus, Variant
-from seller_console.domain.money import Money
+from seller_console.domain.money import MAX_WHOLE_DIGITS, Money, quote_short
 from seller_console.domain.text import clean_text
 from seller_console.importers.builder import CatalogBuilder, RowRejectedError, Where, reject
 from seller_console.importers.fields import (
@@ -24,6 +24,7 @@ from seller_console.importers.fields import (
     clean_url,
     gtin_check_digit_ok,
     parse_bool,
+    parse_position,
     parse_rate,
     split_list,
 )
@@ -159,7 +160,8 @@ class _Reader:
         if draft is None:
             if not title:
                 raise RowRejectedError(
-                    f"the first row of product {handle!r} has no title", self.name["title"]
+                    f"the first row of product {quote_short(handle)} has no title",
+                    self.name["title"],
                 )
             draft = self._draft(cells, handle, title, Where(row, line))
             self.drafts[handle] = draft
@@ -167,8 +169,8 @@ class _Reader:
         if image:
             image = clean_url(image)
             if image:
-                position = cells[self.p_position]
-                order = int(position) if position.isdecimal() else 10_000
+                position = parse_position(cells[self.p_position])
+                order = 10_000 if position is None else position
                 draft.images.append((order, len(draft.images), image))
         price, sku, value1, compare, barcode, qty = (cells[p] for p in self.variant_positions)
         if not (price or sku or value1 or compare or barcode or qty) or not (
@@ -200,7 +202,7 @@ class _Reader:
         except ValueError:
             self.report.warn(
                 WarningKind.BAD_VALUE,
-                f"status {cells[self.p_status]!r} is not "
+                f"status {quote_short(cells[self.p_status])} is not "
                 "active, draft or archived; treated as active",
                 where.row,
                 self.name["status"],
@@ -255,7 +257,7 @@ class _Reader:
         untracked = self.has_tracker and not cells[self.p_tracker].strip()
         if self.has_qty and not untracked:
             raw_qty = cells[self.p_qty]
-            if raw_qty.isdecimal():
+            if raw_qty.isdecimal() and len(raw_qty) <= 9:
                 stock = int(raw_qty)
             elif raw_qty.strip():
                 stock = builder.stock(raw_qty, where, name["qty"])
@@ -278,7 +280,7 @@ class _Reader:
         ):
             barcode = builder.barcode(barcode, where, name["barcode"])
         variant = Variant(
-            f"{draft.handle}#{len(draft.variants) + 1}",
+            builder.unique_id(f"{draft.handle}#{len(draft.variants) + 1}", where, name["handle"]),
             draft.handle,
             cells[self.p_sku].strip(),
             " / ".join(v for _, v in options) if options else draft.title,
@@ -300,7 +302,7 @@ class _Reader:
         known = self._prices.get(raw)
         if known is not None:
             return known
-        if raw.isascii() and raw.replace(".", "", 1).isdecimal():
+        if len(raw) <= MAX_WHOLE_DIGITS and raw.isascii() and raw.replace(".", "", 1).isdecimal():
             money = self._prices[raw] = Money(Decimal(raw), self.builder.assumed_currency())
             return money
         return self.builder.money(raw, where, self.name[key]) if raw else None
@@ -317,7 +319,7 @@ class _Reader:
             if not draft.variants:
                 self.report.warn(
                     WarningKind.SKIPPED_ROW,
-                    f"product {draft.handle!r} has no variant rows: it cannot be sold",
+                    f"product {quote_short(draft.handle)} has no variant rows: it cannot be sold",
                     draft.where.row,
                     self.name["handle"],
                     draft.where.line,

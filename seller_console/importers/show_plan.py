@@ -2,7 +2,13 @@
 
 A plan opens without its catalog. A file from a newer version of the app, or one that is
 damaged, is refused with a message that says which and where; a save never leaves a
-half-written file behind (write to a temporary file, fsync, then rename over).
+half-written file behind (write to a temporary file, fsync, then rename over), so a save
+that fails (disk full, text that cannot be written) keeps the last good copy.
+
+Reading is bounded: the file's size (``MAX_PLAN_BYTES``), the nesting of its JSON, and
+the digits of every number are checked before anything is converted, and text with a
+lone surrogate (``"\ud800"``, which no file can hold) is refused on open, so a plan that
+opens can always be saved again.
 """
 
 from __future__ import annotations
@@ -16,12 +22,14 @@ from pathlib import Path
 from typing import Any, Final, TypeVar
 
 from seller_console.domain.errors import DomainError
-from seller_console.domain.money import Money
+from seller_console.domain.money import MAX_NUMBER_CHARS, Money
 from seller_console.domain.rundown import ProductSnapshot, RundownItem, ShowPlan
 
 FORMAT: Final = "seller-console-show-plan"
 VERSION: Final = 1
 SUFFIX: Final = ".showplan.json"
+MAX_PLAN_BYTES: Final = 32 * 1024 * 1024
+_MAX_INT_DIGITS: Final = 15
 
 T = TypeVar("T")
 
@@ -79,8 +87,17 @@ def dumps(plan: ShowPlan) -> str:
 
 
 def save_plan(path: Path, plan: ShowPlan) -> None:
-    """Write ``plan`` to ``path`` atomically. Raises ``ShowPlanError`` (disk full, no access)."""
-    text = dumps(plan).encode("utf-8")
+    """Write ``plan`` to ``path`` atomically. Raises ``ShowPlanError`` (disk full, no access,
+    text that cannot be written); the file already there is then left as it was."""
+    try:
+        text = dumps(plan).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad = exc.object[exc.start : exc.end].encode("unicode_escape").decode()
+        raise ShowPlanError(
+            path,
+            f"cannot be saved: some text holds a character no file can store ({bad}, "
+            "a lone surrogate); edit or delete it and save again",
+        ) from None
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -100,6 +117,13 @@ def save_plan(path: Path, plan: ShowPlan) -> None:
 
 def load_plan(path: Path) -> ShowPlan:
     try:
+        size = path.stat().st_size
+        if size > MAX_PLAN_BYTES:
+            raise ShowPlanError(
+                path,
+                f"the file is {size / 1e6:.0f} MB, over the {MAX_PLAN_BYTES / 1e6:.0f} MB "
+                "limit for a show plan",
+            )
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ShowPlanError(path, "the file does not exist") from None
@@ -110,14 +134,40 @@ def load_plan(path: Path) -> ShowPlan:
     return loads(text, path)
 
 
+class _NumberTooLongError(ValueError):
+    pass
+
+
+def _int(text: str) -> int:
+    if len(text.lstrip("-")) > _MAX_INT_DIGITS:
+        raise _NumberTooLongError(f"a number of {len(text)} digits")
+    return int(text)
+
+
+def _float(text: str) -> Decimal:
+    if len(text) > MAX_NUMBER_CHARS:
+        raise _NumberTooLongError(f"a number of {len(text)} characters")
+    return Decimal(text)
+
+
+def _constant(name: str) -> object:
+    raise _NumberTooLongError(f"{name}, which is not a number")
+
+
 def loads(text: str, path: Path) -> ShowPlan:
     try:
-        doc = json.loads(text, parse_float=Decimal)
+        doc = json.loads(text, parse_float=_float, parse_int=_int, parse_constant=_constant)
     except json.JSONDecodeError as exc:
         raise ShowPlanError(
             path,
             f"the file is damaged (not valid JSON at line {exc.lineno}, column "
             f"{exc.colno}: {exc.msg})",
+        ) from None
+    except _NumberTooLongError as exc:
+        raise ShowPlanError(path, f"the file is damaged: it holds {exc}") from None
+    except RecursionError:
+        raise ShowPlanError(
+            path, "the file is damaged: its JSON is nested too deeply to be a show plan"
         ) from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise ShowPlanError(path, "this is not a Seller Console show plan")
@@ -140,6 +190,14 @@ def loads(text: str, path: Path) -> ShowPlan:
     return ShowPlan(title=title, items=items, notes=notes)
 
 
+def _storable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class _Reader:
     """Reads fields with checks; errors name the field's path inside the file."""
 
@@ -155,10 +213,12 @@ class _Reader:
         value = doc.get(key, default)
         if value is None and default is None:
             return default
+        at = f"{where}.{key}" if where else key
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise self.fail(at, f"expected {kind.__name__}, found {type(value).__name__}")
+        if isinstance(value, str) and not value.isascii() and not _storable(value):
             raise self.fail(
-                f"{where}.{key}" if where else key,
-                f"expected {kind.__name__}, found {type(value).__name__}",
+                at, "the text holds a lone surrogate (\\ud800-\\udfff), which no file can store"
             )
         return value
 

@@ -1,8 +1,14 @@
 """Reading a catalog file: size limit, encoding, delimiter, records and the header row.
 
 The file is streamed, never held whole: the encoding is settled by one incremental decode
-pass over the bytes, then a quote-aware ``csv.reader`` walks the records (multi-line cells
-included), reporting each record's spreadsheet row and the line it starts on.
+pass over the bytes, then a strict, quote-aware ``csv.reader`` walks the records (multi-line
+cells included), reporting each record's spreadsheet row and the line it starts on.
+
+Every size is capped, and each cap is named in the message of what it refuses: the file
+(``MAX_FILE_BYTES``, ``MAX_ROWS``), a cell (``MAX_CELL_CHARS``), a physical line
+(``MAX_LINE_CHARS``, read in pieces so an endless line is never held) and a record
+(``MAX_RECORD_LINES``, ``MAX_RECORD_CHARS``). An unbalanced quote is found and its row
+refused, without merging or losing the rows after it (``RecordReader``).
 """
 
 from __future__ import annotations
@@ -17,13 +23,25 @@ from pathlib import Path
 from typing import BinaryIO, Final, NamedTuple
 
 from seller_console.importers.errors import CatalogImportError, ImportCancelledError
+from seller_console.importers.report import ImportReport, WarningKind
 
 MAX_FILE_BYTES: Final = 512 * 1024 * 1024
+MAX_ROWS: Final = 1_000_000
+"""Rows one catalog may have; a file over it is refused at once (split it)."""
+MAX_CELL_CHARS: Final = 1024 * 1024
+MAX_LINE_CHARS: Final = 2 * 1024 * 1024
+MAX_RECORD_LINES: Final = 2_000
+"""Lines one record may span (a quoted multi-line description); more is an unbalanced quote."""
+MAX_RECORD_CHARS: Final = 8 * 1024 * 1024
+CHECK_EVERY: Final = 256
+"""Records between two looks at cancel and progress: with every record capped, a few
+milliseconds at most, so Cancel stops an import at once."""
 _CHUNK: Final = 1 << 20
 _SNIFF_BYTES: Final = 64 * 1024
+_SNIFF_LINE_CHARS: Final = 64 * 1024
 DELIMITERS: Final = (",", "\t", ";", "|", "~")
 
-csv.field_size_limit(64 * 1024 * 1024)
+csv.field_size_limit(MAX_CELL_CHARS)
 
 ProgressFn = Callable[[int, int], None]
 """Called with (bytes read, total bytes) as the import goes."""
@@ -69,29 +87,45 @@ def head_bytes(path: Path, count: int = _SNIFF_BYTES) -> bytes:
         return fh.read(count)
 
 
-def detect_encoding(path: Path) -> Encoding:
-    """UTF-8 (with or without BOM), UTF-16 with a BOM, else cp1252 with a warning."""
+def detect_encoding(path: Path, cancel: CancelFn | None = None) -> Encoding:
+    """UTF-8 (with or without BOM), UTF-16 with a BOM, else cp1252 with a warning.
+
+    One pass over the whole file, a megabyte at a time, looking at ``cancel`` after each."""
     head = head_bytes(path, 4)
     if head.startswith(codecs.BOM_UTF8):
         codec, label = "utf-8-sig", "UTF-8 with BOM"
     elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return Encoding("utf-16", "UTF-16", fallback=False)
+        codec, label = "utf-16", "UTF-16"
     else:
         codec, label = "utf-8", "UTF-8"
+    bad = _first_bad_byte(path, codec, cancel)
+    if bad is None:
+        return Encoding(codec, label, fallback=False)
+    if codec == "utf-16":  # a UTF-16 BOM says what the file is: no guessing past it
+        raise CatalogImportError(
+            path, f"the file starts as UTF-16 but is not valid UTF-16 (at byte {bad})"
+        )
+    return Encoding("cp1252", "Windows-1252 (assumed)", True, bad)
+
+
+def _first_bad_byte(path: Path, codec: str, cancel: CancelFn | None) -> int | None:
+    """Where decoding the whole file as ``codec`` first fails; None when it does not."""
     decoder = codecs.getincrementaldecoder(codec)()
     offset = 0
     with open_binary(path) as fh:
         while chunk := fh.read(_CHUNK):
+            if cancel is not None and cancel():
+                raise ImportCancelledError(path)
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError as exc:
-                return Encoding("cp1252", "Windows-1252 (assumed)", True, offset + exc.start)
+                return offset + exc.start
             offset += len(chunk)
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError as exc:
-            return Encoding("cp1252", "Windows-1252 (assumed)", True, offset + exc.start)
-    return Encoding(codec, label, fallback=False)
+            return offset + exc.start
+    return None
 
 
 def open_text(path: Path, encoding: Encoding) -> tuple[BinaryIO, io.TextIOWrapper]:
@@ -127,23 +161,20 @@ def sniff_delimiter(sample_lines: list[str]) -> str:
 
 
 def _count_outside_quotes(line: str, delim: str) -> int:
-    count, quoted = 0, False
-    for ch in line:
-        if ch == '"':
-            quoted = not quoted
-        elif ch == delim and not quoted:
-            count += 1
-    return count
+    # Every quote toggles "inside": the even pieces between quotes are outside.
+    return sum(piece.count(delim) for piece in line.split('"')[::2])
 
 
 def first_lines(path: Path, encoding: Encoding, count: int = 12) -> list[str]:
+    """The first lines, each cut at ``_SNIFF_LINE_CHARS`` (the rest of a long line skipped)."""
     raw, text = open_text(path, encoding)
     with raw, text:
-        lines = []
-        for line in text:
+        lines: list[str] = []
+        while len(lines) < count and (line := text.readline(_SNIFF_LINE_CHARS)):
+            if line[-1] not in "\r\n":
+                while (rest := text.readline(_SNIFF_LINE_CHARS)) and rest[-1] not in "\r\n":
+                    pass
             lines.append(line.rstrip("\r\n"))
-            if len(lines) >= count:
-                break
     return lines
 
 
@@ -155,8 +186,77 @@ class Record(NamedTuple):
     cells: list[str]
 
 
+class _LineTooLongError(Exception):
+    """A physical line over ``MAX_LINE_CHARS`` (its text was skipped, never held)."""
+
+
+class _RecordTooLongError(Exception):
+    """A record running over ``MAX_RECORD_LINES`` lines or ``MAX_RECORD_CHARS`` characters."""
+
+
+_TOO_LONG: Final = "\x00too long\x00"  # stands in the buffer for a line that was skipped
+
+
+class _Lines:
+    """The file's physical lines for ``csv.reader``, each line capped, the current record's
+    lines kept so a broken record can be read again line by line.
+
+    An iterator class, not a generator: an error raised here reaches the caller of the
+    ``csv.reader`` and the next record starts cleanly on the next line.
+    """
+
+    def __init__(self, text: io.TextIOWrapper) -> None:
+        self._readline = text.readline
+        self.line = 0  # physical lines read so far
+        self.buffer: list[str] = []  # the lines of the record being read
+        self._chars = 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def start_record(self) -> None:
+        self.buffer.clear()
+        self._chars = 0
+
+    def __next__(self) -> str:
+        if len(self.buffer) >= MAX_RECORD_LINES or self._chars > MAX_RECORD_CHARS:
+            raise _RecordTooLongError
+        line = self._readline(MAX_LINE_CHARS + 1)
+        if not line:
+            raise StopIteration
+        self.line += 1
+        if len(line) > MAX_LINE_CHARS:
+            while (rest := self._readline(MAX_LINE_CHARS)) and rest[-1] not in "\r\n":
+                pass  # skip the rest of the line without keeping it
+            self.buffer.append(_TOO_LONG)
+            raise _LineTooLongError
+        self.buffer.append(line)
+        self._chars += len(line)
+        return line
+
+
+def _mib(chars: int) -> str:
+    return f"{chars / (1024 * 1024):g} MiB"
+
+
 class RecordReader:
-    """Iterates a delimited file's records, reporting progress and honouring cancel."""
+    """Iterates a delimited file's records, reporting progress and honouring cancel.
+
+    Records are read by a strict ``csv.reader`` on capped lines (``MAX_LINE_CHARS``,
+    ``MAX_CELL_CHARS``, ``MAX_RECORD_LINES``, ``MAX_RECORD_CHARS``), so one broken quote
+    can never merge the rows after it into one cell:
+
+    - a record that breaks the CSV rules on a single line (text after a closing quote) is
+      read leniently, with a warning;
+    - a record that breaks them over several lines (a quote that never closes, or closes
+      in the middle of a later row), that runs over a cap, or whose later lines each look
+      like a whole row (``width`` delimiters), is an unbalanced quote: its first row is
+      refused with its line, and the lines after it are read again one by one, so every
+      row around the damage is kept or refused on its own.
+
+    Every line is read at most twice, so the cost stays linear in the file's size.
+    Refused rows and warnings go to ``report`` (when given).
+    """
 
     def __init__(
         self,
@@ -165,41 +265,147 @@ class RecordReader:
         delimiter: str,
         progress: ProgressFn | None = None,
         cancel: CancelFn | None = None,
+        report: ImportReport | None = None,
     ) -> None:
         self.path = path
         self.encoding = encoding
         self.delimiter = delimiter
         self._progress = progress
         self._cancel = cancel
+        self._report = report
+        self.width: int | None = None  # the header's width, once the header is known
+        self._widest = 0  # the most cells a one-line record has had
+        self._row = 0
 
     def __iter__(self) -> Iterator[Record]:
         total = self.path.stat().st_size
         raw, text = open_text(self.path, self.encoding)
         with raw, text:
-            reader = csv.reader(text, delimiter=self.delimiter, quotechar='"', strict=False)
-            line = 1
-            row = 0
+            lines = _Lines(text)
+            reader = csv.reader(lines, delimiter=self.delimiter, quotechar='"', strict=True)
             try:
-                for cells in reader:
-                    row += 1
-                    start = line
-                    line = reader.line_num + 1
-                    if row % 2048 == 0:
-                        if self._cancel is not None and self._cancel():
-                            raise ImportCancelledError(self.path)
+                while True:
+                    start = lines.line + 1
+                    lines.start_record()
+                    if self._row % CHECK_EVERY == 0:
+                        self._checkpoint()
                         if self._progress is not None:
                             self._progress(raw.tell(), total)
-                    yield Record(row, start, cells)
-            except csv.Error as exc:
-                raise CatalogImportError(
-                    self.path, f"the file is not valid CSV near line {reader.line_num}: {exc}"
-                ) from None
+                    try:
+                        cells = next(reader)
+                    except StopIteration:
+                        break
+                    except (csv.Error, _LineTooLongError, _RecordTooLongError) as exc:
+                        yield from self._broken(list(lines.buffer), start, _why(exc))
+                        continue
+                    if len(lines.buffer) > 1:
+                        if self._swallowed(lines.buffer, cells):
+                            yield from self._broken(
+                                list(lines.buffer),
+                                start,
+                                "a quoted cell on this row runs over the rows after it "
+                                "(its quote is unbalanced)",
+                            )
+                            continue
+                    elif len(cells) > self._widest:
+                        self._widest = len(cells)
+                    self._row += 1
+                    yield Record(self._row, start, cells)
             except UnicodeDecodeError as exc:
                 raise CatalogImportError(
                     self.path, f"the file is not valid {self.encoding.label}: {exc.reason}"
                 ) from None
             if self._progress is not None:
                 self._progress(total, total)
+
+    def _checkpoint(self) -> None:
+        if self._row > MAX_ROWS:
+            raise CatalogImportError(
+                self.path,
+                f"the file has more than {MAX_ROWS:,} rows, over the limit for one "
+                "catalog: split it into smaller files",
+            )
+        if self._cancel is not None and self._cancel():
+            raise ImportCancelledError(self.path)
+
+    def _swallowed(self, buffer: list[str], cells: list[str]) -> bool:
+        """Whether a record read over several lines has swallowed the rows after it.
+
+        A quote that opens a cell and is closed, cleanly, by a stray quote on a later row
+        (``6x9"``) merges the rows between into that cell, and the record then has more
+        cells than the header and than any one-line row (the closing row's own cells come
+        after), or lines in the middle that are whole rows: as many delimiters as the
+        header, and no quote.
+        """
+        width = self.width
+        if width is None:
+            return False
+        widest = max(width, self._widest)
+        if len(cells) > widest and any(c.strip() for c in cells[widest:]):
+            return True
+        if width < 4:
+            return False
+        delimiter = self.delimiter
+        return any(line.count(delimiter) == width - 1 and '"' not in line for line in buffer[1:-1])
+
+    def _broken(self, buffer: list[str], start: int, why: str) -> Iterator[Record]:
+        """A record that could not be read as it stands: see the class docstring."""
+        if len(buffer) <= 1:
+            yield from self._single(
+                buffer[0] if buffer else "", start, f"{why}: the row was read leniently"
+            )
+            return
+        self._row += 1
+        self._refuse(
+            start,
+            f"{why}: the row is refused and the {len(buffer) - 1} line(s) after it are "
+            "read again one by one",
+        )
+        for offset, line in enumerate(buffer[1:], start=1):
+            if self._row % CHECK_EVERY == 0:
+                self._checkpoint()
+            yield from self._single(line, start + offset, None)
+
+    def _single(self, line: str, number: int, note: str | None) -> Iterator[Record]:
+        """One physical line read on its own, leniently (``note``: the warning to give);
+        refused if a quote stays open to its end or a cell is over the cap."""
+        self._row += 1
+        if line is _TOO_LONG:
+            self._refuse(number, f"the line is longer than the limit of {_mib(MAX_LINE_CHARS)}")
+            return
+        if not line.endswith(("\n", "\r")):
+            line += "\n"
+        try:
+            cells = next(csv.reader([line], delimiter=self.delimiter, strict=False), [])
+        except csv.Error:
+            self._refuse(number, f"a cell is longer than the limit of {_mib(MAX_CELL_CHARS)}")
+            return
+        if any("\n" in c or "\r" in c for c in cells):
+            self._refuse(number, 'an unbalanced quote (") on this row: the row is refused')
+            return
+        if self._report is not None and note is not None and cells:
+            self._report.warn(WarningKind.STRAY_QUOTE, note, self._row, None, number)
+        yield Record(self._row, number, cells)
+
+    def _refuse(self, line: int, reason: str) -> None:
+        if self._report is None:
+            raise CatalogImportError(self.path, f"line {line}: {reason}")
+        if self.width is not None:
+            self._report.rows_read += 1
+        self._report.reject(reason, self._row, None, line)
+
+
+def _why(exc: Exception) -> str:
+    if isinstance(exc, _LineTooLongError):
+        return f"a line is longer than the limit of {_mib(MAX_LINE_CHARS)}"
+    if isinstance(exc, _RecordTooLongError):
+        return (
+            f"a quoted cell opened on this row runs over {MAX_RECORD_LINES:,} lines or "
+            f"{_mib(MAX_RECORD_CHARS)} (its quote is unbalanced)"
+        )
+    if "field larger than field limit" in str(exc):
+        return f"a cell is longer than the limit of {_mib(MAX_CELL_CHARS)}"
+    return f'an unbalanced quote (") on this row ({exc})'
 
 
 _HEADER_SPACE = re.compile(r"\s+")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from seller_console.importers.errors import CatalogImportError
+from seller_console.importers.report import ImportReport
 from seller_console.importers.source import (
     CancelFn,
     Encoding,
@@ -101,14 +102,17 @@ def open_table(
     headers: dict[str, HeaderTest],
     progress: ProgressFn | None = None,
     cancel: CancelFn | None = None,
+    report: ImportReport | None = None,
 ) -> tuple[str, Table]:
     """Find the header row among the first rows, and which format it belongs to.
 
     ``headers`` maps format names to their header tests, tried in order on each row.
     Raises ``CatalogImportError`` when no row looks like a header of any of them.
+    Rows the reader refuses (an unbalanced quote, a cap) go to ``report``.
     """
     delimiter = sniff_delimiter(_header_candidates(first_lines(path, encoding)))
-    records = iter(RecordReader(path, encoding, delimiter, progress, cancel))
+    reader = RecordReader(path, encoding, delimiter, progress, cancel, report)
+    records = iter(reader)
     looked: list[Record] = []
     for record in records:
         looked.append(record)
@@ -118,6 +122,7 @@ def open_table(
         for name, test in headers.items():
             if test(names):
                 header = [c.replace("\ufeff", "").strip() for c in (cells[1:] if label else cells)]
+                reader.width = len(cells)
                 return name, Table(path, encoding, delimiter, header, record.row, label, records)
         if len(looked) >= _HEADER_SEARCH_ROWS:
             break

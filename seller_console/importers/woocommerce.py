@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from seller_console.domain.catalog import Availability, Product, ProductStatus, Variant
+from seller_console.domain.money import quote_short
 from seller_console.domain.text import clean_text
 from seller_console.importers.builder import CatalogBuilder, RowRejectedError, Where, reject
 from seller_console.importers.fields import (
@@ -92,7 +93,8 @@ def import_rows(table: Table, builder: CatalogBuilder) -> None:
             elif "grouped" in kinds:
                 report.warn(
                     WarningKind.SKIPPED_ROW,
-                    f"grouped product {get('name')!r} only bundles other products: skipped",
+                    f"grouped product {quote_short(get('name'))} only bundles other products:"
+                    " skipped",
                     where.row,
                     cols.column("type"),
                     where.line,
@@ -112,7 +114,8 @@ def import_rows(table: Table, builder: CatalogBuilder) -> None:
         try:
             if parent is None:
                 raise RowRejectedError(
-                    f"its parent {parent_key!r} is not in the file", cols.column("parent")
+                    f"its parent {quote_short(parent_key)} is not in the file",
+                    cols.column("parent"),
                 )
             parent.variants.append(
                 _variant(parent, partial(cols.get, cells), where, cols, builder, True)
@@ -123,7 +126,7 @@ def import_rows(table: Table, builder: CatalogBuilder) -> None:
         if not parent.variants:
             report.warn(
                 WarningKind.SKIPPED_ROW,
-                f"product {parent.title!r} has no variations: it cannot be sold",
+                f"product {quote_short(parent.title)} has no variations: it cannot be sold",
                 parent.where.row,
                 cols.column("type"),
                 parent.where.line,
@@ -198,7 +201,7 @@ def _variant(
             flag = None
             builder.report.warn(
                 WarningKind.UNKNOWN_AVAILABILITY,
-                f"'In stock?' value {get('in_stock')!r} is not 1, 0 or "
+                f"'In stock?' value {quote_short(get('in_stock'))} is not 1, 0 or "
                 "backorder; treated as unknown",
                 where.row,
                 cols.column("in_stock"),
@@ -217,8 +220,11 @@ def _variant(
     own_name = clean_text(get("name"))
     sku = get("sku").strip()
     row_id = get("id").strip()
+    variant_id = sku or (
+        f"id:{row_id}" if row_id else f"{parent.product_id}#{len(parent.variants) + 1}"
+    )
     variant = Variant(
-        id=sku or (f"id:{row_id}" if row_id else f"{parent.product_id}#{len(parent.variants) + 1}"),
+        id=builder.unique_id(variant_id, where, cols.column("sku" if sku else "id")),
         product_id=parent.product_id,
         sku=sku,
         title=own_name

@@ -6,17 +6,22 @@ rundown against the time each product was actually pinned, and the pin timeline 
 each pin's round-trip latency. ``ShowReports`` rebuilds it for any stored show, with the
 commission terms the show ran with (kept with its planned segments), so a report is the
 same whenever it is opened.
+
+Every CSV file the app writes goes through ``csv_writer``, which neutralises cells a
+spreadsheet would run as a formula (OWASP "CSV injection"): titles and ids come from
+catalogs and platforms, and ``=HYPERLINK(...)`` or ``@SUM(...)`` must stay text.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import TextIO
+from typing import Any, Final, TextIO
 
 from seller_console.domain.commission import CommissionPolicy, ProductTerms
 from seller_console.domain.ledger import NO_PIN, Figures, Ledger, LedgerSnapshot, PinWindow
@@ -197,6 +202,39 @@ def _figures(f: Figures) -> list[str]:
     ]
 
 
+_FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER: Final = re.compile(r"-?[0-9]+(?:\.[0-9]+)?", re.ASCII)
+
+
+def neutralise_csv_cell(value: object) -> str:
+    """A cell as text a spreadsheet shows and never runs.
+
+    A cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
+    leading single quote (``'=HYPERLINK(...)``), as OWASP advises: Excel, LibreOffice and
+    Sheets then show it as text. A plain number (``-12.50``, a refund) is left as it is:
+    it cannot be a formula, and it must stay a number for whoever adds the column up.
+    """
+    text = "" if value is None else str(value)
+    if text.startswith(_FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+class SafeCsvWriter:
+    """``csv.writer`` whose every cell goes through ``neutralise_csv_cell``."""
+
+    def __init__(self, handle: TextIO) -> None:
+        self._out = csv.writer(handle)
+
+    def writerow(self, row: Iterable[Any]) -> None:
+        self._out.writerow([neutralise_csv_cell(cell) for cell in row])
+
+
+def csv_writer(handle: TextIO) -> SafeCsvWriter:
+    """The one way the app writes CSV (reports, import problems): formulas neutralised."""
+    return SafeCsvWriter(handle)
+
+
 def _time(value: datetime | None) -> str:
     return "" if value is None else value.astimezone(UTC).isoformat()
 
@@ -209,8 +247,9 @@ def write_csv(report: ShowReport, path: Path) -> None:
 
 def write_report_csv(report: ShowReport, handle: TextIO) -> None:
     """The report as CSV: a block per section, each with its own header row. Amounts are
-    plain decimals at the currency's minor unit, beside the currency code."""
-    out = csv.writer(handle)
+    plain decimals at the currency's minor unit, beside the currency code; text cells that a
+    spreadsheet would run as a formula are neutralised (``csv_writer``)."""
+    out = csv_writer(handle)
     out.writerow(["show", report.show.id, report.show.title, _time(report.show.started_at)])
     out.writerow([])
     out.writerow(["section", "currency", *_FIGURE_HEADER])

@@ -5,7 +5,8 @@ CHAOS_ORDERS (default 20000, split across the shows) and CHAOS_KILLS (the SIGKIL
 all, default 20) size it; CHAOS_SEED (default 1) picks the random moments. Shows A, B and C run,
 then show E, killed in the middle of Go live, and show F after it (not with
 CHAOS_KILL_IN_GO_LIVE=0), and show D, killed in the middle of End show: during its final
-fetch by default, CHAOS_KILL_IN_END=call while its End call is in flight, =none not at all. The last line printed is
+fetch by default, CHAOS_KILL_IN_END=call while its End call is in flight, =none not at all.
+The last line printed is
 ``chaos: shows=S orders=N received=N missing=0 doubled=0 kills=K commission_diff=0.00``;
 the exit status is 1 when anything is missing, doubled, in the wrong state or off by a
 cent, or when the app fails or does not confirm in time (its log's tail is printed).

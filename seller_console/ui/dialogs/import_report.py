@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from seller_console.importers import ImportReport
+from seller_console.services.reports import csv_writer
 from seller_console.ui.dialogs.export import ask_csv_path, close_and_export_buttons
 from seller_console.ui.models.problems_model import HEADERS, ProblemsTableModel, cells
 from seller_console.ui.widgets.text import plain_label
@@ -23,7 +23,7 @@ from seller_console.ui.widgets.text import plain_label
 
 def export_problems(path: Path, model: ProblemsTableModel) -> None:
     with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
+        writer = csv_writer(fh)  # cells a spreadsheet would run are neutralised
         writer.writerow(HEADERS)
         for kind, problem in model.rows():
             writer.writerow(cells(kind, problem))
