@@ -222,7 +222,9 @@ class Ledger:
         return (entry.order for entry in self._entries.values())
 
     def apply(self, order: Order) -> Order | None:
-        """Merge one order state; its new state when something changed, else None."""
+        """Merge one order state (its amounts at the minor unit, as storage keeps them); its
+        new state when something changed, else None."""
+        order = order.at_minor_units()
         old = self._entries.get(order.id)
         if old is not None and STATUS_RANK[order.status] <= STATUS_RANK[old.order.status]:
             return None
@@ -240,8 +242,9 @@ class Ledger:
         """``apply`` each; the orders whose state changed."""
         changed = []
         for order in orders:
-            if self.apply(order) is not None:
-                changed.append(order)
+            applied = self.apply(order)
+            if applied is not None:
+                changed.append(applied)
         return changed
 
     def _entry(self, order: Order) -> _Entry:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -45,3 +45,18 @@ class Order:
     commission: Commission
     pin_id: str | None
     affiliate_code: str | None
+
+    def at_minor_units(self) -> Order:
+        """This order with every amount at its currency's minor unit, rounded half-up once
+        (``round_money``): what storage keeps, so the totals shown live are the totals
+        reloaded after a restart (a platform that sends ``20.005`` is read as ``20.01``).
+        The order itself when it is exact already, which is the rule's common case."""
+        amounts = (self.total, self.commission.amount, *(line.unit_price for line in self.lines))
+        if all(amount.is_minor_exact for amount in amounts):
+            return self
+        return replace(
+            self,
+            lines=tuple(replace(line, unit_price=line.unit_price.rounded()) for line in self.lines),
+            total=self.total.rounded(),
+            commission=replace(self.commission, amount=self.commission.amount.rounded()),
+        )

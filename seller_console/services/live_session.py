@@ -32,7 +32,7 @@ from typing import Any, Protocol
 from seller_console.domain.commission import CommissionPolicy
 from seller_console.domain.connection import ConnectionState, LinkStatus
 from seller_console.domain.errors import DomainError
-from seller_console.domain.events import Pin
+from seller_console.domain.events import EventRejected, Pin
 from seller_console.domain.ledger import LedgerSnapshot
 from seller_console.domain.money import Money
 from seller_console.domain.orders import Order
@@ -133,6 +133,8 @@ class LiveState:
     """Showcase product id -> title with its variant, for the feed and pin windows."""
     report: ShowReport | None = None
     """The final report, once the show has ended."""
+    rejected: tuple[EventRejected, ...] = ()
+    """What the platform sent that could not be applied (kept; the show goes on)."""
 
     @property
     def on_air(self) -> bool:
@@ -640,6 +642,16 @@ class LiveSession:
         changes: dict[str, Any] = {"ledger": update.snapshot}
         if update.viewers is not None:
             changes["viewers"] = update.viewers
+        if len(update.rejected) > len(self._state.rejected):
+            newest = update.rejected[-1]
+            events.append(
+                ActionFailed(
+                    f"Could not apply {len(update.rejected) - len(self._state.rejected)} of the "
+                    f"platform's events ({newest.reason}); the show goes on and the report "
+                    "lists them."
+                )
+            )
+            changes["rejected"] = update.rejected
         self._publish(*events, *self._conflict(update.snapshot), **changes)
         self._advance_on_sell_out()
 

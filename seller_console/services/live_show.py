@@ -37,7 +37,12 @@ from seller_console.domain.show_records import (
     ShowRecord,
     ShowStatus,
 )
-from seller_console.domain.showcase import NotPublishableError, showcase_id, showcase_product
+from seller_console.domain.showcase import (
+    NotPublishableError,
+    showcase_conflicts,
+    showcase_id,
+    showcase_product,
+)
 from seller_console.importers import show_plan
 from seller_console.services.ports import ShowStorage
 from seller_console.services.reports import ShowReport, ShowReports
@@ -128,7 +133,19 @@ class LiveShow:
         published: list[str] = []
         failed: list[tuple[str, str]] = []
         ready = []
-        for item in items:
+        # Two different products that would share one showcase id are both kept out:
+        # pinning one could sell the other.
+        clashing = {n for positions in showcase_conflicts(items).values() for n in positions}
+        for n, item in enumerate(items):
+            if n in clashing:
+                failed.append(
+                    (
+                        item.product.display_title,
+                        "another product of the rundown has the same id: fix the ids in "
+                        "the catalog, or keep one of them",
+                    )
+                )
+                continue
             try:
                 ready.append((item, showcase_product(item)))
             except NotPublishableError as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from seller_console.domain.events import Pin
+from seller_console.domain.events import EventRejected, Pin
 from seller_console.domain.orders import Order
 from seller_console.domain.platform_port import IdempotencyKey
 from seller_console.domain.show_records import (
@@ -28,11 +28,19 @@ class LedgerStore(Protocol):
     (keyed by our show id: the platform's ids are unique only within its account)."""
 
     async def save_ingest(
-        self, show_id: str, orders: Sequence[Order], pins: Sequence[Pin], cursor: str | None
+        self,
+        show_id: str,
+        orders: Sequence[Order],
+        pins: Sequence[Pin],
+        cursor: str | None,
+        rejected: Sequence[EventRejected] = (),
     ) -> None:
-        """Orders (merged by id), pins and the cursor that covers them in ONE transaction;
-        ``cursor`` None keeps the saved one. Raises ``StorageError``."""
+        """Orders (merged by id), pins, what could not be applied and the cursor that covers
+        them in ONE transaction; ``cursor`` None keeps the saved one. Raises
+        ``StorageError``."""
         ...
+
+    async def load_rejected(self, show_id: str) -> tuple[EventRejected, ...]: ...
 
     async def load_orders(self, show_id: str) -> tuple[Order, ...]: ...
 

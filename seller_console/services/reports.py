@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Final, TextIO
 
 from seller_console.domain.commission import CommissionPolicy, ProductTerms
+from seller_console.domain.events import EventRejected
 from seller_console.domain.ledger import NO_PIN, Figures, Ledger, LedgerSnapshot, PinWindow
 from seller_console.domain.money import Currency
 from seller_console.domain.show_records import PinReceipt, PlannedSegment, ShowRecord
@@ -82,6 +83,8 @@ class ShowReport:
     """Every pin window, in order, including those in which nothing sold."""
     titles: Mapping[str, str] = field(default_factory=dict)
     """Showcase product id -> the title with its variant (``Serum — 50 ml``)."""
+    rejected: tuple[EventRejected, ...] = ()
+    """What the platform sent that could not be applied, with the reason for each."""
 
     def title_of(self, product_id: str) -> str:
         return self.titles.get(product_id, product_id)
@@ -100,6 +103,7 @@ def build_report(
     segments: tuple[PlannedSegment, ...],
     receipts: tuple[PinReceipt, ...],
     now: datetime,
+    rejected: tuple[EventRejected, ...] = (),
 ) -> ShowReport:
     """The report of ``show`` at ``now`` (a window still open ends at the show's end or now)."""
     end = show.ended_at or now
@@ -170,6 +174,7 @@ def build_report(
         flagged_orders=snapshot.flagged_orders,
         windows=window_figures,
         titles={s.product_id: s.title for s in segments},
+        rejected=rejected,
     )
 
 
@@ -307,6 +312,10 @@ def write_report_csv(report: ShowReport, handle: TextIO) -> None:
                 e.failure or "",
             ]
         )
+    out.writerow([])
+    out.writerow(["section", "event_type", "event_id", "reason", "raw"])
+    for r in report.rejected:
+        out.writerow(["could not apply", r.event_type, r.event_id, r.reason, r.raw])
 
 
 def _utcnow() -> datetime:
@@ -339,6 +348,7 @@ class ShowReports:
             segments,
             await self._storage.pin_receipts(show_id),
             self._clock(),
+            await self._storage.load_rejected(show_id),
         )
 
 
@@ -417,4 +427,8 @@ def report_json(report: ShowReport) -> dict[str, object]:
             for e in report.timeline
         ],
         "flagged_orders": sorted(report.flagged_orders),
+        "could_not_apply": [
+            {"event_type": r.event_type, "event_id": r.event_id, "reason": r.reason}
+            for r in report.rejected
+        ],
     }

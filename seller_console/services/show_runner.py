@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 from seller_console.domain.commission import CommissionPolicy
 from seller_console.domain.events import (
     Delivery,
+    EventRejected,
     OrderCreated,
     OrdersResynced,
     OrderUpdated,
@@ -66,6 +67,8 @@ class LedgerUpdate:
     cursor: str | None
     viewers: int | None
     session_status: SessionStatus | None
+    rejected: tuple[EventRejected, ...] = ()
+    """Everything of the show that could not be applied so far (kept; the show goes on)."""
 
 
 ChangeListener = Callable[[LedgerUpdate], None]
@@ -115,6 +118,8 @@ class ShowRunner:
         self.viewers: int | None = None
         self.session_status: SessionStatus | None = None
         self._changed: list[Order] = []
+        self.rejected: tuple[EventRejected, ...] = ()
+        self._rejected_keys: set[tuple[str, str, str]] = set()
         self._dirty = False
         self.batches = 0
         self.events_received = 0
@@ -149,21 +154,26 @@ class ShowRunner:
         for pin in await self._store.load_pins(self.show_id):  # first: orders may count by time
             self.ledger.pin_seen(pin)
         self.ledger.apply_all(await self._store.load_orders(self.show_id))
+        self.rejected = await self._store.load_rejected(self.show_id)
+        self._rejected_keys = {(r.event_type, r.event_id, r.reason) for r in self.rejected}
         self.cursor = await self._store.load_cursor(self.show_id)
         self._dirty = True
 
     async def reconcile(self) -> int:
         """Merge the platform's orders list into the ledger; how many orders changed."""
         changed: list[Order] = []
+        rejected: list[EventRejected] = []
         after: str | None = None
         while True:
             page = await self._platform.list_orders(self.session_id, after=after, limit=ORDERS_PAGE)
             changed.extend(self.ledger.apply_all(page.items))
+            rejected.extend(self._new_rejections(page.rejected))
             if page.next_cursor is None:
                 break
             after = page.next_cursor
-        if changed:
-            await self._store.save_ingest(self.show_id, changed, (), None)
+        if changed or rejected:
+            await self._store.save_ingest(self.show_id, changed, (), None, rejected)
+            self._quarantined(rejected)
             self._note(changed)
         logger.info("reconciled %s: %d orders changed", self.session_id, len(changed))
         return len(changed)
@@ -194,6 +204,7 @@ class ShowRunner:
             cursor=self.cursor,
             viewers=self.viewers,
             session_status=self.session_status,
+            rejected=self.rejected,
         )
         self._changed = []
         self._dirty = False
@@ -244,13 +255,17 @@ class ShowRunner:
         """Apply one batch of deliveries and save it with its cursor in one transaction."""
         changed: list[Order] = []
         pins: list[Pin] = []
+        rejected: list[EventRejected] = []
         cursor = self.cursor
         ledger = self.ledger
         for item in batch:
             event = item.event
-            if isinstance(event, OrderCreated | OrderUpdated):
-                if ledger.apply(event.order) is not None:
-                    changed.append(event.order)
+            if isinstance(event, EventRejected):  # kept with its reason; the show goes on
+                rejected.extend(self._new_rejections((event,)))
+            elif isinstance(event, OrderCreated | OrderUpdated):
+                applied = ledger.apply(event.order)
+                if applied is not None:
+                    changed.append(applied)
             elif isinstance(event, OrdersResynced):
                 changed.extend(ledger.apply_all(event.orders))
             elif isinstance(event, PinChanged):
@@ -266,9 +281,29 @@ class ShowRunner:
                 self._dirty = True
             cursor = item.cursor if item.cursor is not None else cursor
         moved = cursor != self.cursor
-        if changed or pins or moved:
-            await self._store.save_ingest(self.show_id, changed, pins, cursor if moved else None)
+        if changed or pins or moved or rejected:
+            await self._store.save_ingest(
+                self.show_id, changed, pins, cursor if moved else None, rejected
+            )
             self.cursor = cursor
             self.batches += 1
+        self._quarantined(rejected)
         if changed or pins:
             self._note(changed)
+
+    def _new_rejections(self, found: Sequence[EventRejected]) -> list[EventRejected]:
+        """The ones not yet kept (a resync or a reconcile reads the same bad order again)."""
+        new = []
+        for r in found:
+            key = (r.event_type, r.event_id, r.reason)
+            if key not in self._rejected_keys:
+                self._rejected_keys.add(key)
+                new.append(r)
+        return new
+
+    def _quarantined(self, rejected: Sequence[EventRejected]) -> None:
+        if rejected:
+            self.rejected = (*self.rejected, *rejected)
+            self._dirty = True
+            for r in rejected:
+                logger.info("could not apply %s %s: %s", r.event_type, r.event_id, r.reason)

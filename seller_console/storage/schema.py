@@ -178,5 +178,16 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
            FROM stream_cursors c JOIN shows s ON s.session_id = c.session_id""",
         "DROP TABLE stream_cursors",
         "ALTER TABLE stream_cursors_v2 RENAME TO stream_cursors",
+        # events (and orders of the orders list) that could not be applied: kept with
+        # their reason, saved with the cursor that moved past them
+        """CREATE TABLE rejected_events (
+            show_id TEXT NOT NULL,
+            event_type TEXT NOT NULL,
+            event_id TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            raw TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            PRIMARY KEY (show_id, event_type, event_id, reason)
+        )""",
     ),
 )

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from seller_console.domain.events import Pin
+from seller_console.domain.events import EventRejected, Pin
 from seller_console.domain.ledger import STATUS_RANK
 from seller_console.domain.money import Money
 from seller_console.domain.orders import Commission, Order, OrderLine, OrderStatus
@@ -48,6 +48,10 @@ ON CONFLICT (show_id) DO UPDATE SET cursor = excluded.cursor, saved_at = exclude
 _SAVE_PIN = """
 INSERT OR IGNORE INTO stream_pins (show_id, pin_id, product_id, pinned_at, version)
 VALUES (?, ?, ?, ?, ?)
+"""
+_SAVE_REJECTED = """
+INSERT OR IGNORE INTO rejected_events (show_id, event_type, event_id, reason, raw, received_at)
+VALUES (?, ?, ?, ?, ?, ?)
 """
 _SELECT_SHOWS = (
     "SELECT id, session_id, title, status, created_at, started_at, ended_at, platform, account, "
@@ -255,17 +259,25 @@ class ShowStore:
         orders: Sequence[Order],
         pins: Sequence[Pin],
         cursor: str | None,
+        rejected: Sequence[EventRejected] = (),
     ) -> None:
-        """A show's orders (merged: a state never moves back), pins seen and the cursor
-        that covers them, in ONE transaction. ``cursor`` None leaves the saved one."""
+        """A show's orders (merged: a state never moves back), pins seen, events that
+        could not be applied and the cursor that covers them, in ONE transaction. ``cursor``
+        None leaves the saved one."""
         rows = [order_row(show_id, order) for order in orders]
         pin_rows = [(show_id, p.pin_id, p.product_id, _ts(p.pinned_at), p.version) for p in pins]
+        now = _now()
+        rejected_rows = [
+            (show_id, r.event_type, r.event_id, r.reason, r.raw, now) for r in rejected
+        ]
 
         def work(conn: sqlite3.Connection) -> None:
             if rows:
                 conn.executemany(_UPSERT_ORDER, rows)
             if pin_rows:
                 conn.executemany(_SAVE_PIN, pin_rows)
+            if rejected_rows:
+                conn.executemany(_SAVE_REJECTED, rejected_rows)
             if cursor is not None:
                 conn.execute(_SAVE_CURSOR, (show_id, cursor, _now()))
 
@@ -291,6 +303,22 @@ class ShowStore:
             return None if row is None else str(row[0])
 
         return await self._db.read(work, "reading the stream position")
+
+    async def load_rejected(self, show_id: str) -> tuple[EventRejected, ...]:
+        """What could not be applied, in the order it came."""
+
+        def work(conn: sqlite3.Connection) -> tuple[EventRejected, ...]:
+            rows = conn.execute(
+                "SELECT event_type, event_id, reason, raw FROM rejected_events "
+                "WHERE show_id = ? ORDER BY rowid",
+                (show_id,),
+            )
+            return tuple(
+                EventRejected("", str(event_id), str(kind), str(reason), str(raw))
+                for kind, event_id, reason, raw in rows
+            )
+
+        return await self._db.read(work, "reading what could not be applied")
 
     async def load_pins(self, show_id: str) -> tuple[Pin, ...]:
         def work(conn: sqlite3.Connection) -> tuple[Pin, ...]:

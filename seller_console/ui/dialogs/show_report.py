@@ -321,6 +321,23 @@ def segments_model(report: ShowReport) -> ReportTableModel:
     return ReportTableModel(("#", "Product", "Planned", "Actual", "Over (+) / under (−)"), rows)
 
 
+def rejected_model(report: ShowReport) -> ReportTableModel:
+    """What the platform sent that could not be applied: kept, with the reason (plain text)."""
+    rows = (
+        TableRow(
+            f"{n}",
+            (
+                text_cell(r.event_type),
+                text_cell(r.event_id),
+                text_cell(r.reason),
+                text_cell(r.raw[:200]),
+            ),
+        )
+        for n, r in enumerate(report.rejected)
+    )
+    return ReportTableModel(("Kind", "Id", "Why it could not be applied", "As sent"), rows)
+
+
 def show_duration(show: ShowRecord) -> float | None:
     """Seconds the show was live; None before it started or while it is still live."""
     return _seconds_between(show.started_at, show.ended_at)
@@ -357,6 +374,11 @@ def summary_lines(report: ShowReport) -> list[str]:
         lines.append("Commission estimates match what the platform reported.")
     else:
         lines.append("No orders in this show.")
+    if report.rejected:
+        count = len(report.rejected)
+        lines.append(
+            f'{FLAG}{count} of the platform\'s events could not be applied: see "Could not apply".'
+        )
     return lines
 
 
@@ -404,6 +426,7 @@ class ShowReportDialog(QDialog):
         self.pins_model = pins_model(report)
         self.timeline_model = timeline_model(report)
         self.segments_model = segments_model(report)
+        self.rejected_model = rejected_model(report)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("report_tabs")
         for model, name, label in (
@@ -411,6 +434,7 @@ class ShowReportDialog(QDialog):
             (self.pins_model, "report_pins", "Per pin window"),
             (self.timeline_model, "report_timeline", "Pin timeline"),
             (self.segments_model, "report_segments", "Planned vs actual"),
+            (self.rejected_model, "report_rejected", "Could not apply"),
         ):
             self.tabs.addTab(report_table(model, name), f"{label} ({model.rowCount()})")
         layout.addWidget(self.tabs, 1)

@@ -119,3 +119,18 @@ def test_rates_outside_zero_to_one_are_refused() -> None:
         BrandTerms(Decimal("1.5"))
     with pytest.raises(CommissionError):
         ProductTerms("x", Decimal("-0.1"))
+
+
+def test_sub_minor_amounts_count_as_storage_keeps_them_rounded_once_half_up() -> None:
+    """20.005 live and 20.01 after a restart would be two totals for one show: the ledger
+    counts every amount at its minor unit, as storage keeps it."""
+    odd = order("o1", "20.005", rate="0.1", reported="2.0005")
+    ledger = Ledger(POLICY)
+    applied = ledger.apply(odd)
+    assert applied is not None
+    assert applied.total == Money.of("20.01", "USD")
+    assert applied.commission.amount == Money.of("2.00", "USD")
+    reloaded = Ledger(POLICY)
+    reloaded.apply(applied)  # what storage gives back after a restart
+    assert reloaded.totals() == ledger.totals()
+    assert ledger.totals()["USD"].gross == Money.of("20.01", "USD")

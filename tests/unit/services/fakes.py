@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from seller_console.domain.events import Pin
+from seller_console.domain.events import EventRejected, Pin
 from seller_console.domain.ledger import STATUS_RANK
 from seller_console.domain.orders import Order
 
@@ -16,11 +16,18 @@ class MemoryLedgerStore:
         self.orders: dict[str, Order] = {}
         self.pins: dict[str, Pin] = {}
         self.cursor: str | None = None
+        self.rejected: list[EventRejected] = []
         self.commits = 0
 
     async def save_ingest(
-        self, session_id: str, orders: Sequence[Order], pins: Sequence[Pin], cursor: str | None
+        self,
+        session_id: str,
+        orders: Sequence[Order],
+        pins: Sequence[Pin],
+        cursor: str | None,
+        rejected: Sequence[EventRejected] = (),
     ) -> None:
+        self.rejected.extend(rejected)
         for order in orders:
             old = self.orders.get(order.id)
             if old is None or STATUS_RANK[order.status] > STATUS_RANK[old.status]:
@@ -33,6 +40,9 @@ class MemoryLedgerStore:
 
     async def load_orders(self, session_id: str) -> tuple[Order, ...]:
         return tuple(self.orders.values())
+
+    async def load_rejected(self, session_id: str) -> tuple[EventRejected, ...]:
+        return tuple(self.rejected)
 
     async def load_pins(self, session_id: str) -> tuple[Pin, ...]:
         return tuple(self.pins.values())

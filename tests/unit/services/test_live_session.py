@@ -14,7 +14,14 @@ from typing import Any
 import pytest
 
 from seller_console.domain.commission import CommissionPolicy
-from seller_console.domain.events import Delivery, OrderCreated, Pin, PinChanged, SessionStatus
+from seller_console.domain.events import (
+    Delivery,
+    EventRejected,
+    OrderCreated,
+    Pin,
+    PinChanged,
+    SessionStatus,
+)
 from seller_console.domain.money import Currency, Money
 from seller_console.domain.orders import Order
 from seller_console.domain.platform_port import (
@@ -529,5 +536,42 @@ def test_a_show_whose_last_orders_could_not_be_fetched_is_offered_back_to_finish
             finally:
                 await again.close()
             assert (await store.get_show(show_id)).status is ShowStatus.ENDED
+
+    run(go())
+
+
+def test_a_poisoned_event_is_quarantined_the_show_goes_on_and_a_restart_keeps_it(
+    tmp_path: Path,
+) -> None:
+    poison = EventRejected("ses_1", "17", "order.created", "an amount of 1E+30 USD", "{...}")
+
+    async def go() -> None:
+        async with live(tmp_path) as (session, platform, seen, clock, db):
+            session.take()
+            await until(lambda: confirmed(seen))
+            platform.push(poison)
+            platform.sell(showcase_id("v1"), "pin1", 1, 1)  # the show goes on
+            await until(lambda: bool(seen.state.rejected))
+            await until(lambda: seen.state.live is not None and seen.state.live.units == 1)
+            assert seen.state.rejected == (poison,)
+            assert "Could not apply 1" in seen.of(ActionFailed)[-1].message
+            assert seen.state.show is not None
+            show_id = seen.state.show.id
+            await session.leave_running()
+            store = ShowStore(db)
+            again = module.LiveSession(Source(platform, store, clock), clock=clock)
+            later = Seen()
+            again.subscribe(later)
+            try:
+                assert await again.resume(show_id)
+                platform.push(poison)  # read again (a resync): kept once
+                report = await again.end_show()
+            finally:
+                await again.close()
+            assert report is not None
+            assert [(r.event_id, r.reason) for r in report.rejected] == [
+                ("17", "an amount of 1E+30 USD")
+            ]
+            assert report.totals["USD"].orders == 1
 
     run(go())
