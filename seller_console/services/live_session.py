@@ -32,8 +32,9 @@ from typing import Any, Protocol
 from seller_console.domain.commission import CommissionPolicy
 from seller_console.domain.connection import ConnectionState, LinkStatus
 from seller_console.domain.errors import DomainError
-from seller_console.domain.events import EventRejected, Pin
+from seller_console.domain.events import CommentPosted, EventRejected, Pin
 from seller_console.domain.ledger import LedgerSnapshot
+from seller_console.domain.metrics import MetricsFigures, by_window, growth
 from seller_console.domain.money import Money
 from seller_console.domain.orders import Order
 from seller_console.domain.platform_port import (
@@ -135,6 +136,11 @@ class LiveState:
     """The final report, once the show has ended."""
     rejected: tuple[EventRejected, ...] = ()
     """What the platform sent that could not be applied (kept; the show goes on)."""
+    metrics: dict[str, MetricsFigures] = field(default_factory=dict)
+    """A metrics-only platform's growth per pin window (``NO_PIN``: before any pin)."""
+    metrics_total: MetricsFigures | None = None  # its newest running totals
+    likes: int | None = None
+    comments: tuple[CommentPosted, ...] = ()  # the newest, oldest first; plain text
 
     @property
     def on_air(self) -> bool:
@@ -639,9 +645,14 @@ class LiveSession:
         events: list[LiveEvent] = []
         if update.changed_orders:
             events.append(OrdersArrived(update.changed_orders))
-        changes: dict[str, Any] = {"ledger": update.snapshot}
+        changes: dict[str, Any] = {"ledger": update.snapshot, "comments": update.comments}
         if update.viewers is not None:
             changes["viewers"] = update.viewers
+        if update.metrics:
+            latest = update.metrics[-1]
+            changes["metrics"] = by_window(update.metrics, update.snapshot.pins)
+            changes["metrics_total"] = growth(None, latest)
+            changes["likes"] = latest.likes
         if len(update.rejected) > len(self._state.rejected):
             newest = update.rejected[-1]
             events.append(
@@ -747,6 +758,9 @@ class LiveSession:
                     if pin_id == receipt.pin_id:
                         units, gmv = figures.units, figures.gross
                         commission = figures.commission_estimated
+                grew = state.metrics.get(receipt.pin_id)
+                if grew is not None:  # a metrics-only platform: its own figures
+                    units, gmv = grew.sold_items, grew.gmv
             return CardView(
                 item=item,
                 number=(stage.index(item.id) or 0) + 1,

@@ -194,12 +194,20 @@ class LiveShow:
 
     # ------------------------------------------------------------ on air
     async def pin(self, item: RundownItem) -> PinReceipt:
-        """Pin an item through the journal; a failure is in the receipt, not raised."""
-        return await self._require_actions().pin(
+        """Pin an item through the journal; a failure is in the receipt, not raised. A
+        metrics-only platform streams no pin events: a confirmed pin's window is kept here."""
+        receipt = await self._require_actions().pin(
             showcase_id(item.product.variant_id),
             live_price=item.live_price,
             stock_limit=item.stock_cap,
         )
+        metrics_only = self.platform.capabilities.sales is SalesKind.METRICS_ONLY
+        if metrics_only and receipt.pin_id and receipt.answered_at and self.runner is not None:
+            windows = self.runner.ledger.pin_windows()
+            version = max((w.version for w in windows), default=0) + 1
+            pin = Pin(receipt.pin_id, receipt.product_id, receipt.answered_at, version)
+            await self.runner.pin_made(pin)
+        return receipt
 
     async def unpin(self) -> None:
         await self._require_actions().unpin()
@@ -209,7 +217,7 @@ class LiveShow:
         pin window are kept, and sales from then on count in that window."""
         receipt = await self._require_actions().pinned_by_operator(pin.product_id, at, pin.pin_id)
         if self.runner is not None:
-            await self.runner.pinned_by_operator(pin)
+            await self.runner.pin_made(pin)
         return receipt
 
     async def pins_by_operator(self) -> None:

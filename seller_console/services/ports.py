@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from seller_console.domain.events import EventRejected, Pin
+from seller_console.domain.events import EventRejected, MetricsReported, Pin
 from seller_console.domain.orders import Order
 from seller_console.domain.platform_port import IdempotencyKey
 from seller_console.domain.show_records import (
@@ -34,6 +34,7 @@ class LedgerStore(Protocol):
         pins: Sequence[Pin],
         cursor: str | None,
         rejected: Sequence[EventRejected] = (),
+        metrics: Sequence[MetricsReported] = (),
     ) -> None:
         """Orders (merged by id), pins, what could not be applied and the cursor that covers
         them in ONE transaction; ``cursor`` None keeps the saved one. Raises
@@ -41,6 +42,8 @@ class LedgerStore(Protocol):
         ...
 
     async def load_rejected(self, show_id: str) -> tuple[EventRejected, ...]: ...
+
+    async def load_metrics(self, show_id: str) -> tuple[MetricsReported, ...]: ...
 
     async def load_orders(self, show_id: str) -> tuple[Order, ...]: ...
 

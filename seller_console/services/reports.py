@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import Any, Final, TextIO
 
 from seller_console.domain.commission import CommissionPolicy, ProductTerms
-from seller_console.domain.events import EventRejected
+from seller_console.domain.events import EventRejected, MetricsReported
 from seller_console.domain.ledger import NO_PIN, Figures, Ledger, LedgerSnapshot, PinWindow
+from seller_console.domain.metrics import MetricsFigures, by_window, growth
 from seller_console.domain.money import Currency
 from seller_console.domain.show_records import PinReceipt, PlannedSegment, ShowRecord
 from seller_console.services.ports import ShowStorage
@@ -85,6 +86,10 @@ class ShowReport:
     """Showcase product id -> the title with its variant (``Serum — 50 ml``)."""
     rejected: tuple[EventRejected, ...] = ()
     """What the platform sent that could not be applied, with the reason for each."""
+    metrics: dict[str, MetricsFigures] = field(default_factory=dict)
+    """A metrics-only platform's own figures per pin window (``NO_PIN``: before any pin):
+    the platform's numbers, not orders of ours."""
+    metrics_total: MetricsFigures | None = None
 
     def title_of(self, product_id: str) -> str:
         return self.titles.get(product_id, product_id)
@@ -104,6 +109,7 @@ def build_report(
     receipts: tuple[PinReceipt, ...],
     now: datetime,
     rejected: tuple[EventRejected, ...] = (),
+    metrics: tuple[MetricsReported, ...] = (),
 ) -> ShowReport:
     """The report of ``show`` at ``now`` (a window still open ends at the show's end or now)."""
     end = show.ended_at or now
@@ -175,6 +181,8 @@ def build_report(
         windows=window_figures,
         titles={s.product_id: s.title for s in segments},
         rejected=rejected,
+        metrics=by_window(metrics, windows),
+        metrics_total=growth(None, metrics[-1]) if metrics else None,
     )
 
 
@@ -312,6 +320,17 @@ def write_report_csv(report: ShowReport, handle: TextIO) -> None:
                 e.failure or "",
             ]
         )
+    if report.metrics:
+        out.writerow([])
+        out.writerow(
+            ["section (platform metrics)", "pin_id", "title", "gmv", "orders", "sold", "clicks"]
+        )
+        windows = {w.window.pin_id: w.window.product_id for w in report.windows}
+        for pin_id, grew in report.metrics.items():
+            title = report.title_of(windows[pin_id]) if pin_id in windows else "(no pin)"
+            gmv = "" if grew.gmv is None else grew.gmv.rounded().format()
+            row = [pin_id, title, gmv, grew.orders, grew.sold_items, grew.clicks]
+            out.writerow(["metrics", *row])
     out.writerow([])
     out.writerow(["section", "event_type", "event_id", "reason", "raw"])
     for r in report.rejected:
@@ -349,6 +368,7 @@ class ShowReports:
             await self._storage.pin_receipts(show_id),
             self._clock(),
             await self._storage.load_rejected(show_id),
+            await self._storage.load_metrics(show_id),
         )
 
 
@@ -427,6 +447,15 @@ def report_json(report: ShowReport) -> dict[str, object]:
             for e in report.timeline
         ],
         "flagged_orders": sorted(report.flagged_orders),
+        "platform_metrics": {
+            pin_id or "(no pin)": {
+                "gmv": None if m.gmv is None else m.gmv.to_wire(),
+                "orders": m.orders,
+                "sold_items": m.sold_items,
+                "clicks": m.clicks,
+            }
+            for pin_id, m in report.metrics.items()
+        },
         "could_not_apply": [
             {"event_type": r.event_type, "event_id": r.event_id, "reason": r.reason}
             for r in report.rejected

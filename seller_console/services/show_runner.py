@@ -24,14 +24,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from seller_console.domain.commission import CommissionPolicy
 from seller_console.domain.events import (
+    CommentPosted,
     Delivery,
     EventRejected,
+    MetricsReported,
     OrderCreated,
     OrdersResynced,
     OrderUpdated,
@@ -54,6 +57,7 @@ BATCH_MAX = 1000
 PUBLISH_EVERY_S = 0.1
 REPLAY_EVERY_S = 5.0
 YIELD_EVERY = 200
+COMMENTS_KEPT = 50
 ORDERS_PAGE = 500
 
 
@@ -69,6 +73,10 @@ class LedgerUpdate:
     session_status: SessionStatus | None
     rejected: tuple[EventRejected, ...] = ()
     """Everything of the show that could not be applied so far (kept; the show goes on)."""
+    metrics: tuple[MetricsReported, ...] = ()
+    """A metrics-only platform's reports so far, in the order they were read."""
+    comments: tuple[CommentPosted, ...] = ()
+    """The newest comments (at most ``COMMENTS_KEPT``), oldest first."""
 
 
 ChangeListener = Callable[[LedgerUpdate], None]
@@ -118,6 +126,9 @@ class ShowRunner:
         self.viewers: int | None = None
         self.session_status: SessionStatus | None = None
         self._changed: list[Order] = []
+        self.metrics: list[MetricsReported] = []
+        self.comments: deque[CommentPosted] = deque(maxlen=COMMENTS_KEPT)
+        self._comment_ids: set[str] = set()
         self.rejected: tuple[EventRejected, ...] = ()
         self._rejected_keys: set[tuple[str, str, str]] = set()
         self._dirty = False
@@ -155,6 +166,7 @@ class ShowRunner:
             self.ledger.pin_seen(pin)
         self.ledger.apply_all(await self._store.load_orders(self.show_id))
         self.rejected = await self._store.load_rejected(self.show_id)
+        self.metrics = list(await self._store.load_metrics(self.show_id))
         self._rejected_keys = {(r.event_type, r.event_id, r.reason) for r in self.rejected}
         self.cursor = await self._store.load_cursor(self.show_id)
         self._dirty = True
@@ -178,9 +190,10 @@ class ShowRunner:
         logger.info("reconciled %s: %d orders changed", self.session_id, len(changed))
         return len(changed)
 
-    async def pinned_by_operator(self, pin: Pin) -> None:
-        """A pin the operator performed in the platform's app: its window starts now, and
-        is kept like the pins the stream reports."""
+    async def pin_made(self, pin: Pin) -> None:
+        """A pin the stream will not report (one the operator performed in the platform's
+        app, or any pin on a platform that streams no pins): its window starts now, and is
+        kept like the pins the stream reports."""
         if self.ledger.pin_seen(pin):
             await self._store.save_ingest(self.show_id, (), (pin,), None)
             self._note([])
@@ -205,6 +218,8 @@ class ShowRunner:
             viewers=self.viewers,
             session_status=self.session_status,
             rejected=self.rejected,
+            metrics=tuple(self.metrics),
+            comments=tuple(self.comments),
         )
         self._changed = []
         self._dirty = False
@@ -256,12 +271,22 @@ class ShowRunner:
         changed: list[Order] = []
         pins: list[Pin] = []
         rejected: list[EventRejected] = []
+        metrics: list[MetricsReported] = []
         cursor = self.cursor
         ledger = self.ledger
         for item in batch:
             event = item.event
             if isinstance(event, EventRejected):  # kept with its reason; the show goes on
                 rejected.extend(self._new_rejections((event,)))
+            elif isinstance(event, MetricsReported):
+                metrics.append(event)
+                if event.viewers is not None:
+                    self.viewers = event.viewers
+            elif isinstance(event, CommentPosted):
+                if event.comment_id not in self._comment_ids:  # a poll may read it again
+                    self._comment_ids.add(event.comment_id)
+                    self.comments.append(event)
+                    self._dirty = True
             elif isinstance(event, OrderCreated | OrderUpdated):
                 applied = ledger.apply(event.order)
                 if applied is not None:
@@ -281,12 +306,15 @@ class ShowRunner:
                 self._dirty = True
             cursor = item.cursor if item.cursor is not None else cursor
         moved = cursor != self.cursor
-        if changed or pins or moved or rejected:
+        if changed or pins or moved or rejected or metrics:
             await self._store.save_ingest(
-                self.show_id, changed, pins, cursor if moved else None, rejected
+                self.show_id, changed, pins, cursor if moved else None, rejected, metrics
             )
             self.cursor = cursor
             self.batches += 1
+        if metrics:
+            self.metrics.extend(metrics)
+            self._dirty = True
         self._quarantined(rejected)
         if changed or pins:
             self._note(changed)

@@ -189,5 +189,12 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
             received_at TEXT NOT NULL,
             PRIMARY KEY (show_id, event_type, event_id, reason)
         )""",
+        # a metrics-only platform's running figures, as read (JSON, amounts as text)
+        """CREATE TABLE metric_reports (
+            show_id TEXT NOT NULL,
+            at TEXT NOT NULL,
+            body TEXT NOT NULL
+        )""",
+        "CREATE INDEX metric_reports_by_show ON metric_reports(show_id)",
     ),
 )

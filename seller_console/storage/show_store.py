@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from seller_console.domain.events import EventRejected, Pin
+from seller_console.domain.events import EventRejected, ItemMetrics, MetricsReported, Pin
 from seller_console.domain.ledger import STATUS_RANK
 from seller_console.domain.money import Money
 from seller_console.domain.orders import Commission, Order, OrderLine, OrderStatus
@@ -171,6 +171,51 @@ def _show(row: tuple[object, ...]) -> ShowRecord:
     )
 
 
+def _metrics_body(m: MetricsReported) -> str:
+    def money(value: Money | None) -> list[str] | None:
+        return None if value is None else [str(value.amount), value.currency.code]
+
+    return json.dumps(
+        {
+            "session": m.session_id,
+            "gmv": money(m.gmv),
+            "orders": m.orders,
+            "sold": m.sold_items,
+            "viewers": m.viewers,
+            "peak": m.peak_viewers,
+            "likes": m.likes,
+            "comments": m.comments,
+            "items": [
+                [i.product_id, i.sold_items, i.clicks, i.add_to_cart, money(i.gmv)] for i in m.items
+            ],
+        },
+        separators=(",", ":"),
+    )
+
+
+def _metrics_from(at: str, body: str) -> MetricsReported:
+    doc = json.loads(body)
+
+    def money(value: list[str] | None) -> Money | None:
+        return None if value is None else Money.of(value[0], value[1])
+
+    return MetricsReported(
+        session_id=doc["session"],
+        at=_dt(at),
+        gmv=money(doc["gmv"]),
+        orders=doc["orders"],
+        sold_items=doc["sold"],
+        viewers=doc["viewers"],
+        peak_viewers=doc["peak"],
+        likes=doc["likes"],
+        comments=doc["comments"],
+        items=tuple(
+            ItemMetrics(pid, sold, clicks, cart, money(gmv))
+            for pid, sold, clicks, cart, gmv in doc["items"]
+        ),
+    )
+
+
 def _intent_row(entry: JournalEntry) -> tuple[object, ...]:
     return (
         entry.key,
@@ -260,6 +305,7 @@ class ShowStore:
         pins: Sequence[Pin],
         cursor: str | None,
         rejected: Sequence[EventRejected] = (),
+        metrics: Sequence[MetricsReported] = (),
     ) -> None:
         """A show's orders (merged: a state never moves back), pins seen, events that
         could not be applied and the cursor that covers them, in ONE transaction. ``cursor``
@@ -270,6 +316,7 @@ class ShowStore:
         rejected_rows = [
             (show_id, r.event_type, r.event_id, r.reason, r.raw, now) for r in rejected
         ]
+        metric_rows = [(show_id, _ts(m.at), _metrics_body(m)) for m in metrics]
 
         def work(conn: sqlite3.Connection) -> None:
             if rows:
@@ -278,6 +325,10 @@ class ShowStore:
                 conn.executemany(_SAVE_PIN, pin_rows)
             if rejected_rows:
                 conn.executemany(_SAVE_REJECTED, rejected_rows)
+            if metric_rows:
+                conn.executemany(
+                    "INSERT INTO metric_reports (show_id, at, body) VALUES (?, ?, ?)", metric_rows
+                )
             if cursor is not None:
                 conn.execute(_SAVE_CURSOR, (show_id, cursor, _now()))
 
@@ -303,6 +354,18 @@ class ShowStore:
             return None if row is None else str(row[0])
 
         return await self._db.read(work, "reading the stream position")
+
+    async def load_metrics(self, show_id: str) -> tuple[MetricsReported, ...]:
+        """A metrics-only platform's reports for the show, in the order they were read."""
+
+        def work(conn: sqlite3.Connection) -> tuple[MetricsReported, ...]:
+            rows = conn.execute(
+                "SELECT at, body FROM metric_reports WHERE show_id = ? ORDER BY rowid",
+                (show_id,),
+            )
+            return tuple(_metrics_from(str(at), str(body)) for at, body in rows)
+
+        return await self._db.read(work, "reading the platform's metrics")
 
     async def load_rejected(self, show_id: str) -> tuple[EventRejected, ...]:
         """What could not be applied, in the order it came."""

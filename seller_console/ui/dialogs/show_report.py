@@ -321,6 +321,25 @@ def segments_model(report: ShowReport) -> ReportTableModel:
     return ReportTableModel(("#", "Product", "Planned", "Actual", "Over (+) / under (−)"), rows)
 
 
+def metrics_model(report: ShowReport) -> ReportTableModel:
+    """A metrics-only platform's own figures per pin window (no orders behind them)."""
+    products = {w.window.pin_id: w.window.product_id for w in report.windows}
+    rows = []
+    for pin_id, grew in report.metrics.items():
+        title = report.title_of(products[pin_id]) if pin_id in products else "(nothing pinned)"
+        gmv = "" if grew.gmv is None else grew.gmv.rounded().format()
+        cells = (
+            text_cell(title),
+            text_cell(gmv),
+            number_cell(grew.orders),
+            number_cell(grew.sold_items),
+            number_cell(grew.clicks),
+        )
+        rows.append(TableRow(pin_id or "-", cells))
+    headers = ("Pinned product", "GMV (platform)", "Orders", "Items sold", "Clicks")
+    return ReportTableModel(headers, rows)
+
+
 def rejected_model(report: ShowReport) -> ReportTableModel:
     """What the platform sent that could not be applied: kept, with the reason (plain text)."""
     rows = (
@@ -374,6 +393,11 @@ def summary_lines(report: ShowReport) -> list[str]:
         lines.append("Commission estimates match what the platform reported.")
     else:
         lines.append("No orders in this show.")
+    if report.metrics_total is not None:
+        lines.append(
+            "Sales here are the platform's own metrics (GMV, orders, items sold), attributed "
+            "to the pin window they were read in; the platform reports no orders."
+        )
     if report.rejected:
         count = len(report.rejected)
         lines.append(
@@ -427,6 +451,7 @@ class ShowReportDialog(QDialog):
         self.timeline_model = timeline_model(report)
         self.segments_model = segments_model(report)
         self.rejected_model = rejected_model(report)
+        self.metrics_model = metrics_model(report)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("report_tabs")
         for model, name, label in (
@@ -435,6 +460,7 @@ class ShowReportDialog(QDialog):
             (self.timeline_model, "report_timeline", "Pin timeline"),
             (self.segments_model, "report_segments", "Planned vs actual"),
             (self.rejected_model, "report_rejected", "Could not apply"),
+            (self.metrics_model, "report_metrics", "Platform metrics"),
         ):
             self.tabs.addTab(report_table(model, name), f"{label} ({model.rowCount()})")
         layout.addWidget(self.tabs, 1)

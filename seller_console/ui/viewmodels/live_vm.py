@@ -101,9 +101,11 @@ class LiveViewModel(QObject):
         self._woken.connect(self._deliver)
         self._tick = QTimer(self, interval=250)
         self._tick.timeout.connect(self._emit_stage)
-        # What a live show keeps in the window (the feed's orders, the states) never forms
-        # cycles: frozen out of the collector's reach once a second, its passes stay short
-        # instead of walking every order of the show on the GUI thread. Unfrozen at the end.
+        # What a live show brings into the window (the feed's orders, thousands of new
+        # objects a second from the engine's states) never forms cycles: while live, the
+        # collector's automatic passes, which would walk them on the GUI thread, are off,
+        # and once a second what arrived is frozen out of its reach (cheap: no pass). At
+        # the end of the show both are undone and one full pass runs.
         self._freeze = QTimer(self, interval=1000)
         self._freeze.timeout.connect(gc.freeze)
         engine.on_state = self._post
@@ -121,11 +123,10 @@ class LiveViewModel(QObject):
         if state.phase is not previous.phase:
             if state.phase is ShowPhase.LIVE:
                 self._tick.start()
-                self._freeze.start()
+                self._collector(live=True)
             elif state.phase is not ShowPhase.ENDING:
                 self._tick.stop()
-                self._freeze.stop()
-                gc.unfreeze()
+                self._collector(live=False)
             self.phase_changed.emit(state.phase.value)
         if state.ledger is not None and state.ledger is not previous.ledger:
             self.ledger_changed.emit(state.ledger)  # the totals first: they matter most
@@ -141,6 +142,16 @@ class LiveViewModel(QObject):
     def on_state(self, state: OnAirState) -> None:
         """The host view's feed (``OnAirFeed``): what is on air changed."""
         self.on_air_changed.emit(state)
+
+    def _collector(self, *, live: bool) -> None:
+        if live:
+            gc.disable()
+            self._freeze.start()
+        elif self._freeze.isActive():
+            self._freeze.stop()
+            gc.unfreeze()
+            gc.enable()
+            gc.collect()
 
     def _emit_event(self, event: LiveEvent) -> None:
         if isinstance(event, OrdersArrived):
@@ -294,5 +305,5 @@ class LiveViewModel(QObject):
 
     async def close(self) -> None:
         self._tick.stop()
-        self._freeze.stop()
+        self._collector(live=False)
         await asyncio.to_thread(self._engine.stop)

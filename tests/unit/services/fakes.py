@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from seller_console.domain.events import EventRejected, Pin
+from seller_console.domain.events import EventRejected, MetricsReported, Pin
 from seller_console.domain.ledger import STATUS_RANK
 from seller_console.domain.orders import Order
 
@@ -17,6 +17,7 @@ class MemoryLedgerStore:
         self.pins: dict[str, Pin] = {}
         self.cursor: str | None = None
         self.rejected: list[EventRejected] = []
+        self.metrics: list[MetricsReported] = []
         self.commits = 0
 
     async def save_ingest(
@@ -26,8 +27,10 @@ class MemoryLedgerStore:
         pins: Sequence[Pin],
         cursor: str | None,
         rejected: Sequence[EventRejected] = (),
+        metrics: Sequence[MetricsReported] = (),
     ) -> None:
         self.rejected.extend(rejected)
+        self.metrics.extend(metrics)
         for order in orders:
             old = self.orders.get(order.id)
             if old is None or STATUS_RANK[order.status] > STATUS_RANK[old.status]:
@@ -40,6 +43,9 @@ class MemoryLedgerStore:
 
     async def load_orders(self, session_id: str) -> tuple[Order, ...]:
         return tuple(self.orders.values())
+
+    async def load_metrics(self, session_id: str) -> tuple[MetricsReported, ...]:
+        return tuple(self.metrics)
 
     async def load_rejected(self, session_id: str) -> tuple[EventRejected, ...]:
         return tuple(self.rejected)

@@ -15,13 +15,17 @@ import pytest
 
 from seller_console.domain.commission import CommissionPolicy
 from seller_console.domain.events import (
+    CommentPosted,
     Delivery,
     EventRejected,
+    ItemMetrics,
+    MetricsReported,
     OrderCreated,
     Pin,
     PinChanged,
     SessionStatus,
 )
+from seller_console.domain.ledger import NO_PIN
 from seller_console.domain.money import Currency, Money
 from seller_console.domain.orders import Order
 from seller_console.domain.platform_port import (
@@ -81,6 +85,7 @@ class FakePlatform:
     version: int = 0
     cursor: int = 0
     pin_kind: PinKind = PinKind.CONFIRMED
+    sales: SalesKind | None = None  # default: from the pin kind
     refuse_pins: bool = False
     ended: bool = False  # the platform ended the session already (an END carried out)
     lists_fail: int = 0  # the next N orders lists fail
@@ -91,11 +96,8 @@ class FakePlatform:
 
     @property
     def capabilities(self) -> Capabilities:
-        sales = (
-            SalesKind.ORDER_STREAM
-            if self.pin_kind is PinKind.CONFIRMED
-            else SalesKind.POLLED_ORDERS
-        )
+        confirmed = self.pin_kind is PinKind.CONFIRMED
+        sales = self.sales or (SalesKind.ORDER_STREAM if confirmed else SalesKind.POLLED_ORDERS)
         return Capabilities(self.pin_kind, sales, True, False)
 
     async def aclose(self) -> None:
@@ -134,7 +136,8 @@ class FakePlatform:
         self.pins.append(request.product_id)
         self.version += 1
         pin = Pin(f"pin{self.version}", request.product_id, T0, self.version)
-        self.push(PinChanged(session_id, pin))
+        if self.sales is not SalesKind.METRICS_ONLY:  # such a platform streams no pins
+            self.push(PinChanged(session_id, pin))
         return pin
 
     async def unpin(self, session_id: str, **_: Any) -> None:
@@ -573,5 +576,43 @@ def test_a_poisoned_event_is_quarantined_the_show_goes_on_and_a_restart_keeps_it
                 ("17", "an amount of 1E+30 USD")
             ]
             assert report.totals["USD"].orders == 1
+
+    run(go())
+
+
+def test_a_metrics_only_platform_s_growth_counts_in_the_pin_window_it_was_read_in(
+    tmp_path: Path,
+) -> None:
+    async def go() -> None:
+        platform = FakePlatform(sales=SalesKind.METRICS_ONLY)
+        async with live(tmp_path, platform=platform) as (session, _p, seen, clock, db):
+
+            def read(gmv: str, sold: int) -> MetricsReported:
+                item = ItemMetrics(showcase_id("v1"), sold, clicks=sold * 2)
+                return MetricsReported(
+                    "ses_1", clock.now, Money.of(gmv, USD), sold, sold, viewers=40, items=(item,)
+                )
+
+            platform.push(read("10.00", 1))  # before the first pin
+            clock.now += timedelta(seconds=5)
+            session.take()
+            await until(lambda: confirmed(seen))
+            clock.now += timedelta(seconds=5)
+            platform.push(read("40.00", 4))
+            platform.push(CommentPosted("ses_1", "c1", "ana", "<b>size M?</b>", clock.now))
+            platform.push(CommentPosted("ses_1", "c1", "ana", "<b>size M?</b>", clock.now))
+            await until(lambda: seen.state.live is not None and seen.state.live.units == 3)
+            card = seen.state.live
+            assert card is not None
+            assert card.gmv == Money.of("30.00", USD)
+            assert seen.state.viewers == 40
+            assert [c.text for c in seen.state.comments] == ["<b>size M?</b>"]  # once, as sent
+            report = await session.end_show()
+            assert report is not None
+            pin_id = report.windows[0].window.pin_id
+            assert report.metrics[pin_id].gmv == Money.of("30.00", USD)
+            assert report.metrics[NO_PIN].gmv == Money.of("10.00", USD)
+            reopened = await ShowReports(ShowStore(db)).report(report.show.id)
+            assert reopened.metrics == report.metrics
 
     run(go())
