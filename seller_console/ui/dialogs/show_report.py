@@ -459,9 +459,11 @@ class ShowReportDialog(QDialog):
             (self.pins_model, "report_pins", "Per pin window"),
             (self.timeline_model, "report_timeline", "Pin timeline"),
             (self.segments_model, "report_segments", "Planned vs actual"),
-            (self.rejected_model, "report_rejected", "Could not apply"),
             (self.metrics_model, "report_metrics", "Platform metrics"),
+            (self.rejected_model, "report_rejected", "Could not apply"),
         ):
+            if name in ("report_metrics", "report_rejected") and not model.rowCount():
+                continue  # only for a metrics-only platform, or what could not be applied
             self.tabs.addTab(report_table(model, name), f"{label} ({model.rowCount()})")
         layout.addWidget(self.tabs, 1)
 
