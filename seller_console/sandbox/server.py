@@ -57,8 +57,11 @@ def _listen_socket(host: str, port: int) -> socket.socket:
 
 MAX_HEADER_BYTES = 16 * 1024
 """The most bytes of request line and headers h11 buffers before it answers 400."""
-KEEP_ALIVE_S = 5
-"""An idle keep-alive connection is closed after this long."""
+KEEP_ALIVE_S = 65
+"""An idle keep-alive connection is closed after this long: longer than clients keep an
+idle connection (the console's client, 30 s), so a client never reuses one the server is
+closing at that moment (a request that would fail with "server disconnected"). A client
+that stalls inside a request is cut off by the header deadline instead."""
 
 
 class GuardedH11Protocol(H11Protocol):
