@@ -666,14 +666,24 @@ class MainWindow(QMainWindow):
         return dialog
 
     async def show_past_shows(self) -> None:
-        dialog = PastShowsDialog(await self.live_vm.list_shows(), self)
+        try:
+            shows = await self.live_vm.list_shows()
+        except (PlatformError, StorageError, DomainError) as exc:  # e.g. a damaged database
+            self._show_message(f"Could not read the past shows: {_user_text(exc)}")
+            return
+        dialog = PastShowsDialog(shows, self)
         dialog.report_requested.connect(
             lambda show_id: self.tasks.start(self._open_past_report(show_id))
         )
         dialog.open()
 
     async def _open_past_report(self, show_id: str) -> None:
-        self.show_show_report(await self.live_vm.report(show_id))
+        try:
+            report = await self.live_vm.report(show_id)
+        except (PlatformError, StorageError, DomainError) as exc:
+            self._show_message(f"Could not open the show's report: {_user_text(exc)}")
+            return
+        self.show_show_report(report)
 
     def show_host_view(self) -> HostView:
         """The host's window: full screen on another screen when there is one."""
@@ -725,7 +735,11 @@ class MainWindow(QMainWindow):
         chosen = dialog.profile
         dialog.deleteLater()
         if accepted:
-            await vm.use_profile(chosen)
+            try:
+                await vm.use_profile(chosen)
+            except (PlatformError, StorageError, DomainError) as exc:
+                self._show_message(f"Could not switch the platform: {_user_text(exc)}")
+                return
             self._show_message(f"Platform: {_profile_name(chosen)} (from the next show on)")
 
     async def _ask(self, title: str, text: str) -> bool:

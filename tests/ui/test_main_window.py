@@ -314,3 +314,15 @@ def test_import_report_dialog_sorts_and_exports_csv(console, run, tmp_path):
     finally:
         dialog.close()
         dialog.deleteLater()
+
+
+def test_past_shows_with_a_damaged_database_say_so_instead_of_a_bug_dialog(
+    console, run, app_paths
+):
+    database = app_paths.show_database
+    database.parent.mkdir(parents=True, exist_ok=True)
+    database.write_bytes(b"this is not a database" * 100)
+    messages: list[str] = []
+    console.window.statusBar().messageChanged.connect(messages.append)
+    run(console.window.show_past_shows(), 30_000)
+    assert any(m.startswith("Could not read the past shows:") for m in messages)
