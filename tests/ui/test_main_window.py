@@ -316,9 +316,7 @@ def test_import_report_dialog_sorts_and_exports_csv(console, run, tmp_path):
         dialog.deleteLater()
 
 
-def test_past_shows_with_a_damaged_database_say_so_instead_of_a_bug_dialog(
-    console, run, app_paths
-):
+def test_past_shows_with_a_damaged_database_say_so_instead_of_a_bug_dialog(console, run, app_paths):
     database = app_paths.show_database
     database.parent.mkdir(parents=True, exist_ok=True)
     database.write_bytes(b"this is not a database" * 100)
