@@ -57,6 +57,10 @@ logger = logging.getLogger(__name__)
 
 LOW_STOCK = 3
 """A product with this many units left (or fewer) is listed in the stock warnings."""
+FEED_MAX = 300
+"""The most changed orders one state carries to the sales feed (the newest): at normal
+rates every order (2,000 a second is 200 a state), in a burst beyond what anyone reads
+a bounded cost; the totals always count every order."""
 CUE_SECONDS = 45.0
 """How long the operator has to pin a cued product in the platform's app and confirm."""
 RATE_EVERY_S = 1.0
@@ -644,7 +648,7 @@ class LiveSession:
             return
         events: list[LiveEvent] = []
         if update.changed_orders:
-            events.append(OrdersArrived(update.changed_orders))
+            events.append(OrdersArrived(update.changed_orders[-FEED_MAX:]))
         changes: dict[str, Any] = {"ledger": update.snapshot, "comments": update.comments}
         if update.viewers is not None:
             changes["viewers"] = update.viewers
