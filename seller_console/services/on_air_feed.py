@@ -31,6 +31,7 @@ def on_air_of(state: LiveState) -> OnAirState | None:
         taken_at=None if live is None else live.taken_at,
         stock_left=None if live is None else live.stock_left,
         units_sold=0 if live is None else live.units,
+        comments=[f"{c.author}: {c.text}" for c in state.comments],
     )
 
 
@@ -46,7 +47,8 @@ class OnAirFeed:
         if on_air is None:
             return
         last = self._last
-        if last is not None and (on_air.live, on_air.next_up) == (last.live, last.next_up):
+        shown = (on_air.live, on_air.next_up, on_air.comments)
+        if last is not None and shown == (last.live, last.next_up, last.comments):
             return
         if last is not None and on_air.version <= last.version:
             on_air = replace(on_air, version=last.version + 1)
