@@ -71,6 +71,7 @@ from seller_console.ui.viewmodels.catalog_vm import CatalogViewModel
 from seller_console.ui.viewmodels.live_vm import LiveViewModel
 from seller_console.ui.viewmodels.rundown_vm import RundownViewModel
 from seller_console.ui.widgets.connection_badge import ConnectionBadge
+from seller_console.ui.widgets.cue_banner import CueBanner
 from seller_console.ui.widgets.live_stage import LiveStageWidget
 from seller_console.ui.widgets.product_card import ProductCard
 
@@ -111,6 +112,8 @@ class MainWindow(QMainWindow):
         center_layout = QVBoxLayout(center)
         center_layout.setContentsMargins(0, 0, 0, 0)
         center_layout.addWidget(self.card)
+        self.cue = CueBanner()
+        center_layout.addWidget(self.cue)
         center_layout.addWidget(self.stage)
         self.stage.hide()
         self.setCentralWidget(center)
@@ -558,6 +561,8 @@ class MainWindow(QMainWindow):
         vm.ledger_changed.connect(self._ledger_changed)
         vm.stock_warnings_changed.connect(self.stock_dock.show_warnings)
         vm.connection_changed.connect(self.badge.show_state)
+        vm.cue_changed.connect(self.cue.show_cue)
+        self.cue.confirmed.connect(vm.take)
         vm.take_needs_confirmation.connect(self._confirm_take)
         vm.progressed.connect(self._publish_progress)
         vm.published.connect(self._published)

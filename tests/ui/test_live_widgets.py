@@ -21,6 +21,7 @@ from seller_console.domain.platform_port import IdempotencyKey
 from seller_console.domain.rundown import RundownItem
 from seller_console.domain.show_records import PinOutcome, PinReceipt
 from seller_console.domain.stage import ShowClock
+from seller_console.services.live_session import Cue
 from seller_console.ui.asyncqt import TaskScope
 from seller_console.ui.docks.live_docks import (
     PinWindowsDock,
@@ -36,6 +37,7 @@ from seller_console.ui.models.live_tables import PCol, PinWindowsModel, TCol, To
 from seller_console.ui.thumbnails import ThumbnailCache
 from seller_console.ui.viewmodels.live_state import CardView, StageView, StockWarning
 from seller_console.ui.widgets.connection_badge import ConnectionBadge, badge_text
+from seller_console.ui.widgets.cue_banner import CueBanner
 from seller_console.ui.widgets.live_stage import NOTHING_LIVE, STAGE_IMAGE, LiveStageWidget
 from tests.support import order as make_order
 from tests.support import snapshot
@@ -446,3 +448,18 @@ def test_badge_refreshes_itself(qtbot):
         ConnectionState(LinkStatus.LIVE, last_event_at=datetime.now(UTC), events_per_second=3)
     )
     qtbot.waitUntil(lambda: badge.text().startswith("live · last event 1 s ago"), timeout=3000)
+
+
+def test_the_cue_banner_asks_the_operator_to_pin_and_confirms_with_one_click(qtbot):
+    banner = CueBanner()
+    qtbot.addWidget(banner)
+    cue = Cue("i3", RICH, 3, NOW, datetime.now(UTC) + timedelta(seconds=40))
+    banner.show_cue(cue)
+    assert banner.isVisible()
+    assert RICH in banner.text.text()  # shown as plain text, as sent
+    assert banner.text.textFormat() is Qt.TextFormat.PlainText
+    assert "position 3 in the bag" in banner.text.text()
+    with qtbot.waitSignal(banner.confirmed, timeout=1000):
+        banner.button.click()
+    banner.show_cue(None)
+    assert not banner.isVisible()

@@ -85,6 +85,7 @@ class LiveViewModel(QObject):
     conflict_found = Signal(str)  # what the platform shows instead of the intended pin
     failed = Signal(str)  # a message for the user
     on_air_changed = Signal(object)  # OnAirState: what the host view shows
+    cue_changed = Signal(object)  # Cue | None: the operator is asked to pin a product
     _woken = Signal()  # the mailbox has news (emitted from the live thread)
 
     def __init__(
@@ -136,6 +137,8 @@ class LiveViewModel(QObject):
             self.stock_warnings_changed.emit(list(state.stock_warnings))
         if state.connection != previous.connection:
             self.connection_changed.emit(state.connection)
+        if state.cue != previous.cue:
+            self.cue_changed.emit(state.cue)
         self._on_air(state, ())
         self._emit_stage()
 
