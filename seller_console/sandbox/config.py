@@ -16,7 +16,7 @@ MAX_RETRY_AFTER_S = 3_600
 MAX_EVERY = 1_000_000_000
 """The largest count knob (``rate_limit_burst_every``, ``drop_every``)."""
 MAX_REORDER_WINDOW = 10_000
-MAX_RATE = 10_000.0
+MAX_RATE = 100_000.0
 """Orders per second: the most the simulated audience may be asked for."""
 MAX_TIME_SCALE = 10_000.0
 MAX_EVENT_RETENTION = 10_000_000

@@ -32,7 +32,7 @@ from tests.benchmarks._summary import summary
 KEY = "bench-key"
 PROBE_S = 4.0
 KEEP_UP = 0.9
-RATES = (500, 1000, 2000, 4000, 8000, 16000, 32000, 64000)
+RATES = (500, 1000, 2000, 4000, 8000, 16000, 32000, 64000)  # up to the knob's bound
 BARE_BATCH = 100
 
 _SANDBOX = "from seller_console.sandbox.cli import main; main()"

@@ -181,7 +181,7 @@ def test_a_fault_knob_out_of_bounds_is_a_422_naming_the_bound(
 
 
 def test_a_rate_of_1e400_is_refused_and_the_simulation_goes_on(client: httpx.Client) -> None:
-    for rate in (b"1e400", b"1e300", b"10000.5", b"-1"):
+    for rate in (b"1e400", b"1e300", b"100000.5", b"-1"):
         response = client.put(
             "/_sandbox/audience",
             content=b'{"rate": ' + rate + b"}",
@@ -205,7 +205,7 @@ def test_a_clock_jump_of_1e15_s_is_refused_and_the_clock_still_works(client: htt
 @pytest.mark.parametrize(
     ("argv", "named"),
     [
-        (["--rate", "1e400"], "rate must be from 0 to 10000"),
+        (["--rate", "1e400"], "rate must be from 0 to 100000"),
         (["--time-scale", "nan"], "time_scale must be from"),
         (["--latency-ms", str(10**12)], "latency_ms must be from 0 to 60000"),
         (["--drop-every", "\u00b2"], "expected N or LOW,HIGH"),
@@ -221,7 +221,7 @@ def test_a_cli_knob_out_of_bounds_exits_2_naming_the_bound(
 
 
 def test_the_config_refuses_an_infinite_rate() -> None:
-    with pytest.raises(SandboxConfigError, match="rate must be from 0 to 10000"):
+    with pytest.raises(SandboxConfigError, match="rate must be from 0 to 100000"):
         SandboxConfig(rate=float("inf"))
 
 
