@@ -11,8 +11,10 @@ ledger or SQLite writes of a live show.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import logging
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -50,10 +52,18 @@ class EngineConfig:
     sandbox_rate: float = DEMO_RATE
 
 
+ENGINE_NICENESS = 5
+"""How much the engine yields the processor to the window's process when both want it:
+the window's paint comes first, the engine catches up (it keeps everything meanwhile)."""
+
+
 def serve(conn: Connection, config: EngineConfig) -> None:
     """The engine process's main function."""
     if config.log_folder is not None:
         configure_logging(config.log_folder, "live-engine.log")
+    if hasattr(os, "nice"):  # POSIX; Windows keeps the normal priority
+        with contextlib.suppress(OSError):
+            os.nice(ENGINE_NICENESS)
     try:
         asyncio.run(_Engine(conn, config).serve())
     finally:
