@@ -407,8 +407,9 @@ async def tiktok_practice_adapter(practice: RunningTikTok, store: SecretStore) -
     return adapter
 
 
-def _demo_products() -> list[ShowcaseProduct]:
-    """The demo rundown's products as the showcase would list them (SKU, title, price)."""
+def demo_rundown_products() -> list[ShowcaseProduct]:
+    """The demo rundown's products as the showcase would list them (SKU, title, price):
+    what the practice platforms' shops are seeded with."""
     from seller_console.importers import import_catalog
     from seller_console.paths import resources_dir
     from seller_console.services.demo import demo_catalog_path, demo_import_options, sample_plan
@@ -424,7 +425,7 @@ def _start_practice_shopee() -> RunningShopee:
         start_shopee,
     )
 
-    products = _demo_products()
+    products = demo_rundown_products()
     currency = products[0].price.currency.code if products else "USD"
     return start_shopee(ShopeeSandboxConfig(currency=currency, items=items_from_products(products)))
 
@@ -445,7 +446,7 @@ def _start_practice_tiktok() -> RunningTikTok:
             p.price.currency.code,
             rate=int(p.commission_rate * 10_000),
         )
-        for n, p in enumerate(_demo_products())
+        for n, p in enumerate(demo_rundown_products())
     )
     return start_practice_tiktok(PracticeConfig(products=products))
 

@@ -336,7 +336,7 @@ def _orders_in(watch: Watcher) -> int:
     return sum(f.orders for f in ledger.totals.values()) if ledger is not None else 0
 
 
-def tiktok_line(report: ShowReport, platform_orders: int) -> str:
+def tiktok_line(report: ShowReport, platform_orders: int, currency: str) -> str:
     orders = sum(f.orders for f in report.totals.values())
     if orders != platform_orders:
         raise SelfTestError(
@@ -344,7 +344,7 @@ def tiktok_line(report: ShowReport, platform_orders: int) -> str:
             f"{platform_orders}"
         )
     if not report.totals:
-        return "orders=0 gmv=0 commission=0"
+        return f"orders=0 gmv=0.00 commission=0.00 currency={currency}"
     figures = list(report.totals.values())  # one per currency, in the same order below
     gmv = ",".join(str(f.gross.rounded().amount) for f in figures)
     # TikTok's own figure: each order's actual commission once settled, else its estimate
@@ -410,7 +410,9 @@ async def _show(link: LiveLink, options: Options, started: float) -> str:
         if options.manual_pins:
             line += " pin_mode=operator"
         if isinstance(inner, TikTokShopAdapter):
-            line += " " + tiktok_line(report, len(await link.platform_orders(report.show)))
+            orders = len(await link.platform_orders(report.show))
+            currency = (await inner.me()).default_currency.code
+            line += " " + tiktok_line(report, orders, currency)
         else:
             line += f" {sales}"
         return (
