@@ -1,0 +1,122 @@
+"""The new profiles through ``LiveLink`` and ``LiveSession`` (no Qt): the practice Shopee
+and TikTok start inside the app with the demo rundown's products for sale, and "No API
+(manual pins)" runs a show with cues the operator confirms."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from seller_console.domain.platform_port import PinKind, PlatformError, PlatformErrorKind
+from seller_console.domain.show_records import PinOutcome
+from seller_console.importers import import_catalog
+from seller_console.live_link import LiveLink
+from seller_console.paths import resources_dir
+from seller_console.services.demo import demo_catalog_path, demo_import_options, sample_plan
+from seller_console.services.live_session import LiveSession, LiveState
+from seller_console.services.live_show import plan_policy
+from seller_console.settings import Profile, ProfileKind, Settings, settings_file
+from tests.fakes import MemorySecrets
+
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(90)]
+
+
+def demo_plan():
+    catalog = import_catalog(demo_catalog_path(resources_dir()), demo_import_options()).catalog
+    return sample_plan(catalog)
+
+
+async def until(condition: Callable[[], bool], seconds: float = 20) -> None:
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "timed out"
+        await asyncio.sleep(0.05)
+
+
+def receipt_of(state: LiveState):
+    card = state.live
+    return None if card is None else card.receipt
+
+
+async def show(tmp_path: Path, kind: ProfileKind, secrets: MemorySecrets) -> LiveState:
+    """Go live on the demo plan, take two pins (confirmed by the platform, or cued and
+    confirmed by the operator), end; the last state."""
+    plan = demo_plan()
+    link = LiveLink(
+        tmp_path / "shows.sqlite3", Settings(Profile(kind)), settings_file(tmp_path), secrets
+    )
+    session = LiveSession(link)
+    try:
+        assert await session.go_live(plan, plan_policy(plan)), "could not go live"
+        operator = session.state.pin_mode is PinKind.OPERATOR_PERFORMED
+        for _ in range(2):
+            session.take()
+            if operator:
+                await until(lambda: session.state.cue is not None)
+                session.take()  # Space again: "Pinned it"
+            want = PinOutcome.PERFORMED if operator else PinOutcome.CONFIRMED
+            await until(
+                lambda want=want: (r := receipt_of(session.state)) is not None and r.outcome is want
+            )
+        report = await session.end_show()
+        assert report is not None
+        return session.state
+    finally:
+        await session.close()
+        await link.close()
+
+
+def test_practice_shopee_sells_the_demo_rundown_with_confirmed_pins(tmp_path: Path) -> None:
+    secrets = MemorySecrets()
+    state = asyncio.run(show(tmp_path, ProfileKind.SHOPEE_PRACTICE, secrets))
+    assert state.pin_mode is PinKind.CONFIRMED
+    assert state.show is not None
+    assert state.show.owner.platform == "shopee"
+    assert secrets.saves == 0  # practice credentials stay in the link's memory
+
+
+def test_practice_tiktok_starts_its_live_and_pins_by_api(tmp_path: Path) -> None:
+    secrets = MemorySecrets()
+    state = asyncio.run(show(tmp_path, ProfileKind.TIKTOK_PRACTICE, secrets))
+    assert state.pin_mode is PinKind.CONFIRMED
+    assert state.show is not None
+    assert state.show.owner.platform == "tiktok"
+    assert secrets.saves == 0
+
+
+def test_no_api_profile_cues_the_operator_for_every_pin(tmp_path: Path) -> None:
+    state = asyncio.run(show(tmp_path, ProfileKind.MANUAL, MemorySecrets()))
+    assert state.pin_mode is PinKind.OPERATOR_PERFORMED
+    assert state.pin_mode_reason == "this platform has no pin API"
+    assert state.show is not None
+    assert state.show.owner.platform == "manual"
+    assert state.report is not None
+
+
+def test_manual_adapter_refuses_pins_and_never_repeats_a_session_id() -> None:
+    from seller_console.domain.platform_port import PinRequest, new_idempotency_key
+    from seller_console.platform.manual import ManualAdapter
+
+    async def run() -> None:
+        adapter = ManualAdapter("EUR")
+        first = await adapter.create_session("A")
+        second = await adapter.create_session("A")
+        assert first.id != second.id
+        assert (await adapter.me()).default_currency.code == "EUR"
+        with pytest.raises(PlatformError, match="no pin API") as refused:
+            await adapter.pin(first.id, PinRequest("p"), idempotency_key=new_idempotency_key())
+        assert refused.value.kind is PlatformErrorKind.UNSUPPORTED
+        assert (await adapter.list_orders(first.id)).items == ()
+        heard = []
+        stream = adapter.events(first.id, on_link=lambda status, _d: heard.append(status))
+        waiting = asyncio.ensure_future(anext(stream))
+        await asyncio.sleep(0.05)
+        assert not waiting.done()  # nothing arrives
+        waiting.cancel()
+        await asyncio.gather(waiting, return_exceptions=True)
+        assert len(heard) == 1
+
+    asyncio.run(run())
