@@ -108,9 +108,9 @@ def test_each_shopee_field_is_checked_with_its_label(changes, label):
 
 def test_each_tiktok_field_is_checked_with_its_label():
     url = "https://open-api.tiktokglobalshop.com"
-    with pytest.raises(SettingsError, match="^App key:"):
+    with pytest.raises(SettingsError, match=r"^App key:"):
         Profile(ProfileKind.TIKTOK, url, app_key="  ")
-    with pytest.raises(SettingsError, match="^Shop cipher:"):
+    with pytest.raises(SettingsError, match=r"^Shop cipher:"):
         Profile(ProfileKind.TIKTOK, url, app_key="k", shop_cipher="has space")
     with pytest.raises(SettingsError, match="plain http"):
         Profile(ProfileKind.TIKTOK, url, auth_url="http://auth.example", app_key="k")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -36,9 +37,10 @@ async def until(condition: Callable[[], bool], seconds: float = 20) -> None:
         await asyncio.sleep(0.05)
 
 
-def receipt_of(state: LiveState):
-    card = state.live
-    return None if card is None else card.receipt
+def outcome_is(session: LiveSession, want: PinOutcome) -> bool:
+    card = session.state.live
+    receipt = None if card is None else card.receipt
+    return receipt is not None and receipt.outcome is want
 
 
 async def show(tmp_path: Path, kind: ProfileKind, secrets: MemorySecrets) -> LiveState:
@@ -58,9 +60,7 @@ async def show(tmp_path: Path, kind: ProfileKind, secrets: MemorySecrets) -> Liv
                 await until(lambda: session.state.cue is not None)
                 session.take()  # Space again: "Pinned it"
             want = PinOutcome.PERFORMED if operator else PinOutcome.CONFIRMED
-            await until(
-                lambda want=want: (r := receipt_of(session.state)) is not None and r.outcome is want
-            )
+            await until(partial(outcome_is, session, want))
         report = await session.end_show()
         assert report is not None
         return session.state
