@@ -26,7 +26,13 @@ from typing import TYPE_CHECKING
 from seller_console.domain.commission import CommissionPolicy
 from seller_console.domain.errors import DomainError
 from seller_console.domain.orders import Order
-from seller_console.domain.platform_port import PlatformAdapter, SecretStore, ShowcaseProduct
+from seller_console.domain.platform_port import (
+    PlatformAdapter,
+    PlatformError,
+    PlatformErrorKind,
+    SecretStore,
+    ShowcaseProduct,
+)
 from seller_console.domain.rundown import ShowPlan
 from seller_console.domain.show_records import ShowRecord
 from seller_console.domain.showcase import showcase_product
@@ -39,6 +45,7 @@ from seller_console.settings import Profile, ProfileKind, Settings, save_setting
 if TYPE_CHECKING:
     from seller_console.platform.manual import ManualAdapter
     from seller_console.platform.shopee import ShopeeAdapter
+    from seller_console.platform.shopee.tokens import TokenSet as ShopeeTokens
     from seller_console.platform.tiktok import TikTokShopAdapter
     from seller_console.sandbox.server import RunningSandbox
     from seller_console.sandbox.shopee import RunningShopee
@@ -59,6 +66,15 @@ class MissingKeyError(DomainError):
 
 class WrongPlatformError(DomainError):
     """A stored show belongs to another platform account than the chosen profile's."""
+
+
+class SignInInputError(PlatformError):
+    """What was pasted to sign in cannot be used; the message says what is wrong."""
+
+    kind = PlatformErrorKind.VALIDATION
+
+
+MAX_PASTED_BYTES = 16 * 1024
 
 
 class LiveLink:
@@ -248,6 +264,32 @@ class LiveLink:
             await client.aclose()
         return f"Connected as @{account.handle} ({account.display_name}){detail}"
 
+    async def sign_in(self, profile: Profile, pasted: str) -> str:
+        """Keep the profile's tokens in the keychain. Shopee: ``pasted`` is a token set as
+        JSON (the code exchange for user tokens is not documented); TikTok: the creator
+        authorization code, traded for tokens at the auth host. Raises ``PlatformError``."""
+        if profile.kind is ProfileKind.SHOPEE:
+            user, shop = _pasted_shopee_tokens(pasted)
+            from seller_console.platform.shopee.tokens import save_tokens
+
+            _key, user_entry, shop_entry = profile.shopee_entries()
+            await save_tokens(self.secrets, user_entry, user)
+            await save_tokens(self.secrets, shop_entry, shop or user)
+            if shop is None:
+                return (
+                    "Shopee tokens saved in the keychain. No shop tokens were pasted, so the "
+                    "user's are used for the shop's product calls too."
+                )
+            return "Shopee user and shop tokens saved in the keychain."
+        if profile.kind is ProfileKind.TIKTOK:
+            adapter = _tiktok(profile, self.secrets)
+            try:
+                await adapter.tokens.exchange_code(pasted.strip())
+            finally:
+                await adapter.aclose()
+            return "Signed in to TikTok Shop: the tokens are saved in the keychain."
+        raise SignInInputError("This profile has no sign-in.")
+
     async def use_profile(self, profile: Profile, key: str | None = None) -> None:
         """Talk to another platform from the next show on, and remember the choice.
         ``key``: the profile's key as the window has it (it may be kept for this run
@@ -349,6 +391,61 @@ def _tiktok(profile: Profile, secrets: SecretStore, *, currency: str = "USD") ->
     return TikTokShopAdapter(
         config, secrets, app_secret_entry=secret_entry, token_entry=token_entry
     )
+
+
+def _pasted_shopee_tokens(text: str) -> tuple[ShopeeTokens, ShopeeTokens | None]:
+    """The user's and (when given) the shop's token sets from pasted JSON."""
+    import json
+    import time
+    from decimal import Decimal
+
+    from seller_console.platform.shopee.tokens import TokenSet
+
+    if len(text.encode()) > MAX_PASTED_BYTES:
+        raise SignInInputError("Token set (JSON): far longer than a token set; paste it again.")
+    try:
+        doc = json.loads(text, parse_float=Decimal)
+    except (ValueError, RecursionError):
+        doc = None
+    if not isinstance(doc, dict):
+        raise SignInInputError(
+            'Token set (JSON): paste a JSON object such as {"access_token": "...", '
+            '"refresh_token": "...", "expire_in": 14400}.'
+        )
+
+    def token(name: str, *, required: bool) -> str | None:
+        value = doc.get(name)
+        if value is None and not required:
+            return None
+        if not isinstance(value, str) or not value.strip() or any(c.isspace() for c in value):
+            raise SignInInputError(f"Token set (JSON): {name} must be the token's text.")
+        return value
+
+    expire_in = doc.get("expire_in")
+    if expire_in is not None and (
+        not isinstance(expire_in, int) or isinstance(expire_in, bool) or expire_in <= 0
+    ):
+        raise SignInInputError("Token set (JSON): expire_in must be a whole number of seconds.")
+    now = time.time()
+
+    def token_set(access: str, refresh: str) -> TokenSet:
+        if expire_in is None:  # unknown: refreshed when Shopee first refuses it
+            return TokenSet(access, refresh)
+        return TokenSet.granted(access, refresh, expire_in, now=now)
+
+    user = token_set(
+        str(token("access_token", required=True)), str(token("refresh_token", required=True))
+    )
+    shop_access = token("shop_access_token", required=False)
+    shop_refresh = token("shop_refresh_token", required=False)
+    if (shop_access is None) != (shop_refresh is None):
+        raise SignInInputError(
+            "Token set (JSON): give both shop_access_token and shop_refresh_token, or neither."
+        )
+    shop = None
+    if shop_access is not None and shop_refresh is not None:
+        shop = token_set(shop_access, shop_refresh)
+    return user, shop
 
 
 async def _reach(client: PlatformAdapter) -> str:

@@ -244,6 +244,22 @@ class Profile:
             return None
         return f"{self.kind.value} {_origin(self.url)}"
 
+    @property
+    def display_name(self) -> str:
+        """The profile as the window names it, e.g. "Shopee Live at https://…"."""
+        kind, where = self.kind, self.url or ""
+        names = {
+            ProfileKind.SANDBOX_DEMO: "Sandbox (demo)",
+            ProfileKind.SANDBOX_URL: f"Sandbox at {where}",
+            ProfileKind.LIVE_API: f"Live Commerce API at {where}",
+            ProfileKind.SHOPEE: f"Shopee Live at {where} (shop {self.shop_id})",
+            ProfileKind.TIKTOK: f"TikTok Shop at {where}",
+            ProfileKind.MANUAL: "No API (manual pins)",
+            ProfileKind.SHOPEE_PRACTICE: "Shopee (practice)",
+            ProfileKind.TIKTOK_PRACTICE: "TikTok Shop (practice)",
+        }
+        return names[kind]
+
     def shopee_entries(self) -> tuple[str, str, str]:
         """The Shopee profile's keychain entries: partner key, user tokens, shop tokens.
         They name the host and the ids, so secrets saved for one shop or host are never
