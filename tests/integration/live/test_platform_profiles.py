@@ -120,3 +120,39 @@ def test_manual_adapter_refuses_pins_and_never_repeats_a_session_id() -> None:
         assert len(heard) == 1
 
     asyncio.run(run())
+
+
+def test_sign_in_keeps_pasted_shopee_tokens_and_trades_a_tiktok_code(tmp_path: Path) -> None:
+    import json
+
+    from seller_console.sandbox.tiktok import PracticeConfig, start_practice_tiktok
+
+    secrets = MemorySecrets()
+    link = LiveLink(tmp_path / "shows.sqlite3", Settings(), settings_file(tmp_path), secrets)
+    shopee = Profile(
+        ProfileKind.SHOPEE, "https://partner.shopeemobile.com", partner_id=1, user_id=2, shop_id=3
+    )
+    _key, user_entry, shop_entry = shopee.shopee_entries()
+
+    async def run(tiktok_url: str, code: str) -> None:
+        said = await link.sign_in(shopee, '{"access_token": "at", "refresh_token": "rt"}')
+        assert "user's are used for the shop's product calls" in said
+        assert json.loads(secrets.secrets[user_entry])["access_token"] == "at"
+        assert secrets.secrets[shop_entry] == secrets.secrets[user_entry]
+        with pytest.raises(PlatformError, match=r"^Token set \(JSON\): paste a JSON object"):
+            await link.sign_in(shopee, "at,rt")
+        with pytest.raises(PlatformError, match="both shop_access_token and shop_refresh"):
+            await link.sign_in(
+                shopee, '{"access_token": "a", "refresh_token": "r", "shop_access_token": "s"}'
+            )
+        tiktok = Profile(ProfileKind.TIKTOK, tiktok_url, app_key=practice.app_key)
+        secret_entry, token_entry = tiktok.tiktok_entries()
+        await secrets.save(secret_entry, practice.app_secret)
+        with pytest.raises(PlatformError):
+            await link.sign_in(tiktok, "not-the-code")
+        assert token_entry not in secrets.secrets
+        assert "Signed in to TikTok Shop" in await link.sign_in(tiktok, code)
+        assert json.loads(secrets.secrets[token_entry])["access_token"]
+
+    with start_practice_tiktok(PracticeConfig()) as practice:
+        asyncio.run(run(practice.base_url, practice.world.auth_code))
