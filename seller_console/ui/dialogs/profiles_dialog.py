@@ -117,7 +117,8 @@ SIGN_IN_HINTS = {
         "Paste the token set your app received from Shopee's authorization, as JSON: "
         '{"access_token", "refresh_token", "expire_in"} and, for the shop\'s product calls, '
         '"shop_access_token" and "shop_refresh_token" (without them the user\'s tokens are '
-        "used). The practice Shopee prints one. Shopee does not document the exchange of the "
+        "used). The practice Shopee (seller-console-sandbox --dialect shopee) prints these "
+        "values. Shopee does not document the exchange of the "
         "authorization code for user tokens, so the console cannot do it for you."
     ),
     ProfileKind.TIKTOK: (
