@@ -44,6 +44,7 @@ from seller_console.domain.showcase import NotPublishableError, showcase_product
 from seller_console.domain.storage_port import StorageError
 from seller_console.importers import CatalogImportError, ImportOptions, import_catalog
 from seller_console.live_link import LiveLink
+from seller_console.platform.manual import OperatorPins
 from seller_console.platform.secrets import MemorySecretStore
 from seller_console.platform.shopee import ShopeeAdapter
 from seller_console.platform.shopee.tokens import TokenSet as ShopeeTokens
@@ -396,7 +397,7 @@ async def _show(link: LiveLink, options: Options, started: float) -> str:
         client = link.client
         if show is None or client is None:
             raise SelfTestError("the show has no record")
-        inner = getattr(client, "inner", client)  # OperatorPins wraps the platform's adapter
+        inner = client.inner if isinstance(client, OperatorPins) else client
         sales = ""
         if isinstance(inner, ShopeeAdapter):
             sales = await shopee_sales(inner, show.session_id, wait=not options.manual_pins)

@@ -156,3 +156,44 @@ def test_sign_in_keeps_pasted_shopee_tokens_and_trades_a_tiktok_code(tmp_path: P
 
     with start_practice_tiktok(PracticeConfig()) as practice:
         asyncio.run(run(practice.base_url, practice.world.auth_code))
+
+
+def test_test_connection_signs_a_real_call_on_shopee_and_tiktok(tmp_path: Path) -> None:
+    from seller_console.live_link import shopee_practice_adapter, tiktok_practice_adapter
+    from seller_console.sandbox.shopee import ShopeeSandboxConfig, start_shopee
+    from seller_console.sandbox.tiktok import PracticeConfig, start_practice_tiktok
+
+    secrets = MemorySecrets()
+    link = LiveLink(tmp_path / "shows.sqlite3", Settings(), settings_file(tmp_path), secrets)
+
+    async def run(shopee_practice, tiktok_practice) -> None:
+        # The practice adapters save their credentials where a profile's entries name them.
+        shopee = await shopee_practice_adapter(shopee_practice, secrets)
+        tiktok = await tiktok_practice_adapter(tiktok_practice, secrets)
+        await shopee.aclose()
+        await tiktok.aclose()
+        c = shopee_practice.config
+        shopee_profile = Profile(
+            ProfileKind.SHOPEE,
+            shopee_practice.base_url,
+            partner_id=c.partner_id,
+            user_id=c.user_id,
+            shop_id=c.shop_id,
+        )
+        said = await link.test_connection(shopee_profile, None)
+        assert said.startswith("Connected as @user 5001234")
+        assert said.endswith(f"the shop lists {len(c.items)} items")
+        tiktok_profile = Profile(
+            ProfileKind.TIKTOK, tiktok_practice.base_url, app_key=tiktok_practice.app_key
+        )
+        assert (await link.test_connection(tiktok_profile, None)).endswith(": no LIVE yet")
+        secrets.secrets[shopee_profile.shopee_entries()[0]] = "wrong-partner-key"
+        with pytest.raises(PlatformError):
+            await link.test_connection(shopee_profile, None)
+        assert (await link.test_connection(Profile(ProfileKind.MANUAL), None)).startswith("No API")
+
+    with (
+        start_shopee(ShopeeSandboxConfig()) as shopee_practice,
+        start_practice_tiktok(PracticeConfig()) as tiktok_practice,
+    ):
+        asyncio.run(run(shopee_practice, tiktok_practice))
