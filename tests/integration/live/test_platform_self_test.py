@@ -17,8 +17,18 @@ import pytest
 
 from seller_console.live_link import demo_rundown_products
 from seller_console.paths import resources_dir
-from seller_console.sandbox.shopee import ShopeeSandboxConfig, items_from_products, start_shopee
-from seller_console.sandbox.tiktok import PracticeConfig, PracticeProduct, start_practice_tiktok
+from seller_console.sandbox.shopee import (
+    ShopeeFaults,
+    ShopeeSandboxConfig,
+    items_from_products,
+    start_shopee,
+)
+from seller_console.sandbox.tiktok import (
+    PracticeConfig,
+    PracticeFaults,
+    PracticeProduct,
+    start_practice_tiktok,
+)
 from seller_console.services.demo import demo_catalog_path
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(150)]
@@ -84,7 +94,11 @@ def expiring() -> Iterator[list[threading.Event]]:
 
 
 def _shopee_config() -> ShopeeSandboxConfig:
-    return ShopeeSandboxConfig(token_ttl_s=20, items=items_from_products(demo_rundown_products()))
+    return ShopeeSandboxConfig(
+        token_ttl_s=20,
+        items=items_from_products(demo_rundown_products()),
+        faults=ShopeeFaults(rate_limit_every=25, rate_limit_burst_s=0.5),
+    )
 
 
 def test_shopee_self_test_passes_with_20_s_tokens_expired_mid_show(
@@ -125,14 +139,19 @@ def test_shopee_self_test_without_shop_tokens_uses_the_users_and_says_so(
     assert "Traceback" not in result.stdout + result.stderr
 
 
-def _tiktok_config() -> PracticeConfig:
+def _tiktok_config(*, refuse_pins: bool = False) -> PracticeConfig:
     products = tuple(
         PracticeProduct(
             str(1_729_000_000_000_000_201 + n), p.title, p.sku, p.price.amount, rate=1500
         )
         for n, p in enumerate(demo_rundown_products())
     )
-    return PracticeConfig(products=products, rate=5.0, access_ttl_s=20)
+    return PracticeConfig(
+        products=products,
+        rate=5.0,
+        access_ttl_s=20,
+        faults=PracticeFaults(rate_limit_every=15, refuse_pins=refuse_pins),
+    )
 
 
 def _tiktok_creds(tiktok: object) -> dict[str, object]:
@@ -176,6 +195,20 @@ def test_tiktok_self_test_with_manual_pins_cues_and_confirms_each_pin(tmp_path: 
     assert match.group(2) == " pin_mode=operator"
     assert stats["pins"] == 0  # no pin call: the operator pins in TikTok's own app
     assert stats["bad_signatures"] == 0
+
+
+def test_refused_pins_fail_the_api_self_test_and_pass_with_manual_pins(tmp_path: Path) -> None:
+    with start_practice_tiktok(_tiktok_config(refuse_pins=True)) as tiktok:
+        refused = self_test(tmp_path, "tiktok", tiktok.base_url, _tiktok_creds(tiktok))
+        manual = self_test(
+            tmp_path, "tiktok", tiktok.base_url, _tiktok_creds(tiktok), "--manual-pins"
+        )
+    line = last_line(refused)
+    assert refused.returncode == 1
+    assert line.startswith("self-test: FAILED: the platform refused the pin call")
+    assert "--manual-pins" in line
+    assert manual.returncode == 0, (last_line(manual), manual.stderr)
+    assert TIKTOK_OK.match(last_line(manual)) is not None
 
 
 def test_self_test_with_a_wrong_secret_fails_with_a_reason(tmp_path: Path) -> None:
