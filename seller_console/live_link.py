@@ -19,7 +19,10 @@ its ids never repeat. It lives in the live engine's process (``live_engine``).
 from __future__ import annotations
 
 import asyncio
+import json
+import time
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -269,7 +272,7 @@ class LiveLink:
         JSON (the code exchange for user tokens is not documented); TikTok: the creator
         authorization code, traded for tokens at the auth host. Raises ``PlatformError``."""
         if profile.kind is ProfileKind.SHOPEE:
-            user, shop = _pasted_shopee_tokens(pasted)
+            user, shop = shopee_token_sets(pasted)
             from seller_console.platform.shopee.tokens import save_tokens
 
             _key, user_entry, shop_entry = profile.shopee_entries()
@@ -393,12 +396,12 @@ def _tiktok(profile: Profile, secrets: SecretStore, *, currency: str = "USD") ->
     )
 
 
-def _pasted_shopee_tokens(text: str) -> tuple[ShopeeTokens, ShopeeTokens | None]:
-    """The user's and (when given) the shop's token sets from pasted JSON."""
-    import json
-    import time
-    from decimal import Decimal
-
+def shopee_token_sets(text: str) -> tuple[ShopeeTokens, ShopeeTokens | None]:
+    """The user's and (when given) the shop's token sets from JSON with ``access_token``,
+    ``refresh_token``, optional ``expire_in`` (Shopee's seconds) and optional
+    ``shop_access_token``/``shop_refresh_token`` (other keys are ignored): what Show >
+    Platform's sign-in is pasted, and the self-test's credentials file. Raises
+    ``SignInInputError``."""
     from seller_console.platform.shopee.tokens import TokenSet
 
     if len(text.encode()) > MAX_PASTED_BYTES:
@@ -465,7 +468,7 @@ async def _reach(client: PlatformAdapter) -> str:
 
 async def shopee_practice_adapter(practice: RunningShopee, store: SecretStore) -> ShopeeAdapter:
     """An adapter for a practice Shopee, its credentials saved in ``store`` (memory)."""
-    from seller_console.platform.shopee.tokens import TokenSet, save_tokens
+    from seller_console.platform.shopee.tokens import save_tokens
 
     creds = practice.credentials
     c = practice.config
@@ -479,10 +482,9 @@ async def shopee_practice_adapter(practice: RunningShopee, store: SecretStore) -
     partner_key, user_tokens, shop_tokens = profile.shopee_entries()
     if await store.load(partner_key) is None:
         await store.save(partner_key, practice.partner_key)
-        user = TokenSet(str(creds["access_token"]), str(creds["refresh_token"]))
-        shop = TokenSet(str(creds["shop_access_token"]), str(creds["shop_refresh_token"]))
+        user, shop = shopee_token_sets(json.dumps(creds))
         await save_tokens(store, user_tokens, user)
-        await save_tokens(store, shop_tokens, shop)
+        await save_tokens(store, shop_tokens, shop or user)
     return _shopee(profile, store, currency=c.currency)
 
 

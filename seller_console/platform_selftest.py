@@ -14,8 +14,8 @@ the report and checks it against the platform's own list. One line starts
 
 For TikTok, the creator must be LIVE (TikTok has no call that starts a LIVE). When
 ``--base-url`` is this machine, it is a practice TikTok, and the self-test starts its LIVE
-through the practice server's control endpoint (and says so); on any other address it
-never does.
+through the practice server's control endpoint and ends it before the report (and says
+so); on any other address it never does.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
@@ -43,11 +43,10 @@ from seller_console.domain.show_records import PinOutcome
 from seller_console.domain.showcase import NotPublishableError, showcase_product
 from seller_console.domain.storage_port import StorageError
 from seller_console.importers import CatalogImportError, ImportOptions, import_catalog
-from seller_console.live_link import LiveLink
+from seller_console.live_link import LiveLink, SignInInputError, shopee_token_sets
 from seller_console.platform.manual import OperatorPins
 from seller_console.platform.secrets import MemorySecretStore
 from seller_console.platform.shopee import ShopeeAdapter
-from seller_console.platform.shopee.tokens import TokenSet as ShopeeTokens
 from seller_console.platform.shopee.tokens import save_tokens
 from seller_console.platform.tiktok import TikTokShopAdapter
 from seller_console.platform.tiktok import TokenSet as TikTokTokens
@@ -140,23 +139,19 @@ async def shopee_setup(
         raise SelfTestError(exc.user_message) from None
     partner_key, user_entry, shop_entry = profile.shopee_entries()
     await store.save(partner_key, str(_text(doc, "partner_key", path)))
-    user = ShopeeTokens(
-        str(_text(doc, "access_token", path)), str(_text(doc, "refresh_token", path))
-    )
-    shop_access = _text(doc, "shop_access_token", path, required=False)
-    shop_refresh = _text(doc, "shop_refresh_token", path, required=False)
-    if shop_access is None or shop_refresh is None:
+    try:  # the token fields are those Show > Platform's sign-in takes
+        user, shop = shopee_token_sets(json.dumps(doc, default=str))
+    except SignInInputError as exc:
+        raise SelfTestError(f"{path}: {exc.user_message}") from None
+    if shop is None:
         _note(
             "no shop_access_token/shop_refresh_token in the credentials file: the user's "
             "tokens are used for the shop's product calls too",
             err,
         )
-        shop = user
-    else:
-        shop = ShopeeTokens(shop_access, shop_refresh)
-    # Expiry unknown (a set from a file): refreshed when Shopee first refuses it.
+    # Without an expire_in, the sets are refreshed when Shopee first refuses them.
     await save_tokens(store, user_entry, user)
-    await save_tokens(store, shop_entry, shop)
+    await save_tokens(store, shop_entry, shop or user)
     return profile
 
 
@@ -187,12 +182,12 @@ async def tiktok_setup(
     return profile
 
 
-def start_practice_live(base_url: str, app_secret: str) -> None:
-    """Schedule and start the practice TikTok's LIVE (its control endpoint; this machine
-    only, as a creator would in TikTok LIVE Studio)."""
+def practice_live(base_url: str, app_secret: str, *actions: str) -> None:
+    """Schedule, start or end the practice TikTok's LIVE through its control endpoint (this
+    machine only), as a creator does in TikTok LIVE Studio."""
     if not is_this_machine(urlsplit(base_url).hostname):
-        raise SelfTestError("the practice LIVE can be started only on this machine")
-    for action in ("schedule", "start"):
+        raise SelfTestError("the practice LIVE can be controlled only on this machine")
+    for action in actions:
         request = urllib.request.Request(  # noqa: S310 - http to this machine only
             f"{base_url.rstrip('/')}/_sandbox/live",
             data=json.dumps({"action": action, "title": TITLE}).encode(),
@@ -203,7 +198,7 @@ def start_practice_live(base_url: str, app_secret: str) -> None:
             with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310
                 answer.read()
         except OSError as exc:
-            raise SelfTestError(f"could not start the practice LIVE: {exc}") from None
+            raise SelfTestError(f"could not {action} the practice LIVE: {exc}") from None
 
 
 # ------------------------------------------------------------------ the show
@@ -358,18 +353,23 @@ async def run(options: Options, err: TextIO) -> str:
     started = time.monotonic()
     doc = await asyncio.to_thread(_read_credentials, options.credentials)
     store = MemorySecretStore()
+    end_live: Callable[[], Awaitable[None]] | None = None
     if options.platform == "shopee":
         profile = await shopee_setup(options, doc, store, err)
     else:
         profile = await tiktok_setup(options, doc, store, err)
         if is_this_machine(urlsplit(options.base_url).hostname):
             _note(
-                "a practice TikTok on this machine: its LIVE is started through its "
-                "control endpoint, as the creator would in TikTok LIVE Studio",
+                "a practice TikTok on this machine: its LIVE is started (and ended) through "
+                "its control endpoint, as the creator would in TikTok LIVE Studio",
                 err,
             )
             secret = str(_text(doc, "app_secret", options.credentials))
-            await asyncio.to_thread(start_practice_live, options.base_url, secret)
+            await asyncio.to_thread(practice_live, options.base_url, secret, "schedule", "start")
+
+            async def end_live() -> None:  # the creator ends the LIVE: its audience stops
+                await asyncio.to_thread(practice_live, options.base_url, secret, "end")
+
     with tempfile.TemporaryDirectory(prefix="seller-console-self-test-") as folder:
         link = LiveLink(
             Path(folder) / "shows.sqlite3",
@@ -379,12 +379,17 @@ async def run(options: Options, err: TextIO) -> str:
             operator_pins=options.manual_pins,
         )
         try:
-            return await _show(link, options, started)
+            return await _show(link, options, started, end_live)
         finally:
             await link.close()
 
 
-async def _show(link: LiveLink, options: Options, started: float) -> str:
+async def _show(
+    link: LiveLink,
+    options: Options,
+    started: float,
+    end_live: Callable[[], Awaitable[None]] | None,
+) -> str:
     plan = await plan_matched(link, options.catalog)
     session = LiveSession(link)
     watch = Watcher()
@@ -403,6 +408,8 @@ async def _show(link: LiveLink, options: Options, started: float) -> str:
             sales = await shopee_sales(inner, show.session_id, wait=not options.manual_pins)
         elif isinstance(inner, TikTokShopAdapter) and not options.manual_pins:
             await wait_for(lambda: _orders_in(watch) > 0, SALES_WAIT_S, "affiliate orders")
+        if end_live is not None:  # before the report, so that no order comes after it
+            await end_live()
         report = await session.end_show()
         if report is None:
             raise SelfTestError(watch.failure or "ending the show produced no report")

@@ -178,7 +178,7 @@ def test_tiktok_self_test_pins_by_api_and_counts_the_affiliate_orders(tmp_path: 
     assert int(match.group(3)) > 0
     assert stats["pins"] >= 3
     assert stats["bad_signatures"] == 0
-    assert "its LIVE is started through its control endpoint" in result.stderr
+    assert "its LIVE is started (and ended) through" in result.stderr
 
 
 def test_tiktok_self_test_with_manual_pins_cues_and_confirms_each_pin(tmp_path: Path) -> None:
