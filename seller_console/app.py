@@ -21,7 +21,7 @@ import qasync
 from PySide6.QtWidgets import QApplication
 
 from seller_console import __version__, live_engine
-from seller_console.cli import build_parser
+from seller_console.cli import build_parser, platform_self_test_problem
 from seller_console.cli import main as cli_main
 from seller_console.domain.platform_port import SecretSaved, SecretStore
 from seller_console.live_link import DEMO_RATE
@@ -208,11 +208,28 @@ async def _self_test(console: Console, screenshot: Path | None) -> int:
     return 0
 
 
+def _platform_self_test(args: argparse.Namespace) -> int:
+    # Deferred: only this self-test needs the platform adapters; start-up time.
+    from seller_console import platform_selftest
+
+    configure_logging(AppPaths.default().log_folder, "seller-console-self-test.log")
+    options = platform_selftest.Options(
+        args.platform, args.base_url, args.credentials, args.catalog, args.manual_pins
+    )
+    return platform_selftest.main(options)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     if args.command is not None:  # command-line tools need no window
         return cli_main(argv)
+    problem = platform_self_test_problem(args)
+    if problem is not None:
+        parser.error(problem)
+    if args.self_test and args.platform is not None:  # no window, no Qt application
+        return _platform_self_test(args)
     if args.self_test:  # headless; its show is kept like any other, so runs build a history
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     paths = AppPaths.default()

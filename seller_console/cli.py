@@ -25,6 +25,7 @@ from seller_console.importers import (
 )
 from seller_console.importers.fields import CellError, parse_rate
 from seller_console.paths import AppPaths
+from seller_console.settings import SettingsError, checked_url
 
 EXIT_OK = 0
 EXIT_UNREADABLE = 2
@@ -52,7 +53,33 @@ def build_parser() -> argparse.ArgumentParser:
         "--self-test",
         action="store_true",
         help="run a whole show headless on the embedded sandbox, check the "
-        "totals against the platform's orders, print one line, exit",
+        "totals against the platform's orders, print one line, exit; with --platform, "
+        "on that platform, without the window",
+    )
+    platform = parser.add_argument_group(
+        "self-test on a platform",
+        "seller-console --self-test --platform shopee|tiktok --base-url URL "
+        "--credentials FILE --catalog FILE [--manual-pins]",
+    )
+    platform.add_argument("--platform", choices=PLATFORMS, help="the platform to test")
+    platform.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="the platform's API host (TikTok: also its token host)",
+    )
+    platform.add_argument(
+        "--credentials",
+        metavar="FILE",
+        type=Path,
+        help="JSON: Shopee {partner_id, partner_key, access_token, refresh_token, user_id, "
+        "shop_id[, shop_access_token, shop_refresh_token, region]}; TikTok {app_key, "
+        "app_secret, access_token, refresh_token[, shop_cipher]}",
+    )
+    platform.add_argument("--catalog", metavar="FILE", type=Path, help="the catalog to plan from")
+    platform.add_argument(
+        "--manual-pins",
+        action="store_true",
+        help="pin by the operator (cues confirmed by the self-test) instead of the pin API",
     )
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
     shows_cli.add_commands(commands)
@@ -93,6 +120,38 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
+
+
+PLATFORMS = ("shopee", "tiktok")
+
+
+def platform_self_test_problem(args: argparse.Namespace) -> str | None:
+    """What is wrong with the platform self-test's arguments, or None."""
+    given = [
+        name
+        for name in ("platform", "base_url", "credentials", "catalog")
+        if getattr(args, name) is not None
+    ]
+    if args.manual_pins:
+        given.append("manual_pins")
+    if not given:
+        return None
+    if not args.self_test:
+        return (
+            "--platform, --base-url, --credentials, --catalog and --manual-pins go with --self-test"
+        )
+    missing = [
+        f"--{name.replace('_', '-')}"
+        for name in ("platform", "base_url", "credentials", "catalog")
+        if getattr(args, name) is None
+    ]
+    if missing:
+        return f"the self-test on a platform also needs {', '.join(missing)}"
+    try:
+        checked_url(args.base_url)
+    except SettingsError as exc:
+        return f"--base-url: {exc.user_message}"
+    return None
 
 
 def _rate(text: str) -> Decimal:

@@ -102,6 +102,7 @@ class _Engine:
             "unfinished_shows": link.unfinished_shows,
             "platform_orders": link.platform_orders,
             "test_connection": link.test_connection,
+            "sign_in": link.sign_in,
             "use_profile": link.use_profile,
             "flush": _nothing,
             "list_shows": self._list_shows,

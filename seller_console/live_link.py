@@ -3,7 +3,10 @@
 Part of the composition root (it imports platform, storage and the sandbox). The profile
 in settings decides the platform: by default the embedded sandbox, started inside the app
 on a free loopback port, so a new user can go live in one click with no account; or a
-sandbox at a URL; or the Live Commerce API, with its key from the OS keychain.
+sandbox at a URL; or the Live Commerce API, with its key from the OS keychain; or Shopee
+Live or TikTok Shop, with their keys and tokens in the OS keychain; or a practice Shopee
+or TikTok started inside the app (its made-up credentials kept in memory, its shop
+seeded with the demo catalog's rundown products); or no API at all (manual pins).
 Switching profiles never touches a show in progress: the window only allows it between
 shows, and the show database is the same for every profile (each show is scoped by the
 account it ran on).
@@ -16,16 +19,26 @@ its ids never repeat. It lives in the live engine's process (``live_engine``).
 from __future__ import annotations
 
 import asyncio
+import json
+import time
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from seller_console.domain.commission import CommissionPolicy
 from seller_console.domain.errors import DomainError
 from seller_console.domain.orders import Order
-from seller_console.domain.platform_port import SecretStore
+from seller_console.domain.platform_port import (
+    PlatformAdapter,
+    PlatformError,
+    PlatformErrorKind,
+    SecretStore,
+    ShowcaseProduct,
+)
 from seller_console.domain.rundown import ShowPlan
 from seller_console.domain.show_records import ShowRecord
+from seller_console.domain.showcase import showcase_product
 from seller_console.services.live_show import LiveShow
 from seller_console.services.reports import ShowReports
 from seller_console.settings import Profile, ProfileKind, Settings, save_settings
@@ -33,8 +46,13 @@ from seller_console.settings import Profile, ProfileKind, Settings, save_setting
 # The platform client (httpx), the sandbox (starlette, uvicorn), the show database and
 # keyring are imported where first used: the window opens without them (start-up time).
 if TYPE_CHECKING:
-    from seller_console.platform.client import LiveCommerceClient
+    from seller_console.platform.manual import ManualAdapter
+    from seller_console.platform.shopee import ShopeeAdapter
+    from seller_console.platform.shopee.tokens import TokenSet as ShopeeTokens
+    from seller_console.platform.tiktok import TikTokShopAdapter
     from seller_console.sandbox.server import RunningSandbox
+    from seller_console.sandbox.shopee import RunningShopee
+    from seller_console.sandbox.tiktok import RunningTikTok
     from seller_console.storage import Database, ShowStore
 
 DEMO_SEED = 7
@@ -53,6 +71,15 @@ class WrongPlatformError(DomainError):
     """A stored show belongs to another platform account than the chosen profile's."""
 
 
+class SignInInputError(PlatformError):
+    """What was pasted to sign in cannot be used; the message says what is wrong."""
+
+    kind = PlatformErrorKind.VALIDATION
+
+
+MAX_PASTED_BYTES = 16 * 1024
+
+
 class LiveLink:
     """One platform connection and one show store for the app's life."""
 
@@ -65,15 +92,22 @@ class LiveLink:
         *,
         sandbox_rate: float = DEMO_RATE,
         sandbox_seed: int = DEMO_SEED,
+        operator_pins: bool = False,
     ) -> None:
+        """``operator_pins``: the operator pins in the platform's own app, whatever pin
+        call the platform has (the self-test's ``--manual-pins``)."""
         self._database_path = database_path
         self.settings = settings
         self._settings_path = settings_path
         self._secrets = secrets
         self._sandbox_rate = sandbox_rate
         self._sandbox_seed = sandbox_seed
+        self._operator_pins = operator_pins
         self.sandbox: RunningSandbox | None = None
-        self.client: LiveCommerceClient | None = None
+        self.practice_shopee: RunningShopee | None = None
+        self.practice_tiktok: RunningTikTok | None = None
+        self._practice_secrets: SecretStore | None = None  # its credentials: memory only
+        self.client: PlatformAdapter | None = None
         self._db: Database | None = None
         self.store: ShowStore | None = None
         self._lock = asyncio.Lock()
@@ -92,7 +126,7 @@ class LiveLink:
             self._secrets = KeyringSecretStore()
         return self._secrets
 
-    async def open(self) -> tuple[LiveCommerceClient, ShowStore]:
+    async def open(self) -> tuple[PlatformAdapter, ShowStore]:
         async with self._lock:
             if self._db is None or self.store is None:
                 from seller_console.storage import Database, ShowStore  # start-up time
@@ -102,21 +136,33 @@ class LiveLink:
                 self._db = await Database.open(self._database_path)
                 self.store = ShowStore(self._db)
             if self.client is None:
-                self.client = await self._connect(self.profile, None)
+                client = await self._connect(self.profile, None)
+                if self._operator_pins:
+                    from seller_console.platform.manual import OperatorPins  # start-up time
+
+                    client = OperatorPins(client)
+                self.client = client
             return self.client, self.store
 
     @property
     def where(self) -> str:
         """The platform's address, as part of a show's scope (the embedded sandbox is
         one place, whatever port it listens on today)."""
-        if self.profile.kind is ProfileKind.SANDBOX_DEMO:
-            return "embedded sandbox"
-        return self.profile.url or ""
+        return _where(self.profile)
 
-    async def _connect(self, profile: Profile, key: str | None) -> LiveCommerceClient:
+    async def _connect(self, profile: Profile, key: str | None) -> PlatformAdapter:
         from seller_console.platform.client import LiveCommerceClient  # start-up time
 
-        if profile.kind is ProfileKind.SANDBOX_DEMO:
+        kind = profile.kind
+        if kind is ProfileKind.MANUAL:
+            return _manual(self.settings.last_currency)
+        if kind is ProfileKind.SHOPEE:
+            return _shopee(profile, self.secrets)
+        if kind is ProfileKind.TIKTOK:
+            return _tiktok(profile, self.secrets)
+        if kind in (ProfileKind.SHOPEE_PRACTICE, ProfileKind.TIKTOK_PRACTICE):
+            return await self._practice_adapter(kind)
+        if kind is ProfileKind.SANDBOX_DEMO:
             if self.sandbox is None:
                 state = self._database_path.with_name(SANDBOX_STATE)
                 self.sandbox = await asyncio.to_thread(
@@ -133,8 +179,27 @@ class LiveLink:
             )
         return LiveCommerceClient(profile.url, key)
 
+    async def _practice_adapter(self, kind: ProfileKind) -> PlatformAdapter:
+        """Start the practice Shopee or TikTok (once), seeded with the demo rundown's
+        products, and an adapter with its credentials in a store in memory."""
+        from seller_console.platform.secrets import MemorySecretStore  # start-up time
+
+        store = self._practice_secrets = self._practice_secrets or MemorySecretStore()
+        if kind is ProfileKind.SHOPEE_PRACTICE:
+            if self.practice_shopee is None:
+                self.practice_shopee = await asyncio.to_thread(_start_practice_shopee)
+            return await shopee_practice_adapter(self.practice_shopee, store)
+        if self.practice_tiktok is None:
+            self.practice_tiktok = await asyncio.to_thread(_start_practice_tiktok)
+        return await tiktok_practice_adapter(self.practice_tiktok, store)
+
     async def open_show(self, plan: ShowPlan, policy: CommissionPolicy) -> LiveShow:
         client, store = await self.open()
+        if self.profile.kind is ProfileKind.TIKTOK_PRACTICE and self.practice_tiktok is not None:
+            # TikTok has no call that creates or starts a LIVE: a real creator starts it in
+            # TikTok LIVE Studio before pressing Go live. The practice side plays that part
+            # here, before the show's create_session reads the creator's live room.
+            await asyncio.to_thread(_start_practice_live, self.practice_tiktok, plan.title)
         return LiveShow(client, store, plan, policy, where=self.where)
 
     async def resume_show(self, show_id: str) -> LiveShow:
@@ -159,7 +224,18 @@ class LiveLink:
     async def platform_orders(self, show: ShowRecord) -> tuple[Order, ...]:
         """The platform's own list of a show's orders (the self-test checks against it)."""
         client, _store = await self.open()
-        return await client.all_orders(show.session_id)
+        from seller_console.platform.client import LiveCommerceClient  # start-up time
+
+        if isinstance(client, LiveCommerceClient):
+            return await client.all_orders(show.session_id)
+        orders: list[Order] = []
+        cursor: str | None = None
+        while True:
+            page = await client.list_orders(show.session_id, after=cursor)
+            orders.extend(page.items)
+            if page.next_cursor is None or not page.items:
+                return tuple(orders)
+            cursor = page.next_cursor
 
     async def practice_platform(self) -> tuple[str, str] | None:
         """The embedded practice platform's address and key (None on other profiles)."""
@@ -179,14 +255,43 @@ class LiveLink:
 
     async def test_connection(self, profile: Profile, key: str | None) -> str:
         """``Connected as @handle``; raises ``PlatformError`` with the reason."""
-        if profile.kind is ProfileKind.SANDBOX_DEMO:
-            return "The demo sandbox runs inside the app: nothing to connect to."
+        if profile.kind.embedded:
+            return "This practice platform runs inside the app: nothing to connect to."
+        if profile.kind is ProfileKind.MANUAL:
+            return "No API: nothing to connect to. You pin in the platform's own app."
         client = await self._connect(profile, key)
         try:
             account = await client.me()
+            detail = await _reach(client)
         finally:
             await client.aclose()
-        return f"Connected as @{account.handle} ({account.display_name})"
+        return f"Connected as @{account.handle} ({account.display_name}){detail}"
+
+    async def sign_in(self, profile: Profile, pasted: str) -> str:
+        """Keep the profile's tokens in the keychain. Shopee: ``pasted`` is a token set as
+        JSON (the code exchange for user tokens is not documented); TikTok: the creator
+        authorization code, traded for tokens at the auth host. Raises ``PlatformError``."""
+        if profile.kind is ProfileKind.SHOPEE:
+            user, shop = shopee_token_sets(pasted)
+            from seller_console.platform.shopee.tokens import save_tokens
+
+            _key, user_entry, shop_entry = profile.shopee_entries()
+            await save_tokens(self.secrets, user_entry, user)
+            await save_tokens(self.secrets, shop_entry, shop or user)
+            if shop is None:
+                return (
+                    "Shopee tokens saved in the keychain. No shop tokens were pasted, so the "
+                    "user's are used for the shop's product calls too."
+                )
+            return "Shopee user and shop tokens saved in the keychain."
+        if profile.kind is ProfileKind.TIKTOK:
+            adapter = _tiktok(profile, self.secrets)
+            try:
+                await adapter.tokens.exchange_code(pasted.strip())
+            finally:
+                await adapter.aclose()
+            return "Signed in to TikTok Shop: the tokens are saved in the keychain."
+        raise SignInInputError("This profile has no sign-in.")
 
     async def use_profile(self, profile: Profile, key: str | None = None) -> None:
         """Talk to another platform from the next show on, and remember the choice.
@@ -208,6 +313,11 @@ class LiveLink:
         if self.sandbox is not None:
             await asyncio.to_thread(self.sandbox.stop)
             self.sandbox = None
+        for practice in (self.practice_shopee, self.practice_tiktok):
+            if practice is not None:
+                await asyncio.to_thread(practice.stop)
+        self.practice_shopee = self.practice_tiktok = None
+        self._practice_secrets = None
 
     async def close(self) -> None:
         await self._close_platform()
@@ -221,3 +331,226 @@ def _start_sandbox(seed: int, rate: float, state: Path) -> RunningSandbox:
     from seller_console.sandbox import SandboxConfig, start_sandbox  # start-up time
 
     return start_sandbox(SandboxConfig(seed=seed, rate=rate, state_path=state))
+
+
+def _where(profile: Profile) -> str:
+    """The platform's address as part of a show's scope (an embedded platform is one place,
+    whatever port it listens on today)."""
+    kind = profile.kind
+    if kind is ProfileKind.SANDBOX_DEMO:
+        return "embedded sandbox"
+    if kind is ProfileKind.SHOPEE_PRACTICE:
+        return "practice Shopee"
+    if kind is ProfileKind.TIKTOK_PRACTICE:
+        return "practice TikTok"
+    if kind is ProfileKind.MANUAL:
+        return "no API"
+    return profile.url or ""
+
+
+def _manual(currency: str) -> ManualAdapter:
+    from seller_console.platform.manual import ManualAdapter  # start-up time
+
+    return ManualAdapter(currency)
+
+
+def _shopee(
+    profile: Profile, secrets: SecretStore, *, currency: str | None = None
+) -> ShopeeAdapter:
+    from seller_console.platform.shopee import KeychainEntries, ShopeeAdapter, ShopeeConfig
+
+    assert profile.url is not None
+    assert profile.region is not None
+    assert profile.partner_id
+    assert profile.user_id
+    assert profile.shop_id
+    partner_key, user_tokens, shop_tokens = profile.shopee_entries()
+    config = ShopeeConfig(
+        partner_id=profile.partner_id,
+        user_id=profile.user_id,
+        shop_id=profile.shop_id,
+        region=profile.region,
+        host=profile.url,
+        currency=currency,
+        cover_image_url=profile.cover_url,
+    )
+    return ShopeeAdapter(config, secrets, KeychainEntries(partner_key, user_tokens, shop_tokens))
+
+
+def _tiktok(profile: Profile, secrets: SecretStore, *, currency: str = "USD") -> TikTokShopAdapter:
+    from seller_console.platform.tiktok import TikTokConfig, TikTokShopAdapter
+
+    assert profile.url is not None
+    assert profile.app_key is not None
+    secret_entry, token_entry = profile.tiktok_entries()
+    config = TikTokConfig(
+        app_key=profile.app_key,
+        api_base=profile.url,
+        auth_base=profile.auth_url or profile.url,
+        currency=currency,
+        shop_cipher=profile.shop_cipher,
+        tracking_code=profile.tracking_code,
+    )
+    return TikTokShopAdapter(
+        config, secrets, app_secret_entry=secret_entry, token_entry=token_entry
+    )
+
+
+def shopee_token_sets(text: str) -> tuple[ShopeeTokens, ShopeeTokens | None]:
+    """The user's and (when given) the shop's token sets from JSON with ``access_token``,
+    ``refresh_token``, optional ``expire_in`` (Shopee's seconds) and optional
+    ``shop_access_token``/``shop_refresh_token`` (other keys are ignored): what Show >
+    Platform's sign-in is pasted, and the self-test's credentials file. Raises
+    ``SignInInputError``."""
+    from seller_console.platform.shopee.tokens import TokenSet
+
+    if len(text.encode()) > MAX_PASTED_BYTES:
+        raise SignInInputError("Token set (JSON): far longer than a token set; paste it again.")
+    try:
+        doc = json.loads(text, parse_float=Decimal)
+    except (ValueError, RecursionError):
+        doc = None
+    if not isinstance(doc, dict):
+        raise SignInInputError(
+            'Token set (JSON): paste a JSON object such as {"access_token": "...", '
+            '"refresh_token": "...", "expire_in": 14400}.'
+        )
+
+    def token(name: str, *, required: bool) -> str | None:
+        value = doc.get(name)
+        if value is None and not required:
+            return None
+        if not isinstance(value, str) or not value.strip() or any(c.isspace() for c in value):
+            raise SignInInputError(f"Token set (JSON): {name} must be the token's text.")
+        return value
+
+    expire_in = doc.get("expire_in")
+    if expire_in is not None and (
+        not isinstance(expire_in, int) or isinstance(expire_in, bool) or expire_in <= 0
+    ):
+        raise SignInInputError("Token set (JSON): expire_in must be a whole number of seconds.")
+    now = time.time()
+
+    def token_set(access: str, refresh: str) -> TokenSet:
+        if expire_in is None:  # unknown: refreshed when Shopee first refuses it
+            return TokenSet(access, refresh)
+        return TokenSet.granted(access, refresh, expire_in, now=now)
+
+    user = token_set(
+        str(token("access_token", required=True)), str(token("refresh_token", required=True))
+    )
+    shop_access = token("shop_access_token", required=False)
+    shop_refresh = token("shop_refresh_token", required=False)
+    if (shop_access is None) != (shop_refresh is None):
+        raise SignInInputError(
+            "Token set (JSON): give both shop_access_token and shop_refresh_token, or neither."
+        )
+    shop = None
+    if shop_access is not None and shop_refresh is not None:
+        shop = token_set(shop_access, shop_refresh)
+    return user, shop
+
+
+async def _reach(client: PlatformAdapter) -> str:
+    """A signed call beyond ``me()`` where ``me()`` alone proves nothing: Shopee's ``me()``
+    is built from the profile, so its shop's items are listed; TikTok's live room is read."""
+    from seller_console.platform.shopee import ShopeeAdapter
+    from seller_console.platform.tiktok import TikTokShopAdapter
+
+    if isinstance(client, ShopeeAdapter):
+        items = await client.client.list_item_ids()
+        return f": the shop lists {len(items)} items"
+    if isinstance(client, TikTokShopAdapter):
+        room = await client.live_room()
+        return ": no LIVE yet" if room is None else f": LIVE {room.status.name.lower()}"
+    return ""
+
+
+async def shopee_practice_adapter(practice: RunningShopee, store: SecretStore) -> ShopeeAdapter:
+    """An adapter for a practice Shopee, its credentials saved in ``store`` (memory)."""
+    from seller_console.platform.shopee.tokens import save_tokens
+
+    creds = practice.credentials
+    c = practice.config
+    profile = Profile(
+        ProfileKind.SHOPEE,
+        practice.base_url,
+        partner_id=c.partner_id,
+        user_id=c.user_id,
+        shop_id=c.shop_id,
+    )
+    partner_key, user_tokens, shop_tokens = profile.shopee_entries()
+    if await store.load(partner_key) is None:
+        await store.save(partner_key, practice.partner_key)
+        user, shop = shopee_token_sets(json.dumps(creds))
+        await save_tokens(store, user_tokens, user)
+        await save_tokens(store, shop_tokens, shop or user)
+    return _shopee(profile, store, currency=c.currency)
+
+
+async def tiktok_practice_adapter(practice: RunningTikTok, store: SecretStore) -> TikTokShopAdapter:
+    """An adapter for a practice TikTok, its credentials saved in ``store`` (memory)."""
+    from seller_console.platform.tiktok import TokenSet
+
+    world = practice.world
+    profile = Profile(
+        ProfileKind.TIKTOK,
+        practice.base_url,
+        app_key=practice.app_key,
+        shop_cipher=world.config.shop_cipher,
+    )
+    adapter = _tiktok(profile, store)
+    if await store.load(profile.tiktok_entries()[1]) is None:
+        tokens = TokenSet.from_data(world.issue_tokens())
+        await adapter.save_credentials(practice.app_secret, tokens)
+    return adapter
+
+
+def demo_rundown_products() -> list[ShowcaseProduct]:
+    """The demo rundown's products as the showcase would list them (SKU, title, price):
+    what the practice platforms' shops are seeded with."""
+    from seller_console.importers import import_catalog
+    from seller_console.paths import resources_dir
+    from seller_console.services.demo import demo_catalog_path, demo_import_options, sample_plan
+
+    catalog = import_catalog(demo_catalog_path(resources_dir()), demo_import_options()).catalog
+    return [showcase_product(item) for item in sample_plan(catalog).items]
+
+
+def _start_practice_shopee() -> RunningShopee:
+    from seller_console.sandbox.shopee import (
+        ShopeeSandboxConfig,
+        items_from_products,
+        start_shopee,
+    )
+
+    products = demo_rundown_products()
+    currency = products[0].price.currency.code if products else "USD"
+    return start_shopee(ShopeeSandboxConfig(currency=currency, items=items_from_products(products)))
+
+
+def _start_practice_tiktok() -> RunningTikTok:
+    from seller_console.sandbox.tiktok import (
+        PracticeConfig,
+        PracticeProduct,
+        start_practice_tiktok,
+    )
+
+    products = tuple(
+        PracticeProduct(
+            str(1_729_000_000_000_000_201 + n),
+            p.title,
+            p.sku,
+            p.price.amount,
+            p.price.currency.code,
+            rate=int(p.commission_rate * 10_000),
+        )
+        for n, p in enumerate(demo_rundown_products())
+    )
+    return start_practice_tiktok(PracticeConfig(products=products))
+
+
+def _start_practice_live(practice: RunningTikTok, title: str) -> None:
+    """The practice TikTok's creator schedules and starts a LIVE (as in LIVE Studio)."""
+    practice.world.schedule_live(title)
+    practice.world.go_live()

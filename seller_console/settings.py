@@ -30,7 +30,7 @@ SETTINGS_FILE_NAME = "settings.json"
 SETTINGS_VERSION = 1
 """The version this app writes; a file with a higher one is left alone and not read."""
 MAX_SETTINGS_BYTES = 64 * 1024
-_MAX_INT_DIGITS = 9
+_MAX_INT_DIGITS = 20  # Shopee's ids are 64-bit
 
 
 def settings_file(config_dir: Path) -> Path:
@@ -53,11 +53,40 @@ class ProfileKind(enum.Enum):
     """A sandbox someone runs: its address, and its key in the secret store."""
     LIVE_API = "live_api"
     """The Live Commerce API: its address, and the account's key in the OS keychain."""
+    SHOPEE = "shopee"
+    """Shopee Live: the region's partner host, partner/user/shop ids; the partner key and
+    the token sets in the OS keychain (``shopee_entries``)."""
+    TIKTOK = "tiktok"
+    """TikTok Shop for creators: API and auth hosts, app key; the app secret and the token
+    set in the OS keychain (``tiktok_entries``)."""
+    MANUAL = "manual"
+    """No API (manual pins): the operator pins in the platform's own app; no address, no key."""
+    SHOPEE_PRACTICE = "shopee_practice"
+    """The app starts a practice Shopee inside itself (practice credentials, in memory)."""
+    TIKTOK_PRACTICE = "tiktok_practice"
+    """The app starts a practice TikTok Shop inside itself (practice credentials, in memory)."""
 
     @property
     def needs_url(self) -> bool:
-        """Whether this kind of profile has an address and a key (all but the demo)."""
-        return self is not ProfileKind.SANDBOX_DEMO
+        """Whether this kind of profile has an address (and keys in the keychain)."""
+        return self in _WITH_URL
+
+    @property
+    def embedded(self) -> bool:
+        """Whether the app runs this platform itself (the demo and the practice ones)."""
+        return self in (
+            ProfileKind.SANDBOX_DEMO,
+            ProfileKind.SHOPEE_PRACTICE,
+            ProfileKind.TIKTOK_PRACTICE,
+        )
+
+
+_WITH_URL = frozenset(
+    {ProfileKind.SANDBOX_URL, ProfileKind.LIVE_API, ProfileKind.SHOPEE, ProfileKind.TIKTOK}
+)
+SHOPEE_REGIONS = ("SG", "MY", "TH", "PH", "VN", "ID", "TW")
+"""Where Shopee Live's API is published (the adapter knows each one's currency)."""
+_MAX_FIELD = 200
 
 
 def checked_url(text: str) -> str:
@@ -100,32 +129,162 @@ def checked_url(text: str) -> str:
     return url
 
 
+def _positive_id(value: object, label: str) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise SettingsError(f"{label}: enter the number Shopee gives (digits only, above 0).")
+
+
+def _plain(value: str | None, label: str, *, required: bool) -> str | None:
+    text = (value or "").strip()
+    if not text:
+        if required:
+            raise SettingsError(f"{label}: this field is required.")
+        return None
+    if len(text) > _MAX_FIELD or any(c.isspace() or not c.isprintable() for c in text):
+        raise SettingsError(
+            f"{label}: letters, digits and punctuation only, no spaces, "
+            f"up to {_MAX_FIELD} characters."
+        )
+    return text
+
+
 @dataclass(frozen=True, slots=True)
 class Profile:
-    """Which platform the console talks to. The demo has no address; the others must have a
-    valid one (``checked_url``), normalised on construction. Raises ``SettingsError``."""
+    """Which platform the console talks to. Kinds without an address (the demo, the practice
+    platforms, manual pins) must have none; the others must have a valid one
+    (``checked_url``), normalised on construction, and their own fields: Shopee its partner,
+    user and shop ids and region; TikTok its app key (and auth host, the API host when
+    None). Raises ``SettingsError`` whose message starts with the field's label."""
 
     kind: ProfileKind = ProfileKind.SANDBOX_DEMO
     url: str | None = None
+    auth_url: str | None = None
+    """TikTok's auth host (token get and refresh); None: the API host serves both."""
+    partner_id: int | None = None
+    user_id: int | None = None
+    shop_id: int | None = None
+    region: str | None = None
+    """Shopee's region (SG, MY, ...): the listing currency."""
+    cover_url: str | None = None
+    """Shopee's live session cover image; None: the first planned item's image."""
+    app_key: str | None = None
+    shop_cipher: str | None = None
+    """TikTok: lets products be matched by seller SKU (the seller product search)."""
+    tracking_code: str | None = None
+    """TikTok: the creator's tracking code, added to product links."""
 
     def __post_init__(self) -> None:
-        if not self.kind.needs_url:
-            if self.url is not None:
-                raise SettingsError("The demo sandbox runs inside the app and has no address.")
+        kind = self.kind
+        extra = (
+            self.auth_url,
+            self.partner_id,
+            self.user_id,
+            self.shop_id,
+            self.region,
+            self.cover_url,
+            self.app_key,
+            self.shop_cipher,
+            self.tracking_code,
+        )
+        if not kind.needs_url:
+            if self.url is not None or any(v is not None for v in extra):
+                raise SettingsError("This profile runs without an address or account details.")
             return
         object.__setattr__(self, "url", checked_url(self.url or ""))
+        if kind is ProfileKind.SHOPEE:
+            self._check_shopee()
+        elif kind is ProfileKind.TIKTOK:
+            self._check_tiktok()
+        elif any(v is not None for v in extra):
+            raise SettingsError("This profile has an address and a key only.")
+
+    def _check_shopee(self) -> None:
+        _positive_id(self.partner_id, "Partner ID")
+        _positive_id(self.user_id, "User ID")
+        _positive_id(self.shop_id, "Shop ID")
+        region = (self.region or "SG").strip().upper()
+        if region not in SHOPEE_REGIONS:
+            raise SettingsError(f"Region: choose one of {', '.join(SHOPEE_REGIONS)}.")
+        object.__setattr__(self, "region", region)
+        if self.cover_url is not None:
+            cover = self.cover_url.strip()
+            if cover and urlsplit(cover).scheme != "https":
+                raise SettingsError("Cover image URL: an https:// address of an image.")
+            object.__setattr__(self, "cover_url", cover or None)
+        if any(v is not None for v in (self.auth_url, self.app_key, self.shop_cipher)):
+            raise SettingsError("A Shopee profile has no app key, auth host or shop cipher.")
+        if self.tracking_code is not None:
+            raise SettingsError("A Shopee profile has no tracking code.")
+
+    def _check_tiktok(self) -> None:
+        if self.auth_url is not None:
+            auth = self.auth_url.strip()
+            object.__setattr__(self, "auth_url", checked_url(auth) if auth else None)
+        object.__setattr__(self, "app_key", _plain(self.app_key, "App key", required=True))
+        object.__setattr__(
+            self, "shop_cipher", _plain(self.shop_cipher, "Shop cipher", required=False)
+        )
+        object.__setattr__(
+            self, "tracking_code", _plain(self.tracking_code, "Tracking code", required=False)
+        )
+        if any(v is not None for v in (self.partner_id, self.user_id, self.shop_id)):
+            raise SettingsError("A TikTok Shop profile has no partner, user or shop id.")
+        if self.region is not None or self.cover_url is not None:
+            raise SettingsError("A TikTok Shop profile has no region or cover image.")
 
     @property
     def secret_account(self) -> str | None:
-        """The name the profile's key is kept under in the ``SecretStore`` (None for the demo).
+        """The name the profile's key is kept under in the ``SecretStore`` (None for kinds
+        without a single key: the embedded ones, Shopee and TikTok, see their entries).
 
         It names the kind and the address's origin, so a key saved for one host is never
         sent to another one typed in later.
         """
-        if self.url is None:
+        if self.url is None or self.kind in (ProfileKind.SHOPEE, ProfileKind.TIKTOK):
             return None
-        parts = urlsplit(self.url)
-        return f"{self.kind.value} {parts.scheme}://{parts.netloc.lower()}"
+        return f"{self.kind.value} {_origin(self.url)}"
+
+    @property
+    def display_name(self) -> str:
+        """The profile as the window names it, e.g. "Shopee Live at https://…"."""
+        kind, where = self.kind, self.url or ""
+        names = {
+            ProfileKind.SANDBOX_DEMO: "Sandbox (demo)",
+            ProfileKind.SANDBOX_URL: f"Sandbox at {where}",
+            ProfileKind.LIVE_API: f"Live Commerce API at {where}",
+            ProfileKind.SHOPEE: f"Shopee Live at {where} (shop {self.shop_id})",
+            ProfileKind.TIKTOK: f"TikTok Shop at {where}",
+            ProfileKind.MANUAL: "No API (manual pins)",
+            ProfileKind.SHOPEE_PRACTICE: "Shopee (practice)",
+            ProfileKind.TIKTOK_PRACTICE: "TikTok Shop (practice)",
+        }
+        return names[kind]
+
+    def shopee_entries(self) -> tuple[str, str, str]:
+        """The Shopee profile's keychain entries: partner key, user tokens, shop tokens.
+        They name the host and the ids, so secrets saved for one shop or host are never
+        sent to another."""
+        assert self.kind is ProfileKind.SHOPEE
+        assert self.url is not None
+        base = f"shopee:{_origin(self.url)}:{self.partner_id}"
+        return (
+            f"{base}:partner_key",
+            f"{base}:user:{self.user_id}:tokens",
+            f"{base}:shop:{self.shop_id}:tokens",
+        )
+
+    def tiktok_entries(self) -> tuple[str, str]:
+        """The TikTok profile's keychain entries: the app secret, the token set (named by
+        the auth host, where the tokens come from, and the app key)."""
+        assert self.kind is ProfileKind.TIKTOK
+        assert self.url is not None
+        base = f"tiktok:{_origin(self.auth_url or self.url)}:{self.app_key}"
+        return f"{base}:secret", f"{base}:tokens"
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,10 +297,20 @@ class Settings:
             raise SettingsError(f"{self.last_currency!r} is not an ISO 4217 currency code.")
 
 
+_PROFILE_TEXT = ("auth_url", "region", "cover_url", "app_key", "shop_cipher", "tracking_code")
+_PROFILE_IDS = ("partner_id", "user_id", "shop_id")
+
+
 def _to_json(settings: Settings) -> dict[str, Any]:
+    p = settings.profile
+    profile: dict[str, Any] = {"kind": p.kind.value, "url": p.url}
+    for name in _PROFILE_TEXT + _PROFILE_IDS:  # only what the profile has: old files stay alike
+        value = getattr(p, name)
+        if value is not None:
+            profile[name] = value
     return {
         "version": SETTINGS_VERSION,
-        "profile": {"kind": settings.profile.kind.value, "url": settings.profile.url},
+        "profile": profile,
         "last_currency": settings.last_currency,
     }
 
@@ -156,8 +325,32 @@ def _profile_from(raw: Any) -> Profile:
     url = raw.get("url")
     if url is not None and not isinstance(url, str):
         raise SettingsError("the platform address is not text")
+    texts: dict[str, str | None] = {}
+    for name in _PROFILE_TEXT:
+        value = raw.get(name)
+        if value is not None and not isinstance(value, str):
+            raise SettingsError(f"the platform profile's {name} is not text")
+        texts[name] = value
+    ids: dict[str, int | None] = {}
+    for name in _PROFILE_IDS:
+        number = raw.get(name)
+        if number is not None and (not isinstance(number, int) or isinstance(number, bool)):
+            raise SettingsError(f"the platform profile's {name} is not a number")
+        ids[name] = number
     try:
-        return Profile(kind, url)
+        return Profile(
+            kind,
+            url,
+            auth_url=texts["auth_url"],
+            partner_id=ids["partner_id"],
+            user_id=ids["user_id"],
+            shop_id=ids["shop_id"],
+            region=texts["region"],
+            cover_url=texts["cover_url"],
+            app_key=texts["app_key"],
+            shop_cipher=texts["shop_cipher"],
+            tracking_code=texts["tracking_code"],
+        )
     except SettingsError as exc:
         raise SettingsError(f"the platform profile cannot be used: {exc.user_message}") from exc
 
@@ -223,7 +416,7 @@ def load_settings(path: Path) -> tuple[Settings, str | None]:
 
 def _bounded_int(text: str) -> int:
     """JSON integers, refused past a few digits before any conversion (settings hold
-    only a version number)."""
+    a version number and a Shopee profile's ids)."""
     if len(text) > _MAX_INT_DIGITS:
         raise ValueError(f"a number of {len(text)} digits")
     return int(text)

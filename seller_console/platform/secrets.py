@@ -121,3 +121,21 @@ def _delete(backend: keyring.backend.KeyringBackend, service: str, account: str)
         backend.delete_password(service, account)
     except keyring.errors.PasswordDeleteError:
         return
+
+
+class MemorySecretStore:
+    """A ``SecretStore`` in this process's memory only: for practice platforms' made-up
+    credentials and the command-line self-test's credentials file, never the keychain."""
+
+    def __init__(self, secrets: dict[str, str] | None = None) -> None:
+        self._secrets = dict(secrets or {})
+
+    async def load(self, account: str) -> str | None:
+        return self._secrets.get(account)
+
+    async def save(self, account: str, secret: str) -> SecretSaved:
+        self._secrets[account] = secret
+        return SecretSaved(SecretPlace.THIS_RUN_ONLY)
+
+    async def delete(self, account: str) -> None:
+        self._secrets.pop(account, None)

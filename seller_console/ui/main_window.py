@@ -47,7 +47,7 @@ from seller_console.services.live_session import ShowPhase
 from seller_console.services.live_show import PublishResult, plan_policy
 from seller_console.services.plan_store import Recovery
 from seller_console.services.reports import ShowReport, write_csv
-from seller_console.settings import Profile, ProfileKind
+from seller_console.settings import Profile
 from seller_console.ui.actions import LIVE_ONLY, SPECS, VIEW_KEYS, ActionId, key_sequences
 from seller_console.ui.asyncqt import TaskScope, run_dialog
 from seller_console.ui.dialogs.import_options import ImportOptionsDialog
@@ -735,7 +735,9 @@ class MainWindow(QMainWindow):
 
     async def _choose_platform(self) -> None:
         vm = self.live_vm
-        dialog = ProfilesDialog(vm.profile, vm.secrets, vm.test_connection, self.tasks, self)
+        dialog = ProfilesDialog(
+            vm.profile, vm.secrets, vm.test_connection, self.tasks, self, sign_in=vm.sign_in
+        )
         accepted = await run_dialog(dialog) == QDialog.DialogCode.Accepted
         chosen = dialog.profile
         dialog.deleteLater()
@@ -861,14 +863,7 @@ def _user_text(exc: BaseException) -> str:
 
 
 def _profile_name(profile: Profile) -> str:
-    if profile.kind is ProfileKind.SANDBOX_DEMO:
-        return "Sandbox (demo)"
-    where = profile.url or ""
-    return (
-        f"Sandbox at {where}"
-        if profile.kind is ProfileKind.SANDBOX_URL
-        else (f"Live Commerce API at {where}")
-    )
+    return profile.display_name
 
 
 def _count(n: int, noun: str) -> str:

@@ -1,16 +1,21 @@
-"""Pick the platform profile: the demo sandbox, a sandbox at an address, or the Live Commerce
-API; test the connection; keep the key in the secret store.
+"""Pick the platform profile: the demo sandbox, a sandbox at an address, the Live Commerce
+API, Shopee Live, TikTok Shop, no API (manual pins), or a practice Shopee or TikTok; test
+the connection; keep the key in the secret store; sign in to Shopee or TikTok.
 
 The window injects what the dialog needs and reads ``.profile`` once it is accepted:
 - ``secrets``: the ``SecretStore`` (the OS keychain; it does its own hop off the GUI thread);
 - ``test(profile, key)``: tries the connection and returns a line such as "Connected as
   @handle", or raises ``PlatformError``; ``key`` is None to use the stored key;
-- ``tasks``: the ``TaskScope`` that owns the test and the key's save.
+- ``tasks``: the ``TaskScope`` that owns the test and the key's save;
+- ``sign_in(profile, text)``: Shopee: keeps a pasted token set; TikTok: trades a pasted
+  authorization code for tokens; returns what was done, or raises ``PlatformError``.
 
-OK checks the address, then saves a typed key under ``Profile.secret_account`` (or, with
-the key field left empty, checks that one is stored) and accepts. When the store can keep
-the key for this run only, the dialog stays open to say so and OK is pressed again. The key
-is never put in the settings, a log or a message; Cancel changes nothing.
+OK checks every field (the message names the field, which gets the focus), then saves a
+typed key under the profile's key entry (``Profile.secret_account``; Shopee's partner key
+and TikTok's app secret under their own entries) or, with the key field left empty, checks
+that one is stored, and accepts. When the store can keep the key for this run only, the
+dialog stays open to say so and OK is pressed again. No key, secret or token is ever put
+in the settings, a log or a message; Cancel changes nothing.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from typing import Any
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -34,11 +40,12 @@ from PySide6.QtWidgets import (
 )
 
 from seller_console.domain.platform_port import PlatformError, SecretStore
-from seller_console.settings import Profile, ProfileKind, SettingsError
+from seller_console.settings import SHOPEE_REGIONS, Profile, ProfileKind, SettingsError
 from seller_console.ui.asyncqt import TaskScope
 from seller_console.ui.widgets.text import plain_label
 
 ConnectionTest = Callable[[Profile, str | None], Awaitable[str]]
+SignIn = Callable[[Profile, str], Awaitable[str]]
 
 CHOICES = (
     (
@@ -56,13 +63,80 @@ CHOICES = (
         "Live Commerce API",
         "Your real account: real viewers and real orders.",
     ),
+    (
+        ProfileKind.SHOPEE,
+        "Shopee Live",
+        "Your Shopee shop, through a Shopee Open Platform app with Livestream permission.",
+    ),
+    (
+        ProfileKind.TIKTOK,
+        "TikTok Shop (creator)",
+        "Your TikTok creator account, through a TikTok Shop app you registered. You start "
+        "the LIVE in TikTok LIVE Studio or the app; the console fills the bag and pins.",
+    ),
+    (
+        ProfileKind.MANUAL,
+        "No API (manual pins)",
+        "YouTube, Amazon Live, Whatnot or anything else: the console cues each product, you "
+        "pin it in the platform's own app and press Space. No address, no key.",
+    ),
+    (
+        ProfileKind.SHOPEE_PRACTICE,
+        "Shopee (practice)",
+        "A practice Shopee inside the app whose shop sells the demo products.",
+    ),
+    (
+        ProfileKind.TIKTOK_PRACTICE,
+        "TikTok Shop (practice)",
+        "A practice TikTok Shop inside the app; its LIVE starts when you go live.",
+    ),
 )
+NOTHING_TO_ENTER = "nothing to enter"
 URL_PLACEHOLDERS = {
     ProfileKind.SANDBOX_DEMO: "started by the app, nothing to enter",
     ProfileKind.SANDBOX_URL: "e.g. http://127.0.0.1:8765",
     ProfileKind.LIVE_API: "e.g. https://api.livecommerce.example",
+    ProfileKind.SHOPEE: "e.g. https://partner.shopeemobile.com",
+    ProfileKind.TIKTOK: "e.g. https://open-api.tiktokglobalshop.com",
+    ProfileKind.MANUAL: "no API: nothing to enter",
+    ProfileKind.SHOPEE_PRACTICE: "started by the app, nothing to enter",
+    ProfileKind.TIKTOK_PRACTICE: "started by the app, nothing to enter",
 }
+ADDRESS_LABELS = {
+    ProfileKind.SHOPEE: "Partner API host",
+    ProfileKind.TIKTOK: "API host",
+}
+KEY_LABELS = {ProfileKind.SHOPEE: "Partner key", ProfileKind.TIKTOK: "App secret"}
 KEY_PLACEHOLDER = "leave empty to keep the stored key"
+SIGN_IN_LABELS = {
+    ProfileKind.SHOPEE: ("Token set (JSON)", "Save tokens"),
+    ProfileKind.TIKTOK: ("Authorization code", "Get tokens"),
+}
+SIGN_IN_HINTS = {
+    ProfileKind.SHOPEE: (
+        "Paste the token set your app received from Shopee's authorization, as JSON: "
+        '{"access_token", "refresh_token", "expire_in"} and, for the shop\'s product calls, '
+        '"shop_access_token" and "shop_refresh_token" (without them the user\'s tokens are '
+        "used). The practice Shopee (seller-console-sandbox --dialect shopee) prints these "
+        "values. Shopee does not document the exchange of the "
+        "authorization code for user tokens, so the console cannot do it for you."
+    ),
+    ProfileKind.TIKTOK: (
+        "Open your app's creator authorization link, sign in as the creator, and paste the "
+        "code TikTok returns (the code= value of the address it redirects to). The console "
+        "trades it for tokens and keeps them in the system keychain."
+    ),
+}
+FIELD_LABELS = {
+    "Partner ID": "partner_id",
+    "User ID": "user_id",
+    "Shop ID": "shop_id",
+    "Region": "region",
+    "Cover image URL": "cover_url",
+    "App key": "app_key",
+    "Shop cipher": "shop_cipher",
+    "Tracking code": "tracking_code",
+}
 SWITCH_NOTE = (
     "Switching platforms never ends a show in progress: "
     "the current show keeps its connection until it ends."
@@ -80,6 +154,7 @@ class ProfilesDialog(QDialog):
         test: ConnectionTest,
         tasks: TaskScope,
         parent: QWidget | None = None,
+        sign_in: SignIn | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("profiles_dialog")
@@ -88,6 +163,7 @@ class ProfilesDialog(QDialog):
         self.profile = settings_profile
         self._secrets = secrets
         self._test = test
+        self._sign_in = sign_in
         self._tasks = tasks
         self._running: list[asyncio.Task[None]] = []
         self._busy = False  # saving or checking the key: OK and Cancel wait for it
@@ -110,19 +186,77 @@ class ProfilesDialog(QDialog):
             hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
             layout.addWidget(hint)
 
-        form = QFormLayout()
+        form = self._form = QFormLayout()
         self.url = QLineEdit(settings_profile.url or "")
         self.url.setObjectName("profile_url")
         self.key = QLineEdit()
         self.key.setObjectName("profile_key")
         self.key.setEchoMode(QLineEdit.EchoMode.Password)
         self.key.setPlaceholderText(KEY_PLACEHOLDER)
-        form.addRow("Address", self.url)
-        form.addRow("API key", self.key)
+        self._url_label = plain_label("Address")
+        self._key_label = plain_label("API key")
+        form.addRow(self._url_label, self.url)
+        form.addRow(self._key_label, self.key)
+        p = settings_profile
+        self.auth_url = self._field(form, "auth_url", "Auth host (optional)", p.auth_url)
+        self.auth_url.setPlaceholderText("e.g. https://auth.tiktok-shops.com (empty: the API host)")
+        self.region = QComboBox()
+        self.region.setObjectName("profile_region")
+        self.region.addItems(SHOPEE_REGIONS)
+        self.region.setCurrentText(p.region or SHOPEE_REGIONS[0])
+        form.addRow(plain_label("Region"), self.region)
+        self.partner_id = self._field(form, "partner_id", "Partner ID", p.partner_id)
+        self.user_id = self._field(form, "user_id", "User ID", p.user_id)
+        self.shop_id = self._field(form, "shop_id", "Shop ID", p.shop_id)
+        self.cover_url = self._field(form, "cover_url", "Cover image URL (optional)", p.cover_url)
+        self.app_key = self._field(form, "app_key", "App key", p.app_key)
+        self.shop_cipher = self._field(form, "shop_cipher", "Shop cipher (optional)", p.shop_cipher)
+        self.tracking_code = self._field(
+            form, "tracking_code", "Tracking code (optional)", p.tracking_code
+        )
+        self.sign_in_text = QLineEdit()
+        self.sign_in_text.setObjectName("profile_sign_in_text")
+        self.sign_in_text.setEchoMode(QLineEdit.EchoMode.Password)
+        self.sign_in_button = QPushButton("Save tokens")
+        self.sign_in_button.setObjectName("profile_sign_in")
+        sign_in_row = QHBoxLayout()
+        sign_in_row.addWidget(self.sign_in_text, 1)
+        sign_in_row.addWidget(self.sign_in_button)
+        self._sign_in_label = plain_label("Token set (JSON)")
+        form.addRow(self._sign_in_label, sign_in_row)
+        self.sign_in_hint = plain_label(wrap=True)
+        self.sign_in_hint.setObjectName("profile_sign_in_hint")
+        self.sign_in_hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self._shopee_rows: tuple[QWidget, ...] = (
+            self.region,
+            self.partner_id,
+            self.user_id,
+            self.shop_id,
+            self.cover_url,
+        )
+        self._tiktok_rows: tuple[QWidget, ...] = (
+            self.auth_url,
+            self.app_key,
+            self.shop_cipher,
+            self.tracking_code,
+        )
+        self._by_field: dict[str, QWidget] = {
+            "partner_id": self.partner_id,
+            "user_id": self.user_id,
+            "shop_id": self.shop_id,
+            "region": self.region,
+            "cover_url": self.cover_url,
+            "app_key": self.app_key,
+            "shop_cipher": self.shop_cipher,
+            "tracking_code": self.tracking_code,
+        }
         layout.addLayout(form)
+        layout.addWidget(self.sign_in_hint)
         layout.addWidget(
             plain_label(
-                "The key is kept in the system keychain, never in the settings file.", wrap=True
+                "Keys, secrets and tokens are kept in the system keychain, never in the "
+                "settings file.",
+                wrap=True,
             )
         )
 
@@ -149,8 +283,16 @@ class ProfilesDialog(QDialog):
         self._show_kind(settings_profile.kind)
         self._group.idToggled.connect(self._kind_toggled)
         self.test_button.clicked.connect(self._start_test)
+        self.sign_in_button.clicked.connect(self._start_sign_in)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+
+    @staticmethod
+    def _field(form: QFormLayout, name: str, label: str, value: object) -> QLineEdit:
+        edit = QLineEdit("" if value is None else str(value))
+        edit.setObjectName(f"profile_{name}")
+        form.addRow(plain_label(label), edit)
+        return edit
 
     # ------------------------------------------------------------------ choosing
     def chosen_kind(self) -> ProfileKind:
@@ -163,6 +305,7 @@ class ProfilesDialog(QDialog):
         self._kind = CHOICES[button_id][0]
         self.url.setText(self._urls.get(self._kind, ""))
         self.key.clear()  # a key belongs to one platform
+        self.sign_in_text.clear()
         self.status.clear()
         self._show_kind(self._kind)
 
@@ -171,15 +314,52 @@ class ProfilesDialog(QDialog):
         self.key.setEnabled(kind.needs_url)
         self.url.setPlaceholderText(URL_PLACEHOLDERS[kind])
         self.key.setPlaceholderText(KEY_PLACEHOLDER if kind.needs_url else "no key needed")
+        self._url_label.setText(ADDRESS_LABELS.get(kind, "Address"))
+        self._key_label.setText(KEY_LABELS.get(kind, "API key"))
+        for widget in self._shopee_rows:
+            self._form.setRowVisible(widget, kind is ProfileKind.SHOPEE)
+        for widget in self._tiktok_rows:
+            self._form.setRowVisible(widget, kind is ProfileKind.TIKTOK)
+        signs_in = kind in SIGN_IN_LABELS
+        self._form.setRowVisible(self._sign_in_label, signs_in)
+        self.sign_in_hint.setVisible(signs_in)
+        if signs_in:
+            label, button = SIGN_IN_LABELS[kind]
+            self._sign_in_label.setText(label)
+            self.sign_in_button.setText(button)
+            self.sign_in_hint.setText(SIGN_IN_HINTS[kind])
+        self.sign_in_button.setEnabled(signs_in and self._sign_in is not None)
 
     def _chosen(self) -> Profile | None:
-        """The profile on screen, or None after showing why it cannot be used."""
+        """The profile on screen, or None after showing why it cannot be used (the field
+        named in the message gets the focus)."""
         kind = self.chosen_kind()
         try:
+            if kind is ProfileKind.SHOPEE:
+                return Profile(
+                    kind,
+                    self.url.text(),
+                    partner_id=_number(self.partner_id.text()),
+                    user_id=_number(self.user_id.text()),
+                    shop_id=_number(self.shop_id.text()),
+                    region=self.region.currentText(),
+                    cover_url=self.cover_url.text().strip() or None,
+                )
+            if kind is ProfileKind.TIKTOK:
+                return Profile(
+                    kind,
+                    self.url.text(),
+                    auth_url=self.auth_url.text().strip() or None,
+                    app_key=self.app_key.text(),
+                    shop_cipher=self.shop_cipher.text(),
+                    tracking_code=self.tracking_code.text(),
+                )
             return Profile(kind, self.url.text() if kind.needs_url else None)
         except SettingsError as exc:
             self.status.setText(exc.user_message)
-            self.url.setFocus()
+            label = exc.user_message.split(":", 1)[0]
+            field = FIELD_LABELS.get(label)
+            (self._by_field[field] if field is not None else self.url).setFocus()
             return None
 
     def _typed_key(self) -> str | None:
@@ -196,12 +376,47 @@ class ProfilesDialog(QDialog):
 
     async def _run_test(self, profile: Profile, key: str | None) -> None:
         try:
+            if key is not None and profile.secret_account is None:
+                # Shopee and TikTok read their secrets from the keychain: keep it first.
+                await self._secrets.save(_secret_entry(profile), key)
+                key = None
             message = await self._test(profile, key)
         except PlatformError as exc:
             message = exc.user_message
         finally:
             if not self._closed:
                 self.test_button.setEnabled(True)
+        if not self._closed:
+            self.status.setText(message)
+
+    # ------------------------------------------------------------------ signing in
+    def _start_sign_in(self) -> None:
+        profile = self._chosen()
+        text = self.sign_in_text.text().strip()
+        if profile is None or self._sign_in is None:
+            return
+        if not text:
+            self.status.setText(f"{self._sign_in_label.text()}: paste it first.")
+            self.sign_in_text.setFocus()
+            return
+        self.status.setText("Signing in…")
+        self.sign_in_button.setEnabled(False)
+        self._own(self._run_sign_in(profile, self._typed_key(), text))
+
+    async def _run_sign_in(self, profile: Profile, key: str | None, text: str) -> None:
+        sign_in = self._sign_in
+        assert sign_in is not None
+        try:
+            if key is not None:  # the partner key / app secret signs the sign-in calls
+                await self._secrets.save(_secret_entry(profile), key)
+            message = await sign_in(profile, text)
+            if not self._closed:
+                self.sign_in_text.clear()
+        except PlatformError as exc:
+            message = exc.user_message
+        finally:
+            if not self._closed:
+                self.sign_in_button.setEnabled(True)
         if not self._closed:
             self.status.setText(message)
 
@@ -212,10 +427,10 @@ class ProfilesDialog(QDialog):
         profile = self._chosen()
         if profile is None:
             return
-        account = profile.secret_account
-        if account is None:
+        if not profile.kind.needs_url:
             self._finish(profile)
             return
+        account = _secret_entry(profile)
         key = self._typed_key()
         self._set_busy(True)
         self.status.setText("Saving the key…" if key else "Looking for the stored key…")
@@ -235,7 +450,8 @@ class ProfilesDialog(QDialog):
         if self._closed:
             return
         if not found:
-            self.status.setText("No API key is stored for this address: enter it above.")
+            what = KEY_LABELS.get(profile.kind, "API key")
+            self.status.setText(f"No {what} is stored for this address: enter it above.")
             self.key.setFocus()
         elif notice is not None:
             self.key.clear()
@@ -263,6 +479,27 @@ class ProfilesDialog(QDialog):
     def done(self, result: int) -> None:
         self._closed = True
         self.key.clear()
+        self.sign_in_text.clear()
         for task in self._running:
             task.cancel()
         super().done(result)
+
+
+def _number(text: str) -> int | None:
+    """An id field: None when empty, 0 (refused with the field's message) when not digits."""
+    text = text.strip()
+    if not text:
+        return None
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 20 else 0
+
+
+def _secret_entry(profile: Profile) -> str:
+    """Where the profile's key lives: Shopee's partner key, TikTok's app secret, or the
+    Live Commerce key (``secret_account``)."""
+    if profile.kind is ProfileKind.SHOPEE:
+        return profile.shopee_entries()[0]
+    if profile.kind is ProfileKind.TIKTOK:
+        return profile.tiktok_entries()[0]
+    account = profile.secret_account
+    assert account is not None  # every kind with an address has a key
+    return account

@@ -289,6 +289,11 @@ class LiveViewModel(QObject):
         result: str = await self._engine.request("test_connection", profile, key)
         return result
 
+    async def sign_in(self, profile: Profile, pasted: str) -> str:
+        """Shopee: keep a pasted token set; TikTok: trade an authorization code for tokens."""
+        result: str = await self._engine.request("sign_in", profile, pasted)
+        return result
+
     async def use_profile(self, profile: Profile) -> None:
         """From the next show on; the key goes along in case it is kept for this run only."""
         account = profile.secret_account

@@ -51,7 +51,7 @@ def test_prepare_pin_sell_and_report_match_the_platform(tmp_path: Path) -> None:
             assert link.client is not None
             assert live.show is not None
             await asyncio.sleep(0.3)
-            orders = await link.client.all_orders(live.show.session_id)
+            orders = await link.platform_orders(live.show)
             assert len(orders) > 5
             deadline = asyncio.get_running_loop().time() + 10
             while len(runner.ledger) < len(orders):

@@ -1,0 +1,460 @@
+"""``seller-console --self-test --platform shopee|tiktok``: a whole show on a real (or
+practice) platform, headless and without Qt.
+
+It builds a profile from the arguments and fills a secret store in memory from the
+credentials file (never the keychain), then runs the live core as the window would:
+``LiveLink`` (the platform and a show database in a temporary folder) and ``LiveSession``
+on one asyncio loop. It imports the catalog, plans its first products the platform
+matches (the adapter's ``upsert_products`` results), goes live, takes ``PINS`` pins (each
+confirmed by the platform's read-back; with ``--manual-pins`` each one cued and confirmed
+by the self-test standing in for the operator, i.e. Space twice), waits for sales
+(Shopee: the platform's session metrics; TikTok: affiliate orders), ends the show, builds
+the report and checks it against the platform's own list. One line starts
+``self-test: ok``; any failure raises ``SelfTestError`` (``self-test: FAILED: <why>``).
+
+For TikTok, the creator must be LIVE (TikTok has no call that starts a LIVE). When
+``--base-url`` is this machine, it is a practice TikTok, and the self-test starts its LIVE
+through the practice server's control endpoint and ends it before the report (and says
+so); on any other address it never does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import partial
+from pathlib import Path
+from typing import Any, TextIO
+from urllib.parse import urlsplit
+
+from seller_console.domain.errors import DomainError
+from seller_console.domain.events import EventRejected
+from seller_console.domain.net import is_this_machine
+from seller_console.domain.platform_port import PinKind, PlatformError, ShowcaseProduct
+from seller_console.domain.rundown import ProductSnapshot, RundownItem, ShowPlan
+from seller_console.domain.show_records import PinOutcome
+from seller_console.domain.showcase import NotPublishableError, showcase_product
+from seller_console.domain.storage_port import StorageError
+from seller_console.importers import CatalogImportError, ImportOptions, import_catalog
+from seller_console.live_link import LiveLink, SignInInputError, shopee_token_sets
+from seller_console.platform.manual import OperatorPins
+from seller_console.platform.secrets import MemorySecretStore
+from seller_console.platform.shopee import ShopeeAdapter
+from seller_console.platform.shopee.tokens import save_tokens
+from seller_console.platform.tiktok import TikTokShopAdapter
+from seller_console.platform.tiktok import TokenSet as TikTokTokens
+from seller_console.services.live_session import (
+    ActionFailed,
+    LiveEvent,
+    LiveSession,
+    LiveState,
+)
+from seller_console.services.live_show import plan_policy
+from seller_console.services.reports import ShowReport
+from seller_console.settings import Profile, ProfileKind, Settings, SettingsError
+
+PINS = 3
+PLANNED = 4  # products planned: one more than the pins, so the last take has a next one
+SECONDS_PER_PIN = 2.0
+CANDIDATES = 500  # catalog variants offered to the platform's matching, at most
+BUDGET_S = 150.0
+SALES_WAIT_S = 40.0  # TikTok polls affiliate orders every 10 s
+MAX_CREDENTIALS_BYTES = 64 * 1024
+TITLE = "Seller Console self-test"
+
+
+class SelfTestError(Exception):
+    """What failed, in one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    platform: str
+    base_url: str
+    credentials: Path
+    catalog: Path
+    manual_pins: bool = False
+
+
+# ------------------------------------------------------------------ credentials
+def _read_credentials(path: Path) -> dict[str, Any]:
+    try:
+        if path.stat().st_size > MAX_CREDENTIALS_BYTES:
+            raise SelfTestError(f"{path} is too large for a credentials file")
+        doc = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
+    except OSError as exc:
+        raise SelfTestError(f"cannot read {path}: {exc.strerror}") from None
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise SelfTestError(f"{path} is not a JSON object ({exc})") from None
+    if not isinstance(doc, dict):
+        raise SelfTestError(f"{path} is not a JSON object")
+    return doc
+
+
+def _text(doc: dict[str, Any], name: str, path: Path, *, required: bool = True) -> str | None:
+    value = doc.get(name)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise SelfTestError(f"{path}: {name!r} must be a non-empty string")
+    return value.strip()
+
+
+def _id(doc: dict[str, Any], name: str, path: Path) -> int:
+    value = doc.get(name)
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise SelfTestError(f"{path}: {name!r} must be a positive whole number")
+    return value
+
+
+def _note(line: str, err: TextIO) -> None:
+    print(f"self-test: note: {line}", file=err, flush=True)
+
+
+async def shopee_setup(
+    options: Options, doc: dict[str, Any], store: MemorySecretStore, err: TextIO
+) -> Profile:
+    """The Shopee profile from the arguments, its secrets put in ``store``."""
+    path = options.credentials
+    region = _text(doc, "region", path, required=False)
+    try:
+        profile = Profile(
+            ProfileKind.SHOPEE,
+            options.base_url,
+            partner_id=_id(doc, "partner_id", path),
+            user_id=_id(doc, "user_id", path),
+            shop_id=_id(doc, "shop_id", path),
+            region=region,
+        )
+    except SettingsError as exc:
+        raise SelfTestError(exc.user_message) from None
+    partner_key, user_entry, shop_entry = profile.shopee_entries()
+    await store.save(partner_key, str(_text(doc, "partner_key", path)))
+    try:  # the token fields are those Show > Platform's sign-in takes
+        user, shop = shopee_token_sets(json.dumps(doc, default=str))
+    except SignInInputError as exc:
+        raise SelfTestError(f"{path}: {exc.user_message}") from None
+    if shop is None:
+        _note(
+            "no shop_access_token/shop_refresh_token in the credentials file: the user's "
+            "tokens are used for the shop's product calls too",
+            err,
+        )
+    # Without an expire_in, the sets are refreshed when Shopee first refuses them.
+    await save_tokens(store, user_entry, user)
+    await save_tokens(store, shop_entry, shop or user)
+    return profile
+
+
+async def tiktok_setup(
+    options: Options, doc: dict[str, Any], store: MemorySecretStore, err: TextIO
+) -> Profile:
+    """The TikTok profile from the arguments (``--base-url`` is the API and the token
+    host), its secrets put in ``store``."""
+    path = options.credentials
+    try:
+        profile = Profile(
+            ProfileKind.TIKTOK,
+            options.base_url,
+            app_key=_text(doc, "app_key", path),
+            shop_cipher=_text(doc, "shop_cipher", path, required=False),
+        )
+    except SettingsError as exc:
+        raise SelfTestError(exc.user_message) from None
+    if profile.shop_cipher is None:
+        _note("no shop_cipher in the credentials file: products match by TikTok id only", err)
+    secret_entry, token_entry = profile.tiktok_entries()
+    await store.save(secret_entry, str(_text(doc, "app_secret", path)))
+    # The file gives no expiry: 0 makes the first call refresh the set.
+    tokens = TikTokTokens(
+        str(_text(doc, "access_token", path)), 0, str(_text(doc, "refresh_token", path)), 0
+    )
+    await store.save(token_entry, tokens.to_secret())
+    return profile
+
+
+def practice_live(base_url: str, app_secret: str, *actions: str) -> None:
+    """Schedule, start or end the practice TikTok's LIVE through its control endpoint (this
+    machine only), as a creator does in TikTok LIVE Studio."""
+    if not is_this_machine(urlsplit(base_url).hostname):
+        raise SelfTestError("the practice LIVE can be controlled only on this machine")
+    for action in actions:
+        request = urllib.request.Request(  # noqa: S310 - http to this machine only
+            f"{base_url.rstrip('/')}/_sandbox/live",
+            data=json.dumps({"action": action, "title": TITLE}).encode(),
+            headers={"Authorization": f"Bearer {app_secret}", "Content-Type": "application/json"},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310
+                answer.read()
+        except OSError as exc:
+            raise SelfTestError(f"could not {action} the practice LIVE: {exc}") from None
+
+
+# ------------------------------------------------------------------ the show
+def candidates(path: Path, currency: str) -> list[tuple[RundownItem, ShowcaseProduct]]:
+    """The catalog's sellable variants (prices without a currency in the account's), as
+    rundown items with their showcase entries, in catalog order."""
+    try:
+        catalog = import_catalog(path, ImportOptions(currency=currency)).catalog
+    except CatalogImportError as exc:
+        raise SelfTestError(f"cannot import the catalog: {exc}") from None
+    found: list[tuple[RundownItem, ShowcaseProduct]] = []
+    for ref in catalog.rows:
+        if len(found) >= CANDIDATES:
+            break
+        stock = ref.variant.stock
+        if stock is not None and stock <= 0:
+            continue
+        item = RundownItem.new(ProductSnapshot.of(ref, catalog.name), 60)
+        try:
+            found.append((item, showcase_product(item)))
+        except NotPublishableError:
+            continue
+    if not found:
+        raise SelfTestError(f"{path} has no product in stock with a price")
+    return found
+
+
+async def plan_matched(link: LiveLink, path: Path) -> ShowPlan:
+    client, _store = await link.open()
+    account = await client.me()
+    offered = await asyncio.to_thread(candidates, path, account.default_currency.code)
+    results = await client.upsert_products([product for _, product in offered])
+    items: list[RundownItem] = []
+    seen: set[str] = set()
+    for (item, product), result in zip(offered, results, strict=True):
+        if result.ok and product.id not in seen and len(items) < PLANNED:
+            items.append(item)
+            seen.add(product.id)
+    if len(items) < PINS:
+        refused = next((r for r in results if not r.ok), None)
+        why = f" (e.g. {refused.error_detail or refused.error_code})" if refused else ""
+        raise SelfTestError(
+            f"only {len(items)} of the catalog's {len(offered)} products match the "
+            f"platform{why}; {PINS} are needed"
+        )
+    return ShowPlan(title=TITLE, items=tuple(items))
+
+
+async def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise SelfTestError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.05)
+
+
+class Watcher:
+    """The session's latest state, and the last failure it published."""
+
+    def __init__(self) -> None:
+        self.state = LiveState()
+        self.failure: str | None = None
+
+    def __call__(self, state: LiveState, events: tuple[LiveEvent, ...]) -> None:
+        self.state = state
+        for event in events:
+            if isinstance(event, ActionFailed):
+                self.failure = event.message
+
+
+def _taken(watch: Watcher, item_id: str, manual: bool) -> bool:
+    state = watch.state
+    if not manual and state.pin_mode is PinKind.OPERATOR_PERFORMED:
+        raise SelfTestError(
+            f"the platform refused the pin call ({state.pin_mode_reason}); "
+            "run with --manual-pins to pin by the operator"
+        )
+    card = state.live
+    receipt = card.receipt if card is not None and card.item.id == item_id else None
+    if receipt is not None and receipt.outcome is PinOutcome.FAILED:
+        raise SelfTestError(f"a pin failed: {receipt.failure}")
+    want = PinOutcome.PERFORMED if manual else PinOutcome.CONFIRMED
+    return receipt is not None and receipt.outcome is want
+
+
+async def take_pins(session: LiveSession, watch: Watcher, manual: bool) -> int:
+    taken = 0
+    for step in range(PINS):
+        stage = watch.state.stage
+        armed = stage.armed if stage is not None else None
+        if armed is None:
+            raise SelfTestError(f"nothing is armed for take {step + 1}")
+        session.take()  # Space
+        if manual:  # the cue: pin it in the platform's app, then Space confirms
+            await wait_for(lambda: watch.state.cue is not None, 10, f"cue {step + 1}")
+            cue = watch.state.cue
+            assert cue is not None
+            if cue.bag_position != step + 1:
+                raise SelfTestError(f"cue {step + 1} names bag position {cue.bag_position}")
+            session.take()
+        await wait_for(
+            partial(_taken, watch, armed.id, manual),
+            30,
+            f"pin {step + 1} to be {'performed' if manual else 'confirmed'}",
+        )
+        taken += 1
+        await asyncio.sleep(SECONDS_PER_PIN)
+    return taken
+
+
+async def shopee_sales(adapter: ShopeeAdapter, session_id: str, *, wait: bool) -> str:
+    """The platform's session metrics; with ``wait``, waited for until an order shows (the
+    self-test's operator pins are not made in Shopee's app, so none is waited for then)."""
+    deadline = time.monotonic() + (SALES_WAIT_S if wait else 0)
+    while True:
+        metric = await adapter.client.get_session_metric(int(session_id))
+        if metric.orders > 0 or time.monotonic() > deadline:
+            break
+        await asyncio.sleep(1.0)
+    if wait and metric.orders == 0:
+        raise SelfTestError("Shopee's session metrics show no order while products were shown")
+    gmv = "n/a" if metric.gmv is None else str(metric.gmv)
+    return (
+        f"metrics=orders:{metric.orders},gmv:{gmv},views:{metric.views},"
+        f"peak_ccu:{metric.peak_ccu},comments:{metric.comments}"
+    )
+
+
+def _orders_in(watch: Watcher) -> int:
+    ledger = watch.state.ledger
+    return sum(f.orders for f in ledger.totals.values()) if ledger is not None else 0
+
+
+def tiktok_line(report: ShowReport, platform_orders: int, currency: str) -> str:
+    orders = sum(f.orders for f in report.totals.values())
+    if orders != platform_orders:
+        raise SelfTestError(
+            f"the report counts {orders} orders; TikTok's affiliate orders list has "
+            f"{platform_orders}"
+        )
+    if not report.totals:
+        return f"orders=0 gmv=0.00 commission=0.00 currency={currency}"
+    figures = list(report.totals.values())  # one per currency, in the same order below
+    gmv = ",".join(str(f.gross.rounded().amount) for f in figures)
+    # TikTok's own figure: each order's actual commission once settled, else its estimate
+    commission = ",".join(str(f.commission_reported.rounded().amount) for f in figures)
+    currency = ",".join(f.currency.code for f in figures)
+    return f"orders={orders} gmv={gmv} commission={commission} currency={currency}"
+
+
+async def run(options: Options, err: TextIO) -> str:
+    started = time.monotonic()
+    doc = await asyncio.to_thread(_read_credentials, options.credentials)
+    store = MemorySecretStore()
+    end_live: Callable[[], Awaitable[None]] | None = None
+    if options.platform == "shopee":
+        profile = await shopee_setup(options, doc, store, err)
+    else:
+        profile = await tiktok_setup(options, doc, store, err)
+        if is_this_machine(urlsplit(options.base_url).hostname):
+            _note(
+                "a practice TikTok on this machine: its LIVE is started (and ended) through "
+                "its control endpoint, as the creator would in TikTok LIVE Studio",
+                err,
+            )
+            secret = str(_text(doc, "app_secret", options.credentials))
+            await asyncio.to_thread(practice_live, options.base_url, secret, "schedule", "start")
+
+            async def end_live() -> None:  # the creator ends the LIVE: its audience stops
+                await asyncio.to_thread(practice_live, options.base_url, secret, "end")
+
+    with tempfile.TemporaryDirectory(prefix="seller-console-self-test-") as folder:
+        link = LiveLink(
+            Path(folder) / "shows.sqlite3",
+            Settings(profile),
+            Path(folder) / "settings.json",
+            store,
+            operator_pins=options.manual_pins,
+        )
+        try:
+            return await _show(link, options, started, end_live)
+        finally:
+            await link.close()
+
+
+async def _show(
+    link: LiveLink,
+    options: Options,
+    started: float,
+    end_live: Callable[[], Awaitable[None]] | None,
+) -> str:
+    plan = await plan_matched(link, options.catalog)
+    session = LiveSession(link)
+    watch = Watcher()
+    session.subscribe(watch)
+    try:
+        if not await session.go_live(plan, plan_policy(plan)):
+            raise SelfTestError(watch.failure or "going live failed")
+        pins = await take_pins(session, watch, options.manual_pins)
+        show = watch.state.show
+        client = link.client
+        if show is None or client is None:
+            raise SelfTestError("the show has no record")
+        inner = client.inner if isinstance(client, OperatorPins) else client
+        sales = ""
+        if isinstance(inner, ShopeeAdapter):
+            sales = await shopee_sales(inner, show.session_id, wait=not options.manual_pins)
+        elif isinstance(inner, TikTokShopAdapter) and not options.manual_pins:
+            await wait_for(lambda: _orders_in(watch) > 0, SALES_WAIT_S, "affiliate orders")
+        if end_live is not None:  # before the report, so that no order comes after it
+            await end_live()
+        report = await session.end_show()
+        if report is None:
+            raise SelfTestError(watch.failure or "ending the show produced no report")
+        _check_rejected(report.rejected)
+        line = f"self-test: ok platform={options.platform} pins={pins}"
+        if options.manual_pins:
+            line += " pin_mode=operator"
+        if isinstance(inner, TikTokShopAdapter):
+            orders = len(await link.platform_orders(report.show))
+            currency = (await inner.me()).default_currency.code
+            line += " " + tiktok_line(report, orders, currency)
+        else:
+            line += f" {sales}"
+        return (
+            f"{line} report_rows={len(report.by_product)} seconds={time.monotonic() - started:.1f}"
+        )
+    finally:
+        await session.close()
+
+
+def _check_rejected(rejected: tuple[EventRejected, ...]) -> None:
+    if rejected:
+        raise SelfTestError(f"{len(rejected)} platform events were unreadable: {rejected[0]}")
+
+
+def main(options: Options, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Run it on a fresh asyncio loop; print the one line; 0 when it passed."""
+    out, err = out or sys.stdout, err or sys.stderr
+
+    async def bounded() -> str:
+        return await asyncio.wait_for(run(options, err), BUDGET_S)
+
+    try:
+        line = asyncio.run(bounded())
+    except SelfTestError as exc:
+        print(f"self-test: FAILED: {exc}", file=out, flush=True)
+        return 1
+    except TimeoutError:
+        print(f"self-test: FAILED: not done within {BUDGET_S:.0f} s", file=out, flush=True)
+        return 1
+    except PlatformError as exc:
+        print(f"self-test: FAILED: {exc.user_message}", file=out, flush=True)
+        return 1
+    except (DomainError, StorageError) as exc:
+        print(f"self-test: FAILED: {exc}", file=out, flush=True)
+        return 1
+    print(line, file=out, flush=True)
+    return 0

@@ -1,0 +1,199 @@
+"""The new profiles through ``LiveLink`` and ``LiveSession`` (no Qt): the practice Shopee
+and TikTok start inside the app with the demo rundown's products for sale, and "No API
+(manual pins)" runs a show with cues the operator confirms."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+import pytest
+
+from seller_console.domain.platform_port import PinKind, PlatformError, PlatformErrorKind
+from seller_console.domain.show_records import PinOutcome
+from seller_console.importers import import_catalog
+from seller_console.live_link import LiveLink
+from seller_console.paths import resources_dir
+from seller_console.services.demo import demo_catalog_path, demo_import_options, sample_plan
+from seller_console.services.live_session import LiveSession, LiveState
+from seller_console.services.live_show import plan_policy
+from seller_console.settings import Profile, ProfileKind, Settings, settings_file
+from tests.fakes import MemorySecrets
+
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(90)]
+
+
+def demo_plan():
+    catalog = import_catalog(demo_catalog_path(resources_dir()), demo_import_options()).catalog
+    return sample_plan(catalog)
+
+
+async def until(condition: Callable[[], bool], seconds: float = 20) -> None:
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "timed out"
+        await asyncio.sleep(0.05)
+
+
+def outcome_is(session: LiveSession, want: PinOutcome) -> bool:
+    card = session.state.live
+    receipt = None if card is None else card.receipt
+    return receipt is not None and receipt.outcome is want
+
+
+async def show(tmp_path: Path, kind: ProfileKind, secrets: MemorySecrets) -> LiveState:
+    """Go live on the demo plan, take two pins (confirmed by the platform, or cued and
+    confirmed by the operator), end; the last state."""
+    plan = demo_plan()
+    link = LiveLink(
+        tmp_path / "shows.sqlite3", Settings(Profile(kind)), settings_file(tmp_path), secrets
+    )
+    session = LiveSession(link)
+    try:
+        assert await session.go_live(plan, plan_policy(plan)), "could not go live"
+        operator = session.state.pin_mode is PinKind.OPERATOR_PERFORMED
+        for _ in range(2):
+            session.take()
+            if operator:
+                await until(lambda: session.state.cue is not None)
+                session.take()  # Space again: "Pinned it"
+            want = PinOutcome.PERFORMED if operator else PinOutcome.CONFIRMED
+            await until(partial(outcome_is, session, want))
+        report = await session.end_show()
+        assert report is not None
+        return session.state
+    finally:
+        await session.close()
+        await link.close()
+
+
+def test_practice_shopee_sells_the_demo_rundown_with_confirmed_pins(tmp_path: Path) -> None:
+    secrets = MemorySecrets()
+    state = asyncio.run(show(tmp_path, ProfileKind.SHOPEE_PRACTICE, secrets))
+    assert state.pin_mode is PinKind.CONFIRMED
+    assert state.show is not None
+    assert state.show.owner.platform == "shopee"
+    assert secrets.saves == 0  # practice credentials stay in the link's memory
+
+
+def test_practice_tiktok_starts_its_live_and_pins_by_api(tmp_path: Path) -> None:
+    secrets = MemorySecrets()
+    state = asyncio.run(show(tmp_path, ProfileKind.TIKTOK_PRACTICE, secrets))
+    assert state.pin_mode is PinKind.CONFIRMED
+    assert state.show is not None
+    assert state.show.owner.platform == "tiktok"
+    assert secrets.saves == 0
+
+
+def test_no_api_profile_cues_the_operator_for_every_pin(tmp_path: Path) -> None:
+    state = asyncio.run(show(tmp_path, ProfileKind.MANUAL, MemorySecrets()))
+    assert state.pin_mode is PinKind.OPERATOR_PERFORMED
+    assert state.pin_mode_reason == "this platform has no pin API"
+    assert state.show is not None
+    assert state.show.owner.platform == "manual"
+    assert state.report is not None
+
+
+def test_manual_adapter_refuses_pins_and_never_repeats_a_session_id() -> None:
+    from seller_console.domain.platform_port import PinRequest, new_idempotency_key
+    from seller_console.platform.manual import ManualAdapter
+
+    async def run() -> None:
+        adapter = ManualAdapter("EUR")
+        first = await adapter.create_session("A")
+        second = await adapter.create_session("A")
+        assert first.id != second.id
+        assert (await adapter.me()).default_currency.code == "EUR"
+        with pytest.raises(PlatformError, match="no pin API") as refused:
+            await adapter.pin(first.id, PinRequest("p"), idempotency_key=new_idempotency_key())
+        assert refused.value.kind is PlatformErrorKind.UNSUPPORTED
+        assert (await adapter.list_orders(first.id)).items == ()
+        heard = []
+        stream = adapter.events(first.id, on_link=lambda status, _d: heard.append(status))
+        waiting = asyncio.ensure_future(anext(stream))
+        await asyncio.sleep(0.05)
+        assert not waiting.done()  # nothing arrives
+        waiting.cancel()
+        await asyncio.gather(waiting, return_exceptions=True)
+        assert len(heard) == 1
+
+    asyncio.run(run())
+
+
+def test_sign_in_keeps_pasted_shopee_tokens_and_trades_a_tiktok_code(tmp_path: Path) -> None:
+    import json
+
+    from seller_console.sandbox.tiktok import PracticeConfig, start_practice_tiktok
+
+    secrets = MemorySecrets()
+    link = LiveLink(tmp_path / "shows.sqlite3", Settings(), settings_file(tmp_path), secrets)
+    shopee = Profile(
+        ProfileKind.SHOPEE, "https://partner.shopeemobile.com", partner_id=1, user_id=2, shop_id=3
+    )
+    _key, user_entry, shop_entry = shopee.shopee_entries()
+
+    async def run(tiktok_url: str, code: str) -> None:
+        said = await link.sign_in(shopee, '{"access_token": "at", "refresh_token": "rt"}')
+        assert "user's are used for the shop's product calls" in said
+        assert json.loads(secrets.secrets[user_entry])["access_token"] == "at"
+        assert secrets.secrets[shop_entry] == secrets.secrets[user_entry]
+        with pytest.raises(PlatformError, match=r"^Token set \(JSON\): paste a JSON object"):
+            await link.sign_in(shopee, "at,rt")
+        with pytest.raises(PlatformError, match="both shop_access_token and shop_refresh"):
+            await link.sign_in(
+                shopee, '{"access_token": "a", "refresh_token": "r", "shop_access_token": "s"}'
+            )
+        tiktok = Profile(ProfileKind.TIKTOK, tiktok_url, app_key=practice.app_key)
+        secret_entry, token_entry = tiktok.tiktok_entries()
+        await secrets.save(secret_entry, practice.app_secret)
+        with pytest.raises(PlatformError):
+            await link.sign_in(tiktok, "not-the-code")
+        assert token_entry not in secrets.secrets
+        assert "Signed in to TikTok Shop" in await link.sign_in(tiktok, code)
+        assert json.loads(secrets.secrets[token_entry])["access_token"]
+
+    with start_practice_tiktok(PracticeConfig()) as practice:
+        asyncio.run(run(practice.base_url, practice.world.auth_code))
+
+
+def test_test_connection_signs_a_real_call_on_shopee_and_tiktok(tmp_path: Path) -> None:
+    from seller_console.live_link import shopee_practice_adapter, tiktok_practice_adapter
+    from seller_console.sandbox.shopee import ShopeeSandboxConfig, start_shopee
+    from seller_console.sandbox.tiktok import PracticeConfig, start_practice_tiktok
+
+    secrets = MemorySecrets()
+    link = LiveLink(tmp_path / "shows.sqlite3", Settings(), settings_file(tmp_path), secrets)
+
+    async def run(shopee_practice, tiktok_practice) -> None:
+        # The practice adapters save their credentials where a profile's entries name them.
+        shopee = await shopee_practice_adapter(shopee_practice, secrets)
+        tiktok = await tiktok_practice_adapter(tiktok_practice, secrets)
+        await shopee.aclose()
+        await tiktok.aclose()
+        c = shopee_practice.config
+        shopee_profile = Profile(
+            ProfileKind.SHOPEE,
+            shopee_practice.base_url,
+            partner_id=c.partner_id,
+            user_id=c.user_id,
+            shop_id=c.shop_id,
+        )
+        said = await link.test_connection(shopee_profile, None)
+        assert said.startswith("Connected as @user 5001234")
+        assert said.endswith(f"the shop lists {len(c.items)} items")
+        tiktok_profile = Profile(
+            ProfileKind.TIKTOK, tiktok_practice.base_url, app_key=tiktok_practice.app_key
+        )
+        assert (await link.test_connection(tiktok_profile, None)).endswith(": no LIVE yet")
+        secrets.secrets[shopee_profile.shopee_entries()[0]] = "wrong-partner-key"
+        with pytest.raises(PlatformError):
+            await link.test_connection(shopee_profile, None)
+        assert (await link.test_connection(Profile(ProfileKind.MANUAL), None)).startswith("No API")
+
+    with (
+        start_shopee(ShopeeSandboxConfig()) as shopee_practice,
+        start_practice_tiktok(PracticeConfig()) as tiktok_practice,
+    ):
+        asyncio.run(run(shopee_practice, tiktok_practice))
