@@ -55,6 +55,7 @@ from seller_console.ui.dialogs.import_report import ImportReportDialog, export_p
 from seller_console.ui.dialogs.past_shows import PastShowsDialog
 from seller_console.ui.dialogs.profiles_dialog import ProfilesDialog
 from seller_console.ui.dialogs.show_report import ShowReportDialog
+from seller_console.ui.docks.audience_dock import AudienceDock
 from seller_console.ui.docks.catalog_dock import CatalogDock
 from seller_console.ui.docks.live_docks import (
     PinWindowsDock,
@@ -75,7 +76,7 @@ from seller_console.ui.widgets.cue_banner import CueBanner
 from seller_console.ui.widgets.live_stage import LiveStageWidget
 from seller_console.ui.widgets.product_card import ProductCard
 
-LAYOUT_VERSION = 2
+LAYOUT_VERSION = 3  # 3: the audience dock
 PLAN_FILTER = f"Show plans (*{SUFFIX} *.json)"
 CATALOG_FILTER = "Catalogs (*.csv *.tsv *.txt *.xml);;All files (*)"
 
@@ -125,12 +126,14 @@ class MainWindow(QMainWindow):
         self.pins_dock = PinWindowsDock(live_vm.title_of)
         self.chart_dock = SalesChartDock(live_vm.title_of)
         self.stock_dock = StockDock()
+        self.audience_dock = AudienceDock()
         self.live_docks: list[QDockWidget] = [
             self.feed_dock,
             self.totals_dock,
             self.pins_dock,
             self.chart_dock,
             self.stock_dock,
+            self.audience_dock,
         ]
         self.docks: list[QDockWidget] = [
             self.catalog_dock,
@@ -324,6 +327,7 @@ class MainWindow(QMainWindow):
         self.splitDockWidget(self.rundown_dock, self.preflight_dock, Qt.Orientation.Vertical)
         self.tabifyDockWidget(self.catalog_dock, self.feed_dock)
         self.tabifyDockWidget(self.preflight_dock, self.stock_dock)
+        self.tabifyDockWidget(self.stock_dock, self.audience_dock)
         self.addDockWidget(area.BottomDockWidgetArea, self.totals_dock)
         self.addDockWidget(area.BottomDockWidgetArea, self.pins_dock)
         self.addDockWidget(area.BottomDockWidgetArea, self.chart_dock)
@@ -562,6 +566,7 @@ class MainWindow(QMainWindow):
         vm.stock_warnings_changed.connect(self.stock_dock.show_warnings)
         vm.connection_changed.connect(self.badge.show_state)
         vm.cue_changed.connect(self.cue.show_cue)
+        vm.audience_changed.connect(self.audience_dock.show_state)
         self.cue.confirmed.connect(vm.take)
         vm.take_needs_confirmation.connect(self._confirm_take)
         vm.progressed.connect(self._publish_progress)

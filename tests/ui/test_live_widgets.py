@@ -13,16 +13,17 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
 
 from seller_console.domain.commission import CommissionPolicy, ProductTerms
 from seller_console.domain.connection import ConnectionState, LinkStatus
-from seller_console.domain.events import Pin
+from seller_console.domain.events import CommentPosted, Pin
 from seller_console.domain.ledger import Ledger, LedgerSnapshot
 from seller_console.domain.money import Money
 from seller_console.domain.orders import Order, OrderStatus
-from seller_console.domain.platform_port import IdempotencyKey
+from seller_console.domain.platform_port import Capabilities, IdempotencyKey, PinKind, SalesKind
 from seller_console.domain.rundown import RundownItem
 from seller_console.domain.show_records import PinOutcome, PinReceipt
 from seller_console.domain.stage import ShowClock
-from seller_console.services.live_session import Cue
+from seller_console.services.live_session import Cue, LiveState
 from seller_console.ui.asyncqt import TaskScope
+from seller_console.ui.docks.audience_dock import AudienceDock
 from seller_console.ui.docks.live_docks import (
     PinWindowsDock,
     SalesChartDock,
@@ -463,3 +464,17 @@ def test_the_cue_banner_asks_the_operator_to_pin_and_confirms_with_one_click(qtb
         banner.button.click()
     banner.show_cue(None)
     assert not banner.isVisible()
+
+
+def test_the_audience_dock_shows_viewers_likes_and_comments_as_plain_text(qtbot):
+    dock = AudienceDock()
+    qtbot.addWidget(dock)
+    comment = CommentPosted("s1", "c1", "ana", RICH, NOW)
+    dock.show_state(LiveState(viewers=1234, likes=56, comments=(comment,)))
+    assert dock.figures.text() == "1,234 watching   56 likes"
+    assert dock.comments.item(0).text() == f"ana: {RICH}"
+    assert dock.windowTitle() == "Audience (1 comments)"
+    no_audience = Capabilities(PinKind.CONFIRMED, SalesKind.POLLED_ORDERS, False, False)
+    dock.show_state(LiveState(capabilities=no_audience))
+    assert "reports no viewers or comments" in dock.figures.text()
+    assert dock.comments.count() == 0

@@ -255,6 +255,7 @@ def test_layout_is_versioned_and_fits_small_screens(console, run, app_paths):
         "pin_windows_dock",
         "sales_chart_dock",
         "stock_dock",
+        "audience_dock",
     }
     assert not window.feed_dock.isVisible()  # the live panels appear when the show starts
 

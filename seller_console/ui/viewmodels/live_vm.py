@@ -86,6 +86,7 @@ class LiveViewModel(QObject):
     failed = Signal(str)  # a message for the user
     on_air_changed = Signal(object)  # OnAirState: what the host view shows
     cue_changed = Signal(object)  # Cue | None: the operator is asked to pin a product
+    audience_changed = Signal(object)  # LiveState: viewers, likes, comments changed
     _woken = Signal()  # the mailbox has news (emitted from the live thread)
 
     def __init__(
@@ -139,6 +140,9 @@ class LiveViewModel(QObject):
             self.connection_changed.emit(state.connection)
         if state.cue != previous.cue:
             self.cue_changed.emit(state.cue)
+        audience = (state.viewers, state.likes, state.comments, state.capabilities)
+        if audience != (previous.viewers, previous.likes, previous.comments, previous.capabilities):
+            self.audience_changed.emit(state)
         self._on_air(state, ())
         self._emit_stage()
 
