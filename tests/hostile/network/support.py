@@ -8,7 +8,7 @@ import gc
 import json
 import random
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import httpx
@@ -52,13 +52,6 @@ def cost_ratio(
         small_times.append(timed(small))
         large_times.append(timed(large))
     return min(large_times) / min(small_times)
-
-
-def run(coro: Awaitable[T], timeout: float = 20) -> T:
-    async def bounded() -> T:
-        return await asyncio.wait_for(coro, timeout)
-
-    return asyncio.run(bounded())
 
 
 async def _no_sleep(_: float) -> None:

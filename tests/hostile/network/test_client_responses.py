@@ -34,8 +34,8 @@ from tests.hostile.network.support import (
     cost_ratio,
     deep_json,
     order_doc,
-    run,
 )
+from tests.support import run
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -40,10 +40,10 @@ from tests.hostile.network.support import (
     cost_ratio,
     deep_json,
     order_doc,
-    run,
     sse,
     take,
 )
+from tests.support import run
 
 GOOD = block(9, "viewers.updated", {"viewers": 3})
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable
 from decimal import Decimal
 from typing import TypeVar
 
@@ -23,17 +22,11 @@ from seller_console.domain.platform_port import (
 from seller_console.platform.client import LiveCommerceClient
 from seller_console.platform.errors import NotFoundError, SessionNotLiveError
 from seller_console.sandbox import RunningSandbox, SandboxConfig, start_sandbox
+from tests.support import run
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(60)]
 
 T = TypeVar("T")
-
-
-def run(coro: Awaitable[T]) -> T:
-    async def bounded() -> T:
-        return await asyncio.wait_for(coro, 30)
-
-    return asyncio.run(bounded())
 
 
 def product(product_id: str, price: str = "19.99") -> ShowcaseProduct:

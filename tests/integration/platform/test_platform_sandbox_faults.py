@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
-from collections.abc import Awaitable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -30,19 +30,13 @@ from seller_console.domain.platform_port import PinRequest, ShowcaseProduct, new
 from seller_console.platform._retry import Retrier, RetryPolicy
 from seller_console.platform.client import LiveCommerceClient
 from seller_console.sandbox import RunningSandbox, SandboxConfig, SandboxFaults, start_sandbox
+from tests.support import run
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(90)]
 
 T = TypeVar("T")
 ORDERS = 5_000
 PINS = 200
-
-
-def run(coro: Awaitable[T], timeout: float = 60) -> T:
-    async def bounded() -> T:
-        return await asyncio.wait_for(coro, timeout)
-
-    return asyncio.run(bounded())
 
 
 @pytest.fixture(params=[1, 2, 3], ids=lambda seed: f"seed{seed}")

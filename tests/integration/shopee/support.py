@@ -3,11 +3,9 @@ pointed at it, and raw calls signed here with hmac (independently of the client)
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import time
-from collections.abc import Awaitable
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -23,13 +21,6 @@ from tests.fakes import MemorySecrets
 
 T = TypeVar("T")
 ENTRIES = KeychainEntries("shopee/partner_key", "shopee/user", "shopee/shop")
-
-
-def run(coro: Awaitable[T], limit_s: float = 60) -> T:
-    async def bounded() -> T:
-        return await asyncio.wait_for(coro, limit_s)
-
-    return asyncio.run(bounded())
 
 
 def product(pid: str, sku: str, price: str) -> ShowcaseProduct:

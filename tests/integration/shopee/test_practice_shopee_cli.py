@@ -19,7 +19,8 @@ import pytest
 from seller_console.domain.events import PinChanged
 from seller_console.domain.platform_port import PinRequest, new_idempotency_key
 from seller_console.sandbox.shopee import ShopeeSandboxConfig, start_shopee
-from tests.integration.shopee.support import Raw, make_adapter, product, run, seeded_store
+from tests.integration.shopee.support import Raw, make_adapter, product, seeded_store
+from tests.support import run
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(60)]
 
@@ -144,7 +145,7 @@ def test_a_pin_changed_in_shopee_app_is_reported_and_mapped_to_our_product() -> 
             return seen
 
         try:
-            changes = run(go(), limit_s=30)
+            changes = run(go(), timeout=30)
         finally:
             raw.close()
     assert changes[0].pin is not None

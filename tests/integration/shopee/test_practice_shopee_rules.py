@@ -19,7 +19,8 @@ from seller_console.sandbox.shopee import (
     items_from_products,
     start_shopee,
 )
-from tests.integration.shopee.support import Raw, make_adapter, product, run, seeded_store
+from tests.integration.shopee.support import Raw, make_adapter, product, seeded_store
+from tests.support import run
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(60)]
 

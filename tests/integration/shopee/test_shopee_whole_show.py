@@ -29,7 +29,8 @@ from seller_console.sandbox.shopee import (
     ShopeeSandboxConfig,
     start_shopee,
 )
-from tests.integration.shopee.support import Raw, make_adapter, product, run, seeded_store
+from tests.integration.shopee.support import Raw, make_adapter, product, seeded_store
+from tests.support import run
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
 
@@ -53,7 +54,7 @@ def test_a_whole_show_with_rate_limits_and_expiring_tokens() -> None:
     with start_shopee(config) as shopee:
         raw = Raw(shopee)
         try:
-            run(show(shopee, raw), limit_s=100)
+            run(show(shopee, raw), timeout=100)
         finally:
             raw.close()
 

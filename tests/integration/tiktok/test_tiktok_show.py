@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -35,16 +34,10 @@ from seller_console.platform.tiktok import (
 )
 from seller_console.sandbox.tiktok import PracticeFaults, RunningTikTok
 from tests.integration.tiktok.conftest import make_adapter
+from tests.support import run
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(90)]
 T = TypeVar("T")
-
-
-def run(coro: Awaitable[T], timeout: float = 70) -> T:
-    async def bounded() -> T:
-        return await asyncio.wait_for(coro, timeout)
-
-    return asyncio.run(bounded())
 
 
 def planned(product_id: str, sku: str, price: str) -> ShowcaseProduct:

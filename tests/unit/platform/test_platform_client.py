@@ -6,7 +6,7 @@ import asyncio
 import json
 import logging
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -36,17 +36,11 @@ from seller_console.platform.errors import (
     SessionNotLiveError,
     ValidationError,
 )
+from tests.support import run
 
 T = TypeVar("T")
 KEY = "sk_test_very_secret_key_123"
 BASE = "http://127.0.0.1:9"
-
-
-def run(coro: Awaitable[T]) -> T:
-    async def bounded() -> T:
-        return await asyncio.wait_for(coro, 10)
-
-    return asyncio.run(bounded())
 
 
 async def no_sleep(_: float) -> None:

@@ -3,9 +3,7 @@ time, and writes retried only when they carry an idempotency key."""
 
 from __future__ import annotations
 
-import asyncio
 import random
-from collections.abc import Awaitable
 from datetime import UTC, datetime
 from typing import TypeVar
 
@@ -20,15 +18,9 @@ from seller_console.platform.errors import (
     RateLimitedError,
     ServerError,
 )
+from tests.support import run
 
 T = TypeVar("T")
-
-
-def run(coro: Awaitable[T]) -> T:
-    async def bounded() -> T:
-        return await asyncio.wait_for(coro, 10)
-
-    return asyncio.run(bounded())
 
 
 class FakeTime:

@@ -3,9 +3,8 @@ never a file, never a hang."""
 
 from __future__ import annotations
 
-import asyncio
 import threading
-from collections.abc import Awaitable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TypeVar
 
@@ -16,15 +15,9 @@ from keyring.backends import chainer, fail
 
 from seller_console.domain.platform_port import SecretPlace, SecretSaved, SecretStore
 from seller_console.platform.secrets import KeyringSecretStore
+from tests.support import run
 
 T = TypeVar("T")
-
-
-def run(coro: Awaitable[T]) -> T:
-    async def bounded() -> T:
-        return await asyncio.wait_for(coro, 10)
-
-    return asyncio.run(bounded())
 
 
 class MemoryKeyring(keyring.backend.KeyringBackend):

@@ -8,7 +8,6 @@ import asyncio
 import contextlib
 import json
 import random
-from collections.abc import Awaitable
 from typing import Any, TypeVar
 
 import httpx
@@ -26,15 +25,9 @@ from seller_console.domain.events import (
 from seller_console.platform._retry import Retrier, RetryPolicy
 from seller_console.platform.client import LiveCommerceClient
 from seller_console.platform.errors import AuthError
+from tests.support import run
 
 T = TypeVar("T")
-
-
-def run(coro: Awaitable[T]) -> T:
-    async def bounded() -> T:
-        return await asyncio.wait_for(coro, 10)
-
-    return asyncio.run(bounded())
 
 
 async def no_sleep(_: float) -> None:

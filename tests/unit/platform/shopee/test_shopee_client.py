@@ -4,12 +4,11 @@ retried, and a pin that is never read back refused."""
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -29,19 +28,13 @@ from seller_console.platform.shopee import KeychainEntries, ShopeeAdapter, Shope
 from seller_console.platform.shopee.errors import PinNotConfirmedError
 from seller_console.platform.shopee.tokens import TokenSet, save_tokens
 from tests.fakes import MemorySecrets
+from tests.support import run
 
 T = TypeVar("T")
 KEY = "partner-key-for-tests"
 PARTNER, USER, SHOP = 2001887, 5001234, 322300222
 ENTRIES = KeychainEntries("pk", "user-tokens", "shop-tokens")
 KEY_ID = IdempotencyKey("k")
-
-
-def run(coro: Awaitable[T]) -> T:
-    async def bounded() -> T:
-        return await asyncio.wait_for(coro, 10)
-
-    return asyncio.run(bounded())
 
 
 def ok(response: dict[str, Any]) -> httpx.Response:

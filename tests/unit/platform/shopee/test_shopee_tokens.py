@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import Awaitable
 from typing import TypeVar
 
 import pytest
@@ -14,17 +13,11 @@ from seller_console.domain.platform_port import SecretSaved
 from seller_console.platform.errors import AuthError, ProblemDetails
 from seller_console.platform.shopee.tokens import TokenManager, TokenSet, save_tokens
 from tests.fakes import MemorySecrets
+from tests.support import run
 
 T = TypeVar("T")
 ENTRY = "shopee/1/user/2"
 HOUR = 3600.0
-
-
-def run(coro: Awaitable[T]) -> T:
-    async def bounded() -> T:
-        return await asyncio.wait_for(coro, 10)
-
-    return asyncio.run(bounded())
 
 
 class Clock:

@@ -25,17 +25,11 @@ from seller_console.platform.tiktok import (
     TokenSet,
 )
 from tests.fakes import MemorySecrets
+from tests.support import run
 
 T = TypeVar("T")
 NOW = 1_800_000_000
 AUTH = httpx.URL("https://auth.test")
-
-
-def run(coro: Awaitable[T]) -> T:
-    async def bounded() -> T:
-        return await asyncio.wait_for(coro, 10)
-
-    return asyncio.run(bounded())
 
 
 def tokens(n: int, expires_at: int = NOW + 3600) -> TokenSet:
