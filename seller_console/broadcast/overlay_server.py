@@ -23,7 +23,6 @@ import hmac
 import json
 import logging
 import secrets
-import socket
 import threading
 import time
 from collections import OrderedDict, deque
@@ -33,7 +32,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import Final
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -43,11 +41,10 @@ from starlette.routing import Route
 from seller_console.broadcast.images import ImageLoader, image_key, image_type
 from seller_console.domain.on_air import OnAirState, on_air_json
 from seller_console.paths import resources_dir
+from seller_console.served import ServedApp, ServerStartError
 
 log = logging.getLogger(__name__)
 
-START_TIMEOUT_S: Final = 10.0
-STOP_TIMEOUT_S: Final = 10.0
 KEEPALIVE_S: Final = 15.0
 MAX_DELAY_S: Final = 120.0
 MAX_QUEUED: Final = 256  # a page this far behind is cut off; it reconnects from a snapshot
@@ -77,20 +74,6 @@ class Ack:
     version: int
     applied_ms: float
     received_ms: float
-
-
-def _listen_socket(host: str, port: int) -> socket.socket:
-    # TCP_NODELAY on the listening socket (inherited by accepted ones on Linux, and asyncio
-    # sets it when proto is IPPROTO_TCP): an SSE message is one small write, not held ~40 ms.
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        sock.bind((host, port))
-    except OSError:
-        sock.close()
-        raise
-    return sock
 
 
 def _sse(message: dict[str, object], version: int) -> bytes:
@@ -126,25 +109,12 @@ class OverlayServer:
         self._queues: set[asyncio.Queue[bytes | None]] = set()
         self._acks: OrderedDict[int, Ack] = OrderedDict()
         self._ack_changed = threading.Condition(self._lock)
-        self._loop: asyncio.AbstractEventLoop | None = None
         try:
-            self._socket = _listen_socket(host, port)
-        except OSError as exc:
-            raise OverlayStartError(f"cannot listen on {host}:{port}: {exc}") from exc
+            self._served = ServedApp(self._app(), host, port, what="overlay-server", lifespan="off")
+        except ServerStartError as exc:
+            raise OverlayStartError(str(exc)) from exc
         self.host = host
-        self.port: int = self._socket.getsockname()[1]
-        self._server = uvicorn.Server(
-            uvicorn.Config(
-                self._app(),
-                log_config=None,
-                access_log=False,
-                lifespan="off",
-                timeout_graceful_shutdown=2,
-                ws="none",
-            )
-        )
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="overlay-server", daemon=True)
+        self.port: int = self._served.port
 
     # ------------------------------------------------------------------ public
     @property
@@ -153,27 +123,18 @@ class OverlayServer:
         return f"http://{self.host}:{self.port}/overlay/{self.token}"
 
     def start(self) -> OverlayServer:
-        self._thread.start()
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                self.stop()
-                raise OverlayStartError(f"the overlay server did not start: {self._error!r}")
-            time.sleep(0.01)
+        try:
+            self._served.start()
+        except ServerStartError as exc:
+            raise OverlayStartError(f"the overlay server did not start: {exc}") from exc
         return self
 
     def stop(self) -> None:
         """Ends open event streams, stops the server and waits for its thread. Idempotent."""
-        loop = self._loop
-        if self._thread.is_alive():
-            if loop is not None and not loop.is_closed():
-                loop.call_soon_threadsafe(self._fan_out, None)
-            self._server.should_exit = True
-            self._thread.join(STOP_TIMEOUT_S)
-            if self._thread.is_alive():
-                self._server.force_exit = True
-                self._thread.join(STOP_TIMEOUT_S)
-        self._socket.close()
+        loop = self._served.loop
+        if self._served.running and loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self._fan_out, None)
+        self._served.stop()
 
     def set_delay(self, seconds: float) -> None:
         """The stream delay for pages that do not set their own (from their next message)."""
@@ -193,7 +154,7 @@ class OverlayServer:
             self._history.append((now, state.version, payload))
             self._trim(now)
             message = self._message(now, state.version, payload)
-        loop = self._loop
+        loop = self._served.loop
         if loop is not None and not loop.is_closed():
             loop.call_soon_threadsafe(self._fan_out, _sse(message, state.version))
 
@@ -413,15 +374,6 @@ class OverlayServer:
                 Route(base + "/{name}", self._asset),
             ]
         )
-
-    def _run(self) -> None:
-        # Its own plain asyncio loop, whatever policy the embedding (Qt) app set.
-        try:
-            with asyncio.Runner(loop_factory=asyncio.SelectorEventLoop) as runner:
-                self._loop = runner.get_loop()
-                runner.run(self._server.serve(sockets=[self._socket]))
-        except BaseException as exc:  # reported to the thread that waits in start()
-            self._error = exc
 
 
 def start_overlay_server(

@@ -6,17 +6,13 @@ import asyncio
 import logging
 import random
 import secrets
-import socket
-import threading
-import time
-from types import TracebackType
 from typing import Self
 
 import h11
-import uvicorn
 from starlette.applications import Starlette
 from uvicorn.protocols.http.h11_impl import H11Protocol, RequestResponseCycle
 
+from seller_console import served
 from seller_console.domain.net import is_this_machine
 from seller_console.sandbox.app import PROBLEM, Runtime, build_app, problem_body
 from seller_console.sandbox.clock import SandboxClock
@@ -32,27 +28,6 @@ log = logging.getLogger(__name__)
 
 START_TIMEOUT_S = 10.0
 STOP_TIMEOUT_S = 10.0
-
-
-def _listen_socket(host: str, port: int) -> socket.socket:
-    """A bound TCP socket for uvicorn, created with ``IPPROTO_TCP`` as its protocol.
-
-    asyncio sets ``TCP_NODELAY`` on an accepted connection only when the socket's ``proto``
-    is ``IPPROTO_TCP``, and accepted sockets copy it from the listening one. uvicorn's own
-    ``Config.bind_socket()`` binds with protocol 0, so without this every response's header
-    and body writes wait ~40 ms for the client's delayed ACK. ``TCP_NODELAY`` is set on the
-    listening socket too (Linux hands it on to the connections it accepts).
-    """
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        sock.bind((host, port))
-    except OSError:
-        sock.close()
-        raise
-    return sock
 
 
 MAX_HEADER_BYTES = 16 * 1024
@@ -134,49 +109,27 @@ def _protocol(header_timeout_s: float) -> type[GuardedH11Protocol]:
     return type("SandboxH11Protocol", (GuardedH11Protocol,), {"header_timeout_s": header_timeout_s})
 
 
-class ServedApp:
-    """An ASGI app served by uvicorn on a background thread: the runner every sandbox
-    dialect shares. A context manager; ``stop()`` is idempotent."""
+class ServedApp(served.ServedApp):
+    """A sandbox dialect's app on the app's one server runner (``seller_console.served``),
+    with the guarded h11 protocol, the keep-alive and header bounds, and a warning when it
+    listens beyond this machine."""
 
     def __init__(
         self, app: Starlette, host: str, port: int, header_timeout_s: float = HEADER_TIMEOUT_S
     ) -> None:
-        uv_config = uvicorn.Config(
-            app,
-            host=host,
-            port=port,
-            log_config=None,
-            access_log=False,
-            lifespan="on",
-            timeout_graceful_shutdown=3,
-            ws="none",
-            http=_protocol(header_timeout_s),
-            timeout_keep_alive=KEEP_ALIVE_S,
-            h11_max_incomplete_event_size=MAX_HEADER_BYTES,
-        )
         try:
-            self._socket = _listen_socket(host, port)
-        except OSError as exc:
-            raise SandboxStartError(f"cannot listen on {host}:{port}: {exc}") from exc
-        self.host = host
-        self.port: int = self._socket.getsockname()[1]
-        self._server = uvicorn.Server(uv_config)
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="sandbox-server", daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
-
-    def _run(self) -> None:
-        # A plain asyncio loop, whatever event-loop policy the embedding app set (a Qt
-        # app's policy would make a Qt loop, which cannot run outside the main thread).
-        try:
-            with asyncio.Runner(loop_factory=asyncio.SelectorEventLoop) as runner:
-                runner.run(self._server.serve(sockets=[self._socket]))
-        except BaseException as exc:  # reported to the thread that waits in start()
-            self._error = exc
+            super().__init__(
+                app,
+                host,
+                port,
+                what="sandbox",
+                lifespan="on",
+                http=_protocol(header_timeout_s),
+                timeout_keep_alive=KEEP_ALIVE_S,
+                h11_max_incomplete_event_size=MAX_HEADER_BYTES,
+            )
+        except served.ServerStartError as exc:
+            raise SandboxStartError(str(exc)) from exc
 
     def start(self) -> Self:
         """Start the thread and wait until the server accepts connections."""
@@ -185,43 +138,10 @@ class ServedApp:
                 "the sandbox listens on %s: anyone who can reach it and has the key can use it",
                 self.host,
             )
-        self._thread.start()
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                self.stop()
-                raise SandboxStartError(f"the sandbox did not start: {self._error!r}")
-            time.sleep(0.01)
-        return self
-
-    def _before_stop(self) -> None:
-        """Called on the way down while the server still runs (e.g. to end open streams)."""
-
-    def stop(self) -> None:
-        """Stops the server and waits for its thread."""
-        if self._thread.is_alive():
-            self._before_stop()
-            self._server.should_exit = True
-            self._thread.join(STOP_TIMEOUT_S)
-            if self._thread.is_alive():
-                self._server.force_exit = True
-                self._thread.join(STOP_TIMEOUT_S)
-        self._socket.close()
-
-    @property
-    def running(self) -> bool:
-        return self._thread.is_alive()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
+        try:
+            return super().start()
+        except served.ServerStartError as exc:
+            raise SandboxStartError(str(exc)) from exc
 
 
 class RunningSandbox(ServedApp):
