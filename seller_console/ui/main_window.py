@@ -346,6 +346,27 @@ class MainWindow(QMainWindow):
             Qt.Orientation.Vertical,
         )
 
+    def apply_live_sizes(self) -> None:
+        """The live layout's shares: the stage in the middle, the feed and the rundown wide
+        enough for their product columns, the bottom panels a third of the height."""
+        width, height = self.width(), self.height()
+        self.resizeDocks(
+            [self.feed_dock, self.rundown_dock],
+            [int(width * 0.28), int(width * 0.25)],
+            Qt.Orientation.Horizontal,
+        )
+        self.resizeDocks(
+            [self.totals_dock, self.pins_dock, self.chart_dock],
+            [int(width * 0.27), int(width * 0.42), int(width * 0.31)],
+            Qt.Orientation.Horizontal,
+        )
+        self.resizeDocks([self.totals_dock], [int(height * 0.26)], Qt.Orientation.Vertical)
+        self.resizeDocks(
+            [self.rundown_dock, self.preflight_dock],
+            [int(height * 0.45), int(height * 0.13)],
+            Qt.Orientation.Vertical,
+        )
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not self._sized:
@@ -580,13 +601,18 @@ class MainWindow(QMainWindow):
         if phase in ("live", "ended"):
             self.card.hide()
             self.stage.show()
+            first = not self.feed_dock.isVisible()
             for dock in self.live_docks:
                 dock.show()
             self.feed_dock.raise_()
+            self.stock_dock.raise_()
             self.stage.setFocus()
+            if first:  # once the docks have been placed: their shares for the show
+                QTimer.singleShot(0, self.apply_live_sizes)
         elif phase == "idle":
             self.stage.hide()
             self.card.show()
+        self.rundown_dock.set_live(phase in ("live", "ending"))
         self._update_title()
 
     def _ledger_changed(self, snapshot: LedgerSnapshot) -> None:

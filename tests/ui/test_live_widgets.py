@@ -362,7 +362,9 @@ def test_stage_renders_empty_and_full_and_emits_requests(qtbot, images):
     assert not stage.undo_button.isVisible()
     assert stage.auto_advance.isChecked()  # the view's value, not the click's
     stage.show_stage(stage_view(receipt_outcome=PinOutcome.FAILED))
-    assert stage.receipt.text() == "failed: platform said no <i>really</i>"
+    assert stage.receipt.text() == "pin failed"
+    assert stage.pin_failure.isVisible()
+    assert stage.pin_failure.text() == "The platform said: platform said no <i>really</i>"
     assert stage.retry_button.isVisible()
     with qtbot.waitSignal(stage.retry_requested):
         stage.retry_button.click()
@@ -381,6 +383,9 @@ def test_rich_text_titles_are_shown_literally(qtbot, images):
     stage.show_stage(stage_view(title=RICH))
     assert stage.live_title.text() == RICH
     assert stage.armed_title.text() == f"#5 {RICH}"
+    stage.resize(700, 500)
+    stage.show()
+    assert "<b>" in stage.live_title.shown_text()  # painted as it is, never as markup
     for label in stage.findChildren(QLabel):
         assert label.textFormat() == Qt.TextFormat.PlainText, label.objectName()
 
@@ -446,3 +451,33 @@ def test_badge_refreshes_itself(qtbot):
         ConnectionState(LinkStatus.LIVE, last_event_at=datetime.now(UTC), events_per_second=3)
     )
     qtbot.waitUntil(lambda: badge.text().startswith("live · last event 1 s ago"), timeout=3000)
+
+
+def test_long_text_on_the_stage_elides_with_an_escaped_tooltip_and_never_widens_it(qtbot, images):
+    stage = LiveStageWidget(images)
+    qtbot.addWidget(stage)
+    stage.resize(620, 560)
+    stage.show()
+    stage.show_stage(stage_view(title="Tee", receipt_outcome=PinOutcome.FAILED))
+    qtbot.wait(20)
+    narrow = stage.minimumSizeHint()
+    view = stage_view(title="Organic Cold-Pressed Sea Fennel " * 6 + RICH)
+    assert view.live is not None
+    assert view.live.receipt is not None
+    reason = "no product with id 'ocean-blue-shirt-1-d0c60189b3' <b>" + "x" * 440
+    receipt = replace(view.live.receipt, outcome=PinOutcome.FAILED, failure=reason)
+    stage.show_stage(replace(view, live=replace(view.live, receipt=receipt)))
+    qtbot.wait(20)
+    # the text is far wider than the stage: the stage's minimum does not move with it
+    assert stage.minimumSizeHint().width() == narrow.width()
+    assert stage.pin_failure.fontMetrics().horizontalAdvance(reason) > 2000
+    shown = stage.pin_failure.shown_text()
+    assert shown.count("\n") == 1
+    assert shown.endswith("…")
+    assert stage.pin_failure.toolTip() == (
+        "<p>The platform said: no product with id &#x27;ocean-blue-shirt-1-d0c60189b3&#x27; "
+        f"&lt;b&gt;{'x' * 440}</p>"
+    )
+    assert stage.live_title.shown_text().endswith("…")
+    assert "&lt;b&gt;" in stage.live_title.toolTip()
+    assert stage.pin_failure.width() <= stage.width()

@@ -314,3 +314,21 @@ def test_import_report_dialog_sorts_and_exports_csv(console, run, tmp_path):
     finally:
         dialog.close()
         dialog.deleteLater()
+
+
+def test_talking_points_are_committed_on_row_change_and_focus_change(console, run, qtbot):
+    run(console.start(offer_unfinished=False))
+    dock, vm = console.window.rundown_dock, console.rundown_vm
+    first, second = vm.rundown.items[0].id, vm.rundown.items[1].id
+    dock.select_ids([first])
+    dock.talking_points.setPlainText("Say the price twice")
+    dock.select_ids([second])  # at once: well within the typing pause
+    assert next(i for i in vm.rundown.items if i.id == first).talking_points == (
+        "Say the price twice"
+    )
+    assert dock.talking_points.toPlainText() == vm.rundown.items[1].talking_points
+    dock.talking_points.setFocus()
+    dock.talking_points.setPlainText("Show the label")
+    dock.duration.setFocus()  # focus leaves the editor
+    qtbot.waitUntil(lambda: not dock.talking_points.hasFocus(), timeout=2000)
+    assert next(i for i in vm.rundown.items if i.id == second).talking_points == "Show the label"

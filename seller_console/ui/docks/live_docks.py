@@ -145,7 +145,7 @@ class PinWindowsDock(QDockWidget):
                 PCol.ORDERS: "Orders",
                 PCol.UNITS: "Units",
                 PCol.GMV: "9999.99 USD",
-                PCol.COMMISSION: "Commission est.",
+                PCol.COMMISSION: "999.99 USD",
             },
         )
         self.table.horizontalHeader().setSectionResizeMode(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -138,6 +138,7 @@ class RundownDock(QDockWidget):
         self.live_price.editingFinished.connect(self._commit_price)
         self.stock_cap.editingFinished.connect(self._commit_cap)
         self.talking_points.textChanged.connect(self._points_timer.start)
+        self.talking_points.installEventFilter(self)
         vm.changed.connect(self._changed)
         vm.failed.connect(self.editor_error.setText)
         vm.file_changed.connect(self._update_heading)
@@ -192,9 +193,23 @@ class RundownDock(QDockWidget):
             f"{format_duration(vm.rundown.total_seconds())} planned"
         )
 
+    def set_live(self, live: bool) -> None:
+        """On air the rundown is a running order: the table gets the dock's height and the
+        product its width (the editor and the SKU and cap columns come back after)."""
+        self.editor.setVisible(not live)
+        for col in (RCol.SKU, RCol.CAP):
+            self.table.setColumnHidden(col, live)
+
     def _current_changed(self) -> None:
         index = self.table.selectionModel().currentIndex()
-        self._current = self.vm.model.item_id(index.row()) if index.isValid() else None
+        leaving = self._item()
+        self._current = arriving = self.vm.model.item_id(index.row()) if index.isValid() else None
+        if leaving is not None and self._points_timer.isActive():
+            # typed for the row being left: never lost to a row change. The edit selects
+            # the item it changed; the row the user went to is selected again after it.
+            self._flush_points(leaving.id)
+            if arriving is not None:
+                self.select_ids([arriving])
         self._show_current()
 
     def _item(self) -> RundownItem | None:
@@ -262,6 +277,21 @@ class RundownDock(QDockWidget):
             return
         value = self.stock_cap.value()
         self.vm.edit(item.id, "Change stock cap", stock_cap=None if value == NO_CAP else value)
+
+    def _flush_points(self, item_id: str) -> None:
+        """Commit talking points still waiting on the typing pause, for ``item_id``."""
+        if self._points_timer.isActive():
+            self._points_timer.stop()
+            self.vm.edit(
+                item_id, "Edit talking points", talking_points=self.talking_points.toPlainText()
+            )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.talking_points and event.type() == QEvent.Type.FocusOut:
+            item = self._item()
+            if item is not None:
+                self._flush_points(item.id)
+        return super().eventFilter(watched, event)
 
     def _commit_points(self) -> None:
         item = self._item()

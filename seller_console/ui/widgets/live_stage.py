@@ -36,9 +36,10 @@ from seller_console.domain.stage import ShowClock
 from seller_console.ui.models.live_tables import Tone, is_dark, tone_color
 from seller_console.ui.thumbnails import ThumbnailCache
 from seller_console.ui.viewmodels.live_state import CardView, StageView
-from seller_console.ui.widgets.text import plain_label
+from seller_console.ui.widgets.text import ElidedLabel, plain_label
 
-STAGE_IMAGE = QSize(160, 160)
+STAGE_IMAGE = QSize(112, 112)
+ARMED_MIN_WIDTH = 200  # the next product stays readable beside the live card
 NOTHING_LIVE = "Nothing live yet — arm a product and press Space"
 NOTHING_ARMED = "Nothing armed — pick the next product in the rundown"
 
@@ -56,7 +57,7 @@ def _muted(widget: QWidget) -> None:
     widget.setPalette(pal)
 
 
-def _colour(label: QLabel, tone: Tone | None) -> None:
+def _colour(label: QWidget, tone: Tone | None) -> None:
     """A tone for the label's text, or back to the palette's text colour."""
     _style(label, "" if tone is None else f"color: {tone_color(tone).name()};")
 
@@ -80,7 +81,8 @@ def _stock(left: int | None) -> tuple[str, Tone | None]:
 
 
 def receipt_text(receipt: PinReceipt | None) -> tuple[str, Tone | None]:
-    """``sending…``, ``confirmed in 84 ms`` or ``failed: <reason>``."""
+    """``sending…``, ``confirmed in 84 ms`` or ``pin failed`` (the reason is shown on its
+    own lines: it is the platform's text, of any length)."""
     if receipt is None:
         return "", None
     if receipt.outcome is PinOutcome.SENT:
@@ -88,7 +90,14 @@ def receipt_text(receipt: PinReceipt | None) -> tuple[str, Tone | None]:
     if receipt.outcome is PinOutcome.CONFIRMED:
         latency = receipt.latency_ms
         return ("confirmed" if latency is None else f"confirmed in {latency:.0f} ms"), Tone.GOOD
-    return f"failed: {receipt.failure or 'no reason given'}", Tone.BAD
+    return "pin failed", Tone.BAD
+
+
+def failure_text(receipt: PinReceipt | None) -> str:
+    """Why the pin failed, in the platform's words; empty unless it failed."""
+    if receipt is None or receipt.outcome is not PinOutcome.FAILED:
+        return ""
+    return f"The platform said: {receipt.failure or 'no reason given'}"
 
 
 def signed_duration(seconds: float) -> str:
@@ -160,11 +169,23 @@ class LiveStageWidget(QWidget):
         root.setContentsMargins(16, 12, 16, 12)
         root.setSpacing(12)
         root.addWidget(self._build_clock())
-        cards = QHBoxLayout()
+        # The cards scroll rather than push the window past a small screen: the clock and
+        # Take stay in view whatever the cards hold (at 1366x768 they fit unscrolled).
+        cards_body = QWidget()
+        cards = QHBoxLayout(cards_body)
+        cards.setContentsMargins(0, 0, 0, 0)
         cards.setSpacing(14)
         cards.addWidget(self._build_live(), 3)
         cards.addWidget(self._build_armed(), 2)
-        root.addLayout(cards, 1)
+        self.cards_area = QScrollArea()
+        self.cards_area.setObjectName("stage_cards")
+        self.cards_area.setWidgetResizable(True)
+        self.cards_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.cards_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.cards_area.setWidget(cards_body)
+        self.cards_area.viewport().setAutoFillBackground(False)
+        cards_body.setAutoFillBackground(False)
+        root.addWidget(self.cards_area, 1)
         root.addLayout(self._build_controls())
         images.loaded.connect(self._refresh_images)
         self._show_clock(ShowClock(0.0, 0.0, 0.0, 0.0, 0.0), "not started")
@@ -217,6 +238,12 @@ class LiveStageWidget(QWidget):
         head.addWidget(self.receipt)
         head.addWidget(self.retry_button)
         layout.addLayout(head)
+        # The platform's reason, of any length: two lines at most, the rest in the tooltip.
+        self.pin_failure = ElidedLabel(max_lines=2)
+        self.pin_failure.setObjectName("pin_failure")
+        _scaled(self.pin_failure, 1.05)
+        _colour(self.pin_failure, Tone.BAD)
+        layout.addWidget(self.pin_failure)
 
         body = QHBoxLayout()
         body.setSpacing(18)
@@ -224,17 +251,22 @@ class LiveStageWidget(QWidget):
         body.addWidget(self.live_image, 0, Qt.AlignmentFlag.AlignTop)
         facts = QVBoxLayout()
         facts.setSpacing(4)
-        self.live_title = plain_label(wrap=True)
+        # Titles wrap to two lines and elide (full text in the tooltip): a long title never
+        # widens the window; the variant (the size a viewer asks about) has its own line.
+        self.live_title = ElidedLabel(max_lines=2)
         self.live_title.setObjectName("live_title")
-        self.live_title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        _scaled(self.live_title, 2.4, bold=True)
-        self.live_price = plain_label()
+        _scaled(self.live_title, 1.9, bold=True)
+        self.live_variant = ElidedLabel()
+        self.live_variant.setObjectName("live_variant")
+        _scaled(self.live_variant, 1.6, bold=True)
+        self.live_price = ElidedLabel()
         self.live_price.setObjectName("live_price")
-        _scaled(self.live_price, 2.2)
-        self.live_brand = plain_label()
+        _scaled(self.live_price, 1.9)
+        self.live_brand = ElidedLabel()
         _scaled(self.live_brand, 1.2)
         _muted(self.live_brand)
         facts.addWidget(self.live_title)
+        facts.addWidget(self.live_variant)
         facts.addWidget(self.live_brand)
         facts.addSpacing(6)
         facts.addWidget(self.live_price)
@@ -245,10 +277,10 @@ class LiveStageWidget(QWidget):
         stats = QGridLayout()
         stats.setHorizontalSpacing(28)
         stats.setContentsMargins(0, 6, 0, 4)
-        self.sales = _Stat("Units · GMV this pin", 2.2)
-        self.commission = _Stat("Commission est.", 2.2)
-        self.stock_left = _Stat("Stock", 2.2)
-        self.on_air = _Stat("On air / plan", 2.2)
+        self.sales = _Stat("Units · GMV this pin", 1.55)
+        self.commission = _Stat("Commission est.", 1.55)
+        self.stock_left = _Stat("Stock", 1.55)
+        self.on_air = _Stat("On air / plan", 1.55)
         stats.setVerticalSpacing(10)
         # Two by two: the host reads sales and time first; the card stays narrow enough
         # to leave the side panels their room on a laptop screen.
@@ -276,6 +308,7 @@ class LiveStageWidget(QWidget):
         self._live_parts: list[QWidget] = [
             self.live_image,
             self.live_title,
+            self.live_variant,
             self.live_brand,
             self.live_price,
             self.sales,
@@ -292,6 +325,7 @@ class LiveStageWidget(QWidget):
         card = QFrame()
         card.setObjectName("armed_card")
         card.setFrameShape(QFrame.Shape.StyledPanel)
+        card.setMinimumWidth(ARMED_MIN_WIDTH)
         layout = QVBoxLayout(card)
         layout.setContentsMargins(18, 16, 18, 16)
         layout.setSpacing(8)
@@ -300,10 +334,9 @@ class LiveStageWidget(QWidget):
         _scaled(tag, 1.1, bold=True)
         _muted(tag)
         layout.addWidget(tag)
-        self.armed_title = plain_label(wrap=True)
+        self.armed_title = ElidedLabel(max_lines=2)
         self.armed_title.setObjectName("armed_title")
-        self.armed_title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        _scaled(self.armed_title, 1.7, bold=True)
+        _scaled(self.armed_title, 1.6, bold=True)
         layout.addWidget(self.armed_title)
         row = QHBoxLayout()
         row.setSpacing(12)
@@ -311,6 +344,7 @@ class LiveStageWidget(QWidget):
         self.armed_image.setFixedSize(STAGE_IMAGE / 2)
         row.addWidget(self.armed_image, 0, Qt.AlignmentFlag.AlignTop)
         self.armed_facts = plain_label(wrap=True)
+        self.armed_facts.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.armed_facts.setObjectName("armed_facts")
         self.armed_facts.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         _scaled(self.armed_facts, 1.25)
@@ -403,6 +437,7 @@ class LiveStageWidget(QWidget):
             self.live_tag.setText("● OFF AIR")
             _colour(self.live_tag, None)
             self.receipt.setText("")
+            self.pin_failure.hide()
             return
         item = card.item
         self.live_tag.setText(f"● ON AIR  #{card.number}")
@@ -410,7 +445,12 @@ class LiveStageWidget(QWidget):
         text, tone = receipt_text(card.receipt)
         self.receipt.setText(text)
         _colour(self.receipt, tone)
-        self.live_title.setText(item.product.display_title)
+        failure = failure_text(card.receipt)
+        self.pin_failure.setText(failure)
+        self.pin_failure.setVisible(bool(failure))
+        self.live_title.setText(item.product.title)
+        self.live_variant.setText(item.product.variant_title)
+        self.live_variant.setVisible(bool(item.product.variant_title))
         self.live_brand.setText(item.product.brand)
         self.live_price.setText(_price(item))
         self.sales.value.setText(f"{card.units} · {_money(card.gmv, '0')}")
@@ -434,10 +474,12 @@ class LiveStageWidget(QWidget):
             self.armed_title.setText("")
             return
         item = card.item
-        self.armed_title.setText(f"#{card.number} {item.product.display_title}")
+        self.armed_title.setText(f"#{card.number} {item.product.title}")
         stock, _ = _stock(card.stock_left)
+        variant = f"{item.product.variant_title}\n" if item.product.variant_title else ""
         self.armed_facts.setText(
-            f"{_price(item)}\nStock: {stock}\nPlanned {format_duration(item.planned_seconds)}"
+            f"{variant}{_price(item)}\nStock: {stock}\n"
+            f"Planned {format_duration(item.planned_seconds)}"
         )
         self.points_caption.setVisible(bool(item.talking_points))
         self.talking_points.setText(item.talking_points)

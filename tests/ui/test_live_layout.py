@@ -1,0 +1,80 @@
+"""The live window at 1366x768 during a show with a failed pin and a long title: every part
+of it on screen, the window's minimum within the screen (embedded sandbox, loopback)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import QPoint, QRect
+
+from seller_console.domain.show_records import PinOutcome
+from seller_console.ui.docks.rundown_dock import RundownDock
+
+from .test_live_show import go_live, show, stage  # noqa: F401  (the fixture)
+
+LONG_TITLE = "Organic Cold-Pressed Sea Fennel & Samphire Coastal Botanical Facial Oil " * 3
+REASON = "no product with id 'ocean-blue-shirt-1-d0c60189b3' <b>refused</b> " * 8
+
+
+def _inside(window, widget) -> bool:
+    top_left = widget.mapTo(window, QPoint(0, 0))
+    return QRect(QPoint(0, 0), window.size()).contains(QRect(top_left, widget.size()))
+
+
+def test_a_failed_pin_and_a_long_title_fit_at_1366x768(show, run, qtbot):  # noqa: F811
+    window, vm = show.window, show.live_vm
+    window.resize(1366, 768)
+    go_live(show, run)
+    vm.take()
+    stage(show, run)
+    view = vm.stage_view()
+    assert view is not None
+    assert view.live is not None
+    live = view.live
+    assert live.receipt is not None
+    failed = replace(live.receipt, outcome=PinOutcome.FAILED, failure=REASON[:500])
+    product = replace(live.item.product, title=LONG_TITLE, variant_title="Size XL")
+    view = replace(
+        view, live=replace(live, item=replace(live.item, product=product), receipt=failed)
+    )
+    vm.stage_changed.disconnect(window.stage.show_stage)  # hold the failed view on screen
+    window.stage.show_stage(view)
+    qtbot.wait(100)
+
+    hint = window.minimumSizeHint()
+    assert hint.width() <= 1366
+    assert hint.height() <= 768
+    assert window.stage.minimumSizeHint().width() <= 1366
+    assert window.stage.minimumSizeHint().height() <= 768
+    window.resize(1280, 720)  # a maximised 1280x720 screen
+    qtbot.wait(50)
+    assert (window.width(), window.height()) == (1280, 720)
+    window.resize(1366, 768)
+    qtbot.wait(100)
+    assert (window.width(), window.height()) == (1366, 768)
+    stage_widget = window.stage
+    for part in (
+        stage_widget.take_button,
+        stage_widget.retry_button,
+        stage_widget.pin_failure,
+        stage_widget.live_title,
+        stage_widget.live_variant,
+        window.statusBar(),
+        window.badge,
+        window.rundown_dock,
+        window.chart_dock,
+    ):
+        assert part.isVisible(), part.objectName()
+        assert _inside(window, part), part.objectName()
+    assert stage_widget.live_variant.shown_text() == "Size XL"  # the size is never clipped
+    assert stage_widget.live_title.shown_text().endswith("…")
+    assert "&lt;b&gt;refused&lt;/b&gt;" in stage_widget.pin_failure.toolTip()
+    # the armed card keeps its room beside the live card
+    armed = stage_widget.armed_title.parentWidget()
+    assert _inside(window, armed)
+    assert armed.width() >= 200
+    # on air the rundown is a running order: its product column has room to be read
+    rundown: RundownDock = window.rundown_dock
+    assert not rundown.editor.isVisible()
+    assert rundown.table.columnWidth(2) >= 80  # "Heavyweight…", not "…"
+    assert window.pins_dock.table.columnWidth(0) >= 100
