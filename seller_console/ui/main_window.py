@@ -357,7 +357,7 @@ class MainWindow(QMainWindow):
         )
         self.resizeDocks(
             [self.totals_dock, self.pins_dock, self.chart_dock],
-            [int(width * 0.27), int(width * 0.42), int(width * 0.31)],
+            [int(width * 0.33), int(width * 0.40), int(width * 0.27)],
             Qt.Orientation.Horizontal,
         )
         self.resizeDocks([self.totals_dock], [int(height * 0.26)], Qt.Orientation.Vertical)

@@ -339,7 +339,8 @@ def test_report_shows_totals_tables_and_flags_differences(qtbot, qtmodeltester):
     latencies = column_texts(dialog.timeline_model, 4)
     assert sorted(latencies) == ["150 ms", "200 ms"]
     assert dialog.segments_model.rowCount() == 2
-    assert dialog.tabs.count() == 4
+    assert dialog.tabs.count() == 5
+    assert dialog.tabs.tabText(4) == "Could not apply (0)"
 
 
 def test_report_tables_sort_by_value_not_by_text(qtbot):

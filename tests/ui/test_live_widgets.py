@@ -23,12 +23,15 @@ from seller_console.domain.show_records import PinOutcome, PinReceipt
 from seller_console.domain.stage import ShowClock
 from seller_console.ui.asyncqt import TaskScope
 from seller_console.ui.docks.live_docks import (
+    CHART_MAX_MINUTES,
+    CHART_MIN_MINUTES,
     PinWindowsDock,
     SalesChartDock,
     SalesFeedDock,
     StockDock,
     TotalsDock,
     chart_data,
+    tick_step,
 )
 from seller_console.ui.errors import route_qt_messages
 from seller_console.ui.models.feed_model import FCol, SalesFeedModel
@@ -299,7 +302,9 @@ def test_chart_and_docks_render_empty_and_full(qtbot):
     data = shown(chart)
     assert data is not None
     assert data.currency == "USD"  # most orders
-    assert len(data.values) == 30
+    assert (
+        len(data.values) == 17
+    )  # the show so far: its first pin (19:00) to its last sale
     assert [p.label for p in data.pins] == [RICH, "Vitamin C Serum", "Night Cream"]
     assert sum(data.values) == snapshot.totals["USD"].gross.amount
     chart.grab()
@@ -314,13 +319,28 @@ def test_chart_and_docks_render_empty_and_full(qtbot):
         dock.grab()
 
 
-def test_chart_data_keeps_the_last_half_hour():
+def test_chart_axis_scales_to_the_show():
     ledger = Ledger()
-    ledger.apply_all([order(n, minute=n * 2) for n in range(1, 30)])
+    ledger.apply_all([order(1, minute=2), order(2, minute=3)])
     data = chart_data(ledger.snapshot(), title_of)
-    assert data is not None
-    assert data.start == START + timedelta(minutes=58 - 29)
+    assert data is not None  # a new show: ten minutes from its first sale, not a sliver of 30
+    assert data.start == START + timedelta(minutes=2)
+    assert len(data.values) == CHART_MIN_MINUTES
+    ledger.apply_all([order(n, minute=n * 2) for n in range(3, 120)])
+    data = chart_data(ledger.snapshot(), title_of)
+    assert data is not None  # a long show: the whole of it, up to the last three hours
+    assert len(data.values) == CHART_MAX_MINUTES
+    assert data.start == START + timedelta(minutes=238 - CHART_MAX_MINUTES + 1)
     assert data.values[-1] == Decimal("20.00")
+
+
+def test_time_labels_never_overlap():
+    assert tick_step(40.0, 50.0) == 2
+    assert tick_step(12.0, 50.0) == 5
+    assert tick_step(2.0, 50.0) == 30
+    assert tick_step(0.3, 50.0) == 180
+    for minute_width in (0.2, 1.0, 3.3, 9.9, 80.0):
+        assert tick_step(minute_width, 50.0) * minute_width >= 50.0
 
 
 def test_stage_renders_empty_and_full_and_emits_requests(qtbot, images):
@@ -481,3 +501,30 @@ def test_long_text_on_the_stage_elides_with_an_escaped_tooltip_and_never_widens_
     assert stage.live_title.shown_text().endswith("…")
     assert "&lt;b&gt;" in stage.live_title.toolTip()
     assert stage.pin_failure.width() <= stage.width()
+
+
+def test_product_columns_keep_their_share_as_lesser_columns_give_way(qtbot):
+    feed = SalesFeedDock(title_of)
+    qtbot.addWidget(feed)
+    feed.add_orders([order(1, "p1")])
+    want = feed.table.fontMetrics().averageCharWidth() * 16
+    feed.resize(900, 300)
+    feed.show()
+    qtbot.waitUntil(lambda: feed.table.viewport().width() > 800)
+    assert not any(feed.table.isColumnHidden(c) for c in FCol)
+    feed.resize(380, 300)  # the feed beside the stage on a 1366x768 screen
+    qtbot.waitUntil(lambda: feed.table.viewport().width() < 400)
+    assert feed.table.isColumnHidden(FCol.COMMISSION)
+    assert feed.table.columnWidth(FCol.PRODUCT) >= want
+    assert not feed.table.isColumnHidden(FCol.TOTAL)
+    feed.resize(900, 300)  # room again: every column comes back
+    qtbot.waitUntil(lambda: not feed.table.isColumnHidden(FCol.COMMISSION))
+
+    pins = PinWindowsDock(title_of)
+    qtbot.addWidget(pins)
+    pins.show_snapshot(ledger_with_sales().snapshot(), NOW)
+    pins.resize(420, 200)
+    pins.show()
+    qtbot.waitUntil(lambda: pins.table.viewport().width() < 440)
+    assert pins.table.columnWidth(PCol.PRODUCT) >= want
+    assert not pins.table.isColumnHidden(PCol.GMV)

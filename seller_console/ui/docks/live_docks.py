@@ -43,10 +43,13 @@ from seller_console.ui.models.live_tables import (
     tone_color,
 )
 from seller_console.ui.viewmodels.live_state import StockWarning
+from seller_console.ui.widgets.product_share import ProductShare
 from seller_console.ui.widgets.text import plain_label
 
 TitleOf = Callable[[str], str]
-CHART_MINUTES = 30
+CHART_MIN_MINUTES = 10  # a new show is drawn over ten minutes, not as a sliver
+CHART_MAX_MINUTES = 180  # a longer show shows its last three hours
+TICK_STEPS = (1, 2, 5, 10, 15, 30, 60)  # minutes between time labels
 PIN_LABEL_ROWS = 3
 PIN_LABEL_WIDTH = 130
 ELIDE = Qt.TextElideMode.ElideRight
@@ -99,6 +102,8 @@ class SalesFeedDock(QDockWidget):
         self.table.horizontalHeader().setSectionResizeMode(
             FCol.PRODUCT, QHeaderView.ResizeMode.Stretch
         )
+        # narrow: per-order commission goes first (the totals carry it), then the status
+        self.share = ProductShare(self.table, FCol.PRODUCT, (FCol.COMMISSION, FCol.STATUS))
         self.setWidget(self.table)
 
     def add_orders(self, orders: Sequence[Order]) -> None:
@@ -151,6 +156,9 @@ class PinWindowsDock(QDockWidget):
         self.table.horizontalHeader().setSectionResizeMode(
             PCol.PRODUCT, QHeaderView.ResizeMode.Stretch
         )
+        self.share = ProductShare(
+            self.table, PCol.PRODUCT, (PCol.COMMISSION, PCol.ORDERS, PCol.PINNED_AT)
+        )
         self.setWidget(self.table)
 
     def show_snapshot(self, snapshot: LedgerSnapshot, now: datetime) -> None:
@@ -178,7 +186,9 @@ class ChartData:
 def chart_data(
     snapshot: LedgerSnapshot, title_of: TitleOf, units: bool = False
 ) -> ChartData | None:
-    """The last ``CHART_MINUTES`` minutes of sales in the currency with the most orders.
+    """Sales per minute in the currency with the most orders, from the show's first pin
+    or sale to its latest sale: the axis scales to the show (at least ``CHART_MIN_MINUTES``,
+    at most the last ``CHART_MAX_MINUTES``).
 
     Currencies are never added together, so the chart shows one: the one most orders
     were paid in (ties: the first code). None before the first sale.
@@ -190,9 +200,15 @@ def chart_data(
     if not minutes:
         return None
     end = max(minutes)
-    start = end - timedelta(minutes=CHART_MINUTES - 1)
+    first = min(minutes)
+    if snapshot.pins:
+        started = min(pin.started_at for pin in snapshot.pins)
+        first = min(first, started.replace(second=0, microsecond=0))
+    span = int((end - first).total_seconds() // 60) + 1
+    span = max(CHART_MIN_MINUTES, min(CHART_MAX_MINUTES, span))
+    start = end - timedelta(minutes=span - 1) if span == CHART_MAX_MINUTES else first
     values = []
-    for n in range(CHART_MINUTES):
+    for n in range(span):
         figures = minutes.get(start + timedelta(minutes=n))
         if figures is None:
             values.append(Decimal(0))
@@ -201,7 +217,7 @@ def chart_data(
     pins = tuple(
         ChartPin(pin.started_at, title_of(pin.product_id))
         for pin in snapshot.pins
-        if start <= pin.started_at < end + timedelta(minutes=1)
+        if start <= pin.started_at < start + timedelta(minutes=len(values))
     )
     return ChartData(code, units, start, tuple(values), pins)
 
@@ -215,6 +231,14 @@ def _nice_ceiling(value: float) -> float:
         if value <= step * power:
             return step * power
     return 10.0 * power
+
+
+def tick_step(minute_width: float, label_width: float) -> int:
+    """Minutes between time labels so that labels ``label_width`` wide never overlap."""
+    for step in TICK_STEPS:
+        if step * minute_width >= label_width:
+            return step
+    return TICK_STEPS[-1] * math.ceil(label_width / (TICK_STEPS[-1] * max(minute_width, 1e-3)))
 
 
 def _tick(value: float) -> str:
@@ -300,11 +324,11 @@ class SalesChart(QWidget):
                     plot.left() + n * slot + slot * 0.15, plot.bottom() - height, slot * 0.7, height
                 )
             )
-        # x axis: a time label every five minutes
+        # x axis: time labels as often as they fit side by side
         painter.setPen(QPen(text, 1))
         painter.drawLine(QPointF(plot.left(), plot.bottom()), QPointF(plot.right(), plot.bottom()))
         painter.setPen(muted)
-        for n in range(0, len(values), 5):
+        for n in range(0, len(values), tick_step(slot, metrics.horizontalAdvance("00:00") + 16)):
             label = (data.start + timedelta(minutes=n)).astimezone().strftime("%H:%M")
             x = plot.left() + n * slot
             painter.drawLine(QPointF(x, plot.bottom()), QPointF(x, plot.bottom() + 4))

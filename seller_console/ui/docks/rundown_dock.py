@@ -29,6 +29,7 @@ from seller_console.domain.rundown import (
 )
 from seller_console.ui.models.rundown_model import RCol
 from seller_console.ui.viewmodels.rundown_vm import RundownViewModel
+from seller_console.ui.widgets.product_share import ProductShare
 from seller_console.ui.widgets.text import plain_label
 
 NO_CAP = -1
@@ -83,6 +84,8 @@ class RundownDock(QDockWidget):
             (RCol.CAP, 36),
         ):
             self.table.setColumnWidth(col, width)
+        # narrow (on air, a laptop): the cap, SKU and start columns give way to the product
+        self.share = ProductShare(self.table, RCol.TITLE, (RCol.CAP, RCol.SKU, RCol.START))
         layout.addWidget(self.table, 3)
 
         buttons = QHBoxLayout()
@@ -194,11 +197,9 @@ class RundownDock(QDockWidget):
         )
 
     def set_live(self, live: bool) -> None:
-        """On air the rundown is a running order: the table gets the dock's height and the
-        product its width (the editor and the SKU and cap columns come back after)."""
+        """On air the rundown is a running order: the table gets the dock's height (the
+        editor comes back after the show)."""
         self.editor.setVisible(not live)
-        for col in (RCol.SKU, RCol.CAP):
-            self.table.setColumnHidden(col, live)
 
     def _current_changed(self) -> None:
         index = self.table.selectionModel().currentIndex()
