@@ -672,7 +672,7 @@ class MainWindow(QMainWindow):
         self.tasks.start(self._take_if_confirmed(reason), name="confirm-take")
 
     async def _take_if_confirmed(self, reason: str) -> None:
-        if await self._ask("Take out of order?", f"{reason}. Take it anyway?"):
+        if await self._ask("Take this product?", reason):
             self.live_vm.take(confirmed=True)
 
     async def end_show(self) -> None:

@@ -302,9 +302,7 @@ def test_chart_and_docks_render_empty_and_full(qtbot):
     data = shown(chart)
     assert data is not None
     assert data.currency == "USD"  # most orders
-    assert (
-        len(data.values) == 17
-    )  # the show so far: its first pin (19:00) to its last sale
+    assert len(data.values) == 17  # the show so far: its first pin (19:00) to its last sale
     assert [p.label for p in data.pins] == [RICH, "Vitamin C Serum", "Night Cream"]
     assert sum(data.values) == snapshot.totals["USD"].gross.amount
     chart.grab()
