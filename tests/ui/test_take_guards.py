@@ -44,7 +44,8 @@ def test_refused_and_sold_out_products_ask_before_they_are_taken(show, run, qtbo
     task = show.tasks.start(window.go_live())
     answer_message_box(qtbot, QMessageBox.StandardButton.Yes)  # pre-flight: go live anyway
     qtbot.waitUntil(task.done, timeout=30_000)
-    assert task.result() and vm.is_live
+    assert task.result()
+    assert vm.is_live
     answer_message_box(qtbot, QMessageBox.StandardButton.Ok)  # "not published" notice
     ids = [i.id for i in stage(show, run).items]
     settle(qtbot, window)
