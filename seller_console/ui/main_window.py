@@ -66,6 +66,7 @@ from seller_console.ui.docks.live_docks import (
 from seller_console.ui.docks.preflight_dock import PreflightDock
 from seller_console.ui.docks.rundown_dock import RundownDock
 from seller_console.ui.host_view import HostView
+from seller_console.ui.numbers import count_text
 from seller_console.ui.thumbnails import ThumbnailCache
 from seller_console.ui.viewmodels.catalog_vm import CatalogViewModel
 from seller_console.ui.viewmodels.live_vm import LiveViewModel
@@ -447,8 +448,9 @@ class MainWindow(QMainWindow):
 
     def _import_finished(self, report: ImportReport) -> None:
         self.statusBar().showMessage(
-            f"Imported {report.path.name}: {report.products:,} products, "
-            f"{report.variants:,} variants, {_count(report.rows_rejected, 'row')} rejected, "
+            f"Imported {report.path.name}: {count_text(report.products)} products, "
+            f"{count_text(report.variants)} variants, "
+            f"{_count(report.rows_rejected, 'row')} rejected, "
             f"{_count(len(report.warnings), 'warning')}  (Ctrl+R shows the report)",
             15000,
         )
@@ -879,4 +881,4 @@ def _profile_name(profile: Profile) -> str:
 
 
 def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+    return f"{count_text(n)} {noun}{'' if n == 1 else 's'}"

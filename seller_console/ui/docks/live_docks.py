@@ -42,6 +42,7 @@ from seller_console.ui.models.live_tables import (
     TotalsModel,
     tone_color,
 )
+from seller_console.ui.numbers import count_text, decimal_text
 from seller_console.ui.viewmodels.live_state import StockWarning
 from seller_console.ui.widgets.product_share import ProductShare
 from seller_console.ui.widgets.text import plain_label
@@ -94,7 +95,7 @@ class SalesFeedDock(QDockWidget):
             {
                 FCol.TIME: "00:00:00",
                 FCol.QTY: "Qty",
-                FCol.TOTAL: "999.99 USD",
+                FCol.TOTAL: "1,999.99 USD",
                 FCol.COMMISSION: "99.99 USD",
                 FCol.STATUS: "cancelled",
             },
@@ -125,7 +126,7 @@ class TotalsDock(QDockWidget):
         self.table = _table(self.model, "totals")
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setMinimumSectionSize(
-            self.table.fontMetrics().horizontalAdvance("9999.99") + 12
+            self.table.fontMetrics().horizontalAdvance("99,999.99") + 12
         )
         self.setWidget(self.table)
 
@@ -149,7 +150,7 @@ class PinWindowsDock(QDockWidget):
                 PCol.ON_AIR: "On air",
                 PCol.ORDERS: "Orders",
                 PCol.UNITS: "Units",
-                PCol.GMV: "9999.99 USD",
+                PCol.GMV: "99,999.99 USD",
                 PCol.COMMISSION: "999.99 USD",
             },
         )
@@ -242,7 +243,8 @@ def tick_step(minute_width: float, label_width: float) -> int:
 
 
 def _tick(value: float) -> str:
-    return f"{value:,.0f}" if value >= 10 or value == int(value) else f"{value:,.1f}"
+    places = 0 if value >= 10 or value == int(value) else 1
+    return decimal_text(Decimal(f"{value:.{places}f}"))
 
 
 class SalesChart(QWidget):
@@ -430,7 +432,7 @@ class StockDock(QDockWidget):
                 sold_out += 1
                 text, tone = f"SOLD OUT — {warning.title}", Tone.BAD
             else:
-                text, tone = f"{warning.left} left — {warning.title}", Tone.WARNING
+                text, tone = f"{count_text(warning.left)} left — {warning.title}", Tone.WARNING
             entry = QListWidgetItem(text)  # item text is never rich text
             entry.setForeground(tone_color(tone, self.list.palette()))
             self.list.addItem(entry)

@@ -28,6 +28,7 @@ from seller_console.domain.rundown import (
     parse_live_price,
 )
 from seller_console.ui.models.rundown_model import RCol
+from seller_console.ui.numbers import money_text
 from seller_console.ui.viewmodels.rundown_vm import RundownViewModel
 from seller_console.ui.widgets.product_share import ProductShare
 from seller_console.ui.widgets.text import plain_label
@@ -236,7 +237,7 @@ class RundownDock(QDockWidget):
         else:
             self.item_title.setText(item.product.display_title)
             self.duration.setText(format_duration(item.planned_seconds))
-            catalog_price = item.product.price.format() if item.product.price else "none"
+            catalog_price = money_text(item.product.price) if item.product.price else "none"
             self.live_price.setPlaceholderText(f"catalog price: {catalog_price}")
             self.live_price.setText("" if item.live_price is None else item.live_price.format())
             self.stock_cap.setValue(NO_CAP if item.stock_cap is None else item.stock_cap)

@@ -34,6 +34,7 @@ from seller_console.domain.rundown import RundownItem, format_duration
 from seller_console.domain.show_records import PinOutcome, PinReceipt
 from seller_console.domain.stage import ShowClock
 from seller_console.ui.models.live_tables import Tone, is_dark, tone_color
+from seller_console.ui.numbers import count_text, money_text
 from seller_console.ui.thumbnails import ThumbnailCache
 from seller_console.ui.viewmodels.live_state import CardView, StageView
 from seller_console.ui.widgets.text import ElidedLabel, plain_label
@@ -69,7 +70,7 @@ def _style(widget: QWidget, sheet: str) -> None:
 
 
 def _money(value: Money | None, empty: str = "—") -> str:
-    return value.format() if value is not None else empty
+    return money_text(value) if value is not None else empty
 
 
 def _stock(left: int | None) -> tuple[str, Tone | None]:
@@ -77,7 +78,7 @@ def _stock(left: int | None) -> tuple[str, Tone | None]:
         return "not tracked", None
     if left == 0:
         return "SOLD OUT", Tone.BAD
-    return f"{left} left", None
+    return f"{count_text(left)} left", None
 
 
 def receipt_text(receipt: PinReceipt | None) -> tuple[str, Tone | None]:
@@ -453,7 +454,7 @@ class LiveStageWidget(QWidget):
         self.live_variant.setVisible(bool(item.product.variant_title))
         self.live_brand.setText(item.product.brand)
         self.live_price.setText(_price(item))
-        self.sales.value.setText(f"{card.units} · {_money(card.gmv, '0')}")
+        self.sales.value.setText(f"{count_text(card.units)} · {_money(card.gmv, '0')}")
         self.commission.value.setText(_money(card.commission))
         stock, stock_tone = _stock(card.stock_left)
         self.stock_left.value.setText(stock)
@@ -533,5 +534,5 @@ def _price(item: RundownItem) -> str:
         return "no price"
     catalog = item.product.price
     if item.live_price is not None and catalog is not None and catalog != price:
-        return f"{price.format()}  (was {catalog.format()})"
-    return price.format()
+        return f"{money_text(price)}  (was {money_text(catalog)})"
+    return money_text(price)
