@@ -393,11 +393,28 @@ class MainWindow(QMainWindow):
         self._settings.sync()
 
     def reset_layout(self) -> None:
+        """The default layout of the mode the window is in: during (or after) a show, the
+        live panels stay up with the live layout's shares."""
         for dock in self.docks:
             dock.setFloating(False)
             dock.show()
         self.restoreState(self._default_state, LAYOUT_VERSION)
-        self.apply_default_sizes()
+        if self.stage.isVisibleTo(self):
+            self._show_live_docks()
+            QTimer.singleShot(0, self._live_layout)
+        else:
+            self.apply_default_sizes()
+
+    def _live_layout(self) -> None:
+        """Once the restored state has been laid out: the live tabs up, the live shares."""
+        self._show_live_docks()
+        self.apply_live_sizes()
+
+    def _show_live_docks(self) -> None:
+        for dock in self.live_docks:
+            dock.show()
+        self.feed_dock.raise_()
+        self.stock_dock.raise_()
 
     def _raise(self, dock: QDockWidget, focus: QWidget) -> None:
         dock.show()
@@ -603,11 +620,8 @@ class MainWindow(QMainWindow):
         if phase in ("live", "ended"):
             self.card.hide()
             self.stage.show()
-            first = not self.feed_dock.isVisible()
-            for dock in self.live_docks:
-                dock.show()
-            self.feed_dock.raise_()
-            self.stock_dock.raise_()
+            first = not self.feed_dock.isVisibleTo(self)
+            self._show_live_docks()
             self.stage.setFocus()
             if first:  # once the docks have been placed: their shares for the show
                 QTimer.singleShot(0, self.apply_live_sizes)

@@ -8,6 +8,7 @@ from dataclasses import replace
 from PySide6.QtCore import QPoint, QRect
 
 from seller_console.domain.show_records import PinOutcome
+from seller_console.ui.actions import ActionId
 from seller_console.ui.docks.rundown_dock import RundownDock
 
 from .test_live_show import go_live, show, stage  # noqa: F401  (the fixture)
@@ -78,3 +79,24 @@ def test_a_failed_pin_and_a_long_title_fit_at_1366x768(show, run, qtbot):  # noq
     assert not rundown.editor.isVisible()
     assert rundown.table.columnWidth(2) >= 80  # "Heavyweight…", not "…"
     assert window.pins_dock.table.columnWidth(0) >= 100
+
+
+def test_reset_layout_during_a_show_keeps_the_live_layout(show, run, qtbot):  # noqa: F811
+    window = show.window
+    window.resize(1366, 768)
+    go_live(show, run)
+    window.chart_dock.hide()
+    window.pins_dock.hide()
+    window.catalog_dock.raise_()
+    window.actions_by_id[ActionId.RESET_LAYOUT].trigger()
+    qtbot.wait(50)
+    for dock in window.live_docks:
+        assert dock.isVisibleTo(window), dock.objectName()
+    # the feed's tab is up, not the catalog's (a tab behind is "visible" but off screen)
+    assert not window.feed_dock.visibleRegion().isEmpty()
+    assert window.catalog_dock.visibleRegion().isEmpty()
+    assert window.stage.isVisible()
+    assert not window.rundown_dock.editor.isVisible()  # still the running order
+    hint = window.minimumSizeHint()
+    assert hint.width() <= 1366
+    assert hint.height() <= 768
