@@ -358,7 +358,7 @@ class MainWindow(QMainWindow):
         )
         self.resizeDocks(
             [self.totals_dock, self.pins_dock, self.chart_dock],
-            [int(width * 0.33), int(width * 0.40), int(width * 0.27)],
+            [int(width * 0.40), int(width * 0.37), int(width * 0.23)],
             Qt.Orientation.Horizontal,
         )
         self.resizeDocks([self.totals_dock], [int(height * 0.26)], Qt.Orientation.Vertical)

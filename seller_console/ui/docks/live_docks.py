@@ -73,10 +73,15 @@ def _table(model: TotalsModel | PinWindowsModel | SalesFeedModel, name: str) -> 
 
 
 def _widths(table: QTableView, samples: dict[int, str]) -> None:
-    """Column widths from sample text (never ResizeToContents over every row: rule 4)."""
+    """Column widths from sample text, never narrower than the column's header (never
+    ResizeToContents over every row: rule 4)."""
     metrics = table.fontMetrics()
+    header = table.horizontalHeader().fontMetrics()
+    model = table.model()
     for col, sample in samples.items():
-        table.setColumnWidth(col, metrics.horizontalAdvance(sample) + 16)
+        title = str(model.headerData(col, Qt.Orientation.Horizontal) or "")
+        width = max(metrics.horizontalAdvance(sample), header.horizontalAdvance(title) + 8)
+        table.setColumnWidth(col, width + 16)
 
 
 class SalesFeedDock(QDockWidget):
@@ -126,7 +131,7 @@ class TotalsDock(QDockWidget):
         self.table = _table(self.model, "totals")
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setMinimumSectionSize(
-            self.table.fontMetrics().horizontalAdvance("99,999.99") + 12
+            self.table.fontMetrics().horizontalAdvance("9,999.99") + 10
         )
         self.setWidget(self.table)
 
@@ -253,7 +258,7 @@ class SalesChart(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("sales_chart")
-        self.setMinimumSize(320, 150)
+        self.setMinimumSize(280, 120)
         self._data: ChartData | None = None
 
     @property
