@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QKeyCombination, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QKeyCombination, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -76,6 +76,7 @@ from seller_console.ui.widgets.live_stage import LiveStageWidget
 from seller_console.ui.widgets.product_card import ProductCard
 
 LAYOUT_VERSION = 2
+FRAME_ALLOWANCE = QSize(16, 48)  # a window manager's borders and title bar
 PLAN_FILTER = f"Show plans (*{SUFFIX} *.json)"
 CATALOG_FILTER = "Catalogs (*.csv *.tsv *.txt *.xml);;All files (*)"
 
@@ -329,8 +330,13 @@ class MainWindow(QMainWindow):
         self.preflight_dock.raise_()
         for dock in self.live_docks:
             dock.hide()
+        # The first size fits the screen with the title bar (a 1366x768 laptop included);
+        # the layout's minimum is smaller than that, so nothing is off screen.
         available = QGuiApplication.primaryScreen().availableGeometry()
-        self.resize(max(min(1600, available.width()), 1024), max(min(960, available.height()), 640))
+        self.resize(
+            min(1600, available.width() - FRAME_ALLOWANCE.width()),
+            min(960, available.height() - FRAME_ALLOWANCE.height()),
+        )
         self._sized = False
 
     def apply_default_sizes(self) -> None:

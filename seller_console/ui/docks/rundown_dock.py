@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
@@ -33,6 +33,8 @@ from seller_console.ui.viewmodels.rundown_vm import RundownViewModel
 from seller_console.ui.widgets.product_share import ProductShare
 from seller_console.ui.widgets.text import plain_label
 
+LIVE_EDITOR_ROOM = 480  # px: on air, the editor shows only in a rundown this tall
+
 NO_CAP = -1
 
 
@@ -52,6 +54,7 @@ class RundownDock(QDockWidget):
         self.setObjectName("rundown_dock")
         self.vm = vm
         self._current: str | None = None
+        self._live = False
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -198,9 +201,18 @@ class RundownDock(QDockWidget):
         )
 
     def set_live(self, live: bool) -> None:
-        """On air the rundown is a running order: the table gets the dock's height (the
-        editor comes back after the show)."""
-        self.editor.setVisible(not live)
+        """On air the rundown is a running order first: the editor stays only while the
+        dock is tall enough for both (a big screen); on a laptop the table gets the height,
+        and the editor comes back after the show."""
+        self._live = live
+        self._fit_editor()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_editor()
+
+    def _fit_editor(self) -> None:
+        self.editor.setVisible(not self._live or self.height() >= LIVE_EDITOR_ROOM)
 
     def _current_changed(self) -> None:
         index = self.table.selectionModel().currentIndex()
