@@ -40,6 +40,7 @@ from seller_console.ui.thumbnails import ThumbnailCache
 from seller_console.ui.viewmodels.live_state import CardView, StageView, StockWarning
 from seller_console.ui.widgets.connection_badge import ConnectionBadge, badge_text
 from seller_console.ui.widgets.live_stage import NOTHING_LIVE, STAGE_IMAGE, LiveStageWidget
+from seller_console.ui.widgets.text import ElidedLabel
 from tests.support import order as make_order
 from tests.support import snapshot
 
@@ -526,3 +527,23 @@ def test_product_columns_keep_their_share_as_lesser_columns_give_way(qtbot):
     qtbot.waitUntil(lambda: pins.table.viewport().width() < 440)
     assert pins.table.columnWidth(PCol.PRODUCT) >= want
     assert not pins.table.isColumnHidden(PCol.GMV)
+
+
+def test_elided_label_wraps_then_elides_and_tells_the_rest_in_a_tooltip(qtbot):
+    label = ElidedLabel(max_lines=2)
+    qtbot.addWidget(label)
+    label.resize(label.fontMetrics().horizontalAdvance("Organic Cold-Pressed") + 4, 60)
+    label.show()
+    label.setText("Organic  Cold-Pressed\nSea Fennel")
+    assert label.shown_text() == "Organic Cold-Pressed\nSea Fennel"  # words, not letters
+    assert label.toolTip() == ""  # it all fits: no tooltip
+    label.setText(RICH + " and more words than two lines can hold at this width")
+    lines = label.shown_text().split("\n")
+    assert len(lines) == 2
+    assert lines[-1].endswith("…")
+    assert label.toolTip().startswith("<p>&lt;b&gt;x&lt;/b&gt;&lt;img src=")
+    assert label.heightForWidth(label.width()) == 2 * label.fontMetrics().lineSpacing()
+    huge = "word " * 200_000  # a megabyte from a catalog: laid out and tipped bounded
+    label.setText(huge)
+    assert len(label.toolTip()) < 2 * ElidedLabel.SHOWN_CHARS
+    assert label.text() == huge

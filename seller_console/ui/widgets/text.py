@@ -27,13 +27,18 @@ def escaped_tooltip(text: str) -> str | None:
 class ElidedLabel(QWidget):
     """Untrusted text in at most ``max_lines`` wrapped lines, the last one elided; never
     wider than its layout gives it (its minimum width is a few characters, whatever the
-    text). When the text does not fit, the whole of it is the tooltip (escaped)."""
+    text). When the text does not fit, the whole of it is the tooltip (escaped).
+
+    Only the first ``SHOWN_CHARS`` characters are laid out: a screen shows far fewer, and
+    the cost of a paint stays bounded whatever a catalog or a platform sends."""
+
+    SHOWN_CHARS = 2000
 
     def __init__(self, max_lines: int = 1, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._text = ""
+        self._flat = ""  # the text as laid out: whitespace runs as single spaces, bounded
         self._max_lines = max_lines
-        self._shown: list[str] = []
         policy = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
@@ -43,45 +48,52 @@ class ElidedLabel(QWidget):
 
     def shown_text(self) -> str:
         """What is painted at the current width (for tests and screenshots)."""
-        return "\n".join(self._lines(self.width()))
+        return "\n".join(self._layout(self.width())[0])
 
     def setText(self, text: str) -> None:
         if text == self._text:
             return
         self._text = text
+        self._flat = " ".join(text[: self.SHOWN_CHARS + 1].split())
         self.updateGeometry()
         self._update_tooltip()
         self.update()
 
-    def _lines(self, width: int) -> list[str]:
-        """The text wrapped at word boundaries into at most ``max_lines`` lines."""
+    def _layout(self, width: int) -> tuple[list[str], bool]:
+        """The lines (wrapped at word boundaries, the last one elided) and whether the
+        whole text fits in them."""
         metrics = self.fontMetrics()
         width = max(width, 1)
         lines: list[str] = []
-        rest = " ".join(self._text.split())
-        while rest and len(lines) < self._max_lines:
-            if len(lines) == self._max_lines - 1 or metrics.horizontalAdvance(rest) <= width:
+        rest = self._flat
+        while rest:
+            if metrics.horizontalAdvance(rest) <= width:
+                lines.append(rest)
+                return lines, len(self._text) <= self.SHOWN_CHARS
+            if len(lines) == self._max_lines - 1:
                 lines.append(metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width))
-                break
+                return lines, False
             cut = _fitting(rest, width, metrics)
             lines.append(rest[:cut].rstrip())
             rest = rest[cut:].lstrip()
-        return lines
+        return lines, True
 
     def _update_tooltip(self) -> None:
-        full = " ".join(self._text.split())
-        fits = "".join(self._lines(self.width())).replace(" ", "") == full.replace(" ", "")
-        self.setToolTip("" if fits else escaped_tooltip(self._text) or "")
+        fits = self._layout(self.width())[1]
+        shown = self._text[: self.SHOWN_CHARS]
+        if len(self._text) > self.SHOWN_CHARS:
+            shown += "…"
+        self.setToolTip("" if fits else escaped_tooltip(shown) or "")
 
     def hasHeightForWidth(self) -> bool:
         return True
 
     def heightForWidth(self, width: int) -> int:
-        return max(1, len(self._lines(width))) * self.fontMetrics().lineSpacing()
+        return max(1, len(self._layout(width)[0])) * self.fontMetrics().lineSpacing()
 
     def sizeHint(self) -> QSize:
         metrics = self.fontMetrics()
-        width = min(metrics.horizontalAdvance(self._text), metrics.averageCharWidth() * 60)
+        width = min(metrics.horizontalAdvance(self._flat), metrics.averageCharWidth() * 60)
         return QSize(width, self.heightForWidth(width))
 
     def minimumSizeHint(self) -> QSize:
@@ -97,7 +109,7 @@ class ElidedLabel(QWidget):
         painter.setPen(self.palette().color(self.foregroundRole()))
         metrics = self.fontMetrics()
         y = metrics.ascent()
-        for line in self._lines(self.width()):
+        for line in self._layout(self.width())[0]:
             painter.drawText(QPoint(0, y), line)
             y += metrics.lineSpacing()
         painter.end()
