@@ -65,6 +65,11 @@ def test_refused_and_sold_out_products_ask_before_they_are_taken(show, run, qtbo
     qtbot.keyClick(window, Qt.Key.Key_Space)
     answer_message_box(qtbot, QMessageBox.StandardButton.Yes)  # the host decides
     assert stage(show, run).live_id == ids[1]
+    # its pin fails (it is not in the bag): the stage says why in a host's words
+    qtbot.waitUntil(lambda: window.stage.pin_failure.isVisible(), timeout=10_000)
+    failure = window.stage.pin_failure.text()
+    assert failure.startswith("Not in the show's bag: the platform refused this product")
+    assert "sku" in failure
     settle(qtbot, window)
 
     assert stage(show, run).armed_id == ids[2]

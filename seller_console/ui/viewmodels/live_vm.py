@@ -194,6 +194,7 @@ class LiveViewModel(QObject):
             show_status=state.phase.value,
             auto_advance=state.auto_advance,
             now=now,
+            live_refused=self._refusal(state.live.item) if state.live is not None else None,
         )
 
     def _emit_stage(self) -> None:

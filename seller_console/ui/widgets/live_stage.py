@@ -94,10 +94,17 @@ def receipt_text(receipt: PinReceipt | None) -> tuple[str, Tone | None]:
     return "pin failed", Tone.BAD
 
 
-def failure_text(receipt: PinReceipt | None) -> str:
-    """Why the pin failed, in the platform's words; empty unless it failed."""
+def failure_text(receipt: PinReceipt | None, refused: str | None = None) -> str:
+    """Why the pin failed, in a host's words when the cause is known (the platform refused
+    the product at Go live: ``refused`` is its reason), else in the platform's; empty
+    unless it failed."""
     if receipt is None or receipt.outcome is not PinOutcome.FAILED:
         return ""
+    if refused is not None:
+        return (
+            "Not in the show's bag: the platform refused this product at Go live "
+            f"({refused}), so viewers cannot buy it. Take another product."
+        )
     return f"The platform said: {receipt.failure or 'no reason given'}"
 
 
@@ -400,7 +407,7 @@ class LiveStageWidget(QWidget):
         self._view = view
         self._now = view.now
         self._show_clock(view.clock, view.show_status)
-        self._show_live(view.live)
+        self._show_live(view.live, view.live_refused)
         self._show_armed(view.armed)
         undo = view.undo_seconds_left > 0
         self.undo_button.setVisible(undo)
@@ -425,7 +432,7 @@ class LiveStageWidget(QWidget):
         )
         self.projected_end.value.setText(format_duration(round(clock.projected_end)))
 
-    def _show_live(self, card: CardView | None) -> None:
+    def _show_live(self, card: CardView | None, refused: str | None = None) -> None:
         for part in self._live_parts:
             part.setVisible(card is not None)
         self.live_empty.setVisible(card is None)
@@ -446,7 +453,7 @@ class LiveStageWidget(QWidget):
         text, tone = receipt_text(card.receipt)
         self.receipt.setText(text)
         _colour(self.receipt, tone)
-        failure = failure_text(card.receipt)
+        failure = failure_text(card.receipt, refused)
         self.pin_failure.setText(failure)
         self.pin_failure.setVisible(bool(failure))
         self.live_title.setText(item.product.title)
