@@ -40,7 +40,7 @@ from seller_console.ui.viewmodels.live_state import CardView, StageView
 from seller_console.ui.widgets.text import ElidedLabel, plain_label
 
 STAGE_IMAGE = QSize(112, 112)
-ARMED_MIN_WIDTH = 200  # the next product stays readable beside the live card
+ARMED_MIN_WIDTH = 180  # the next product stays readable beside the live card
 NOTHING_LIVE = "Nothing live yet — arm a product and press Space"
 NOTHING_ARMED = "Nothing armed — pick the next product in the rundown"
 
@@ -115,9 +115,11 @@ def signed_duration(seconds: float) -> str:
 
 
 class _Stat(QWidget):
-    """A small caption over a big value."""
+    """A small caption over a big value. ``elide``: the value is never wider than its
+    column (a big sale elides, whole in the tooltip, rather than push the armed card off
+    a small screen)."""
 
-    def __init__(self, caption: str, factor: float) -> None:
+    def __init__(self, caption: str, factor: float, elide: bool = False) -> None:
         super().__init__()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -126,7 +128,7 @@ class _Stat(QWidget):
         self.caption.setTextFormat(Qt.TextFormat.PlainText)
         _scaled(self.caption, 0.9, bold=True)
         _muted(self.caption)
-        self.value = plain_label()
+        self.value: QLabel | ElidedLabel = ElidedLabel() if elide else plain_label()
         _scaled(self.value, factor, bold=True)
         layout.addWidget(self.caption)
         layout.addWidget(self.value)
@@ -228,7 +230,7 @@ class LiveStageWidget(QWidget):
         card.setObjectName("live_card")
         self._live_card = card
         layout = QVBoxLayout(card)
-        layout.setContentsMargins(20, 16, 20, 18)
+        layout.setContentsMargins(16, 14, 16, 16)
         layout.setSpacing(10)
         head = QHBoxLayout()
         self.live_tag = plain_label()
@@ -283,12 +285,12 @@ class LiveStageWidget(QWidget):
         layout.addLayout(body)
 
         stats = QGridLayout()
-        stats.setHorizontalSpacing(28)
+        stats.setHorizontalSpacing(18)
         stats.setContentsMargins(0, 6, 0, 4)
-        self.sales = _Stat("Units · GMV this pin", 1.55)
-        self.commission = _Stat("Commission est.", 1.55)
-        self.stock_left = _Stat("Stock", 1.55)
-        self.on_air = _Stat("On air / plan", 1.55)
+        self.sales = _Stat("Units · GMV this pin", 1.55, elide=True)
+        self.commission = _Stat("Commission est.", 1.55, elide=True)
+        self.stock_left = _Stat("Stock", 1.55, elide=True)
+        self.on_air = _Stat("On air / plan", 1.55, elide=True)
         stats.setVerticalSpacing(10)
         # Two by two: the host reads sales and time first; the card stays narrow enough
         # to leave the side panels their room on a laptop screen.
@@ -337,8 +339,8 @@ class LiveStageWidget(QWidget):
         layout = QVBoxLayout(card)
         layout.setContentsMargins(18, 16, 18, 16)
         layout.setSpacing(8)
-        tag = QLabel("ARMED · SPACE TAKES")
-        tag.setTextFormat(Qt.TextFormat.PlainText)
+        tag = ElidedLabel()
+        tag.setText("ARMED · SPACE TAKES")
         _scaled(tag, 1.1, bold=True)
         _muted(tag)
         layout.addWidget(tag)
