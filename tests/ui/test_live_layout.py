@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import QPoint, QRect
 
+from seller_console.domain.money import Money
 from seller_console.domain.show_records import PinOutcome
 from seller_console.ui.actions import ActionId
 from seller_console.ui.docks.rundown_dock import RundownDock
@@ -35,8 +36,17 @@ def test_a_failed_pin_and_a_long_title_fit_at_1366x768(show, run, qtbot):  # noq
     assert live.receipt is not None
     failed = replace(live.receipt, outcome=PinOutcome.FAILED, failure=REASON[:500])
     product = replace(live.item.product, title=LONG_TITLE, variant_title="Size XL")
+    big = Money.of("35116.00", "USD")  # a big night: "1,204 · 35,116.00 USD"
     view = replace(
-        view, live=replace(live, item=replace(live.item, product=product), receipt=failed)
+        view,
+        live=replace(
+            live,
+            item=replace(live.item, product=product),
+            receipt=failed,
+            units=1204,
+            gmv=big,
+            commission=big,
+        ),
     )
     vm.stage_changed.disconnect(window.stage.show_stage)  # hold the failed view on screen
     window.stage.show_stage(view)
@@ -50,6 +60,20 @@ def test_a_failed_pin_and_a_long_title_fit_at_1366x768(show, run, qtbot):  # noq
     window.resize(1280, 720)  # a maximised 1280x720 screen
     qtbot.wait(50)
     assert (window.width(), window.height()) == (1280, 720)
+    armed_card = window.stage.armed_title.parentWidget()
+    assert window.stage.take_button.visibleRegion().boundingRect().width() == (
+        window.stage.take_button.width()
+    )  # Take is whole, not cut by the edge
+    assert armed_card.width() >= 180
+    viewport = window.stage.cards_area.viewport()
+    right = armed_card.mapTo(viewport, QPoint(armed_card.width(), 0)).x()
+    assert right <= viewport.width()  # not clipped by the cards' scroll area either
+    # what the armed card leaves is not cut either: too long a value elides, with a tooltip
+    for stat in (window.stage.sales, window.stage.on_air, window.stage.commission):
+        assert stat.value.width() <= stat.width()
+        value = stat.value
+        assert value.shown_text() == value.text() or value.text() in value.toolTip()
+    assert window.stage.on_air.value.shown_text() == window.stage.on_air.value.text()
     window.resize(1366, 768)
     qtbot.wait(100)
     assert (window.width(), window.height()) == (1366, 768)
