@@ -32,6 +32,7 @@ from seller_console.services.live_process import LiveProcess
 from seller_console.services.plan_store import PlanStore
 from seller_console.settings import load_settings, settings_file
 from seller_console.ui.asyncqt import TaskScope
+from seller_console.ui.display import display_problem
 from seller_console.ui.errors import ErrorReporter, route_qt_messages
 from seller_console.ui.main_window import MainWindow
 from seller_console.ui.theme import follow_system
@@ -234,6 +235,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     paths = AppPaths.default()
     configure_logging(paths.log_folder, "seller-console.log")
+    if QApplication.instance() is None:
+        problem = display_problem()  # Qt would abort, often naming the wrong library
+        if problem is not None:
+            log.error("%s", problem)
+            say(problem)
+            return 1
     app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(app, QApplication)
     app.setApplicationName("Seller Console")

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLay
 
 from seller_console.domain.on_air import OnAirCard, OnAirState, SegmentPhase, segment_phase
 from seller_console.domain.rundown import format_duration
+from seller_console.ui.numbers import money_text
 
 TICK_MS = 200
 BACKGROUND = "#0b0d12"
@@ -239,8 +240,8 @@ class HostView(QWidget):
         self.status.setText("ON AIR" if live is not None else "Nothing on air")
         self.title.setText(live.title if live is not None else "")
         self.variant.setText(live.variant_title if live is not None else "")
-        self.price.setText(live.price.format() if live and live.price else "")
-        self.was.setText(live.compare_at.format() if live and live.compare_at else "")
+        self.price.setText(money_text(live.price) if live and live.price else "")
+        self.was.setText(money_text(live.compare_at) if live and live.compare_at else "")
         self.points.setText("\n".join(f"• {p}" for p in live.talking_points) if live else "")
         self.sold.setText(str(live.units_sold) if live is not None else "—")
         self.stock.setText(_stock_line(live))

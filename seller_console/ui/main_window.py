@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QKeyCombination, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QKeyCombination, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -67,6 +67,7 @@ from seller_console.ui.docks.live_docks import (
 from seller_console.ui.docks.preflight_dock import PreflightDock
 from seller_console.ui.docks.rundown_dock import RundownDock
 from seller_console.ui.host_view import HostView
+from seller_console.ui.numbers import count_text
 from seller_console.ui.thumbnails import ThumbnailCache
 from seller_console.ui.viewmodels.catalog_vm import CatalogViewModel
 from seller_console.ui.viewmodels.live_vm import LiveViewModel
@@ -77,6 +78,7 @@ from seller_console.ui.widgets.live_stage import LiveStageWidget
 from seller_console.ui.widgets.product_card import ProductCard
 
 LAYOUT_VERSION = 3  # 3: the audience dock
+FRAME_ALLOWANCE = QSize(16, 48)  # a window manager's borders and title bar
 PLAN_FILTER = f"Show plans (*{SUFFIX} *.json)"
 CATALOG_FILTER = "Catalogs (*.csv *.tsv *.txt *.xml);;All files (*)"
 
@@ -335,8 +337,13 @@ class MainWindow(QMainWindow):
         self.preflight_dock.raise_()
         for dock in self.live_docks:
             dock.hide()
+        # The first size fits the screen with the title bar (a 1366x768 laptop included);
+        # the layout's minimum is smaller than that, so nothing is off screen.
         available = QGuiApplication.primaryScreen().availableGeometry()
-        self.resize(max(min(1600, available.width()), 1024), max(min(960, available.height()), 640))
+        self.resize(
+            min(1600, available.width() - FRAME_ALLOWANCE.width()),
+            min(960, available.height() - FRAME_ALLOWANCE.height()),
+        )
         self._sized = False
 
     def apply_default_sizes(self) -> None:
@@ -350,6 +357,27 @@ class MainWindow(QMainWindow):
         self.resizeDocks(
             [self.rundown_dock, self.preflight_dock],
             [int(height * 0.66), int(height * 0.24)],
+            Qt.Orientation.Vertical,
+        )
+
+    def apply_live_sizes(self) -> None:
+        """The live layout's shares: the stage in the middle, the feed and the rundown wide
+        enough for their product columns, the bottom panels a third of the height."""
+        width, height = self.width(), self.height()
+        self.resizeDocks(
+            [self.feed_dock, self.rundown_dock],
+            [int(width * 0.28), int(width * 0.25)],
+            Qt.Orientation.Horizontal,
+        )
+        self.resizeDocks(
+            [self.totals_dock, self.pins_dock, self.chart_dock],
+            [int(width * 0.40), int(width * 0.37), int(width * 0.23)],
+            Qt.Orientation.Horizontal,
+        )
+        self.resizeDocks([self.totals_dock], [int(height * 0.26)], Qt.Orientation.Vertical)
+        self.resizeDocks(
+            [self.rundown_dock, self.preflight_dock],
+            [int(height * 0.45), int(height * 0.13)],
             Qt.Orientation.Vertical,
         )
 
@@ -378,11 +406,28 @@ class MainWindow(QMainWindow):
         self._settings.sync()
 
     def reset_layout(self) -> None:
+        """The default layout of the mode the window is in: during (or after) a show, the
+        live panels stay up with the live layout's shares."""
         for dock in self.docks:
             dock.setFloating(False)
             dock.show()
         self.restoreState(self._default_state, LAYOUT_VERSION)
-        self.apply_default_sizes()
+        if self.stage.isVisibleTo(self):
+            self._show_live_docks()
+            QTimer.singleShot(0, self._live_layout)
+        else:
+            self.apply_default_sizes()
+
+    def _live_layout(self) -> None:
+        """Once the restored state has been laid out: the live tabs up, the live shares."""
+        self._show_live_docks()
+        self.apply_live_sizes()
+
+    def _show_live_docks(self) -> None:
+        for dock in self.live_docks:
+            dock.show()
+        self.feed_dock.raise_()
+        self.stock_dock.raise_()
 
     def _raise(self, dock: QDockWidget, focus: QWidget) -> None:
         dock.show()
@@ -433,8 +478,9 @@ class MainWindow(QMainWindow):
 
     def _import_finished(self, report: ImportReport) -> None:
         self.statusBar().showMessage(
-            f"Imported {report.path.name}: {report.products:,} products, "
-            f"{report.variants:,} variants, {_count(report.rows_rejected, 'row')} rejected, "
+            f"Imported {report.path.name}: {count_text(report.products)} products, "
+            f"{count_text(report.variants)} variants, "
+            f"{_count(report.rows_rejected, 'row')} rejected, "
             f"{_count(len(report.warnings), 'warning')}  (Ctrl+R shows the report)",
             15000,
         )
@@ -590,13 +636,15 @@ class MainWindow(QMainWindow):
         if phase in ("live", "ended"):
             self.card.hide()
             self.stage.show()
-            for dock in self.live_docks:
-                dock.show()
-            self.feed_dock.raise_()
+            first = not self.feed_dock.isVisibleTo(self)
+            self._show_live_docks()
             self.stage.setFocus()
+            if first:  # once the docks have been placed: their shares for the show
+                QTimer.singleShot(0, self.apply_live_sizes)
         elif phase == "idle":
             self.stage.hide()
             self.card.show()
+        self.rundown_dock.set_live(phase in ("live", "ending"))
         self._update_title()
 
     def _ledger_changed(self, snapshot: LedgerSnapshot) -> None:
@@ -656,7 +704,7 @@ class MainWindow(QMainWindow):
         self.tasks.start(self._take_if_confirmed(reason), name="confirm-take")
 
     async def _take_if_confirmed(self, reason: str) -> None:
-        if await self._ask("Take out of order?", f"{reason}. Take it anyway?"):
+        if await self._ask("Take this product?", reason):
             self.live_vm.take(confirmed=True)
 
     async def end_show(self) -> None:
@@ -872,4 +920,4 @@ def _profile_name(profile: Profile) -> str:
 
 
 def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+    return f"{count_text(n)} {noun}{'' if n == 1 else 's'}"

@@ -25,12 +25,15 @@ from seller_console.services.live_session import Cue, LiveState
 from seller_console.ui.asyncqt import TaskScope
 from seller_console.ui.docks.audience_dock import AudienceDock
 from seller_console.ui.docks.live_docks import (
+    CHART_MAX_MINUTES,
+    CHART_MIN_MINUTES,
     PinWindowsDock,
     SalesChartDock,
     SalesFeedDock,
     StockDock,
     TotalsDock,
     chart_data,
+    tick_step,
 )
 from seller_console.ui.errors import route_qt_messages
 from seller_console.ui.models.feed_model import FCol, SalesFeedModel
@@ -40,6 +43,7 @@ from seller_console.ui.viewmodels.live_state import CardView, StageView, StockWa
 from seller_console.ui.widgets.connection_badge import ConnectionBadge, badge_text
 from seller_console.ui.widgets.cue_banner import CueBanner
 from seller_console.ui.widgets.live_stage import NOTHING_LIVE, STAGE_IMAGE, LiveStageWidget
+from seller_console.ui.widgets.text import ElidedLabel
 from tests.support import order as make_order
 from tests.support import snapshot
 
@@ -302,7 +306,7 @@ def test_chart_and_docks_render_empty_and_full(qtbot):
     data = shown(chart)
     assert data is not None
     assert data.currency == "USD"  # most orders
-    assert len(data.values) == 30
+    assert len(data.values) == 17  # the show so far: its first pin (19:00) to its last sale
     assert [p.label for p in data.pins] == [RICH, "Vitamin C Serum", "Night Cream"]
     assert sum(data.values) == snapshot.totals["USD"].gross.amount
     chart.grab()
@@ -317,13 +321,28 @@ def test_chart_and_docks_render_empty_and_full(qtbot):
         dock.grab()
 
 
-def test_chart_data_keeps_the_last_half_hour():
+def test_chart_axis_scales_to_the_show():
     ledger = Ledger()
-    ledger.apply_all([order(n, minute=n * 2) for n in range(1, 30)])
+    ledger.apply_all([order(1, minute=2), order(2, minute=3)])
     data = chart_data(ledger.snapshot(), title_of)
-    assert data is not None
-    assert data.start == START + timedelta(minutes=58 - 29)
+    assert data is not None  # a new show: ten minutes from its first sale, not a sliver of 30
+    assert data.start == START + timedelta(minutes=2)
+    assert len(data.values) == CHART_MIN_MINUTES
+    ledger.apply_all([order(n, minute=n * 2) for n in range(3, 120)])
+    data = chart_data(ledger.snapshot(), title_of)
+    assert data is not None  # a long show: the whole of it, up to the last three hours
+    assert len(data.values) == CHART_MAX_MINUTES
+    assert data.start == START + timedelta(minutes=238 - CHART_MAX_MINUTES + 1)
     assert data.values[-1] == Decimal("20.00")
+
+
+def test_time_labels_never_overlap():
+    assert tick_step(40.0, 50.0) == 2
+    assert tick_step(12.0, 50.0) == 5
+    assert tick_step(2.0, 50.0) == 30
+    assert tick_step(0.3, 50.0) == 180
+    for minute_width in (0.2, 1.0, 3.3, 9.9, 80.0):
+        assert tick_step(minute_width, 50.0) * minute_width >= 50.0
 
 
 def test_stage_renders_empty_and_full_and_emits_requests(qtbot, images):
@@ -365,7 +384,9 @@ def test_stage_renders_empty_and_full_and_emits_requests(qtbot, images):
     assert not stage.undo_button.isVisible()
     assert stage.auto_advance.isChecked()  # the view's value, not the click's
     stage.show_stage(stage_view(receipt_outcome=PinOutcome.FAILED))
-    assert stage.receipt.text() == "failed: platform said no <i>really</i>"
+    assert stage.receipt.text() == "pin failed"
+    assert stage.pin_failure.isVisible()
+    assert stage.pin_failure.text() == "The platform said: platform said no <i>really</i>"
     assert stage.retry_button.isVisible()
     with qtbot.waitSignal(stage.retry_requested):
         stage.retry_button.click()
@@ -384,6 +405,9 @@ def test_rich_text_titles_are_shown_literally(qtbot, images):
     stage.show_stage(stage_view(title=RICH))
     assert stage.live_title.text() == RICH
     assert stage.armed_title.text() == f"#5 {RICH}"
+    stage.resize(700, 500)
+    stage.show()
+    assert "<b>" in stage.live_title.shown_text()  # painted as it is, never as markup
     for label in stage.findChildren(QLabel):
         assert label.textFormat() == Qt.TextFormat.PlainText, label.objectName()
 
@@ -478,3 +502,80 @@ def test_the_audience_dock_shows_viewers_likes_and_comments_as_plain_text(qtbot)
     dock.show_state(LiveState(capabilities=no_audience))
     assert "reports no viewers or comments" in dock.figures.text()
     assert dock.comments.count() == 0
+
+
+def test_long_text_on_the_stage_elides_with_an_escaped_tooltip_and_never_widens_it(qtbot, images):
+    stage = LiveStageWidget(images)
+    qtbot.addWidget(stage)
+    stage.resize(620, 560)
+    stage.show()
+    stage.show_stage(stage_view(title="Tee", receipt_outcome=PinOutcome.FAILED))
+    qtbot.wait(20)
+    narrow = stage.minimumSizeHint()
+    view = stage_view(title="Organic Cold-Pressed Sea Fennel " * 6 + RICH)
+    assert view.live is not None
+    assert view.live.receipt is not None
+    reason = "no product with id 'ocean-blue-shirt-1-d0c60189b3' <b>" + "x" * 440
+    receipt = replace(view.live.receipt, outcome=PinOutcome.FAILED, failure=reason)
+    stage.show_stage(replace(view, live=replace(view.live, receipt=receipt)))
+    qtbot.wait(20)
+    # the text is far wider than the stage: the stage's minimum does not move with it
+    assert stage.minimumSizeHint().width() == narrow.width()
+    assert stage.pin_failure.fontMetrics().horizontalAdvance(reason) > 2000
+    shown = stage.pin_failure.shown_text()
+    assert shown.count("\n") == 1
+    assert shown.endswith("…")
+    assert stage.pin_failure.toolTip() == (
+        "<p>The platform said: no product with id &#x27;ocean-blue-shirt-1-d0c60189b3&#x27; "
+        f"&lt;b&gt;{'x' * 440}</p>"
+    )
+    assert stage.live_title.shown_text().endswith("…")
+    assert "&lt;b&gt;" in stage.live_title.toolTip()
+    assert stage.pin_failure.width() <= stage.width()
+
+
+def test_product_columns_keep_their_share_as_lesser_columns_give_way(qtbot):
+    feed = SalesFeedDock(title_of)
+    qtbot.addWidget(feed)
+    feed.add_orders([order(1, "p1")])
+    want = feed.table.fontMetrics().averageCharWidth() * 16
+    feed.resize(900, 300)
+    feed.show()
+    qtbot.waitUntil(lambda: feed.table.viewport().width() > 800)
+    assert not any(feed.table.isColumnHidden(c) for c in FCol)
+    feed.resize(380, 300)  # the feed beside the stage on a 1366x768 screen
+    qtbot.waitUntil(lambda: feed.table.viewport().width() < 400)
+    assert feed.table.isColumnHidden(FCol.COMMISSION)
+    assert feed.table.columnWidth(FCol.PRODUCT) >= want
+    assert not feed.table.isColumnHidden(FCol.TOTAL)
+    feed.resize(900, 300)  # room again: every column comes back
+    qtbot.waitUntil(lambda: not feed.table.isColumnHidden(FCol.COMMISSION))
+
+    pins = PinWindowsDock(title_of)
+    qtbot.addWidget(pins)
+    pins.show_snapshot(ledger_with_sales().snapshot(), NOW)
+    pins.resize(420, 200)
+    pins.show()
+    qtbot.waitUntil(lambda: pins.table.viewport().width() < 440)
+    assert pins.table.columnWidth(PCol.PRODUCT) >= want
+    assert not pins.table.isColumnHidden(PCol.GMV)
+
+
+def test_elided_label_wraps_then_elides_and_tells_the_rest_in_a_tooltip(qtbot):
+    label = ElidedLabel(max_lines=2)
+    qtbot.addWidget(label)
+    label.resize(label.fontMetrics().horizontalAdvance("Organic Cold-Pressed") + 4, 60)
+    label.show()
+    label.setText("Organic  Cold-Pressed\nSea Fennel")
+    assert label.shown_text() == "Organic Cold-Pressed\nSea Fennel"  # words, not letters
+    assert label.toolTip() == ""  # it all fits: no tooltip
+    label.setText(RICH + " and more words than two lines can hold at this width")
+    lines = label.shown_text().split("\n")
+    assert len(lines) == 2
+    assert lines[-1].endswith("…")
+    assert label.toolTip().startswith("<p>&lt;b&gt;x&lt;/b&gt;&lt;img src=")
+    assert label.heightForWidth(label.width()) == 2 * label.fontMetrics().lineSpacing()
+    huge = "word " * 200_000  # a megabyte from a catalog: laid out and tipped bounded
+    label.setText(huge)
+    assert len(label.toolTip()) < 2 * ElidedLabel.SHOWN_CHARS
+    assert label.text() == huge

@@ -14,7 +14,8 @@ from seller_console.importers import ImportOptions
 from seller_console.paths import resources_dir
 from seller_console.services.demo import demo_catalog_path, demo_import_options
 from seller_console.ui.actions import SPECS
-from seller_console.ui.main_window import LAYOUT_VERSION
+from seller_console.ui.docks.rundown_dock import RundownDock
+from seller_console.ui.main_window import FRAME_ALLOWANCE, LAYOUT_VERSION
 from seller_console.ui.models.catalog_model import Col
 
 from .conftest import Runner, answer_message_box, close_console
@@ -325,3 +326,42 @@ def test_past_shows_with_a_damaged_database_say_so_instead_of_a_bug_dialog(conso
     console.window.statusBar().messageChanged.connect(messages.append)
     run(console.window.show_past_shows(), 30_000)
     assert any(m.startswith("Could not read the past shows:") for m in messages)
+
+
+def test_talking_points_are_committed_on_row_change_and_focus_change(console, run, qtbot):
+    run(console.start(offer_unfinished=False))
+    dock, vm = console.window.rundown_dock, console.rundown_vm
+    first, second = vm.rundown.items[0].id, vm.rundown.items[1].id
+    dock.select_ids([first])
+    dock.talking_points.setPlainText("Say the price twice")
+    dock.select_ids([second])  # at once: well within the typing pause
+    assert next(i for i in vm.rundown.items if i.id == first).talking_points == (
+        "Say the price twice"
+    )
+    assert dock.talking_points.toPlainText() == vm.rundown.items[1].talking_points
+    dock.talking_points.setFocus()
+    dock.talking_points.setPlainText("Show the label")
+    dock.duration.setFocus()  # focus leaves the editor
+    qtbot.waitUntil(lambda: not dock.talking_points.hasFocus(), timeout=2000)
+    assert next(i for i in vm.rundown.items if i.id == second).talking_points == "Show the label"
+
+
+def test_on_air_the_rundown_editor_gives_way_on_a_short_dock(console, qtbot):
+    dock = RundownDock(console.rundown_vm)
+    qtbot.addWidget(dock)
+    dock.resize(400, 360)  # the rundown beside the stage at 1366x768
+    dock.show()
+    assert dock.editor.isVisible()  # preparing: always there
+    dock.set_live(True)
+    assert not dock.editor.isVisible()
+    dock.resize(400, 620)  # a tall screen: room for both
+    qtbot.waitUntil(dock.editor.isVisible, timeout=2000)
+    dock.set_live(False)
+    dock.resize(400, 360)
+    qtbot.wait(20)
+    assert dock.editor.isVisible()
+
+
+def test_the_first_window_fits_the_screen_with_its_title_bar(console):
+    available = console.window.screen().availableGeometry()
+    assert console.window.height() <= available.height() - FRAME_ALLOWANCE.height()

@@ -46,6 +46,7 @@ from seller_console.domain.money import Money
 from seller_console.domain.show_records import ShowRecord
 from seller_console.services.reports import ShowReport
 from seller_console.ui.dialogs.export import ask_csv_path, close_and_export_buttons
+from seller_console.ui.numbers import count_text, money_text
 from seller_console.ui.widgets.text import escaped_tooltip, plain_label
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -71,11 +72,13 @@ def text_cell(text: str) -> Cell:
 
 
 def number_cell(value: int | float | Decimal, text: str | None = None) -> Cell:
-    return Cell(str(value) if text is None else text, value, numeric=True)
+    if text is None:
+        text = count_text(value) if isinstance(value, int) else str(value)
+    return Cell(text, value, numeric=True)
 
 
 def money_cell(money: Money, flagged: bool = False) -> Cell:
-    text = money.format()
+    text = money_text(money)
     return Cell(FLAG + text if flagged else text, money.amount, numeric=True, flagged=flagged)
 
 
@@ -386,7 +389,7 @@ def summary_lines(report: ShowReport) -> list[str]:
     if flagged:
         noun = "order" if flagged == 1 else "orders"
         lines.append(
-            f"{FLAG}The platform reported a different commission on {flagged} {noun}: "
+            f"{FLAG}The platform reported a different commission on {count_text(flagged)} {noun}: "
             "see the flagged differences."
         )
     elif report.totals:
@@ -401,7 +404,8 @@ def summary_lines(report: ShowReport) -> list[str]:
     if report.rejected:
         count = len(report.rejected)
         lines.append(
-            f'{FLAG}{count} of the platform\'s events could not be applied: see "Could not apply".'
+            f"{FLAG}{count_text(count)} of the platform's events could not be applied: "
+            'see "Could not apply".'
         )
     return lines
 

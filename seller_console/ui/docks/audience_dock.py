@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDockWidget, QLabel, QListWidget, QVBoxLayout, QWidget
 
 from seller_console.services.live_session import LiveState
+from seller_console.ui.numbers import count_text
 from seller_console.ui.widgets.text import plain_label
 
 
@@ -36,9 +37,10 @@ class AudienceDock(QDockWidget):
         if caps is not None and not caps.viewers and not caps.comments:
             self.figures.setText("This platform reports no viewers or comments.")
         else:
-            parts = [f"{state.viewers:,} watching" if state.viewers is not None else "—"]
+            viewers = state.viewers
+            parts = [f"{count_text(viewers)} watching" if viewers is not None else "—"]
             if state.likes is not None:
-                parts.append(f"{state.likes:,} likes")
+                parts.append(f"{count_text(state.likes)} likes")
             self.figures.setText("   ".join(parts))
         lines = tuple(f"{c.author}: {c.text}" for c in state.comments)
         if lines == self._shown:

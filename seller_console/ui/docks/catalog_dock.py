@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from seller_console.ui.models.catalog_model import Col
 from seller_console.ui.viewmodels.catalog_vm import CatalogViewModel
+from seller_console.ui.widgets.product_share import ProductShare
 
 ALL_BRANDS = "All brands"
 
@@ -112,6 +113,10 @@ class CatalogDock(QDockWidget):
             (Col.BRAND, 104),
         ):
             self.table.setColumnWidth(col, width)
+        # narrow: compare-at, brand and commission (all on the product card) give way first
+        self.share = ProductShare(
+            self.table, Col.TITLE, (Col.COMPARE_AT, Col.BRAND, Col.COMMISSION), min_chars=20
+        )
         layout.addWidget(self.table, 1)
         self.count = QLabel()
         self.count.setObjectName("catalog_count")

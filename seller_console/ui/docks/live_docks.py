@@ -42,11 +42,15 @@ from seller_console.ui.models.live_tables import (
     TotalsModel,
     tone_color,
 )
+from seller_console.ui.numbers import count_text, decimal_text
 from seller_console.ui.viewmodels.live_state import StockWarning
+from seller_console.ui.widgets.product_share import ProductShare
 from seller_console.ui.widgets.text import plain_label
 
 TitleOf = Callable[[str], str]
-CHART_MINUTES = 30
+CHART_MIN_MINUTES = 10  # a new show is drawn over ten minutes, not as a sliver
+CHART_MAX_MINUTES = 180  # a longer show shows its last three hours
+TICK_STEPS = (1, 2, 5, 10, 15, 30, 60)  # minutes between time labels
 PIN_LABEL_ROWS = 3
 PIN_LABEL_WIDTH = 130
 ELIDE = Qt.TextElideMode.ElideRight
@@ -69,10 +73,15 @@ def _table(model: TotalsModel | PinWindowsModel | SalesFeedModel, name: str) -> 
 
 
 def _widths(table: QTableView, samples: dict[int, str]) -> None:
-    """Column widths from sample text (never ResizeToContents over every row: rule 4)."""
+    """Column widths from sample text, never narrower than the column's header (never
+    ResizeToContents over every row: rule 4)."""
     metrics = table.fontMetrics()
+    header = table.horizontalHeader().fontMetrics()
+    model = table.model()
     for col, sample in samples.items():
-        table.setColumnWidth(col, metrics.horizontalAdvance(sample) + 16)
+        title = str(model.headerData(col, Qt.Orientation.Horizontal) or "")
+        width = max(metrics.horizontalAdvance(sample), header.horizontalAdvance(title) + 8)
+        table.setColumnWidth(col, width + 16)
 
 
 class SalesFeedDock(QDockWidget):
@@ -91,7 +100,7 @@ class SalesFeedDock(QDockWidget):
             {
                 FCol.TIME: "00:00:00",
                 FCol.QTY: "Qty",
-                FCol.TOTAL: "999.99 USD",
+                FCol.TOTAL: "1,999.99 USD",
                 FCol.COMMISSION: "99.99 USD",
                 FCol.STATUS: "cancelled",
             },
@@ -99,6 +108,8 @@ class SalesFeedDock(QDockWidget):
         self.table.horizontalHeader().setSectionResizeMode(
             FCol.PRODUCT, QHeaderView.ResizeMode.Stretch
         )
+        # narrow: per-order commission goes first (the totals carry it), then the status
+        self.share = ProductShare(self.table, FCol.PRODUCT, (FCol.COMMISSION, FCol.STATUS))
         self.setWidget(self.table)
 
     def add_orders(self, orders: Sequence[Order]) -> None:
@@ -120,7 +131,7 @@ class TotalsDock(QDockWidget):
         self.table = _table(self.model, "totals")
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setMinimumSectionSize(
-            self.table.fontMetrics().horizontalAdvance("9999.99") + 12
+            self.table.fontMetrics().horizontalAdvance("9,999.99") + 10
         )
         self.setWidget(self.table)
 
@@ -144,12 +155,15 @@ class PinWindowsDock(QDockWidget):
                 PCol.ON_AIR: "On air",
                 PCol.ORDERS: "Orders",
                 PCol.UNITS: "Units",
-                PCol.GMV: "9999.99 USD",
-                PCol.COMMISSION: "Commission est.",
+                PCol.GMV: "99,999.99 USD",
+                PCol.COMMISSION: "999.99 USD",
             },
         )
         self.table.horizontalHeader().setSectionResizeMode(
             PCol.PRODUCT, QHeaderView.ResizeMode.Stretch
+        )
+        self.share = ProductShare(
+            self.table, PCol.PRODUCT, (PCol.COMMISSION, PCol.ORDERS, PCol.PINNED_AT)
         )
         self.setWidget(self.table)
 
@@ -178,7 +192,9 @@ class ChartData:
 def chart_data(
     snapshot: LedgerSnapshot, title_of: TitleOf, units: bool = False
 ) -> ChartData | None:
-    """The last ``CHART_MINUTES`` minutes of sales in the currency with the most orders.
+    """Sales per minute in the currency with the most orders, from the show's first pin
+    or sale to its latest sale: the axis scales to the show (at least ``CHART_MIN_MINUTES``,
+    at most the last ``CHART_MAX_MINUTES``).
 
     Currencies are never added together, so the chart shows one: the one most orders
     were paid in (ties: the first code). None before the first sale.
@@ -190,9 +206,15 @@ def chart_data(
     if not minutes:
         return None
     end = max(minutes)
-    start = end - timedelta(minutes=CHART_MINUTES - 1)
+    first = min(minutes)
+    if snapshot.pins:
+        started = min(pin.started_at for pin in snapshot.pins)
+        first = min(first, started.replace(second=0, microsecond=0))
+    span = int((end - first).total_seconds() // 60) + 1
+    span = max(CHART_MIN_MINUTES, min(CHART_MAX_MINUTES, span))
+    start = end - timedelta(minutes=span - 1) if span == CHART_MAX_MINUTES else first
     values = []
-    for n in range(CHART_MINUTES):
+    for n in range(span):
         figures = minutes.get(start + timedelta(minutes=n))
         if figures is None:
             values.append(Decimal(0))
@@ -201,7 +223,7 @@ def chart_data(
     pins = tuple(
         ChartPin(pin.started_at, title_of(pin.product_id))
         for pin in snapshot.pins
-        if start <= pin.started_at < end + timedelta(minutes=1)
+        if start <= pin.started_at < start + timedelta(minutes=len(values))
     )
     return ChartData(code, units, start, tuple(values), pins)
 
@@ -217,8 +239,17 @@ def _nice_ceiling(value: float) -> float:
     return 10.0 * power
 
 
+def tick_step(minute_width: float, label_width: float) -> int:
+    """Minutes between time labels so that labels ``label_width`` wide never overlap."""
+    for step in TICK_STEPS:
+        if step * minute_width >= label_width:
+            return step
+    return TICK_STEPS[-1] * math.ceil(label_width / (TICK_STEPS[-1] * max(minute_width, 1e-3)))
+
+
 def _tick(value: float) -> str:
-    return f"{value:,.0f}" if value >= 10 or value == int(value) else f"{value:,.1f}"
+    places = 0 if value >= 10 or value == int(value) else 1
+    return decimal_text(Decimal(f"{value:.{places}f}"))
 
 
 class SalesChart(QWidget):
@@ -227,7 +258,7 @@ class SalesChart(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("sales_chart")
-        self.setMinimumSize(320, 150)
+        self.setMinimumSize(280, 120)
         self._data: ChartData | None = None
 
     @property
@@ -300,11 +331,11 @@ class SalesChart(QWidget):
                     plot.left() + n * slot + slot * 0.15, plot.bottom() - height, slot * 0.7, height
                 )
             )
-        # x axis: a time label every five minutes
+        # x axis: time labels as often as they fit side by side
         painter.setPen(QPen(text, 1))
         painter.drawLine(QPointF(plot.left(), plot.bottom()), QPointF(plot.right(), plot.bottom()))
         painter.setPen(muted)
-        for n in range(0, len(values), 5):
+        for n in range(0, len(values), tick_step(slot, metrics.horizontalAdvance("00:00") + 16)):
             label = (data.start + timedelta(minutes=n)).astimezone().strftime("%H:%M")
             x = plot.left() + n * slot
             painter.drawLine(QPointF(x, plot.bottom()), QPointF(x, plot.bottom() + 4))
@@ -406,7 +437,7 @@ class StockDock(QDockWidget):
                 sold_out += 1
                 text, tone = f"SOLD OUT — {warning.title}", Tone.BAD
             else:
-                text, tone = f"{warning.left} left — {warning.title}", Tone.WARNING
+                text, tone = f"{count_text(warning.left)} left — {warning.title}", Tone.WARNING
             entry = QListWidgetItem(text)  # item text is never rich text
             entry.setForeground(tone_color(tone, self.list.palette()))
             self.list.addItem(entry)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
@@ -28,8 +28,12 @@ from seller_console.domain.rundown import (
     parse_live_price,
 )
 from seller_console.ui.models.rundown_model import RCol
+from seller_console.ui.numbers import money_text
 from seller_console.ui.viewmodels.rundown_vm import RundownViewModel
+from seller_console.ui.widgets.product_share import ProductShare
 from seller_console.ui.widgets.text import plain_label
+
+LIVE_EDITOR_ROOM = 480  # px: on air, the editor shows only in a rundown this tall
 
 NO_CAP = -1
 
@@ -50,6 +54,7 @@ class RundownDock(QDockWidget):
         self.setObjectName("rundown_dock")
         self.vm = vm
         self._current: str | None = None
+        self._live = False
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -83,6 +88,8 @@ class RundownDock(QDockWidget):
             (RCol.CAP, 36),
         ):
             self.table.setColumnWidth(col, width)
+        # narrow (on air, a laptop): the cap, SKU and start columns give way to the product
+        self.share = ProductShare(self.table, RCol.TITLE, (RCol.CAP, RCol.SKU, RCol.START))
         layout.addWidget(self.table, 3)
 
         buttons = QHBoxLayout()
@@ -138,6 +145,7 @@ class RundownDock(QDockWidget):
         self.live_price.editingFinished.connect(self._commit_price)
         self.stock_cap.editingFinished.connect(self._commit_cap)
         self.talking_points.textChanged.connect(self._points_timer.start)
+        self.talking_points.installEventFilter(self)
         vm.changed.connect(self._changed)
         vm.failed.connect(self.editor_error.setText)
         vm.file_changed.connect(self._update_heading)
@@ -192,9 +200,30 @@ class RundownDock(QDockWidget):
             f"{format_duration(vm.rundown.total_seconds())} planned"
         )
 
+    def set_live(self, live: bool) -> None:
+        """On air the rundown is a running order first: the editor stays only while the
+        dock is tall enough for both (a big screen); on a laptop the table gets the height,
+        and the editor comes back after the show."""
+        self._live = live
+        self._fit_editor()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_editor()
+
+    def _fit_editor(self) -> None:
+        self.editor.setVisible(not self._live or self.height() >= LIVE_EDITOR_ROOM)
+
     def _current_changed(self) -> None:
         index = self.table.selectionModel().currentIndex()
-        self._current = self.vm.model.item_id(index.row()) if index.isValid() else None
+        leaving = self._item()
+        self._current = arriving = self.vm.model.item_id(index.row()) if index.isValid() else None
+        if leaving is not None and self._points_timer.isActive():
+            # typed for the row being left: never lost to a row change. The edit selects
+            # the item it changed; the row the user went to is selected again after it.
+            self._flush_points(leaving.id)
+            if arriving is not None:
+                self.select_ids([arriving])
         self._show_current()
 
     def _item(self) -> RundownItem | None:
@@ -220,7 +249,7 @@ class RundownDock(QDockWidget):
         else:
             self.item_title.setText(item.product.display_title)
             self.duration.setText(format_duration(item.planned_seconds))
-            catalog_price = item.product.price.format() if item.product.price else "none"
+            catalog_price = money_text(item.product.price) if item.product.price else "none"
             self.live_price.setPlaceholderText(f"catalog price: {catalog_price}")
             self.live_price.setText("" if item.live_price is None else item.live_price.format())
             self.stock_cap.setValue(NO_CAP if item.stock_cap is None else item.stock_cap)
@@ -262,6 +291,21 @@ class RundownDock(QDockWidget):
             return
         value = self.stock_cap.value()
         self.vm.edit(item.id, "Change stock cap", stock_cap=None if value == NO_CAP else value)
+
+    def _flush_points(self, item_id: str) -> None:
+        """Commit talking points still waiting on the typing pause, for ``item_id``."""
+        if self._points_timer.isActive():
+            self._points_timer.stop()
+            self.vm.edit(
+                item_id, "Edit talking points", talking_points=self.talking_points.toPlainText()
+            )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.talking_points and event.type() == QEvent.Type.FocusOut:
+            item = self._item()
+            if item is not None:
+                self._flush_points(item.id)
+        return super().eventFilter(watched, event)
 
     def _commit_points(self) -> None:
         item = self._item()

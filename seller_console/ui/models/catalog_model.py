@@ -27,6 +27,7 @@ from PySide6.QtGui import QImage
 from seller_console.domain.catalog import Catalog, VariantRef
 from seller_console.domain.text import fold
 from seller_console.importers import collector_paused
+from seller_console.ui.numbers import money_text
 from seller_console.ui.thumbnails import ThumbnailCache
 from seller_console.ui.widgets.text import escaped_tooltip
 
@@ -94,7 +95,7 @@ def _build_columns(catalog: Catalog) -> CatalogColumns:
         text[Col.SKU].append(v.sku)
         keys[Col.SKU].append(v.sku.casefold())
         for col, money in ((Col.PRICE, v.price), (Col.COMPARE_AT, v.compare_at_price)):
-            text[col].append(money.format() if money is not None else "")
+            text[col].append(money_text(money) if money is not None else "")
             keys[col].append((money.currency.code, money.amount) if money else ("", Decimal(-1)))
         text[Col.STOCK].append("" if v.stock is None else str(v.stock))
         keys[Col.STOCK].append(-(10**12) if v.stock is None else v.stock)

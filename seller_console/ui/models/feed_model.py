@@ -23,6 +23,7 @@ from PySide6.QtGui import QBrush, QFont, QGuiApplication
 
 from seller_console.domain.orders import Order, OrderStatus
 from seller_console.ui.models.live_tables import AnyIndex, Tone, local_time, tone_color
+from seller_console.ui.numbers import count_text, money_text
 
 DEFAULT_LIMIT = 2000
 
@@ -124,9 +125,9 @@ class SalesFeedModel(QAbstractTableModel):
         return [
             local_time(order.created_at),
             product,
-            str(sum(line.quantity for line in order.lines)),
-            order.total.format(),
-            order.commission.amount.format(),
+            count_text(sum(line.quantity for line in order.lines)),
+            money_text(order.total),
+            money_text(order.commission.amount),
             order.status.value,
         ]
 

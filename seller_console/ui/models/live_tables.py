@@ -32,6 +32,7 @@ from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPalette
 from seller_console.domain.ledger import NO_PIN, Figures, LedgerSnapshot
 from seller_console.domain.money import Money, round_money
 from seller_console.domain.rundown import format_duration
+from seller_console.ui.numbers import count_text, money_text
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -202,7 +203,10 @@ class TotalsModel(_SnapshotTableModel):
 
 
 def amount(money: Money) -> str:
-    """The amount alone, rounded as everywhere (the row's header names the currency)."""
+    """The amount alone, rounded as everywhere (the row's header names the currency).
+
+    The totals panel keeps plain decimals (no grouping): the self-test
+    (``selftest.shown_totals``) compares its text with the platform's plain decimals."""
     return str(round_money(money.amount, money.currency))
 
 
@@ -286,4 +290,9 @@ class PinWindowsModel(_SnapshotTableModel):
 
 
 def _sales(f: Figures) -> list[str]:
-    return [str(f.orders), str(f.units), f.gross.format(), f.commission_estimated.format()]
+    return [
+        count_text(f.orders),
+        count_text(f.units),
+        money_text(f.gross),
+        money_text(f.commission_estimated),
+    ]

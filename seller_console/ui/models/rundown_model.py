@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 
 from seller_console.domain.rundown import Rundown, format_duration
 from seller_console.ui.models.catalog_model import VARIANTS_MIME, decode_variant_keys
+from seller_console.ui.numbers import money_text
 from seller_console.ui.widgets.text import escaped_tooltip
 
 ITEMS_MIME = "application/x-seller-console-rundown-items"
@@ -101,7 +102,7 @@ class RundownTableModel(QAbstractTableModel):
         if col is RCol.SKU:
             return item.product.sku
         if col is RCol.PRICE:
-            return item.price.format() if item.price is not None else "no price"
+            return money_text(item.price) if item.price is not None else "no price"
         if col is RCol.DURATION:
             return format_duration(item.planned_seconds)
         return "" if item.stock_cap is None else str(item.stock_cap)

@@ -24,3 +24,6 @@ class StageView:
     show_status: str  # a ShowPhase value
     auto_advance: bool  # take the next item automatically when the live one sells out
     now: datetime  # the moment this view was made (on-air seconds are counted to it)
+    live_refused: str | None = None
+    """The platform's reason when it refused the live product at Go live (so a pin of it
+    fails: it is not in the show's bag); None when it was published."""

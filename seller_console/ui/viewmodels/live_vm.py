@@ -25,6 +25,8 @@ from seller_console.domain.orders import Order
 from seller_console.domain.platform_port import SecretStore
 from seller_console.domain.rundown import RundownItem, ShowPlan
 from seller_console.domain.show_records import ShowRecord
+from seller_console.domain.showcase import showcase_id
+from seller_console.domain.stage import StageError
 from seller_console.services.live_process import LiveProcess
 from seller_console.services.live_session import (
     ActionFailed,
@@ -38,6 +40,7 @@ from seller_console.services.live_session import (
     ShowPhase,
     TakeNeedsConfirmation,
 )
+from seller_console.services.live_show import PublishResult
 from seller_console.services.on_air_feed import OnAirFeed
 from seller_console.services.reports import ShowReport
 from seller_console.settings import Profile
@@ -98,6 +101,8 @@ class LiveViewModel(QObject):
         self._profile = profile
         self._secrets = secrets
         self.state = LiveState()
+        self._publish_result: PublishResult | None = None  # this run's Go live, if any
+        self._guarded: set[asyncio.Task[None]] = set()  # takes waiting on their guard
         self._on_air = OnAirFeed(self)  # the host view's feed, on the GUI thread
         self._mailbox = _Mailbox()
         self._woken.connect(self._deliver)
@@ -164,12 +169,13 @@ class LiveViewModel(QObject):
         if isinstance(event, OrdersArrived):
             self.orders_arrived.emit(list(event.orders))
         elif isinstance(event, TakeNeedsConfirmation):
-            self.take_needs_confirmation.emit(event.reason)
+            self.take_needs_confirmation.emit(take_question([f"{event.reason}."]))
         elif isinstance(event, ConflictFound):
             self.conflict_found.emit(event.message)
         elif isinstance(event, ActionFailed):
             self.failed.emit(event.message)
         elif isinstance(event, Published):
+            self._publish_result = event.result
             self.published.emit(event.result)
         elif isinstance(event, PublishProgressed):
             self.progressed.emit(event.done, event.total)
@@ -206,6 +212,7 @@ class LiveViewModel(QObject):
             show_status=state.phase.value,
             auto_advance=state.auto_advance,
             now=now,
+            live_refused=self._refusal(state.live.item) if state.live is not None else None,
         )
 
     def _emit_stage(self) -> None:
@@ -218,6 +225,7 @@ class LiveViewModel(QObject):
         return self._tasks.start(self._engine.request(name, *args), name=name)
 
     def go_live(self, plan: ShowPlan, policy: CommissionPolicy) -> asyncio.Task[bool]:
+        self._publish_result = None
         return self._request("go_live", plan, policy)
 
     def resume(self, show_id: str) -> asyncio.Task[bool]:
@@ -236,8 +244,57 @@ class LiveViewModel(QObject):
         self._engine.call("arm_step", step)
 
     def take(self, confirmed: bool = False) -> None:
-        """Space: put the armed item live. Out of rundown order asks first."""
-        self._engine.call("take", confirmed)
+        """Space: put the armed item live. Sold out, refused by the platform at Go live, or
+        out of rundown order asks first (``take_needs_confirmation``, every reason at once);
+        ``confirmed`` takes it anyway."""
+        if confirmed:
+            self._engine.call("take", True)
+            return
+        task = self._tasks.start(self._guarded_take(), name="take")
+        self._guarded.add(task)
+        task.add_done_callback(self._guarded.discard)
+
+    async def _guarded_take(self) -> None:
+        # The guard reads the engine's state after every call made so far (an arm key just
+        # before Space included): one round trip to the live process, about a millisecond.
+        await self._engine.request("flush")
+        self._deliver()
+        reasons = self.take_warnings()
+        if reasons:
+            self.take_needs_confirmation.emit(take_question(reasons))
+        else:
+            self._engine.call("take", False)
+
+    def take_warnings(self) -> list[str]:
+        """Why taking the armed item now would hurt on air, in a host's words."""
+        state = self.state
+        card, stage = state.armed, state.stage
+        if card is None or stage is None or not state.on_air or state.cue is not None:
+            return []
+        reasons = []
+        if card.stock_left == 0:
+            reasons.append("It is sold out: viewers who tap it cannot buy it.")
+        refusal = self._refusal(card.item)
+        if refusal is not None:
+            reasons.append(
+                "The platform refused it when the show went live, so it is not in the "
+                f"show's bag and viewers cannot buy it. The platform said: {refusal}"
+            )
+        try:
+            check = stage.check_take()
+        except StageError:
+            return reasons  # the session says why when the take is sent
+        if check.needs_confirmation:
+            reasons.append(f"It is out of rundown order: {check.reason}.")
+        return reasons
+
+    def _refusal(self, item: RundownItem) -> str | None:
+        """The platform's reason when Go live left ``item`` out of the bag, else None."""
+        result = self._publish_result
+        if result is None or showcase_id(item.product.variant_id) in result.published:
+            return None
+        title = item.product.display_title
+        return next((why for name, why in result.failed if name == title), "no reason given")
 
     def undo_take(self) -> None:
         self._engine.call("undo_take")
@@ -312,6 +369,8 @@ class LiveViewModel(QObject):
     async def flush(self) -> None:
         """Wait until every call made so far has been handled by the engine and its state
         has reached the window (tests and the self-test read the state after an action)."""
+        while self._guarded:  # a take waiting on its guard is an action made so far
+            await asyncio.wait(set(self._guarded))
         await self._engine.request("flush")
         self._deliver()
 
@@ -319,3 +378,9 @@ class LiveViewModel(QObject):
         self._tick.stop()
         self._collector(live=False)
         await asyncio.to_thread(self._engine.stop)
+
+
+def take_question(reasons: list[str]) -> str:
+    """One question for every reason a take should wait: the host decides once."""
+    listed = "\n".join(f"• {reason}" for reason in reasons)
+    return f"{listed}\n\nTake it anyway?"

@@ -34,11 +34,13 @@ from seller_console.domain.rundown import RundownItem, format_duration
 from seller_console.domain.show_records import PinOutcome, PinReceipt
 from seller_console.domain.stage import ShowClock
 from seller_console.ui.models.live_tables import Tone, is_dark, tone_color
+from seller_console.ui.numbers import count_text, money_text
 from seller_console.ui.thumbnails import ThumbnailCache
 from seller_console.ui.viewmodels.live_state import CardView, StageView
-from seller_console.ui.widgets.text import plain_label
+from seller_console.ui.widgets.text import ElidedLabel, plain_label
 
-STAGE_IMAGE = QSize(160, 160)
+STAGE_IMAGE = QSize(112, 112)
+ARMED_MIN_WIDTH = 180  # the next product stays readable beside the live card
 NOTHING_LIVE = "Nothing live yet — arm a product and press Space"
 NOTHING_ARMED = "Nothing armed — pick the next product in the rundown"
 
@@ -56,7 +58,7 @@ def _muted(widget: QWidget) -> None:
     widget.setPalette(pal)
 
 
-def _colour(label: QLabel, tone: Tone | None) -> None:
+def _colour(label: QWidget, tone: Tone | None) -> None:
     """A tone for the label's text, or back to the palette's text colour."""
     _style(label, "" if tone is None else f"color: {tone_color(tone).name()};")
 
@@ -68,7 +70,7 @@ def _style(widget: QWidget, sheet: str) -> None:
 
 
 def _money(value: Money | None, empty: str = "—") -> str:
-    return value.format() if value is not None else empty
+    return money_text(value) if value is not None else empty
 
 
 def _stock(left: int | None) -> tuple[str, Tone | None]:
@@ -76,11 +78,12 @@ def _stock(left: int | None) -> tuple[str, Tone | None]:
         return "not tracked", None
     if left == 0:
         return "SOLD OUT", Tone.BAD
-    return f"{left} left", None
+    return f"{count_text(left)} left", None
 
 
 def receipt_text(receipt: PinReceipt | None) -> tuple[str, Tone | None]:
-    """``sending…``, ``confirmed in 84 ms`` or ``failed: <reason>``."""
+    """``sending…``, ``confirmed in 84 ms`` or ``pin failed`` (the reason is shown on its
+    own lines: it is the platform's text, of any length)."""
     if receipt is None:
         return "", None
     if receipt.outcome is PinOutcome.SENT:
@@ -88,7 +91,21 @@ def receipt_text(receipt: PinReceipt | None) -> tuple[str, Tone | None]:
     if receipt.outcome is PinOutcome.CONFIRMED:
         latency = receipt.latency_ms
         return ("confirmed" if latency is None else f"confirmed in {latency:.0f} ms"), Tone.GOOD
-    return f"failed: {receipt.failure or 'no reason given'}", Tone.BAD
+    return "pin failed", Tone.BAD
+
+
+def failure_text(receipt: PinReceipt | None, refused: str | None = None) -> str:
+    """Why the pin failed, in a host's words when the cause is known (the platform refused
+    the product at Go live: ``refused`` is its reason), else in the platform's; empty
+    unless it failed."""
+    if receipt is None or receipt.outcome is not PinOutcome.FAILED:
+        return ""
+    if refused is not None:
+        return (
+            "Not in the show's bag: the platform refused this product at Go live "
+            f"({refused}), so viewers cannot buy it. Take another product."
+        )
+    return f"The platform said: {receipt.failure or 'no reason given'}"
 
 
 def signed_duration(seconds: float) -> str:
@@ -98,9 +115,11 @@ def signed_duration(seconds: float) -> str:
 
 
 class _Stat(QWidget):
-    """A small caption over a big value."""
+    """A small caption over a big value. ``elide``: the value is never wider than its
+    column (a big sale elides, whole in the tooltip, rather than push the armed card off
+    a small screen)."""
 
-    def __init__(self, caption: str, factor: float) -> None:
+    def __init__(self, caption: str, factor: float, elide: bool = False) -> None:
         super().__init__()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -109,7 +128,7 @@ class _Stat(QWidget):
         self.caption.setTextFormat(Qt.TextFormat.PlainText)
         _scaled(self.caption, 0.9, bold=True)
         _muted(self.caption)
-        self.value = plain_label()
+        self.value: QLabel | ElidedLabel = ElidedLabel() if elide else plain_label()
         _scaled(self.value, factor, bold=True)
         layout.addWidget(self.caption)
         layout.addWidget(self.value)
@@ -160,11 +179,23 @@ class LiveStageWidget(QWidget):
         root.setContentsMargins(16, 12, 16, 12)
         root.setSpacing(12)
         root.addWidget(self._build_clock())
-        cards = QHBoxLayout()
+        # The cards scroll rather than push the window past a small screen: the clock and
+        # Take stay in view whatever the cards hold (at 1366x768 they fit unscrolled).
+        cards_body = QWidget()
+        cards = QHBoxLayout(cards_body)
+        cards.setContentsMargins(0, 0, 0, 0)
         cards.setSpacing(14)
         cards.addWidget(self._build_live(), 3)
         cards.addWidget(self._build_armed(), 2)
-        root.addLayout(cards, 1)
+        self.cards_area = QScrollArea()
+        self.cards_area.setObjectName("stage_cards")
+        self.cards_area.setWidgetResizable(True)
+        self.cards_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.cards_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.cards_area.setWidget(cards_body)
+        self.cards_area.viewport().setAutoFillBackground(False)
+        cards_body.setAutoFillBackground(False)
+        root.addWidget(self.cards_area, 1)
         root.addLayout(self._build_controls())
         images.loaded.connect(self._refresh_images)
         self._show_clock(ShowClock(0.0, 0.0, 0.0, 0.0, 0.0), "not started")
@@ -199,7 +230,7 @@ class LiveStageWidget(QWidget):
         card.setObjectName("live_card")
         self._live_card = card
         layout = QVBoxLayout(card)
-        layout.setContentsMargins(20, 16, 20, 18)
+        layout.setContentsMargins(16, 14, 16, 16)
         layout.setSpacing(10)
         head = QHBoxLayout()
         self.live_tag = plain_label()
@@ -217,6 +248,12 @@ class LiveStageWidget(QWidget):
         head.addWidget(self.receipt)
         head.addWidget(self.retry_button)
         layout.addLayout(head)
+        # The platform's reason, of any length: two lines at most, the rest in the tooltip.
+        self.pin_failure = ElidedLabel(max_lines=2)
+        self.pin_failure.setObjectName("pin_failure")
+        _scaled(self.pin_failure, 1.05)
+        _colour(self.pin_failure, Tone.BAD)
+        layout.addWidget(self.pin_failure)
 
         body = QHBoxLayout()
         body.setSpacing(18)
@@ -224,17 +261,22 @@ class LiveStageWidget(QWidget):
         body.addWidget(self.live_image, 0, Qt.AlignmentFlag.AlignTop)
         facts = QVBoxLayout()
         facts.setSpacing(4)
-        self.live_title = plain_label(wrap=True)
+        # Titles wrap to two lines and elide (full text in the tooltip): a long title never
+        # widens the window; the variant (the size a viewer asks about) has its own line.
+        self.live_title = ElidedLabel(max_lines=2)
         self.live_title.setObjectName("live_title")
-        self.live_title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        _scaled(self.live_title, 2.4, bold=True)
-        self.live_price = plain_label()
+        _scaled(self.live_title, 1.9, bold=True)
+        self.live_variant = ElidedLabel()
+        self.live_variant.setObjectName("live_variant")
+        _scaled(self.live_variant, 1.6, bold=True)
+        self.live_price = ElidedLabel()
         self.live_price.setObjectName("live_price")
-        _scaled(self.live_price, 2.2)
-        self.live_brand = plain_label()
+        _scaled(self.live_price, 1.9)
+        self.live_brand = ElidedLabel()
         _scaled(self.live_brand, 1.2)
         _muted(self.live_brand)
         facts.addWidget(self.live_title)
+        facts.addWidget(self.live_variant)
         facts.addWidget(self.live_brand)
         facts.addSpacing(6)
         facts.addWidget(self.live_price)
@@ -243,12 +285,12 @@ class LiveStageWidget(QWidget):
         layout.addLayout(body)
 
         stats = QGridLayout()
-        stats.setHorizontalSpacing(28)
+        stats.setHorizontalSpacing(18)
         stats.setContentsMargins(0, 6, 0, 4)
-        self.sales = _Stat("Units · GMV this pin", 2.2)
-        self.commission = _Stat("Commission est.", 2.2)
-        self.stock_left = _Stat("Stock", 2.2)
-        self.on_air = _Stat("On air / plan", 2.2)
+        self.sales = _Stat("Units · GMV this pin", 1.55, elide=True)
+        self.commission = _Stat("Commission est.", 1.55, elide=True)
+        self.stock_left = _Stat("Stock", 1.55, elide=True)
+        self.on_air = _Stat("On air / plan", 1.55, elide=True)
         stats.setVerticalSpacing(10)
         # Two by two: the host reads sales and time first; the card stays narrow enough
         # to leave the side panels their room on a laptop screen.
@@ -258,6 +300,9 @@ class LiveStageWidget(QWidget):
         stats.addWidget(self.commission, 1, 1)
         stats.setColumnStretch(0, 3)
         stats.setColumnStretch(1, 2)
+        # time on air is never elided: the sales column gives way first (with a tooltip)
+        time_width = self.on_air.value.fontMetrics().horizontalAdvance("00:00 / 00:00")
+        stats.setColumnMinimumWidth(1, time_width)
         layout.addLayout(stats)
         rule = QFrame()
         rule.setFrameShape(QFrame.Shape.HLine)
@@ -276,6 +321,7 @@ class LiveStageWidget(QWidget):
         self._live_parts: list[QWidget] = [
             self.live_image,
             self.live_title,
+            self.live_variant,
             self.live_brand,
             self.live_price,
             self.sales,
@@ -292,18 +338,18 @@ class LiveStageWidget(QWidget):
         card = QFrame()
         card.setObjectName("armed_card")
         card.setFrameShape(QFrame.Shape.StyledPanel)
+        card.setMinimumWidth(ARMED_MIN_WIDTH)
         layout = QVBoxLayout(card)
         layout.setContentsMargins(18, 16, 18, 16)
         layout.setSpacing(8)
-        tag = QLabel("ARMED · SPACE TAKES")
-        tag.setTextFormat(Qt.TextFormat.PlainText)
+        tag = ElidedLabel()
+        tag.setText("ARMED · SPACE TAKES")
         _scaled(tag, 1.1, bold=True)
         _muted(tag)
         layout.addWidget(tag)
-        self.armed_title = plain_label(wrap=True)
+        self.armed_title = ElidedLabel(max_lines=2)
         self.armed_title.setObjectName("armed_title")
-        self.armed_title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        _scaled(self.armed_title, 1.7, bold=True)
+        _scaled(self.armed_title, 1.6, bold=True)
         layout.addWidget(self.armed_title)
         row = QHBoxLayout()
         row.setSpacing(12)
@@ -311,6 +357,7 @@ class LiveStageWidget(QWidget):
         self.armed_image.setFixedSize(STAGE_IMAGE / 2)
         row.addWidget(self.armed_image, 0, Qt.AlignmentFlag.AlignTop)
         self.armed_facts = plain_label(wrap=True)
+        self.armed_facts.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.armed_facts.setObjectName("armed_facts")
         self.armed_facts.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         _scaled(self.armed_facts, 1.25)
@@ -365,7 +412,7 @@ class LiveStageWidget(QWidget):
         self._view = view
         self._now = view.now
         self._show_clock(view.clock, view.show_status)
-        self._show_live(view.live)
+        self._show_live(view.live, view.live_refused)
         self._show_armed(view.armed)
         undo = view.undo_seconds_left > 0
         self.undo_button.setVisible(undo)
@@ -390,7 +437,7 @@ class LiveStageWidget(QWidget):
         )
         self.projected_end.value.setText(format_duration(round(clock.projected_end)))
 
-    def _show_live(self, card: CardView | None) -> None:
+    def _show_live(self, card: CardView | None, refused: str | None = None) -> None:
         for part in self._live_parts:
             part.setVisible(card is not None)
         self.live_empty.setVisible(card is None)
@@ -403,6 +450,7 @@ class LiveStageWidget(QWidget):
             self.live_tag.setText("● OFF AIR")
             _colour(self.live_tag, None)
             self.receipt.setText("")
+            self.pin_failure.hide()
             return
         item = card.item
         self.live_tag.setText(f"● ON AIR  #{card.number}")
@@ -410,10 +458,15 @@ class LiveStageWidget(QWidget):
         text, tone = receipt_text(card.receipt)
         self.receipt.setText(text)
         _colour(self.receipt, tone)
-        self.live_title.setText(item.product.display_title)
+        failure = failure_text(card.receipt, refused)
+        self.pin_failure.setText(failure)
+        self.pin_failure.setVisible(bool(failure))
+        self.live_title.setText(item.product.title)
+        self.live_variant.setText(item.product.variant_title)
+        self.live_variant.setVisible(bool(item.product.variant_title))
         self.live_brand.setText(item.product.brand)
         self.live_price.setText(_price(item))
-        self.sales.value.setText(f"{card.units} · {_money(card.gmv, '0')}")
+        self.sales.value.setText(f"{count_text(card.units)} · {_money(card.gmv, '0')}")
         self.commission.value.setText(_money(card.commission))
         stock, stock_tone = _stock(card.stock_left)
         self.stock_left.value.setText(stock)
@@ -434,10 +487,12 @@ class LiveStageWidget(QWidget):
             self.armed_title.setText("")
             return
         item = card.item
-        self.armed_title.setText(f"#{card.number} {item.product.display_title}")
+        self.armed_title.setText(f"#{card.number} {item.product.title}")
         stock, _ = _stock(card.stock_left)
+        variant = f"{item.product.variant_title}\n" if item.product.variant_title else ""
         self.armed_facts.setText(
-            f"{_price(item)}\nStock: {stock}\nPlanned {format_duration(item.planned_seconds)}"
+            f"{variant}{_price(item)}\nStock: {stock}\n"
+            f"Planned {format_duration(item.planned_seconds)}"
         )
         self.points_caption.setVisible(bool(item.talking_points))
         self.talking_points.setText(item.talking_points)
@@ -491,5 +546,5 @@ def _price(item: RundownItem) -> str:
         return "no price"
     catalog = item.product.price
     if item.live_price is not None and catalog is not None and catalog != price:
-        return f"{price.format()}  (was {catalog.format()})"
-    return price.format()
+        return f"{money_text(price)}  (was {money_text(catalog)})"
+    return money_text(price)

@@ -7,6 +7,7 @@ from PySide6.QtGui import QFont, QPixmap
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from seller_console.domain.catalog import VariantRef
+from seller_console.ui.numbers import money_text
 from seller_console.ui.thumbnails import ThumbnailCache
 from seller_console.ui.widgets.text import plain_label
 
@@ -62,9 +63,9 @@ class ProductCard(QScrollArea):
         p, v = ref.product, ref.variant
         self.title.setText(p.title if v.title == p.title else f"{p.title} — {v.title}")
         self.brand.setText(p.brand)
-        price = v.price.format() if v.price is not None else "no price"
+        price = money_text(v.price) if v.price is not None else "no price"
         if v.on_sale and v.compare_at_price is not None:
-            price += f"   (was {v.compare_at_price.format()})"
+            price += f"   (was {money_text(v.compare_at_price)})"
         self.price.setText(price)
         stock = "stock unknown" if v.stock is None else f"{v.stock} in stock"
         rate = (

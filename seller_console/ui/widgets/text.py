@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtCore import QPoint, QSize, Qt
+from PySide6.QtGui import QFontMetrics, QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 
 def plain_label(text: str = "", parent: QWidget | None = None, wrap: bool = False) -> QLabel:
@@ -21,3 +22,108 @@ def escaped_tooltip(text: str) -> str | None:
     """``text`` as a tooltip that shows it literally: Qt renders a tooltip that looks like
     HTML as rich text, so untrusted text is escaped inside an explicit paragraph."""
     return f"<p>{html.escape(text)}</p>" if text else None
+
+
+class ElidedLabel(QWidget):
+    """Untrusted text in at most ``max_lines`` wrapped lines, the last one elided; never
+    wider than its layout gives it (its minimum width is a few characters, whatever the
+    text). When the text does not fit, the whole of it is the tooltip (escaped).
+
+    Only the first ``SHOWN_CHARS`` characters are laid out: a screen shows far fewer, and
+    the cost of a paint stays bounded whatever a catalog or a platform sends."""
+
+    SHOWN_CHARS = 2000
+
+    def __init__(self, max_lines: int = 1, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._text = ""
+        self._flat = ""  # the text as laid out: whitespace runs as single spaces, bounded
+        self._max_lines = max_lines
+        policy = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+
+    def text(self) -> str:
+        return self._text
+
+    def shown_text(self) -> str:
+        """What is painted at the current width (for tests and screenshots)."""
+        return "\n".join(self._layout(self.width())[0])
+
+    def setText(self, text: str) -> None:
+        if text == self._text:
+            return
+        self._text = text
+        self._flat = " ".join(text[: self.SHOWN_CHARS + 1].split())
+        self.updateGeometry()
+        self._update_tooltip()
+        self.update()
+
+    def _layout(self, width: int) -> tuple[list[str], bool]:
+        """The lines (wrapped at word boundaries, the last one elided) and whether the
+        whole text fits in them."""
+        metrics = self.fontMetrics()
+        width = max(width, 1)
+        lines: list[str] = []
+        rest = self._flat
+        while rest:
+            if metrics.horizontalAdvance(rest) <= width:
+                lines.append(rest)
+                return lines, len(self._text) <= self.SHOWN_CHARS
+            if len(lines) == self._max_lines - 1:
+                lines.append(metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width))
+                return lines, False
+            cut = _fitting(rest, width, metrics)
+            lines.append(rest[:cut].rstrip())
+            rest = rest[cut:].lstrip()
+        return lines, True
+
+    def _update_tooltip(self) -> None:
+        fits = self._layout(self.width())[1]
+        shown = self._text[: self.SHOWN_CHARS]
+        if len(self._text) > self.SHOWN_CHARS:
+            shown += "…"
+        self.setToolTip("" if fits else escaped_tooltip(shown) or "")
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return max(1, len(self._layout(width)[0])) * self.fontMetrics().lineSpacing()
+
+    def sizeHint(self) -> QSize:
+        metrics = self.fontMetrics()
+        width = min(metrics.horizontalAdvance(self._flat), metrics.averageCharWidth() * 60)
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:
+        metrics = self.fontMetrics()
+        return QSize(metrics.averageCharWidth() * 6, metrics.lineSpacing())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._update_tooltip()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        metrics = self.fontMetrics()
+        y = metrics.ascent()
+        for line in self._layout(self.width())[0]:
+            painter.drawText(QPoint(0, y), line)
+            y += metrics.lineSpacing()
+        painter.end()
+
+
+def _fitting(text: str, width: int, metrics: QFontMetrics) -> int:
+    """How many characters of ``text`` fit in ``width``, cut after a space when one fits
+    (a word longer than the line is cut where it overflows). Binary search: log(n) widths."""
+    low, high = 1, len(text)
+    while low < high:
+        mid = (low + high + 1) // 2
+        if metrics.horizontalAdvance(text[:mid]) <= width:
+            low = mid
+        else:
+            high = mid - 1
+    space = text.rfind(" ", 0, low + 1)
+    return space + 1 if space > 0 else low

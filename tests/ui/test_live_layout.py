@@ -1,0 +1,126 @@
+"""The live window at 1366x768 during a show with a failed pin and a long title: every part
+of it on screen, the window's minimum within the screen (embedded sandbox, loopback)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import QPoint, QRect
+
+from seller_console.domain.money import Money
+from seller_console.domain.show_records import PinOutcome
+from seller_console.ui.actions import ActionId
+from seller_console.ui.docks.rundown_dock import RundownDock
+
+from .test_live_show import go_live, show, stage  # noqa: F401  (the fixture)
+
+LONG_TITLE = "Organic Cold-Pressed Sea Fennel & Samphire Coastal Botanical Facial Oil " * 3
+REASON = "no product with id 'ocean-blue-shirt-1-d0c60189b3' <b>refused</b> " * 8
+
+
+def _inside(window, widget) -> bool:
+    top_left = widget.mapTo(window, QPoint(0, 0))
+    return QRect(QPoint(0, 0), window.size()).contains(QRect(top_left, widget.size()))
+
+
+def test_a_failed_pin_and_a_long_title_fit_at_1366x768(show, run, qtbot):  # noqa: F811
+    window, vm = show.window, show.live_vm
+    window.resize(1366, 768)
+    go_live(show, run)
+    vm.take()
+    stage(show, run)
+    view = vm.stage_view()
+    assert view is not None
+    assert view.live is not None
+    live = view.live
+    assert live.receipt is not None
+    failed = replace(live.receipt, outcome=PinOutcome.FAILED, failure=REASON[:500])
+    product = replace(live.item.product, title=LONG_TITLE, variant_title="Size XL")
+    big = Money.of("35116.00", "USD")  # a big night: "1,204 · 35,116.00 USD"
+    view = replace(
+        view,
+        live=replace(
+            live,
+            item=replace(live.item, product=product),
+            receipt=failed,
+            units=1204,
+            gmv=big,
+            commission=big,
+        ),
+    )
+    vm.stage_changed.disconnect(window.stage.show_stage)  # hold the failed view on screen
+    window.stage.show_stage(view)
+    qtbot.wait(100)
+
+    hint = window.minimumSizeHint()
+    assert hint.width() <= 1366
+    assert hint.height() <= 768
+    assert window.stage.minimumSizeHint().width() <= 1366
+    assert window.stage.minimumSizeHint().height() <= 768
+    window.resize(1280, 720)  # a maximised 1280x720 screen
+    qtbot.wait(50)
+    assert (window.width(), window.height()) == (1280, 720)
+    armed_card = window.stage.armed_title.parentWidget()
+    assert window.stage.take_button.visibleRegion().boundingRect().width() == (
+        window.stage.take_button.width()
+    )  # Take is whole, not cut by the edge
+    assert armed_card.width() >= 180
+    viewport = window.stage.cards_area.viewport()
+    right = armed_card.mapTo(viewport, QPoint(armed_card.width(), 0)).x()
+    assert right <= viewport.width()  # not clipped by the cards' scroll area either
+    # what the armed card leaves is not cut either: too long a value elides, with a tooltip
+    for stat in (window.stage.sales, window.stage.on_air, window.stage.commission):
+        assert stat.value.width() <= stat.width()
+        value = stat.value
+        assert value.shown_text() == value.text() or value.text() in value.toolTip()
+    assert window.stage.on_air.value.shown_text() == window.stage.on_air.value.text()
+    window.resize(1366, 768)
+    qtbot.wait(100)
+    assert (window.width(), window.height()) == (1366, 768)
+    stage_widget = window.stage
+    for part in (
+        stage_widget.take_button,
+        stage_widget.retry_button,
+        stage_widget.pin_failure,
+        stage_widget.live_title,
+        stage_widget.live_variant,
+        window.statusBar(),
+        window.badge,
+        window.rundown_dock,
+        window.chart_dock,
+    ):
+        assert part.isVisible(), part.objectName()
+        assert _inside(window, part), part.objectName()
+    assert stage_widget.live_variant.shown_text() == "Size XL"  # the size is never clipped
+    assert stage_widget.live_title.shown_text().endswith("…")
+    assert "&lt;b&gt;refused&lt;/b&gt;" in stage_widget.pin_failure.toolTip()
+    # the armed card keeps its room beside the live card
+    armed = stage_widget.armed_title.parentWidget()
+    assert _inside(window, armed)
+    assert armed.width() >= 200
+    # on air the rundown is a running order: its product column has room to be read
+    rundown: RundownDock = window.rundown_dock
+    assert not rundown.editor.isVisible()
+    assert rundown.table.columnWidth(2) >= 80  # "Heavyweight…", not "…"
+    assert window.pins_dock.table.columnWidth(0) >= 100
+
+
+def test_reset_layout_during_a_show_keeps_the_live_layout(show, run, qtbot):  # noqa: F811
+    window = show.window
+    window.resize(1366, 768)
+    go_live(show, run)
+    window.chart_dock.hide()
+    window.pins_dock.hide()
+    window.catalog_dock.raise_()
+    window.actions_by_id[ActionId.RESET_LAYOUT].trigger()
+    qtbot.wait(50)
+    for dock in window.live_docks:
+        assert dock.isVisibleTo(window), dock.objectName()
+    # the feed's tab is up, not the catalog's (a tab behind is "visible" but off screen)
+    assert not window.feed_dock.visibleRegion().isEmpty()
+    assert window.catalog_dock.visibleRegion().isEmpty()
+    assert window.stage.isVisible()
+    assert not window.rundown_dock.editor.isVisible()  # still the running order
+    hint = window.minimumSizeHint()
+    assert hint.width() <= 1366
+    assert hint.height() <= 768
