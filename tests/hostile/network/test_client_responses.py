@@ -27,14 +27,8 @@ from seller_console.platform.errors import (
     RateLimitedError,
     ServerError,
 )
-from tests.hostile.network.support import (
-    RATIO_HIGH,
-    RATIO_LOW,
-    client_for,
-    cost_ratio,
-    deep_json,
-    order_doc,
-)
+from tests.hostile.network.support import RATIO_HIGH, RATIO_LOW, cost_ratio, deep_json
+from tests.stream_fakes import client_for, order_doc
 from tests.support import run
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)

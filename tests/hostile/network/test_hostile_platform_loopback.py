@@ -16,7 +16,7 @@ import pytest
 from seller_console.domain.events import Delivery, EventRejected, OrderCreated, ViewersUpdated
 from seller_console.platform._retry import Retrier, RetryPolicy
 from seller_console.platform.client import LiveCommerceClient
-from tests.hostile.network.support import block, order_doc
+from tests.stream_fakes import block, order_doc
 from tests.support import run
 
 pytestmark = pytest.mark.integration

@@ -32,17 +32,8 @@ from seller_console.platform.sse import (
     SSEDecoder,
     is_safe_event_id,
 )
-from tests.hostile.network.support import (
-    RATIO_HIGH,
-    RATIO_LOW,
-    block,
-    client_for,
-    cost_ratio,
-    deep_json,
-    order_doc,
-    sse,
-    take,
-)
+from tests.hostile.network.support import RATIO_HIGH, RATIO_LOW, cost_ratio, deep_json
+from tests.stream_fakes import block, client_for, order_doc, sse, take
 from tests.support import run
 
 GOOD = block(9, "viewers.updated", {"viewers": 3})

@@ -4,11 +4,7 @@ an event it cannot read without stopping."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import json
-import random
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import httpx
 import pytest
@@ -22,61 +18,11 @@ from seller_console.domain.events import (
     PinChanged,
     ViewersUpdated,
 )
-from seller_console.platform._retry import Retrier, RetryPolicy
-from seller_console.platform.client import LiveCommerceClient
 from seller_console.platform.errors import AuthError
+from tests.stream_fakes import block, client_for, order_doc, sse, take
 from tests.support import run
 
 T = TypeVar("T")
-
-
-async def no_sleep(_: float) -> None:
-    await asyncio.sleep(0)
-
-
-def order_doc(order_id: str) -> dict[str, Any]:
-    money = {"amount": "10.00", "currency": "USD"}
-    return {
-        "id": order_id,
-        "session_id": "s-1",
-        "created_at": "2025-05-01T10:00:01Z",
-        "status": "paid",
-        "lines": [{"product_id": "p", "sku": "S", "quantity": 1, "unit_price": money}],
-        "total": money,
-        "commission": {"rate": "0.1", "amount": {"amount": "1.00", "currency": "USD"}},
-        "pin_id": None,
-        "affiliate_code": None,
-    }
-
-
-def block(event_id: int | None, event: str, data: object) -> bytes:
-    head = f"id: {event_id}\n" if event_id is not None else ""
-    return f"{head}event: {event}\ndata: {json.dumps(data)}\n\n".encode()
-
-
-def sse(body: bytes) -> httpx.Response:
-    return httpx.Response(200, content=body, headers={"Content-Type": "text/event-stream"})
-
-
-def client_for(handler: Any) -> LiveCommerceClient:
-    fast = Retrier(RetryPolicy(), sleep=no_sleep, rng=random.Random(0))
-    return LiveCommerceClient(
-        "http://127.0.0.1:9",
-        "key",
-        retrier=fast,
-        stream_reconnect=fast,
-        transport=httpx.MockTransport(handler),
-    )
-
-
-async def take(client: LiveCommerceClient, count: int, after: str | None = None) -> list[Delivery]:
-    out: list[Delivery] = []
-    async with contextlib.aclosing(client.events("s-1", after=after)) as feed:
-        async for delivery in feed:
-            out.append(delivery)
-            if len(out) == count:
-                break
-    return out
 
 
 def test_it_resumes_after_a_cut_block_and_resyncs_from_the_orders_list() -> None:
