@@ -20,22 +20,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from seller_console.broadcast.overlay_server import (
-    OverlayServer,
-    OverlayStartError,
-    start_overlay_server,
-)
-from seller_console.domain.show_records import ShowRecord
-from seller_console.live_link import DEMO_RATE, LiveLink
-from seller_console.paths import configure_logging, resources_dir
-from seller_console.platform.images import DEMO_HOST, ImageFetcher
+from seller_console.paths import configure_logging
 from seller_console.services.live_process import Failure
-from seller_console.services.live_session import LiveEvent, LiveSession, LiveState
-from seller_console.services.on_air_feed import OnAirFeed
-from seller_console.services.reports import ShowReport
 from seller_console.settings import Settings
+
+# What the engine runs is imported in its own process (``serve``): the window's process
+# imports this module only for ``EngineConfig`` and ``serve``'s name (start-up time).
+if TYPE_CHECKING:
+    from seller_console.broadcast.overlay_server import OverlayServer
+    from seller_console.domain.show_records import ShowRecord
+    from seller_console.services.live_session import LiveEvent, LiveState
+    from seller_console.services.reports import ShowReport
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +46,7 @@ class EngineConfig:
     settings_path: Path
     log_folder: Path | None
     image_cache: Path
-    sandbox_rate: float = DEMO_RATE
+    sandbox_rate: float
 
 
 ENGINE_NICENESS = 5
@@ -72,6 +69,11 @@ def serve(conn: Connection, config: EngineConfig) -> None:
 
 class _Engine:
     def __init__(self, conn: Connection, config: EngineConfig) -> None:
+        from seller_console.live_link import LiveLink
+        from seller_console.paths import resources_dir
+        from seller_console.platform.images import DEMO_HOST, ImageFetcher
+        from seller_console.services.live_session import LiveSession
+
         self._conn = conn
         self._send_lock = threading.Lock()
         self.link = LiveLink(
@@ -138,6 +140,12 @@ class _Engine:
 
         threading.Thread(target=read, name="live-engine-inbox", daemon=True).start()
         self.session.subscribe(self._published)
+        from seller_console.broadcast.overlay_server import (
+            OverlayStartError,
+            start_overlay_server,
+        )
+        from seller_console.services.on_air_feed import OnAirFeed
+
         try:
             self.overlay = await asyncio.to_thread(
                 start_overlay_server, images=self.images.fetch, image_loop=loop
