@@ -27,6 +27,7 @@ from seller_console.domain.show_records import PinOutcome
 from seller_console.services.reports import ShowReport
 from seller_console.ui.actions import ActionId
 from seller_console.ui.models.live_tables import TCol
+from seller_console.ui.numbers import amount_text, count_text
 from seller_console.ui.viewmodels.live_vm import LiveViewModel
 
 if TYPE_CHECKING:  # app.py imports this module to run it
@@ -121,11 +122,7 @@ async def run_self_test(
     expected = expected_totals(orders, code)
     await asyncio.sleep(0.5)  # the panels refresh a few times a second
     shown = shown_totals(window.totals_dock.model, code)
-    want = (
-        str(expected.orders),
-        str(expected.gross.rounded().amount),
-        str(expected.refunds.rounded().amount),
-    )
+    want = shown_as(expected)
     if shown != want:
         raise SelfTestError(
             f"the window shows orders, GMV, refunds {shown} for {code}; "
@@ -152,6 +149,15 @@ def _confirmed(live: LiveViewModel, item_id: str) -> bool:
 def _orders_in(live: LiveViewModel) -> int:
     snapshot = live.state.ledger
     return sum(f.orders for f in snapshot.totals.values()) if snapshot is not None else 0
+
+
+def shown_as(expected: Expected) -> tuple[str, str, str]:
+    """The platform's figures as the totals panel writes them (the locale's grouping)."""
+    return (
+        count_text(expected.orders),
+        amount_text(expected.gross),
+        amount_text(expected.refunds),
+    )
 
 
 def shown_totals(model: QAbstractItemModel, code: str) -> tuple[str, str, str] | None:

@@ -19,7 +19,7 @@ from seller_console.domain.stage import Stage
 from seller_console.paths import AppPaths
 from seller_console.platform.client import LiveCommerceClient
 from seller_console.sandbox import SandboxFaults
-from seller_console.selftest import expected_totals, shown_totals
+from seller_console.selftest import expected_totals, shown_as, shown_totals
 from seller_console.ui.actions import ActionId
 from seller_console.ui.dialogs.show_report import ShowReportDialog
 
@@ -79,11 +79,7 @@ def settle_and_compare(console: Console, run: Runner, qtbot: Any) -> int:
     qtbot.wait(400)
     orders = run(console.live_vm.platform_orders(show))
     expected = expected_totals(orders, "USD")
-    want = (
-        str(expected.orders),
-        str(expected.gross.rounded().amount),
-        str(expected.refunds.rounded().amount),
-    )
+    want = shown_as(expected)
     model = console.window.totals_dock.model
     qtbot.waitUntil(lambda: shown_totals(model, "USD") == want, timeout=15_000)
     return len(orders)

@@ -38,6 +38,7 @@ from seller_console.ui.docks.live_docks import (
 from seller_console.ui.errors import route_qt_messages
 from seller_console.ui.models.feed_model import FCol, SalesFeedModel
 from seller_console.ui.models.live_tables import PCol, PinWindowsModel, TCol, TotalsModel
+from seller_console.ui.numbers import amount_text
 from seller_console.ui.thumbnails import ThumbnailCache
 from seller_console.ui.viewmodels.live_state import CardView, StageView, StockWarning
 from seller_console.ui.widgets.connection_badge import ConnectionBadge, badge_text
@@ -236,7 +237,7 @@ def test_totals_model_per_currency_with_flagged_difference(qapp, qtmodeltester):
     assert model.headerData(0, Qt.Orientation.Vertical) == "EUR"
     assert model.headerData(1, Qt.Orientation.Vertical) == "USD"
     usd = ledger.snapshot().totals["USD"]
-    assert model.data(model.index(1, TCol.GMV)) == str(usd.gross.rounded().amount)
+    assert model.data(model.index(1, TCol.GMV)) == amount_text(usd.gross)
     assert model.data(model.index(1, TCol.REFUNDS)).endswith("(1)")
     assert model.data(model.index(1, TCol.DIFFERENCE), Qt.ItemDataRole.ForegroundRole)
     assert model.data(model.index(0, TCol.DIFFERENCE), Qt.ItemDataRole.ForegroundRole) is None

@@ -30,9 +30,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPalette
 
 from seller_console.domain.ledger import NO_PIN, Figures, LedgerSnapshot
-from seller_console.domain.money import Money, round_money
 from seller_console.domain.rundown import format_duration
-from seller_console.ui.numbers import count_text, money_text
+from seller_console.ui.numbers import amount_text, count_text, money_text
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -202,27 +201,19 @@ class TotalsModel(_SnapshotTableModel):
         return super().headerData(section, orientation, role)
 
 
-def amount(money: Money) -> str:
-    """The amount alone, rounded as everywhere (the row's header names the currency).
-
-    The totals panel keeps plain decimals (no grouping): the self-test
-    (``selftest.shown_totals``) compares its text with the platform's plain decimals."""
-    return str(round_money(money.amount, money.currency))
-
-
 def _totals_row(f: Figures) -> _Row:
-    refunds = amount(f.refunds)
+    refunds = amount_text(f.refunds)
     if f.refunded_orders:
-        refunds += f" ({f.refunded_orders})"
+        refunds += f" ({count_text(f.refunded_orders)})"
     cells = [
-        amount(f.gross),
+        amount_text(f.gross),
         refunds,
-        amount(f.net),
-        str(f.orders),
-        str(f.units),
-        amount(f.commission_estimated),
-        amount(f.commission_reported),
-        amount(f.commission_difference),
+        amount_text(f.net),
+        count_text(f.orders),
+        count_text(f.units),
+        amount_text(f.commission_estimated),
+        amount_text(f.commission_reported),
+        amount_text(f.commission_difference),
     ]
     tones = {TCol.DIFFERENCE.value: Tone.WARNING} if f.flagged else {}
     if f.refunded_orders:
