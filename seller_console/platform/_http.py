@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Generator
-from typing import Any
+from types import TracebackType
+from typing import Any, Self
 
 import httpx
 
@@ -51,6 +52,27 @@ def checked_base_url(base_url: str) -> httpx.URL:
         f"Refusing to connect to {url.scheme}://{url.host}: the platform address must use "
         f"https (plain http is allowed only to this machine: {THIS_MACHINE_HINT})."
     )
+
+
+class HttpOwner:
+    """A platform object that owns one ``httpx.AsyncClient`` (``self._http``): usable as
+    ``async with``, and ``aclose()`` closes the client."""
+
+    _http: httpx.AsyncClient
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
 
 
 class BearerAuth(httpx.Auth):

@@ -18,8 +18,7 @@ import logging
 from collections.abc import AsyncGenerator, Sequence
 from datetime import datetime
 from functools import partial
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -55,6 +54,7 @@ from seller_console.platform import wire
 from seller_console.platform._http import (
     DEFAULT_LIMITS,
     DEFAULT_TIMEOUT,
+    HttpOwner,
     json_body,
     loads,
     make_async_client,
@@ -92,7 +92,7 @@ CAPABILITIES = Capabilities(
 )
 
 
-class LiveCommerceClient:
+class LiveCommerceClient(HttpOwner):
     """The reference platform: the Live Commerce API. Implements ``PlatformAdapter``."""
 
     def __init__(
@@ -117,20 +117,6 @@ class LiveCommerceClient:
         self._stream_timeout = httpx.Timeout(
             connect=timeout.connect, read=dead_stream_s, write=timeout.write, pool=timeout.pool
         )
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        await self._http.aclose()
 
     @property
     def platform(self) -> str:

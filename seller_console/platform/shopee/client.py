@@ -30,6 +30,7 @@ from seller_console.platform._http import (
     DEFAULT_LIMITS,
     DEFAULT_TIMEOUT,
     USER_AGENT,
+    HttpOwner,
     checked_base_url,
     json_body,
     raise_for_response,
@@ -91,7 +92,7 @@ class Identity:
     shop_id: int
 
 
-class ShopeeClient:
+class ShopeeClient(HttpOwner):
     """Shopee's Open Platform calls for a live show. Close it with ``aclose``."""
 
     def __init__(
@@ -138,9 +139,6 @@ class ShopeeClient:
             clock=clock,
             margin_s=refresh_margin_s,
         )
-
-    async def aclose(self) -> None:
-        await self._http.aclose()
 
     async def _key(self) -> str:
         """The partner key, read from the keychain on first use."""

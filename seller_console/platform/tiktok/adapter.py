@@ -13,8 +13,7 @@ from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
-from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 import httpx
@@ -53,6 +52,7 @@ from seller_console.platform._http import (
     DEFAULT_LIMITS,
     DEFAULT_TIMEOUT,
     USER_AGENT,
+    HttpOwner,
     checked_base_url,
     translate_transport_error,
 )
@@ -153,7 +153,7 @@ def affiliate_link_for(detail_link: str, tracking_code: str, param: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
 
 
-class TikTokShopAdapter:
+class TikTokShopAdapter(HttpOwner):
     """A creator's TikTok Shop, as a ``PlatformAdapter`` (see the package docstring)."""
 
     def __init__(
@@ -205,20 +205,6 @@ class TikTokShopAdapter:
         self._room_starts: dict[str, datetime] = {}
         self._pins: dict[str, Pin] = {}
         self._pin_versions: dict[str, int] = {}
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        await self._http.aclose()
 
     @property
     def platform(self) -> str:
