@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Final, Protocol
 
@@ -178,17 +178,23 @@ def on_air_card(
     taken_at: datetime | None = None,
     flash_ends_at: datetime | None = None,
 ) -> OnAirCard:
-    """The card for ``item``. ``stock_left`` None: what could sell when it was taken."""
+    """The card for ``item``. ``stock_left`` None: what could sell when it was taken.
+
+    During a flash sale (``flash_ends_at`` given) an item with a flash price shows it, with
+    the item's usual price crossed out."""
     product = item.product
     start = item.sellable_units
+    price = item.price
+    if flash_ends_at is not None and item.flash_price is not None:
+        price = item.flash_price
     return OnAirCard(
         item_id=item.id,
         product_id=product.product_id,
         title=product.title,
         variant_title=product.variant_title,
         image_url=product.image_url,
-        price=item.price,
-        compare_at=_crossed_out(item.price, product.price, product.compare_at_price),
+        price=price,
+        compare_at=_crossed_out(price, item.price, product.price, product.compare_at_price),
         stock_left=start if stock_left is None else max(0, stock_left),
         stock_at_start=start,
         flash_ends_at=flash_ends_at,
@@ -210,18 +216,15 @@ def on_air_state(
     taken_at: datetime | None = None,
     stock_left: int | None = None,
     units_sold: int = 0,
-    flash_seconds: int | None = None,
+    flash_ends_at: datetime | None = None,
     comments: Sequence[str] = (),
 ) -> OnAirState:
     """The state for a live item (taken at ``taken_at``) and the one after it.
 
-    ``flash_seconds``: a flash sale that ends that long after the take.
+    ``flash_ends_at``: the end of the live item's flash sale, running now.
     """
-    flash_end = None
-    if live is not None and flash_seconds is not None:
-        if taken_at is None:
-            raise OnAirError("a flash sale needs the time of the take")
-        flash_end = taken_at + timedelta(seconds=flash_seconds)
+    if live is not None and flash_ends_at is not None and taken_at is None:
+        raise OnAirError("a flash sale needs the time of the take")
     return OnAirState(
         show_id=show_id,
         version=version,
@@ -232,7 +235,7 @@ def on_air_state(
             stock_left=stock_left,
             units_sold=units_sold,
             taken_at=taken_at,
-            flash_ends_at=flash_end,
+            flash_ends_at=flash_ends_at,
         ),
         next_up=None if next_up is None else on_air_card(next_up),
         platform=platform,

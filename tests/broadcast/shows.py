@@ -102,6 +102,10 @@ def state(
     platform: str = "livecommerce",
     comments: tuple[str, ...] = (),
 ) -> OnAirState:
+    taken = taken_at if taken_at is not None else (at if live is not None else None)
+    flash_end = None
+    if flash_seconds is not None and taken is not None:
+        flash_end = taken + timedelta(seconds=flash_seconds)
     return on_air_state(
         show_id="show-1",
         version=version,
@@ -109,10 +113,10 @@ def state(
         next_up=next_up,
         platform=platform,
         now=at,
-        taken_at=taken_at if taken_at is not None else (at if live is not None else None),
+        taken_at=taken,
         stock_left=stock_left,
         units_sold=units_sold,
-        flash_seconds=flash_seconds,
+        flash_ends_at=flash_end,
         comments=comments,
     )
 
