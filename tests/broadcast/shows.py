@@ -64,6 +64,7 @@ SERUM = item(
     points="Gentle retinol alternative\nSafe in pregnancy\nUse 3 drops at night",
     image="bakuchiol-night-serum.png",
 )
+FLASH_SERUM = SERUM.edited(flash_price=Money.of("19.90", "EUR"), flash_seconds=300)
 KNIFE = item(
     "knife",
     "8-inch Chef's Knife",

@@ -147,8 +147,8 @@ def test_live_prices_typed_by_a_producer():
             parse_live_price(bad, None if bad == "5" else catalog)
 
 
-def flash(n: int, price: str | None, seconds: int | None, **kw: object) -> RundownItem:
-    base = item(n, **kw)
+def flash(n: int, price: str | None, seconds: int | None) -> RundownItem:
+    base = item(n)
     currency = base.price.currency.code if base.price else "USD"
     money = None if price is None else Money.of(price, currency)
     return base.edited(flash_price=money, flash_seconds=seconds)

@@ -623,6 +623,14 @@ def flash_item(n: int, price: str = "7.00", seconds: int = 30) -> RundownItem:
     return item(n).edited(flash_price=Money.of(price, USD), flash_seconds=seconds)
 
 
+def flash_of(seen: Seen) -> module.FlashSale | None:
+    return seen.state.flash
+
+
+def cue_of(seen: Seen) -> module.Cue | None:
+    return seen.state.cue
+
+
 FLASH_PLAN = ShowPlan("Flash", (flash_item(1), item(2), item(3)))
 
 
@@ -640,28 +648,28 @@ def test_a_flash_sale_runs_from_the_confirmed_take_then_the_operator_puts_the_pr
         async with live(tmp_path, FLASH_PLAN) as (session, _p, seen, clock, _db):
             session.take()
             clock.now += timedelta(seconds=2)  # the platform confirms two seconds later
-            await until(lambda: seen.state.flash is not None)
+            await until(lambda: flash_of(seen) is not None)
             card = seen.state.live
             assert card is not None and card.receipt is not None
             confirmed_at = card.receipt.answered_at
             assert confirmed_at is not None
             assert T0 + timedelta(seconds=2) <= confirmed_at < T0 + timedelta(seconds=3)
             ends = confirmed_at + timedelta(seconds=30)
-            assert seen.state.flash == module.FlashSale("i1", Money.of("7.00", USD), ends)
+            assert flash_of(seen) == module.FlashSale("i1", Money.of("7.00", USD), ends)
             ten, seven = Money.of("10.00", USD), Money.of("7.00", USD)
             assert on_air_price(seen) == (seven, ten, ends)  # the overlay and host view
 
             clock.now = ends - timedelta(seconds=1)
             await asyncio.sleep(3 * module.FLASH_CHECK_S)
-            assert seen.state.flash is not None and seen.state.cue is None  # not yet
+            assert flash_of(seen) is not None and cue_of(seen) is None  # not yet
             clock.now = ends
-            await until(lambda: seen.state.flash is None)
+            await until(lambda: flash_of(seen) is None)
             assert on_air_price(seen) == (ten, None, None)  # the usual price again
-            cue = seen.state.cue
+            cue = cue_of(seen)
             assert cue is not None
             assert (cue.kind, cue.item_id, cue.price) == (module.CueKind.PRICE, "i1", ten)
             session.take()  # Space: "Price put back"
-            assert seen.state.cue is None
+            assert cue_of(seen) is None
             assert live_id(seen) == "i1"  # that Space took nothing
             assert seen.of(ActionFailed) == []
 
@@ -672,16 +680,16 @@ def test_a_take_ends_the_flash_sale_of_the_item_it_takes_off(tmp_path: Path) -> 
     async def go() -> None:
         async with live(tmp_path, FLASH_PLAN) as (session, _p, seen, clock, _db):
             session.take()
-            await until(lambda: seen.state.flash is not None)
+            await until(lambda: flash_of(seen) is not None)
             clock.now += timedelta(seconds=5)
             session.take()  # item 2, 25 s before the flash sale's end
-            assert seen.state.flash is None
-            cue = seen.state.cue
+            assert flash_of(seen) is None
+            cue = cue_of(seen)
             assert cue is not None and (cue.kind, cue.item_id) == (module.CueKind.PRICE, "i1")
             await until(lambda: confirmed(seen) and live_id(seen) == "i2")
             price, _was, flash_end = on_air_price(seen)
             assert (price, flash_end) == (Money.of("10.00", USD), None)
-            assert seen.state.flash is None  # item 2 has no flash sale
+            assert flash_of(seen) is None  # item 2 has no flash sale
 
     run(go())
 
@@ -693,17 +701,18 @@ def test_with_operator_pins_the_flash_sale_runs_from_the_operator_s_confirmation
         platform = FakePlatform(pin_kind=PinKind.OPERATOR_PERFORMED)
         async with live(tmp_path, FLASH_PLAN, platform) as (session, _p, seen, clock, _db):
             session.take()
-            assert seen.state.flash is None  # cued, not pinned yet: no sale runs
+            assert flash_of(seen) is None  # cued, not pinned yet: no sale runs
             _price, _was, flash_end = on_air_price(seen)
             assert flash_end is None
             clock.now += timedelta(seconds=4)
             session.take()  # "Pinned it"
-            await until(lambda: seen.state.flash is not None)
-            assert seen.state.flash is not None
-            assert seen.state.flash.ends_at == T0 + timedelta(seconds=34)
+            await until(lambda: flash_of(seen) is not None)
+            running = flash_of(seen)
+            assert running is not None
+            assert running.ends_at == T0 + timedelta(seconds=34)
             session.take()  # Space while the sale runs and no cue is up: the next take
             assert live_id(seen) == "i2"
-            cue = seen.state.cue
+            cue = cue_of(seen)
             assert cue is not None and cue.kind is module.CueKind.PIN  # the pin comes first
             assert "put its price back to 10.00 USD" in seen.of(ActionFailed)[-1].message
 
