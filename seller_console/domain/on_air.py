@@ -151,6 +151,34 @@ def segment_phase(remaining: float, planned_seconds: int) -> SegmentPhase:
     return SegmentPhase.ON_TIME
 
 
+class ObsLinkState(StrEnum):
+    OFF = "off"  # OBS control is not turned on
+    CONNECTING = "connecting"
+    CONNECTED = "connected"
+    ABSENT = "absent"  # not reachable (not running, dropped): retried with backoff
+    REFUSED = "refused"  # it answered but will not (wrong password, a name taken ...)
+
+
+@dataclass(frozen=True, slots=True)
+class ObsBadge:
+    """What the window's OBS badge shows: the link's state and, in plain words, why (the
+    reason OBS is absent or refused, when it retries, the newest take it confirmed)."""
+
+    state: ObsLinkState
+    detail: str = ""
+
+    @property
+    def text(self) -> str:
+        label = {
+            ObsLinkState.OFF: "OBS: off",
+            ObsLinkState.CONNECTING: "OBS: connecting",
+            ObsLinkState.CONNECTED: "OBS: connected",
+            ObsLinkState.ABSENT: "OBS: absent",
+            ObsLinkState.REFUSED: "OBS: refused",
+        }[self.state]
+        return f"{label} ({self.detail})" if self.detail else label
+
+
 class OnAirSubscriber(Protocol):
     """Anything that shows what is on air. Called on the publisher's thread; it must return
     at once (hand the state to its own thread or loop, keep only the newest)."""
