@@ -181,15 +181,20 @@ def test_preflight_checks_the_flash_price_against_the_item_and_the_catalog():
         (Severity.BLOCKER, "#1 Product 1: the flash price is in EUR, the item sells in USD")
     ]
     [(severity, text)] = flash_messages(flash(1, "0", 30))
-    assert severity is Severity.BLOCKER and "is not above zero" in text
+    assert severity is Severity.BLOCKER
+    assert "is not above zero" in text
     [(severity, text)] = flash_messages(flash(1, "7.505", 30))
-    assert severity is Severity.BLOCKER and "finer than the currency's 2 decimals" in text
+    assert severity is Severity.BLOCKER
+    assert "finer than the currency's 2 decimals" in text
     [(severity, text)] = flash_messages(flash(1, "7.50", None))
-    assert severity is Severity.WARNING and "without a duration" in text
+    assert severity is Severity.WARNING
+    assert "without a duration" in text
     [(severity, text)] = flash_messages(flash(1, None, 30))
-    assert severity is Severity.WARNING and "without a flash price" in text
+    assert severity is Severity.WARNING
+    assert "without a flash price" in text
     [(severity, text)] = flash_messages(flash(1, "7.50", 90))  # a 60 s segment
-    assert severity is Severity.WARNING and "outlasts the segment (1:00)" in text
+    assert severity is Severity.WARNING
+    assert "outlasts the segment (1:00)" in text
 
 
 def test_a_flash_price_below_the_live_price_is_still_checked_against_the_catalog():

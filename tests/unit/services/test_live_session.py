@@ -650,7 +650,8 @@ def test_a_flash_sale_runs_from_the_confirmed_take_then_the_operator_puts_the_pr
             clock.now += timedelta(seconds=2)  # the platform confirms two seconds later
             await until(lambda: flash_of(seen) is not None)
             card = seen.state.live
-            assert card is not None and card.receipt is not None
+            assert card is not None
+            assert card.receipt is not None
             confirmed_at = card.receipt.answered_at
             assert confirmed_at is not None
             assert T0 + timedelta(seconds=2) <= confirmed_at < T0 + timedelta(seconds=3)
@@ -661,7 +662,8 @@ def test_a_flash_sale_runs_from_the_confirmed_take_then_the_operator_puts_the_pr
 
             clock.now = ends - timedelta(seconds=1)
             await asyncio.sleep(3 * module.FLASH_CHECK_S)
-            assert flash_of(seen) is not None and cue_of(seen) is None  # not yet
+            assert flash_of(seen) is not None
+            assert cue_of(seen) is None
             clock.now = ends
             await until(lambda: flash_of(seen) is None)
             assert on_air_price(seen) == (ten, None, None)  # the usual price again
@@ -685,7 +687,8 @@ def test_a_take_ends_the_flash_sale_of_the_item_it_takes_off(tmp_path: Path) -> 
             session.take()  # item 2, 25 s before the flash sale's end
             assert flash_of(seen) is None
             cue = cue_of(seen)
-            assert cue is not None and (cue.kind, cue.item_id) == (module.CueKind.PRICE, "i1")
+            assert cue is not None
+            assert (cue.kind, cue.item_id) == (module.CueKind.PRICE, "i1")
             await until(lambda: confirmed(seen) and live_id(seen) == "i2")
             price, _was, flash_end = on_air_price(seen)
             assert (price, flash_end) == (Money.of("10.00", USD), None)
@@ -713,7 +716,8 @@ def test_with_operator_pins_the_flash_sale_runs_from_the_operator_s_confirmation
             session.take()  # Space while the sale runs and no cue is up: the next take
             assert live_id(seen) == "i2"
             cue = cue_of(seen)
-            assert cue is not None and cue.kind is module.CueKind.PIN  # the pin comes first
+            assert cue is not None
+            assert cue.kind is module.CueKind.PIN
             assert "put its price back to 10.00 USD" in seen.of(ActionFailed)[-1].message
 
     run(go())
