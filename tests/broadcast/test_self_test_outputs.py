@@ -1,0 +1,94 @@
+"""``seller-console --self-test --overlay --obs ...`` as a user runs it (a subprocess, the
+window headless, the live engine in its own process) against the fake obs-websocket on
+loopback: every take reaches the overlay's event stream and is read back from OBS."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.broadcast.fake_obs import DEBIAN_KINDS, FakeObs
+
+PASSWORD = "self-test-obs-pass"
+OK = re.compile(
+    r"^self-test: ok pins=3 orders=\d+ report_rows=\d+ seconds=[0-9.]+ overlay=3 obs=3$"
+)
+
+
+class ObsInThread:
+    """The fake OBS on its own loop and thread (the self-test is a blocking subprocess)."""
+
+    def __init__(self, fake: FakeObs) -> None:
+        self.fake = fake
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+
+    def __enter__(self) -> FakeObs:
+        self._thread.start()
+        asyncio.run_coroutine_threadsafe(self.fake.start(), self._loop).result(10)
+        return self.fake
+
+    def __exit__(self, *_: object) -> None:
+        asyncio.run_coroutine_threadsafe(self.fake.stop(), self._loop).result(10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)
+        self._loop.close()
+
+
+@pytest.fixture
+def obs() -> Iterator[FakeObs]:
+    with ObsInThread(FakeObs(password=PASSWORD, kinds=DEBIAN_KINDS)) as fake:
+        yield fake
+
+
+def self_test(tmp_path: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, SELLER_CONSOLE_HOME=str(tmp_path / "home"), QT_QPA_PLATFORM="offscreen")
+    return subprocess.run(
+        [sys.executable, "-m", "seller_console", "--self-test", *extra],
+        capture_output=True,
+        text=True,
+        timeout=110,
+        env=env,
+        check=False,
+    )
+
+
+@pytest.mark.timeout(240)
+def test_the_self_test_checks_the_overlay_and_drives_obs(tmp_path: Path, obs: FakeObs) -> None:
+    secret = tmp_path / "obs-password"
+    secret.write_text(PASSWORD + "\n")
+    result = self_test(tmp_path, "--overlay", "--obs", obs.url, "--obs-password-file", str(secret))
+    lines = result.stdout.strip().splitlines()
+    assert result.returncode == 0, (result.stdout, result.stderr)
+    assert re.match(r"^overlay: http://127\.0\.0\.1:\d+/overlay/[\w-]{20,}$", lines[0])
+    assert OK.match(lines[-1]), lines[-1]
+    # The engine made its sources in the scene and showed each take there.
+    title = obs.inputs["Seller Console title"]
+    assert title["kind"] == "text_ft2_source_v2"
+    assert title["settings"]["text"]  # the last take's product
+    assert obs.auth_failures == 0
+    assert PASSWORD not in result.stdout + result.stderr
+    # Only this run used OBS: no settings file keeps it.
+    kept = [p for p in (tmp_path / "home").rglob("settings.json") if '"obs"' in p.read_text()]
+    assert kept == []
+
+
+@pytest.mark.timeout(240)
+def test_a_wrong_obs_password_fails_the_self_test_with_the_reason(
+    tmp_path: Path, obs: FakeObs
+) -> None:
+    secret = tmp_path / "obs-password"
+    secret.write_text("not-the-password")
+    result = self_test(tmp_path, "--obs", obs.url, "--obs-password-file", str(secret))
+    assert result.returncode == 1
+    last = result.stdout.strip().splitlines()[-1]
+    assert last.startswith("self-test: FAILED: OBS: "), last
+    assert "Traceback" not in result.stderr
