@@ -4,43 +4,21 @@ loopback: every take reaches the overlay's event stream and is read back from OB
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.broadcast.fake_obs import DEBIAN_KINDS, FakeObs
+from tests.broadcast.fake_obs import DEBIAN_KINDS, FakeObs, ObsInThread
 
 PASSWORD = "self-test-obs-pass"
 OK = re.compile(
     r"^self-test: ok pins=3 orders=\d+ report_rows=\d+ seconds=[0-9.]+ overlay=3 obs=3$"
 )
-
-
-class ObsInThread:
-    """The fake OBS on its own loop and thread (the self-test is a blocking subprocess)."""
-
-    def __init__(self, fake: FakeObs) -> None:
-        self.fake = fake
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
-
-    def __enter__(self) -> FakeObs:
-        self._thread.start()
-        asyncio.run_coroutine_threadsafe(self.fake.start(), self._loop).result(10)
-        return self.fake
-
-    def __exit__(self, *_: object) -> None:
-        asyncio.run_coroutine_threadsafe(self.fake.stop(), self._loop).result(10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
-        self._loop.close()
 
 
 @pytest.fixture
