@@ -100,13 +100,14 @@ class CardView:
 
 class CueKind(enum.StrEnum):
     PIN = "pin"  # pin this product in the platform's app
-    PRICE = "price"  # a flash sale ended: put the product's price back in the platform's app
+    FLASH_PRICE = "flash_price"  # a flash sale began: set the flash price in the platform's app
+    PRICE_BACK = "price_back"  # a flash sale ended: put the price back in the platform's app
 
 
 @dataclass(frozen=True, slots=True)
 class Cue:
-    """Pin this product in the platform's own app (or, for a ``PRICE`` cue, put its price
-    back to ``price`` there), then confirm (Space or Enter)."""
+    """Pin this product in the platform's own app (or, for a price cue, set its price to
+    ``price`` there), then confirm (Space or Enter)."""
 
     item_id: str
     title: str
@@ -114,7 +115,7 @@ class Cue:
     cued_at: datetime
     expires_at: datetime
     kind: CueKind = CueKind.PIN
-    price: Money | None = None  # a PRICE cue: the price to put back
+    price: Money | None = None  # a price cue: the price to set
 
 
 @dataclass(frozen=True, slots=True)
@@ -566,12 +567,12 @@ class LiveSession:
 
     async def _expire(self, cue: Cue) -> None:
         await asyncio.sleep(CUE_SECONDS)
-        if self._state.cue == cue and cue.kind is CueKind.PRICE:
+        if self._state.cue == cue and cue.kind is not CueKind.PIN:
             self._publish(
                 ActionFailed(
-                    f"Nobody confirmed that {cue.title} is back at "
-                    f"{cue.price.format() if cue.price else 'its price'}: check its price in "
-                    "the platform's app."
+                    f"Nobody confirmed that {cue.title} sells at "
+                    f"{cue.price.format() if cue.price else 'its usual price'} on the "
+                    "platform: check its price in the platform's app."
                 ),
                 cue=None,
             )
@@ -596,7 +597,7 @@ class LiveSession:
         cue, show, stage = self._state.cue, self._show, self._state.stage
         if cue is None or show is None or stage is None:
             return
-        if cue.kind is CueKind.PRICE:  # the operator put the price back
+        if cue.kind is not CueKind.PIN:  # the operator set the price
             self._publish(cue=None)
             return
         item = stage.item(cue.item_id)
@@ -689,6 +690,9 @@ class LiveSession:
         )
         self._publish(flash=flash)
         self._spawn(self._run_flash(flash), "flash-sale")
+        # No adapter can set a price (see ``_end_flash``): the operator sets it, so that
+        # what the platform charges is what the overlay shows.
+        self._price_cue(item, CueKind.FLASH_PRICE, item.flash_price, stage)
 
     async def _run_flash(self, flash: FlashSale) -> None:
         while (left := (flash.ends_at - self._clock()).total_seconds()) > 0:
@@ -707,23 +711,24 @@ class LiveSession:
         """The flash sale is over: the overlay and the host view show the usual price
         again. No platform adapter can change a price (``Capabilities`` has no such call:
         the Live Commerce API, Shopee and TikTok adapters only publish, pin and read), so
-        the operator is cued to put the price back in the platform's app; when a pin cue
-        is up, the pin comes first and the price is said as a message."""
+        the operator is cued to put the price back in the platform's app."""
         stage = self._state.stage
         item = None if stage is None else stage.item(flash.item_id)
         if self._state.flash != flash or stage is None or item is None:
             return
-        usual = item.price
+        self._publish(flash=None)
+        self._price_cue(item, CueKind.PRICE_BACK, item.price, stage)
+
+    def _price_cue(
+        self, item: RundownItem, kind: CueKind, price: Money | None, stage: Stage
+    ) -> None:
+        """Cue the operator to set ``item``'s price in the platform's app. When a pin cue
+        is up, the pin comes first and the price is said as a message instead."""
         title = item.product.display_title
         cue = self._state.cue
         if cue is not None and cue.kind is CueKind.PIN:
-            self._publish(
-                ActionFailed(
-                    f"The flash sale of {title} ended: put its price back to "
-                    f"{usual.format() if usual else 'the catalog price'} in the platform's app."
-                ),
-                flash=None,
-            )
+            to = price.format() if price is not None else "its usual price"
+            self._publish(ActionFailed(f"Set the price of {title} to {to} in the platform's app."))
             return
         now = self._clock()
         bag = [showcase_id(i.product.variant_id) for i in stage.items]
@@ -733,10 +738,10 @@ class LiveSession:
             bag.index(showcase_id(item.product.variant_id)) + 1,
             now,
             now + timedelta(seconds=CUE_SECONDS),
-            CueKind.PRICE,
-            usual,
+            kind,
+            price,
         )
-        self._publish(flash=None, cue=price_cue)
+        self._publish(cue=price_cue)
         self._spawn(self._expire(price_cue), "cue-expiry")
 
     async def _unpin(self) -> None:

@@ -3,6 +3,7 @@ pre-flight, undone like every edit, and kept in the saved plan."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,8 @@ from PySide6.QtCore import Qt
 
 from seller_console.app import Console
 from seller_console.domain.money import Money
+from seller_console.services.live_session import Cue, CueKind
+from seller_console.ui.widgets.cue_banner import CueBanner
 
 from .conftest import Runner
 
@@ -75,3 +78,25 @@ def test_a_flash_sale_is_typed_checked_undone_and_saved(
     dock.flash_seconds.editingFinished.emit()
     assert not vm.rundown.item(item.id).has_flash_sale
     assert vm.rundown.item(item.id).flash_seconds is None
+
+
+def test_the_cue_banner_asks_for_the_flash_price_then_the_usual_one(qtbot: Any) -> None:
+    banner = CueBanner()
+    qtbot.addWidget(banner)
+    now = datetime.now(UTC)
+    usd = Money.of("7.00", "USD")
+    banner.show_cue(
+        Cue("i1", "Glow serum", 2, now, now + timedelta(seconds=45), CueKind.FLASH_PRICE, usd)
+    )
+    assert banner.text.text().startswith(
+        "The flash sale of “Glow serum” is on: set its price to 7.00 USD in the platform's app"
+    )
+    assert banner.button.text() == "Price set (Space)"
+    back = Money.of("10.00", "USD")
+    banner.show_cue(
+        Cue("i1", "Glow serum", 2, now, now + timedelta(seconds=45), CueKind.PRICE_BACK, back)
+    )
+    assert "ended: set its price to 10.00 USD" in banner.text.text()
+    banner.show_cue(Cue("i2", "Mug", 3, now, now + timedelta(seconds=45)))
+    assert banner.button.text() == "Pinned it (Space)"
+    assert banner.text.text().startswith("Pin “Mug” in the platform's app (position 3")

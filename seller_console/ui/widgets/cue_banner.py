@@ -3,7 +3,7 @@
 Shown above the stage while the live session waits for the operator (a platform with no
 pin API, or one that refused the pin call): the product, its position in the platform's
 bag, the seconds left before the cue expires, and a big "Pinned it" button (Space does
-the same). When a flash sale ends, the same banner asks to put the price back. Plain
+the same). When a flash sale begins or ends, the same banner asks to set the price. Plain
 text only: the title comes from a catalog.
 """
 
@@ -51,8 +51,8 @@ class CueBanner(QFrame):
             self._timer.stop()
             self.hide()
             return
-        price = cue.kind is CueKind.PRICE
-        self.button.setText("Price put back (Space)" if price else "Pinned it (Space)")
+        price = cue.kind is not CueKind.PIN
+        self.button.setText("Price set (Space)" if price else "Pinned it (Space)")
         self._refresh()
         self.show()
         self._timer.start()
@@ -62,10 +62,11 @@ class CueBanner(QFrame):
         if cue is None:
             return
         left = max(0, math.ceil((cue.expires_at - datetime.now(UTC)).total_seconds()))
-        if cue.kind is CueKind.PRICE:
-            back = money_text(cue.price) if cue.price is not None else "its usual price"
+        if cue.kind is not CueKind.PIN:
+            to = money_text(cue.price) if cue.price is not None else "its usual price"
+            why = "ended" if cue.kind is CueKind.PRICE_BACK else "is on"
             self.text.setText(
-                f"The flash sale of “{cue.title}” ended: put its price back to {back} in the "
+                f"The flash sale of “{cue.title}” {why}: set its price to {to} in the "
                 f"platform's app, then press Space. {left} s left."
             )
             return

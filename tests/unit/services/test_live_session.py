@@ -659,6 +659,12 @@ def test_a_flash_sale_runs_from_the_confirmed_take_then_the_operator_puts_the_pr
             assert flash_of(seen) == module.FlashSale("i1", Money.of("7.00", USD), ends)
             ten, seven = Money.of("10.00", USD), Money.of("7.00", USD)
             assert on_air_price(seen) == (seven, ten, ends)  # the overlay and host view
+            cue = cue_of(seen)  # no adapter sets prices: the operator sets the flash price
+            assert cue is not None
+            assert (cue.kind, cue.item_id, cue.price) == (module.CueKind.FLASH_PRICE, "i1", seven)
+            session.take()  # Space: "Price set"
+            assert cue_of(seen) is None
+            assert live_id(seen) == "i1"  # that Space took nothing
 
             clock.now = ends - timedelta(seconds=1)
             await asyncio.sleep(3 * module.FLASH_CHECK_S)
@@ -669,8 +675,8 @@ def test_a_flash_sale_runs_from_the_confirmed_take_then_the_operator_puts_the_pr
             assert on_air_price(seen) == (ten, None, None)  # the usual price again
             cue = cue_of(seen)
             assert cue is not None
-            assert (cue.kind, cue.item_id, cue.price) == (module.CueKind.PRICE, "i1", ten)
-            session.take()  # Space: "Price put back"
+            assert (cue.kind, cue.item_id, cue.price) == (module.CueKind.PRICE_BACK, "i1", ten)
+            session.take()  # Space: "Price set"
             assert cue_of(seen) is None
             assert live_id(seen) == "i1"  # that Space took nothing
             assert seen.of(ActionFailed) == []
@@ -683,12 +689,13 @@ def test_a_take_ends_the_flash_sale_of_the_item_it_takes_off(tmp_path: Path) -> 
         async with live(tmp_path, FLASH_PLAN) as (session, _p, seen, clock, _db):
             session.take()
             await until(lambda: flash_of(seen) is not None)
+            session.take()  # the flash price is set
             clock.now += timedelta(seconds=5)
             session.take()  # item 2, 25 s before the flash sale's end
             assert flash_of(seen) is None
             cue = cue_of(seen)
             assert cue is not None
-            assert (cue.kind, cue.item_id) == (module.CueKind.PRICE, "i1")
+            assert (cue.kind, cue.item_id) == (module.CueKind.PRICE_BACK, "i1")
             await until(lambda: confirmed(seen) and live_id(seen) == "i2")
             price, _was, flash_end = on_air_price(seen)
             assert (price, flash_end) == (Money.of("10.00", USD), None)
@@ -713,11 +720,13 @@ def test_with_operator_pins_the_flash_sale_runs_from_the_operator_s_confirmation
             running = flash_of(seen)
             assert running is not None
             assert running.ends_at == T0 + timedelta(seconds=34)
+            session.take()  # the flash price is set
             session.take()  # Space while the sale runs and no cue is up: the next take
             assert live_id(seen) == "i2"
             cue = cue_of(seen)
             assert cue is not None
             assert cue.kind is module.CueKind.PIN
-            assert "put its price back to 10.00 USD" in seen.of(ActionFailed)[-1].message
+            said = seen.of(ActionFailed)[-1].message
+            assert said == "Set the price of Product 1 to 10.00 USD in the platform's app."
 
     run(go())
