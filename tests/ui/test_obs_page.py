@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMenu
 
 from seller_console.app import Console
 from seller_console.settings import ObsSettings, settings_file
@@ -55,6 +55,7 @@ def test_the_engine_drives_obs_and_the_badge_says_connected_then_absent(
     run(console.start())
     window = console.window
     show_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Show")
+    assert isinstance(show_menu, QMenu)
     assert window.actions_by_id[ActionId.OBS] in show_menu.actions()
     assert not window.obs_badge.isVisible()  # OBS control is off by default
     with ObsInThread(FakeObs(password=PASSWORD, kinds=DEBIAN_KINDS)) as fake:
