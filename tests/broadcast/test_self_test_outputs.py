@@ -4,39 +4,22 @@ loopback: every take reaches the overlay's event stream and is read back from OB
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.broadcast.fake_obs import DEBIAN_KINDS, FakeObs, ObsInThread
+from tests.broadcast.selftest_run import OK, self_test
 
 PASSWORD = "self-test-obs-pass"
-OK = re.compile(
-    r"^self-test: ok pins=3 orders=\d+ report_rows=\d+ seconds=[0-9.]+ overlay=3 obs=3$"
-)
 
 
 @pytest.fixture
 def obs() -> Iterator[FakeObs]:
     with ObsInThread(FakeObs(password=PASSWORD, kinds=DEBIAN_KINDS)) as fake:
         yield fake
-
-
-def self_test(tmp_path: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, SELLER_CONSOLE_HOME=str(tmp_path / "home"), QT_QPA_PLATFORM="offscreen")
-    return subprocess.run(
-        [sys.executable, "-m", "seller_console", "--self-test", *extra],
-        capture_output=True,
-        text=True,
-        timeout=110,
-        env=env,
-        check=False,
-    )
 
 
 @pytest.mark.timeout(240)
