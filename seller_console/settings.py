@@ -1,4 +1,5 @@
-"""The user's settings: which platform profile to use and the last currency, as versioned JSON.
+"""The user's settings: which platform profile to use, the last currency and OBS control
+(``ObsSettings``, its password in the keychain), as versioned JSON.
 
 The file lives at ``AppPaths.config_dir / "settings.json"`` (``settings_file``); this module
 takes that path and knows nothing of Qt or platformdirs. Loading never fails: a missing file
