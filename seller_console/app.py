@@ -21,7 +21,11 @@ import qasync
 from PySide6.QtWidgets import QApplication
 
 from seller_console import __version__, live_engine
-from seller_console.cli import build_parser, platform_self_test_problem
+from seller_console.cli import (
+    broadcast_self_test_problem,
+    build_parser,
+    platform_self_test_problem,
+)
 from seller_console.cli import main as cli_main
 from seller_console.domain.platform_port import SecretSaved, SecretStore
 from seller_console.live_link import DEMO_RATE
@@ -170,7 +174,7 @@ async def run_window(app: QApplication, args: argparse.Namespace, paths: AppPath
     console.window.show()
     try:
         if args.self_test:
-            return await _self_test(console, args.screenshot)
+            return await _self_test(console, args)
         await console.start()
         if args.screenshot is not None:
             await console.screenshot(args.screenshot)
@@ -191,13 +195,20 @@ def say(line: str) -> None:
         print(line, flush=True)
 
 
-async def _self_test(console: Console, screenshot: Path | None) -> int:
+async def _self_test(console: Console, args: argparse.Namespace) -> int:
     # Deferred: only --self-test needs it (its module alone cost ~30 ms); start-up time.
-    from seller_console.selftest import SELF_TEST_SECONDS, SelfTestError, run_self_test
+    from seller_console.selftest import (
+        SELF_TEST_SECONDS,
+        Broadcast,
+        SelfTestError,
+        run_self_test,
+    )
 
+    broadcast = Broadcast(args.overlay, args.obs, args.obs_password, args.obs_scene)
     try:
         line = await asyncio.wait_for(
-            run_self_test(console, screenshot=screenshot), SELF_TEST_SECONDS
+            run_self_test(console, screenshot=args.screenshot, broadcast=broadcast, say=say),
+            SELF_TEST_SECONDS,
         )
     except SelfTestError as exc:
         say(f"self-test: FAILED: {exc}")
@@ -226,7 +237,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command is not None:  # command-line tools need no window
         return cli_main(argv)
-    problem = platform_self_test_problem(args)
+    problem = platform_self_test_problem(args) or broadcast_self_test_problem(args)
     if problem is not None:
         parser.error(problem)
     if args.self_test and args.platform is not None:  # no window, no Qt application

@@ -25,7 +25,7 @@ from seller_console.importers import (
 )
 from seller_console.importers.fields import CellError, parse_rate
 from seller_console.paths import AppPaths
-from seller_console.settings import SettingsError, checked_url
+from seller_console.settings import ObsSettings, SettingsError, checked_url
 
 EXIT_OK = 0
 EXIT_UNREADABLE = 2
@@ -80,6 +80,32 @@ def build_parser() -> argparse.ArgumentParser:
         "--manual-pins",
         action="store_true",
         help="pin by the operator (cues confirmed by the self-test) instead of the pin API",
+    )
+    outputs = parser.add_argument_group(
+        "what the stream shows, checked by the self-test",
+        "seller-console --self-test [--overlay] [--obs ws://HOST:PORT --obs-password-file "
+        "FILE [--obs-scene NAME]]",
+    )
+    outputs.add_argument(
+        "--overlay",
+        action="store_true",
+        help="print the product overlay's address and check that every take reaches its "
+        "page's event stream within a second",
+    )
+    outputs.add_argument(
+        "--obs",
+        metavar="URL",
+        help="drive this OBS (obs-websocket v5) during the show, creating its sources if "
+        "missing, and read back after each take what OBS shows",
+    )
+    outputs.add_argument(
+        "--obs-password-file",
+        metavar="FILE",
+        type=Path,
+        help="a file holding the obs-websocket password (read into memory only)",
+    )
+    outputs.add_argument(
+        "--obs-scene", metavar="NAME", default="Scene", help="the OBS scene (default: Scene)"
     )
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
     shows_cli.add_commands(commands)
@@ -151,6 +177,39 @@ def platform_self_test_problem(args: argparse.Namespace) -> str | None:
         checked_url(args.base_url)
     except SettingsError as exc:
         return f"--base-url: {exc.user_message}"
+    return None
+
+
+MAX_PASSWORD_FILE_BYTES = 4096
+
+
+def broadcast_self_test_problem(args: argparse.Namespace) -> str | None:
+    """What is wrong with ``--overlay`` / ``--obs ...``, or None. Reads the password file
+    into ``args.obs_password`` (memory only; its one line, without the line end)."""
+    args.obs_password = ""
+    given = args.overlay or args.obs is not None or args.obs_password_file is not None
+    if not given:
+        return None
+    if not args.self_test:
+        return "--overlay and --obs go with --self-test"
+    if args.platform is not None:
+        return "--overlay and --obs check the window's self-test, not --platform's"
+    if args.obs is None:
+        return "--obs-password-file goes with --obs" if args.obs_password_file else None
+    try:
+        ObsSettings(True, args.obs, args.obs_scene)
+    except SettingsError as exc:
+        return f"--obs: {exc.user_message}"
+    path: Path | None = args.obs_password_file
+    if path is None:
+        return None
+    try:
+        if path.stat().st_size > MAX_PASSWORD_FILE_BYTES:
+            return f"--obs-password-file: {path} is too big for a password"
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return f"--obs-password-file: cannot read {path} ({exc})"
+    args.obs_password = text.rstrip("\r\n")
     return None
 
 

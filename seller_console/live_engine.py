@@ -1,8 +1,9 @@
 """The live engine: the process where the live show runs (see ``services.live_process``).
 
 Part of the composition root: it builds the platform link (``LiveLink``: the chosen
-platform, the show database, the embedded practice platform), the live session and the
-product overlay's server (a subscriber of the session), then serves the window's calls
+platform, the show database, the embedded practice platform), the live session, the
+product overlay's server and OBS control (each a subscriber of the session; OBS only when
+turned on in Show > OBS…), then serves the window's calls
 and requests from the pipe until told to stop, sending every state the session
 publishes. Nothing here imports Qt; the window's process never runs the stream, the
 ledger or SQLite writes of a live show.
@@ -15,22 +16,27 @@ import contextlib
 import inspect
 import logging
 import os
+import random
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from seller_console.domain.on_air import ObsBadge, ObsLinkState
+from seller_console.domain.platform_port import SecretSaved
 from seller_console.paths import configure_logging
 from seller_console.services.live_process import Failure
-from seller_console.settings import Settings
+from seller_console.settings import ObsSettings, Settings, save_settings
 
 # What the engine runs is imported in its own process (``serve``): the window's process
 # imports this module only for ``EngineConfig`` and ``serve``'s name (start-up time).
 if TYPE_CHECKING:
+    from seller_console.broadcast.obs_control import ObsControl, ObsStatus
     from seller_console.broadcast.overlay_server import OverlayServer
     from seller_console.domain.show_records import ShowRecord
+    from seller_console.live_link import LiveLink
     from seller_console.services.live_session import LiveEvent, LiveState
     from seller_console.services.reports import ShowReport
 
@@ -48,6 +54,11 @@ class EngineConfig:
     image_cache: Path
     sandbox_rate: float
 
+
+OBS_BADGE_WAIT_S = 30.0
+"""How long a window's ``obs_badge`` request waits for a change before it answers anyway."""
+OBS_RECONNECT_BASE_S = 1.0
+OBS_RECONNECT_MAX_S = 30.0
 
 ENGINE_NICENESS = 5
 """How much the engine yields the processor to the window's process when both want it:
@@ -86,6 +97,14 @@ class _Engine:
         self.session = LiveSession(self.link)
         self.images = ImageFetcher(None, config.image_cache, {DEMO_HOST: resources_dir() / "demo"})
         self.overlay: OverlayServer | None = None
+        self._image_cache = config.image_cache
+        self._settings_path = config.settings_path
+        self.obs: ObsControl | None = None
+        self._obs_unsubscribe: Callable[[], None] | None = None
+        self._obs_badge = ObsBadge(ObsLinkState.OFF)
+        self._obs_seen = 0  # grows with every badge change
+        self._obs_changed = asyncio.Event()
+        self._obs_secrets = _RunFirst(self.link)
         self._tasks: set[asyncio.Task[None]] = set()
         session, link = self.session, self.link
         self._handlers: dict[str, Callable[..., Any]] = {
@@ -112,6 +131,9 @@ class _Engine:
             "practice_audience": link.practice_audience,
             "practice_platform": link.practice_platform,
             "overlay_url": self._overlay_url,
+            "obs_settings": self._obs_settings,
+            "use_obs": self._use_obs,
+            "obs_badge": self._obs_badge_after,
         }
 
     def _send(self, message: tuple[object, ...]) -> None:
@@ -153,6 +175,7 @@ class _Engine:
             self.session.subscribe(OnAirFeed(self.overlay))
         except OverlayStartError as exc:  # the show goes on without a stream overlay
             logger.warning("no product overlay: %s", exc)
+        await self._start_obs(self.link.settings.obs)
         try:
             while True:
                 message = await inbox.get()
@@ -168,6 +191,7 @@ class _Engine:
             for task in list(self._tasks):
                 task.cancel()
             await asyncio.gather(*self._tasks, return_exceptions=True)
+            await self._stop_obs()
             await self.session.close()
             await self.link.close()
             if self.overlay is not None:
@@ -216,11 +240,110 @@ class _Engine:
         """The product overlay's page, for a browser source (None when it could not start)."""
         return None if self.overlay is None else self.overlay.url
 
+    # ------------------------------------------------------------ OBS control
+    def _obs_settings(self) -> ObsSettings:
+        return self.link.settings.obs
+
+    async def _use_obs(
+        self, obs: ObsSettings, password: str | None = None, keep: bool = True
+    ) -> None:
+        """Show > OBS…: keep the settings and (re)connect with them. ``password``: as the
+        window has it (kept for this run too, where the computer has no keychain).
+        ``keep`` False (the self-test): for this run only, the settings file untouched."""
+        if password is not None:
+            self._obs_secrets.run_only[obs.secret_account] = password
+        if keep and obs != self.link.settings.obs:
+            self.link.settings = replace(self.link.settings, obs=obs)
+            await asyncio.to_thread(save_settings, self._settings_path, self.link.settings)
+        await self._stop_obs()
+        await self._start_obs(obs)
+
+    async def _start_obs(self, obs: ObsSettings) -> None:
+        """OBS control as a subscriber of the live session; the show never waits on it."""
+        if self.overlay is not None:
+            self.overlay.set_delay(obs.delay_s)
+        if not obs.enabled:
+            return
+        from seller_console.broadcast.obs_control import ObsControl, ObsTarget
+        from seller_console.platform._retry import RetryPolicy
+        from seller_console.services.on_air_feed import OnAirFeed
+
+        policy = RetryPolicy(base_delay_s=OBS_RECONNECT_BASE_S, max_delay_s=OBS_RECONNECT_MAX_S)
+        rng = random.Random()
+        control = ObsControl(
+            ObsTarget(
+                url=obs.url,
+                scene=obs.scene,
+                prefix=obs.source,
+                overlay_url=None if self.overlay is None else self.overlay.url,
+                delay_s=obs.delay_s,
+                secret_account=obs.secret_account,
+            ),
+            secrets=self._obs_secrets,
+            on_status=self._obs_status,
+            backoff=lambda attempt: max(0.5, policy.backoff_s(attempt, rng)),
+            images=self.images.fetch,
+            image_dir=self._image_cache / "obs",
+        )
+        self.obs = control
+        control.start()
+        self._obs_unsubscribe = self.session.subscribe(OnAirFeed(control))
+
+    async def _stop_obs(self) -> None:
+        control, unsubscribe = self.obs, self._obs_unsubscribe
+        self.obs, self._obs_unsubscribe = None, None
+        if unsubscribe is not None:
+            unsubscribe()
+        if control is not None:
+            await control.stop()
+        self._set_badge(ObsBadge(ObsLinkState.OFF))
+
+    def _obs_status(self, status: ObsStatus) -> None:
+        from seller_console.broadcast.obs_control import badge_of
+
+        self._set_badge(badge_of(status))
+
+    def _set_badge(self, badge: ObsBadge) -> None:
+        if badge != self._obs_badge:
+            self._obs_badge, self._obs_seen = badge, self._obs_seen + 1
+            self._obs_changed.set()
+
+    async def _obs_badge_after(self, seen: int) -> tuple[int, ObsBadge]:
+        """The OBS badge once it differs from the one numbered ``seen`` (the window asks
+        again at once: a long poll), or as it is after ``OBS_BADGE_WAIT_S``."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(OBS_BADGE_WAIT_S):
+                while self._obs_seen == seen:
+                    self._obs_changed.clear()
+                    await self._obs_changed.wait()
+        return self._obs_seen, self._obs_badge
+
     async def _list_shows(self) -> tuple[ShowRecord, ...]:
         return await (await self.link.open_reports()).list_shows()
 
     async def _report(self, show_id: str) -> ShowReport:
         return await (await self.link.open_reports()).report(show_id)
+
+
+class _RunFirst:
+    """The OBS password: what the window passed this run (no keychain there), else the
+    keychain's entry."""
+
+    def __init__(self, link: LiveLink) -> None:
+        self._link = link
+        self.run_only: dict[str, str] = {}
+
+    async def load(self, account: str) -> str | None:
+        if account in self.run_only:
+            return self.run_only[account]
+        return await self._link.secrets.load(account)
+
+    async def save(self, account: str, secret: str) -> SecretSaved:
+        return await self._link.secrets.save(account, secret)
+
+    async def delete(self, account: str) -> None:
+        self.run_only.pop(account, None)
+        await self._link.secrets.delete(account)
 
 
 def _nothing() -> None:

@@ -6,25 +6,41 @@ simulated audience buy, stops it, waits for the ledger to catch up, and checks t
 totals the window shows equal the sandbox's own orders list to the cent. Then it ends the
 show, builds the report, and shuts down like a user closing the window. One summary line
 starts ``self-test: ok``; any failure prints what failed and exits non-zero. Bounded.
+
+With ``--overlay`` it prints the product overlay's address and follows the page's event
+stream with an HTTP/SSE client of its own over loopback (``OverlayWatcher``): every take
+must reach it within ``OVERLAY_WITHIN_S``. With ``--obs`` the live engine drives that OBS
+(its sources are created in the scene if missing) and, after each take, a connection of
+the self-test's own (``ObsProbe``) reads back the card's settings and visibility; the line
+ends ``obs=N``, the takes OBS was seen to show.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import http.client
+import json
+import socket
+import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import QAbstractItemModel, Qt
 
+from seller_console.broadcast.obs_probe import ObsCardReading, ObsProbe, ObsProbeError
 from seller_console.domain.money import Money
 from seller_console.domain.orders import Order, OrderStatus
 from seller_console.domain.show_records import PinOutcome
+from seller_console.platform.sse import SSEDecoder
 from seller_console.services.reports import ShowReport
+from seller_console.settings import ObsSettings
 from seller_console.ui.actions import ActionId
 from seller_console.ui.models.live_tables import TCol
 from seller_console.ui.numbers import amount_text, count_text
@@ -37,10 +53,96 @@ SELF_TEST_SECONDS = 60.0
 PINS = 3
 SECONDS_PER_PIN = 2.0
 SELF_TEST_RATE = 25.0  # orders per second while pinned: enough for refunds to show up
+OVERLAY_WITHIN_S = 1.0
+"""A take must reach the overlay's event stream this soon."""
+OBS_WITHIN_S = 3.0
+"""A take must be read back from OBS this soon (OBS runs a batch on its next frame)."""
+OBS_SOURCES = "Seller Console"
 
 
 class SelfTestError(Exception):
     """What failed, in one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Broadcast:
+    """What else the self-test checks: the overlay page's stream; an OBS (its address,
+    the password as read from the file, the scene)."""
+
+    overlay: bool = False
+    obs_url: str | None = None
+    obs_password: str = field(default="", repr=False)
+    obs_scene: str = "Scene"
+
+
+class OverlayWatcher:
+    """The overlay page's event stream, read by a plain HTTP client over loopback on a
+    thread of its own (the page's snapshot first, as the page loads it): when each
+    product reached it."""
+
+    def __init__(self, url: str) -> None:
+        parts = urlsplit(url)
+        self._host, self._port, self._path = parts.hostname or "", parts.port or 80, parts.path
+        self._lock = threading.Lock()
+        self._arrivals: list[tuple[float, str | None]] = []  # (monotonic, live item id)
+        self._conn: http.client.HTTPConnection | None = None
+        self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+        self.error: str | None = None
+
+    def start(self) -> None:
+        snapshot = http.client.HTTPConnection(self._host, self._port, timeout=5)
+        try:
+            snapshot.request("GET", f"{self._path}/state.json")
+            answer = snapshot.getresponse()
+            body = answer.read()
+        except OSError as exc:
+            raise SelfTestError(f"the overlay's page does not answer: {exc}") from exc
+        finally:
+            snapshot.close()
+        if answer.status != 200 or "states" not in json.loads(body):
+            raise SelfTestError(f"the overlay's snapshot answered HTTP {answer.status}")
+        self._conn = conn = http.client.HTTPConnection(self._host, self._port, timeout=30)
+        conn.request("GET", f"{self._path}/events", headers={"Accept": "text/event-stream"})
+        response = conn.getresponse()
+        if response.status != 200:
+            raise SelfTestError(f"the overlay's event stream answered HTTP {response.status}")
+        self._thread = threading.Thread(
+            target=self._read, args=(response,), name="overlay-watcher", daemon=True
+        )
+        self._thread.start()
+
+    def _read(self, response: http.client.HTTPResponse) -> None:
+        decoder = SSEDecoder()
+        try:
+            while chunk := response.read1(65536):
+                now = time.monotonic()
+                for event in decoder.feed(chunk):
+                    if event.event != "state" or event.data is None:
+                        continue
+                    live = json.loads(event.data)["state"]["live"]
+                    with self._lock:
+                        self._arrivals.append((now, live["item_id"] if live else None))
+        except (OSError, http.client.HTTPException, ValueError, KeyError, TypeError) as exc:
+            if not self._stopping.is_set():
+                self.error = f"the overlay's event stream failed: {exc}"
+
+    def arrived(self, item_id: str, since: float) -> float | None:
+        """When the stream first showed ``item_id`` live at or after ``since``."""
+        with self._lock:
+            return next((t for t, i in self._arrivals if t >= since and i == item_id), None)
+
+    def stop(self) -> None:
+        """Ends the stream: its socket is shut (the reader sees its end), then closed."""
+        self._stopping.set()
+        conn, self._conn = self._conn, None
+        if conn is not None and conn.sock is not None:
+            with contextlib.suppress(OSError):
+                conn.sock.shutdown(socket.SHUT_RDWR)
+        if self._thread is not None:
+            self._thread.join(5)
+        if conn is not None:
+            conn.close()
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,17 +175,36 @@ def summary(report: ShowReport, pins: int, orders: int, seconds: float) -> str:
 
 
 async def run_self_test(
-    console: Console, budget_s: float = SELF_TEST_SECONDS, screenshot: Path | None = None
+    console: Console,
+    budget_s: float = SELF_TEST_SECONDS,
+    screenshot: Path | None = None,
+    broadcast: Broadcast = Broadcast(),
+    say: Callable[[str], None] = lambda line: None,
 ) -> str:
     """Drive one show through the window; the summary line, or ``SelfTestError``.
 
     With ``screenshot``, the window is rendered to that PNG mid-show, before the end."""
+    async with contextlib.AsyncExitStack() as outputs:
+        return await _run(console, budget_s, screenshot, broadcast, say, outputs)
+
+
+async def _run(
+    console: Console,
+    budget_s: float,
+    screenshot: Path | None,
+    broadcast: Broadcast,
+    say: Callable[[str], None],
+    outputs: contextlib.AsyncExitStack,
+) -> str:
     started = time.monotonic()
     window, live = console.window, console.live_vm
     actions = window.actions_by_id
     await console.start(offer_unfinished=False)
     if not console.rundown_vm.rundown.items:
         raise SelfTestError("the demo rundown did not load")
+    watcher = await _watch_overlay(live, say, outputs) if broadcast.overlay else None
+    probe = await _probe_obs(live, broadcast, outputs) if broadcast.obs_url else None
+    in_obs = 0
     if not await window.go_live():
         raise SelfTestError("going live failed")
     await wait_for(lambda: live.is_live, budget_s / 4, "the show to go live")
@@ -93,6 +214,7 @@ async def run_self_test(
         if step:  # the arrow keys' path: arm back and forth, ending on the next segment
             actions[ActionId.ARM_PREVIOUS].trigger()
             actions[ActionId.ARM_NEXT].trigger()
+        pressed = time.monotonic()
         actions[ActionId.TAKE].trigger()  # Space
         await live.flush()
         stage = live.state.stage
@@ -100,10 +222,14 @@ async def run_self_test(
         if item is None or item.id == previous:
             raise SelfTestError(f"take {step + 1} put no new product live")
         previous = item.id
+        if watcher is not None:
+            await _overlay_showed(watcher, item.id, pressed, step + 1)
         await wait_for(
             partial(_confirmed, live, item.id), budget_s / 4, f"pin {step + 1} to be confirmed"
         )
         taken += 1
+        if probe is not None and await _obs_showed(probe, item.product.display_title):
+            in_obs += 1
         await asyncio.sleep(SECONDS_PER_PIN)
     show = live.state.show
     if show is None or await live.practice_platform() is None:
@@ -135,7 +261,72 @@ async def run_self_test(
         raise SelfTestError("ending the show produced no report")
     if report.totals[expected.gross.currency.code].gross != expected.gross:
         raise SelfTestError("the report's GMV differs from the platform's")
-    return summary(report, taken, len(orders), time.monotonic() - started)
+    line = summary(report, taken, len(orders), time.monotonic() - started)
+    if watcher is not None:
+        line += f" overlay={taken}"
+    if probe is not None:
+        if in_obs < taken:
+            raise SelfTestError(f"OBS showed {in_obs} of the {taken} takes")
+        line += f" obs={in_obs}"
+    return line
+
+
+async def _watch_overlay(
+    live: LiveViewModel, say: Callable[[str], None], outputs: contextlib.AsyncExitStack
+) -> OverlayWatcher:
+    url = await live.overlay_url()
+    if url is None:
+        raise SelfTestError("the product overlay did not start (see the log)")
+    say(f"overlay: {url}")
+    watcher = OverlayWatcher(url)
+    await asyncio.to_thread(watcher.start)
+    outputs.push_async_callback(asyncio.to_thread, watcher.stop)
+    return watcher
+
+
+async def _overlay_showed(watcher: OverlayWatcher, item_id: str, pressed: float, n: int) -> None:
+    deadline = pressed + OVERLAY_WITHIN_S
+    while (at := watcher.arrived(item_id, pressed)) is None and time.monotonic() < deadline:
+        await asyncio.sleep(0.01)
+    if watcher.error is not None:
+        raise SelfTestError(watcher.error)
+    if at is None or at > deadline:
+        raise SelfTestError(f"take {n} did not reach the overlay within {OVERLAY_WITHIN_S:g} s")
+
+
+async def _probe_obs(
+    live: LiveViewModel, broadcast: Broadcast, outputs: contextlib.AsyncExitStack
+) -> ObsProbe:
+    """The live engine drives this OBS for this run (the settings file is left as it
+    was); the probe reads it back on a connection of its own."""
+    assert broadcast.obs_url is not None
+    obs = ObsSettings(True, broadcast.obs_url, broadcast.obs_scene, OBS_SOURCES, 0.0)
+    await live.use_obs(obs, broadcast.obs_password, keep=False)
+    probe = ObsProbe(obs.url, broadcast.obs_password, obs.scene, obs.source)
+    try:
+        await outputs.enter_async_context(probe)
+    except ObsProbeError as exc:
+        raise SelfTestError(f"OBS: {exc}") from exc
+    return probe
+
+
+async def _obs_showed(probe: ObsProbe, title: str) -> bool:
+    """Whether OBS shows the card of ``title`` within ``OBS_WITHIN_S`` (the browser
+    source shows the overlay page, which follows every take: it must be shown)."""
+    deadline = time.monotonic() + OBS_WITHIN_S
+    while time.monotonic() < deadline:
+        try:
+            reading = await probe.read()
+        except ObsProbeError as exc:
+            raise SelfTestError(f"OBS: {exc}") from exc
+        if reading is not None and _shows(reading, title):
+            return True
+        await asyncio.sleep(0.1)
+    return False
+
+
+def _shows(reading: ObsCardReading, title: str) -> bool:
+    return reading.shown and (reading.mode == "browser" or reading.text == title)
 
 
 def _confirmed(live: LiveViewModel, item_id: str) -> bool:

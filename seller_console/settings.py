@@ -1,4 +1,5 @@
-"""The user's settings: which platform profile to use and the last currency, as versioned JSON.
+"""The user's settings: which platform profile to use, the last currency and OBS control
+(``ObsSettings``, its password in the keychain), as versioned JSON.
 
 The file lives at ``AppPaths.config_dir / "settings.json"`` (``settings_file``); this module
 takes that path and knows nothing of Qt or platformdirs. Loading never fails: a missing file
@@ -287,10 +288,83 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
+OBS_DEFAULT_URL = "ws://127.0.0.1:4455"
+MAX_OBS_DELAY_S = 60.0
+
+
+def checked_obs_url(text: str) -> str:
+    """``text`` as an obs-websocket address (``ws://HOST:PORT``), or ``SettingsError``.
+
+    ws or wss, a host, no user, password, path, query or fragment: the password goes to
+    the keychain, never into this file. Plain ws is allowed to any host (OBS is usually on
+    this machine or the studio's network); obs-websocket's authentication is a challenge,
+    so the password itself never crosses the wire."""
+    url = text.strip().rstrip("/")
+    if not url:
+        raise SettingsError(f"OBS address: enter it, e.g. {OBS_DEFAULT_URL}.")
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise SettingsError(f"OBS address: {url} is not a valid address ({exc}).") from exc
+    if parts.scheme not in ("ws", "wss") or not parts.hostname or port == 0:
+        raise SettingsError(
+            f"OBS address: {url} is not a websocket address; write ws://HOST:PORT, "
+            f"e.g. {OBS_DEFAULT_URL}."
+        )
+    if parts.username is not None or parts.password is not None:
+        raise SettingsError(
+            "OBS address: no user name or password in the address; "
+            "enter the password in its own field."
+        )
+    if parts.path or parts.query or parts.fragment:
+        raise SettingsError("OBS address: just ws://HOST:PORT, no path, query or fragment.")
+    return url
+
+
+@dataclass(frozen=True, slots=True)
+class ObsSettings:
+    """OBS Studio control (Show > OBS…): off unless ``enabled``. ``source`` names the
+    sources the console makes in ``scene`` (``<source> title``, ``… price``, ``… image``
+    or ``… overlay``); ``delay_s`` is the stream delay, which the overlay and OBS hold
+    each change back by. The password is kept in the keychain under ``secret_account``.
+    Raises ``SettingsError`` whose message starts with the field's label."""
+
+    enabled: bool = False
+    url: str = OBS_DEFAULT_URL
+    scene: str = "Scene"
+    source: str = "Seller Console"
+    delay_s: float = 0.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "url", checked_obs_url(self.url))
+        for label, name in (("Scene", "scene"), ("Source", "source")):
+            text = getattr(self, name).strip()
+            if not text or len(text) > _MAX_FIELD or not text.isprintable():
+                raise SettingsError(
+                    f"{label}: a name as OBS shows it, 1 to {_MAX_FIELD} printable characters."
+                )
+            object.__setattr__(self, name, text)
+        delay = self.delay_s
+        if isinstance(delay, bool) or not 0 <= delay <= MAX_OBS_DELAY_S:
+            raise SettingsError(
+                f"Stream delay: between 0 and {MAX_OBS_DELAY_S:.0f} seconds, "
+                "as the platform delays the video."
+            )
+        object.__setattr__(self, "delay_s", float(delay))
+
+    @property
+    def secret_account(self) -> str:
+        """The keychain entry of the obs-websocket password: named by the address, so a
+        password saved for one OBS is never sent to another."""
+        return f"obs-websocket {self.url.lower()}"
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     profile: Profile = field(default_factory=Profile)
     last_currency: str = "USD"
+    obs: ObsSettings = field(default_factory=ObsSettings)
 
     def __post_init__(self) -> None:
         if not is_currency_code(self.last_currency):
@@ -308,11 +382,45 @@ def _to_json(settings: Settings) -> dict[str, Any]:
         value = getattr(p, name)
         if value is not None:
             profile[name] = value
-    return {
+    doc: dict[str, Any] = {
         "version": SETTINGS_VERSION,
         "profile": profile,
         "last_currency": settings.last_currency,
     }
+    obs = settings.obs
+    if obs != ObsSettings():  # only when set: files without OBS stay as they were
+        doc["obs"] = {
+            "enabled": obs.enabled,
+            "url": obs.url,
+            "scene": obs.scene,
+            "source": obs.source,
+            "delay_s": obs.delay_s,
+        }
+    return doc
+
+
+def _obs_from(raw: Any) -> ObsSettings:
+    if raw is None:
+        return ObsSettings()
+    if not isinstance(raw, dict):
+        raise SettingsError("the OBS settings are not an object")
+    enabled = raw.get("enabled", False)
+    if not isinstance(enabled, bool):
+        raise SettingsError("the OBS setting 'enabled' is not true or false")
+    defaults = ObsSettings()
+    texts = {}
+    for name in ("url", "scene", "source"):
+        value = raw.get(name, getattr(defaults, name))
+        if not isinstance(value, str):
+            raise SettingsError(f"the OBS setting {name!r} is not text")
+        texts[name] = value
+    delay = raw.get("delay_s", 0)
+    if isinstance(delay, bool) or not isinstance(delay, int | float):
+        raise SettingsError("the OBS stream delay is not a number")
+    try:
+        return ObsSettings(enabled, texts["url"], texts["scene"], texts["source"], float(delay))
+    except SettingsError as exc:
+        raise SettingsError(f"the OBS settings cannot be used: {exc.user_message}") from exc
 
 
 def _profile_from(raw: Any) -> Profile:
@@ -378,10 +486,15 @@ def _from_json(raw: Any, path: Path) -> tuple[Settings, str | None]:
             f"the last currency {quote_short(currency)} is not a currency code, so USD is used"
         )
         currency = "USD"
+    obs = ObsSettings()
+    try:
+        obs = _obs_from(raw.get("obs"))
+    except SettingsError as exc:
+        problems.append(f"{exc.user_message}, so OBS control is off")
     warning = None
     if problems:
         warning = f"Some settings in {path} could not be used: " + "; ".join(problems) + "."
-    return Settings(profile, currency), warning
+    return Settings(profile, currency, obs), warning
 
 
 def load_settings(path: Path) -> tuple[Settings, str | None]:

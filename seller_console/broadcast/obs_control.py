@@ -33,7 +33,13 @@ import simpleobsws
 import websockets.exceptions
 
 from seller_console.broadcast.images import EXTENSIONS, ImageLoader, image_key, image_type
-from seller_console.domain.on_air import OnAirCard, OnAirState, without_links
+from seller_console.domain.on_air import (
+    ObsBadge,
+    ObsLinkState,
+    OnAirCard,
+    OnAirState,
+    without_links,
+)
 from seller_console.domain.platform_port import SecretStore
 
 log = logging.getLogger(__name__)
@@ -93,6 +99,21 @@ class ObsTarget:
     canvas: tuple[int, int] = (1920, 1080)
     delay_s: float = 0.0
     secret_account: str = "obs-websocket"  # noqa: S105 (the keychain entry's name)
+
+
+def badge_of(status: ObsStatus) -> ObsBadge:
+    """The window's badge for ``status``: connected, absent (retrying) or refused."""
+    link = status.link
+    if link is ObsLink.CONNECTED:
+        mode = {"browser": "browser source", "text": "text sources"}.get(status.mode, "")
+        return ObsBadge(ObsLinkState.CONNECTED, status.reason or mode)
+    if link is ObsLink.CONNECTING:
+        return ObsBadge(ObsLinkState.CONNECTING)
+    if link is ObsLink.STOPPED:
+        return ObsBadge(ObsLinkState.OFF)
+    retry = "" if status.retry_in_s is None else f"; again in {status.retry_in_s:.0f} s"
+    state = ObsLinkState.REFUSED if link is ObsLink.REFUSED else ObsLinkState.ABSENT
+    return ObsBadge(state, f"{status.reason}{retry}")
 
 
 class _Refused(Exception):
@@ -419,11 +440,14 @@ class ObsControl:
     async def _serve(self, client: simpleobsws.WebSocketClient, card: _Card) -> None:
         shown: int | None = None
         while True:
+            # Cleared before looking: a state that arrives while the last one is being
+            # shown sets it again, and is shown next (never left until the next take).
+            self._wakeup.clear()
             state, wait = self._due()
             if state is not None and state.version != shown:
                 await self._show(client, card, state)
                 shown = state.version
-            self._wakeup.clear()
+                continue
             woken = asyncio.ensure_future(self._wakeup.wait())
             try:
                 await asyncio.wait(

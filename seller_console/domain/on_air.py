@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Final, Protocol
 
@@ -151,6 +151,34 @@ def segment_phase(remaining: float, planned_seconds: int) -> SegmentPhase:
     return SegmentPhase.ON_TIME
 
 
+class ObsLinkState(StrEnum):
+    OFF = "off"  # OBS control is not turned on
+    CONNECTING = "connecting"
+    CONNECTED = "connected"
+    ABSENT = "absent"  # not reachable (not running, dropped): retried with backoff
+    REFUSED = "refused"  # it answered but will not (wrong password, a name taken ...)
+
+
+@dataclass(frozen=True, slots=True)
+class ObsBadge:
+    """What the window's OBS badge shows: the link's state and, in plain words, why (the
+    reason OBS is absent or refused, when it retries, the newest take it confirmed)."""
+
+    state: ObsLinkState
+    detail: str = ""
+
+    @property
+    def text(self) -> str:
+        label = {
+            ObsLinkState.OFF: "OBS: off",
+            ObsLinkState.CONNECTING: "OBS: connecting",
+            ObsLinkState.CONNECTED: "OBS: connected",
+            ObsLinkState.ABSENT: "OBS: absent",
+            ObsLinkState.REFUSED: "OBS: refused",
+        }[self.state]
+        return f"{label} ({self.detail})" if self.detail else label
+
+
 class OnAirSubscriber(Protocol):
     """Anything that shows what is on air. Called on the publisher's thread; it must return
     at once (hand the state to its own thread or loop, keep only the newest)."""
@@ -178,17 +206,23 @@ def on_air_card(
     taken_at: datetime | None = None,
     flash_ends_at: datetime | None = None,
 ) -> OnAirCard:
-    """The card for ``item``. ``stock_left`` None: what could sell when it was taken."""
+    """The card for ``item``. ``stock_left`` None: what could sell when it was taken.
+
+    During a flash sale (``flash_ends_at`` given) an item with a flash price shows it, with
+    the item's usual price crossed out."""
     product = item.product
     start = item.sellable_units
+    price = item.price
+    if flash_ends_at is not None and item.flash_price is not None:
+        price = item.flash_price
     return OnAirCard(
         item_id=item.id,
         product_id=product.product_id,
         title=product.title,
         variant_title=product.variant_title,
         image_url=product.image_url,
-        price=item.price,
-        compare_at=_crossed_out(item.price, product.price, product.compare_at_price),
+        price=price,
+        compare_at=_crossed_out(price, item.price, product.price, product.compare_at_price),
         stock_left=start if stock_left is None else max(0, stock_left),
         stock_at_start=start,
         flash_ends_at=flash_ends_at,
@@ -210,18 +244,15 @@ def on_air_state(
     taken_at: datetime | None = None,
     stock_left: int | None = None,
     units_sold: int = 0,
-    flash_seconds: int | None = None,
+    flash_ends_at: datetime | None = None,
     comments: Sequence[str] = (),
 ) -> OnAirState:
     """The state for a live item (taken at ``taken_at``) and the one after it.
 
-    ``flash_seconds``: a flash sale that ends that long after the take.
+    ``flash_ends_at``: the end of the live item's flash sale, running now.
     """
-    flash_end = None
-    if live is not None and flash_seconds is not None:
-        if taken_at is None:
-            raise OnAirError("a flash sale needs the time of the take")
-        flash_end = taken_at + timedelta(seconds=flash_seconds)
+    if live is not None and flash_ends_at is not None and taken_at is None:
+        raise OnAirError("a flash sale needs the time of the take")
     return OnAirState(
         show_id=show_id,
         version=version,
@@ -232,7 +263,7 @@ def on_air_state(
             stock_left=stock_left,
             units_sold=units_sold,
             taken_at=taken_at,
-            flash_ends_at=flash_end,
+            flash_ends_at=flash_ends_at,
         ),
         next_up=None if next_up is None else on_air_card(next_up),
         platform=platform,

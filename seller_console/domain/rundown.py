@@ -77,6 +77,8 @@ class RundownItem:
     talking_points: str = ""
     live_price: Money | None = None  # None: the catalog price
     stock_cap: int | None = None  # None: no cap beyond the stock itself
+    flash_price: Money | None = None  # a flash sale's price: None, no flash sale
+    flash_seconds: int | None = None  # how long the flash sale runs from the confirmed take
 
     @classmethod
     def new(
@@ -95,11 +97,22 @@ class RundownItem:
             raise RundownError("a stock cap cannot be negative")
         if self.live_price is not None and self.live_price.amount < 0:
             raise RundownError("a live price cannot be negative")
+        if self.flash_price is not None and self.flash_price.amount < 0:
+            raise RundownError("a flash price cannot be negative")
+        if self.flash_seconds is not None and not 0 < self.flash_seconds <= MAX_PLANNED_SECONDS:
+            raise RundownError(
+                f"a flash sale runs between 1 second and {MAX_PLANNED_SECONDS // 3600} hours"
+            )
 
     @property
     def price(self) -> Money | None:
         """What viewers pay during this segment: the live price, else the catalog price."""
         return self.live_price if self.live_price is not None else self.product.price
+
+    @property
+    def has_flash_sale(self) -> bool:
+        """A flash price and a duration: taking the item starts a flash sale."""
+        return self.flash_price is not None and self.flash_seconds is not None
 
     @property
     def sellable_units(self) -> int | None:
@@ -273,6 +286,8 @@ def preflight(
             say(Severity.WARNING, "planned for 0 seconds")
         if showcase_ids is not None and p.product_id not in showcase_ids:
             say(Severity.BLOCKER, "not in the platform showcase")
+        for severity, text in flash_sale_problems(item):
+            say(severity, text)
     currencies = sorted({i.price.currency.code for i in items if i.price is not None})
     if len(currencies) > 1:
         issues.append(
@@ -304,6 +319,57 @@ def preflight(
                 )
             )
     return issues
+
+
+def flash_sale_problems(item: RundownItem) -> list[tuple[Severity, str]]:
+    """What is wrong with ``item``'s flash sale: a price that is not a valid positive price
+    in the item's currency below the catalog price, or half a flash sale."""
+    flash, seconds = item.flash_price, item.flash_seconds
+    if flash is None:
+        if seconds is not None:
+            return [(Severity.WARNING, "a flash duration without a flash price: no flash sale")]
+        return []
+    problems: list[tuple[Severity, str]] = []
+    if seconds is None:
+        problems.append((Severity.WARNING, "a flash price without a duration: no flash sale"))
+    price, catalog = item.price, item.product.price
+    if price is not None and flash.currency != price.currency:
+        problems.append(
+            (
+                Severity.BLOCKER,
+                f"the flash price is in {flash.currency.code}, the item sells in "
+                f"{price.currency.code}",
+            )
+        )
+    elif flash.amount <= 0:
+        problems.append((Severity.BLOCKER, f"the flash price {flash.amount} is not above zero"))
+    elif not flash.is_minor_exact:
+        problems.append(
+            (
+                Severity.BLOCKER,
+                f"the flash price {flash.amount} {flash.currency.code} is finer than the "
+                f"currency's {flash.currency.exponent} decimals",
+            )
+        )
+    elif catalog is None:
+        problems.append((Severity.BLOCKER, "no catalog price for the flash price to be below"))
+    elif catalog.currency == flash.currency and flash.amount >= catalog.amount:
+        problems.append(
+            (
+                Severity.BLOCKER,
+                f"the flash price {flash.format()} is not below the catalog price "
+                f"{catalog.format()}",
+            )
+        )
+    if seconds is not None and item.planned_seconds and seconds > item.planned_seconds:
+        problems.append(
+            (
+                Severity.WARNING,
+                f"the flash sale ({format_duration(seconds)}) outlasts the segment "
+                f"({format_duration(item.planned_seconds)})",
+            )
+        )
+    return problems
 
 
 def format_duration(seconds: int) -> str:

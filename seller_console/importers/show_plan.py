@@ -65,6 +65,8 @@ def _item_to_json(item: RundownItem) -> dict[str, Any]:
         "talking_points": item.talking_points,
         "live_price": _money(item.live_price),
         "stock_cap": item.stock_cap,
+        "flash_price": _money(item.flash_price),
+        "flash_seconds": item.flash_seconds,
         "product": {
             "product_id": p.product_id,
             "variant_id": p.variant_id,
@@ -287,6 +289,8 @@ class _Reader:
                 talking_points=self.field(raw, "talking_points", str, "", where),
                 live_price=self.optional(raw, "live_price", where, self.money),
                 stock_cap=self.optional(raw, "stock_cap", where, self.count),
+                flash_price=self.optional(raw, "flash_price", where, self.money),
+                flash_seconds=self.optional(raw, "flash_seconds", where, self.count),
             )
         except DomainError as exc:
             raise self.fail(where, str(exc)) from None

@@ -64,6 +64,9 @@ a bounded cost; the totals always count every order."""
 CUE_SECONDS = 45.0
 """How long the operator has to pin a cued product in the platform's app and confirm."""
 RATE_EVERY_S = 1.0
+FLASH_CHECK_S = 0.25
+"""How often a running flash sale looks at the clock for its end (the session's clock,
+which tests move)."""
 
 
 def _utcnow() -> datetime:
@@ -95,15 +98,33 @@ class CardView:
         return None if self.taken_at is None else (now - self.taken_at).total_seconds()
 
 
+class CueKind(enum.StrEnum):
+    PIN = "pin"  # pin this product in the platform's app
+    FLASH_PRICE = "flash_price"  # a flash sale began: set the flash price in the platform's app
+    PRICE_BACK = "price_back"  # a flash sale ended: put the price back in the platform's app
+
+
 @dataclass(frozen=True, slots=True)
 class Cue:
-    """Pin this product in the platform's own app, then confirm (Space or Enter)."""
+    """Pin this product in the platform's own app (or, for a price cue, set its price to
+    ``price`` there), then confirm (Space or Enter)."""
 
     item_id: str
     title: str
     bag_position: int  # 1-based, in the show's bag as published
     cued_at: datetime
     expires_at: datetime
+    kind: CueKind = CueKind.PIN
+    price: Money | None = None  # a price cue: the price to set
+
+
+@dataclass(frozen=True, slots=True)
+class FlashSale:
+    """The live item's flash sale: ``price`` until ``ends_at`` (from the confirmed take)."""
+
+    item_id: str
+    price: Money
+    ends_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +166,7 @@ class LiveState:
     metrics_total: MetricsFigures | None = None  # its newest running totals
     likes: int | None = None
     comments: tuple[CommentPosted, ...] = ()  # the newest, oldest first; plain text
+    flash: FlashSale | None = None  # the flash sale running now, if any
 
     @property
     def on_air(self) -> bool:
@@ -349,6 +371,7 @@ class LiveSession:
             pin_mode=PinKind.CONFIRMED if confirmed else PinKind.OPERATOR_PERFORMED,
             pin_mode_reason="" if confirmed else "this platform has no pin API",
             cue=None,
+            flash=None,
         )
 
     async def _run_ingest(self, runner: ShowRunner) -> None:
@@ -404,6 +427,7 @@ class LiveSession:
             ledger=runner.ledger.snapshot(),
             report=report,
             connection=ConnectionState(LinkStatus.OFFLINE, since=self._clock(), detail="ended"),
+            flash=None,
         )
         await self._cancel_tasks()
         return report
@@ -425,6 +449,7 @@ class LiveSession:
             phase=ShowPhase.IDLE,
             stage=None,
             connection=ConnectionState(LinkStatus.OFFLINE, since=self._clock(), detail="left"),
+            flash=None,
         )
 
     async def close(self) -> None:
@@ -479,6 +504,7 @@ class LiveSession:
         self._publish(stage=stage)
         if stage.live is not None:
             self._pin_live(stage.live)
+        self._flash_left_the_air()
 
     def undo_take(self) -> None:
         """Put back what was live before the last take (within the undo window)."""
@@ -495,6 +521,7 @@ class LiveSession:
             self._pin_live(stage.live)
         elif self._state.pin_mode is PinKind.CONFIRMED:
             self._spawn(self._unpin(), "unpin")
+        self._flash_left_the_air()
 
     def retry_pin(self) -> None:
         stage = self._state.stage
@@ -540,7 +567,16 @@ class LiveSession:
 
     async def _expire(self, cue: Cue) -> None:
         await asyncio.sleep(CUE_SECONDS)
-        if self._state.cue == cue:
+        if self._state.cue == cue and cue.kind is not CueKind.PIN:
+            self._publish(
+                ActionFailed(
+                    f"Nobody confirmed that {cue.title} sells at "
+                    f"{cue.price.format() if cue.price else 'its usual price'} on the "
+                    "platform: check its price in the platform's app."
+                ),
+                cue=None,
+            )
+        elif self._state.cue == cue:
             failed = replace(
                 self._receipts[cue.item_id],
                 outcome=PinOutcome.FAILED,
@@ -560,6 +596,9 @@ class LiveSession:
         Its pin window starts now."""
         cue, show, stage = self._state.cue, self._show, self._state.stage
         if cue is None or show is None or stage is None:
+            return
+        if cue.kind is not CueKind.PIN:  # the operator set the price
+            self._publish(cue=None)
             return
         item = stage.item(cue.item_id)
         if item is None:
@@ -583,6 +622,7 @@ class LiveSession:
             return
         self._receipts[item.id] = receipt
         self._publish()
+        self._start_flash(item, at)
 
     async def _pins_go_to_the_operator(self, reason: str) -> None:
         """The platform refused the pin call itself: for the rest of the show the operator
@@ -632,6 +672,77 @@ class LiveSession:
         if receipt.outcome is PinOutcome.FAILED:
             events = (ActionFailed(f"Pin failed: {receipt.failure}"),)
         self._publish(*events)
+        if receipt.outcome is PinOutcome.CONFIRMED and receipt.answered_at is not None:
+            self._start_flash(item, receipt.answered_at)
+
+    # ------------------------------------------------------------ flash sales
+    def _start_flash(self, item: RundownItem, confirmed_at: datetime) -> None:
+        """The pin of ``item`` is confirmed at ``confirmed_at``: its flash sale (if it has
+        one, and it is still the live item) runs from then. A pin made again (Retry) of
+        the item whose flash sale runs does not start it again."""
+        stage, running = self._state.stage, self._state.flash
+        if item.flash_price is None or item.flash_seconds is None or stage is None:
+            return
+        if stage.live_id != item.id or (running is not None and running.item_id == item.id):
+            return
+        flash = FlashSale(
+            item.id, item.flash_price, confirmed_at + timedelta(seconds=item.flash_seconds)
+        )
+        self._publish(flash=flash)
+        self._spawn(self._run_flash(flash), "flash-sale")
+        # No adapter can set a price (see ``_end_flash``): the operator sets it, so that
+        # what the platform charges is what the overlay shows.
+        self._price_cue(item, CueKind.FLASH_PRICE, item.flash_price, stage)
+
+    async def _run_flash(self, flash: FlashSale) -> None:
+        while (left := (flash.ends_at - self._clock()).total_seconds()) > 0:
+            await asyncio.sleep(min(left, FLASH_CHECK_S))
+            if self._state.flash != flash:
+                return  # it ended early (the item left the air, the show ended)
+        self._end_flash(flash)
+
+    def _flash_left_the_air(self) -> None:
+        """A take or an undo took the flash sale's item off the air: the sale ends now."""
+        flash, stage = self._state.flash, self._state.stage
+        if flash is not None and (stage is None or stage.live_id != flash.item_id):
+            self._end_flash(flash)
+
+    def _end_flash(self, flash: FlashSale) -> None:
+        """The flash sale is over: the overlay and the host view show the usual price
+        again. No platform adapter can change a price (``Capabilities`` has no such call:
+        the Live Commerce API, Shopee and TikTok adapters only publish, pin and read), so
+        the operator is cued to put the price back in the platform's app."""
+        stage = self._state.stage
+        item = None if stage is None else stage.item(flash.item_id)
+        if self._state.flash != flash or stage is None or item is None:
+            return
+        self._publish(flash=None)
+        self._price_cue(item, CueKind.PRICE_BACK, item.price, stage)
+
+    def _price_cue(
+        self, item: RundownItem, kind: CueKind, price: Money | None, stage: Stage
+    ) -> None:
+        """Cue the operator to set ``item``'s price in the platform's app. When a pin cue
+        is up, the pin comes first and the price is said as a message instead."""
+        title = item.product.display_title
+        cue = self._state.cue
+        if cue is not None and cue.kind is CueKind.PIN:
+            to = price.format() if price is not None else "its usual price"
+            self._publish(ActionFailed(f"Set the price of {title} to {to} in the platform's app."))
+            return
+        now = self._clock()
+        bag = [showcase_id(i.product.variant_id) for i in stage.items]
+        price_cue = Cue(
+            item.id,
+            title,
+            bag.index(showcase_id(item.product.variant_id)) + 1,
+            now,
+            now + timedelta(seconds=CUE_SECONDS),
+            kind,
+            price,
+        )
+        self._publish(cue=price_cue)
+        self._spawn(self._expire(price_cue), "cue-expiry")
 
     async def _unpin(self) -> None:
         show = self._show

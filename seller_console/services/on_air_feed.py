@@ -2,7 +2,8 @@
 
 ``on_air_of`` turns a ``LiveState`` into the ``OnAirState`` the overlay page, OBS control
 and the host view render: the product on air with what sold in this pin and its stock,
-and next up (the armed item: what Space takes next). ``OnAirFeed`` is a live-session
+and next up (the armed item: what Space takes next); during the live item's flash sale,
+its flash price and the sale's end. ``OnAirFeed`` is a live-session
 subscriber that hands an output a new on-air state only when what it shows changed (not
 on every ledger tick), with a version that only grows.
 """
@@ -20,7 +21,10 @@ def on_air_of(state: LiveState) -> OnAirState | None:
     stage, show, at = state.stage, state.show, state.at
     if stage is None or show is None or at is None or state.phase is not ShowPhase.LIVE:
         return None
-    live = state.live
+    live, flash = state.live, state.flash
+    flash_ends_at = None
+    if live is not None and flash is not None and flash.item_id == live.item.id:
+        flash_ends_at = flash.ends_at
     return on_air_state(
         show_id=show.id,
         version=state.version,
@@ -31,6 +35,7 @@ def on_air_of(state: LiveState) -> OnAirState | None:
         taken_at=None if live is None else live.taken_at,
         stock_left=None if live is None else live.stock_left,
         units_sold=0 if live is None else live.units,
+        flash_ends_at=flash_ends_at,
         comments=[f"{c.author}: {c.text}" for c in state.comments],
     )
 

@@ -47,6 +47,7 @@ class ActionId(Enum):
     PAST_SHOWS = "past_shows"
     HOST_VIEW = "host_view"
     COPY_OVERLAY_URL = "copy_overlay_url"
+    OBS = "obs"
     SHORTCUTS = "shortcuts"
 
 
@@ -87,6 +88,7 @@ SPECS: dict[ActionId, ActionSpec] = {
     ActionId.PAST_SHOWS: ActionSpec("Past &shows…"),
     ActionId.HOST_VIEW: ActionSpec("&Host view", ("F11",)),
     ActionId.COPY_OVERLAY_URL: ActionSpec("Copy the &overlay's address"),
+    ActionId.OBS: ActionSpec("O&BS…"),
     ActionId.SHORTCUTS: ActionSpec("&Keyboard shortcuts", ("Shift+F1",)),
 }
 

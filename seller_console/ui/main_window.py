@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from seller_console.domain.errors import DomainError
 from seller_console.domain.ledger import LedgerSnapshot
+from seller_console.domain.on_air import ObsBadge, ObsLinkState
 from seller_console.domain.platform_port import PlatformError
 from seller_console.domain.rundown import Severity, ShowPlan
 from seller_console.domain.show_records import ShowStatus
@@ -52,6 +53,7 @@ from seller_console.ui.actions import LIVE_ONLY, SPECS, VIEW_KEYS, ActionId, key
 from seller_console.ui.asyncqt import TaskScope, run_dialog
 from seller_console.ui.dialogs.import_options import ImportOptionsDialog
 from seller_console.ui.dialogs.import_report import ImportReportDialog, export_problems
+from seller_console.ui.dialogs.obs_dialog import ObsDialog
 from seller_console.ui.dialogs.past_shows import PastShowsDialog
 from seller_console.ui.dialogs.profiles_dialog import ProfilesDialog
 from seller_console.ui.dialogs.show_report import ShowReportDialog
@@ -76,6 +78,7 @@ from seller_console.ui.widgets.connection_badge import ConnectionBadge
 from seller_console.ui.widgets.cue_banner import CueBanner
 from seller_console.ui.widgets.live_stage import LiveStageWidget
 from seller_console.ui.widgets.product_card import ProductCard
+from seller_console.ui.widgets.text import plain_label
 
 LAYOUT_VERSION = 3  # 3: the audience dock
 FRAME_ALLOWANCE = QSize(16, 48)  # a window manager's borders and title bar
@@ -165,6 +168,11 @@ class MainWindow(QMainWindow):
         catalog_vm.import_failed.connect(self._import_failed)
         self._bind_live()
         self.statusBar().addPermanentWidget(self.badge)
+        self.obs_badge = plain_label()
+        self.obs_badge.setObjectName("obs_badge")
+        self.obs_badge.hide()  # shown once OBS control is on
+        self.statusBar().addPermanentWidget(self.obs_badge)
+        self._obs_follow: asyncio.Task[None] | None = None
         self.statusBar().showMessage("Ready")
         self._update_title()
         self._phase_changed(live_vm.phase)
@@ -202,6 +210,7 @@ class MainWindow(QMainWindow):
             ActionId.PAST_SHOWS: lambda: self.tasks.start(self.show_past_shows()),
             ActionId.HOST_VIEW: self.show_host_view,
             ActionId.COPY_OVERLAY_URL: lambda: self.tasks.start(self.copy_overlay_url()),
+            ActionId.OBS: lambda: self.tasks.start(self.choose_obs(), name="obs"),
             ActionId.SHORTCUTS: self.show_shortcuts,
         }
         for action_id, spec in SPECS.items():
@@ -271,6 +280,7 @@ class MainWindow(QMainWindow):
                 ActionId.PLATFORM,
                 None,
                 ActionId.COPY_OVERLAY_URL,
+                ActionId.OBS,
             ],
             "&View": [
                 ActionId.FOCUS_CATALOG,
@@ -611,6 +621,7 @@ class MainWindow(QMainWindow):
         vm.ledger_changed.connect(self._ledger_changed)
         vm.stock_warnings_changed.connect(self.stock_dock.show_warnings)
         vm.connection_changed.connect(self.badge.show_state)
+        vm.obs_badge_changed.connect(self._obs_badge_changed)
         vm.cue_changed.connect(self.cue.show_cue)
         vm.audience_changed.connect(self.audience_dock.show_state)
         self.cue.confirmed.connect(vm.take)
@@ -633,6 +644,8 @@ class MainWindow(QMainWindow):
         self.actions_by_id[ActionId.GO_LIVE].setEnabled(phase in ("idle", "ended"))
         self.actions_by_id[ActionId.PLATFORM].setEnabled(phase in ("idle", "ended"))
         self.badge.setVisible(phase != "idle")  # the link matters once a show is on
+        if phase != "idle":
+            self.follow_obs()
         if phase in ("live", "ended"):
             self.card.hide()
             self.stage.show()
@@ -783,6 +796,39 @@ class MainWindow(QMainWindow):
         QGuiApplication.clipboard().setText(url)
         self._show_message(f"Copied the overlay's address for a browser source: {url}")
 
+    async def choose_obs(self) -> None:
+        """Show > OBS…: the settings page; on OK the engine reconnects with them."""
+        vm = self.live_vm
+        try:
+            current = await vm.obs_settings()
+        except (PlatformError, StorageError, DomainError) as exc:
+            self._show_message(f"Could not read the OBS settings: {_user_text(exc)}")
+            return
+        dialog = ObsDialog(current, vm.secrets, self.tasks, self)
+        accepted = await run_dialog(dialog) == QDialog.DialogCode.Accepted
+        chosen, password, notice = dialog.settings, dialog.password, dialog.notice
+        dialog.deleteLater()
+        if not accepted:
+            return
+        try:
+            await vm.use_obs(chosen, password)
+        except (PlatformError, StorageError, DomainError) as exc:
+            self._show_message(f"Could not apply the OBS settings: {_user_text(exc)}")
+            return
+        self.follow_obs()
+        state = "on" if chosen.enabled else "off"
+        self._show_message(f"OBS control is {state}. {notice or ''}".strip())
+
+    def follow_obs(self) -> None:
+        """Keep the OBS badge up to date (once the live engine runs)."""
+        if self._obs_follow is None or self._obs_follow.done():
+            self._obs_follow = self.tasks.start(self.live_vm.follow_obs(), name="obs-badge")
+
+    def _obs_badge_changed(self, badge: ObsBadge) -> None:
+        self.obs_badge.setText(badge.text)
+        self.obs_badge.setToolTip(badge.text)
+        self.obs_badge.setVisible(badge.state is not ObsLinkState.OFF)
+
     def choose_platform(self) -> None:
         self.tasks.start(self._choose_platform(), name="platform")
 
@@ -877,6 +923,7 @@ class MainWindow(QMainWindow):
         except (PlatformError, StorageError, DomainError) as exc:
             self._show_message(f"Could not look for unfinished shows: {_user_text(exc)}")
             return
+        self.follow_obs()  # the live engine runs now
         for show in unfinished:
             if show.status is ShowStatus.ENDING:  # ended on the platform: only finish it
                 self._show_message(f"Finishing {show.title!r}: fetching its last orders…")

@@ -25,6 +25,7 @@ import contextlib
 import hashlib
 import json
 import secrets
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -352,6 +353,26 @@ class FakeObs:
     def _at_least(self, major: int, minor: int) -> bool:
         parts = [int(p) for p in self.websocket_version.split(".")[:2]]
         return (parts[0], parts[1]) >= (major, minor)
+
+
+class ObsInThread:
+    """The fake OBS on its own loop and thread (the self-test is a blocking subprocess)."""
+
+    def __init__(self, fake: FakeObs) -> None:
+        self.fake = fake
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+
+    def __enter__(self) -> FakeObs:
+        self._thread.start()
+        asyncio.run_coroutine_threadsafe(self.fake.start(), self._loop).result(10)
+        return self.fake
+
+    def __exit__(self, *_: object) -> None:
+        asyncio.run_coroutine_threadsafe(self.fake.stop(), self._loop).result(10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)
+        self._loop.close()
 
 
 async def wait_until(predicate: Any, timeout: float = 5.0) -> None:

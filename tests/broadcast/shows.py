@@ -64,6 +64,7 @@ SERUM = item(
     points="Gentle retinol alternative\nSafe in pregnancy\nUse 3 drops at night",
     image="bakuchiol-night-serum.png",
 )
+FLASH_SERUM = SERUM.edited(flash_price=Money.of("19.90", "EUR"), flash_seconds=300)
 KNIFE = item(
     "knife",
     "8-inch Chef's Knife",
@@ -102,6 +103,10 @@ def state(
     platform: str = "livecommerce",
     comments: tuple[str, ...] = (),
 ) -> OnAirState:
+    taken = taken_at if taken_at is not None else (at if live is not None else None)
+    flash_end = None
+    if flash_seconds is not None and taken is not None:
+        flash_end = taken + timedelta(seconds=flash_seconds)
     return on_air_state(
         show_id="show-1",
         version=version,
@@ -109,10 +114,10 @@ def state(
         next_up=next_up,
         platform=platform,
         now=at,
-        taken_at=taken_at if taken_at is not None else (at if live is not None else None),
+        taken_at=taken,
         stock_left=stock_left,
         units_sold=units_sold,
-        flash_seconds=flash_seconds,
+        flash_ends_at=flash_end,
         comments=comments,
     )
 

@@ -10,7 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from seller_console.broadcast.obs_control import ObsControl, ObsLink, ObsStatus, ObsTarget
+from seller_console.broadcast.obs_control import (
+    ObsControl,
+    ObsLink,
+    ObsStatus,
+    ObsTarget,
+    badge_of,
+)
+from seller_console.domain.on_air import ObsLinkState
 from tests.broadcast.fake_obs import DEBIAN_KINDS, WINDOWS_KINDS, FakeObs, wait_until
 from tests.broadcast.shows import KNIFE, SERUM, demo_images, image_path, state
 from tests.fakes import MemorySecrets
@@ -270,3 +277,33 @@ def test_obs_shows_a_state_after_the_stream_delay(tmp_path: Path) -> None:
             assert await control.wait_confirmed(1, 3)
 
     run(go)
+
+
+def test_a_state_that_arrives_while_obs_shows_the_last_one_is_shown_next(
+    tmp_path: Path,
+) -> None:
+    async def go() -> None:
+        fake = FakeObs()
+        fake.silent_events = True  # each change waits its confirm timeout, then reads back
+        await fake.start()
+        async with controlling(fake, tmp_path) as (control, _):
+            await wait_until(connected(control))
+            control.on_state(state(1, SERUM))
+            await wait_until(lambda: bool(fake.requests(8)))  # OBS runs take 1's batch ...
+            control.on_state(state(2, KNIFE))  # ... when take 2 comes
+            assert await control.wait_confirmed(2, 3)  # not left until a third take
+            assert fake.inputs[TITLE]["settings"]["text"] == KNIFE.product.display_title
+
+    run(go)
+
+
+def test_the_badge_says_connected_absent_or_refused() -> None:
+    assert badge_of(ObsStatus(ObsLink.CONNECTED, mode="text")).text == (
+        "OBS: connected (text sources)"
+    )
+    refused = badge_of(ObsStatus(ObsLink.REFUSED, "OBS refused the password", retry_in_s=4))
+    assert refused.state is ObsLinkState.REFUSED
+    assert refused.text == "OBS: refused (OBS refused the password; again in 4 s)"
+    absent = badge_of(ObsStatus(ObsLink.RECONNECTING, "OBS is not running", retry_in_s=1))
+    assert absent.state is ObsLinkState.ABSENT
+    assert badge_of(ObsStatus(ObsLink.STOPPED)).state is ObsLinkState.OFF

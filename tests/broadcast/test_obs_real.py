@@ -26,6 +26,7 @@ from PySide6.QtGui import QImage
 from seller_console.broadcast.obs_control import ObsControl, ObsLink, ObsStatus, ObsTarget
 from tests.broadcast.fake_obs import wait_until
 from tests.broadcast.pictures import save_over_backdrop
+from tests.broadcast.selftest_run import OK, self_test
 from tests.broadcast.shows import KNIFE, SERUM, demo_images, state
 from tests.fakes import MemorySecrets
 from tests.support import REPO_ROOT
@@ -230,3 +231,24 @@ def test_a_real_obs_refuses_a_wrong_password(real_obs: tuple[int, str]) -> None:
             await control.stop()
 
     asyncio.run(asyncio.wait_for(go(), 30))
+
+
+@pytest.mark.timeout(240)
+def test_the_self_test_drives_a_real_obs(real_obs: tuple[int, str], tmp_path: Path) -> None:
+    """``--self-test --obs`` on the practice platform, the engine driving this OBS and the
+    self-test reading each take back from it."""
+    port, password = real_obs
+    secret = tmp_path / "obs-password"
+    secret.write_text(password)
+    result = self_test(
+        tmp_path,
+        "--overlay",
+        "--obs",
+        f"ws://127.0.0.1:{port}",
+        "--obs-password-file",
+        str(secret),
+        "--obs-scene",
+        SCENE,
+    )
+    assert result.returncode == 0, (result.stdout, result.stderr)
+    assert OK.match(result.stdout.strip().splitlines()[-1])

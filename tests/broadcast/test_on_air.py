@@ -118,7 +118,7 @@ def test_bad_values_are_refused_with_what_is_wrong() -> None:
             next_up=None,
             platform="x",
             now=T0,
-            flash_seconds=60,
+            flash_ends_at=T0 + timedelta(seconds=60),
         )
     with pytest.raises(OnAirError, match="units_sold cannot be negative"):
         on_air_card(SERUM, units_sold=-1)

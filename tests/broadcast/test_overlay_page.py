@@ -14,7 +14,7 @@ from PySide6.QtGui import QImage
 
 from seller_console.broadcast.overlay_server import OverlayServer
 from tests.broadcast.pictures import save_over_backdrop
-from tests.broadcast.shows import BOARD, KNIFE, SERUM, item, state
+from tests.broadcast.shows import BOARD, FLASH_SERUM, KNIFE, SERUM, item, state
 from tests.support import REPO_ROOT
 
 DOCS = REPO_ROOT / "docs"
@@ -154,6 +154,25 @@ def test_a_flash_sale_that_ended_says_so(page: Page, overlay: OverlayServer) -> 
     page.wait_for_function("document.getElementById('countdown').textContent === 'ended'")
 
 
+def test_a_flash_sale_shows_its_price_then_the_usual_one(
+    page: Page, overlay: OverlayServer
+) -> None:
+    taken = datetime.now(UTC)
+    overlay.on_state(state(1, FLASH_SERUM, at=taken, taken_at=taken, flash_seconds=60))
+    open_overlay(page, overlay, "?locale=en-US")
+    wait_version(page, 1)
+    assert text(page, "#price") == "€19.90"
+    assert text(page, "#was") == "€34.00"
+    assert page.locator("#flash").is_visible()
+    assert 55 <= _seconds(text(page, "#countdown")) <= 60
+    # The live session ends the sale (its time is up, or the item left the air).
+    overlay.on_state(state(2, FLASH_SERUM, at=taken, taken_at=taken))
+    wait_version(page, 2)
+    assert text(page, "#price") == "€24.90"
+    assert text(page, "#was") == "€34.00"
+    assert page.locator("#flash").is_hidden()
+
+
 def _seconds(clock: str) -> int:
     minutes, seconds = clock.split(":")
     return int(minutes) * 60 + int(seconds)
@@ -236,7 +255,7 @@ def test_screenshot_transparent_outside_the_card(
         page = context.new_page()
         taken = datetime.now(UTC)
         overlay.on_state(
-            state(1, SERUM, KNIFE, at=taken, taken_at=taken, flash_seconds=300, stock_left=31)
+            state(1, FLASH_SERUM, KNIFE, at=taken, taken_at=taken, flash_seconds=300, stock_left=31)
         )
         open_overlay(page, overlay, f"?aspect={aspect}&theme={theme}&locale=en-US")
         wait_version(page, 1)

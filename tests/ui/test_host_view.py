@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QLabel
 
 from seller_console.domain.on_air import OnAirSubscriber, SegmentPhase
 from seller_console.ui.host_view import PHASE_COLORS, HostView
-from tests.broadcast.shows import BOARD, KNIFE, SERUM, T0, item, state
+from tests.broadcast.shows import BOARD, FLASH_SERUM, KNIFE, SERUM, T0, item, state
 from tests.support import REPO_ROOT
 
 SAVE_DOCS = os.environ.get("SELLER_CONSOLE_DOCS_SCREENSHOTS") == "1"
@@ -133,7 +133,7 @@ def test_screenshot_big_type_and_contrast(
     view.on_state(
         state(
             4,
-            SERUM,
+            FLASH_SERUM,
             KNIFE,
             taken_at=T0,
             stock_left=31,

@@ -118,6 +118,13 @@ class RundownDock(QDockWidget):
         self.stock_cap.setObjectName("rundown_stock_cap")
         self.stock_cap.setRange(NO_CAP, 1_000_000)
         self.stock_cap.setSpecialValueText("no cap")
+        self.flash_price = QLineEdit()
+        self.flash_price.setObjectName("rundown_flash_price")
+        self.flash_price.setPlaceholderText("price (none: no flash sale)")
+        self.flash_seconds = QLineEdit()
+        self.flash_seconds.setObjectName("rundown_flash_seconds")
+        self.flash_seconds.setPlaceholderText("2:00")
+        self.flash_seconds.setToolTip("How long the flash sale runs, from the confirmed take")
         self.talking_points = QPlainTextEdit()
         self.talking_points.setObjectName("rundown_talking_points")
         self.talking_points.setPlaceholderText("What to say about this product")
@@ -128,6 +135,11 @@ class RundownDock(QDockWidget):
         form.addRow("Duration", self.duration)
         form.addRow("Live price", self.live_price)
         form.addRow("Stock cap", self.stock_cap)
+        flash = QHBoxLayout()  # one row: the price, then how long it runs
+        flash.addWidget(self.flash_price, 3)
+        flash.addWidget(plain_label("for"))
+        flash.addWidget(self.flash_seconds, 2)
+        form.addRow("Flash sale", flash)
         form.addRow("Talking points", self.talking_points)
         form.addRow(self.editor_error)
         layout.addWidget(self.editor, 2)
@@ -144,6 +156,8 @@ class RundownDock(QDockWidget):
         self.duration.editingFinished.connect(self._commit_duration)
         self.live_price.editingFinished.connect(self._commit_price)
         self.stock_cap.editingFinished.connect(self._commit_cap)
+        self.flash_price.editingFinished.connect(self._commit_flash_price)
+        self.flash_seconds.editingFinished.connect(self._commit_flash_seconds)
         self.talking_points.textChanged.connect(self._points_timer.start)
         self.talking_points.installEventFilter(self)
         vm.changed.connect(self._changed)
@@ -238,13 +252,23 @@ class RundownDock(QDockWidget):
         item = self._item()
         self.editor.setEnabled(item is not None)
         self.editor_error.setText("")
-        for widget in (self.duration, self.live_price, self.stock_cap, self.talking_points):
+        fields = (
+            self.duration,
+            self.live_price,
+            self.stock_cap,
+            self.flash_price,
+            self.flash_seconds,
+            self.talking_points,
+        )
+        for widget in fields:
             widget.blockSignals(True)
         if item is None:
             self.item_title.setText("Select an item to edit it")
             self.duration.clear()
             self.live_price.clear()
             self.stock_cap.setValue(NO_CAP)
+            self.flash_price.clear()
+            self.flash_seconds.clear()
             self.talking_points.clear()
         else:
             self.item_title.setText(item.product.display_title)
@@ -253,9 +277,12 @@ class RundownDock(QDockWidget):
             self.live_price.setPlaceholderText(f"catalog price: {catalog_price}")
             self.live_price.setText("" if item.live_price is None else item.live_price.format())
             self.stock_cap.setValue(NO_CAP if item.stock_cap is None else item.stock_cap)
+            flash, seconds = item.flash_price, item.flash_seconds
+            self.flash_price.setText("" if flash is None else flash.format())
+            self.flash_seconds.setText("" if seconds is None else format_duration(seconds))
             if self.talking_points.toPlainText() != item.talking_points:
                 self.talking_points.setPlainText(item.talking_points)
-        for widget in (self.duration, self.live_price, self.stock_cap, self.talking_points):
+        for widget in fields:
             widget.blockSignals(False)
 
     # ------------------------------------------------------------ edits
@@ -284,6 +311,43 @@ class RundownDock(QDockWidget):
         self.vm.edit(
             item.id, "Change live price" if price else "Clear live price", live_price=price
         )
+
+    def _commit_flash_price(self) -> None:
+        item = self._item()
+        if item is None:
+            return
+        try:
+            price = parse_live_price(self.flash_price.text(), item.price)
+        except RundownError as exc:
+            self.editor_error.setText(f"Flash price: {exc}")
+            return
+        if price is not None and item.price is not None and price.currency != item.price.currency:
+            self.editor_error.setText(
+                f"Flash price: the item sells in {item.price.currency.code}, "
+                f"not {price.currency.code}"
+            )
+            return
+        if price is not None and price.amount == 0:
+            self.editor_error.setText("Flash price: write a price above zero")
+            return
+        self.vm.edit(
+            item.id, "Change flash price" if price else "Clear flash price", flash_price=price
+        )
+
+    def _commit_flash_seconds(self) -> None:
+        item = self._item()
+        if item is None:
+            return
+        text = self.flash_seconds.text()
+        try:
+            seconds = parse_duration(text) if text.strip() else None
+        except RundownError as exc:
+            self.editor_error.setText(f"Flash sale: {exc}")
+            return
+        if seconds == 0:
+            self.editor_error.setText("Flash sale: write how long it runs, e.g. 2:00")
+            return
+        self.vm.edit(item.id, "Change flash sale duration", flash_seconds=seconds)
 
     def _commit_cap(self) -> None:
         item = self._item()

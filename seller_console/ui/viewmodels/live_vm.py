@@ -20,14 +20,14 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from seller_console.domain.commission import CommissionPolicy
 from seller_console.domain.connection import ConnectionState
-from seller_console.domain.on_air import OnAirState
+from seller_console.domain.on_air import ObsBadge, OnAirState
 from seller_console.domain.orders import Order
 from seller_console.domain.platform_port import SecretStore
 from seller_console.domain.rundown import RundownItem, ShowPlan
 from seller_console.domain.show_records import ShowRecord
 from seller_console.domain.showcase import showcase_id
 from seller_console.domain.stage import StageError
-from seller_console.services.live_process import LiveProcess
+from seller_console.services.live_process import LiveEngineStopped, LiveProcess
 from seller_console.services.live_session import (
     ActionFailed,
     ConflictFound,
@@ -43,7 +43,7 @@ from seller_console.services.live_session import (
 from seller_console.services.live_show import PublishResult
 from seller_console.services.on_air_feed import OnAirFeed
 from seller_console.services.reports import ShowReport
-from seller_console.settings import Profile
+from seller_console.settings import ObsSettings, Profile
 from seller_console.ui.asyncqt import TaskScope
 from seller_console.ui.viewmodels.live_state import StageView
 
@@ -90,6 +90,7 @@ class LiveViewModel(QObject):
     on_air_changed = Signal(object)  # OnAirState: what the host view shows
     cue_changed = Signal(object)  # Cue | None: the operator is asked to pin a product
     audience_changed = Signal(object)  # LiveState: viewers, likes, comments changed
+    obs_badge_changed = Signal(object)  # ObsBadge: OBS connected, absent or refused
     _woken = Signal()  # the mailbox has news (emitted from the live thread)
 
     def __init__(
@@ -361,6 +362,27 @@ class LiveViewModel(QObject):
         key = await self._secrets.load(account) if account is not None else None
         await self._engine.request("use_profile", profile, key)
         self._profile = profile
+
+    async def obs_settings(self) -> ObsSettings:
+        result: ObsSettings = await self._engine.request("obs_settings")
+        return result
+
+    async def use_obs(self, obs: ObsSettings, password: str | None, keep: bool = True) -> None:
+        """Keep the OBS settings (``keep``) and (re)connect; the password goes along in
+        case it is kept for this run only (None: the engine reads the keychain)."""
+        await self._engine.request("use_obs", obs, password, keep)
+
+    async def follow_obs(self) -> None:
+        """Emit ``obs_badge_changed`` with every change of the OBS badge, until cancelled
+        (each request waits in the engine for the next change: no polling)."""
+        seen = -1
+        while True:
+            badge: ObsBadge
+            try:
+                seen, badge = await self._engine.request("obs_badge", seen)
+            except LiveEngineStopped:  # the engine's end says so; a new show starts it again
+                return
+            self.obs_badge_changed.emit(badge)
 
     async def leave_running(self) -> None:
         """Quit while live, the show going on on the platform (offered back next start)."""

@@ -3,7 +3,8 @@
 Shown above the stage while the live session waits for the operator (a platform with no
 pin API, or one that refused the pin call): the product, its position in the platform's
 bag, the seconds left before the cue expires, and a big "Pinned it" button (Space does
-the same). Plain text only: the title comes from a catalog.
+the same). When a flash sale begins or ends, the same banner asks to set the price. Plain
+text only: the title comes from a catalog.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from datetime import UTC, datetime
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QWidget
 
-from seller_console.services.live_session import Cue
+from seller_console.services.live_session import Cue, CueKind
+from seller_console.ui.numbers import money_text
 from seller_console.ui.widgets.text import plain_label
 
 
@@ -49,6 +51,8 @@ class CueBanner(QFrame):
             self._timer.stop()
             self.hide()
             return
+        price = cue.kind is not CueKind.PIN
+        self.button.setText("Price set (Space)" if price else "Pinned it (Space)")
         self._refresh()
         self.show()
         self._timer.start()
@@ -58,6 +62,14 @@ class CueBanner(QFrame):
         if cue is None:
             return
         left = max(0, math.ceil((cue.expires_at - datetime.now(UTC)).total_seconds()))
+        if cue.kind is not CueKind.PIN:
+            to = money_text(cue.price) if cue.price is not None else "its usual price"
+            why = "ended" if cue.kind is CueKind.PRICE_BACK else "is on"
+            self.text.setText(
+                f"The flash sale of “{cue.title}” {why}: set its price to {to} in the "
+                f"platform's app, then press Space. {left} s left."
+            )
+            return
         self.text.setText(
             f"Pin “{cue.title}” in the platform's app (position {cue.bag_position} in the "
             f"bag), then press Space. {left} s left."

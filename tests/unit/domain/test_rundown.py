@@ -145,3 +145,62 @@ def test_live_prices_typed_by_a_producer():
     ):
         with pytest.raises(RundownError, match=reason):
             parse_live_price(bad, None if bad == "5" else catalog)
+
+
+def flash(n: int, price: str | None, seconds: int | None) -> RundownItem:
+    base = item(n)
+    currency = base.price.currency.code if base.price else "USD"
+    money = None if price is None else Money.of(price, currency)
+    return base.edited(flash_price=money, flash_seconds=seconds)
+
+
+def flash_messages(it: RundownItem) -> list[tuple[Severity, str]]:
+    return [(i.severity, i.message) for i in preflight([it]) if "flash" in i.message]
+
+
+def test_a_flash_sale_needs_a_price_and_a_duration_and_counts_seconds():
+    assert flash(1, "7.50", 30).has_flash_sale
+    assert not flash(1, "7.50", None).has_flash_sale
+    assert not flash(1, None, 30).has_flash_sale
+    with pytest.raises(RundownError, match="a flash sale runs between 1 second"):
+        flash(1, "7.50", 0)
+    with pytest.raises(RundownError, match="a flash price cannot be negative"):
+        flash(1, "-1", 30)
+
+
+def test_preflight_checks_the_flash_price_against_the_item_and_the_catalog():
+    assert flash_messages(flash(1, "7.50", 30)) == []
+    assert flash_messages(flash(1, "10.00", 30)) == [
+        (
+            Severity.BLOCKER,
+            "#1 Product 1: the flash price 10.00 USD is not below the catalog price 10.00 USD",
+        )
+    ]
+    euro = item(1).edited(flash_price=Money.of("5", "EUR"), flash_seconds=30)
+    assert flash_messages(euro) == [
+        (Severity.BLOCKER, "#1 Product 1: the flash price is in EUR, the item sells in USD")
+    ]
+    [(severity, text)] = flash_messages(flash(1, "0", 30))
+    assert severity is Severity.BLOCKER
+    assert "is not above zero" in text
+    [(severity, text)] = flash_messages(flash(1, "7.505", 30))
+    assert severity is Severity.BLOCKER
+    assert "finer than the currency's 2 decimals" in text
+    [(severity, text)] = flash_messages(flash(1, "7.50", None))
+    assert severity is Severity.WARNING
+    assert "without a duration" in text
+    [(severity, text)] = flash_messages(flash(1, None, 30))
+    assert severity is Severity.WARNING
+    assert "without a flash price" in text
+    [(severity, text)] = flash_messages(flash(1, "7.50", 90))  # a 60 s segment
+    assert severity is Severity.WARNING
+    assert "outlasts the segment (1:00)" in text
+
+
+def test_a_flash_price_below_the_live_price_is_still_checked_against_the_catalog():
+    # live price 8.00 under a 10.00 catalog price: a 9.00 flash price is below the catalog
+    live = flash(1, "9.00", 30).edited(live_price=Money.of("8.00", "USD"))
+    assert flash_messages(live) == []
+    over = flash(1, "12.00", 30).edited(live_price=Money.of("8.00", "USD"))
+    [(severity, _text)] = flash_messages(over)
+    assert severity is Severity.BLOCKER

@@ -79,3 +79,48 @@ def test_save_errors_are_reported_not_raised_raw(tmp_path):
     blocker.write_text("")
     with pytest.raises(ShowPlanError, match="cannot be saved"):
         save_plan(blocker / "show.showplan.json", PLAN)
+
+
+FLASH_PLAN = ShowPlan(
+    title="Flash night",
+    items=(
+        RundownItem("f", SNAP, 120, flash_price=Money.of("7.250", "KWD"), flash_seconds=90),
+        RundownItem("g", SNAP, 30),
+    ),
+)
+
+
+def test_a_flash_sale_round_trips_as_decimal_text(tmp_path):
+    path = tmp_path / "flash.showplan.json"
+    save_plan(path, FLASH_PLAN)
+    doc = json.loads(path.read_text())
+    assert doc["version"] == 1  # format 1 still: older apps open it (and skip the sale)
+    assert doc["items"][0]["flash_price"] == {"amount": "7.250", "currency": "KWD"}
+    assert doc["items"][0]["flash_seconds"] == 90
+    assert doc["items"][1]["flash_price"] is None
+    assert load_plan(path) == FLASH_PLAN
+
+
+def test_a_plan_saved_before_flash_sales_opens_without_one(tmp_path):
+    doc = json.loads(dumps(PLAN))
+    for raw in doc["items"]:
+        del raw["flash_price"], raw["flash_seconds"]
+    path = tmp_path / "old.showplan.json"
+    path.write_text(json.dumps(doc))
+    opened = load_plan(path)
+    assert opened == PLAN
+    assert all(not i.has_flash_sale for i in opened.items)
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        ('"flash_seconds": 0', "items\\[0\\]: a flash sale runs between 1 second"),
+        ('"flash_seconds": "soon"', "items\\[0\\].flash_seconds: expected a whole number"),
+    ],
+)
+def test_a_damaged_flash_sale_says_where(tmp_path, written, message):
+    path = tmp_path / "bad.showplan.json"
+    path.write_text(dumps(FLASH_PLAN).replace('"flash_seconds": 90', written))
+    with pytest.raises(ShowPlanError, match=message):
+        load_plan(path)

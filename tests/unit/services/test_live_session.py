@@ -56,6 +56,7 @@ from seller_console.services.live_session import (
     TakeNeedsConfirmation,
 )
 from seller_console.services.live_show import LiveShow, plan_policy
+from seller_console.services.on_air_feed import on_air_of
 from seller_console.services.reports import ShowReports
 from seller_console.storage import Database, ShowStore
 from tests.support import order, run, snapshot
@@ -614,5 +615,118 @@ def test_a_metrics_only_platform_s_growth_counts_in_the_pin_window_it_was_read_i
             assert report.metrics[NO_PIN].gmv == Money.of("10.00", USD)
             reopened = await ShowReports(ShowStore(db)).report(report.show.id)
             assert reopened.metrics == report.metrics
+
+    run(go())
+
+
+def flash_item(n: int, price: str = "7.00", seconds: int = 30) -> RundownItem:
+    return item(n).edited(flash_price=Money.of(price, USD), flash_seconds=seconds)
+
+
+def flash_of(seen: Seen) -> module.FlashSale | None:
+    return seen.state.flash
+
+
+def cue_of(seen: Seen) -> module.Cue | None:
+    return seen.state.cue
+
+
+FLASH_PLAN = ShowPlan("Flash", (flash_item(1), item(2), item(3)))
+
+
+def on_air_price(seen: Seen) -> tuple[Money | None, Money | None, datetime | None]:
+    shown = on_air_of(seen.state)
+    assert shown is not None
+    assert shown.live is not None
+    return shown.live.price, shown.live.compare_at, shown.live.flash_ends_at
+
+
+def test_a_flash_sale_runs_from_the_confirmed_take_then_the_operator_puts_the_price_back(
+    tmp_path: Path,
+) -> None:
+    async def go() -> None:
+        async with live(tmp_path, FLASH_PLAN) as (session, _p, seen, clock, _db):
+            session.take()
+            clock.now += timedelta(seconds=2)  # the platform confirms two seconds later
+            await until(lambda: flash_of(seen) is not None)
+            card = seen.state.live
+            assert card is not None
+            assert card.receipt is not None
+            confirmed_at = card.receipt.answered_at
+            assert confirmed_at is not None
+            assert T0 + timedelta(seconds=2) <= confirmed_at < T0 + timedelta(seconds=3)
+            ends = confirmed_at + timedelta(seconds=30)
+            assert flash_of(seen) == module.FlashSale("i1", Money.of("7.00", USD), ends)
+            ten, seven = Money.of("10.00", USD), Money.of("7.00", USD)
+            assert on_air_price(seen) == (seven, ten, ends)  # the overlay and host view
+            cue = cue_of(seen)  # no adapter sets prices: the operator sets the flash price
+            assert cue is not None
+            assert (cue.kind, cue.item_id, cue.price) == (module.CueKind.FLASH_PRICE, "i1", seven)
+            session.take()  # Space: "Price set"
+            assert cue_of(seen) is None
+            assert live_id(seen) == "i1"  # that Space took nothing
+
+            clock.now = ends - timedelta(seconds=1)
+            await asyncio.sleep(3 * module.FLASH_CHECK_S)
+            assert flash_of(seen) is not None
+            assert cue_of(seen) is None
+            clock.now = ends
+            await until(lambda: flash_of(seen) is None)
+            assert on_air_price(seen) == (ten, None, None)  # the usual price again
+            cue = cue_of(seen)
+            assert cue is not None
+            assert (cue.kind, cue.item_id, cue.price) == (module.CueKind.PRICE_BACK, "i1", ten)
+            session.take()  # Space: "Price set"
+            assert cue_of(seen) is None
+            assert live_id(seen) == "i1"  # that Space took nothing
+            assert seen.of(ActionFailed) == []
+
+    run(go())
+
+
+def test_a_take_ends_the_flash_sale_of_the_item_it_takes_off(tmp_path: Path) -> None:
+    async def go() -> None:
+        async with live(tmp_path, FLASH_PLAN) as (session, _p, seen, clock, _db):
+            session.take()
+            await until(lambda: flash_of(seen) is not None)
+            session.take()  # the flash price is set
+            clock.now += timedelta(seconds=5)
+            session.take()  # item 2, 25 s before the flash sale's end
+            assert flash_of(seen) is None
+            cue = cue_of(seen)
+            assert cue is not None
+            assert (cue.kind, cue.item_id) == (module.CueKind.PRICE_BACK, "i1")
+            await until(lambda: confirmed(seen) and live_id(seen) == "i2")
+            price, _was, flash_end = on_air_price(seen)
+            assert (price, flash_end) == (Money.of("10.00", USD), None)
+            assert flash_of(seen) is None  # item 2 has no flash sale
+
+    run(go())
+
+
+def test_with_operator_pins_the_flash_sale_runs_from_the_operator_s_confirmation(
+    tmp_path: Path,
+) -> None:
+    async def go() -> None:
+        platform = FakePlatform(pin_kind=PinKind.OPERATOR_PERFORMED)
+        async with live(tmp_path, FLASH_PLAN, platform) as (session, _p, seen, clock, _db):
+            session.take()
+            assert flash_of(seen) is None  # cued, not pinned yet: no sale runs
+            _price, _was, flash_end = on_air_price(seen)
+            assert flash_end is None
+            clock.now += timedelta(seconds=4)
+            session.take()  # "Pinned it"
+            await until(lambda: flash_of(seen) is not None)
+            running = flash_of(seen)
+            assert running is not None
+            assert running.ends_at == T0 + timedelta(seconds=34)
+            session.take()  # the flash price is set
+            session.take()  # Space while the sale runs and no cue is up: the next take
+            assert live_id(seen) == "i2"
+            cue = cue_of(seen)
+            assert cue is not None
+            assert cue.kind is module.CueKind.PIN
+            said = seen.of(ActionFailed)[-1].message
+            assert said == "Set the price of Product 1 to 10.00 USD in the platform's app."
 
     run(go())
