@@ -64,6 +64,7 @@ a bounded cost; the totals always count every order."""
 CUE_SECONDS = 45.0
 """How long the operator has to pin a cued product in the platform's app and confirm."""
 RATE_EVERY_S = 1.0
+_PINNED = frozenset({PinOutcome.CONFIRMED, PinOutcome.PERFORMED})
 FLASH_CHECK_S = 0.25
 """How often a running flash sale looks at the clock for its end (the session's clock,
 which tests move)."""
@@ -337,6 +338,7 @@ class LiveSession:
             return False
         stage, latest = _restore_stage(show.plan.items, receipts)
         self._start(show, stage, latest)
+        self._resume_flash(stage, latest)
         return True
 
     def _went_offline(self, message: str, detail: str) -> None:
@@ -693,6 +695,27 @@ class LiveSession:
         # No adapter can set a price (see ``_end_flash``): the operator sets it, so that
         # what the platform charges is what the overlay shows.
         self._price_cue(item, CueKind.FLASH_PRICE, item.flash_price, stage)
+
+    def _resume_flash(self, stage: Stage, receipts: dict[str, PinReceipt]) -> None:
+        """A resumed show whose live item's flash sale had begun: a sale still running goes
+        on to its own end (the operator set its price before the restart); one that ended
+        while the console was down cues the operator to put the price back now."""
+        item = stage.live
+        receipt = None if item is None else receipts.get(item.id)
+        if item is None or receipt is None or item.flash_seconds is None:
+            return
+        if item.flash_price is None or receipt.outcome not in _PINNED:
+            return
+        if receipt.answered_at is None:
+            return
+        flash = FlashSale(
+            item.id, item.flash_price, receipt.answered_at + timedelta(seconds=item.flash_seconds)
+        )
+        if flash.ends_at > self._clock():
+            self._publish(flash=flash)
+            self._spawn(self._run_flash(flash), "flash-sale")
+        else:
+            self._price_cue(item, CueKind.PRICE_BACK, item.price, stage)
 
     async def _run_flash(self, flash: FlashSale) -> None:
         while (left := (flash.ends_at - self._clock()).total_seconds()) > 0:

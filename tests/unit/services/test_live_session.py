@@ -684,6 +684,40 @@ def test_a_flash_sale_runs_from_the_confirmed_take_then_the_operator_puts_the_pr
     run(go())
 
 
+@pytest.mark.parametrize("down_for", [10, 40])
+def test_a_resumed_show_keeps_its_flash_sale_or_cues_the_price_back(
+    tmp_path: Path, down_for: int
+) -> None:
+    async def go() -> None:
+        async with live(tmp_path, FLASH_PLAN) as (session, platform, seen, clock, db):
+            session.take()
+            await until(lambda: flash_of(seen) is not None)
+            running = flash_of(seen)
+            assert running is not None
+            session.take()  # the flash price is set
+            assert seen.state.show is not None
+            show_id = seen.state.show.id
+            await session.leave_running()
+            clock.now += timedelta(seconds=down_for)  # the 30 s sale ran on meanwhile
+            again = module.LiveSession(Source(platform, ShowStore(db), clock), clock=clock)
+            later = Seen()
+            again.subscribe(later)
+            try:
+                assert await again.resume(show_id)
+                cue = cue_of(later)
+                if down_for < 30:  # still running: it goes on to its own end, no cue
+                    assert flash_of(later) == running
+                    assert cue is None
+                else:  # it ended while the console was down: put the price back now
+                    assert flash_of(later) is None
+                    assert cue is not None
+                    assert (cue.kind, cue.item_id) == (module.CueKind.PRICE_BACK, "i1")
+            finally:
+                await again.close()
+
+    run(go())
+
+
 def test_a_take_ends_the_flash_sale_of_the_item_it_takes_off(tmp_path: Path) -> None:
     async def go() -> None:
         async with live(tmp_path, FLASH_PLAN) as (session, _p, seen, clock, _db):
