@@ -8,6 +8,7 @@ and routes the answers.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QTableWidget,
     QTableWidgetItem,
@@ -47,7 +49,7 @@ from seller_console.services.live_session import ShowPhase
 from seller_console.services.live_show import PublishResult, plan_policy
 from seller_console.services.plan_store import Recovery
 from seller_console.services.reports import ShowReport, write_csv
-from seller_console.settings import Profile
+from seller_console.settings import CatalogFile, Profile, Workspace, load_workspace, save_workspace
 from seller_console.ui.actions import LIVE_ONLY, SPECS, VIEW_KEYS, ActionId, key_sequences
 from seller_console.ui.asyncqt import TaskScope, run_dialog
 from seller_console.ui.dialogs.import_options import ImportOptionsDialog
@@ -77,7 +79,8 @@ from seller_console.ui.widgets.cue_banner import CueBanner
 from seller_console.ui.widgets.live_stage import LiveStageWidget
 from seller_console.ui.widgets.product_card import ProductCard
 
-LAYOUT_VERSION = 3  # 3: the audience dock
+log = logging.getLogger(__name__)
+LAYOUT_VERSION = 4  # 3: the audience dock; 4: a prepare and a live layout per screen size
 FRAME_ALLOWANCE = QSize(16, 48)  # a window manager's borders and title bar
 PLAN_FILTER = f"Show plans (*{SUFFIX} *.json)"
 CATALOG_FILTER = "Catalogs (*.csv *.tsv *.txt *.xml);;All files (*)"
@@ -94,6 +97,7 @@ class MainWindow(QMainWindow):
         tasks: TaskScope,
         card_images: ThumbnailCache,
         state_file: Path,
+        workspace_file: Path | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("main_window")
@@ -105,6 +109,12 @@ class MainWindow(QMainWindow):
         self.host_view: HostView | None = None
         self._currency = "USD"
         self.setAcceptDrops(True)
+        # the work reopened at the next start (None: nothing is remembered, e.g. a test)
+        self._workspace_file = workspace_file
+        self.workspace = Workspace()
+        self._saving: asyncio.Task[None] | None = None
+        self._save_again = False
+        self._mode = "prepare"  # the layout the docks are in: "prepare" or "live"
 
         self.live_vm = live_vm
         self.card = ProductCard(card_images)
@@ -162,6 +172,8 @@ class MainWindow(QMainWindow):
         rundown_vm.failed.connect(self._show_message)
         self.preflight_dock.item_activated.connect(self._focus_item)
         catalog_vm.import_finished.connect(self._import_finished)
+        catalog_vm.catalogs_changed.connect(self._catalogs_changed)
+        rundown_vm.file_changed.connect(self._plan_file_changed)
         catalog_vm.import_failed.connect(self._import_failed)
         self._bind_live()
         self.statusBar().addPermanentWidget(self.badge)
@@ -282,8 +294,15 @@ class MainWindow(QMainWindow):
             ],
             "&Help": [ActionId.SHORTCUTS],
         }
+        self.recent_menu = QMenu("Open &recent", self)
+        self.recent_menu.setObjectName("recent_menu")
+        self.recent_menu.aboutToShow.connect(self.fill_recent_menu)
+        self.close_catalog_menu = QMenu("Close &catalog", self)
+        self.close_catalog_menu.setObjectName("close_catalog_menu")
+        self.close_catalog_menu.aboutToShow.connect(self.fill_close_catalog_menu)
         for title, ids in menus.items():
             menu = self.menuBar().addMenu(title)
+            file_menu = menu if title == "&File" else None
             for action_id in ids:
                 if action_id is None:
                     menu.addSeparator()
@@ -293,6 +312,10 @@ class MainWindow(QMainWindow):
                 menu.addSeparator()
                 for dock in self.docks:
                     menu.addAction(dock.toggleViewAction())
+            if file_menu is not None:  # after Open catalog: the recent files, one catalog
+                close_all = a[ActionId.CLOSE_CATALOGS]
+                file_menu.insertMenu(close_all, self.recent_menu)
+                file_menu.insertMenu(close_all, self.close_catalog_menu)
 
     def shortcut_rows(self) -> list[tuple[str, str]]:
         rows = []
@@ -388,22 +411,52 @@ class MainWindow(QMainWindow):
             if not self._restored:  # once the first layout pass has placed the docks
                 QTimer.singleShot(0, self.apply_default_sizes)
 
-    def _restore_layout(self) -> None:
-        self._restored = False
+    def _layout_key(self, what: str) -> str:
+        """Where a layout is kept: per screen size (a laptop's and a studio screen's
+        layouts differ), then ``geometry``, ``prepare`` or ``live``."""
+        size = self.screen().availableGeometry().size()
+        return f"layout/{size.width()}x{size.height()}/{what}"
+
+    def _saved_state(self, mode: str) -> QByteArray | None:
         if self._settings.value("layout/version") != str(LAYOUT_VERSION):
-            return
-        geometry = self._settings.value("layout/geometry")
-        state = self._settings.value("layout/state")
-        if isinstance(geometry, QByteArray) and isinstance(state, QByteArray):
+            return None
+        state = self._settings.value(self._layout_key(mode))
+        return state if isinstance(state, QByteArray) else None
+
+    def _restore_layout(self) -> None:
+        """At start: the prepare layout saved for this screen size (a show being resumed
+        switches to the live one)."""
+        self._restored = False
+        geometry = self._settings.value(self._layout_key("geometry"))
+        state = self._saved_state("prepare")
+        if isinstance(geometry, QByteArray) and state is not None:
             self._restored = self.restoreGeometry(geometry) and self.restoreState(
                 state, LAYOUT_VERSION
             )
 
     def save_layout(self) -> None:
+        """Keep the window's size and the layout of the mode it is in, for this screen size."""
         self._settings.setValue("layout/version", str(LAYOUT_VERSION))
-        self._settings.setValue("layout/geometry", self.saveGeometry())
-        self._settings.setValue("layout/state", self.saveState(LAYOUT_VERSION))
+        self._settings.setValue(self._layout_key("geometry"), self.saveGeometry())
+        self._settings.setValue(self._layout_key(self._mode), self.saveState(LAYOUT_VERSION))
         self._settings.sync()
+
+    def _switch_layout(self, mode: str) -> None:
+        """Leave the current mode's layout (kept for next time) for ``mode``'s: the one
+        saved for this screen size, else the default."""
+        if mode == self._mode:
+            return
+        self.save_layout()
+        self._mode = mode
+        saved = self._saved_state(mode)
+        if saved is not None and self.restoreState(saved, LAYOUT_VERSION):
+            return
+        if mode == "live":
+            self._show_live_docks()
+            QTimer.singleShot(0, self.apply_live_sizes)  # once the docks have been placed
+        else:
+            self.restoreState(self._default_state, LAYOUT_VERSION)
+            self.apply_default_sizes()
 
     def reset_layout(self) -> None:
         """The default layout of the mode the window is in: during (or after) a show, the
@@ -474,7 +527,133 @@ class MainWindow(QMainWindow):
                 return False
             options = chosen
             self._currency = options.currency or self._currency
-        return await self.catalog_vm.open_catalog(path, options)
+        opened = await self.catalog_vm.open_catalog(path, options)
+        if opened:
+            entry = CatalogFile(
+                str(path.absolute()),
+                options.format,
+                options.currency,
+                options.commission_rate,
+                options.brand,
+                tuple(options.column_map.items()),
+            )
+            self._remember(self.workspace.with_catalog(entry))
+        return opened
+
+    # ------------------------------------------------------------ the work remembered
+    async def reopen_work(self, *, open_plan: bool = True) -> bool:
+        """Reopen the catalogs and the plan that were open when the app last stopped;
+        False on a first run (nothing remembered). Files that are gone leave the recent
+        lists, and the status bar says which."""
+        if self._workspace_file is None:
+            return False
+        loaded, warning = await asyncio.to_thread(load_workspace, self._workspace_file)
+        if loaded is None:
+            return False
+        kept, gone = await asyncio.to_thread(loaded.without_missing, _is_file)
+        self._remember(kept)
+        for entry in reversed(kept.catalogs):  # the oldest first: the order they had
+            if entry.open:
+                await self.catalog_vm.import_catalog(Path(entry.path), _options(entry))
+        if open_plan and kept.plan is not None:
+            await self.rundown_vm.open(Path(kept.plan))
+        notes = [warning] if warning else []
+        if gone:
+            names = ", ".join(Path(g).name for g in gone)
+            notes.append(f"Not found, so taken off the recent files: {names}")
+        if notes:
+            self.statusBar().showMessage(". ".join(notes), 15000)
+        return True
+
+    def _remember(self, workspace: Workspace) -> None:
+        """Keep ``workspace`` and write it in the background, one write at a time."""
+        if workspace == self.workspace:
+            return
+        self.workspace = workspace
+        if self._workspace_file is None:
+            return
+        if self._saving is not None and not self._saving.done():
+            self._save_again = True
+            return
+        self._saving = self.tasks.start(self._save_workspace(), name="workspace")
+
+    async def _save_workspace(self) -> None:
+        assert self._workspace_file is not None
+        while True:
+            self._save_again = False
+            try:
+                await asyncio.to_thread(save_workspace, self._workspace_file, self.workspace)
+            except OSError as exc:
+                self._show_message(f"Could not keep the recent files: {exc.strerror}")
+            if not self._save_again:
+                return
+
+    def _catalogs_changed(self) -> None:
+        self._remember(self.workspace.with_open({str(p.absolute()) for p in self.catalog_vm.paths}))
+
+    def _plan_file_changed(self) -> None:
+        path = self.rundown_vm.path
+        self._remember(self.workspace.with_plan(None if path is None else str(path.absolute())))
+
+    def fill_recent_menu(self) -> None:
+        """File > Open recent: the catalogs, then the plans, the newest first."""
+        menu = self.recent_menu
+        menu.clear()
+        for entry in self.workspace.catalogs:
+            action = menu.addAction(f"{Path(entry.path).name}  (catalog)")
+            action.setToolTip(entry.path)
+            action.triggered.connect(
+                lambda _c=False, e=entry: self.tasks.start(self._open_recent_catalog(e))
+            )
+        if self.workspace.catalogs and self.workspace.plans:
+            menu.addSeparator()
+        for plan in self.workspace.plans:
+            action = menu.addAction(f"{Path(plan).name}  (plan)")
+            action.setToolTip(plan)
+            action.triggered.connect(
+                lambda _c=False, p=plan: self.tasks.start(self._open_recent_plan(p))
+            )
+        if menu.isEmpty():
+            menu.addAction("No recent files").setEnabled(False)
+
+    def _gone(self, path: str) -> bool:
+        """Whether a recent file is gone; if so it leaves the list, and the user is told."""
+        if _is_file(path):
+            return False
+        kept, _gone = self.workspace.without_missing(lambda p: p != path)
+        self._remember(kept)
+        self._show_message(f"{Path(path).name} is no longer there ({path}): taken off the list")
+        return True
+
+    async def _open_recent_catalog(self, entry: CatalogFile) -> bool:
+        if self._gone(entry.path):
+            return False
+        return await self.open_catalog(Path(entry.path), _options(entry))
+
+    async def _open_recent_plan(self, path: str) -> bool:
+        if self._gone(path) or not await self._confirm_discard("opening another plan"):
+            return False
+        return await self.rundown_vm.open(Path(path))
+
+    def fill_close_catalog_menu(self) -> None:
+        """File > Close catalog: one of the open catalogs."""
+        menu = self.close_catalog_menu
+        menu.clear()
+        for index, (catalog, path) in enumerate(
+            zip(self.catalog_vm.catalogs, self.catalog_vm.paths, strict=True)
+        ):
+            action = menu.addAction(f"{catalog.name}  ({path.name})")
+            action.setToolTip(str(path))
+            action.triggered.connect(lambda _c=False, i=index: self.close_catalog(i))
+        if menu.isEmpty():
+            menu.addAction("No catalog is open").setEnabled(False)
+
+    def close_catalog(self, index: int) -> None:
+        """Close one catalog; the rundown keeps its products (a plan needs no catalog)."""
+        name = self.catalog_vm.catalogs[index].name
+        self.catalog_vm.close_catalog(index)
+        self.card.show_ref(None)
+        self._show_message(f"Closed the catalog {name}")
 
     def _import_finished(self, report: ImportReport) -> None:
         self.statusBar().showMessage(
@@ -636,14 +815,12 @@ class MainWindow(QMainWindow):
         if phase in ("live", "ended"):
             self.card.hide()
             self.stage.show()
-            first = not self.feed_dock.isVisibleTo(self)
-            self._show_live_docks()
+            self._switch_layout("live")
             self.stage.setFocus()
-            if first:  # once the docks have been placed: their shares for the show
-                QTimer.singleShot(0, self.apply_live_sizes)
         elif phase == "idle":
             self.stage.hide()
             self.card.show()
+            self._switch_layout("prepare")
         self.rundown_dock.set_live(phase in ("live", "ending"))
         self._update_title()
 
@@ -840,6 +1017,11 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._may_close:
             self.save_layout()
+            if self._workspace_file is not None:  # the last word, whatever is in flight
+                try:
+                    save_workspace(self._workspace_file, self.workspace)
+                except OSError as exc:
+                    log.warning("could not keep the recent files: %s", exc)
             if self.host_view is not None:
                 self.host_view.close()
             event.accept()
@@ -908,6 +1090,21 @@ class MainWindow(QMainWindow):
         box.deleteLater()
         self.activateWindow()
         return next((n for n, b in enumerate(buttons) if b is clicked), None)
+
+
+def _is_file(path: str) -> bool:
+    return Path(path).is_file()
+
+
+def _options(entry: CatalogFile) -> ImportOptions:
+    """The import options a catalog was opened with, to open it again the same way."""
+    return ImportOptions(
+        format=entry.format,
+        currency=entry.currency,
+        commission_rate=entry.commission_rate,
+        brand=entry.brand,
+        column_map=dict(entry.column_map),
+    )
 
 
 def _user_text(exc: BaseException) -> str:

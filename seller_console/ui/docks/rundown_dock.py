@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -20,7 +21,6 @@ from PySide6.QtWidgets import (
 )
 
 from seller_console.domain.rundown import (
-    MAX_PLANNED_SECONDS,
     RundownError,
     RundownItem,
     format_duration,
@@ -34,6 +34,7 @@ from seller_console.ui.widgets.product_share import ProductShare
 from seller_console.ui.widgets.text import plain_label
 
 LIVE_EDITOR_ROOM = 480  # px: on air, the editor shows only in a rundown this tall
+INVALID_STYLE = 'QLineEdit[invalid="true"] { border: 2px solid #d93025; }'
 
 NO_CAP = -1
 
@@ -54,13 +55,24 @@ class RundownDock(QDockWidget):
         self.setObjectName("rundown_dock")
         self.vm = vm
         self._current: str | None = None
+        self._shown: str | None = None  # the item the editor's fields show
+        self._selecting = False
         self._live = False
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(6, 6, 6, 6)
+        title_row = QHBoxLayout()
+        self.show_title = QLineEdit()
+        self.show_title.setObjectName("rundown_show_title")
+        self.show_title.setPlaceholderText("Show title")
+        self.show_title.setToolTip("The show's title: saved in the plan, shown in the report")
         self.heading = plain_label()
         self.heading.setObjectName("rundown_heading")
-        layout.addWidget(self.heading)
+        title_row.addWidget(self.show_title, 1)
+        title_row.addWidget(self.heading)
+        layout.addLayout(title_row)
+        self.title_error = _error_label("rundown_title_error")
+        layout.addWidget(self.title_error)
 
         self.table = RundownTable()
         self.table.setObjectName("rundown_table")
@@ -124,9 +136,15 @@ class RundownDock(QDockWidget):
         self.talking_points.setMaximumHeight(90)
         self.editor_error = plain_label(wrap=True)
         self.editor_error.setObjectName("rundown_editor_error")
+        # each field has its own message, under it: one never overwrites another
+        self.duration_error = _error_label("rundown_duration_error")
+        self.price_error = _error_label("rundown_price_error")
+        self.editor.setStyleSheet(INVALID_STYLE)
         form.addRow(self.item_title)
         form.addRow("Duration", self.duration)
+        form.addRow("", self.duration_error)
         form.addRow("Live price", self.live_price)
+        form.addRow("", self.price_error)
         form.addRow("Stock cap", self.stock_cap)
         form.addRow("Talking points", self.talking_points)
         form.addRow(self.editor_error)
@@ -137,6 +155,7 @@ class RundownDock(QDockWidget):
         self._points_timer = QTimer(self, singleShot=True, interval=600)
         self._points_timer.timeout.connect(self._commit_points)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.table.selectionModel().selectionChanged.connect(self._current_changed)
         self.table.remove_requested.connect(self.remove_selected)
         self.remove.clicked.connect(self.remove_selected)
         self.up.clicked.connect(lambda: self.move_selected(-1))
@@ -146,9 +165,14 @@ class RundownDock(QDockWidget):
         self.stock_cap.editingFinished.connect(self._commit_cap)
         self.talking_points.textChanged.connect(self._points_timer.start)
         self.talking_points.installEventFilter(self)
+        self.stock_cap.valueChanged.connect(self._cap_typed)
+        self._cap_pending = False
+        self.show_title.editingFinished.connect(self._commit_title)
         vm.changed.connect(self._changed)
         vm.failed.connect(self.editor_error.setText)
         vm.file_changed.connect(self._update_heading)
+        vm.file_changed.connect(self._show_title)
+        self._show_title()
         self._changed([])
 
     # ------------------------------------------------------------ selection
@@ -161,11 +185,20 @@ class RundownDock(QDockWidget):
         rows = [model.row_of(i) for i in ids if any(x.id == i for x in self.vm.rundown.items)]
         if not rows:
             return
-        selection.clearSelection()
-        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
-        for row in rows:
-            selection.select(model.index(row, 0), flags)
-        selection.setCurrentIndex(model.index(rows[0], 0), flags)
+        # one change for the editor, not a cleared selection on the way (that would
+        # disable the editor, and take the focus from a field being typed in)
+        self._selecting = True
+        try:
+            selection.clearSelection()
+            flags = (
+                QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+            )
+            for row in rows:
+                selection.select(model.index(row, 0), flags)
+            selection.setCurrentIndex(model.index(rows[0], 0), flags)
+        finally:
+            self._selecting = False
+        self._current_changed()
 
     def remove_selected(self) -> None:
         self.vm.remove(self.selected_ids())
@@ -191,9 +224,10 @@ class RundownDock(QDockWidget):
 
     def _update_heading(self) -> None:
         vm = self.vm
-        mark = " •" if vm.dirty else ""
+        mark = "• " if vm.dirty else ""
         where = vm.path.name if vm.path is not None else "not saved yet"
-        self.heading.setText(f"{vm.title}{mark}   ({where})")
+        self.heading.setText(f"{mark}{where}")
+        self.heading.setToolTip(str(vm.path) if vm.path is not None else "")
         count = len(vm.rundown)
         self.totals.setText(
             f"{count} item{'s' if count != 1 else ''} · "
@@ -215,15 +249,25 @@ class RundownDock(QDockWidget):
         self.editor.setVisible(not self._live or self.height() >= LIVE_EDITOR_ROOM)
 
     def _current_changed(self) -> None:
-        index = self.table.selectionModel().currentIndex()
+        """The editor follows the current row while it is selected; with nothing selected
+        it is cleared and disabled."""
+        if self._selecting:
+            return
+        selection = self.table.selectionModel()
+        index = selection.currentIndex()
+        chosen = index.isValid() and selection.isRowSelected(index.row(), index.parent())
+        arriving = self.vm.model.item_id(index.row()) if chosen else None
         leaving = self._item()
-        self._current = arriving = self.vm.model.item_id(index.row()) if index.isValid() else None
-        if leaving is not None and self._points_timer.isActive():
-            # typed for the row being left: never lost to a row change. The edit selects
-            # the item it changed; the row the user went to is selected again after it.
-            self._flush_points(leaving.id)
+        if arriving == self._current and (arriving is None or leaving is not None):
+            return
+        self._current = arriving
+        if leaving is not None and self._pending():
+            # typed for the row being left: never lost to a row change. The edits select
+            # the item they changed; the row the user went to is selected again after them.
+            self._commit_pending(leaving)
             if arriving is not None:
                 self.select_ids([arriving])
+                return  # selecting it again showed it
         self._show_current()
 
     def _item(self) -> RundownItem | None:
@@ -236,61 +280,141 @@ class RundownDock(QDockWidget):
 
     def _show_current(self) -> None:
         item = self._item()
+        # the same item refreshed (another field's edit, an undo): a value refused a moment
+        # ago stays as typed, with its message, until it is fixed or the row is left
+        same = item is not None and item.id == self._shown
+        self._shown = item.id if item is not None else None
         self.editor.setEnabled(item is not None)
         self.editor_error.setText("")
+        self._cap_pending = False
+        keep_duration = same and bool(self.duration.property("invalid"))
+        keep_price = same and bool(self.live_price.property("invalid"))
+        if not keep_duration:
+            _set_error(self.duration, self.duration_error, "")
+        if not keep_price:
+            _set_error(self.live_price, self.price_error, "")
         for widget in (self.duration, self.live_price, self.stock_cap, self.talking_points):
             widget.blockSignals(True)
         if item is None:
             self.item_title.setText("Select an item to edit it")
             self.duration.clear()
             self.live_price.clear()
+            self.live_price.setPlaceholderText("")
             self.stock_cap.setValue(NO_CAP)
             self.talking_points.clear()
         else:
             self.item_title.setText(item.product.display_title)
-            self.duration.setText(format_duration(item.planned_seconds))
+            if not keep_duration:
+                self.duration.setText(format_duration(item.planned_seconds))
             catalog_price = money_text(item.product.price) if item.product.price else "none"
             self.live_price.setPlaceholderText(f"catalog price: {catalog_price}")
-            self.live_price.setText("" if item.live_price is None else item.live_price.format())
+            if not keep_price:
+                price = item.live_price
+                self.live_price.setText("" if price is None else price.format())
             self.stock_cap.setValue(NO_CAP if item.stock_cap is None else item.stock_cap)
             if self.talking_points.toPlainText() != item.talking_points:
                 self.talking_points.setPlainText(item.talking_points)
+        self._points_timer.stop()
         for widget in (self.duration, self.live_price, self.stock_cap, self.talking_points):
             widget.blockSignals(False)
 
     # ------------------------------------------------------------ edits
+    def _pending(self) -> bool:
+        """Whether a field holds typing not yet committed to the item."""
+        return (
+            self.duration.isModified()
+            or self.live_price.isModified()
+            or self._cap_pending
+            or self._points_timer.isActive()
+        )
+
+    def _commit_pending(self, item: RundownItem) -> None:
+        """Commit every field typed for ``item`` (read first: each edit refreshes the
+        editor). A value that cannot be used is not applied and the status bar says so."""
+        duration = self.duration.text() if self.duration.isModified() else None
+        price = self.live_price.text() if self.live_price.isModified() else None
+        cap = self.stock_cap.value() if self._cap_pending else None
+        points = self.talking_points.toPlainText() if self._points_timer.isActive() else None
+        self.duration.setModified(False)
+        self.live_price.setModified(False)
+        self._cap_pending = False
+        self._points_timer.stop()
+        where = f"#{self.vm.rundown.index_of(item.id) + 1} {item.product.display_title}"
+        if duration is not None:
+            try:
+                self._edit_duration(item, duration)
+            except RundownError as exc:
+                self.vm.failed.emit(f"{where}: duration not changed: {exc}")
+        if price is not None:
+            try:
+                self._edit_price(item, price)
+            except RundownError as exc:
+                self.vm.failed.emit(f"{where}: live price not changed: {exc}")
+        if cap is not None:
+            self._edit_cap(item, cap)
+        if points is not None:
+            self.vm.edit(item.id, "Edit talking points", talking_points=points)
+
+    def _edit_duration(self, item: RundownItem, text: str) -> None:
+        seconds = parse_duration(text)
+        self.vm.edit(item.id, "Change duration", planned_seconds=seconds)
+
+    def _edit_price(self, item: RundownItem, text: str) -> None:
+        price = parse_live_price(text, item.product.price)
+        self.vm.edit(
+            item.id, "Change live price" if price else "Clear live price", live_price=price
+        )
+
+    def _edit_cap(self, item: RundownItem, value: int) -> None:
+        self.vm.edit(item.id, "Change stock cap", stock_cap=None if value == NO_CAP else value)
+
     def _commit_duration(self) -> None:
         item = self._item()
         if item is None:
             return
+        self.duration.setModified(False)
         try:
-            seconds = parse_duration(self.duration.text())
+            self._edit_duration(item, self.duration.text())
         except RundownError as exc:
-            self.editor_error.setText(str(exc))
+            _set_error(self.duration, self.duration_error, f"Duration: {exc}")
             return
-        if seconds > MAX_PLANNED_SECONDS:
-            return
-        self.vm.edit(item.id, "Change duration", planned_seconds=seconds)
+        _set_error(self.duration, self.duration_error, "")
 
     def _commit_price(self) -> None:
         item = self._item()
         if item is None:
             return
+        self.live_price.setModified(False)
         try:
-            price = parse_live_price(self.live_price.text(), item.product.price)
+            self._edit_price(item, self.live_price.text())
         except RundownError as exc:
-            self.editor_error.setText(f"Live price: {exc}")
+            _set_error(self.live_price, self.price_error, f"Live price: {exc}")
             return
-        self.vm.edit(
-            item.id, "Change live price" if price else "Clear live price", live_price=price
-        )
+        _set_error(self.live_price, self.price_error, "")
+
+    def _cap_typed(self) -> None:
+        self._cap_pending = True
 
     def _commit_cap(self) -> None:
         item = self._item()
-        if item is None:
+        if item is None or not self._cap_pending:
             return
-        value = self.stock_cap.value()
-        self.vm.edit(item.id, "Change stock cap", stock_cap=None if value == NO_CAP else value)
+        self._cap_pending = False
+        self._edit_cap(item, self.stock_cap.value())
+
+    # ------------------------------------------------------------ the show's title
+    def _show_title(self) -> None:
+        self.show_title.setText(self.vm.title)
+        _set_error(self.show_title, self.title_error, "")
+
+    def _commit_title(self) -> None:
+        self.show_title.setModified(False)
+        try:
+            self.vm.set_title(self.show_title.text())
+        except RundownError as exc:
+            _set_error(self.show_title, self.title_error, f"Title: {exc}")
+            return
+        _set_error(self.show_title, self.title_error, "")
 
     def _flush_points(self, item_id: str) -> None:
         """Commit talking points still waiting on the typing pause, for ``item_id``."""
@@ -313,3 +437,20 @@ class RundownDock(QDockWidget):
             self.vm.edit(
                 item.id, "Edit talking points", talking_points=self.talking_points.toPlainText()
             )
+
+
+def _error_label(name: str) -> QLabel:
+    label = plain_label(wrap=True)
+    label.setObjectName(name)
+    label.setStyleSheet("color: #d93025;")
+    label.hide()
+    return label
+
+
+def _set_error(field: QLineEdit, label: QLabel, message: str) -> None:
+    """Mark ``field`` invalid (a red border) with ``message`` under it, or clear both."""
+    field.setProperty("invalid", bool(message))
+    field.style().unpolish(field)
+    field.style().polish(field)
+    label.setText(message)
+    label.setVisible(bool(message))

@@ -40,6 +40,7 @@ class CatalogViewModel(QObject):
         self._tasks = tasks
         self.model = CatalogTableModel(thumbnails)
         self._parts: list[CatalogColumns] = []
+        self.paths: list[Path] = []  # the file of each catalog, in the same order
         self._running: CatalogImport | None = None
         self._queue: asyncio.Lock | None = None
         self.last_report: ImportReport | None = None
@@ -75,6 +76,7 @@ class CatalogViewModel(QObject):
                 self._running = None
                 self.import_ended.emit()
             self._parts.append(part)
+            self.paths.append(path)
             self.model.set_catalogs(self._parts)
             self.last_report = result.report
             self.catalogs_changed.emit()
@@ -87,6 +89,7 @@ class CatalogViewModel(QObject):
 
     def close_catalog(self, index: int) -> None:
         del self._parts[index]
+        del self.paths[index]
         self.model.set_catalogs(self._parts)
         self.catalogs_changed.emit()
 
