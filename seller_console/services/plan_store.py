@@ -51,6 +51,7 @@ class PlanStore:
             self.source_file.unlink(missing_ok=True)
         else:
             try:
+                self.source_file.parent.mkdir(parents=True, exist_ok=True)
                 self.source_file.write_text(str(source.absolute()), encoding="utf-8")
             except (OSError, UnicodeEncodeError) as exc:
                 reason = getattr(exc, "strerror", None) or str(exc)
