@@ -538,13 +538,13 @@ class Workspace:
         return replace(self, plans=plans, plan=path)
 
     def with_rate(
-        self, path: str, brand: str | None, product_id: str | None, rate: Decimal | None
+        self, path: str, brand: str | None, product_id: str | None, rate: Decimal
     ) -> Workspace:
-        """Set (or with None, clear) a catalog's rate for a brand or a product."""
+        """Set a catalog's rate for a product (when ``product_id`` is given) or a brand."""
         entry = self.catalog(path)
         if entry is None:
             raise SettingsError(f"{path} is not a catalog the app has opened.")
-        if rate is not None and not Decimal(0) <= rate <= Decimal(1):
+        if not Decimal(0) <= rate <= Decimal(1):
             raise SettingsError("Commission: enter a rate between 0 % and 100 %.")
         if product_id is not None:
             rates = _set_rate(entry.product_rates, product_id, rate)
@@ -572,11 +572,9 @@ class Workspace:
 
 
 def _set_rate(
-    rates: tuple[tuple[str, Decimal], ...], key: str, rate: Decimal | None
+    rates: tuple[tuple[str, Decimal], ...], key: str, rate: Decimal
 ) -> tuple[tuple[str, Decimal], ...]:
     kept = tuple((k, r) for k, r in rates if k != key)
-    if rate is None:
-        return kept
     if len(kept) >= MAX_RATES:
         raise SettingsError(f"Commission: at most {MAX_RATES} rates per catalog.")
     return (*kept, (key, rate))

@@ -11,6 +11,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
+from decimal import Decimal
 from functools import partial
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDockWidget,
     QFileDialog,
+    QInputDialog,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -37,6 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from seller_console.domain.catalog import Product
 from seller_console.domain.errors import DomainError
 from seller_console.domain.ledger import LedgerSnapshot
 from seller_console.domain.platform_port import PlatformError
@@ -45,11 +48,19 @@ from seller_console.domain.show_records import ShowStatus
 from seller_console.domain.storage_port import StorageError
 from seller_console.importers import ImportOptions, ImportReport
 from seller_console.importers.show_plan import SUFFIX
+from seller_console.services.commission_rates import RateError, parse_percent
 from seller_console.services.live_session import ShowPhase
 from seller_console.services.live_show import PublishResult, plan_policy
 from seller_console.services.plan_store import Recovery
 from seller_console.services.reports import ShowReport, write_csv
-from seller_console.settings import CatalogFile, Profile, Workspace, load_workspace, save_workspace
+from seller_console.settings import (
+    CatalogFile,
+    Profile,
+    SettingsError,
+    Workspace,
+    load_workspace,
+    save_workspace,
+)
 from seller_console.ui.actions import LIVE_ONLY, SPECS, VIEW_KEYS, ActionId, key_sequences
 from seller_console.ui.asyncqt import TaskScope, run_dialog
 from seller_console.ui.dialogs.import_options import ImportOptionsDialog
@@ -161,6 +172,7 @@ class MainWindow(QMainWindow):
         self._default_state = self.saveState(LAYOUT_VERSION)
         self._restore_layout()
 
+        self._build_commission_actions()
         self.catalog_dock.add_requested.connect(self._add_rows)
         self.catalog_dock.current_changed.connect(self._show_catalog_row)
         rundown_vm.model.variants_dropped.connect(
@@ -538,6 +550,7 @@ class MainWindow(QMainWindow):
                 tuple(options.column_map.items()),
             )
             self._remember(self.workspace.with_catalog(entry))
+            await self._apply_rates(path)
         return opened
 
     # ------------------------------------------------------------ the work remembered
@@ -553,8 +566,9 @@ class MainWindow(QMainWindow):
         kept, gone = await asyncio.to_thread(loaded.without_missing, _is_file)
         self._remember(kept)
         for entry in reversed(kept.catalogs):  # the oldest first: the order they had
-            if entry.open:
-                await self.catalog_vm.import_catalog(Path(entry.path), _options(entry))
+            path = Path(entry.path)
+            if entry.open and await self.catalog_vm.import_catalog(path, _options(entry)):
+                await self._apply_rates(path)
         if open_plan and kept.plan is not None:
             await self.rundown_vm.open(Path(kept.plan))
         notes = [warning] if warning else []
@@ -634,6 +648,81 @@ class MainWindow(QMainWindow):
         if self._gone(path) or not await self._confirm_discard("opening another plan"):
             return False
         return await self.rundown_vm.open(Path(path))
+
+    # ------------------------------------------------------------ commission set by hand
+    def _build_commission_actions(self) -> None:
+        """Right-click a catalog row: set the commission for its product or its brand."""
+        table = self.catalog_dock.table
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        for name, per_brand, text in (
+            ("action_commission_product", False, "Set commission for this product…"),
+            ("action_commission_brand", True, "Set commission for this brand…"),
+        ):
+            action = QAction(text, table)
+            action.setObjectName(name)
+            action.triggered.connect(
+                lambda _c=False, b=per_brand: self.tasks.start(self.ask_commission(per_brand=b))
+            )
+            table.addAction(action)
+
+    async def ask_commission(self, *, per_brand: bool) -> bool:
+        """Ask for the rate of the current catalog row's product (or brand), then set it."""
+        row = self.catalog_dock.table.currentIndex().row()
+        if row < 0:
+            self._show_message("Commission: choose a product in the catalog first.")
+            return False
+        catalog, ref = self.catalog_vm.model.ref(row)
+        path = self.catalog_vm.paths[self.catalog_vm.catalogs.index(catalog)]
+        subject = f"the brand {ref.product.brand}" if per_brand else ref.product.title
+        rate = ref.variant.commission_rate
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle("Set commission")
+        dialog.setLabelText(f"Commission for {subject}, in % (the catalog file's is replaced):")
+        dialog.setTextValue("" if rate is None else _percent(rate))
+        accepted = await run_dialog(dialog) == QDialog.DialogCode.Accepted
+        text = dialog.textValue()
+        dialog.deleteLater()
+        if not accepted:
+            return False
+        return await self.set_commission(path, ref.product, text, per_brand=per_brand)
+
+    async def set_commission(
+        self, path: Path, product: Product, text: str, *, per_brand: bool
+    ) -> bool:
+        """Set a rate typed in % for ``product`` (or its brand) in the catalog from
+        ``path``: kept with the catalog's entry, applied to the open catalog and to the
+        rundown's items."""
+        if path not in self.catalog_vm.paths:
+            self._show_message(f"Commission not set: {path.name} is no longer open.")
+            return False
+        catalog = self.catalog_vm.catalogs[self.catalog_vm.paths.index(path)]
+        try:
+            rate = parse_percent(text)
+            workspace = self.workspace.with_rate(
+                str(path.absolute()),
+                product.brand if per_brand else None,
+                None if per_brand else product.id,
+                rate,
+            )
+        except (RateError, SettingsError) as exc:
+            self._show_message(f"Commission not set: {exc}")
+            return False
+        self._remember(workspace)
+        await self._apply_rates(path)
+        entry = workspace.catalog(str(path.absolute()))
+        assert entry is not None
+        changed = self.rundown_vm.set_rates(catalog.name, entry.rate_for)
+        what = f"the brand {product.brand}" if per_brand else product.title
+        self._show_message(
+            f"Commission for {what}: {_percent(rate)} %; {_count(changed, 'rundown item')} updated"
+        )
+        return True
+
+    async def _apply_rates(self, path: Path) -> None:
+        """The rates set by hand for the catalog from ``path``, on the open catalog."""
+        entry = self.workspace.catalog(str(path.absolute()))
+        if entry is not None and (entry.brand_rates or entry.product_rates):
+            await self.catalog_vm.set_rates(path, entry.rate_for)
 
     def fill_close_catalog_menu(self) -> None:
         """File > Close catalog: one of the open catalogs."""
@@ -1090,6 +1179,11 @@ class MainWindow(QMainWindow):
         box.deleteLater()
         self.activateWindow()
         return next((n for n, b in enumerate(buttons) if b is clicked), None)
+
+
+def _percent(rate: Decimal) -> str:
+    """0.125 -> "12.5"."""
+    return format((rate * 100).normalize(), "f")
 
 
 def _is_file(path: str) -> bool:

@@ -124,7 +124,8 @@ def test_edits_are_refused_with_a_reason_not_a_crash(console, run):
     rdock.duration.setText("1:15")  # fixed: its message and its mark go
     rdock.duration.editingFinished.emit()
     assert console.rundown_vm.rundown.item(item.id).planned_seconds == 75
-    assert rdock.duration_error.text() == "" and not rdock.duration.property("invalid")
+    assert rdock.duration_error.text() == ""
+    assert not rdock.duration.property("invalid")
     assert "USD has 2 decimals" in rdock.price_error.text()  # still there, still typed
     assert rdock.live_price.text() == "12.345"
 

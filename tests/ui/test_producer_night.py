@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import asyncio
 import json
+from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from seller_console.app import Console
 from seller_console.importers import ImportOptions
 from seller_console.importers.show_plan import load_plan
+from seller_console.services.live_show import plan_policy
 from seller_console.settings import MAX_RECENT, CatalogFile, Workspace, workspace_file
 
 from .conftest import Runner, answer_message_box, close_console
@@ -157,7 +160,8 @@ def test_the_show_title_is_a_field_saved_in_the_plan_not_the_file_name(
 
     dock.show_title.setText("Saturday")
     dock.show_title.editingFinished.emit()
-    assert vm.title == "Saturday" and dock.title_error.text() == ""
+    assert vm.title == "Saturday"
+    assert dock.title_error.text() == ""
     vm.undo_stack.undo()
     assert vm.title == "Friday glow night"
     assert dock.show_title.text() == "Friday glow night"
@@ -325,3 +329,90 @@ def test_the_app_starts_in_the_prepare_layout_after_quitting_on_air(run, qapp, a
             assert dock.isVisibleTo(window), dock.objectName()
     finally:
         close_console(again, run)
+
+
+# ---------------------------------------------------------------- commission set by hand
+def _row_of(console: Console, product_id: str) -> int:
+    model = console.catalog_vm.model
+    return next(r for r in range(model.rowCount()) if model.ref(r)[1].product.id == product_id)
+
+
+def test_commission_is_set_per_product_and_per_brand_without_importing_again(
+    run, qtbot, qapp, app_paths, tmp_path
+):
+    console = _opened(qapp, app_paths, run)
+    try:
+        window, vm = console.window, console.rundown_vm
+        first = vm.rundown.items[0].product
+        row = _row_of(console, first.product_id)
+        window.catalog_dock.select_row(row)
+        # the table's context menu: "Set commission for this product…", typed in %
+        action = window.catalog_dock.table.findChild(QAction, "action_commission_product")
+        assert action is not None
+        action.trigger()
+        qtbot.waitUntil(lambda: _input_dialog() is not None, timeout=5000)
+        dialog = _input_dialog()
+        assert dialog is not None
+        assert first.commission_rate is not None
+        assert dialog.textValue() == str(first.commission_rate * 100).split(".")[0]  # the file's
+        dialog.setTextValue("17.5 %")
+        dialog.accept()
+        qtbot.waitUntil(
+            lambda: vm.rundown.items[0].product.commission_rate == Decimal("0.175"), timeout=5000
+        )
+        _catalog, ref = console.catalog_vm.model.ref(_row_of(console, first.product_id))
+        catalog = console.catalog_vm.paths[0]
+        assert ref.variant.commission_rate == Decimal("0.175")  # the table and card too
+        assert vm.dirty  # the plan carries its items' rates
+
+        others_before = {
+            i.id: i.product.commission_rate
+            for i in vm.rundown.items
+            if i.product.brand != first.brand
+        }
+        assert run(window.set_commission(catalog, ref.product, "12", per_brand=True))
+        for item in vm.rundown.items:
+            rate = item.product.commission_rate
+            if item.product.product_id == first.product_id:
+                assert rate == Decimal("0.175")  # its own rate wins over the brand's
+            elif item.product.brand == first.brand:
+                assert rate == Decimal("0.12")
+            else:
+                assert rate == others_before[item.id]  # other brands keep theirs
+        # the ledger's terms at Go live come from the plan: the rates set here
+        policy = plan_policy(vm.plan())
+        rates = {t.rate for t in policy.products.values() if t.brand == first.brand}
+        assert rates == {Decimal("0.175"), Decimal("0.12")}
+
+        messages: list[str] = []
+        window.statusBar().messageChanged.connect(messages.append)
+        assert not run(window.set_commission(catalog, ref.product, "150", per_brand=False))
+        assert any("not between 0 % and 100 %" in m for m in messages)
+        assert not run(window.set_commission(catalog, ref.product, "ten", per_brand=False))
+        assert any("'ten' is not a rate" in m for m in messages)
+        assert vm.rundown.items[0].product.commission_rate == Decimal("0.175")
+        assert run(vm.save(tmp_path / "rates.showplan.json"))
+    finally:
+        close_console(console, run)
+
+    again = _opened(qapp, app_paths, run)  # kept with the catalog: there at the next start
+    try:
+        _catalog, ref = again.catalog_vm.model.ref(_row_of(again, first.product_id))
+        assert ref.variant.commission_rate == Decimal("0.175")
+        brand_rows = [
+            again.catalog_vm.model.ref(r)[1]
+            for r in range(again.catalog_vm.model.rowCount())
+            if again.catalog_vm.model.ref(r)[1].product.brand == first.brand
+            and again.catalog_vm.model.ref(r)[1].product.id != first.product_id
+        ]
+        assert brand_rows
+        assert all(r.variant.commission_rate == Decimal("0.12") for r in brand_rows)
+    finally:
+        close_console(again, run)
+
+
+def _input_dialog() -> QInputDialog | None:
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, QInputDialog) and widget.isVisible():
+            return widget
+    return None

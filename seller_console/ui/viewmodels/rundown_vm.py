@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -26,6 +27,7 @@ from seller_console.domain.rundown import (
     preflight,
 )
 from seller_console.importers.show_plan import ShowPlanError
+from seller_console.services.commission_rates import RateFor
 from seller_console.services.plan_store import PlanStore, Recovery
 from seller_console.ui.asyncqt import TaskScope
 from seller_console.ui.models.rundown_model import RundownTableModel
@@ -189,6 +191,24 @@ class RundownViewModel(QObject):
         if new != current:
             self.undo_stack.push(_Edit(self, new, text))
         return True
+
+    def set_rates(self, catalog: str, rate_for: RateFor) -> int:
+        """Commission rates set by hand for ``catalog``'s products, on the items taken
+        from it (one undoable step); how many items changed."""
+        changed = []
+        for item in self.rundown.items:
+            product = item.product
+            if product.catalog != catalog:
+                continue
+            rate = rate_for(product.brand, product.product_id)
+            if rate is not None and rate != product.commission_rate:
+                changed.append(item.edited(product=replace(product, commission_rate=rate)))
+        if changed:
+            self.undo_stack.beginMacro("Set commission")
+            for new in changed:
+                self.undo_stack.push(_Edit(self, new, "Set commission"))
+            self.undo_stack.endMacro()
+        return len(changed)
 
     def set_title(self, text: str) -> None:
         """Rename the show (undoable); raises ``RundownError`` saying what is wrong."""
