@@ -9,7 +9,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QItemSelectionModel, QSettings, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
@@ -309,6 +309,13 @@ def test_the_app_starts_in_the_prepare_layout_after_quitting_on_air(run, qapp, a
     assert window.feed_dock.isVisibleTo(window)
     window.feed_dock.hide()  # the producer's own live layout ...
     close_console(console, run)  # ... quit on air
+    screen = qapp.primaryScreen().availableGeometry()
+    kept = QSettings(str(app_paths.window_state_file), QSettings.Format.IniFormat)
+    size = f"{screen.width()}x{screen.height()}"
+    # both layouts kept for this screen size (another size has its own)
+    assert {f"{size}/prepare", f"{size}/live", f"{size}/geometry"} <= {
+        k.removeprefix("layout/") for k in kept.allKeys()
+    }
 
     again = Console(qapp, app_paths)
     try:

@@ -27,6 +27,7 @@ from seller_console.domain.rundown import (
     parse_duration,
     parse_live_price,
 )
+from seller_console.ui.models.live_tables import Tone, tone_color
 from seller_console.ui.models.rundown_model import RCol
 from seller_console.ui.numbers import money_text
 from seller_console.ui.viewmodels.rundown_vm import RundownViewModel
@@ -34,7 +35,6 @@ from seller_console.ui.widgets.product_share import ProductShare
 from seller_console.ui.widgets.text import plain_label
 
 LIVE_EDITOR_ROOM = 480  # px: on air, the editor shows only in a rundown this tall
-INVALID_STYLE = 'QLineEdit[invalid="true"] { border: 2px solid #d93025; }'
 
 NO_CAP = -1
 
@@ -61,7 +61,12 @@ class RundownDock(QDockWidget):
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(6, 6, 6, 6)
+        title_box = QWidget()
+        title_box.setStyleSheet(_invalid_sheet())
+        title_column = QVBoxLayout(title_box)
+        title_column.setContentsMargins(0, 0, 0, 0)
         title_row = QHBoxLayout()
+        title_column.addLayout(title_row)
         self.show_title = QLineEdit()
         self.show_title.setObjectName("rundown_show_title")
         self.show_title.setPlaceholderText("Show title")
@@ -70,9 +75,9 @@ class RundownDock(QDockWidget):
         self.heading.setObjectName("rundown_heading")
         title_row.addWidget(self.show_title, 1)
         title_row.addWidget(self.heading)
-        layout.addLayout(title_row)
         self.title_error = _error_label("rundown_title_error")
-        layout.addWidget(self.title_error)
+        title_column.addWidget(self.title_error)
+        layout.addWidget(title_box)
 
         self.table = RundownTable()
         self.table.setObjectName("rundown_table")
@@ -139,7 +144,7 @@ class RundownDock(QDockWidget):
         # each field has its own message, under it: one never overwrites another
         self.duration_error = _error_label("rundown_duration_error")
         self.price_error = _error_label("rundown_price_error")
-        self.editor.setStyleSheet(INVALID_STYLE)
+        self.editor.setStyleSheet(_invalid_sheet())
         form.addRow(self.item_title)
         form.addRow("Duration", self.duration)
         form.addRow("", self.duration_error)
@@ -439,10 +444,20 @@ class RundownDock(QDockWidget):
             )
 
 
+def _invalid_sheet() -> str:
+    """A field refused marked by a border, its message in the same colour (one readable on
+    the light and on the dark palette)."""
+    bad = tone_color(Tone.BAD).name()
+    return (
+        f'QLineEdit[invalid="true"] {{ border: 2px solid {bad}; }} '
+        f'QLabel[role="error"] {{ color: {bad}; }}'
+    )
+
+
 def _error_label(name: str) -> QLabel:
     label = plain_label(wrap=True)
     label.setObjectName(name)
-    label.setStyleSheet("color: #d93025;")
+    label.setProperty("role", "error")
     label.hide()
     return label
 
