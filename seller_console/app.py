@@ -74,7 +74,16 @@ class _Keychain:
 class Console:
     """Everything the window needs, built in one place and torn down in one order."""
 
-    def __init__(self, app: QApplication, paths: AppPaths, sandbox_rate: float = DEMO_RATE) -> None:
+    def __init__(
+        self,
+        app: QApplication,
+        paths: AppPaths,
+        sandbox_rate: float = DEMO_RATE,
+        *,
+        remember: bool = True,
+    ) -> None:
+        """``remember``: reopen the last work at start and keep what is opened (not for
+        the self-test, which must neither use nor change the user's recent files)."""
         self.app = app
         self.paths = paths
         self.tasks = TaskScope()
@@ -109,7 +118,7 @@ class Console:
             self.tasks,
             self.card_images,
             paths.window_state_file,
-            workspace_file(paths.config_dir),
+            workspace_file(paths.config_dir) if remember else None,
         )
 
     async def start(self, *, offer_unfinished: bool = True) -> None:
@@ -166,7 +175,7 @@ async def run_window(app: QApplication, args: argparse.Namespace, paths: AppPath
         from seller_console.selftest import SELF_TEST_RATE  # deferred: start-up time
 
         rate = SELF_TEST_RATE
-    console = Console(app, paths, rate)
+    console = Console(app, paths, rate, remember=not args.self_test)
     reporter.set_window(console.window)
     closed = asyncio.Event()
     console.window.closed.connect(closed.set)

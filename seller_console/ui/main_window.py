@@ -642,6 +642,9 @@ class MainWindow(QMainWindow):
     async def _open_recent_catalog(self, entry: CatalogFile) -> bool:
         if self._gone(entry.path):
             return False
+        if entry.path in {str(p.absolute()) for p in self.catalog_vm.paths}:
+            self._show_message(f"{Path(entry.path).name} is already open.")
+            return False
         return await self.open_catalog(Path(entry.path), _options(entry))
 
     async def _open_recent_plan(self, path: str) -> bool:

@@ -110,6 +110,9 @@ def test_a_failed_pin_and_a_long_title_fit_at_1366x768(show, run, qtbot):  # noq
     rundown: RundownDock = window.rundown_dock
     assert not rundown.editor.isVisible()
     assert rundown.table.columnWidth(2) >= 80  # "Heavyweight…", not "…"
+    totals = rundown.totals  # "8 items · 13:00 planned", or elided with it in the tooltip
+    assert _inside(window, totals)
+    assert totals.shown_text() == totals.text() or totals.text() in totals.toolTip()
     assert window.pins_dock.table.columnWidth(0) >= 100
 
 

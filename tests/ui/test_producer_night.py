@@ -17,7 +17,13 @@ from seller_console.app import Console
 from seller_console.importers import ImportOptions
 from seller_console.importers.show_plan import load_plan
 from seller_console.services.live_show import plan_policy
-from seller_console.settings import MAX_RECENT, CatalogFile, Workspace, workspace_file
+from seller_console.settings import (
+    MAX_RECENT,
+    CatalogFile,
+    Workspace,
+    save_workspace,
+    workspace_file,
+)
 
 from .conftest import Runner, answer_message_box, close_console
 
@@ -225,6 +231,11 @@ def test_the_app_reopens_its_catalogs_and_plan_and_lists_recent_files(
         texts = [a.text() for a in again.window.recent_menu.actions() if not a.isSeparator()]
         assert texts[:2] == ["teas.tsv  (catalog)", "catalog.csv  (catalog)"]
         assert texts[2:] == ["tuesday.showplan.json  (plan)"]
+        teas_action = again.window.recent_menu.actions()[0]
+        teas_action.trigger()  # already open: said, not opened twice
+        run(_settle())
+        assert len(again.catalog_vm.paths) == 2
+        assert "already open" in again.window.statusBar().currentMessage()
         # a catalog closed here stays closed at the next start, and stays in the list
         again.window.close_catalog(1)
     finally:
@@ -423,3 +434,18 @@ def _input_dialog() -> QInputDialog | None:
         if isinstance(widget, QInputDialog) and widget.isVisible():
             return widget
     return None
+
+
+def test_the_self_test_neither_reopens_nor_changes_the_recent_files(run, qapp, app_paths):
+    remembered = Workspace(plans=("/shows/mine.showplan.json",))
+    path = workspace_file(app_paths.config_dir)
+    save_workspace(path, remembered)
+    before = path.read_bytes()
+    console = Console(qapp, app_paths, remember=False)  # as app.py makes it for --self-test
+    console.window.show()
+    try:
+        _started(console, run)
+        assert len(console.rundown_vm.rundown) == 8  # the demo show, not the user's work
+    finally:
+        close_console(console, run)
+    assert path.read_bytes() == before

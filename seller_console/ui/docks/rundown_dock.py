@@ -32,7 +32,7 @@ from seller_console.ui.models.rundown_model import RCol
 from seller_console.ui.numbers import money_text
 from seller_console.ui.viewmodels.rundown_vm import RundownViewModel
 from seller_console.ui.widgets.product_share import ProductShare
-from seller_console.ui.widgets.text import plain_label
+from seller_console.ui.widgets.text import ElidedLabel, plain_label
 
 LIVE_EDITOR_ROOM = 480  # px: on air, the editor shows only in a rundown this tall
 
@@ -116,10 +116,10 @@ class RundownDock(QDockWidget):
         self.remove.setObjectName("rundown_remove")
         for button in (self.up, self.down, self.remove):
             buttons.addWidget(button)
-        buttons.addStretch(1)
-        self.totals = plain_label()
+        # narrow (on air, a laptop): the totals elide, the whole text in the tooltip
+        self.totals = ElidedLabel()
         self.totals.setObjectName("rundown_totals")
-        buttons.addWidget(self.totals)
+        buttons.addWidget(self.totals, 1)
         layout.addLayout(buttons)
 
         self.editor = QWidget()
