@@ -449,3 +449,23 @@ def test_the_self_test_neither_reopens_nor_changes_the_recent_files(run, qapp, a
     finally:
         close_console(console, run)
     assert path.read_bytes() == before
+
+
+def test_a_field_is_committed_when_the_focus_leaves_it(console, run, qtbot):
+    _started(console, run)
+    dock = console.window.rundown_dock
+    item = console.rundown_vm.rundown[1]
+    dock.select_ids([item.id])
+    console.window.activateWindow()
+    dock.duration.setFocus()
+    qtbot.waitUntil(dock.duration.hasFocus, timeout=2000)
+    dock.duration.selectAll()
+    qtbot.keyClicks(dock.duration, "4:20")
+    dock.live_price.setFocus()  # Tab, or a click elsewhere in the window
+    qtbot.waitUntil(lambda: _item(console, item.id).planned_seconds == 260, timeout=2000)
+    dock.live_price.selectAll()
+    qtbot.keyClicks(dock.live_price, "abc")
+    dock.talking_points.setFocus()
+    qtbot.waitUntil(dock.price_error.isVisible, timeout=2000)
+    assert dock.price_error.text().startswith("Live price:")
+    assert _item(console, item.id).live_price is None
