@@ -6,6 +6,11 @@ gives the defaults quietly; a damaged one, or one written by a newer version of 
 the defaults (or keeps what could be read) and a warning to show the user. Saving writes a
 temporary file beside it and renames it over the old one, so a crash never leaves half a file.
 
+The window's own memory, the catalogs and plans it reopens and lists under File > Open
+recent and the commission rates set by hand per catalog, is ``workspace.json`` beside it
+(``Workspace``, read and written the same way): the live engine writes ``settings.json``
+whole, so the two never overwrite each other.
+
 An API key is never part of the settings: it goes to the ``SecretStore`` under the profile's
 ``secret_account``. Addresses that could carry one (``https://user:key@host``, a query string)
 are refused, so the key cannot slip into this file by way of the URL either.
@@ -392,7 +397,7 @@ def load_settings(path: Path) -> tuple[Settings, str | None]:
     Never raises: a missing file is a first run (defaults, no warning); an unreadable,
     damaged or newer-version file gives the defaults and says so.
     """
-    raw, problem = _read_json(path)
+    raw, problem = _read_json(path, MAX_SETTINGS_BYTES)
     if problem is not None:
         return Settings(), f"{problem}; using the defaults."
     if raw is _MISSING:
@@ -403,14 +408,13 @@ def load_settings(path: Path) -> tuple[Settings, str | None]:
 _MISSING = object()
 
 
-def _read_json(path: Path) -> tuple[Any, str | None]:
+def _read_json(path: Path, limit: int) -> tuple[Any, str | None]:
     """``path``'s JSON (``_MISSING`` when there is no file), or what is wrong with it.
-    Bounded: the file's size, its nesting and the digits of its numbers."""
+    Bounded: the file's size (``limit`` bytes), its nesting and the digits of its numbers."""
     try:
-        if path.stat().st_size > MAX_SETTINGS_BYTES:
+        if path.stat().st_size > limit:
             return None, (
-                f"{path} is damaged (over {MAX_SETTINGS_BYTES // 1024} KiB, far more than "
-                "settings take)"
+                f"{path} is damaged (over {limit // 1024} KiB, far more than it ever holds)"
             )
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -466,8 +470,12 @@ WORKSPACE_FILE_NAME = "workspace.json"
 WORKSPACE_VERSION = 1
 MAX_RECENT = 10
 """How many catalogs and plans File > Open recent lists (the newest first)."""
-MAX_RATES = 2000  # commission rates set by hand, per catalog
-_MAX_PATH_CHARS = 4096
+MAX_RATES = 500  # commission rates set by hand, per catalog and kind (brand, product)
+MAX_RATE_KEY_CHARS = 256  # a brand's name or a product's id
+MAX_PATH_CHARS = 4096
+MAX_WORKSPACE_BYTES = 4 * 1024 * 1024
+"""More than the most a workspace holds (its lists and rates are bounded), so every
+workspace the app writes can be read back."""
 
 
 def workspace_file(config_dir: Path) -> Path:
@@ -574,6 +582,8 @@ class Workspace:
 def _set_rate(
     rates: tuple[tuple[str, Decimal], ...], key: str, rate: Decimal
 ) -> tuple[tuple[str, Decimal], ...]:
+    if not key or len(key) > MAX_RATE_KEY_CHARS:
+        raise SettingsError(f"Commission: a name or id of 1 to {MAX_RATE_KEY_CHARS} characters.")
     kept = tuple((k, r) for k, r in rates if k != key)
     if len(kept) >= MAX_RATES:
         raise SettingsError(f"Commission: at most {MAX_RATES} rates per catalog.")
@@ -613,7 +623,7 @@ def _text(raw: dict[str, Any], key: str, *, required: bool = False) -> str | Non
     value = raw.get(key)
     if value is None and not required:
         return None
-    if not isinstance(value, str) or not value or len(value) > _MAX_PATH_CHARS:
+    if not isinstance(value, str) or not value or len(value) > MAX_PATH_CHARS:
         raise _Damaged(f"{key} is not text")
     return value
 
@@ -635,6 +645,8 @@ def _rates(raw: Any, where: str) -> tuple[tuple[str, Decimal], ...]:
         return ()
     if not isinstance(raw, dict) or len(raw) > MAX_RATES:
         raise _Damaged(f"{where} is not a list of rates")
+    if any(not k or len(k) > MAX_RATE_KEY_CHARS for k in raw):
+        raise _Damaged(f"{where} names no brand or product")
     return tuple((str(k), _rate(v, f"{where} {quote_short(k)}")) for k, v in raw.items())
 
 
@@ -668,7 +680,7 @@ def _catalog_file(raw: Any) -> CatalogFile:
 def load_workspace(path: Path) -> tuple[Workspace | None, str | None]:
     """The remembered work (None when there is none: a first run) and a warning for the
     user, or None. Never raises: a damaged file forgets the work and says so."""
-    raw, problem = _read_json(path)
+    raw, problem = _read_json(path, MAX_WORKSPACE_BYTES)
     if problem is not None:
         return Workspace(), f"{problem}; the recent files are forgotten."
     if raw is _MISSING:

@@ -10,7 +10,7 @@ import pytest
 
 from seller_console.paths import AppPaths
 from seller_console.settings import (
-    MAX_SETTINGS_BYTES,
+    MAX_WORKSPACE_BYTES,
     SETTINGS_VERSION,
     CatalogFile,
     Profile,
@@ -230,7 +230,7 @@ def test_no_workspace_is_a_first_run_and_a_damaged_one_is_forgotten_with_a_reaso
         ('{"version": 1, "catalogs": [{"path": "/a", "brand_rates": {"B": "2"}}]}', "rate"),
         ('{"version": 1, "catalogs": [{"path": "/a", "currency": "usd!"}]}', "currency"),
         ("[" * 100_000, "damaged"),
-        (" " * (MAX_SETTINGS_BYTES + 1), "KiB"),
+        (" " * (MAX_WORKSPACE_BYTES + 1), "KiB"),
     ):
         path.write_text(text, encoding="utf-8")
         loaded, warning = load_workspace(path)
@@ -246,3 +246,31 @@ def test_a_rate_out_of_range_is_refused_with_the_field_named():
         workspace.with_rate("/a.csv", "B", None, Decimal("1.5"))
     with pytest.raises(SettingsError, match="not a catalog"):
         workspace.with_rate("/b.csv", "B", None, Decimal("0.1"))
+
+
+def test_the_largest_workspace_the_app_can_write_is_read_back(tmp_path):
+    from seller_console.settings import (
+        MAX_PATH_CHARS,
+        MAX_RATE_KEY_CHARS,
+        MAX_RATES,
+        MAX_RECENT,
+    )
+
+    def rates(kind: str) -> tuple[tuple[str, Decimal], ...]:
+        return tuple(
+            (f"{kind}{n:05d}".ljust(MAX_RATE_KEY_CHARS, "x"), Decimal("0.1234"))
+            for n in range(MAX_RATES)
+        )
+
+    catalogs = tuple(
+        CatalogFile(
+            f"/{n}".ljust(MAX_PATH_CHARS, "c"), brand_rates=rates("b"), product_rates=rates("p")
+        )
+        for n in range(MAX_RECENT)
+    )
+    plans = tuple(f"/{n}".ljust(MAX_PATH_CHARS, "p") for n in range(MAX_RECENT))
+    biggest = Workspace(catalogs, plans, plans[0])
+    path = tmp_path / "workspace.json"
+    save_workspace(path, biggest)
+    assert path.stat().st_size <= MAX_WORKSPACE_BYTES
+    assert load_workspace(path) == (biggest, None)
