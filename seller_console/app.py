@@ -34,7 +34,7 @@ from seller_console.platform.images import DEMO_HOST, ImageFetcher
 from seller_console.services.demo import demo_catalog_path, demo_import_options, sample_plan
 from seller_console.services.live_process import LiveProcess
 from seller_console.services.plan_store import PlanStore
-from seller_console.settings import load_settings, settings_file
+from seller_console.settings import load_settings, settings_file, workspace_file
 from seller_console.ui.asyncqt import TaskScope
 from seller_console.ui.display import display_problem
 from seller_console.ui.errors import ErrorReporter, route_qt_messages
@@ -78,7 +78,16 @@ class _Keychain:
 class Console:
     """Everything the window needs, built in one place and torn down in one order."""
 
-    def __init__(self, app: QApplication, paths: AppPaths, sandbox_rate: float = DEMO_RATE) -> None:
+    def __init__(
+        self,
+        app: QApplication,
+        paths: AppPaths,
+        sandbox_rate: float = DEMO_RATE,
+        *,
+        remember: bool = True,
+    ) -> None:
+        """``remember``: reopen the last work at start and keep what is opened (not for
+        the self-test, which must neither use nor change the user's recent files)."""
         self.app = app
         self.paths = paths
         self.tasks = TaskScope()
@@ -113,16 +122,22 @@ class Console:
             self.tasks,
             self.card_images,
             paths.window_state_file,
+            workspace_file(paths.config_dir) if remember else None,
         )
 
     async def start(self, *, offer_unfinished: bool = True) -> None:
-        """Reopen work a crash left behind, else open the demo catalog and sample show;
-        then offer back a show that was left on air."""
+        """Reopen work a crash left behind, and the catalogs and plan open at the last
+        quit (the first time: the demo catalog and sample show); then offer back a show
+        that was left on air."""
         recovery = await self.rundown_vm.find_recovery()
         recovered = recovery is not None and await self.window.offer_recovery(recovery)
         demo = demo_catalog_path(resources_dir())
-        if await self.catalog_vm.import_catalog(demo, demo_import_options()) and not recovered:
-            self.rundown_vm.load(sample_plan(self.catalog_vm.catalogs[0]), None)
+        if not await self.window.reopen_work(open_plan=not recovered):
+            await self.window.open_catalog(demo, demo_import_options())
+        opened = [p.absolute() for p in self.catalog_vm.paths]
+        if demo.absolute() in opened and not recovered and self.rundown_vm.path is None:
+            catalog = self.catalog_vm.catalogs[opened.index(demo.absolute())]
+            self.rundown_vm.load(sample_plan(catalog), None)
         if self.catalog_vm.model.rowCount():
             self.window.catalog_dock.select_row(0)
         if self.settings_warning:
@@ -164,7 +179,7 @@ async def run_window(app: QApplication, args: argparse.Namespace, paths: AppPath
         from seller_console.selftest import SELF_TEST_RATE  # deferred: start-up time
 
         rate = SELF_TEST_RATE
-    console = Console(app, paths, rate)
+    console = Console(app, paths, rate, remember=not args.self_test)
     reporter.set_window(console.window)
     closed = asyncio.Event()
     console.window.closed.connect(closed.set)

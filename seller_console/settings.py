@@ -7,6 +7,11 @@ gives the defaults quietly; a damaged one, or one written by a newer version of 
 the defaults (or keeps what could be read) and a warning to show the user. Saving writes a
 temporary file beside it and renames it over the old one, so a crash never leaves half a file.
 
+The window's own memory, the catalogs and plans it reopens and lists under File > Open
+recent and the commission rates set by hand per catalog, is ``workspace.json`` beside it
+(``Workspace``, read and written the same way): the live engine writes ``settings.json``
+whole, so the two never overwrite each other.
+
 An API key is never part of the settings: it goes to the ``SecretStore`` under the profile's
 ``secret_account``. Addresses that could carry one (``https://user:key@host``, a query string)
 are refused, so the key cannot slip into this file by way of the URL either.
@@ -19,7 +24,9 @@ import enum
 import json
 import os
 import tempfile
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -503,28 +510,40 @@ def load_settings(path: Path) -> tuple[Settings, str | None]:
     Never raises: a missing file is a first run (defaults, no warning); an unreadable,
     damaged or newer-version file gives the defaults and says so.
     """
+    raw, problem = _read_json(path, MAX_SETTINGS_BYTES)
+    if problem is not None:
+        return Settings(), f"{problem}; using the defaults."
+    if raw is _MISSING:
+        return Settings(), None
+    return _from_json(raw, path)
+
+
+_MISSING = object()
+
+
+def _read_json(path: Path, limit: int) -> tuple[Any, str | None]:
+    """``path``'s JSON (``_MISSING`` when there is no file), or what is wrong with it.
+    Bounded: the file's size (``limit`` bytes), its nesting and the digits of its numbers."""
     try:
-        if path.stat().st_size > MAX_SETTINGS_BYTES:
-            return Settings(), (
-                f"{path} is damaged (over {MAX_SETTINGS_BYTES // 1024} KiB, far more than "
-                "settings take); using the defaults."
+        if path.stat().st_size > limit:
+            return None, (
+                f"{path} is damaged (over {limit // 1024} KiB, far more than it ever holds)"
             )
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return Settings(), None
+        return _MISSING, None
     except UnicodeDecodeError:
-        return Settings(), f"{path} is damaged (not UTF-8 text); using the defaults."
+        return None, f"{path} is damaged (not UTF-8 text)"
     except OSError as exc:
-        return Settings(), f"{path} could not be read ({exc.strerror}); using the defaults."
+        return None, f"{path} could not be read ({exc.strerror})"
     try:
-        raw = json.loads(text, parse_int=_bounded_int)
+        return json.loads(text, parse_int=_bounded_int), None
     except json.JSONDecodeError as exc:
-        return Settings(), f"{path} is damaged ({exc.msg}, line {exc.lineno}); using the defaults."
+        return None, f"{path} is damaged ({exc.msg}, line {exc.lineno})"
     except ValueError as exc:  # _bounded_int
-        return Settings(), f"{path} is damaged ({exc}); using the defaults."
+        return None, f"{path} is damaged ({exc})"
     except RecursionError:
-        return Settings(), f"{path} is damaged (nested too deeply); using the defaults."
-    return _from_json(raw, path)
+        return None, f"{path} is damaged (nested too deeply)"
 
 
 def _bounded_int(text: str) -> int:
@@ -541,8 +560,11 @@ def save_settings(path: Path, settings: Settings) -> None:
     Creates the folder if needed; raises ``OSError`` when the disk refuses (the old file is
     then left as it was).
     """
+    _write_atomic(path, json.dumps(_to_json(settings), indent=2) + "\n")
+
+
+def _write_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(_to_json(settings), indent=2) + "\n"
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -554,3 +576,247 @@ def save_settings(path: Path, settings: Settings) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temp_name)
         raise
+
+
+# ---------------------------------------------------------------- the work the app reopens
+WORKSPACE_FILE_NAME = "workspace.json"
+WORKSPACE_VERSION = 1
+MAX_RECENT = 10
+"""How many catalogs and plans File > Open recent lists (the newest first)."""
+MAX_RATES = 500  # commission rates set by hand, per catalog and kind (brand, product)
+MAX_RATE_KEY_CHARS = 256  # a brand's name or a product's id
+MAX_PATH_CHARS = 4096
+MAX_WORKSPACE_BYTES = 4 * 1024 * 1024
+"""More than the most a workspace holds (its lists and rates are bounded), so every
+workspace the app writes can be read back."""
+
+
+def workspace_file(config_dir: Path) -> Path:
+    """Where the window keeps the work it reopens (apart from ``settings.json``, which the
+    live engine writes)."""
+    return config_dir / WORKSPACE_FILE_NAME
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogFile:
+    """A catalog file the user opened, with what they told the importer, and the
+    commission rates they set by hand (per brand, per product id), which win over the
+    file's. ``open``: it was open when the app last stopped."""
+
+    path: str
+    format: str | None = None
+    currency: str | None = None
+    commission_rate: Decimal | None = None
+    brand: str | None = None
+    column_map: tuple[tuple[str, str], ...] = ()
+    open: bool = True
+    brand_rates: tuple[tuple[str, Decimal], ...] = ()
+    product_rates: tuple[tuple[str, Decimal], ...] = ()
+
+    def rate_for(self, brand: str, product_id: str) -> Decimal | None:
+        """The rate set by hand for this product, else for its brand, else None."""
+        for key, rate in self.product_rates:
+            if key == product_id:
+                return rate
+        for key, rate in self.brand_rates:
+            if key == brand:
+                return rate
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    """The catalogs and plans the user worked with, the newest first, at most
+    ``MAX_RECENT`` each; ``plan`` is the plan that was open when the app stopped."""
+
+    catalogs: tuple[CatalogFile, ...] = ()
+    plans: tuple[str, ...] = ()
+    plan: str | None = None
+
+    def catalog(self, path: str) -> CatalogFile | None:
+        return next((c for c in self.catalogs if c.path == path), None)
+
+    def with_catalog(self, entry: CatalogFile) -> Workspace:
+        """``entry`` first (replacing the one for its file, keeping its rates when it has
+        none); the oldest beyond ``MAX_RECENT`` drop off."""
+        old = self.catalog(entry.path)
+        if old is not None and not entry.brand_rates and not entry.product_rates:
+            entry = replace(entry, brand_rates=old.brand_rates, product_rates=old.product_rates)
+        rest = tuple(c for c in self.catalogs if c.path != entry.path)
+        return replace(self, catalogs=(entry, *rest)[:MAX_RECENT])
+
+    def with_open(self, paths: set[str]) -> Workspace:
+        """Which catalogs are open now."""
+        return replace(
+            self, catalogs=tuple(replace(c, open=c.path in paths) for c in self.catalogs)
+        )
+
+    def with_plan(self, path: str | None) -> Workspace:
+        """The plan open now (None: one with no file); a file goes first in the list."""
+        if path is None:
+            return replace(self, plan=None)
+        plans = (path, *(p for p in self.plans if p != path))[:MAX_RECENT]
+        return replace(self, plans=plans, plan=path)
+
+    def with_rate(
+        self, path: str, brand: str | None, product_id: str | None, rate: Decimal
+    ) -> Workspace:
+        """Set a catalog's rate for a product (when ``product_id`` is given) or a brand."""
+        entry = self.catalog(path)
+        if entry is None:
+            raise SettingsError(f"{path} is not a catalog the app has opened.")
+        if not Decimal(0) <= rate <= Decimal(1):
+            raise SettingsError("Commission: enter a rate between 0 % and 100 %.")
+        if product_id is not None:
+            rates = _set_rate(entry.product_rates, product_id, rate)
+            entry = replace(entry, product_rates=rates)
+        elif brand is not None:
+            entry = replace(entry, brand_rates=_set_rate(entry.brand_rates, brand, rate))
+        rest = tuple(entry if c.path == path else c for c in self.catalogs)
+        return replace(self, catalogs=rest)
+
+    def without_missing(self, exists: Callable[[str], bool]) -> tuple[Workspace, list[str]]:
+        """The workspace without the files that are gone, and the names of those."""
+        gone = [c.path for c in self.catalogs if not exists(c.path)]
+        gone += [p for p in self.plans if not exists(p)]
+        if not gone:
+            return self, []
+        plan = self.plan if self.plan not in gone else None
+        return (
+            Workspace(
+                tuple(c for c in self.catalogs if c.path not in gone),
+                tuple(p for p in self.plans if p not in gone),
+                plan,
+            ),
+            gone,
+        )
+
+
+def _set_rate(
+    rates: tuple[tuple[str, Decimal], ...], key: str, rate: Decimal
+) -> tuple[tuple[str, Decimal], ...]:
+    if not key or len(key) > MAX_RATE_KEY_CHARS:
+        raise SettingsError(f"Commission: a name or id of 1 to {MAX_RATE_KEY_CHARS} characters.")
+    kept = tuple((k, r) for k, r in rates if k != key)
+    if len(kept) >= MAX_RATES:
+        raise SettingsError(f"Commission: at most {MAX_RATES} rates per catalog.")
+    return (*kept, (key, rate))
+
+
+def _workspace_json(workspace: Workspace) -> dict[str, Any]:
+    def rates(pairs: tuple[tuple[str, Decimal], ...]) -> dict[str, str]:
+        return {k: str(r) for k, r in pairs}
+
+    return {
+        "version": WORKSPACE_VERSION,
+        "catalogs": [
+            {
+                "path": c.path,
+                "format": c.format,
+                "currency": c.currency,
+                "commission_rate": None if c.commission_rate is None else str(c.commission_rate),
+                "brand": c.brand,
+                "column_map": dict(c.column_map),
+                "open": c.open,
+                "brand_rates": rates(c.brand_rates),
+                "product_rates": rates(c.product_rates),
+            }
+            for c in workspace.catalogs
+        ],
+        "plans": list(workspace.plans),
+        "plan": workspace.plan,
+    }
+
+
+class _Damaged(ValueError):
+    pass
+
+
+def _text(raw: dict[str, Any], key: str, *, required: bool = False) -> str | None:
+    value = raw.get(key)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value or len(value) > MAX_PATH_CHARS:
+        raise _Damaged(f"{key} is not text")
+    return value
+
+
+def _rate(value: Any, where: str) -> Decimal:
+    if not isinstance(value, str) or len(value) > 12:
+        raise _Damaged(f"{where} is not a rate")
+    try:
+        rate = Decimal(value)
+    except ArithmeticError as exc:
+        raise _Damaged(f"{where} is not a rate") from exc
+    if not rate.is_finite() or not Decimal(0) <= rate <= Decimal(1):
+        raise _Damaged(f"{where} is not a rate between 0 and 1")
+    return rate
+
+
+def _rates(raw: Any, where: str) -> tuple[tuple[str, Decimal], ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict) or len(raw) > MAX_RATES:
+        raise _Damaged(f"{where} is not a list of rates")
+    if any(not k or len(k) > MAX_RATE_KEY_CHARS for k in raw):
+        raise _Damaged(f"{where} names no brand or product")
+    return tuple((str(k), _rate(v, f"{where} {quote_short(k)}")) for k, v in raw.items())
+
+
+def _catalog_file(raw: Any) -> CatalogFile:
+    if not isinstance(raw, dict):
+        raise _Damaged("a catalog is not an object")
+    column_map = raw.get("column_map") or {}
+    if not isinstance(column_map, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in column_map.items()
+    ):
+        raise _Damaged("a catalog's column map is not text")
+    rate = raw.get("commission_rate")
+    currency = _text(raw, "currency")
+    if currency is not None and not is_currency_code(currency):
+        raise _Damaged(f"{quote_short(currency)} is not a currency code")
+    path = _text(raw, "path", required=True)
+    assert path is not None
+    return CatalogFile(
+        path,
+        _text(raw, "format"),
+        currency,
+        None if rate is None else _rate(rate, "a catalog's commission rate"),
+        _text(raw, "brand"),
+        tuple(column_map.items()),
+        raw.get("open") is True,
+        _rates(raw.get("brand_rates"), "a brand's rate"),
+        _rates(raw.get("product_rates"), "a product's rate"),
+    )
+
+
+def load_workspace(path: Path) -> tuple[Workspace | None, str | None]:
+    """The remembered work (None when there is none: a first run) and a warning for the
+    user, or None. Never raises: a damaged file forgets the work and says so."""
+    raw, problem = _read_json(path, MAX_WORKSPACE_BYTES)
+    if problem is not None:
+        return Workspace(), f"{problem}; the recent files are forgotten."
+    if raw is _MISSING:
+        return None, None
+    try:
+        if not isinstance(raw, dict) or raw.get("version") != WORKSPACE_VERSION:
+            raise _Damaged("not a workspace of this version")
+        catalogs = raw.get("catalogs") or []
+        plans = raw.get("plans") or []
+        if not isinstance(catalogs, list) or not isinstance(plans, list):
+            raise _Damaged("the recent files are not lists")
+        plan_list = tuple(
+            _text({"plan": p}, "plan", required=True) or "" for p in plans[:MAX_RECENT]
+        )
+        return Workspace(
+            tuple(_catalog_file(c) for c in catalogs[:MAX_RECENT]),
+            plan_list,
+            _text(raw, "plan"),
+        ), None
+    except _Damaged as exc:
+        return Workspace(), f"{path} is damaged ({exc}); the recent files are forgotten."
+
+
+def save_workspace(path: Path, workspace: Workspace) -> None:
+    """Write ``workspace`` atomically; raises ``OSError`` when the disk refuses."""
+    _write_atomic(path, json.dumps(_workspace_json(workspace), indent=2) + "\n")

@@ -190,7 +190,9 @@ class LiveShow:
         return PublishResult(tuple(published), tuple(failed))
 
     async def go_live(self) -> None:
-        await self._require_actions().start()
+        actions = self._require_actions()
+        await actions.start()
+        self.show = actions.show  # with its start: the show's clock runs from it
 
     # ------------------------------------------------------------ on air
     async def pin(self, item: RundownItem) -> PinReceipt:

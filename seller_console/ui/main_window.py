@@ -8,8 +8,10 @@ and routes the answers.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
+from decimal import Decimal
 from functools import partial
 from pathlib import Path
 
@@ -27,7 +29,9 @@ from PySide6.QtWidgets import (
     QDialog,
     QDockWidget,
     QFileDialog,
+    QInputDialog,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QTableWidget,
     QTableWidgetItem,
@@ -35,6 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from seller_console.domain.catalog import Product
 from seller_console.domain.errors import DomainError
 from seller_console.domain.ledger import LedgerSnapshot
 from seller_console.domain.on_air import ObsBadge, ObsLinkState
@@ -44,11 +49,19 @@ from seller_console.domain.show_records import ShowStatus
 from seller_console.domain.storage_port import StorageError
 from seller_console.importers import ImportOptions, ImportReport
 from seller_console.importers.show_plan import SUFFIX
+from seller_console.services.commission_rates import RateError, parse_percent
 from seller_console.services.live_session import ShowPhase
 from seller_console.services.live_show import PublishResult, plan_policy
 from seller_console.services.plan_store import Recovery
 from seller_console.services.reports import ShowReport, write_csv
-from seller_console.settings import Profile
+from seller_console.settings import (
+    CatalogFile,
+    Profile,
+    SettingsError,
+    Workspace,
+    load_workspace,
+    save_workspace,
+)
 from seller_console.ui.actions import LIVE_ONLY, SPECS, VIEW_KEYS, ActionId, key_sequences
 from seller_console.ui.asyncqt import TaskScope, run_dialog
 from seller_console.ui.dialogs.import_options import ImportOptionsDialog
@@ -80,7 +93,8 @@ from seller_console.ui.widgets.live_stage import LiveStageWidget
 from seller_console.ui.widgets.product_card import ProductCard
 from seller_console.ui.widgets.text import plain_label
 
-LAYOUT_VERSION = 3  # 3: the audience dock
+log = logging.getLogger(__name__)
+LAYOUT_VERSION = 4  # 3: the audience dock; 4: a prepare and a live layout per screen size
 FRAME_ALLOWANCE = QSize(16, 48)  # a window manager's borders and title bar
 PLAN_FILTER = f"Show plans (*{SUFFIX} *.json)"
 CATALOG_FILTER = "Catalogs (*.csv *.tsv *.txt *.xml);;All files (*)"
@@ -97,6 +111,7 @@ class MainWindow(QMainWindow):
         tasks: TaskScope,
         card_images: ThumbnailCache,
         state_file: Path,
+        workspace_file: Path | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("main_window")
@@ -108,6 +123,12 @@ class MainWindow(QMainWindow):
         self.host_view: HostView | None = None
         self._currency = "USD"
         self.setAcceptDrops(True)
+        # the work reopened at the next start (None: nothing is remembered, e.g. a test)
+        self._workspace_file = workspace_file
+        self.workspace = Workspace()
+        self._saving: asyncio.Task[None] | None = None
+        self._save_again = False
+        self._mode = "prepare"  # the layout the docks are in: "prepare" or "live"
 
         self.live_vm = live_vm
         self.card = ProductCard(card_images)
@@ -154,6 +175,7 @@ class MainWindow(QMainWindow):
         self._default_state = self.saveState(LAYOUT_VERSION)
         self._restore_layout()
 
+        self._build_commission_actions()
         self.catalog_dock.add_requested.connect(self._add_rows)
         self.catalog_dock.current_changed.connect(self._show_catalog_row)
         rundown_vm.model.variants_dropped.connect(
@@ -165,6 +187,8 @@ class MainWindow(QMainWindow):
         rundown_vm.failed.connect(self._show_message)
         self.preflight_dock.item_activated.connect(self._focus_item)
         catalog_vm.import_finished.connect(self._import_finished)
+        catalog_vm.catalogs_changed.connect(self._catalogs_changed)
+        rundown_vm.file_changed.connect(self._plan_file_changed)
         catalog_vm.import_failed.connect(self._import_failed)
         self._bind_live()
         self.statusBar().addPermanentWidget(self.badge)
@@ -292,8 +316,15 @@ class MainWindow(QMainWindow):
             ],
             "&Help": [ActionId.SHORTCUTS],
         }
+        self.recent_menu = QMenu("Open &recent", self)
+        self.recent_menu.setObjectName("recent_menu")
+        self.recent_menu.aboutToShow.connect(self.fill_recent_menu)
+        self.close_catalog_menu = QMenu("Close &catalog", self)
+        self.close_catalog_menu.setObjectName("close_catalog_menu")
+        self.close_catalog_menu.aboutToShow.connect(self.fill_close_catalog_menu)
         for title, ids in menus.items():
             menu = self.menuBar().addMenu(title)
+            file_menu = menu if title == "&File" else None
             for action_id in ids:
                 if action_id is None:
                     menu.addSeparator()
@@ -303,6 +334,10 @@ class MainWindow(QMainWindow):
                 menu.addSeparator()
                 for dock in self.docks:
                     menu.addAction(dock.toggleViewAction())
+            if file_menu is not None:  # after Open catalog: the recent files, one catalog
+                close_all = a[ActionId.CLOSE_CATALOGS]
+                file_menu.insertMenu(close_all, self.recent_menu)
+                file_menu.insertMenu(close_all, self.close_catalog_menu)
 
     def shortcut_rows(self) -> list[tuple[str, str]]:
         rows = []
@@ -398,22 +433,52 @@ class MainWindow(QMainWindow):
             if not self._restored:  # once the first layout pass has placed the docks
                 QTimer.singleShot(0, self.apply_default_sizes)
 
-    def _restore_layout(self) -> None:
-        self._restored = False
+    def _layout_key(self, what: str) -> str:
+        """Where a layout is kept: per screen size (a laptop's and a studio screen's
+        layouts differ), then ``geometry``, ``prepare`` or ``live``."""
+        size = self.screen().availableGeometry().size()
+        return f"layout/{size.width()}x{size.height()}/{what}"
+
+    def _saved_state(self, mode: str) -> QByteArray | None:
         if self._settings.value("layout/version") != str(LAYOUT_VERSION):
-            return
-        geometry = self._settings.value("layout/geometry")
-        state = self._settings.value("layout/state")
-        if isinstance(geometry, QByteArray) and isinstance(state, QByteArray):
+            return None
+        state = self._settings.value(self._layout_key(mode))
+        return state if isinstance(state, QByteArray) else None
+
+    def _restore_layout(self) -> None:
+        """At start: the prepare layout saved for this screen size (a show being resumed
+        switches to the live one)."""
+        self._restored = False
+        geometry = self._settings.value(self._layout_key("geometry"))
+        state = self._saved_state("prepare")
+        if isinstance(geometry, QByteArray) and state is not None:
             self._restored = self.restoreGeometry(geometry) and self.restoreState(
                 state, LAYOUT_VERSION
             )
 
     def save_layout(self) -> None:
+        """Keep the window's size and the layout of the mode it is in, for this screen size."""
         self._settings.setValue("layout/version", str(LAYOUT_VERSION))
-        self._settings.setValue("layout/geometry", self.saveGeometry())
-        self._settings.setValue("layout/state", self.saveState(LAYOUT_VERSION))
+        self._settings.setValue(self._layout_key("geometry"), self.saveGeometry())
+        self._settings.setValue(self._layout_key(self._mode), self.saveState(LAYOUT_VERSION))
         self._settings.sync()
+
+    def _switch_layout(self, mode: str) -> None:
+        """Leave the current mode's layout (kept for next time) for ``mode``'s: the one
+        saved for this screen size, else the default."""
+        if mode == self._mode:
+            return
+        self.save_layout()
+        self._mode = mode
+        saved = self._saved_state(mode)
+        if saved is not None and self.restoreState(saved, LAYOUT_VERSION):
+            return
+        if mode == "live":
+            self._show_live_docks()
+            QTimer.singleShot(0, self.apply_live_sizes)  # once the docks have been placed
+        else:
+            self.restoreState(self._default_state, LAYOUT_VERSION)
+            self.apply_default_sizes()
 
     def reset_layout(self) -> None:
         """The default layout of the mode the window is in: during (or after) a show, the
@@ -484,7 +549,213 @@ class MainWindow(QMainWindow):
                 return False
             options = chosen
             self._currency = options.currency or self._currency
-        return await self.catalog_vm.open_catalog(path, options)
+        opened = await self.catalog_vm.open_catalog(path, options)
+        if opened:
+            entry = CatalogFile(
+                str(path.absolute()),
+                options.format,
+                options.currency,
+                options.commission_rate,
+                options.brand,
+                tuple(options.column_map.items()),
+            )
+            self._remember(self.workspace.with_catalog(entry))
+            await self._apply_rates(path)
+        return opened
+
+    # ------------------------------------------------------------ the work remembered
+    async def reopen_work(self, *, open_plan: bool = True) -> bool:
+        """Reopen the catalogs and the plan that were open when the app last stopped;
+        False on a first run (nothing remembered). Files that are gone leave the recent
+        lists, and the status bar says which."""
+        if self._workspace_file is None:
+            return False
+        loaded, warning = await asyncio.to_thread(load_workspace, self._workspace_file)
+        if loaded is None:
+            return False
+        kept, gone = await asyncio.to_thread(loaded.without_missing, _is_file)
+        self._remember(kept)
+        for entry in reversed(kept.catalogs):  # the oldest first: the order they had
+            path = Path(entry.path)
+            if entry.open and await self.catalog_vm.import_catalog(path, _options(entry)):
+                await self._apply_rates(path)
+        if open_plan and kept.plan is not None:
+            await self.rundown_vm.open(Path(kept.plan))
+        notes = [warning] if warning else []
+        if gone:
+            names = ", ".join(Path(g).name for g in gone)
+            notes.append(f"Not found, so taken off the recent files: {names}")
+        if notes:
+            self.statusBar().showMessage(". ".join(notes), 15000)
+        return True
+
+    def _remember(self, workspace: Workspace) -> None:
+        """Keep ``workspace`` and write it in the background, one write at a time."""
+        if workspace == self.workspace:
+            return
+        self.workspace = workspace
+        if self._workspace_file is None:
+            return
+        if self._saving is not None and not self._saving.done():
+            self._save_again = True
+            return
+        self._saving = self.tasks.start(self._save_workspace(), name="workspace")
+
+    async def _save_workspace(self) -> None:
+        assert self._workspace_file is not None
+        while True:
+            self._save_again = False
+            try:
+                await asyncio.to_thread(save_workspace, self._workspace_file, self.workspace)
+            except OSError as exc:
+                self._show_message(f"Could not keep the recent files: {exc.strerror}")
+            if not self._save_again:
+                return
+
+    def _catalogs_changed(self) -> None:
+        self._remember(self.workspace.with_open({str(p.absolute()) for p in self.catalog_vm.paths}))
+
+    def _plan_file_changed(self) -> None:
+        path = self.rundown_vm.path
+        self._remember(self.workspace.with_plan(None if path is None else str(path.absolute())))
+
+    def fill_recent_menu(self) -> None:
+        """File > Open recent: the catalogs, then the plans, the newest first."""
+        menu = self.recent_menu
+        menu.clear()
+        for entry in self.workspace.catalogs:
+            action = menu.addAction(f"{Path(entry.path).name}  (catalog)")
+            action.setToolTip(entry.path)
+            action.triggered.connect(
+                lambda _c=False, e=entry: self.tasks.start(self._open_recent_catalog(e))
+            )
+        if self.workspace.catalogs and self.workspace.plans:
+            menu.addSeparator()
+        for plan in self.workspace.plans:
+            action = menu.addAction(f"{Path(plan).name}  (plan)")
+            action.setToolTip(plan)
+            action.triggered.connect(
+                lambda _c=False, p=plan: self.tasks.start(self._open_recent_plan(p))
+            )
+        if menu.isEmpty():
+            menu.addAction("No recent files").setEnabled(False)
+
+    def _gone(self, path: str) -> bool:
+        """Whether a recent file is gone; if so it leaves the list, and the user is told."""
+        if _is_file(path):
+            return False
+        kept, _gone = self.workspace.without_missing(lambda p: p != path)
+        self._remember(kept)
+        self._show_message(f"{Path(path).name} is no longer there ({path}): taken off the list")
+        return True
+
+    async def _open_recent_catalog(self, entry: CatalogFile) -> bool:
+        if self._gone(entry.path):
+            return False
+        if entry.path in {str(p.absolute()) for p in self.catalog_vm.paths}:
+            self._show_message(f"{Path(entry.path).name} is already open.")
+            return False
+        return await self.open_catalog(Path(entry.path), _options(entry))
+
+    async def _open_recent_plan(self, path: str) -> bool:
+        if self._gone(path) or not await self._confirm_discard("opening another plan"):
+            return False
+        return await self.rundown_vm.open(Path(path))
+
+    # ------------------------------------------------------------ commission set by hand
+    def _build_commission_actions(self) -> None:
+        """Right-click a catalog row: set the commission for its product or its brand."""
+        table = self.catalog_dock.table
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        for name, per_brand, text in (
+            ("action_commission_product", False, "Set commission for this product…"),
+            ("action_commission_brand", True, "Set commission for this brand…"),
+        ):
+            action = QAction(text, table)
+            action.setObjectName(name)
+            action.triggered.connect(
+                lambda _c=False, b=per_brand: self.tasks.start(self.ask_commission(per_brand=b))
+            )
+            table.addAction(action)
+
+    async def ask_commission(self, *, per_brand: bool) -> bool:
+        """Ask for the rate of the current catalog row's product (or brand), then set it."""
+        row = self.catalog_dock.table.currentIndex().row()
+        if row < 0:
+            self._show_message("Commission: choose a product in the catalog first.")
+            return False
+        catalog, ref = self.catalog_vm.model.ref(row)
+        path = self.catalog_vm.paths[self.catalog_vm.catalogs.index(catalog)]
+        subject = f"the brand {ref.product.brand}" if per_brand else ref.product.title
+        rate = ref.variant.commission_rate
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle("Set commission")
+        dialog.setLabelText(f"Commission for {subject}, in % (the catalog file's is replaced):")
+        dialog.setTextValue("" if rate is None else _percent(rate))
+        accepted = await run_dialog(dialog) == QDialog.DialogCode.Accepted
+        text = dialog.textValue()
+        dialog.deleteLater()
+        if not accepted:
+            return False
+        return await self.set_commission(path, ref.product, text, per_brand=per_brand)
+
+    async def set_commission(
+        self, path: Path, product: Product, text: str, *, per_brand: bool
+    ) -> bool:
+        """Set a rate typed in % for ``product`` (or its brand) in the catalog from
+        ``path``: kept with the catalog's entry, applied to the open catalog and to the
+        rundown's items."""
+        if path not in self.catalog_vm.paths:
+            self._show_message(f"Commission not set: {path.name} is no longer open.")
+            return False
+        catalog = self.catalog_vm.catalogs[self.catalog_vm.paths.index(path)]
+        try:
+            rate = parse_percent(text)
+            workspace = self.workspace.with_rate(
+                str(path.absolute()),
+                product.brand if per_brand else None,
+                None if per_brand else product.id,
+                rate,
+            )
+        except (RateError, SettingsError) as exc:
+            self._show_message(f"Commission not set: {exc}")
+            return False
+        self._remember(workspace)
+        await self._apply_rates(path)
+        entry = workspace.catalog(str(path.absolute()))
+        assert entry is not None
+        changed = self.rundown_vm.set_rates(catalog.name, entry.rate_for)
+        what = f"the brand {product.brand}" if per_brand else product.title
+        self._show_message(
+            f"Commission for {what}: {_percent(rate)} %; {_count(changed, 'rundown item')} updated"
+        )
+        return True
+
+    async def _apply_rates(self, path: Path) -> None:
+        """The rates set by hand for the catalog from ``path``, on the open catalog."""
+        entry = self.workspace.catalog(str(path.absolute()))
+        if entry is not None and (entry.brand_rates or entry.product_rates):
+            await self.catalog_vm.set_rates(path, entry.rate_for)
+
+    def fill_close_catalog_menu(self) -> None:
+        """File > Close catalog: one of the open catalogs."""
+        menu = self.close_catalog_menu
+        menu.clear()
+        for index, (catalog, path) in enumerate(
+            zip(self.catalog_vm.catalogs, self.catalog_vm.paths, strict=True)
+        ):
+            action = menu.addAction(f"{catalog.name}  ({path.name})")
+            action.setToolTip(str(path))
+            action.triggered.connect(lambda _c=False, i=index: self.close_catalog(i))
+        if menu.isEmpty():
+            menu.addAction("No catalog is open").setEnabled(False)
+
+    def close_catalog(self, index: int) -> None:
+        """Close one catalog; the rundown keeps its products (a plan needs no catalog)."""
+        name = self.catalog_vm.catalogs[index].name
+        self.catalog_vm.close_catalog(index)
+        self.card.show_ref(None)
+        self._show_message(f"Closed the catalog {name}")
 
     def _import_finished(self, report: ImportReport) -> None:
         self.statusBar().showMessage(
@@ -649,14 +920,12 @@ class MainWindow(QMainWindow):
         if phase in ("live", "ended"):
             self.card.hide()
             self.stage.show()
-            first = not self.feed_dock.isVisibleTo(self)
-            self._show_live_docks()
+            self._switch_layout("live")
             self.stage.setFocus()
-            if first:  # once the docks have been placed: their shares for the show
-                QTimer.singleShot(0, self.apply_live_sizes)
         elif phase == "idle":
             self.stage.hide()
             self.card.show()
+            self._switch_layout("prepare")
         self.rundown_dock.set_live(phase in ("live", "ending"))
         self._update_title()
 
@@ -886,6 +1155,11 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._may_close:
             self.save_layout()
+            if self._workspace_file is not None:  # the last word, whatever is in flight
+                try:
+                    save_workspace(self._workspace_file, self.workspace)
+                except OSError as exc:
+                    log.warning("could not keep the recent files: %s", exc)
             if self.host_view is not None:
                 self.host_view.close()
             event.accept()
@@ -955,6 +1229,26 @@ class MainWindow(QMainWindow):
         box.deleteLater()
         self.activateWindow()
         return next((n for n, b in enumerate(buttons) if b is clicked), None)
+
+
+def _percent(rate: Decimal) -> str:
+    """0.125 -> "12.5"."""
+    return format((rate * 100).normalize(), "f")
+
+
+def _is_file(path: str) -> bool:
+    return Path(path).is_file()
+
+
+def _options(entry: CatalogFile) -> ImportOptions:
+    """The import options a catalog was opened with, to open it again the same way."""
+    return ImportOptions(
+        format=entry.format,
+        currency=entry.currency,
+        commission_rate=entry.commission_rate,
+        brand=entry.brand,
+        column_map=dict(entry.column_map),
+    )
 
 
 def _user_text(exc: BaseException) -> str:

@@ -9,12 +9,14 @@ from PySide6.QtWidgets import QApplication
 _DARK = {
     QPalette.ColorRole.Window: "#202124",
     QPalette.ColorRole.WindowText: "#e8eaed",
-    QPalette.ColorRole.Base: "#17181a",
-    QPalette.ColorRole.AlternateBase: "#26272b",
+    # Fusion outlines fields in the window's colour, darkened: fields lighter than the
+    # window keep a visible edge (a field as dark as its outline had none)
+    QPalette.ColorRole.Base: "#2e3034",
+    QPalette.ColorRole.AlternateBase: "#34363b",
     QPalette.ColorRole.Text: "#e8eaed",
-    QPalette.ColorRole.Button: "#2b2c30",
+    QPalette.ColorRole.Button: "#36383d",
     QPalette.ColorRole.ButtonText: "#e8eaed",
-    QPalette.ColorRole.Highlight: "#3d7ee0",
+    QPalette.ColorRole.Highlight: "#2b66c9",
     QPalette.ColorRole.HighlightedText: "#ffffff",
     QPalette.ColorRole.ToolTipBase: "#2b2c30",
     QPalette.ColorRole.ToolTipText: "#e8eaed",

@@ -30,16 +30,19 @@ def test_a_flash_sale_is_typed_checked_undone_and_saved(
 
     dock.flash_price.setText("abc")
     dock.flash_price.editingFinished.emit()
-    assert dock.editor_error.text().startswith("Flash price: ")
+    assert dock.flash_error.text().startswith("Flash price: ")
     dock.flash_price.setText(f"1.00 {'EUR' if code != 'EUR' else 'USD'}")
     dock.flash_price.editingFinished.emit()
-    assert f"the item sells in {code}" in dock.editor_error.text()
+    assert f"the item sells in {code}" in dock.flash_error.text()
     dock.flash_seconds.setText("1:75")
     dock.flash_seconds.editingFinished.emit()
-    assert "60 or more" in dock.editor_error.text()
+    assert "60 or more" in dock.flash_error.text()
     dock.flash_seconds.setText("0")
     dock.flash_seconds.editingFinished.emit()
-    assert "how long it runs" in dock.editor_error.text()
+    assert "how long it runs" in dock.flash_error.text()
+    assert dock.flash_seconds.property("invalid")  # the field the message is about
+    assert not dock.flash_price.property("invalid")
+    assert not dock.price_error.text()  # the live price's message is its own
     assert vm.rundown.item(item.id) == item  # nothing refused was kept
 
     dock.flash_price.setText(str(catalog.amount))  # not below the catalog price
@@ -100,3 +103,22 @@ def test_the_cue_banner_asks_for_the_flash_price_then_the_usual_one(qtbot: Any) 
     banner.show_cue(Cue("i2", "Mug", 3, now, now + timedelta(seconds=45)))
     assert banner.button.text() == "Pinned it (Space)"
     assert banner.text.text().startswith("Pin “Mug” in the platform's app (position 3")
+
+
+def test_a_flash_sale_typed_then_another_row_clicked_is_kept(
+    console: Console, run: Runner, qtbot: Any
+) -> None:
+    run(console.start())
+    vm, dock = console.rundown_vm, console.window.rundown_dock
+    first, second = vm.rundown[0], vm.rundown[1]
+    catalog = first.product.price
+    assert catalog is not None
+    cheaper = Money(catalog.amount / 2, catalog.currency).rounded()
+    dock.select_ids([first.id])
+    dock.flash_price.clear()
+    qtbot.keyClicks(dock.flash_price, str(cheaper.amount))  # neither Enter nor focus change
+    qtbot.keyClicks(dock.flash_seconds, "2:00")
+    dock.select_ids([second.id])  # the row changes at once
+    kept = vm.rundown.item(first.id)
+    assert (kept.flash_price, kept.flash_seconds) == (cheaper, 120)
+    assert dock.selected_ids() == [second.id]

@@ -1,5 +1,6 @@
-"""The live window at 1366x768 during a show with a failed pin and a long title: every part
-of it on screen, the window's minimum within the screen (embedded sandbox, loopback)."""
+"""The live window at 1366x768 during a show with a failed pin, a sold-out take and a long
+title: every part of it on screen, the window's minimum within the screen (embedded
+sandbox, loopback)."""
 
 from __future__ import annotations
 
@@ -46,7 +47,9 @@ def test_a_failed_pin_and_a_long_title_fit_at_1366x768(show, run, qtbot):  # noq
             units=1204,
             gmv=big,
             commission=big,
+            stock_left=0,  # taken sold out (the take asked first)
         ),
+        armed=None if view.armed is None else replace(view.armed, stock_left=0),
     )
     vm.stage_changed.disconnect(window.stage.show_stage)  # hold the failed view on screen
     window.stage.show_stage(view)
@@ -92,6 +95,11 @@ def test_a_failed_pin_and_a_long_title_fit_at_1366x768(show, run, qtbot):  # noq
         assert part.isVisible(), part.objectName()
         assert _inside(window, part), part.objectName()
     assert stage_widget.live_variant.shown_text() == "Size XL"  # the size is never clipped
+    sold_out = stage_widget.stock_left
+    assert sold_out.isVisible()
+    assert _inside(window, sold_out)
+    assert sold_out.value.shown_text() == "SOLD OUT"
+    assert "Stock: SOLD OUT" in stage_widget.armed_facts.text()
     assert stage_widget.live_title.shown_text().endswith("…")
     assert "&lt;b&gt;refused&lt;/b&gt;" in stage_widget.pin_failure.toolTip()
     # the armed card keeps its room beside the live card
@@ -102,6 +110,9 @@ def test_a_failed_pin_and_a_long_title_fit_at_1366x768(show, run, qtbot):  # noq
     rundown: RundownDock = window.rundown_dock
     assert not rundown.editor.isVisible()
     assert rundown.table.columnWidth(2) >= 80  # "Heavyweight…", not "…"
+    totals = rundown.totals  # "8 items · 13:00 planned", or elided with it in the tooltip
+    assert _inside(window, totals)
+    assert totals.shown_text() == totals.text() or totals.text() in totals.toolTip()
     assert window.pins_dock.table.columnWidth(0) >= 100
 
 

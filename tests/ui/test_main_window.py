@@ -113,11 +113,21 @@ def test_edits_are_refused_with_a_reason_not_a_crash(console, run):
     rdock.select_ids([item.id])
     rdock.duration.setText("1:75")
     rdock.duration.editingFinished.emit()
-    assert "60 or more" in rdock.editor_error.text()
+    assert "60 or more" in rdock.duration_error.text()
+    assert rdock.duration.property("invalid") is True  # highlighted
     rdock.live_price.setText("12.345")
     rdock.live_price.editingFinished.emit()
-    assert "USD has 2 decimals" in rdock.editor_error.text()
+    assert "USD has 2 decimals" in rdock.price_error.text()
+    assert rdock.live_price.property("invalid") is True
+    assert "60 or more" in rdock.duration_error.text()  # each field keeps its own message
     assert console.rundown_vm.rundown.item(item.id) == item
+    rdock.duration.setText("1:15")  # fixed: its message and its mark go
+    rdock.duration.editingFinished.emit()
+    assert console.rundown_vm.rundown.item(item.id).planned_seconds == 75
+    assert rdock.duration_error.text() == ""
+    assert not rdock.duration.property("invalid")
+    assert "USD has 2 decimals" in rdock.price_error.text()  # still there, still typed
+    assert rdock.live_price.text() == "12.345"
 
 
 def test_preflight_lists_problems_and_jumps_to_the_item(console, run):

@@ -4,19 +4,25 @@ from __future__ import annotations
 
 import json
 import os
+from decimal import Decimal
 
 import pytest
 
 from seller_console.paths import AppPaths
 from seller_console.settings import (
+    MAX_WORKSPACE_BYTES,
     SETTINGS_VERSION,
+    CatalogFile,
     Profile,
     ProfileKind,
     Settings,
     SettingsError,
+    Workspace,
     checked_url,
     load_settings,
+    load_workspace,
     save_settings,
+    save_workspace,
     settings_file,
 )
 
@@ -184,3 +190,87 @@ def test_a_key_is_kept_per_kind_and_host():
 def test_settings_refuse_a_non_currency():
     with pytest.raises(SettingsError, match="currency"):
         Settings(last_currency="dollars")
+
+
+# ---------------------------------------------------------------- the work the app reopens
+def test_the_workspace_round_trips_with_its_rates_and_options(tmp_path):
+    entry = CatalogFile(
+        "/shop/teas.csv",
+        format="generic",
+        currency="EUR",
+        commission_rate=Decimal("0.12"),
+        brand="Kettle",
+        column_map=(("title", "Name"),),
+    )
+    workspace = (
+        Workspace()
+        .with_catalog(entry)
+        .with_plan("/shows/fri.showplan.json")
+        .with_rate("/shop/teas.csv", "Kettle", None, Decimal("0.15"))
+        .with_rate("/shop/teas.csv", None, "tea-1", Decimal("0.2"))
+    )
+    path = tmp_path / "workspace.json"
+    save_workspace(path, workspace)
+    loaded, warning = load_workspace(path)
+    assert warning is None
+    assert loaded == workspace
+    assert loaded is not None
+    teas = loaded.catalogs[0]
+    assert teas.rate_for("Kettle", "tea-1") == Decimal("0.2")
+    assert teas.rate_for("Kettle", "tea-2") == Decimal("0.15")
+    assert teas.rate_for("Other", "tea-2") is None
+
+
+def test_no_workspace_is_a_first_run_and_a_damaged_one_is_forgotten_with_a_reason(tmp_path):
+    path = tmp_path / "workspace.json"
+    assert load_workspace(path) == (None, None)
+    for text, reason in (
+        ("{not json", "damaged"),
+        ('{"version": 1, "catalogs": [{"path": 7}]}', "path is not text"),
+        ('{"version": 1, "catalogs": [{"path": "/a", "brand_rates": {"B": "2"}}]}', "rate"),
+        ('{"version": 1, "catalogs": [{"path": "/a", "currency": "usd!"}]}', "currency"),
+        ("[" * 100_000, "damaged"),
+        (" " * (MAX_WORKSPACE_BYTES + 1), "KiB"),
+    ):
+        path.write_text(text, encoding="utf-8")
+        loaded, warning = load_workspace(path)
+        assert loaded == Workspace()
+        assert warning is not None
+        assert reason in warning, (text[:40], warning)
+        assert "recent files are forgotten" in warning
+
+
+def test_a_rate_out_of_range_is_refused_with_the_field_named():
+    workspace = Workspace().with_catalog(CatalogFile("/a.csv"))
+    with pytest.raises(SettingsError, match="Commission"):
+        workspace.with_rate("/a.csv", "B", None, Decimal("1.5"))
+    with pytest.raises(SettingsError, match="not a catalog"):
+        workspace.with_rate("/b.csv", "B", None, Decimal("0.1"))
+
+
+def test_the_largest_workspace_the_app_can_write_is_read_back(tmp_path):
+    from seller_console.settings import (
+        MAX_PATH_CHARS,
+        MAX_RATE_KEY_CHARS,
+        MAX_RATES,
+        MAX_RECENT,
+    )
+
+    def rates(kind: str) -> tuple[tuple[str, Decimal], ...]:
+        return tuple(
+            (f"{kind}{n:05d}".ljust(MAX_RATE_KEY_CHARS, "x"), Decimal("0.1234"))
+            for n in range(MAX_RATES)
+        )
+
+    catalogs = tuple(
+        CatalogFile(
+            f"/{n}".ljust(MAX_PATH_CHARS, "c"), brand_rates=rates("b"), product_rates=rates("p")
+        )
+        for n in range(MAX_RECENT)
+    )
+    plans = tuple(f"/{n}".ljust(MAX_PATH_CHARS, "p") for n in range(MAX_RECENT))
+    biggest = Workspace(catalogs, plans, plans[0])
+    path = tmp_path / "workspace.json"
+    save_workspace(path, biggest)
+    assert path.stat().st_size <= MAX_WORKSPACE_BYTES
+    assert load_workspace(path) == (biggest, None)

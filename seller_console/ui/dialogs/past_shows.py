@@ -16,13 +16,13 @@ from PySide6.QtWidgets import (
 )
 
 from seller_console.domain.show_records import ShowRecord
+from seller_console.services.show_clock import on_air_seconds
 from seller_console.ui.dialogs.show_report import (
     Cell,
     ReportTableModel,
     TableRow,
     report_table,
     seconds_cell,
-    show_duration,
     text_cell,
     time_cell,
 )
@@ -36,7 +36,7 @@ def show_row(show: ShowRecord) -> TableRow:
     started = time_cell(show.started_at, with_date=True)
     # a show that never started sorts by when it was made, among the others
     started = Cell(started.text, show.started_at or show.created_at)
-    duration = seconds_cell(show_duration(show))
+    duration = seconds_cell(on_air_seconds(show))
     if show.status.unfinished:
         duration = Cell("not finished", None, numeric=True)
     return TableRow(

@@ -43,8 +43,8 @@ from PySide6.QtWidgets import (
 
 from seller_console.domain.ledger import NO_PIN, Figures
 from seller_console.domain.money import Money
-from seller_console.domain.show_records import ShowRecord
 from seller_console.services.reports import ShowReport
+from seller_console.services.show_clock import on_air_seconds
 from seller_console.ui.dialogs.export import ask_csv_path, close_and_export_buttons
 from seller_console.ui.numbers import count_text, money_text
 from seller_console.ui.widgets.text import escaped_tooltip, plain_label
@@ -360,16 +360,11 @@ def rejected_model(report: ShowReport) -> ReportTableModel:
     return ReportTableModel(("Kind", "Id", "Why it could not be applied", "As sent"), rows)
 
 
-def show_duration(show: ShowRecord) -> float | None:
-    """Seconds the show was live; None before it started or while it is still live."""
-    return _seconds_between(show.started_at, show.ended_at)
-
-
 def summary_lines(report: ShowReport) -> list[str]:
     """The header's lines under the title: when, how long against plan, flagged orders."""
     show = report.show
     planned = sum(t.segment.planned_seconds for t in report.timings)
-    actual = show_duration(show)
+    actual = on_air_seconds(show)  # the stage's clock, at the show's end
     when = (
         f"Started {time_cell(show.started_at, with_date=True).text}"
         if show.started_at

@@ -170,9 +170,17 @@ class CatalogDock(QDockWidget):
         total = self.vm.model.total_rows()
         shown = self.vm.model.rowCount()
         catalogs = len(self.vm.catalogs)
-        self.count.setText(
-            f"{shown:,} of {total:,} variants · {catalogs} catalog{'s' if catalogs != 1 else ''}"
-        )
+        text = f"{shown:,} of {total:,} variants · {catalogs} catalog{'s' if catalogs != 1 else ''}"
+        brand = self.brand.currentText()
+        if shown == 0 and total and brand not in ("", ALL_BRANDS):
+            query = self.search.text()
+            elsewhere = sum(len(c.search(query)) for c in self.vm.catalogs)
+            if elsewhere:
+                text = (
+                    f"No {brand} variant matches; {elsewhere:,} of other brands do: "
+                    f"choose {ALL_BRANDS} to see them"
+                )
+        self.count.setText(text)
 
     def _import_started(self, name: str) -> None:
         self.import_label.setText(f"Importing {name}")
@@ -181,8 +189,11 @@ class CatalogDock(QDockWidget):
 
     def _add_selected(self) -> None:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
-        if not rows and self.table.currentIndex().isValid():
-            rows = [self.table.currentIndex().row()]
+        current = self.table.currentIndex()
+        if current.isValid() and current.row() not in rows:
+            # the current row moved without selecting (Ctrl+End, Ctrl+arrows): the card
+            # shows it, so Enter adds what the card shows
+            rows = [current.row()]
         if rows:
             self.add_requested.emit(rows)
 

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -20,18 +21,18 @@ from PySide6.QtWidgets import (
 )
 
 from seller_console.domain.rundown import (
-    MAX_PLANNED_SECONDS,
     RundownError,
     RundownItem,
     format_duration,
     parse_duration,
     parse_live_price,
 )
+from seller_console.ui.models.live_tables import Tone, tone_color
 from seller_console.ui.models.rundown_model import RCol
 from seller_console.ui.numbers import money_text
 from seller_console.ui.viewmodels.rundown_vm import RundownViewModel
 from seller_console.ui.widgets.product_share import ProductShare
-from seller_console.ui.widgets.text import plain_label
+from seller_console.ui.widgets.text import ElidedLabel, plain_label
 
 LIVE_EDITOR_ROOM = 480  # px: on air, the editor shows only in a rundown this tall
 
@@ -54,13 +55,29 @@ class RundownDock(QDockWidget):
         self.setObjectName("rundown_dock")
         self.vm = vm
         self._current: str | None = None
+        self._shown: str | None = None  # the item the editor's fields show
+        self._selecting = False
         self._live = False
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(6, 6, 6, 6)
+        title_box = QWidget()
+        title_box.setStyleSheet(_invalid_sheet())
+        title_column = QVBoxLayout(title_box)
+        title_column.setContentsMargins(0, 0, 0, 0)
+        title_row = QHBoxLayout()
+        title_column.addLayout(title_row)
+        self.show_title = QLineEdit()
+        self.show_title.setObjectName("rundown_show_title")
+        self.show_title.setPlaceholderText("Show title")
+        self.show_title.setToolTip("The show's title: saved in the plan, shown in the report")
         self.heading = plain_label()
         self.heading.setObjectName("rundown_heading")
-        layout.addWidget(self.heading)
+        title_row.addWidget(self.show_title, 1)
+        title_row.addWidget(self.heading)
+        self.title_error = _error_label("rundown_title_error")
+        title_column.addWidget(self.title_error)
+        layout.addWidget(title_box)
 
         self.table = RundownTable()
         self.table.setObjectName("rundown_table")
@@ -99,10 +116,10 @@ class RundownDock(QDockWidget):
         self.remove.setObjectName("rundown_remove")
         for button in (self.up, self.down, self.remove):
             buttons.addWidget(button)
-        buttons.addStretch(1)
-        self.totals = plain_label()
+        # narrow (on air, a laptop): the totals elide, the whole text in the tooltip
+        self.totals = ElidedLabel()
         self.totals.setObjectName("rundown_totals")
-        buttons.addWidget(self.totals)
+        buttons.addWidget(self.totals, 1)
         layout.addLayout(buttons)
 
         self.editor = QWidget()
@@ -131,15 +148,23 @@ class RundownDock(QDockWidget):
         self.talking_points.setMaximumHeight(90)
         self.editor_error = plain_label(wrap=True)
         self.editor_error.setObjectName("rundown_editor_error")
+        # each field has its own message, under it: one never overwrites another
+        self.duration_error = _error_label("rundown_duration_error")
+        self.price_error = _error_label("rundown_price_error")
+        self.flash_error = _error_label("rundown_flash_error")
+        self.editor.setStyleSheet(_invalid_sheet())
         form.addRow(self.item_title)
         form.addRow("Duration", self.duration)
+        form.addRow("", self.duration_error)
         form.addRow("Live price", self.live_price)
+        form.addRow("", self.price_error)
         form.addRow("Stock cap", self.stock_cap)
         flash = QHBoxLayout()  # one row: the price, then how long it runs
         flash.addWidget(self.flash_price, 3)
         flash.addWidget(plain_label("for"))
         flash.addWidget(self.flash_seconds, 2)
         form.addRow("Flash sale", flash)
+        form.addRow("", self.flash_error)
         form.addRow("Talking points", self.talking_points)
         form.addRow(self.editor_error)
         layout.addWidget(self.editor, 2)
@@ -149,6 +174,7 @@ class RundownDock(QDockWidget):
         self._points_timer = QTimer(self, singleShot=True, interval=600)
         self._points_timer.timeout.connect(self._commit_points)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.table.selectionModel().selectionChanged.connect(self._current_changed)
         self.table.remove_requested.connect(self.remove_selected)
         self.remove.clicked.connect(self.remove_selected)
         self.up.clicked.connect(lambda: self.move_selected(-1))
@@ -160,9 +186,14 @@ class RundownDock(QDockWidget):
         self.flash_seconds.editingFinished.connect(self._commit_flash_seconds)
         self.talking_points.textChanged.connect(self._points_timer.start)
         self.talking_points.installEventFilter(self)
+        self.stock_cap.valueChanged.connect(self._cap_typed)
+        self._cap_pending = False
+        self.show_title.editingFinished.connect(self._commit_title)
         vm.changed.connect(self._changed)
         vm.failed.connect(self.editor_error.setText)
         vm.file_changed.connect(self._update_heading)
+        vm.file_changed.connect(self._show_title)
+        self._show_title()
         self._changed([])
 
     # ------------------------------------------------------------ selection
@@ -175,11 +206,20 @@ class RundownDock(QDockWidget):
         rows = [model.row_of(i) for i in ids if any(x.id == i for x in self.vm.rundown.items)]
         if not rows:
             return
-        selection.clearSelection()
-        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
-        for row in rows:
-            selection.select(model.index(row, 0), flags)
-        selection.setCurrentIndex(model.index(rows[0], 0), flags)
+        # one change for the editor, not a cleared selection on the way (that would
+        # disable the editor, and take the focus from a field being typed in)
+        self._selecting = True
+        try:
+            selection.clearSelection()
+            flags = (
+                QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+            )
+            for row in rows:
+                selection.select(model.index(row, 0), flags)
+            selection.setCurrentIndex(model.index(rows[0], 0), flags)
+        finally:
+            self._selecting = False
+        self._current_changed()
 
     def remove_selected(self) -> None:
         self.vm.remove(self.selected_ids())
@@ -205,9 +245,10 @@ class RundownDock(QDockWidget):
 
     def _update_heading(self) -> None:
         vm = self.vm
-        mark = " •" if vm.dirty else ""
+        mark = "• " if vm.dirty else ""
         where = vm.path.name if vm.path is not None else "not saved yet"
-        self.heading.setText(f"{vm.title}{mark}   ({where})")
+        self.heading.setText(f"{mark}{where}")
+        self.heading.setToolTip(str(vm.path) if vm.path is not None else "")
         count = len(vm.rundown)
         self.totals.setText(
             f"{count} item{'s' if count != 1 else ''} · "
@@ -229,15 +270,25 @@ class RundownDock(QDockWidget):
         self.editor.setVisible(not self._live or self.height() >= LIVE_EDITOR_ROOM)
 
     def _current_changed(self) -> None:
-        index = self.table.selectionModel().currentIndex()
+        """The editor follows the current row while it is selected; with nothing selected
+        it is cleared and disabled."""
+        if self._selecting:
+            return
+        selection = self.table.selectionModel()
+        index = selection.currentIndex()
+        chosen = index.isValid() and selection.isRowSelected(index.row(), index.parent())
+        arriving = self.vm.model.item_id(index.row()) if chosen else None
         leaving = self._item()
-        self._current = arriving = self.vm.model.item_id(index.row()) if index.isValid() else None
-        if leaving is not None and self._points_timer.isActive():
-            # typed for the row being left: never lost to a row change. The edit selects
-            # the item it changed; the row the user went to is selected again after it.
-            self._flush_points(leaving.id)
+        if arriving == self._current and (arriving is None or leaving is not None):
+            return
+        self._current = arriving
+        if leaving is not None and self._pending():
+            # typed for the row being left: never lost to a row change. The edits select
+            # the item they changed; the row the user went to is selected again after them.
+            self._commit_pending(leaving)
             if arriving is not None:
                 self.select_ids([arriving])
+                return  # selecting it again showed it
         self._show_current()
 
     def _item(self) -> RundownItem | None:
@@ -250,8 +301,24 @@ class RundownDock(QDockWidget):
 
     def _show_current(self) -> None:
         item = self._item()
+        # the same item refreshed (another field's edit, an undo): a value refused a moment
+        # ago stays as typed, with its message, until it is fixed or the row is left
+        same = item is not None and item.id == self._shown
+        self._shown = item.id if item is not None else None
         self.editor.setEnabled(item is not None)
         self.editor_error.setText("")
+        self._cap_pending = False
+        keep_duration = same and bool(self.duration.property("invalid"))
+        keep_price = same and bool(self.live_price.property("invalid"))
+        keep_flash = same and any(
+            bool(field.property("invalid")) for field in (self.flash_price, self.flash_seconds)
+        )
+        if not keep_duration:
+            _set_error(self.duration, self.duration_error, "")
+        if not keep_price:
+            _set_error(self.live_price, self.price_error, "")
+        if not keep_flash:
+            self._flash_error("")
         fields = (
             self.duration,
             self.live_price,
@@ -266,95 +333,193 @@ class RundownDock(QDockWidget):
             self.item_title.setText("Select an item to edit it")
             self.duration.clear()
             self.live_price.clear()
+            self.live_price.setPlaceholderText("")
             self.stock_cap.setValue(NO_CAP)
             self.flash_price.clear()
             self.flash_seconds.clear()
             self.talking_points.clear()
         else:
             self.item_title.setText(item.product.display_title)
-            self.duration.setText(format_duration(item.planned_seconds))
+            if not keep_duration:
+                self.duration.setText(format_duration(item.planned_seconds))
             catalog_price = money_text(item.product.price) if item.product.price else "none"
             self.live_price.setPlaceholderText(f"catalog price: {catalog_price}")
-            self.live_price.setText("" if item.live_price is None else item.live_price.format())
+            if not keep_price:
+                price = item.live_price
+                self.live_price.setText("" if price is None else price.format())
             self.stock_cap.setValue(NO_CAP if item.stock_cap is None else item.stock_cap)
-            flash, seconds = item.flash_price, item.flash_seconds
-            self.flash_price.setText("" if flash is None else flash.format())
-            self.flash_seconds.setText("" if seconds is None else format_duration(seconds))
+            if not keep_flash:
+                flash, seconds = item.flash_price, item.flash_seconds
+                self.flash_price.setText("" if flash is None else flash.format())
+                self.flash_seconds.setText("" if seconds is None else format_duration(seconds))
             if self.talking_points.toPlainText() != item.talking_points:
                 self.talking_points.setPlainText(item.talking_points)
+        self._points_timer.stop()
         for widget in fields:
             widget.blockSignals(False)
 
     # ------------------------------------------------------------ edits
+    def _pending(self) -> bool:
+        """Whether a field holds typing not yet committed to the item."""
+        return (
+            self.duration.isModified()
+            or self.live_price.isModified()
+            or self.flash_price.isModified()
+            or self.flash_seconds.isModified()
+            or self._cap_pending
+            or self._points_timer.isActive()
+        )
+
+    def _commit_pending(self, item: RundownItem) -> None:
+        """Commit every field typed for ``item`` (read first: each edit refreshes the
+        editor). A value that cannot be used is not applied and the status bar says so."""
+        duration = self.duration.text() if self.duration.isModified() else None
+        price = self.live_price.text() if self.live_price.isModified() else None
+        flash_price = self.flash_price.text() if self.flash_price.isModified() else None
+        flash_seconds = self.flash_seconds.text() if self.flash_seconds.isModified() else None
+        cap = self.stock_cap.value() if self._cap_pending else None
+        points = self.talking_points.toPlainText() if self._points_timer.isActive() else None
+        self.duration.setModified(False)
+        self.live_price.setModified(False)
+        self.flash_price.setModified(False)
+        self.flash_seconds.setModified(False)
+        self._cap_pending = False
+        self._points_timer.stop()
+        where = f"#{self.vm.rundown.index_of(item.id) + 1} {item.product.display_title}"
+        if duration is not None:
+            try:
+                self._edit_duration(item, duration)
+            except RundownError as exc:
+                self.vm.failed.emit(f"{where}: duration not changed: {exc}")
+        if price is not None:
+            try:
+                self._edit_price(item, price)
+            except RundownError as exc:
+                self.vm.failed.emit(f"{where}: live price not changed: {exc}")
+        if flash_price is not None:
+            try:
+                self._edit_flash_price(item, flash_price)
+            except RundownError as exc:
+                self.vm.failed.emit(f"{where}: flash price not changed: {exc}")
+        if flash_seconds is not None:
+            try:
+                self._edit_flash_seconds(item, flash_seconds)
+            except RundownError as exc:
+                self.vm.failed.emit(f"{where}: flash sale's duration not changed: {exc}")
+        if cap is not None:
+            self._edit_cap(item, cap)
+        if points is not None:
+            self.vm.edit(item.id, "Edit talking points", talking_points=points)
+
+    def _edit_duration(self, item: RundownItem, text: str) -> None:
+        seconds = parse_duration(text)
+        self.vm.edit(item.id, "Change duration", planned_seconds=seconds)
+
+    def _edit_price(self, item: RundownItem, text: str) -> None:
+        price = parse_live_price(text, item.product.price)
+        self.vm.edit(
+            item.id, "Change live price" if price else "Clear live price", live_price=price
+        )
+
+    def _edit_cap(self, item: RundownItem, value: int) -> None:
+        self.vm.edit(item.id, "Change stock cap", stock_cap=None if value == NO_CAP else value)
+
     def _commit_duration(self) -> None:
         item = self._item()
         if item is None:
             return
+        self.duration.setModified(False)
         try:
-            seconds = parse_duration(self.duration.text())
+            self._edit_duration(item, self.duration.text())
         except RundownError as exc:
-            self.editor_error.setText(str(exc))
+            _set_error(self.duration, self.duration_error, f"Duration: {exc}")
             return
-        if seconds > MAX_PLANNED_SECONDS:
-            return
-        self.vm.edit(item.id, "Change duration", planned_seconds=seconds)
+        _set_error(self.duration, self.duration_error, "")
 
     def _commit_price(self) -> None:
         item = self._item()
         if item is None:
             return
+        self.live_price.setModified(False)
         try:
-            price = parse_live_price(self.live_price.text(), item.product.price)
+            self._edit_price(item, self.live_price.text())
         except RundownError as exc:
-            self.editor_error.setText(f"Live price: {exc}")
+            _set_error(self.live_price, self.price_error, f"Live price: {exc}")
             return
+        _set_error(self.live_price, self.price_error, "")
+
+    def _cap_typed(self) -> None:
+        self._cap_pending = True
+
+    def _edit_flash_price(self, item: RundownItem, text: str) -> None:
+        price = parse_live_price(text, item.price)
+        if price is not None and item.price is not None and price.currency != item.price.currency:
+            raise RundownError(
+                f"the item sells in {item.price.currency.code}, not {price.currency.code}"
+            )
+        if price is not None and price.amount == 0:
+            raise RundownError("write a price above zero")
         self.vm.edit(
-            item.id, "Change live price" if price else "Clear live price", live_price=price
+            item.id, "Change flash price" if price else "Clear flash price", flash_price=price
         )
+
+    def _edit_flash_seconds(self, item: RundownItem, text: str) -> None:
+        seconds = parse_duration(text) if text.strip() else None
+        if seconds == 0:
+            raise RundownError("write how long it runs, e.g. 2:00")
+        self.vm.edit(item.id, "Change flash sale duration", flash_seconds=seconds)
+
+    def _flash_error(self, message: str, field: QLineEdit | None = None) -> None:
+        """The flash row's one message, marking the field it is about (both cleared by "")."""
+        for each in (self.flash_price, self.flash_seconds):
+            _set_error(each, self.flash_error, message if each is field else "")
+        self.flash_error.setText(message)
+        self.flash_error.setVisible(bool(message))
 
     def _commit_flash_price(self) -> None:
         item = self._item()
         if item is None:
             return
+        self.flash_price.setModified(False)
         try:
-            price = parse_live_price(self.flash_price.text(), item.price)
+            self._edit_flash_price(item, self.flash_price.text())
         except RundownError as exc:
-            self.editor_error.setText(f"Flash price: {exc}")
+            self._flash_error(f"Flash price: {exc}", self.flash_price)
             return
-        if price is not None and item.price is not None and price.currency != item.price.currency:
-            self.editor_error.setText(
-                f"Flash price: the item sells in {item.price.currency.code}, "
-                f"not {price.currency.code}"
-            )
-            return
-        if price is not None and price.amount == 0:
-            self.editor_error.setText("Flash price: write a price above zero")
-            return
-        self.vm.edit(
-            item.id, "Change flash price" if price else "Clear flash price", flash_price=price
-        )
+        self._flash_error("")
 
     def _commit_flash_seconds(self) -> None:
         item = self._item()
         if item is None:
             return
-        text = self.flash_seconds.text()
+        self.flash_seconds.setModified(False)
         try:
-            seconds = parse_duration(text) if text.strip() else None
+            self._edit_flash_seconds(item, self.flash_seconds.text())
         except RundownError as exc:
-            self.editor_error.setText(f"Flash sale: {exc}")
+            self._flash_error(f"Flash sale: {exc}", self.flash_seconds)
             return
-        if seconds == 0:
-            self.editor_error.setText("Flash sale: write how long it runs, e.g. 2:00")
-            return
-        self.vm.edit(item.id, "Change flash sale duration", flash_seconds=seconds)
+        self._flash_error("")
 
     def _commit_cap(self) -> None:
         item = self._item()
-        if item is None:
+        if item is None or not self._cap_pending:
             return
-        value = self.stock_cap.value()
-        self.vm.edit(item.id, "Change stock cap", stock_cap=None if value == NO_CAP else value)
+        self._cap_pending = False
+        self._edit_cap(item, self.stock_cap.value())
+
+    # ------------------------------------------------------------ the show's title
+    def _show_title(self) -> None:
+        self.show_title.setText(self.vm.title)
+        _set_error(self.show_title, self.title_error, "")
+
+    def _commit_title(self) -> None:
+        self.show_title.setModified(False)
+        try:
+            self.vm.set_title(self.show_title.text())
+        except RundownError as exc:
+            _set_error(self.show_title, self.title_error, f"Title: {exc}")
+            return
+        _set_error(self.show_title, self.title_error, "")
 
     def _flush_points(self, item_id: str) -> None:
         """Commit talking points still waiting on the typing pause, for ``item_id``."""
@@ -377,3 +542,30 @@ class RundownDock(QDockWidget):
             self.vm.edit(
                 item.id, "Edit talking points", talking_points=self.talking_points.toPlainText()
             )
+
+
+def _invalid_sheet() -> str:
+    """A field refused marked by a border, its message in the same colour (one readable on
+    the light and on the dark palette)."""
+    bad = tone_color(Tone.BAD).name()
+    return (
+        f'QLineEdit[invalid="true"] {{ border: 2px solid {bad}; }} '
+        f'QLabel[role="error"] {{ color: {bad}; }}'
+    )
+
+
+def _error_label(name: str) -> QLabel:
+    label = plain_label(wrap=True)
+    label.setObjectName(name)
+    label.setProperty("role", "error")
+    label.hide()
+    return label
+
+
+def _set_error(field: QLineEdit, label: QLabel, message: str) -> None:
+    """Mark ``field`` invalid (a red border) with ``message`` under it, or clear both."""
+    field.setProperty("invalid", bool(message))
+    field.style().unpolish(field)
+    field.style().polish(field)
+    label.setText(message)
+    label.setVisible(bool(message))

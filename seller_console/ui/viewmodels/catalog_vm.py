@@ -16,6 +16,7 @@ from seller_console.importers import (
     ImportReport,
 )
 from seller_console.services.catalog_import import CatalogImport
+from seller_console.services.commission_rates import RateFor, with_rates
 from seller_console.ui.asyncqt import TaskScope
 from seller_console.ui.models.catalog_model import (
     CatalogColumns,
@@ -40,6 +41,7 @@ class CatalogViewModel(QObject):
         self._tasks = tasks
         self.model = CatalogTableModel(thumbnails)
         self._parts: list[CatalogColumns] = []
+        self.paths: list[Path] = []  # the file of each catalog, in the same order
         self._running: CatalogImport | None = None
         self._queue: asyncio.Lock | None = None
         self.last_report: ImportReport | None = None
@@ -75,11 +77,27 @@ class CatalogViewModel(QObject):
                 self._running = None
                 self.import_ended.emit()
             self._parts.append(part)
+            self.paths.append(path)
             self.model.set_catalogs(self._parts)
             self.last_report = result.report
             self.catalogs_changed.emit()
             self.import_finished.emit(result.report)
             return True
+
+    async def set_rates(self, path: Path, rate_for: RateFor) -> bool:
+        """Apply commission rates set by hand to the open catalog from ``path``; False
+        when it is not open."""
+        if path not in self.paths:
+            return False
+        index = self.paths.index(path)
+        catalog = with_rates(self._parts[index].catalog, rate_for)
+        if catalog is not self._parts[index].catalog:
+            part = await asyncio.to_thread(build_columns, catalog)
+            if path in self.paths:  # still open after the build
+                self._parts[self.paths.index(path)] = part
+                self.model.set_catalogs(self._parts)
+                self.catalogs_changed.emit()
+        return True
 
     def cancel_import(self) -> None:
         if self._running is not None:
@@ -87,6 +105,7 @@ class CatalogViewModel(QObject):
 
     def close_catalog(self, index: int) -> None:
         del self._parts[index]
+        del self.paths[index]
         self.model.set_catalogs(self._parts)
         self.catalogs_changed.emit()
 

@@ -43,6 +43,7 @@ from seller_console.services.live_session import (
 from seller_console.services.live_show import PublishResult
 from seller_console.services.on_air_feed import OnAirFeed
 from seller_console.services.reports import ShowReport
+from seller_console.services.show_clock import show_clock
 from seller_console.settings import ObsSettings, Profile
 from seller_console.ui.asyncqt import TaskScope
 from seller_console.ui.viewmodels.live_state import StageView
@@ -208,7 +209,7 @@ class LiveViewModel(QObject):
         return StageView(
             live=state.live,
             armed=state.armed,
-            clock=state.stage.clock(now),
+            clock=show_clock(state.stage, state.show, now),
             undo_seconds_left=state.undo_seconds_left(now),
             show_status=state.phase.value,
             auto_advance=state.auto_advance,

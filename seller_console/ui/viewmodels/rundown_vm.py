@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -20,17 +21,20 @@ from seller_console.domain.rundown import (
     PreflightIssue,
     ProductSnapshot,
     Rundown,
+    RundownError,
     RundownItem,
     ShowPlan,
     preflight,
 )
 from seller_console.importers.show_plan import ShowPlanError
+from seller_console.services.commission_rates import RateFor
 from seller_console.services.plan_store import PlanStore, Recovery
 from seller_console.ui.asyncqt import TaskScope
 from seller_console.ui.models.rundown_model import RundownTableModel
 
 log = logging.getLogger(__name__)
 AUTOSAVE_DELAY_MS = 1500
+MAX_TITLE_CHARS = 200
 
 
 class _Command(QUndoCommand):
@@ -96,6 +100,20 @@ class _Edit(_Command):
     def undo(self) -> None:
         self.vm.rundown.replace(self.old)
         self.vm.changed_items([self.old.id])
+
+
+class _Title(_Command):
+    def __init__(self, vm: RundownViewModel, title: str) -> None:
+        super().__init__(vm, "Rename the show")
+        self.old, self.new = vm.title, title
+
+    def redo(self) -> None:
+        self.vm.title = self.new
+        self.vm.file_changed.emit()
+
+    def undo(self) -> None:
+        self.vm.title = self.old
+        self.vm.file_changed.emit()
 
 
 class RundownViewModel(QObject):
@@ -174,6 +192,34 @@ class RundownViewModel(QObject):
             self.undo_stack.push(_Edit(self, new, text))
         return True
 
+    def set_rates(self, catalog: str, rate_for: RateFor) -> int:
+        """Commission rates set by hand for ``catalog``'s products, on the items taken
+        from it (one undoable step); how many items changed."""
+        changed = []
+        for item in self.rundown.items:
+            product = item.product
+            if product.catalog != catalog:
+                continue
+            rate = rate_for(product.brand, product.product_id)
+            if rate is not None and rate != product.commission_rate:
+                changed.append(item.edited(product=replace(product, commission_rate=rate)))
+        if changed:
+            self.undo_stack.beginMacro("Set commission")
+            for new in changed:
+                self.undo_stack.push(_Edit(self, new, "Set commission"))
+            self.undo_stack.endMacro()
+        return len(changed)
+
+    def set_title(self, text: str) -> None:
+        """Rename the show (undoable); raises ``RundownError`` saying what is wrong."""
+        title = " ".join(text.split())
+        if not title:
+            raise RundownError("a show needs a title")
+        if len(title) > MAX_TITLE_CHARS:
+            raise RundownError(f"at most {MAX_TITLE_CHARS} characters (this one has {len(title)})")
+        if title != self.title:
+            self.undo_stack.push(_Title(self, title))
+
     # ------------------------------------------------------------ files
     def load(self, plan: ShowPlan, path: Path | None) -> None:
         self.undo_stack.clear()
@@ -187,8 +233,9 @@ class RundownViewModel(QObject):
         return await self._store.recovery()
 
     def recover(self, recovery: Recovery) -> None:
-        """Open an autosaved plan as unsaved work: it has no file, and closing asks to save."""
-        self.load(recovery.plan, None)
+        """Open an autosaved plan as unsaved work: it keeps its file (Save writes there),
+        and closing asks to save."""
+        self.load(recovery.plan, recovery.path)
         self.undo_stack.resetClean()
         self.file_changed.emit()
 
@@ -205,8 +252,6 @@ class RundownViewModel(QObject):
         target = path or self.path
         if target is None:
             return False
-        if path is not None and not self.path:
-            self.title = self.title if self.title != "Untitled show" else target.stem.split(".")[0]
         try:
             await self._store.save(target, self.plan())
         except ShowPlanError as exc:
@@ -236,7 +281,7 @@ class RundownViewModel(QObject):
 
     async def _write_autosave(self) -> None:
         try:
-            await self._store.autosave(self.plan())
+            await self._store.autosave(self.plan(), self.path)
         except ShowPlanError as exc:
             self.failed.emit(f"Autosave failed: {exc.reason}")
             return
