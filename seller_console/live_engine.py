@@ -30,6 +30,7 @@ from seller_console.settings import Settings
 # imports this module only for ``EngineConfig`` and ``serve``'s name (start-up time).
 if TYPE_CHECKING:
     from seller_console.broadcast.overlay_server import OverlayServer
+    from seller_console.domain.rundown import PlatformFindings, RundownItem
     from seller_console.domain.show_records import ShowRecord
     from seller_console.services.live_session import LiveEvent, LiveState
     from seller_console.services.reports import ShowReport
@@ -112,6 +113,7 @@ class _Engine:
             "practice_audience": link.practice_audience,
             "practice_platform": link.practice_platform,
             "overlay_url": self._overlay_url,
+            "platform_preflight": self._platform_preflight,
         }
 
     def _send(self, message: tuple[object, ...]) -> None:
@@ -215,6 +217,22 @@ class _Engine:
     def _overlay_url(self) -> str | None:
         """The product overlay's page, for a browser source (None when it could not start)."""
         return None if self.overlay is None else self.overlay.url
+
+    async def _platform_preflight(self, items: tuple[RundownItem, ...]) -> PlatformFindings:
+        """Pre-flight on the profile's platform (``services.platform_check``); a platform
+        that cannot be opened (no key, no tokens) is a finding that says why."""
+        from seller_console.domain.errors import DomainError
+        from seller_console.domain.platform_port import PlatformError
+        from seller_console.services.platform_check import check_on_platform, unreachable
+
+        try:
+            client, _store = await self.link.open()
+        except (PlatformError, DomainError) as exc:
+            why = getattr(exc, "user_message", None) or str(exc)
+            kind = self.link.profile.kind.value  # e.g. "shopee", "tiktok_practice"
+            platform = next((p for p in ("shopee", "tiktok") if kind.startswith(p)), "livecommerce")
+            return unreachable(platform, why)
+        return await check_on_platform(client, items)
 
     async def _list_shows(self) -> tuple[ShowRecord, ...]:
         return await (await self.link.open_reports()).list_shows()

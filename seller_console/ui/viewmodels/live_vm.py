@@ -23,7 +23,7 @@ from seller_console.domain.connection import ConnectionState
 from seller_console.domain.on_air import OnAirState
 from seller_console.domain.orders import Order
 from seller_console.domain.platform_port import SecretStore
-from seller_console.domain.rundown import RundownItem, ShowPlan
+from seller_console.domain.rundown import PlatformFindings, RundownItem, ShowPlan
 from seller_console.domain.show_records import ShowRecord
 from seller_console.domain.showcase import showcase_id
 from seller_console.domain.stage import StageError
@@ -348,6 +348,11 @@ class LiveViewModel(QObject):
 
     async def test_connection(self, profile: Profile, key: str | None) -> str:
         result: str = await self._engine.request("test_connection", profile, key)
+        return result
+
+    async def platform_preflight(self, items: tuple[RundownItem, ...]) -> PlatformFindings:
+        """Pre-flight on the profile's platform, asked in the live engine's process."""
+        result: PlatformFindings = await self._engine.request("platform_preflight", items)
         return result
 
     async def sign_in(self, profile: Profile, pasted: str) -> str:
