@@ -24,14 +24,16 @@ from typing import TYPE_CHECKING, Any
 
 from seller_console.paths import configure_logging
 from seller_console.services.live_process import Failure
-from seller_console.settings import Settings
+from seller_console.settings import Profile, ProfileKind, Settings
 
 # What the engine runs is imported in its own process (``serve``): the window's process
 # imports this module only for ``EngineConfig`` and ``serve``'s name (start-up time).
 if TYPE_CHECKING:
     from seller_console.broadcast.overlay_server import OverlayServer
+    from seller_console.domain.platform_port import SecretStore
     from seller_console.domain.rundown import PlatformFindings, RundownItem
     from seller_console.domain.show_records import ShowRecord
+    from seller_console.platform.shopee.signin import ShopeeSignIn
     from seller_console.services.live_session import LiveEvent, LiveState
     from seller_console.services.reports import ShowReport
 
@@ -88,6 +90,7 @@ class _Engine:
         self.images = ImageFetcher(None, config.image_cache, {DEMO_HOST: resources_dir() / "demo"})
         self.overlay: OverlayServer | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self._browser_sign_in: ShopeeSignIn | None = None
         session, link = self.session, self.link
         self._handlers: dict[str, Callable[..., Any]] = {
             "go_live": session.go_live,
@@ -105,7 +108,10 @@ class _Engine:
             "unfinished_shows": link.unfinished_shows,
             "platform_orders": link.platform_orders,
             "test_connection": link.test_connection,
-            "sign_in": link.sign_in,
+            "sign_in": self._sign_in,
+            "sign_in_link": self._sign_in_link,
+            "sign_in_redirected": self._sign_in_redirected,
+            "sign_in_cancel": self._sign_in_cancel,
             "use_profile": link.use_profile,
             "flush": _nothing,
             "list_shows": self._list_shows,
@@ -170,6 +176,7 @@ class _Engine:
             for task in list(self._tasks):
                 task.cancel()
             await asyncio.gather(*self._tasks, return_exceptions=True)
+            await self._sign_in_cancel()
             await self.session.close()
             await self.link.close()
             if self.overlay is not None:
@@ -234,11 +241,71 @@ class _Engine:
             return unreachable(platform, why)
         return await check_on_platform(client, items)
 
+    async def _sign_in(self, profile: Profile, pasted: str) -> str:
+        """Shopee: a pasted authorization code or return address is exchanged for tokens
+        (``ShopeeSignIn``); a pasted token set, and TikTok's code, go to ``LiveLink``."""
+        if profile.kind is not ProfileKind.SHOPEE or pasted.lstrip().startswith("{"):
+            return await self.link.sign_in(profile, pasted)
+        signing = _shopee_sign_in(profile, self.link.secrets)
+        try:
+            return await signing.exchange_pasted(pasted)
+        finally:
+            await signing.aclose()
+
+    async def _sign_in_link(self, profile: Profile) -> str:
+        """Start a browser sign-in (Shopee): its loopback redirect listens from now on;
+        the authorization link to open is returned. One at a time: a new one replaces it."""
+        await self._sign_in_cancel()
+        from seller_console.platform.errors import ProblemDetails, ValidationError
+
+        if profile.kind is not ProfileKind.SHOPEE:
+            raise ValidationError(
+                "Signing in through the browser is for Shopee profiles.",
+                ProblemDetails(status=0, code="no_browser_sign_in"),
+            )
+        self._browser_sign_in = signing = _shopee_sign_in(profile, self.link.secrets)
+        return await signing.start()
+
+    async def _sign_in_redirected(self) -> str:
+        """Wait (bounded) for the browser's return, then exchange its code for tokens."""
+        signing = self._browser_sign_in
+        if signing is None:
+            from seller_console.domain.errors import DomainError
+
+            raise DomainError("No sign-in is waiting for the browser: start it again.")
+        try:
+            return await signing.finish()
+        finally:
+            if self._browser_sign_in is signing:
+                self._browser_sign_in = None
+            await signing.aclose()
+
+    async def _sign_in_cancel(self) -> None:
+        signing, self._browser_sign_in = self._browser_sign_in, None
+        if signing is not None:
+            await signing.aclose()
+
     async def _list_shows(self) -> tuple[ShowRecord, ...]:
         return await (await self.link.open_reports()).list_shows()
 
     async def _report(self, show_id: str) -> ShowReport:
         return await (await self.link.open_reports()).report(show_id)
+
+
+def _shopee_sign_in(profile: Profile, secrets: SecretStore) -> ShopeeSignIn:
+    """A sign-in for the Shopee profile the dialog shows (its ids, host and entries)."""
+    from seller_console.platform.shopee import KeychainEntries
+    from seller_console.platform.shopee.signin import ShopeeAccount, ShopeeSignIn
+
+    assert profile.url is not None  # a Shopee profile has all of these (Profile checks)
+    assert profile.partner_id
+    assert profile.user_id
+    assert profile.shop_id
+    entries = KeychainEntries(*profile.shopee_entries())
+    account = ShopeeAccount(
+        profile.url, profile.partner_id, profile.user_id, profile.shop_id, entries
+    )
+    return ShopeeSignIn(account, secrets)
 
 
 def _nothing() -> None:

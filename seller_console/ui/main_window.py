@@ -795,7 +795,13 @@ class MainWindow(QMainWindow):
     async def _choose_platform(self) -> None:
         vm = self.live_vm
         dialog = ProfilesDialog(
-            vm.profile, vm.secrets, vm.test_connection, self.tasks, self, sign_in=vm.sign_in
+            vm.profile,
+            vm.secrets,
+            vm.test_connection,
+            self.tasks,
+            self,
+            sign_in=vm.sign_in,
+            browser=vm,
         )
         accepted = await run_dialog(dialog) == QDialog.DialogCode.Accepted
         chosen = dialog.profile

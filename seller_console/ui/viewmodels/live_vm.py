@@ -360,6 +360,19 @@ class LiveViewModel(QObject):
         result: str = await self._engine.request("sign_in", profile, pasted)
         return result
 
+    async def sign_in_link(self, profile: Profile) -> str:
+        """Shopee: start a browser sign-in; the authorization link to open."""
+        result: str = await self._engine.request("sign_in_link", profile)
+        return result
+
+    async def sign_in_redirected(self) -> str:
+        """Wait (bounded, in the engine) for the browser's return and trade its code."""
+        result: str = await self._engine.request("sign_in_redirected")
+        return result
+
+    def sign_in_cancel(self) -> None:
+        self._engine.call("sign_in_cancel")
+
     async def use_profile(self, profile: Profile) -> None:
         """From the next show on; the key goes along in case it is kept for this run only."""
         account = profile.secret_account
