@@ -18,6 +18,7 @@ import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from seller_console.domain.rundown import PlatformFindings, RundownItem
     from seller_console.domain.show_records import ShowRecord
     from seller_console.platform.shopee.signin import ShopeeSignIn
+    from seller_console.platform.tiktok.signin import TikTokSignIn
     from seller_console.services.live_session import LiveEvent, LiveState
     from seller_console.services.reports import ShowReport
 
@@ -90,7 +92,7 @@ class _Engine:
         self.images = ImageFetcher(None, config.image_cache, {DEMO_HOST: resources_dir() / "demo"})
         self.overlay: OverlayServer | None = None
         self._tasks: set[asyncio.Task[None]] = set()
-        self._browser_sign_in: ShopeeSignIn | None = None
+        self._browser_sign_in: ShopeeSignIn | TikTokSignIn | None = None
         session, link = self.session, self.link
         self._handlers: dict[str, Callable[..., Any]] = {
             "go_live": session.go_live,
@@ -253,17 +255,21 @@ class _Engine:
             await signing.aclose()
 
     async def _sign_in_link(self, profile: Profile) -> str:
-        """Start a browser sign-in (Shopee): its loopback redirect listens from now on;
-        the authorization link to open is returned. One at a time: a new one replaces it."""
+        """Start a browser sign-in (Shopee, TikTok Shop): its loopback redirect listens from
+        now on; the authorization link to open is returned. A new one replaces the last."""
         await self._sign_in_cancel()
-        from seller_console.platform.errors import ProblemDetails, ValidationError
+        signing: ShopeeSignIn | TikTokSignIn
+        if profile.kind is ProfileKind.SHOPEE:
+            signing = _shopee_sign_in(profile, self.link.secrets)
+        elif profile.kind is ProfileKind.TIKTOK and profile.app_key:
+            from seller_console.platform.tiktok.signin import TikTokSignIn
 
-        if profile.kind is not ProfileKind.SHOPEE:
-            raise ValidationError(
-                "Signing in through the browser is for Shopee profiles.",
-                ProblemDetails(status=0, code="no_browser_sign_in"),
-            )
-        self._browser_sign_in = signing = _shopee_sign_in(profile, self.link.secrets)
+            signing = TikTokSignIn(profile.app_key, partial(self.link.sign_in, profile))
+        else:
+            from seller_console.domain.errors import DomainError
+
+            raise DomainError("This profile has no sign-in through the browser.")
+        self._browser_sign_in = signing
         return await signing.start()
 
     async def _sign_in_redirected(self) -> str:

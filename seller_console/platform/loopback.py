@@ -6,7 +6,12 @@ platform appends its own ``?code=...`` to the redirect it is given, and one that
 expect a query there would garble it). The first request to exactly that path ends the wait
 with the request's query parameters, and the browser gets a short page saying it can be
 closed. A request for any other path (a wrong or missing state) is answered 400 and
-ignored, so a stray or forged request cannot finish a sign-in;
+ignored, so a stray or forged request cannot finish a sign-in.
+
+A platform that sends the browser back only to the one address registered for the app
+(TikTok's creator authorization) gets a fixed ``port`` and ``state_param``: the state then
+travels in the authorization link, the platform hands it back in that query parameter, and
+it is checked there. Either way,
 each connection may send at most ``MAX_REQUEST_BYTES`` within ``READ_TIMEOUT_S``. Nothing
 but the request line is read.
 """
@@ -31,6 +36,12 @@ DONE_PAGE = (
 REFUSED_PAGE = "<!doctype html><meta charset=utf-8><title>Seller Console</title><p>Not expected."
 
 
+class LoopbackBusyError(PlatformError):
+    """The fixed port the platform sends the browser back to is taken."""
+
+    kind = PlatformErrorKind.CONNECTION
+
+
 class SignInTimedOutError(PlatformError):
     """The browser did not come back within the time allowed."""
 
@@ -40,10 +51,12 @@ class SignInTimedOutError(PlatformError):
 class LoopbackRedirect:
     """Use as ``async with LoopbackRedirect("/shopee") as redirect: ... await redirect.wait(s)``."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, *, port: int = 0, state_param: str | None = None) -> None:
         if not path.startswith("/"):
             raise ValueError("the redirect path starts with /")
         self.path = path
+        self.port = port
+        self.state_param = state_param
         self.state = secrets.token_urlsafe(24)
         self._server: asyncio.Server | None = None
         self._result: asyncio.Future[dict[str, str]] | None = None
@@ -55,13 +68,21 @@ class LoopbackRedirect:
         if self._server is None:
             raise RuntimeError("the redirect is not listening")
         port = self._server.sockets[0].getsockname()[1]
+        if self.state_param is not None:
+            return f"http://127.0.0.1:{port}{self.path}"
         return f"http://127.0.0.1:{port}{self.path}/{self.state}"
 
     async def __aenter__(self) -> LoopbackRedirect:
         self._result = asyncio.get_running_loop().create_future()
-        self._server = await asyncio.start_server(
-            self._serve, "127.0.0.1", 0, limit=MAX_REQUEST_BYTES
-        )
+        try:
+            self._server = await asyncio.start_server(
+                self._serve, "127.0.0.1", self.port, limit=MAX_REQUEST_BYTES
+            )
+        except OSError as exc:
+            raise LoopbackBusyError(
+                f"Port {self.port} on this computer is in use, so the browser cannot come back "
+                f"to it ({exc.strerror}): paste the code by hand."
+            ) from None
         return self
 
     async def __aexit__(
@@ -117,10 +138,16 @@ class LoopbackRedirect:
         if len(parts) != 3 or parts[0] != "GET":
             return None
         target = urlsplit(parts[1])
-        expected = f"{self.path}/{self.state}"
-        if not hmac.compare_digest(target.path.encode(), expected.encode()):
-            return None
-        return {k: v[0] for k, v in parse_qs(target.query, keep_blank_values=True).items()}
+        query = {k: v[0] for k, v in parse_qs(target.query, keep_blank_values=True).items()}
+        if self.state_param is None:
+            expected = f"{self.path}/{self.state}"
+            ok = hmac.compare_digest(target.path.encode(), expected.encode())
+        else:
+            given = query.pop(self.state_param, "")
+            ok = target.path == self.path and hmac.compare_digest(
+                given.encode(), self.state.encode()
+            )
+        return query if ok else None
 
     @staticmethod
     async def _reply(writer: asyncio.StreamWriter, status: str, page: str) -> None:

@@ -10,7 +10,8 @@ The window injects what the dialog needs and reads ``.profile`` once it is accep
 - ``sign_in(profile, text)``: Shopee: trades a pasted authorization code (or the address
   the browser came back to) for tokens, or keeps a pasted token set; TikTok: trades a
   pasted authorization code for tokens; returns what was done, or raises ``PlatformError``;
-- ``browser``: Shopee's sign-in through the browser (``BrowserSignIn``): the dialog opens
+- ``browser``: Shopee's and TikTok's sign-in through the browser (``BrowserSignIn``): the
+  dialog opens
   the authorization link it is given (``open_url``), shows it, and waits for the browser to
   come back to the one-shot loopback redirect; closing the dialog cancels the wait.
 
@@ -127,6 +128,10 @@ ADDRESS_LABELS = {
 }
 KEY_LABELS = {ProfileKind.SHOPEE: "Partner key", ProfileKind.TIKTOK: "App secret"}
 KEY_PLACEHOLDER = "leave empty to keep the stored key"
+BROWSER_SIGN_IN = (ProfileKind.SHOPEE, ProfileKind.TIKTOK)
+TIKTOK_REDIRECT_URL = "http://127.0.0.1:51234/tiktok-signed-in"
+"""Where the console hears TikTok's return (``platform.tiktok.signin.REDIRECT_URL``: the
+window may not import the platform package)."""
 SIGN_IN_LABELS = {
     ProfileKind.SHOPEE: ("Code or token set", "Sign in"),
     ProfileKind.TIKTOK: ("Authorization code", "Get tokens"),
@@ -145,9 +150,12 @@ SIGN_IN_HINTS = {
         '"shop_refresh_token" for the shop. The practice Shopee prints these values.'
     ),
     ProfileKind.TIKTOK: (
-        "Open your app's creator authorization link, sign in as the creator, and paste the "
-        "code TikTok returns (the code= value of the address it redirects to). The console "
-        "trades it for tokens and keeps them in the system keychain."
+        "Sign in with the browser opens TikTok's creator authorization page; sign in as the "
+        "creator. TikTok sends the browser back to the redirect URL registered for your app "
+        f"in Partner Center: register {TIKTOK_REDIRECT_URL} there and the console hears it, "
+        "or paste the code TikTok returns (the code= value of the address it redirects to) "
+        "and press Get tokens. The console trades it for tokens and keeps them in the "
+        "system keychain."
     ),
 }
 FIELD_LABELS = {
@@ -361,7 +369,7 @@ class ProfilesDialog(QDialog):
             self.sign_in_button.setText(button)
             self.sign_in_hint.setText(SIGN_IN_HINTS[kind])
         self.sign_in_button.setEnabled(signs_in and self._sign_in is not None)
-        browser = kind is ProfileKind.SHOPEE and self._browser is not None
+        browser = kind in BROWSER_SIGN_IN and self._browser is not None
         self.browser_button.setVisible(browser)
         self.browser_button.setEnabled(browser and not self._waiting)
 
@@ -461,14 +469,14 @@ class ProfilesDialog(QDialog):
             return
         self._waiting = True
         self.browser_button.setEnabled(False)
-        self.status.setText("Opening Shopee's authorization page…")
+        self.status.setText("Opening the authorization page…")
         self._own(self._run_browser_sign_in(self._browser, profile, self._typed_key()))
 
     async def _run_browser_sign_in(
         self, browser: BrowserSignIn, profile: Profile, key: str | None
     ) -> None:
         try:
-            if key is not None:  # the partner key signs the authorization link
+            if key is not None:  # the partner key / app secret signs the sign-in calls
                 await self._secrets.save(_secret_entry(profile), key)
             link = await browser.sign_in_link(profile)
             if self._closed:
