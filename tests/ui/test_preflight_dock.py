@@ -4,6 +4,7 @@ the one-click fixes (remove the item, set a SKU, set a commission)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from dataclasses import replace
 from decimal import Decimal
@@ -15,7 +16,9 @@ from PySide6.QtWidgets import QApplication, QListWidgetItem
 
 from seller_console.app import Console
 from seller_console.domain.money import Money
+from seller_console.domain.rundown import CheckStatus, PlatformFindings, RundownItem
 from seller_console.paths import AppPaths
+from seller_console.services.live_process import LiveEngineStopped
 from seller_console.settings import Profile, ProfileKind, Settings, save_settings, settings_file
 from seller_console.ui.docks.preflight_dock import PreflightDock
 
@@ -123,3 +126,39 @@ def test_one_click_fixes_set_a_sku_and_a_commission(console: Console, run: Runne
         "The rundown is empty: add products from the catalog first."
     ]
     assert "1 to fix" in dock.windowTitle()
+
+
+def test_a_check_the_profile_change_made_stale_is_dropped_and_a_stopped_engine_is_said(
+    console: Console, run: Runner, qtbot: Any
+) -> None:
+    run(console.start(offer_unfinished=False))
+    vm, dock = console.rundown_vm, console.window.preflight_dock
+    release = asyncio.Event()
+    asked: list[int] = []
+
+    async def slow_check(items: tuple[RundownItem, ...]) -> PlatformFindings:
+        asked.append(len(items))
+        await release.wait()
+        return PlatformFindings("Shopee", CheckStatus.UNREACHABLE, "from the old profile")
+
+    vm.platform_check = slow_check
+    qtbot.mouseClick(dock.check_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: asked == [8], timeout=5000)
+    vm.forget_platform_check()  # Show > Platform chose another profile meanwhile
+    assert dock.check_button.isEnabled()
+    release.set()
+    qtbot.wait(50)
+    assert vm.findings is None
+    assert dock.platform_status.text() == ""
+    assert not [i for i in vm.issues if "old profile" in i.message]
+
+    async def stopped(items: tuple[RundownItem, ...]) -> PlatformFindings:
+        raise LiveEngineStopped("the live engine stopped")
+
+    vm.platform_check = stopped
+    qtbot.mouseClick(dock.check_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dock.check_button.isEnabled(), timeout=5000)
+    assert dock.platform_status.text() == (
+        "The platform could not be reached: the live engine stopped"
+    )
+    assert entry(dock, "could not be reached").text().startswith("The platform could not")

@@ -139,6 +139,7 @@ class RundownViewModel(QObject):
         self.platform_check: PlatformCheck | None = None  # set by the window
         self.findings: PlatformFindings | None = None
         self.checking = False
+        self._check_round = 0  # a profile change makes a check under way stale
         self._autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_DELAY_MS)
         self._autosave.timeout.connect(self._start_autosave)
         self.undo_stack.cleanChanged.connect(self._clean_changed)
@@ -178,18 +179,24 @@ class RundownViewModel(QObject):
         self._tasks.start(self._check_platform(self.platform_check), name="platform preflight")
 
     async def _check_platform(self, check: PlatformCheck) -> None:
+        round_ = self._check_round
         try:
             findings = await check(self.rundown.items)
         except DomainError as exc:  # the live engine stopped before it answered
             findings = PlatformFindings("The platform", CheckStatus.UNREACHABLE, detail=str(exc))
         finally:
-            self.checking = False
+            if round_ == self._check_round:
+                self.checking = False
+        if round_ != self._check_round:  # asked of the profile before the last change
+            return
         self.findings = findings
         self.platform_check_changed.emit(False, findings_summary(findings))
         self._check()
 
     def forget_platform_check(self) -> None:
-        """The profile changed: what the last one said no longer holds."""
+        """The profile changed: what the last one said (or is about to say) no longer holds."""
+        self._check_round += 1
+        self.checking = False
         self.findings = None
         self.platform_check_changed.emit(False, "")
         self._check()
