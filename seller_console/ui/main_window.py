@@ -664,6 +664,7 @@ class MainWindow(QMainWindow):
 
     async def go_live(self) -> bool:
         """One click: publish the rundown, start the session, put the stage up."""
+        await self.rundown_vm.ensure_platform_checked()
         plan = self.rundown_vm.plan()
         blockers = [i for i in self.rundown_vm.issues if i.severity is Severity.BLOCKER]
         if blockers and not await self._ask(

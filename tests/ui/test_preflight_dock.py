@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QListWidgetItem
+from PySide6.QtWidgets import QApplication, QListWidgetItem, QMessageBox
 
 from seller_console.app import Console
 from seller_console.domain.money import Money
@@ -162,3 +162,32 @@ def test_a_check_the_profile_change_made_stale_is_dropped_and_a_stopped_engine_i
         "The platform could not be reached: the live engine stopped"
     )
     assert entry(dock, "could not be reached").text().startswith("The platform could not")
+
+
+@pytest.mark.timeout(90)
+def test_go_live_checks_on_the_platform_first_and_asks_about_what_it_found(
+    shopee_console: Console, run: Runner, qtbot: Any
+) -> None:
+    console = shopee_console
+    run(console.start(offer_unfinished=False))
+    vm = console.rundown_vm
+    ghost = vm.rundown[2]
+    assert vm.set_sku(ghost.id, "NOT-IN-SHOP")
+    assert vm.findings is None  # nobody pressed Check on the platform
+    task = run.loop.create_task(console.window.go_live())
+
+    def question() -> QMessageBox | None:
+        boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox)]
+        return next((b for b in boxes if b.isVisible()), None)
+
+    qtbot.waitUntil(lambda: question() is not None, timeout=60_000)
+    box = question()
+    assert box is not None
+    assert box.text().startswith("The pre-flight check found 1 problem that would hurt on air")
+    assert f"#3 {ghost.product.display_title}: Shopee has no product with SKU NOT-IN-SHOP" in (
+        box.text()
+    )
+    box.button(QMessageBox.StandardButton.No).click()
+    qtbot.waitUntil(task.done, timeout=10_000)
+    assert task.result() is False
+    assert not console.live_vm.is_live

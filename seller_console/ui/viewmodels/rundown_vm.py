@@ -172,11 +172,23 @@ class RundownViewModel(QObject):
     def check_platform(self) -> None:
         """Ask the profile's platform which items it can sell and at what price (in the
         live engine's process); the answer joins the pre-flight issues."""
+        check = self._begin_check()
+        if check is not None:
+            self._tasks.start(self._check_platform(check), name="platform preflight")
+
+    async def ensure_platform_checked(self) -> None:
+        """Before Go live: check on the platform now unless a check has answered (or is
+        under way) for this profile, so the question before air includes what it says."""
+        check = self._begin_check() if self.findings is None else None
+        if check is not None:
+            await self._check_platform(check)
+
+    def _begin_check(self) -> PlatformCheck | None:
         if self.platform_check is None or self.checking:
-            return
+            return None
         self.checking = True
         self.platform_check_changed.emit(True, "Checking the products on the platform…")
-        self._tasks.start(self._check_platform(self.platform_check), name="platform preflight")
+        return self.platform_check
 
     async def _check_platform(self, check: PlatformCheck) -> None:
         round_ = self._check_round
