@@ -20,6 +20,7 @@ import random
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,15 +29,19 @@ from seller_console.domain.on_air import ObsBadge, ObsLinkState
 from seller_console.domain.platform_port import SecretSaved
 from seller_console.paths import configure_logging
 from seller_console.services.live_process import Failure
-from seller_console.settings import ObsSettings, Settings, save_settings
+from seller_console.settings import ObsSettings, Profile, ProfileKind, Settings, save_settings
 
 # What the engine runs is imported in its own process (``serve``): the window's process
 # imports this module only for ``EngineConfig`` and ``serve``'s name (start-up time).
 if TYPE_CHECKING:
     from seller_console.broadcast.obs_control import ObsControl, ObsStatus
     from seller_console.broadcast.overlay_server import OverlayServer
+    from seller_console.domain.platform_port import SecretStore
+    from seller_console.domain.rundown import PlatformFindings, RundownItem
     from seller_console.domain.show_records import ShowRecord
     from seller_console.live_link import LiveLink
+    from seller_console.platform.shopee.signin import ShopeeSignIn
+    from seller_console.platform.tiktok.signin import TikTokSignIn
     from seller_console.services.live_session import LiveEvent, LiveState
     from seller_console.services.reports import ShowReport
 
@@ -106,6 +111,7 @@ class _Engine:
         self._obs_changed = asyncio.Event()
         self._obs_secrets = _RunFirst(self.link)
         self._tasks: set[asyncio.Task[None]] = set()
+        self._browser_sign_in: ShopeeSignIn | TikTokSignIn | None = None
         session, link = self.session, self.link
         self._handlers: dict[str, Callable[..., Any]] = {
             "go_live": session.go_live,
@@ -123,7 +129,10 @@ class _Engine:
             "unfinished_shows": link.unfinished_shows,
             "platform_orders": link.platform_orders,
             "test_connection": link.test_connection,
-            "sign_in": link.sign_in,
+            "sign_in": self._sign_in,
+            "sign_in_link": self._sign_in_link,
+            "sign_in_redirected": self._sign_in_redirected,
+            "sign_in_cancel": self._sign_in_cancel,
             "use_profile": link.use_profile,
             "flush": _nothing,
             "list_shows": self._list_shows,
@@ -134,6 +143,7 @@ class _Engine:
             "obs_settings": self._obs_settings,
             "use_obs": self._use_obs,
             "obs_badge": self._obs_badge_after,
+            "platform_preflight": self._platform_preflight,
         }
 
     def _send(self, message: tuple[object, ...]) -> None:
@@ -192,6 +202,7 @@ class _Engine:
                 task.cancel()
             await asyncio.gather(*self._tasks, return_exceptions=True)
             await self._stop_obs()
+            await self._sign_in_cancel()
             await self.session.close()
             await self.link.close()
             if self.overlay is not None:
@@ -318,6 +329,70 @@ class _Engine:
                     await self._obs_changed.wait()
         return self._obs_seen, self._obs_badge
 
+    async def _platform_preflight(self, items: tuple[RundownItem, ...]) -> PlatformFindings:
+        """Pre-flight on the profile's platform (``services.platform_check``); a platform
+        that cannot be opened (no key, no tokens) is a finding that says why."""
+        from seller_console.domain.errors import DomainError
+        from seller_console.domain.platform_port import PlatformError
+        from seller_console.services.platform_check import check_on_platform, unreachable
+
+        try:
+            client, _store = await self.link.open()
+        except (PlatformError, DomainError) as exc:
+            why = getattr(exc, "user_message", None) or str(exc)
+            kind = self.link.profile.kind.value  # e.g. "shopee", "tiktok_practice"
+            platform = next((p for p in ("shopee", "tiktok") if kind.startswith(p)), "livecommerce")
+            return unreachable(platform, why)
+        return await check_on_platform(client, items)
+
+    async def _sign_in(self, profile: Profile, pasted: str) -> str:
+        """Shopee: a pasted authorization code or return address is exchanged for tokens
+        (``ShopeeSignIn``); a pasted token set, and TikTok's code, go to ``LiveLink``."""
+        if profile.kind is not ProfileKind.SHOPEE or pasted.lstrip().startswith("{"):
+            return await self.link.sign_in(profile, pasted)
+        signing = _shopee_sign_in(profile, self.link.secrets)
+        try:
+            return await signing.exchange_pasted(pasted)
+        finally:
+            await signing.aclose()
+
+    async def _sign_in_link(self, profile: Profile) -> str:
+        """Start a browser sign-in (Shopee, TikTok Shop): its loopback redirect listens from
+        now on; the authorization link to open is returned. A new one replaces the last."""
+        await self._sign_in_cancel()
+        signing: ShopeeSignIn | TikTokSignIn
+        if profile.kind is ProfileKind.SHOPEE:
+            signing = _shopee_sign_in(profile, self.link.secrets)
+        elif profile.kind is ProfileKind.TIKTOK and profile.app_key:
+            from seller_console.platform.tiktok.signin import TikTokSignIn
+
+            signing = TikTokSignIn(profile.app_key, partial(self.link.sign_in, profile))
+        else:
+            from seller_console.domain.errors import DomainError
+
+            raise DomainError("This profile has no sign-in through the browser.")
+        self._browser_sign_in = signing
+        return await signing.start()
+
+    async def _sign_in_redirected(self) -> str:
+        """Wait (bounded) for the browser's return, then exchange its code for tokens."""
+        signing = self._browser_sign_in
+        if signing is None:
+            from seller_console.domain.errors import DomainError
+
+            raise DomainError("No sign-in is waiting for the browser: start it again.")
+        try:
+            return await signing.finish()
+        finally:
+            if self._browser_sign_in is signing:
+                self._browser_sign_in = None
+            await signing.aclose()
+
+    async def _sign_in_cancel(self) -> None:
+        signing, self._browser_sign_in = self._browser_sign_in, None
+        if signing is not None:
+            await signing.aclose()
+
     async def _list_shows(self) -> tuple[ShowRecord, ...]:
         return await (await self.link.open_reports()).list_shows()
 
@@ -344,6 +419,22 @@ class _RunFirst:
     async def delete(self, account: str) -> None:
         self.run_only.pop(account, None)
         await self._link.secrets.delete(account)
+
+
+def _shopee_sign_in(profile: Profile, secrets: SecretStore) -> ShopeeSignIn:
+    """A sign-in for the Shopee profile the dialog shows (its ids, host and entries)."""
+    from seller_console.platform.shopee import KeychainEntries
+    from seller_console.platform.shopee.signin import ShopeeAccount, ShopeeSignIn
+
+    assert profile.url is not None  # a Shopee profile has all of these (Profile checks)
+    assert profile.partner_id
+    assert profile.user_id
+    assert profile.shop_id
+    entries = KeychainEntries(*profile.shopee_entries())
+    account = ShopeeAccount(
+        profile.url, profile.partner_id, profile.user_id, profile.shop_id, entries
+    )
+    return ShopeeSignIn(account, secrets)
 
 
 def _nothing() -> None:

@@ -13,7 +13,7 @@ from collections.abc import AsyncGenerator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Generic, NewType, Protocol, TypeVar
+from typing import Generic, NewType, Protocol, TypeVar, cast
 
 from seller_console.domain.connection import LinkStatus
 from seller_console.domain.events import Delivery, EventRejected, Pin, SessionStatus
@@ -61,6 +61,9 @@ class Capabilities:
     sales: SalesKind
     viewers: bool
     comments: bool
+    matches_products: bool = False
+    """The adapter is a ``ProductMatcher``: pre-flight can ask it, without changing
+    anything on the platform, which of our products it can sell and at what price."""
 
 
 class PlatformErrorKind(enum.Enum):
@@ -111,6 +114,35 @@ class ShowcaseProduct:
     compare_at_price: Money | None = None
     image_url: str | None = None
     stock: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProductMatch:
+    """What the platform has for one of our products (``ShowcaseProduct.id``), looked up by
+    its SKU. ``platform_id`` is None when nothing matched, and ``reason`` says why in a
+    host's words; ``price`` is what viewers pay on the platform, when it says."""
+
+    product_id: str
+    sku: str
+    platform_id: str | None
+    price: Money | None = None
+    reason: str = ""
+
+
+class ProductMatcher(Protocol):
+    """A platform that can tell which products it can sell (``Capabilities.matches_products``)."""
+
+    async def match_products(self, products: Sequence[ShowcaseProduct]) -> list[ProductMatch]:
+        """One match per product, in order. Reads only: nothing is published or changed,
+        so it may run at any time, a live show included."""
+        ...
+
+
+def product_matcher(adapter: PlatformAdapter) -> ProductMatcher | None:
+    """The adapter as a ``ProductMatcher`` when its capabilities declare one, else None."""
+    if not adapter.capabilities.matches_products:
+        return None
+    return cast(ProductMatcher, adapter)
 
 
 @dataclass(frozen=True, slots=True)

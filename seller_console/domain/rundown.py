@@ -17,7 +17,8 @@ from enum import StrEnum
 from seller_console.domain.catalog import VariantRef
 from seller_console.domain.errors import DomainError
 from seller_console.domain.money import Money, MoneyError, parse_price
-from seller_console.domain.showcase import showcase_conflicts
+from seller_console.domain.platform_port import ProductMatch
+from seller_console.domain.showcase import showcase_conflicts, showcase_id
 
 DEFAULT_PLANNED_SECONDS = 120
 MAX_PLANNED_SECONDS = 4 * 3600
@@ -230,46 +231,102 @@ class Severity(StrEnum):
     WARNING = "warning"  # it can, but something will hurt
 
 
+class Fix(StrEnum):
+    """A one-click fix the pre-flight offers for an issue."""
+
+    REMOVE_ITEM = "remove_item"
+    SET_SKU = "set_sku"
+    SET_COMMISSION = "set_commission"
+
+
 @dataclass(frozen=True, slots=True)
 class PreflightIssue:
     severity: Severity
     message: str
     item_id: str | None = None  # None: the whole show
+    fix: Fix | None = None
+
+
+class CheckStatus(StrEnum):
+    CHECKED = "checked"  # the platform answered for every item
+    UNREACHABLE = "unreachable"  # it could not be asked; ``detail`` says why
+    NOT_NEEDED = "not_needed"  # it takes what Go live publishes: nothing to match
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformFindings:
+    """What the profile's platform said about the rundown's products at one moment.
+
+    ``matches`` is keyed by showcase id (``showcase.showcase_id`` of the item's variant);
+    a match counts for an item only while the item keeps the SKU it was looked up by."""
+
+    platform: str  # in a host's words: "Shopee", "TikTok Shop"
+    status: CheckStatus
+    detail: str = ""
+    currency: str | None = None  # what the account sells in, when the platform says
+    matches: tuple[ProductMatch, ...] = ()
 
 
 def preflight(
     items: Sequence[RundownItem],
     showcase_ids: set[str] | None = None,
+    platform: PlatformFindings | None = None,
 ) -> list[PreflightIssue]:
     """What would hurt on air, item by item, then for the whole show.
 
-    ``showcase_ids`` (product ids the platform showcase holds) is checked when given.
+    ``showcase_ids`` (product ids the platform showcase holds) is checked when given;
+    ``platform`` (the profile's platform's answer) adds what that platform would refuse.
     """
     issues: list[PreflightIssue] = []
+    if not items:
+        issues.append(
+            PreflightIssue(
+                Severity.BLOCKER, "The rundown is empty: add products from the catalog first."
+            )
+        )
+    matches = _matches_by_item(items, platform)
     for n, item in enumerate(items, start=1):
         p = item.product
 
         def say(
             severity: Severity,
             text: str,
+            fix: Fix | None = None,
             item_id: str = item.id,
             n: int = n,
             name: str = p.display_title,
         ) -> None:
-            issues.append(PreflightIssue(severity, f"#{n} {name}: {text}", item_id))
+            issues.append(PreflightIssue(severity, f"#{n} {name}: {text}", item_id, fix))
 
         price = item.price
         if price is None:
-            say(Severity.BLOCKER, "no price")
+            say(Severity.BLOCKER, "no price", Fix.REMOVE_ITEM)
         elif price.currency.code == "XXX":
-            say(Severity.BLOCKER, "the price has no currency")
+            say(Severity.BLOCKER, "the price has no currency", Fix.REMOVE_ITEM)
         elif price.amount <= 0:  # -0 included: Decimal("-0") == 0
-            say(Severity.BLOCKER, f"the price {price.amount} is not above zero")
+            say(Severity.BLOCKER, f"the price {price.amount} is not above zero", Fix.REMOVE_ITEM)
         elif not price.is_minor_exact:
             say(
                 Severity.BLOCKER,
                 f"the price {price.amount} {price.currency.code} is finer than the "
                 f"currency's {price.currency.exponent} decimals: it would be rounded on air",
+            )
+        elif (
+            platform is not None
+            and platform.currency is not None
+            and price.currency.code != platform.currency
+        ):
+            say(
+                Severity.BLOCKER,
+                f"priced in {price.currency.code}, but {platform.platform} sells in "
+                f"{platform.currency}: viewers would see another price",
+                Fix.REMOVE_ITEM,
+            )
+        if not p.sku.strip():
+            say(
+                Severity.BLOCKER,
+                "no SKU: the platform refuses a product without one",
+                Fix.SET_SKU,
             )
         if not p.image_url:
             say(Severity.WARNING, "no image")
@@ -277,9 +334,9 @@ def preflight(
         if units is None:
             say(Severity.WARNING, "stock unknown")
         elif units <= 0:
-            say(Severity.BLOCKER, "no stock")
+            say(Severity.BLOCKER, "no stock", Fix.REMOVE_ITEM)
         if p.commission_rate is None:
-            say(Severity.WARNING, "no commission rate")
+            say(Severity.WARNING, "no commission rate", Fix.SET_COMMISSION)
         if item.stock_cap is not None and p.stock is not None and item.stock_cap > p.stock:
             say(Severity.WARNING, f"stock cap {item.stock_cap} is above the stock {p.stock}")
         if item.planned_seconds == 0:
@@ -288,6 +345,36 @@ def preflight(
             say(Severity.BLOCKER, "not in the platform showcase")
         for severity, text in flash_sale_problems(item):
             say(severity, text)
+        if platform is None or platform.status is not CheckStatus.CHECKED or not p.sku.strip():
+            continue
+        match = matches.get(item.id)
+        if match is None:
+            say(
+                Severity.WARNING,
+                f"not checked on {platform.platform} yet (added or changed since the "
+                "last check): check again",
+            )
+        elif match.platform_id is None:
+            say(
+                Severity.BLOCKER,
+                f"{platform.platform} has no product with SKU {p.sku}, so it cannot be "
+                f"shown or sold. {match.reason}".rstrip(),
+                Fix.REMOVE_ITEM,
+            )
+        elif match.price is not None and price is not None and match.price != price:
+            say(
+                Severity.WARNING,
+                f"{platform.platform} sells it at {match.price}, not the planned "
+                f"{price}: viewers pay {platform.platform}'s price",
+            )
+    if platform is not None and platform.status is CheckStatus.UNREACHABLE:
+        issues.append(
+            PreflightIssue(
+                Severity.WARNING,
+                f"{platform.platform} could not be reached, so the products were not "
+                f"checked there: {platform.detail}",
+            )
+        )
     currencies = sorted({i.price.currency.code for i in items if i.price is not None})
     if len(currencies) > 1:
         issues.append(
@@ -370,6 +457,21 @@ def flash_sale_problems(item: RundownItem) -> list[tuple[Severity, str]]:
             )
         )
     return problems
+
+
+def _matches_by_item(
+    items: Sequence[RundownItem], platform: PlatformFindings | None
+) -> dict[str, ProductMatch]:
+    """Each item's match (by item id), in one pass over the findings."""
+    if platform is None or platform.status is not CheckStatus.CHECKED:
+        return {}
+    by_key = {(m.product_id, m.sku): m for m in platform.matches}
+    found: dict[str, ProductMatch] = {}
+    for item in items:
+        match = by_key.get((showcase_id(item.product.variant_id), item.product.sku))
+        if match is not None:
+            found[item.id] = match
+    return found
 
 
 def format_duration(seconds: int) -> str:

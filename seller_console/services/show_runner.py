@@ -24,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -58,6 +58,9 @@ PUBLISH_EVERY_S = 0.1
 REPLAY_EVERY_S = 5.0
 YIELD_EVERY = 200
 COMMENTS_KEPT = 50
+COMMENT_IDS_KEPT = 10_000
+"""Comment ids remembered to drop a comment read again (a poll overlaps the last one):
+far more than a poll window holds, and bounded however long the show runs."""
 ORDERS_PAGE = 500
 
 
@@ -128,7 +131,7 @@ class ShowRunner:
         self._changed: list[Order] = []
         self.metrics: list[MetricsReported] = []
         self.comments: deque[CommentPosted] = deque(maxlen=COMMENTS_KEPT)
-        self._comment_ids: set[str] = set()
+        self._comment_ids: OrderedDict[str, None] = OrderedDict()
         self.rejected: tuple[EventRejected, ...] = ()
         self._rejected_keys: set[tuple[str, str, str]] = set()
         self._dirty = False
@@ -284,7 +287,9 @@ class ShowRunner:
                     self.viewers = event.viewers
             elif isinstance(event, CommentPosted):
                 if event.comment_id not in self._comment_ids:  # a poll may read it again
-                    self._comment_ids.add(event.comment_id)
+                    self._comment_ids[event.comment_id] = None
+                    if len(self._comment_ids) > COMMENT_IDS_KEPT:
+                        self._comment_ids.popitem(last=False)
                     self.comments.append(event)
                     self._dirty = True
             elif isinstance(event, OrderCreated | OrderUpdated):

@@ -186,6 +186,12 @@ class MainWindow(QMainWindow):
         rundown_vm.file_changed.connect(self._update_title)
         rundown_vm.failed.connect(self._show_message)
         self.preflight_dock.item_activated.connect(self._focus_item)
+        rundown_vm.platform_check = live_vm.platform_preflight
+        rundown_vm.platform_check_changed.connect(self.preflight_dock.show_platform_check)
+        self.preflight_dock.check_requested.connect(rundown_vm.check_platform)
+        self.preflight_dock.remove_requested.connect(lambda item_id: rundown_vm.remove([item_id]))
+        self.preflight_dock.sku_given.connect(rundown_vm.set_sku)
+        self.preflight_dock.commission_given.connect(rundown_vm.set_commission)
         catalog_vm.import_finished.connect(self._import_finished)
         catalog_vm.catalogs_changed.connect(self._catalogs_changed)
         rundown_vm.file_changed.connect(self._plan_file_changed)
@@ -940,6 +946,7 @@ class MainWindow(QMainWindow):
 
     async def go_live(self) -> bool:
         """One click: publish the rundown, start the session, put the stage up."""
+        await self.rundown_vm.ensure_platform_checked()
         plan = self.rundown_vm.plan()
         blockers = [i for i in self.rundown_vm.issues if i.severity is Severity.BLOCKER]
         if blockers and not await self._ask(
@@ -1104,7 +1111,13 @@ class MainWindow(QMainWindow):
     async def _choose_platform(self) -> None:
         vm = self.live_vm
         dialog = ProfilesDialog(
-            vm.profile, vm.secrets, vm.test_connection, self.tasks, self, sign_in=vm.sign_in
+            vm.profile,
+            vm.secrets,
+            vm.test_connection,
+            self.tasks,
+            self,
+            sign_in=vm.sign_in,
+            browser=vm,
         )
         accepted = await run_dialog(dialog) == QDialog.DialogCode.Accepted
         chosen = dialog.profile
@@ -1116,6 +1129,7 @@ class MainWindow(QMainWindow):
                 self._show_message(f"Could not switch the platform: {_user_text(exc)}")
                 return
             self._show_message(f"Platform: {_profile_name(chosen)} (from the next show on)")
+            self.rundown_vm.forget_platform_check()
 
     async def _ask(self, title: str, text: str) -> bool:
         box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self)

@@ -498,11 +498,54 @@ def test_the_audience_dock_shows_viewers_likes_and_comments_as_plain_text(qtbot)
     dock.show_state(LiveState(viewers=1234, likes=56, comments=(comment,)))
     assert dock.figures.text() == "1,234 watching   56 likes"
     assert dock.comments.item(0).text() == f"ana: {RICH}"
-    assert dock.windowTitle() == "Audience (1 comments)"
+    assert dock.windowTitle() == "Audience (1 comment)"
     no_audience = Capabilities(PinKind.CONFIRMED, SalesKind.POLLED_ORDERS, False, False)
     dock.show_state(LiveState(capabilities=no_audience))
     assert "reports no viewers or comments" in dock.figures.text()
     assert dock.comments.count() == 0
+
+
+def test_the_comments_panel_stays_readable_through_a_busy_show(qtbot):
+    dock = AudienceDock()
+    qtbot.addWidget(dock)
+    dock.resize(320, 240)
+    dock.show()
+
+    def said(n: int, text: str = "") -> CommentPosted:
+        return CommentPosted("s1", f"c{n}", f"fan{n}", text or f"comment {n}", NOW)
+
+    window: list[CommentPosted] = []
+    for n in range(1, 121):  # the live state keeps its last 50, oldest first
+        window = [*window, said(n)][-50:]
+        dock.show_state(LiveState(comments=tuple(window)))
+    assert dock.comments.count() == 50  # bounded, whatever the show's length
+    rows = [dock.comments.item(r).text() for r in range(dock.comments.count())]
+    assert rows[0] == "fan71: comment 71"
+    assert rows[-1] == "fan120: comment 120"
+    assert len(set(rows)) == 50  # each comment once
+    bar = dock.comments.verticalScrollBar()
+    assert bar.maximum() > 0
+    assert bar.value() == bar.maximum()  # the newest is in view
+
+    bar.setValue(0)  # the reader scrolls up to read an older comment
+    dock.show_state(LiveState(comments=(*window[1:], said(121))))
+    assert dock.comments.item(dock.comments.count() - 1).text() == "fan121: comment 121"
+    assert bar.value() < bar.maximum()  # not yanked back to the bottom while reading
+    bar.setValue(bar.maximum())
+    dock.show_state(LiveState(comments=(*window[2:], said(121), said(122))))
+    assert bar.value() == bar.maximum()  # at the bottom again: it follows the newest
+
+    long = "so good\n\n" + "ha" * 400 + RICH
+    dock.show_state(LiveState(comments=(said(200, long),)))
+    [row] = [dock.comments.item(r) for r in range(dock.comments.count())]
+    assert row.text().startswith("fan200: so good haha")  # one line, blanks folded
+    assert len(row.text()) == 280
+    assert row.text().endswith("…")
+    assert row.toolTip().startswith("<p>fan200: so good")
+    assert "&lt;b&gt;x&lt;/b&gt;" in row.toolTip()  # the tooltip shows the markup as text
+    dock.show_state(LiveState())
+    assert dock.comments.count() == 0
+    assert dock.windowTitle() == "Audience"
 
 
 def test_long_text_on_the_stage_elides_with_an_escaped_tooltip_and_never_widens_it(qtbot, images):

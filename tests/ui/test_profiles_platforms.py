@@ -115,8 +115,8 @@ def test_shopee_pasted_tokens_go_to_the_sign_in_call_after_the_partner_key(qtbot
     secrets, recorder = MemorySecrets(), Recorder()
     dialog = make(qtbot, tasks, secrets, recorder)
     fill_shopee(dialog, qtbot)
-    assert dialog.sign_in_button.text() == "Save tokens"
-    assert "not document" in dialog.sign_in_hint.text()
+    assert dialog.sign_in_button.text() == "Sign in"
+    assert "documents no authorization page for a user" in dialog.sign_in_hint.text()
     pasted = '{"access_token": "a", "refresh_token": "r"}'
     dialog.sign_in_text.setText(pasted)
     qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)

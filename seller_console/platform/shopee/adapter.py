@@ -49,6 +49,7 @@ from seller_console.domain.platform_port import (
     Page,
     PinKind,
     PinRequest,
+    ProductMatch,
     SalesKind,
     SecretStore,
     ShowcaseProduct,
@@ -73,7 +74,11 @@ from seller_console.platform.shopee.tokens import REFRESH_MARGIN_S
 logger = logging.getLogger(__name__)
 
 CAPABILITIES = Capabilities(
-    pins=PinKind.CONFIRMED, sales=SalesKind.METRICS_ONLY, viewers=True, comments=True
+    pins=PinKind.CONFIRMED,
+    sales=SalesKind.METRICS_ONLY,
+    viewers=True,
+    comments=True,
+    matches_products=True,
 )
 PRODUCTION_HOST = "https://partner.shopeemobile.com"
 REGION_CURRENCY = {
@@ -262,26 +267,20 @@ class ShopeeAdapter:
         self._index = (now, index)
         return index
 
-    async def upsert_products(
-        self, products: Sequence[ShowcaseProduct], *, idempotency_key: IdempotencyKey | None = None
-    ) -> list[BatchItemResult]:
-        """Match each product to a Shopee item or model by SKU; one result per product.
-
-        ``error_code`` is ``no_sku`` or ``no_match`` when a product cannot be sold on this
-        shop. Matched products whose Shopee price differs are in ``price_differences()``."""
+    async def _lookup(self, products: Sequence[ShowcaseProduct]) -> list[Match | BatchItemResult]:
+        """Each product's match by SKU, or the result that says why it has none."""
         index = await self._sku_index()
-        results: list[BatchItemResult] = []
-        differences: list[PriceDifference] = []
+        found: list[Match | BatchItemResult] = []
         for product in products:
             sku = product.sku.strip()
             if not sku:
-                results.append(
+                found.append(
                     BatchItemResult(product.id, "no_sku", "The product has no SKU to find it by.")
                 )
                 continue
             hit = index.get(sku)
             if hit is None:
-                results.append(
+                found.append(
                     BatchItemResult(
                         product.id,
                         "no_match",
@@ -289,18 +288,58 @@ class ShopeeAdapter:
                     )
                 )
                 continue
-            match = Match(
-                product.id, hit.item_id, hit.shop_id, hit.model_id, hit.shopee_price, hit.image_url
+            found.append(
+                Match(
+                    product.id,
+                    hit.item_id,
+                    hit.shop_id,
+                    hit.model_id,
+                    hit.shopee_price,
+                    hit.image_url,
+                )
             )
-            self._matches[product.id] = match
-            self._by_item.setdefault(match.item_id, product.id)
-            if match.shopee_price is not None and match.shopee_price != product.price:
+        return found
+
+    async def upsert_products(
+        self, products: Sequence[ShowcaseProduct], *, idempotency_key: IdempotencyKey | None = None
+    ) -> list[BatchItemResult]:
+        """Match each product to a Shopee item or model by SKU; one result per product.
+
+        ``error_code`` is ``no_sku`` or ``no_match`` when a product cannot be sold on this
+        shop. Matched products whose Shopee price differs are in ``price_differences()``."""
+        results: list[BatchItemResult] = []
+        differences: list[PriceDifference] = []
+        for product, found in zip(products, await self._lookup(products), strict=True):
+            if isinstance(found, BatchItemResult):
+                results.append(found)
+                continue
+            self._matches[product.id] = found
+            self._by_item.setdefault(found.item_id, product.id)
+            if found.shopee_price is not None and found.shopee_price != product.price:
                 differences.append(
-                    PriceDifference(product.id, sku, product.price, match.shopee_price)
+                    PriceDifference(
+                        product.id, product.sku.strip(), product.price, found.shopee_price
+                    )
                 )
             results.append(BatchItemResult(product.id))
         self._differences = tuple(differences)
         return results
+
+    async def match_products(self, products: Sequence[ShowcaseProduct]) -> list[ProductMatch]:
+        """Pre-flight's look-up (``ProductMatcher``): each product's Shopee item or model by
+        SKU and its Shopee price. Changes nothing, not even this adapter's own matches, so
+        it may run during a show."""
+        matches: list[ProductMatch] = []
+        for product, found in zip(products, await self._lookup(products), strict=True):
+            if isinstance(found, BatchItemResult):
+                reason = found.error_detail or "no match"
+                matches.append(ProductMatch(product.id, product.sku, None, reason=reason))
+                continue
+            theirs = f"item {found.item_id}" + (
+                f" model {found.model_id}" if found.model_id is not None else ""
+            )
+            matches.append(ProductMatch(product.id, product.sku, theirs, found.shopee_price))
+        return matches
 
     def price_differences(self) -> tuple[PriceDifference, ...]:
         """Matched products of the last ``upsert_products`` whose Shopee price (current,

@@ -16,6 +16,13 @@ from __future__ import annotations
 import enum
 import hashlib
 import hmac
+from urllib.parse import urlencode
+
+AUTH_PARTNER_PATH = "/api/v2/shop/auth_partner"
+"""The authorization page a seller opens to authorize the app (Shopee's "Authorization and
+Authentication" guide): query ``partner_id, timestamp, sign, redirect``, signed as a Public
+call; the browser comes back to ``redirect`` with ``code`` (one use, 10 minutes) and the
+``shop_id`` (or ``main_account_id``) that was authorized."""
 
 
 class ApiLevel(enum.Enum):
@@ -82,3 +89,18 @@ def signed_query(
         }
     query["sign"] = sign(partner_key, base)
     return query
+
+
+def auth_link(
+    host: str, *, partner_id: int, partner_key: str, redirect: str, timestamp: int
+) -> str:
+    """The authorization link for the seller's browser (valid 5 minutes: its timestamp)."""
+    query = signed_query(
+        ApiLevel.PUBLIC,
+        partner_id=partner_id,
+        partner_key=partner_key,
+        path=AUTH_PARTNER_PATH,
+        timestamp=timestamp,
+    )
+    query["redirect"] = redirect
+    return f"{host.rstrip('/')}{AUTH_PARTNER_PATH}?{urlencode(query)}"

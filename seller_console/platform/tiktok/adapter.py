@@ -44,6 +44,7 @@ from seller_console.domain.platform_port import (
     PinRequest,
     PlatformError,
     PlatformErrorKind,
+    ProductMatch,
     SalesKind,
     SecretStore,
     ShowcaseProduct,
@@ -67,7 +68,11 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 CAPABILITIES = Capabilities(
-    pins=PinKind.CONFIRMED, sales=SalesKind.POLLED_ORDERS, viewers=False, comments=False
+    pins=PinKind.CONFIRMED,
+    sales=SalesKind.POLLED_ORDERS,
+    viewers=False,
+    comments=False,
+    matches_products=True,
 )
 PROFILE_PATH = "/affiliate_creator/202405/profiles"
 SHOWCASE_PATH = "/affiliate_creator/202405/showcases/products"
@@ -451,6 +456,30 @@ class TikTokShopAdapter(HttpOwner):
                 continue
             if entry.price != product.price:
                 result.append(PriceDifference(product.id, product.price, entry.price))
+        return result
+
+    async def match_products(self, products: Sequence[ShowcaseProduct]) -> list[ProductMatch]:
+        """Pre-flight's look-up (``ProductMatcher``): each product's TikTok product, through
+        the showcase listing and the seller SKU search, with the showcase's price when it
+        has one. Adds nothing to the showcase."""
+        matched = await self.resolve(products)
+        result = []
+        for product in products:
+            theirs = matched.get(product.id)
+            if theirs is None:
+                result.append(
+                    ProductMatch(
+                        product.id,
+                        product.sku,
+                        None,
+                        reason=f"No TikTok product you can sell has seller SKU {product.sku!r} "
+                        f"or product id {product.id!r}.",
+                    )
+                )
+                continue
+            entry = self._showcase.get(theirs)
+            price = entry.price if entry is not None else None
+            result.append(ProductMatch(product.id, product.sku, f"product {theirs}", price))
         return result
 
     def affiliate_link(self, product_id: str) -> AffiliateLink:

@@ -5,6 +5,14 @@ error answers, as the Open Platform's doc JSON gives them, plus ``/_sandbox/`` c
   access_token, user_id, sign``; sign over ``partner_id + path + timestamp + access_token +
   user_id``.
 - ``/api/v2/product/<call>`` ("Shop" APIs): the same with ``shop_id``.
+- ``/api/v2/shop/auth_partner`` (the authorization link): query ``partner_id, timestamp,
+  sign, redirect``, signed as a Public call. The practice seller consents at once: the
+  answer is a 302 to ``redirect`` with ``code`` and ``shop_id`` appended (``?`` or ``&``).
+- ``/api/v2/auth/token/get`` (``v2.public.get_access_token``, "Public"): body ``code,
+  partner_id`` and, for a shop's code, its ``shop_id``; the answer has the tokens beside
+  ``error`` and ``shop_id_list`` or ``user_id_list``. A code works once, for 10 minutes.
+  Shopee documents no authorization link for a *user*; ``POST /_sandbox/user_code`` gives a
+  user's code as that user's consent would.
 - ``/api/v2/auth/access_token/get`` (``v2.public.refresh_access_token``, "Public"): query
   ``partner_id, timestamp, sign``; sign over ``partner_id + path + timestamp``; body
   ``refresh_token, partner_id`` and one of ``shop_id`` / ``user_id``. Its answer has the
@@ -60,6 +68,8 @@ from seller_console.sandbox.shopee.world import (
 LIVESTREAM = "/api/v2/livestream/"
 PRODUCT = "/api/v2/product/"
 REFRESH = "/api/v2/auth/access_token/get"
+AUTH_PARTNER = "/api/v2/shop/auth_partner"
+CODE_EXCHANGE = "/api/v2/auth/token/get"
 TICK_S = 0.05
 UINT32 = 4294967295
 Body = Mapping[str, Any]
@@ -602,6 +612,41 @@ async def refresh_endpoint(world: ShopeeWorld, request: Request) -> Response:
     return answer(doc)
 
 
+def auth_partner_endpoint(world: ShopeeWorld, request: Request) -> Response:
+    """The authorization page: the practice seller authorizes the shop at once."""
+    check_common(world, request, None)
+    redirect = request.query_params.get("redirect") or ""
+    if not redirect.startswith(("http://", "https://")):
+        raise param_error("Wrong parameters, detail: redirect is required.")
+    code = world.issue_code(SHOP, world.config.shop_id)
+    joiner = "&" if "?" in redirect else "?"
+    query = f"code={code}&shop_id={world.config.shop_id}"
+    return Response(status_code=302, headers={"Location": f"{redirect}{joiner}{query}"})
+
+
+async def token_get_endpoint(world: ShopeeWorld, request: Request) -> Response:
+    check_common(world, request, None)
+    body = await read_body(request)
+    code = body.get("code")
+    if not isinstance(code, str) or not code:
+        raise param_error("Wrong parameters, detail: code is required.")
+    if b_int(body, "partner_id") != world.config.partner_id:
+        raise ShopeeError("invalid_partner_id", "Invalid partner_id, please have a check.", 403)
+    grant = world.use_code(code)
+    if grant.kind == SHOP and ("shop_id" not in body or b_int(body, "shop_id") != grant.owner):
+        raise ShopeeError(
+            "invalid_shop_id", "The code or shop_id is wrong, please check the code or the shop_id."
+        )
+    if grant.kind == USER and ("shop_id" in body or "main_account_id" in body):
+        raise ShopeeError(
+            "invalid_shop_id", "The code or shop_id is wrong, please check the code or the shop_id."
+        )
+    doc: dict[str, Any] = {"error": "", "message": "", "request_id": secrets.token_hex(16)}
+    doc["shop_id_list" if grant.kind == SHOP else "user_id_list"] = [grant.owner]
+    doc.update(world.issue(grant.kind, grant.owner))
+    return answer(doc)
+
+
 # ---------------------------------------------------------------------- the app
 LIVESTREAM_CALLS: dict[str, tuple[str, Handler]] = {
     "create_session": ("POST", create_session),
@@ -655,6 +700,21 @@ def build_shopee_app(world: ShopeeWorld) -> Starlette:
             return await refresh_endpoint(world, request)
         except ShopeeError as error:
             return error_answer(error)
+
+    async def auth_partner(request: Request) -> Response:
+        try:
+            return auth_partner_endpoint(world, request)
+        except ShopeeError as error:
+            return error_answer(error)
+
+    async def token_get(request: Request) -> Response:
+        try:
+            return await token_get_endpoint(world, request)
+        except ShopeeError as error:
+            return error_answer(error)
+
+    async def user_code(_request: Request) -> dict[str, Any]:
+        return {"code": world.issue_code(USER, world.config.user_id)}
 
     def control(
         handler: Callable[[Request], Awaitable[dict[str, Any]]],
@@ -740,6 +800,9 @@ def build_shopee_app(world: ShopeeWorld) -> Starlette:
     ]
     routes += [
         Route(REFRESH, refresh, methods=["POST"]),
+        Route(AUTH_PARTNER, auth_partner, methods=["GET"]),
+        Route(CODE_EXCHANGE, token_get, methods=["POST"]),
+        Route("/_sandbox/user_code", control(user_code), methods=["POST"]),
         Route("/_sandbox/stats", control(stats), methods=["GET"]),
         Route("/_sandbox/faults", control(put_faults), methods=["PUT"]),
         Route("/_sandbox/expire_tokens", control(expire_tokens), methods=["POST"]),

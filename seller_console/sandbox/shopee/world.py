@@ -22,6 +22,8 @@ from seller_console.sandbox.shopee.config import (
 )
 
 COMMENT_WINDOW_S = 10.0
+CODE_TTL_S = 600.0
+"""An authorization code is valid for one use within 10 minutes (``get_access_token``)."""
 USER = "user"
 SHOP = "shop"
 _PHRASES = (
@@ -129,6 +131,7 @@ class ShopeeWorld:
         self.sessions: dict[int, Session] = {}
         self.access: dict[str, Grant] = {}
         self.refresh: dict[str, Grant] = {}
+        self.codes: dict[str, Grant] = {}
         self.counters = Counters()
         self.burst_until = 0.0
         self._rng = random.Random(f"{config.seed}/shopee-audience")
@@ -188,6 +191,21 @@ class ShopeeWorld:
         del self.refresh[token]
         self.counters.refreshes += 1
         return self.issue(kind, owner)
+
+    def issue_code(self, kind: str, owner: int) -> str:
+        """An authorization code for ``owner`` (what the seller's consent produces)."""
+        code = secrets.token_hex(16)
+        self.codes[code] = Grant(kind, owner, self.now() + CODE_TTL_S)
+        return code
+
+    def use_code(self, code: str) -> Grant:
+        """Spend ``code`` (it works once); whose it is. Unknown, spent or old: refused."""
+        grant = self.codes.pop(code, None)
+        if grant is None or grant.expires_at <= self.now():
+            raise ShopeeError(
+                "invalid_code", "The code is expired or used or invalid, please check the code."
+            )
+        return grant
 
     def expire_access_tokens(self) -> int:
         """Expire every access token now (the token-expiring-mid-show knob)."""

@@ -7,8 +7,13 @@ The window injects what the dialog needs and reads ``.profile`` once it is accep
 - ``test(profile, key)``: tries the connection and returns a line such as "Connected as
   @handle", or raises ``PlatformError``; ``key`` is None to use the stored key;
 - ``tasks``: the ``TaskScope`` that owns the test and the key's save;
-- ``sign_in(profile, text)``: Shopee: keeps a pasted token set; TikTok: trades a pasted
-  authorization code for tokens; returns what was done, or raises ``PlatformError``.
+- ``sign_in(profile, text)``: Shopee: trades a pasted authorization code (or the address
+  the browser came back to) for tokens, or keeps a pasted token set; TikTok: trades a
+  pasted authorization code for tokens; returns what was done, or raises ``PlatformError``;
+- ``browser``: Shopee's and TikTok's sign-in through the browser (``BrowserSignIn``): the
+  dialog opens
+  the authorization link it is given (``open_url``), shows it, and waits for the browser to
+  come back to the one-shot loopback redirect; closing the dialog cancels the wait.
 
 OK checks every field (the message names the field, which gets the focus), then saves a
 typed key under the profile's key entry (``Profile.secret_account``; Shopee's partner key
@@ -22,9 +27,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any
+from typing import Any, Protocol
 
-from PySide6.QtGui import QPalette
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -39,6 +45,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from seller_console.domain.errors import DomainError
 from seller_console.domain.platform_port import PlatformError, SecretStore
 from seller_console.settings import SHOPEE_REGIONS, Profile, ProfileKind, SettingsError
 from seller_console.ui.asyncqt import TaskScope
@@ -46,6 +53,19 @@ from seller_console.ui.widgets.text import plain_label
 
 ConnectionTest = Callable[[Profile, str | None], Awaitable[str]]
 SignIn = Callable[[Profile, str], Awaitable[str]]
+
+
+class BrowserSignIn(Protocol):
+    async def sign_in_link(self, profile: Profile) -> str: ...
+
+    async def sign_in_redirected(self) -> str: ...
+
+    def sign_in_cancel(self) -> None: ...
+
+
+def open_in_browser(url: str) -> bool:
+    return QDesktopServices.openUrl(QUrl(url))
+
 
 CHOICES = (
     (
@@ -108,23 +128,34 @@ ADDRESS_LABELS = {
 }
 KEY_LABELS = {ProfileKind.SHOPEE: "Partner key", ProfileKind.TIKTOK: "App secret"}
 KEY_PLACEHOLDER = "leave empty to keep the stored key"
+BROWSER_SIGN_IN = (ProfileKind.SHOPEE, ProfileKind.TIKTOK)
+TIKTOK_REDIRECT_URL = "http://127.0.0.1:51234/tiktok-signed-in"
+"""Where the console hears TikTok's return (``platform.tiktok.signin.REDIRECT_URL``: the
+window may not import the platform package)."""
 SIGN_IN_LABELS = {
-    ProfileKind.SHOPEE: ("Token set (JSON)", "Save tokens"),
+    ProfileKind.SHOPEE: ("Code or token set", "Sign in"),
     ProfileKind.TIKTOK: ("Authorization code", "Get tokens"),
 }
 SIGN_IN_HINTS = {
     ProfileKind.SHOPEE: (
-        "Paste the token set your app received from Shopee's authorization, as JSON: "
-        '{"access_token", "refresh_token", "expire_in"} and, for the shop\'s product calls, '
-        '"shop_access_token" and "shop_refresh_token" (without them the user\'s tokens are '
-        "used). The practice Shopee (seller-console-sandbox --dialect shopee) prints these "
-        "values. Shopee does not document the exchange of the "
-        "authorization code for user tokens, so the console cannot do it for you."
+        "Sign in with the browser opens Shopee's authorization page for your app; after you "
+        "authorize, Shopee sends the browser back to this computer and the console keeps the "
+        "shop's tokens in the keychain (or paste the code, or the whole address Shopee sent "
+        "you back to, and press Sign in). That page authorizes the shop's product calls. "
+        "The livestream calls need the streaming user's tokens: Shopee documents the "
+        "exchange of a user's code, but it documents no authorization page for a user, so "
+        "paste the "
+        "user's code, or the token set your app received, as JSON: "
+        '{"access_token", "refresh_token", "expire_in"}, with "shop_access_token" and '
+        '"shop_refresh_token" for the shop. The practice Shopee prints these values.'
     ),
     ProfileKind.TIKTOK: (
-        "Open your app's creator authorization link, sign in as the creator, and paste the "
-        "code TikTok returns (the code= value of the address it redirects to). The console "
-        "trades it for tokens and keeps them in the system keychain."
+        "Sign in with the browser opens TikTok's creator authorization page; sign in as the "
+        "creator. TikTok sends the browser back to the redirect URL registered for your app "
+        f"in Partner Center: register {TIKTOK_REDIRECT_URL} there and the console hears it, "
+        "or paste the code TikTok returns (the code= value of the address it redirects to) "
+        "and press Get tokens. The console trades it for tokens and keeps them in the "
+        "system keychain."
     ),
 }
 FIELD_LABELS = {
@@ -155,6 +186,8 @@ class ProfilesDialog(QDialog):
         tasks: TaskScope,
         parent: QWidget | None = None,
         sign_in: SignIn | None = None,
+        browser: BrowserSignIn | None = None,
+        open_url: Callable[[str], bool] = open_in_browser,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("profiles_dialog")
@@ -164,6 +197,9 @@ class ProfilesDialog(QDialog):
         self._secrets = secrets
         self._test = test
         self._sign_in = sign_in
+        self._browser = browser
+        self._open_url = open_url
+        self._waiting = False  # a browser sign-in waits for the browser's return
         self._tasks = tasks
         self._running: list[asyncio.Task[None]] = []
         self._busy = False  # saving or checking the key: OK and Cancel wait for it
@@ -222,6 +258,9 @@ class ProfilesDialog(QDialog):
         sign_in_row = QHBoxLayout()
         sign_in_row.addWidget(self.sign_in_text, 1)
         sign_in_row.addWidget(self.sign_in_button)
+        self.browser_button = QPushButton("Sign in with the browser")
+        self.browser_button.setObjectName("profile_browser_sign_in")
+        sign_in_row.addWidget(self.browser_button)
         self._sign_in_label = plain_label("Token set (JSON)")
         form.addRow(self._sign_in_label, sign_in_row)
         self.sign_in_hint = plain_label(wrap=True)
@@ -284,6 +323,7 @@ class ProfilesDialog(QDialog):
         self._group.idToggled.connect(self._kind_toggled)
         self.test_button.clicked.connect(self._start_test)
         self.sign_in_button.clicked.connect(self._start_sign_in)
+        self.browser_button.clicked.connect(self._start_browser_sign_in)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
@@ -329,6 +369,9 @@ class ProfilesDialog(QDialog):
             self.sign_in_button.setText(button)
             self.sign_in_hint.setText(SIGN_IN_HINTS[kind])
         self.sign_in_button.setEnabled(signs_in and self._sign_in is not None)
+        browser = kind in BROWSER_SIGN_IN and self._browser is not None
+        self.browser_button.setVisible(browser)
+        self.browser_button.setEnabled(browser and not self._waiting)
 
     def _chosen(self) -> Profile | None:
         """The profile on screen, or None after showing why it cannot be used (the field
@@ -420,6 +463,47 @@ class ProfilesDialog(QDialog):
         if not self._closed:
             self.status.setText(message)
 
+    def _start_browser_sign_in(self) -> None:
+        profile = self._chosen()
+        if profile is None or self._browser is None or self._waiting:
+            return
+        self._waiting = True
+        self.browser_button.setEnabled(False)
+        self.status.setText("Opening the authorization page…")
+        self._own(self._run_browser_sign_in(self._browser, profile, self._typed_key()))
+
+    async def _run_browser_sign_in(
+        self, browser: BrowserSignIn, profile: Profile, key: str | None
+    ) -> None:
+        try:
+            if key is not None:  # the partner key / app secret signs the sign-in calls
+                await self._secrets.save(_secret_entry(profile), key)
+            link = await browser.sign_in_link(profile)
+            if self._closed:
+                return
+            if self._open_url(link):
+                self.status.setText(
+                    "Authorize the app in the browser that opened; waiting for it to come "
+                    "back (5 minutes at most)."
+                )
+            else:
+                QGuiApplication.clipboard().setText(link)
+                self.status.setText(
+                    "The browser did not open: the authorization link is on the clipboard, "
+                    "open it in a browser. Waiting for it to come back (5 minutes at most)."
+                )
+            message = await browser.sign_in_redirected()
+        except PlatformError as exc:
+            message = exc.user_message
+        except DomainError as exc:
+            message = str(exc)
+        finally:
+            self._waiting = False
+            if not self._closed:
+                self.browser_button.setEnabled(True)
+        if not self._closed:
+            self.status.setText(message)
+
     # ------------------------------------------------------------------ OK and Cancel
     def accept(self) -> None:
         if self._busy:
@@ -478,6 +562,8 @@ class ProfilesDialog(QDialog):
 
     def done(self, result: int) -> None:
         self._closed = True
+        if self._waiting and self._browser is not None:
+            self._browser.sign_in_cancel()
         self.key.clear()
         self.sign_in_text.clear()
         for task in self._running:

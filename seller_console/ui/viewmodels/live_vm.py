@@ -23,7 +23,7 @@ from seller_console.domain.connection import ConnectionState
 from seller_console.domain.on_air import ObsBadge, OnAirState
 from seller_console.domain.orders import Order
 from seller_console.domain.platform_port import SecretStore
-from seller_console.domain.rundown import RundownItem, ShowPlan
+from seller_console.domain.rundown import PlatformFindings, RundownItem, ShowPlan
 from seller_console.domain.show_records import ShowRecord
 from seller_console.domain.showcase import showcase_id
 from seller_console.domain.stage import StageError
@@ -352,10 +352,28 @@ class LiveViewModel(QObject):
         result: str = await self._engine.request("test_connection", profile, key)
         return result
 
+    async def platform_preflight(self, items: tuple[RundownItem, ...]) -> PlatformFindings:
+        """Pre-flight on the profile's platform, asked in the live engine's process."""
+        result: PlatformFindings = await self._engine.request("platform_preflight", items)
+        return result
+
     async def sign_in(self, profile: Profile, pasted: str) -> str:
         """Shopee: keep a pasted token set; TikTok: trade an authorization code for tokens."""
         result: str = await self._engine.request("sign_in", profile, pasted)
         return result
+
+    async def sign_in_link(self, profile: Profile) -> str:
+        """Shopee: start a browser sign-in; the authorization link to open."""
+        result: str = await self._engine.request("sign_in_link", profile)
+        return result
+
+    async def sign_in_redirected(self) -> str:
+        """Wait (bounded, in the engine) for the browser's return and trade its code."""
+        result: str = await self._engine.request("sign_in_redirected")
+        return result
+
+    def sign_in_cancel(self) -> None:
+        self._engine.call("sign_in_cancel")
 
     async def use_profile(self, profile: Profile) -> None:
         """From the next show on; the key goes along in case it is kept for this run only."""

@@ -8,7 +8,7 @@ autosave a moment later, so a crash loses at most that moment.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,6 +18,8 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from seller_console.domain.catalog import Catalog, VariantRef
 from seller_console.domain.errors import DomainError
 from seller_console.domain.rundown import (
+    CheckStatus,
+    PlatformFindings,
     PreflightIssue,
     ProductSnapshot,
     Rundown,
@@ -26,6 +28,7 @@ from seller_console.domain.rundown import (
     ShowPlan,
     preflight,
 )
+from seller_console.importers.fields import CellError, parse_rate
 from seller_console.importers.show_plan import ShowPlanError
 from seller_console.services.commission_rates import RateFor
 from seller_console.services.plan_store import PlanStore, Recovery
@@ -35,6 +38,21 @@ from seller_console.ui.models.rundown_model import RundownTableModel
 log = logging.getLogger(__name__)
 AUTOSAVE_DELAY_MS = 1500
 MAX_TITLE_CHARS = 200
+PlatformCheck = Callable[[tuple[RundownItem, ...]], Awaitable[PlatformFindings]]
+"""Asks the profile's platform about the rundown's products, off the window's thread."""
+
+
+def findings_summary(findings: PlatformFindings) -> str:
+    """One line for the pre-flight dock: what the platform check found, or why it could not."""
+    if findings.status is CheckStatus.UNREACHABLE:
+        return f"{findings.platform} could not be reached: {findings.detail}"
+    if findings.status is CheckStatus.NOT_NEEDED:
+        return findings.detail
+    missing = sum(1 for m in findings.matches if m.platform_id is None)
+    return (
+        f"Checked on {findings.platform}: {findings.detail}, {missing} not found "
+        f"(selling in {findings.currency or 'an unknown currency'})"
+    )
 
 
 class _Command(QUndoCommand):
@@ -120,6 +138,7 @@ class RundownViewModel(QObject):
     changed = Signal(list)  # ids of the items to select after the change
     file_changed = Signal()  # path, title or saved state
     preflight_changed = Signal(list)  # list[PreflightIssue]
+    platform_check_changed = Signal(bool, str)  # running, what the check found or does
     failed = Signal(str)  # a message for the user
     autosaved = Signal()
 
@@ -134,6 +153,10 @@ class RundownViewModel(QObject):
         self.undo_stack = QUndoStack(self)
         self.model = RundownTableModel(lambda: self.rundown)
         self.issues: list[PreflightIssue] = []
+        self.platform_check: PlatformCheck | None = None  # set by the window
+        self.findings: PlatformFindings | None = None
+        self.checking = False
+        self._check_round = 0  # a profile change makes a check under way stale
         self._autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_DELAY_MS)
         self._autosave.timeout.connect(self._start_autosave)
         self.undo_stack.cleanChanged.connect(self._clean_changed)
@@ -155,9 +178,78 @@ class RundownViewModel(QObject):
 
     def changed_items(self, select: list[str]) -> None:
         self.model.refresh()
-        self.issues = preflight(self.rundown.items)
-        self.preflight_changed.emit(self.issues)
+        self._check()
         self.changed.emit(select)
+
+    def _check(self) -> None:
+        self.issues = preflight(self.rundown.items, platform=self.findings)
+        self.preflight_changed.emit(self.issues)
+
+    # ------------------------------------------------------------ pre-flight on the platform
+    def check_platform(self) -> None:
+        """Ask the profile's platform which items it can sell and at what price (in the
+        live engine's process); the answer joins the pre-flight issues."""
+        check = self._begin_check()
+        if check is not None:
+            self._tasks.start(self._check_platform(check), name="platform preflight")
+
+    async def ensure_platform_checked(self) -> None:
+        """Before Go live: check on the platform now unless a check has answered (or is
+        under way) for this profile, so the question before air includes what it says."""
+        check = self._begin_check() if self.findings is None else None
+        if check is not None:
+            await self._check_platform(check)
+
+    def _begin_check(self) -> PlatformCheck | None:
+        if self.platform_check is None or self.checking:
+            return None
+        self.checking = True
+        self.platform_check_changed.emit(True, "Checking the products on the platform…")
+        return self.platform_check
+
+    async def _check_platform(self, check: PlatformCheck) -> None:
+        round_ = self._check_round
+        try:
+            findings = await check(self.rundown.items)
+        except DomainError as exc:  # the live engine stopped before it answered
+            findings = PlatformFindings("The platform", CheckStatus.UNREACHABLE, detail=str(exc))
+        finally:
+            if round_ == self._check_round:
+                self.checking = False
+        if round_ != self._check_round:  # asked of the profile before the last change
+            return
+        self.findings = findings
+        self.platform_check_changed.emit(False, findings_summary(findings))
+        self._check()
+
+    def forget_platform_check(self) -> None:
+        """The profile changed: what the last one said (or is about to say) no longer holds."""
+        self._check_round += 1
+        self.checking = False
+        self.findings = None
+        self.platform_check_changed.emit(False, "")
+        self._check()
+
+    # ------------------------------------------------------------ one-click fixes
+    def set_sku(self, item_id: str, text: str) -> bool:
+        sku = text.strip()
+        if not sku:
+            self.failed.emit("Type the SKU the platform knows the product by.")
+            return False
+        product = replace(self.rundown.item(item_id).product, sku=sku)
+        return self.edit(item_id, "Set SKU", product=product)
+
+    def set_commission(self, item_id: str, text: str) -> bool:
+        try:
+            rate = parse_rate(text)
+        except CellError as exc:
+            self.failed.emit(f"Commission: {exc}")
+            return False
+        if rate is None:
+            self.failed.emit("Type a commission rate, e.g. 15%.")
+            return False
+        product = replace(self.rundown.item(item_id).product, commission_rate=rate)
+        return self.edit(item_id, "Set commission", product=product)
 
     # ------------------------------------------------------------ edits
     def add(self, refs: Sequence[tuple[Catalog, VariantRef]], at: int | None = None) -> None:
