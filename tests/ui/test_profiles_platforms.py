@@ -119,7 +119,7 @@ def test_shopee_pasted_tokens_go_to_the_sign_in_call_after_the_partner_key(qtbot
     assert "documents no authorization page for a user" in dialog.sign_in_hint.text()
     pasted = '{"access_token": "a", "refresh_token": "r"}'
     dialog.sign_in_text.setText(pasted)
-    qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
+    dialog.sign_in_button.click()  # below the fold on a small screen: the fields scroll
     qtbot.waitUntil(lambda: dialog.status.text() == "Signed in.")
     assert [text for _profile, text in recorder.sign_ins] == [pasted]
     assert dialog.sign_in_text.text() == ""
@@ -138,7 +138,7 @@ def test_tiktok_code_is_traded_and_a_refusal_is_shown(qtbot, tasks):
     qtbot.keyClicks(dialog.key, APP_SECRET)
     qtbot.keyClicks(dialog.app_key, "6abc")
     dialog.sign_in_text.setText("code-123")
-    qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
+    dialog.sign_in_button.click()
     qtbot.waitUntil(lambda: "authorization code is invalid" in dialog.status.text())
     assert dialog.sign_in_button.isEnabled()
     ok(dialog, qtbot)
@@ -171,3 +171,17 @@ def test_kinds_without_an_address_need_nothing(qtbot, tasks, kind):
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert dialog.profile == Profile(kind)
     assert secrets.secrets == {}
+
+
+@pytest.mark.parametrize("kind", [ProfileKind.SHOPEE, ProfileKind.TIKTOK])
+def test_the_dialog_fits_a_1366x768_screen_with_ok_in_view(qtbot, tasks, kind):
+    dialog = make(qtbot, tasks, MemorySecrets(), Recorder())
+    choose(dialog, qtbot, kind)
+    dialog.resize(dialog.sizeHint())
+    qtbot.wait(10)
+    screen = dialog.screen().availableGeometry().height()
+    assert dialog.sizeHint().height() <= screen * 0.9  # opens on the screen, OK in view
+    assert dialog.minimumSizeHint().height() <= 400  # and can be made as small as that
+    ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+    assert ok.isVisible()
+    assert ok.mapTo(dialog, QPoint(0, ok.height())).y() <= dialog.height()

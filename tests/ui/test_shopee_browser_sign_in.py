@@ -10,7 +10,6 @@ from typing import Any
 
 import httpx
 import pytest
-from PySide6.QtCore import Qt
 
 from seller_console.platform.shopee import KeychainEntries
 from seller_console.platform.shopee.signin import ShopeeAccount, ShopeeSignIn
@@ -101,7 +100,7 @@ def test_the_browser_signs_the_shop_in_and_the_dialog_says_so(qtbot: Any, tasks:
         qtbot.keyClicks(dialog.shop_id, str(c.shop_id))
         dialog.region.setCurrentText("SG")
 
-        qtbot.mouseClick(dialog.browser_button, Qt.MouseButton.LeftButton)
+        dialog.browser_button.click()
         qtbot.waitUntil(lambda: dialog.status.text().startswith("Signed in"), timeout=30_000)
         assert dialog.browser_button.isEnabled()
         assert len(opened) == 1
@@ -155,7 +154,7 @@ def test_closing_the_dialog_while_waiting_cancels_the_wait(qtbot: Any, tasks: An
     qtbot.keyClicks(dialog.partner_id, "2001887")
     qtbot.keyClicks(dialog.user_id, "5001234")
     qtbot.keyClicks(dialog.shop_id, "322300222")
-    qtbot.mouseClick(dialog.browser_button, Qt.MouseButton.LeftButton)
+    dialog.browser_button.click()
     qtbot.waitUntil(lambda: "clipboard" in dialog.status.text(), timeout=5000)
     assert not dialog.browser_button.isEnabled()  # one sign-in at a time
     dialog.reject()

@@ -29,7 +29,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, Protocol
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QSize, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -37,10 +37,12 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLineEdit,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -207,7 +209,10 @@ class ProfilesDialog(QDialog):
         self._urls = {settings_profile.kind: settings_profile.url or ""}
         self._kind = settings_profile.kind
 
-        layout = QVBoxLayout(self)
+        # The choices and fields scroll; the switch note and OK/Cancel stay in view (the
+        # fields of every platform are taller than a 768-pixel screen).
+        content = QWidget()
+        layout = QVBoxLayout(content)
         layout.addWidget(plain_label("Which platform the console talks to:"))
         self._group = QButtonGroup(self)
         self.radios: dict[ProfileKind, QRadioButton] = {}
@@ -309,14 +314,22 @@ class ProfilesDialog(QDialog):
         self.status.setObjectName("profile_status")
         layout.addWidget(self.status)
         layout.addStretch(1)
+        self.scroll = scroll = QScrollArea()
+        scroll.setObjectName("profile_scroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.addWidget(scroll, 1)
         note = plain_label(SWITCH_NOTE, wrap=True)
         note.setObjectName("profile_switch_note")
-        layout.addWidget(note)
+        outer.addWidget(note)
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        layout.addWidget(self.buttons)
+        outer.addWidget(self.buttons)
 
         self.radios[settings_profile.kind].setChecked(True)
         self._show_kind(settings_profile.kind)
@@ -326,6 +339,14 @@ class ProfilesDialog(QDialog):
         self.browser_button.clicked.connect(self._start_browser_sign_in)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+
+    def sizeHint(self) -> QSize:
+        """Tall enough for every field without scrolling, up to 90 % of the screen."""
+        hint = super().sizeHint()
+        content = self.scroll.widget()
+        room = content.sizeHint().height() - self.scroll.sizeHint().height()
+        screen = self.screen().availableGeometry().height()
+        return QSize(hint.width(), min(hint.height() + max(0, room), int(screen * 0.9)))
 
     @staticmethod
     def _field(form: QFormLayout, name: str, label: str, value: object) -> QLineEdit:
