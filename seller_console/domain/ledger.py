@@ -2,10 +2,10 @@
 
 - Keyed by order id. An order's state only moves forward (paid, then settled by the
   platform, then cancelled or refunded; ``progress``), so applying a state is a merge that
-  keeps the more advanced one: the same event delivered twice, an ``order.updated`` that overtakes its
-  ``order.created``, or a whole resynced orders list all give the totals of one in-order
-  delivery. ``apply`` returns the order's new state when it changed (for storage to keep),
-  None when it was a no-op.
+  keeps the more advanced one: the same event delivered twice, an ``order.updated`` that
+  overtakes its ``order.created``, or a whole resynced orders list all give the totals of
+  one in-order delivery. ``apply`` returns the order's new state when it changed (for
+  storage to keep), None when it was a no-op.
 - Totals are kept per currency and never mixed: for the show, per pin window (the pin that
   was live when the order was placed: ``Order.pin_id``), per minute of ``created_at``
   and per product (line level).
