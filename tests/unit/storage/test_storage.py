@@ -349,6 +349,6 @@ def test_migration_3_keeps_old_orders_and_a_settlement_replaces_an_estimate(
     assert before == (order("o1"), order("o2", status=OrderStatus.REFUNDED))
     assert refreshed is None
     assert after == (settled(order("o1"), "2.10"), order("o2", status=OrderStatus.REFUNDED))
-    assert after[0].lines[0].commission_estimated == order("o1").commission.amount  # type: ignore[index]
+    assert after[0].lines[0].commission_estimated == order("o1").commission.amount
     assert again == after
     assert show.refreshed_at == T0  # type: ignore[attr-defined]
