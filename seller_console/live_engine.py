@@ -109,6 +109,7 @@ class _Engine:
             "flush": _nothing,
             "list_shows": self._list_shows,
             "report": self._report,
+            "refresh": link.refresh_show,
             "practice_audience": link.practice_audience,
             "practice_platform": link.practice_platform,
             "overlay_url": self._overlay_url,

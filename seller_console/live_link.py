@@ -21,7 +21,9 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,7 +42,7 @@ from seller_console.domain.rundown import ShowPlan
 from seller_console.domain.show_records import ShowRecord
 from seller_console.domain.showcase import showcase_product
 from seller_console.services.live_show import LiveShow
-from seller_console.services.reports import ShowReports
+from seller_console.services.reports import RefreshError, RefreshOutcome, ShowReports
 from seller_console.settings import Profile, ProfileKind, Settings, save_settings
 
 # The platform client (httpx), the sandbox (starlette, uvicorn), the show database and
@@ -61,6 +63,34 @@ DEMO_RATE = 3.0  # orders per second while a product is pinned: a lively demo sh
 
 SANDBOX_STATE = "sandbox.sqlite3"
 """The embedded sandbox's own state, beside the show database."""
+
+
+async def _session_orders(client: PlatformAdapter, session_id: str) -> tuple[Order, ...]:
+    """A session's orders as the platform lists them now, every page."""
+    from seller_console.platform.client import LiveCommerceClient  # start-up time
+
+    if isinstance(client, LiveCommerceClient):
+        return await client.all_orders(session_id)
+    orders: list[Order] = []
+    cursor: str | None = None
+    while True:
+        page = await client.list_orders(session_id, after=cursor)
+        orders.extend(page.items)
+        if page.next_cursor is None or not page.items:
+            return tuple(orders)
+        cursor = page.next_cursor
+
+
+class _ListedOrders:
+    """A platform that lists a session's orders (not by time) as an ``OrderSource``."""
+
+    def __init__(self, client: PlatformAdapter) -> None:
+        self._client = client
+
+    async def orders_between(
+        self, session_id: str, since: datetime, until: datetime
+    ) -> Sequence[Order]:
+        return await _session_orders(self._client, session_id)
 
 
 class MissingKeyError(DomainError):
@@ -207,13 +237,34 @@ class LiveLink:
         when that is not the platform of the chosen profile."""
         client, store = await self.open()
         show = await store.get_show(show_id)
+        await self._check_owner(client, show, "to resume or end it")
+        return await LiveShow.resume(client, store, show)
+
+    async def _check_owner(self, client: PlatformAdapter, show: ShowRecord, what: str) -> None:
+        """Raises ``WrongPlatformError`` unless ``show`` ran on this profile's account."""
         here = f"{self.where} {(await client.me()).id}".strip()
         if (show.owner.platform, show.owner.account) != (client.platform, here):
             raise WrongPlatformError(
                 f"{show.title!r} ran on {show.owner}; choose that platform in Show > Platform "
-                "to resume or end it"
+                + what
             )
-        return await LiveShow.resume(client, store, show)
+
+    async def refresh_show(self, show_id: str) -> RefreshOutcome:
+        """Read a past show's orders again from the platform it ran on (settlements and
+        refunds since), and keep what moved. Raises ``DomainError`` when the chosen profile
+        is not that platform's account, or has no orders to read (manual pins)."""
+        client, store = await self.open()
+        show = await store.get_show(show_id)
+        if self.profile.kind is ProfileKind.MANUAL or self._operator_pins:
+            raise RefreshError(
+                f"{show.title!r} has no platform orders to read again (manual pins): import "
+                "its orders export instead"
+            )
+        await self._check_owner(client, show, "to refresh it")
+        from seller_console.platform.tiktok import TikTokShopAdapter  # start-up time
+
+        source = client if isinstance(client, TikTokShopAdapter) else _ListedOrders(client)
+        return await ShowReports(store).refresh(show_id, source)
 
     async def unfinished_shows(self) -> tuple[ShowRecord, ...]:
         """Shows that went live and were never wrapped up (a crash or a quit while live, or
@@ -224,18 +275,7 @@ class LiveLink:
     async def platform_orders(self, show: ShowRecord) -> tuple[Order, ...]:
         """The platform's own list of a show's orders (the self-test checks against it)."""
         client, _store = await self.open()
-        from seller_console.platform.client import LiveCommerceClient  # start-up time
-
-        if isinstance(client, LiveCommerceClient):
-            return await client.all_orders(show.session_id)
-        orders: list[Order] = []
-        cursor: str | None = None
-        while True:
-            page = await client.list_orders(show.session_id, after=cursor)
-            orders.extend(page.items)
-            if page.next_cursor is None or not page.items:
-                return tuple(orders)
-            cursor = page.next_cursor
+        return await _session_orders(client, show.session_id)
 
     async def practice_platform(self) -> tuple[str, str] | None:
         """The embedded practice platform's address and key (None on other profiles)."""

@@ -720,8 +720,23 @@ class MainWindow(QMainWindow):
                 self._export("Report", path, lambda p: write_csv(report, p))
             )
         )
+        dialog.refresh_requested.connect(
+            lambda show_id: self.tasks.start(self._refresh_report(dialog, show_id))
+        )
         dialog.open()
         return dialog
+
+    async def _refresh_report(self, dialog: ShowReportDialog, show_id: str) -> None:
+        """Read a past show's orders again from its platform, then show the new report."""
+        try:
+            outcome = await self.live_vm.refresh(show_id)
+            report = await self.live_vm.report(show_id)
+        except (PlatformError, StorageError, DomainError) as exc:
+            dialog.refresh_failed(f"Could not refresh the show: {_user_text(exc)}")
+            return
+        dialog.close()
+        self.show_show_report(report)
+        self._show_message(outcome.summary())
 
     async def show_past_shows(self) -> None:
         try:

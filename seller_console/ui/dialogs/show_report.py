@@ -1,5 +1,8 @@
 """The end-of-show report: totals per currency, then a sortable tab per table, and CSV export.
 
+Refresh (a past show that has ended): the dialog emits ``refresh_requested(show_id)``; the
+window reads the show's orders again from its platform and opens the new report.
+
 Export: the dialog only asks where (a save dialog opened with ``open()``) and emits
 ``export_chosen(Path)``; the window writes the file with ``services.reports.write_csv`` in a
 thread and reports a disk error itself. The
@@ -35,6 +38,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QHeaderView,
+    QPushButton,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -221,6 +225,10 @@ FIGURE_HEADERS = (
     "Est. commission",
     "Platform commission",
     "Difference",
+    "Platform est.",
+    "Settled",
+    "Settled orders",
+    "Awaiting",
 )
 
 
@@ -235,6 +243,10 @@ def figure_cells(f: Figures) -> tuple[Cell, ...]:
         money_cell(f.commission_estimated),
         money_cell(f.commission_reported),
         money_cell(f.commission_difference.rounded(), flagged=f.flagged),
+        money_cell(f.platform_estimate),
+        money_cell(f.settled),
+        number_cell(f.settled_orders),
+        number_cell(f.unsettled_orders),
     )
 
 
@@ -396,6 +408,16 @@ def summary_lines(report: ShowReport) -> list[str]:
         lines.append("Commission estimates match what the platform reported.")
     else:
         lines.append("No orders in this show.")
+    for code, f in sorted(report.totals.items()):
+        if f.settled_orders or report.show.refreshed_at is not None:
+            lines.append(
+                f"{code}: the platform estimates {money_text(f.platform_estimate)} commission; "
+                f"{money_text(f.settled)} settled on {count_text(f.settled_orders)} orders, "
+                f"{count_text(f.unsettled_orders)} awaiting settlement."
+            )
+    if report.show.refreshed_at is not None:
+        when = time_cell(report.show.refreshed_at, with_date=True).text
+        lines.append(f"Orders last read again from the platform {when}.")
     if report.metrics_total is not None:
         lines.append(
             "Sales here are the platform's own metrics (GMV, orders, items sold), attributed "
@@ -421,6 +443,7 @@ class ShowReportDialog(QDialog):
     """One show's report. ``export_chosen(Path)``: where the user asked to save the CSV."""
 
     export_chosen = Signal(object)
+    refresh_requested = Signal(str)
 
     def __init__(self, report: ShowReport, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -474,7 +497,26 @@ class ShowReportDialog(QDialog):
         buttons, self.export = close_and_export_buttons(
             self, "report_export_csv", self._choose_export
         )
+        self.refresh = QPushButton("Refresh")
+        self.refresh.setObjectName("report_refresh")
+        self.refresh.setToolTip(
+            "Read this show's orders again from the platform: what settled or was refunded since"
+        )
+        self.refresh.setVisible(report.show.ended_at is not None)
+        self.refresh.clicked.connect(self._refresh)
+        buttons.addButton(self.refresh, buttons.ButtonRole.ActionRole)
         layout.addWidget(buttons)
+
+    def _refresh(self) -> None:
+        self.refresh.setEnabled(False)
+        self.refresh.setText("Refreshing…")
+        self.refresh_requested.emit(self.report.show.id)
+
+    def refresh_failed(self, reason: str) -> None:
+        """The refresh could not be done: say why under the summary; Refresh works again."""
+        self.summary.setText("\n".join([*summary_lines(self.report), f"{FLAG}{reason}"]))
+        self.refresh.setText("Refresh")
+        self.refresh.setEnabled(True)
 
     def _choose_export(self) -> None:
         default = Path.home() / default_export_name(self.report)

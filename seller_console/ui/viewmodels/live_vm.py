@@ -42,7 +42,7 @@ from seller_console.services.live_session import (
 )
 from seller_console.services.live_show import PublishResult
 from seller_console.services.on_air_feed import OnAirFeed
-from seller_console.services.reports import ShowReport
+from seller_console.services.reports import RefreshOutcome, ShowReport
 from seller_console.settings import Profile
 from seller_console.ui.asyncqt import TaskScope
 from seller_console.ui.viewmodels.live_state import StageView
@@ -323,6 +323,11 @@ class LiveViewModel(QObject):
 
     async def report(self, show_id: str) -> ShowReport:
         result: ShowReport = await self._engine.request("report", show_id)
+        return result
+
+    async def refresh(self, show_id: str) -> RefreshOutcome:
+        """Read a past show's orders again from its platform (``LiveLink.refresh_show``)."""
+        result: RefreshOutcome = await self._engine.request("refresh", show_id)
         return result
 
     async def unfinished_shows(self) -> tuple[ShowRecord, ...]:
