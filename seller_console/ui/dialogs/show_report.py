@@ -412,7 +412,8 @@ def summary_lines(report: ShowReport) -> list[str]:
         if f.settled_orders or report.show.refreshed_at is not None:
             lines.append(
                 f"{code}: the platform estimates {money_text(f.platform_estimate)} commission; "
-                f"{money_text(f.settled)} settled on {count_text(f.settled_orders)} orders, "
+                f"{money_text(f.settled)} settled on {count_text(f.settled_orders)} "
+                f"{'order' if f.settled_orders == 1 else 'orders'}, "
                 f"{count_text(f.unsettled_orders)} awaiting settlement."
             )
     if report.show.refreshed_at is not None:
@@ -502,9 +503,9 @@ class ShowReportDialog(QDialog):
         self.refresh.setToolTip(
             "Read this show's orders again from the platform: what settled or was refunded since"
         )
-        self.refresh.setVisible(report.show.ended_at is not None)
         self.refresh.clicked.connect(self._refresh)
         buttons.addButton(self.refresh, buttons.ButtonRole.ActionRole)
+        self.refresh.setVisible(report.show.ended_at is not None)  # a past show only
         layout.addWidget(buttons)
 
     def _refresh(self) -> None:

@@ -5,7 +5,7 @@ and TikTok start inside the app with the demo rundown's products for sale, and "
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from functools import partial
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from seller_console.paths import resources_dir
 from seller_console.services.demo import demo_catalog_path, demo_import_options, sample_plan
 from seller_console.services.live_session import LiveSession, LiveState
 from seller_console.services.live_show import plan_policy
+from seller_console.services.reports import RefreshError, RefreshOutcome, ShowReport
 from seller_console.settings import Profile, ProfileKind, Settings, settings_file
 from tests.fakes import MemorySecrets
 
@@ -43,9 +44,16 @@ def outcome_is(session: LiveSession, want: PinOutcome) -> bool:
     return receipt is not None and receipt.outcome is want
 
 
-async def show(tmp_path: Path, kind: ProfileKind, secrets: MemorySecrets) -> LiveState:
+async def show(
+    tmp_path: Path,
+    kind: ProfileKind,
+    secrets: MemorySecrets,
+    after: Callable[[LiveLink, LiveState], Awaitable[None]] | None = None,
+    on_air_s: float = 0.0,
+) -> LiveState:
     """Go live on the demo plan, take two pins (confirmed by the platform, or cued and
-    confirmed by the operator), end; the last state."""
+    confirmed by the operator), each on air ``on_air_s`` at least, end; the last state.
+    ``after`` runs once the show has ended, before the link closes."""
     plan = demo_plan()
     link = LiveLink(
         tmp_path / "shows.sqlite3", Settings(Profile(kind)), settings_file(tmp_path), secrets
@@ -61,8 +69,11 @@ async def show(tmp_path: Path, kind: ProfileKind, secrets: MemorySecrets) -> Liv
                 session.take()  # Space again: "Pinned it"
             want = PinOutcome.PERFORMED if operator else PinOutcome.CONFIRMED
             await until(partial(outcome_is, session, want))
+            await asyncio.sleep(on_air_s)
         report = await session.end_show()
         assert report is not None
+        if after is not None:
+            await after(link, session.state)
         return session.state
     finally:
         await session.close()
@@ -197,3 +208,50 @@ def test_test_connection_signs_a_real_call_on_shopee_and_tiktok(tmp_path: Path) 
         start_practice_tiktok(PracticeConfig()) as tiktok_practice,
     ):
         asyncio.run(run(shopee_practice, tiktok_practice))
+
+
+def test_a_past_practice_tiktok_show_refreshes_to_settled_and_refunded(tmp_path: Path) -> None:
+    """After the show, the practice TikTok's orders settle or are refunded (its clock moved
+    past the settlement delay); Refresh reads them again through the link, on the account the
+    show ran on, and the report moves from estimated to settled. Twice is once."""
+    found: list[object] = []
+
+    async def refresh(link: LiveLink, state: LiveState) -> None:
+        assert state.show is not None
+        assert state.report is not None
+        before = state.report.totals
+        assert link.practice_tiktok is not None
+        world = link.practice_tiktok.world
+        world.end_live()  # the creator ends the LIVE in TikTok: no more orders
+        world.clock.advance(3600)  # TikTok settles them later (on its next tick)
+        await until(lambda: all(d["status"] != "ORDERED" for d in world.order_docs()))
+        first = await link.refresh_show(state.show.id)
+        reports = await link.open_reports()
+        after = await reports.report(state.show.id)
+        second = await link.refresh_show(state.show.id)
+        found.extend([before, first, after, second])
+
+    asyncio.run(show(tmp_path, ProfileKind.TIKTOK_PRACTICE, MemorySecrets(), refresh, on_air_s=3.0))
+    before, first, after, second = found
+    assert isinstance(first, RefreshOutcome)
+    assert isinstance(second, RefreshOutcome)
+    assert isinstance(after, ShowReport)
+    assert before["USD"].settled_orders == 0  # type: ignore[index]
+    usd = after.totals["USD"]
+    assert usd.orders > 0
+    assert usd.unsettled_orders == 0
+    assert usd.settled_orders + usd.refunded_orders == usd.orders
+    assert first.settled == usd.settled_orders
+    assert first.refunded + first.new >= usd.refunded_orders - before["USD"].refunded_orders  # type: ignore[index]
+    assert usd.settled.amount > 0
+    assert after.show.refreshed_at is not None
+    assert (second.new, second.settled, second.refunded) == (0, 0, 0)
+
+
+def test_a_manual_pins_show_has_nothing_to_refresh(tmp_path: Path) -> None:
+    async def refresh(link: LiveLink, state: LiveState) -> None:
+        assert state.show is not None
+        with pytest.raises(RefreshError, match="orders export"):
+            await link.refresh_show(state.show.id)
+
+    asyncio.run(show(tmp_path, ProfileKind.MANUAL, MemorySecrets(), refresh))
