@@ -110,6 +110,7 @@ class _Engine:
             "list_shows": self._list_shows,
             "report": self._report,
             "refresh": link.refresh_show,
+            "affiliate_links": link.affiliate_links,
             "practice_audience": link.practice_audience,
             "practice_platform": link.practice_platform,
             "overlay_url": self._overlay_url,

@@ -32,11 +32,13 @@ from seller_console.domain.commission import CommissionPolicy
 from seller_console.domain.errors import DomainError
 from seller_console.domain.orders import Order
 from seller_console.domain.platform_port import (
+    AffiliateLink,
     PlatformAdapter,
     PlatformError,
     PlatformErrorKind,
     SecretStore,
     ShowcaseProduct,
+    new_idempotency_key,
 )
 from seller_console.domain.rundown import ShowPlan
 from seller_console.domain.show_records import ShowRecord
@@ -60,6 +62,9 @@ if TYPE_CHECKING:
 DEMO_SEED = 7
 DEMO_RATE = 3.0  # orders per second while a product is pinned: a lively demo show
 
+
+PRACTICE_TRACKING_CODE = "PRACTICE"
+"""The practice TikTok creator's tracking code ("Copy affiliate link" works there too)."""
 
 SANDBOX_STATE = "sandbox.sqlite3"
 """The embedded sandbox's own state, beside the show database."""
@@ -271,6 +276,43 @@ class LiveLink:
         a crash while ending)."""
         _client, store = await self.open()
         return tuple(s for s in await store.list_shows() if s.status.unfinished)
+
+    async def affiliate_links(
+        self, products: Sequence[ShowcaseProduct]
+    ) -> list[AffiliateLink | str]:
+        """The chosen platform's affiliate link for each product, or why there is none: the
+        Live Commerce API mints one (the product is published to the showcase first, as Go
+        live does); TikTok's is the product's page with the profile's tracking code (TikTok
+        documents no minting call); the others have none."""
+        client, _store = await self.open()
+        from seller_console.platform.client import LiveCommerceClient  # start-up time
+        from seller_console.platform.tiktok import TikTokShopAdapter
+
+        result: list[AffiliateLink | str] = []
+        if isinstance(client, TikTokShopAdapter):
+            await client.resolve(products)
+            for product in products:
+                try:
+                    result.append(client.affiliate_link(product.id))
+                except PlatformError as exc:
+                    result.append(exc.user_message)
+            return result
+        if isinstance(client, LiveCommerceClient):
+            published = await client.upsert_products(products)
+            for product, outcome in zip(products, published, strict=True):
+                if not outcome.ok:
+                    result.append(outcome.error_detail or outcome.error_code or "not published")
+                    continue
+                key = new_idempotency_key()
+                try:
+                    result.append(
+                        await client.create_affiliate_link(product.id, idempotency_key=key)
+                    )
+                except PlatformError as exc:
+                    result.append(exc.user_message)
+            return result
+        why = f"{self.profile.display_name} has no affiliate links the console can make"
+        return [why for _product in products]
 
     async def platform_orders(self, show: ShowRecord) -> tuple[Order, ...]:
         """The platform's own list of a show's orders (the self-test checks against it)."""
@@ -538,6 +580,7 @@ async def tiktok_practice_adapter(practice: RunningTikTok, store: SecretStore) -
         practice.base_url,
         app_key=practice.app_key,
         shop_cipher=world.config.shop_cipher,
+        tracking_code=PRACTICE_TRACKING_CODE,
     )
     adapter = _tiktok(profile, store)
     if await store.load(profile.tiktok_entries()[1]) is None:

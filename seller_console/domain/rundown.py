@@ -77,6 +77,7 @@ class RundownItem:
     talking_points: str = ""
     live_price: Money | None = None  # None: the catalog price
     stock_cap: int | None = None  # None: no cap beyond the stock itself
+    affiliate_link: str | None = None  # the creator's link for it, to hand over (plan file)
 
     @classmethod
     def new(

@@ -38,11 +38,12 @@ from PySide6.QtWidgets import (
 from seller_console.domain.errors import DomainError
 from seller_console.domain.ledger import LedgerSnapshot
 from seller_console.domain.platform_port import PlatformError
-from seller_console.domain.rundown import Severity, ShowPlan
+from seller_console.domain.rundown import ProductSnapshot, RundownItem, Severity, ShowPlan
 from seller_console.domain.show_records import ShowStatus
 from seller_console.domain.storage_port import StorageError
 from seller_console.importers import ImportOptions, ImportReport
 from seller_console.importers.show_plan import SUFFIX
+from seller_console.services.affiliate_links import links_text
 from seller_console.services.live_session import ShowPhase
 from seller_console.services.live_show import PublishResult, plan_policy
 from seller_console.services.plan_store import Recovery
@@ -152,6 +153,8 @@ class MainWindow(QMainWindow):
         self._restore_layout()
 
         self.catalog_dock.add_requested.connect(self._add_rows)
+        self.catalog_dock.link_requested.connect(self._copy_catalog_links)
+        self.rundown_dock.links_requested.connect(self._copy_rundown_links)
         self.catalog_dock.current_changed.connect(self._show_catalog_row)
         rundown_vm.model.variants_dropped.connect(
             lambda keys, row: rundown_vm.add(catalog_vm.resolve(keys), row)
@@ -789,6 +792,43 @@ class MainWindow(QMainWindow):
             ):
                 action.trigger()
                 return
+
+    def _copy_catalog_links(self, rows: list[int]) -> None:
+        model = self.catalog_vm.model
+        items = [
+            RundownItem.new(ProductSnapshot.of(ref, c.name)) for c, ref in map(model.ref, rows)
+        ]
+        self.tasks.start(self.copy_links(items, keep=False), name="copy-links")
+
+    def _copy_rundown_links(self, item_ids: list[str]) -> None:
+        items = [self.rundown_vm.rundown.item(item_id) for item_id in item_ids]
+        self.tasks.start(self.copy_links(items, keep=True), name="copy-links")
+
+    async def copy_links(self, items: list[RundownItem], *, keep: bool) -> None:
+        """Copy the items' affiliate links (title, tab, link; one a line). ``keep``: rundown
+        items keep theirs, so the saved plan carries them."""
+        if not items:
+            return
+        try:
+            links = await self.live_vm.affiliate_links(items)
+        except (PlatformError, StorageError, DomainError) as exc:
+            self._show_message(f"Could not get the affiliate links: {_user_text(exc)}")
+            return
+        QGuiApplication.clipboard().setText(links_text(links))
+        if keep:
+            known = {item.id for item in self.rundown_vm.rundown.items}
+            for link in links:
+                item = self.rundown_vm.rundown.item(link.item_id) if link.item_id in known else None
+                if link.url and item is not None and item.affiliate_link != link.url:
+                    self.rundown_vm.edit(link.item_id, "Affiliate link", affiliate_link=link.url)
+        missing = [link for link in links if link.url is None]
+        copied = len(links) - len(missing)
+        text = f"Copied {_count(copied, 'affiliate link')}"
+        if missing:
+            text += f"; none for {missing[0].title}: {missing[0].problem}"
+            if len(missing) > 1:
+                text += f" (and {_count(len(missing) - 1, 'other product')})"
+        self._show_message(text)
 
     async def copy_overlay_url(self) -> None:
         url = await self.live_vm.overlay_url()

@@ -13,6 +13,7 @@ import asyncio
 import gc
 import logging
 import threading
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -22,11 +23,12 @@ from seller_console.domain.commission import CommissionPolicy
 from seller_console.domain.connection import ConnectionState
 from seller_console.domain.on_air import OnAirState
 from seller_console.domain.orders import Order
-from seller_console.domain.platform_port import SecretStore
+from seller_console.domain.platform_port import AffiliateLink, SecretStore, ShowcaseProduct
 from seller_console.domain.rundown import RundownItem, ShowPlan
 from seller_console.domain.show_records import ShowRecord
 from seller_console.domain.showcase import showcase_id
 from seller_console.domain.stage import StageError
+from seller_console.services.affiliate_links import ProductLink, affiliate_links
 from seller_console.services.live_process import LiveProcess
 from seller_console.services.live_session import (
     ActionFailed,
@@ -329,6 +331,17 @@ class LiveViewModel(QObject):
         """Read a past show's orders again from its platform (``LiveLink.refresh_show``)."""
         result: RefreshOutcome = await self._engine.request("refresh", show_id)
         return result
+
+    async def affiliate_links(self, items: Sequence[RundownItem]) -> tuple[ProductLink, ...]:
+        """A link per item: the plan's own, else the platform's (``LiveLink.affiliate_links``)."""
+
+        async def mint(products: Sequence[ShowcaseProduct]) -> Sequence[AffiliateLink | str]:
+            result: Sequence[AffiliateLink | str] = await self._engine.request(
+                "affiliate_links", list(products)
+            )
+            return result
+
+        return await affiliate_links(items, mint)
 
     async def unfinished_shows(self) -> tuple[ShowRecord, ...]:
         result: tuple[ShowRecord, ...] = await self._engine.request("unfinished_shows")

@@ -6,12 +6,18 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
 import pytest
 
-from seller_console.domain.platform_port import PinKind, PlatformError, PlatformErrorKind
+from seller_console.domain.platform_port import (
+    AffiliateLink,
+    PinKind,
+    PlatformError,
+    PlatformErrorKind,
+)
 from seller_console.domain.show_records import PinOutcome
 from seller_console.importers import import_catalog
 from seller_console.live_link import LiveLink
@@ -255,3 +261,36 @@ def test_a_manual_pins_show_has_nothing_to_refresh(tmp_path: Path) -> None:
             await link.refresh_show(state.show.id)
 
     asyncio.run(show(tmp_path, ProfileKind.MANUAL, MemorySecrets(), refresh))
+
+
+def test_practice_tiktok_links_carry_the_tracking_code_and_manual_has_none(
+    tmp_path: Path,
+) -> None:
+    """TikTok mints no creator links: each is the product's TikTok page with the profile's
+    tracking code; a product TikTok does not sell says so; manual pins have no links."""
+    from seller_console.live_link import PRACTICE_TRACKING_CODE, demo_rundown_products
+
+    products = demo_rundown_products()[:3]
+    unknown = replace(products[0], id="nowhere", sku="NOT-SOLD")
+
+    async def links(kind: ProfileKind) -> list[object]:
+        link = LiveLink(
+            tmp_path / f"{kind.value}.sqlite3",
+            Settings(Profile(kind)),
+            settings_file(tmp_path),
+            MemorySecrets(),
+        )
+        try:
+            return list(await link.affiliate_links([*products, unknown]))
+        finally:
+            await link.close()
+
+    tiktok = asyncio.run(links(ProfileKind.TIKTOK_PRACTICE))
+    assert all(isinstance(x, AffiliateLink) for x in tiktok[:3])
+    urls = [x.url for x in tiktok[:3] if isinstance(x, AffiliateLink)]
+    assert all(url.endswith(f"tracking_code={PRACTICE_TRACKING_CODE}") for url in urls)
+    assert len(set(urls)) == 3
+    assert isinstance(tiktok[3], str)
+    assert "nowhere" in tiktok[3]
+    manual = asyncio.run(links(ProfileKind.MANUAL))
+    assert all(isinstance(x, str) and "no affiliate links" in x for x in manual)
