@@ -111,6 +111,7 @@ class _Engine:
             "report": self._report,
             "refresh": link.refresh_show,
             "affiliate_links": link.affiliate_links,
+            "import_orders": link.import_orders,
             "practice_audience": link.practice_audience,
             "practice_platform": link.practice_platform,
             "overlay_url": self._overlay_url,

@@ -44,6 +44,7 @@ from seller_console.domain.rundown import ShowPlan
 from seller_console.domain.show_records import ShowRecord
 from seller_console.domain.showcase import showcase_product
 from seller_console.services.live_show import LiveShow
+from seller_console.services.orders_import import OrdersImportOutcome, import_orders_export
 from seller_console.services.reports import RefreshError, RefreshOutcome, ShowReports
 from seller_console.settings import Profile, ProfileKind, Settings, save_settings
 
@@ -276,6 +277,11 @@ class LiveLink:
         a crash while ending)."""
         _client, store = await self.open()
         return tuple(s for s in await store.list_shows() if s.status.unfinished)
+
+    async def import_orders(self, show_id: str, path: Path) -> OrdersImportOutcome:
+        """A manual-pins show's orders from the platform's orders export (``path``)."""
+        _client, store = await self.open()
+        return await import_orders_export(store, show_id, path)
 
     async def affiliate_links(
         self, products: Sequence[ShowcaseProduct]

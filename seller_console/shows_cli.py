@@ -4,6 +4,8 @@
 and, per currency, orders, units, GMV and estimated commission. ``shows report ID
 [--json|--csv]``: the report dialog's figures (an unambiguous prefix of the id will do).
 These read only; exit code 0, or 2 when the database or the show cannot be read.
+``shows import-orders ID FILE [--json]`` imports a manual-pins show's orders export
+(exit code 0 with the rows it rejected listed, 2 when the file or show cannot be used).
 ``shows refresh ID`` (run by ``cli``, which can open the platform) reads a past show's orders
 again from the platform of the chosen profile, then prints what moved and the report.
 """
@@ -18,6 +20,11 @@ from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
 from seller_console.domain.storage_port import StorageError
+from seller_console.services.orders_import import (
+    OrdersImportError,
+    OrdersImportOutcome,
+    import_orders_export,
+)
 from seller_console.services.reports import (
     ShowReport,
     ShowReports,
@@ -44,6 +51,13 @@ def add_commands(commands: argparse._SubParsersAction[Any]) -> None:
     form = report.add_mutually_exclusive_group()
     form.add_argument("--json", action="store_true", help="one JSON object")
     form.add_argument("--csv", action="store_true", help="CSV, as the report dialog exports")
+    orders = sub.add_parser(
+        "import-orders",
+        help="a manual-pins show's orders from the platform's orders export (CSV)",
+    )
+    orders.add_argument("show", metavar="ID", help="the show's id (or a unique prefix of it)")
+    orders.add_argument("file", metavar="FILE", type=Path, help="the orders export")
+    orders.add_argument("--json", action="store_true", help="the outcome as one JSON object")
     refresh = sub.add_parser(
         "refresh",
         help="read a past show's orders again from its platform (settlements, refunds)",
@@ -62,6 +76,8 @@ def run_command(args: argparse.Namespace, database: Path, out: TextIO, err: Text
         if args.shows_command == "list":
             reports = _with_reports(database, _all_reports)
             _print_list(reports, args.json, out)
+        elif args.shows_command == "import-orders":
+            return _import_orders(database, args, out, err)
         else:
             report = _with_reports(database, lambda r: _one_report(r, args.show))
             if report is None:
@@ -77,6 +93,38 @@ def run_command(args: argparse.Namespace, database: Path, out: TextIO, err: Text
     except StorageError as exc:
         print(f"cannot read the shows: {exc.user_message}", file=err)
         return EXIT_UNREADABLE
+    return EXIT_OK
+
+
+def _import_orders(database: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    async def go(reports: ShowReports) -> OrdersImportOutcome | None:
+        show_id = await show_id_of(reports, args.show)
+        if show_id is None:
+            return None
+        return await import_orders_export(reports.storage, show_id, args.file)
+
+    try:
+        outcome = _with_reports(database, go)
+    except OrdersImportError as exc:
+        print(f"cannot import the orders: {exc}", file=err)
+        return EXIT_UNREADABLE
+    if outcome is None:
+        print(f"no show {args.show!r} (or more than one starts so)", file=err)
+        return EXIT_UNREADABLE
+    if args.json:
+        body = {
+            "orders": outcome.orders,
+            "new": outcome.new,
+            "changed": outcome.changed,
+            "outside_the_show": outcome.outside,
+            "report": outcome.report.to_json(),
+        }
+        json.dump(body, out, ensure_ascii=False, indent=1)
+        out.write("\n")
+        return EXIT_OK
+    out.write(outcome.summary() + "\n")
+    for problem in [*outcome.report.rejected, *outcome.report.warnings]:
+        out.write(f"  {problem.where()}: {problem.reason}\n")
     return EXIT_OK
 
 

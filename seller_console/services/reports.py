@@ -398,6 +398,10 @@ class ShowReports:
         self._storage = storage
         self._clock = clock
 
+    @property
+    def storage(self) -> ShowStorage:
+        return self._storage
+
     async def list_shows(self) -> tuple[ShowRecord, ...]:
         return await self._storage.list_shows()
 

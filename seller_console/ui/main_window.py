@@ -726,8 +726,25 @@ class MainWindow(QMainWindow):
         dialog.refresh_requested.connect(
             lambda show_id: self.tasks.start(self._refresh_report(dialog, show_id))
         )
+        dialog.orders_import_requested.connect(
+            lambda show_id, path: self.tasks.start(self._import_orders(dialog, show_id, path))
+        )
         dialog.open()
         return dialog
+
+    async def _import_orders(self, dialog: ShowReportDialog, show_id: str, path: Path) -> None:
+        """A manual-pins show's orders export, then the new report (and its bad rows)."""
+        try:
+            outcome = await self.live_vm.import_orders(show_id, path)
+            report = await self.live_vm.report(show_id)
+        except (PlatformError, StorageError, DomainError) as exc:
+            dialog.refresh_failed(f"Could not import the orders: {_user_text(exc)}")
+            return
+        dialog.close()
+        self.show_show_report(report)
+        self._show_message(outcome.summary())
+        if outcome.report.rejected or outcome.report.warnings:
+            self.show_report(outcome.report)
 
     async def _refresh_report(self, dialog: ShowReportDialog, show_id: str) -> None:
         """Read a past show's orders again from its platform, then show the new report."""

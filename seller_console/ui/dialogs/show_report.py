@@ -37,6 +37,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
+    QFileDialog,
     QHeaderView,
     QPushButton,
     QTableView,
@@ -48,6 +49,7 @@ from PySide6.QtWidgets import (
 from seller_console.domain.ledger import NO_PIN, Figures
 from seller_console.domain.money import Money
 from seller_console.domain.show_records import ShowRecord
+from seller_console.services.orders_import import MANUAL_PLATFORM
 from seller_console.services.reports import ShowReport
 from seller_console.ui.dialogs.export import ask_csv_path, close_and_export_buttons
 from seller_console.ui.numbers import count_text, money_text
@@ -445,6 +447,7 @@ class ShowReportDialog(QDialog):
 
     export_chosen = Signal(object)
     refresh_requested = Signal(str)
+    orders_import_requested = Signal(str, object)  # show id, the export's Path
 
     def __init__(self, report: ShowReport, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -506,6 +509,18 @@ class ShowReportDialog(QDialog):
         self.refresh.clicked.connect(self._refresh)
         buttons.addButton(self.refresh, buttons.ButtonRole.ActionRole)
         self.refresh.setVisible(report.show.ended_at is not None)  # a past show only
+        self.import_orders = QPushButton("Import orders export…")
+        self.import_orders.setObjectName("report_import_orders")
+        self.import_orders.setToolTip(
+            "Manual pins: import the orders file the platform's seller centre exports; its "
+            "orders count in the pin window their time fell in"
+        )
+        self.import_orders.clicked.connect(self._choose_orders_export)
+        buttons.addButton(self.import_orders, buttons.ButtonRole.ActionRole)
+        manual = report.show.owner.platform == MANUAL_PLATFORM
+        self.import_orders.setVisible(manual and report.show.started_at is not None)
+        if manual:
+            self.refresh.setVisible(False)  # nothing to read again: import the export
         layout.addWidget(buttons)
 
     def _refresh(self) -> None:
@@ -518,6 +533,16 @@ class ShowReportDialog(QDialog):
         self.summary.setText("\n".join([*summary_lines(self.report), f"{FLAG}{reason}"]))
         self.refresh.setText("Refresh")
         self.refresh.setEnabled(True)
+
+    def _choose_orders_export(self) -> None:
+        dialog = QFileDialog(self, "Import orders export", "", "CSV files (*.csv *.tsv *.txt)")
+        dialog.setObjectName("orders_export_file_dialog")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.fileSelected.connect(
+            lambda name: self.orders_import_requested.emit(self.report.show.id, Path(name))
+        )
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
 
     def _choose_export(self) -> None:
         default = Path.home() / default_export_name(self.report)

@@ -15,6 +15,7 @@ import logging
 import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -44,6 +45,7 @@ from seller_console.services.live_session import (
 )
 from seller_console.services.live_show import PublishResult
 from seller_console.services.on_air_feed import OnAirFeed
+from seller_console.services.orders_import import OrdersImportOutcome
 from seller_console.services.reports import RefreshOutcome, ShowReport
 from seller_console.settings import Profile
 from seller_console.ui.asyncqt import TaskScope
@@ -330,6 +332,11 @@ class LiveViewModel(QObject):
     async def refresh(self, show_id: str) -> RefreshOutcome:
         """Read a past show's orders again from its platform (``LiveLink.refresh_show``)."""
         result: RefreshOutcome = await self._engine.request("refresh", show_id)
+        return result
+
+    async def import_orders(self, show_id: str, path: Path) -> OrdersImportOutcome:
+        """A manual-pins show's orders from an orders export (``LiveLink.import_orders``)."""
+        result: OrdersImportOutcome = await self._engine.request("import_orders", show_id, path)
         return result
 
     async def affiliate_links(self, items: Sequence[RundownItem]) -> tuple[ProductLink, ...]:

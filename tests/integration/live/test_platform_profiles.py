@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 
@@ -19,12 +20,14 @@ from seller_console.domain.platform_port import (
     PlatformErrorKind,
 )
 from seller_console.domain.show_records import PinOutcome
+from seller_console.domain.showcase import showcase_product
 from seller_console.importers import import_catalog
 from seller_console.live_link import LiveLink
 from seller_console.paths import resources_dir
 from seller_console.services.demo import demo_catalog_path, demo_import_options, sample_plan
 from seller_console.services.live_session import LiveSession, LiveState
 from seller_console.services.live_show import plan_policy
+from seller_console.services.orders_import import OrdersImportError, OrdersImportOutcome
 from seller_console.services.reports import RefreshError, RefreshOutcome, ShowReport
 from seller_console.settings import Profile, ProfileKind, Settings, settings_file
 from tests.fakes import MemorySecrets
@@ -294,3 +297,68 @@ def test_practice_tiktok_links_carry_the_tracking_code_and_manual_has_none(
     assert "nowhere" in tiktok[3]
     manual = asyncio.run(links(ProfileKind.MANUAL))
     assert all(isinstance(x, str) and "no affiliate links" in x for x in manual)
+
+
+def test_a_manual_pins_show_imports_its_orders_export_into_its_pin_windows(
+    tmp_path: Path,
+) -> None:
+    """After a manual-pins show, the platform's orders export is imported: each order in
+    the pin window its time fell in, by our product ids; one placed the day before is left
+    out; importing it again changes nothing; a TikTok show takes no export."""
+    plan = demo_plan()
+    found: list[object] = []
+
+    async def import_export(link: LiveLink, state: LiveState) -> None:
+        assert state.show is not None
+        assert state.report is not None
+        first, second = (w.window for w in state.report.windows)
+        assert second.ended_at is None
+        middle: datetime = first.started_at + (second.started_at - first.started_at) / 2
+        assert state.show.ended_at is not None
+        late = second.started_at + (state.show.ended_at - second.started_at) / 2
+        sku = {showcase_product(item).id: item.product.sku for item in plan.items}
+        assert state.show.started_at is not None
+        before = state.show.started_at - timedelta(days=1)
+        export = tmp_path / "orders.csv"
+        export.write_text(
+            "Order ID,Order Time,Seller SKU,Qty,Line Total,Currency\n"
+            f"M1,{middle.isoformat()},{sku[first.product_id]},2,"
+            f"{showcase_product(plan.items[0]).price.amount * 2},"
+            f"{showcase_product(plan.items[0]).price.currency.code}\n"
+            f"M2,{late.isoformat()},{sku[second.product_id]},1,"
+            f"{showcase_product(plan.items[1]).price.amount},"
+            f"{showcase_product(plan.items[1]).price.currency.code}\n"
+            f"M0,{before.isoformat()},{sku[first.product_id]},1,1.00,USD\n"
+            "M9,yesterday,X,1,1.00,USD\n",
+            encoding="utf-8",
+        )
+        outcome = await link.import_orders(state.show.id, export)
+        again = await link.import_orders(state.show.id, export)
+        report = await (await link.open_reports()).report(state.show.id)
+        found.extend([outcome, again, report, first, second])
+
+    asyncio.run(show(tmp_path, ProfileKind.MANUAL, MemorySecrets(), import_export))
+    outcome, again, report, first, second = found
+    assert isinstance(outcome, OrdersImportOutcome)
+    assert isinstance(again, OrdersImportOutcome)
+    assert isinstance(report, ShowReport)
+    assert (outcome.orders, outcome.new, outcome.changed, outcome.outside) == (3, 2, 0, 1)
+    assert [(p.row, p.column) for p in outcome.report.rejected] == [(5, "Order Time")]
+    assert (again.new, again.changed) == (0, 0)
+    windows = {w.window.pin_id: w.figures[0] for w in report.windows}
+    assert windows[first.pin_id].units == 2  # type: ignore[attr-defined]
+    assert windows[second.pin_id].units == 1  # type: ignore[attr-defined]
+    products = {pid for pid, _code in report.by_product}
+    assert products == {first.product_id, second.product_id}  # type: ignore[attr-defined]
+
+
+def test_only_a_manual_pins_show_takes_an_orders_export(tmp_path: Path) -> None:
+    export = tmp_path / "orders.csv"
+    export.write_text("order id,time,sku,qty,amount,currency\n", encoding="utf-8")
+
+    async def refused(link: LiveLink, state: LiveState) -> None:
+        assert state.show is not None
+        with pytest.raises(OrdersImportError, match="come from the platform"):
+            await link.import_orders(state.show.id, export)
+
+    asyncio.run(show(tmp_path, ProfileKind.TIKTOK_PRACTICE, MemorySecrets(), refused))
