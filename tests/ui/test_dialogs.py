@@ -23,6 +23,7 @@ from seller_console.domain.show_records import (
     PinOutcome,
     PinReceipt,
     PlannedSegment,
+    PlatformAccount,
     ShowRecord,
     ShowStatus,
 )
@@ -488,3 +489,31 @@ def test_a_show_still_live_offers_no_refresh(qtbot):
     qtbot.addWidget(dialog)
     dialog.show()
     assert not dialog.refresh.isVisible()
+
+
+def test_a_manual_pins_show_offers_an_orders_import_not_a_refresh(qtbot, tmp_path):
+    show = ShowRecord(
+        "show7",
+        "m7",
+        "Whatnot night",
+        T0,
+        ShowStatus.ENDED,
+        T0,
+        T0 + timedelta(minutes=5),
+        PlatformAccount("manual", ""),
+        by_time=True,
+    )
+    dialog = ShowReportDialog(build_report(show, Ledger().snapshot(), (), (), T0))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.import_orders.isVisible()
+    assert not dialog.refresh.isVisible()
+    export = tmp_path / "orders.csv"
+    export.write_text("order id\n")
+    dialog.import_orders.click()
+    chooser = dialog.findChild(QFileDialog, "orders_export_file_dialog")
+    assert chooser is not None
+    with qtbot.waitSignal(dialog.orders_import_requested) as asked:
+        chooser.fileSelected.emit(str(export))
+    assert asked.args == ["show7", export]
+    chooser.reject()

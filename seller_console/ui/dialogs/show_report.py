@@ -473,6 +473,8 @@ class ShowReportDialog(QDialog):
         rows = max(1, self.totals_model.rowCount())
         height = self.totals.horizontalHeader().sizeHint().height()
         height += rows * self.totals.verticalHeader().defaultSectionSize() + 4
+        # a narrow window scrolls the totals sideways: the bar must not cover the last row
+        height += self.totals.horizontalScrollBar().sizeHint().height()
         self.totals.setFixedHeight(height)
         self.totals.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout.addWidget(self.totals)
