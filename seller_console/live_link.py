@@ -87,6 +87,28 @@ async def _session_orders(client: PlatformAdapter, session_id: str) -> tuple[Ord
         cursor = page.next_cursor
 
 
+async def _planned_products(store: ShowStore, show_id: str) -> list[ShowcaseProduct]:
+    """The products of the plan a show ran, as the showcase had them (none when the plan
+    was not kept or is damaged; an unpriced item is left out)."""
+    from seller_console.domain.showcase import NotPublishableError
+    from seller_console.importers.show_plan import ShowPlanError, loads
+
+    text = await store.show_plan(show_id)
+    if text is None:
+        return []
+    try:
+        plan = loads(text, Path("show plan"))
+    except ShowPlanError:
+        return []
+    products = []
+    for item in plan.items:
+        try:
+            products.append(showcase_product(item))
+        except NotPublishableError:
+            continue
+    return products
+
+
 class _ListedOrders:
     """A platform that lists a session's orders (not by time) as an ``OrderSource``."""
 
@@ -267,10 +289,19 @@ class LiveLink:
                 "its orders export instead"
             )
         await self._check_owner(client, show, "to refresh it")
-        from seller_console.platform.tiktok import TikTokShopAdapter  # start-up time
+        from seller_console.platform.shopee import ShopeeAdapter  # start-up time
+        from seller_console.platform.tiktok import TikTokShopAdapter
 
-        source = client if isinstance(client, TikTokShopAdapter) else _ListedOrders(client)
-        return await ShowReports(store).refresh(show_id, source)
+        if isinstance(client, ShopeeAdapter):
+            raise RefreshError(
+                f"{show.title!r} ran on Shopee Live, which reports metrics, not orders: "
+                "there is nothing to read again"
+            )
+        if isinstance(client, TikTokShopAdapter):
+            # orders first seen now are named by our product ids, as the live ones were
+            await client.resolve(await _planned_products(store, show_id))
+            return await ShowReports(store).refresh(show_id, client)
+        return await ShowReports(store).refresh(show_id, _ListedOrders(client))
 
     async def unfinished_shows(self) -> tuple[ShowRecord, ...]:
         """Shows that went live and were never wrapped up (a crash or a quit while live, or

@@ -521,8 +521,8 @@ class ShowReportDialog(QDialog):
         buttons.addButton(self.import_orders, buttons.ButtonRole.ActionRole)
         manual = report.show.owner.platform == MANUAL_PLATFORM
         self.import_orders.setVisible(manual and report.show.started_at is not None)
-        if manual:
-            self.refresh.setVisible(False)  # nothing to read again: import the export
+        if manual or report.show.owner.platform == "shopee":
+            self.refresh.setVisible(False)  # no orders to read again (metrics only, or none)
         layout.addWidget(buttons)
 
     def _refresh(self) -> None:

@@ -362,3 +362,12 @@ def test_only_a_manual_pins_show_takes_an_orders_export(tmp_path: Path) -> None:
             await link.import_orders(state.show.id, export)
 
     asyncio.run(show(tmp_path, ProfileKind.TIKTOK_PRACTICE, MemorySecrets(), refused))
+
+
+def test_a_shopee_show_has_no_orders_to_refresh(tmp_path: Path) -> None:
+    async def refresh(link: LiveLink, state: LiveState) -> None:
+        assert state.show is not None
+        with pytest.raises(RefreshError, match="metrics, not orders"):
+            await link.refresh_show(state.show.id)
+
+    asyncio.run(show(tmp_path, ProfileKind.SHOPEE_PRACTICE, MemorySecrets(), refresh))

@@ -8,6 +8,7 @@ refresh changes nothing."""
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -18,13 +19,23 @@ import pytest
 
 from seller_console.domain.money import Money
 from seller_console.domain.platform_port import PinRequest, new_idempotency_key
-from seller_console.domain.show_records import PlannedSegment, PlatformAccount, ShowRecord
+from seller_console.domain.rundown import RundownItem, ShowPlan
+from seller_console.domain.show_records import (
+    PlannedSegment,
+    PlatformAccount,
+    ShowRecord,
+    ShowStatus,
+)
+from seller_console.importers.show_plan import dumps
+from seller_console.live_link import LiveLink
 from seller_console.sandbox.tiktok import PracticeConfig, RunningTikTok, start_practice_tiktok
 from seller_console.services.reports import RefreshOutcome, ShowReport, ShowReports, report_json
+from seller_console.settings import Profile, ProfileKind, Settings
 from seller_console.storage import Database, ShowStore
+from tests.fakes import MemorySecrets
 from tests.integration.tiktok.conftest import make_adapter
 from tests.integration.tiktok.test_tiktok_show import RUNDOWN
-from tests.support import run
+from tests.support import run, snapshot
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(90)]
 
@@ -155,3 +166,81 @@ def test_refresh_moves_a_past_show_from_estimated_to_settled_and_refunded(
     assert figures(again) == figures(after)
     exported = report_json(after)
     assert exported["totals"][0]["commission_settled"] == str(actual)  # type: ignore[index]
+
+
+def test_refresh_through_the_link_names_orders_it_never_saw_by_our_product_ids(
+    tiktok: RunningTikTok, tmp_path: Path
+) -> None:
+    """A TikTok profile (keys in the keychain) refreshes a show none of whose orders were
+    seen live (the console was closed): the link matches the show's planned products first,
+    so every order is named by our product ids, and the show's own account is checked."""
+    world = tiktok.world
+    products = RUNDOWN[:2]
+    profile = Profile(
+        ProfileKind.TIKTOK,
+        tiktok.base_url,
+        app_key=tiktok.app_key,
+        shop_cipher=tiktok.config.shop_cipher,
+    )
+    secrets = MemorySecrets()
+    secret_entry, token_entry = profile.tiktok_entries()
+    secrets.secrets[secret_entry] = tiktok.app_secret
+    secrets.secrets[token_entry] = json.dumps(world.issue_tokens())
+    plan = ShowPlan(
+        "Closed console",
+        tuple(
+            RundownItem(
+                f"i{n}",
+                snapshot(p.id, p.title, variant_id=p.id, sku=p.sku, price=p.price),
+            )
+            for n, p in enumerate(products)
+        ),
+    )
+
+    async def go() -> tuple[RefreshOutcome, ShowReport]:
+        async with make_adapter(tiktok) as adapter:
+            await adapter.upsert_products(products)
+            room_id = world.schedule_live("Closed console")
+            await adapter.create_session("Closed console")
+            await adapter.set_bag(room_id, [p.id for p in products])
+            world.go_live()
+            started = datetime.now(UTC)
+            for product in products:
+                await adapter.pin(
+                    room_id, PinRequest(product.id), idempotency_key=new_idempotency_key()
+                )
+                await asyncio.sleep(1.0)
+            world.end_live()
+            ended = datetime.now(UTC)
+        link = LiveLink(tmp_path / "shows.sqlite3", Settings(profile), tmp_path / "s.json", secrets)
+        try:
+            client, store = await link.open()
+            account = f"{link.where} {(await client.me()).id}"
+            show = ShowRecord(
+                "show-2",
+                room_id,
+                "Closed console",
+                started,
+                ShowStatus.ENDED,
+                started,
+                ended,
+                PlatformAccount("tiktok", account),
+                by_time=True,
+            )
+            await store.create_show(show, [], dumps(plan))
+            outcome = await link.refresh_show(show.id)
+            return outcome, await (await link.open_reports()).report(show.id)
+        finally:
+            await link.close()
+
+    outcome, report = run(go())
+    room_id = report.show.session_id
+    live = [
+        d
+        for d in world.order_docs()
+        if d["skus"][0]["content_type"] == "LIVE" and d["skus"][0]["content_id"] == room_id
+    ]
+    assert live
+    assert outcome.new == outcome.read == len(live)
+    assert report.totals["USD"].orders == len(live)
+    assert {pid for pid, _code in report.by_product} <= {"serum", "lip-oil"}
