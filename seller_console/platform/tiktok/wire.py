@@ -22,8 +22,9 @@
 
   A line's commission is its commission plus its bonus and shop-ads commission (what the
   creator earns on it); a line's ``price`` is read as the unit price. Each domain line
-  carries TikTok's estimate, and once SETTLED its actual commission (``settled`` on the
-  order's ``Commission``): the report shows estimated against settled.
+  carries TikTok's estimated and actual commission as TikTok reports them (the actual once
+  it settles, a deducted order's too); the order's ``Commission`` is ``settled`` when its
+  status is SETTLED: the report shows estimated against settled.
 """
 
 from __future__ import annotations
@@ -443,7 +444,7 @@ def session_order(
                 quantity=line.quantity,
                 unit_price=line.unit_price,
                 commission_estimated=line.estimated,
-                commission_settled=line.actual if settled else None,
+                commission_settled=line.actual,
             )
             for line in lines
         ),
