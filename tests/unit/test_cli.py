@@ -128,3 +128,51 @@ def test_shows_import_orders_imports_once_and_reports_bad_rows(tmp_path, monkeyp
     code, _, err = run("shows", "import-orders", "nosuch", str(export))
     assert code == 2
     assert "no show" in err
+
+
+def test_shows_refresh_says_why_it_cannot_and_exits_2(tmp_path, monkeypatch):
+    """``shows refresh ID`` opens the chosen profile's platform: a manual-pins show has
+    nothing to read again, an unknown id is named, no database is said so; never a traceback."""
+    import asyncio
+    from datetime import UTC, datetime
+
+    from seller_console.app import shows_refresh
+    from seller_console.domain.show_records import PlatformAccount, ShowRecord, ShowStatus
+    from seller_console.paths import AppPaths
+    from seller_console.settings import Profile, ProfileKind, Settings, save_settings, settings_file
+    from seller_console.storage import Database, ShowStore
+
+    paths = AppPaths(tmp_path / "config", tmp_path / "data", tmp_path / "cache")
+    out, err = io.StringIO(), io.StringIO()
+    assert shows_refresh("abc", paths, out, err) == 2
+    assert "no show database" in err.getvalue()
+
+    save_settings(settings_file(paths.config_dir), Settings(Profile(ProfileKind.MANUAL)))
+    paths.show_database.parent.mkdir(parents=True)
+    start = datetime(2026, 12, 1, 20, tzinfo=UTC)
+
+    async def make() -> None:
+        db = await Database.open(paths.show_database)
+        try:
+            show = ShowRecord(
+                "manual9",
+                "m9",
+                "Night",
+                start,
+                ShowStatus.ENDED,
+                start,
+                start,
+                PlatformAccount("manual", "no API"),
+                by_time=True,
+            )
+            await ShowStore(db).create_show(show, [])
+        finally:
+            await db.close()
+
+    asyncio.run(make())
+    out, err = io.StringIO(), io.StringIO()
+    assert shows_refresh("manual", paths, out, err) == 2
+    assert "orders export" in err.getvalue()
+    out, err = io.StringIO(), io.StringIO()
+    assert shows_refresh("zzz", paths, out, err) == 2
+    assert "no show 'zzz'" in err.getvalue()
