@@ -13,9 +13,7 @@ nothing; a later export in which an order was refunded moves that order on.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -62,16 +60,10 @@ class OrdersImportOutcome:
         return text + "."
 
 
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 async def import_orders_export(
     storage: ShowStorage,
     show_id: str,
     path: Path,
-    *,
-    clock: Callable[[], datetime] = _utcnow,
 ) -> OrdersImportOutcome:
     """Read ``path`` and keep its orders as ``show_id``'s. Raises ``OrdersImportError``
     for a show that takes none or a file that cannot be read at all."""
@@ -82,13 +74,17 @@ async def import_orders_export(
         )
     if show.started_at is None:
         raise OrdersImportError(f"{show.title!r} never went live: it has no orders")
+    if show.ended_at is None:
+        raise OrdersImportError(
+            f"{show.title!r} has not ended: end it (or resume and end it) first"
+        )
     try:
         export = await asyncio.to_thread(read_orders_export, path)
     except CatalogImportError as exc:
         raise OrdersImportError(str(exc)) from exc
     report = export.report
     products = await _products(storage, show_id)
-    end = show.ended_at or clock()
+    end = show.ended_at
     kept: list[Order] = []
     outside = 0
     for exported in export.orders:

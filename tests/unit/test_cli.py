@@ -106,6 +106,18 @@ def test_shows_import_orders_imports_once_and_reports_bad_rows(tmp_path, monkeyp
                 by_time=True,
             )
             await ShowStore(db).create_show(show, [])
+            still_live = ShowRecord(
+                "live456",
+                "m2",
+                "Still on",
+                start,
+                ShowStatus.LIVE,
+                start,
+                None,
+                PlatformAccount("manual", ""),
+                by_time=True,
+            )
+            await ShowStore(db).create_show(still_live, [])
         finally:
             await db.close()
 
@@ -125,6 +137,9 @@ def test_shows_import_orders_imports_once_and_reports_bad_rows(tmp_path, monkeyp
     assert json.loads(out)["new"] == 0
     code, out, _ = run("shows", "report", "manual", "--json")
     assert json.loads(out)["totals"][0]["gross"] == "5.00"
+    code, _, err = run("shows", "import-orders", "live456", str(export))
+    assert code == 2
+    assert "has not ended" in err
     code, _, err = run("shows", "import-orders", "nosuch", str(export))
     assert code == 2
     assert "no show" in err

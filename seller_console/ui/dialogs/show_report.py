@@ -520,7 +520,7 @@ class ShowReportDialog(QDialog):
         self.import_orders.clicked.connect(self._choose_orders_export)
         buttons.addButton(self.import_orders, buttons.ButtonRole.ActionRole)
         manual = report.show.owner.platform == MANUAL_PLATFORM
-        self.import_orders.setVisible(manual and report.show.started_at is not None)
+        self.import_orders.setVisible(manual and report.show.ended_at is not None)
         if manual or report.show.owner.platform == "shopee":
             self.refresh.setVisible(False)  # no orders to read again (metrics only, or none)
         layout.addWidget(buttons)
