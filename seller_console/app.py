@@ -16,6 +16,7 @@ import sys
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TextIO
 
 import qasync
 from PySide6.QtWidgets import QApplication
@@ -246,10 +247,52 @@ def _platform_self_test(args: argparse.Namespace) -> int:
     return platform_selftest.main(options)
 
 
+def shows_refresh(wanted: str, paths: AppPaths, out: TextIO, err: TextIO) -> int:
+    """``shows refresh ID``: read a past show's orders again from the platform of the chosen
+    profile (``Show > Platform``; its keys from the keychain), print what moved and the
+    report. Exit code 2 when the show, its platform or the database cannot be reached."""
+    from seller_console import shows_cli
+    from seller_console.domain.errors import DomainError
+    from seller_console.domain.platform_port import PlatformError
+    from seller_console.domain.storage_port import StorageError
+    from seller_console.live_link import LiveLink
+
+    if not paths.show_database.is_file():
+        print(f"no show database at {paths.show_database}", file=err)
+        return 2
+    settings_path = settings_file(paths.config_dir)
+    settings, warning = load_settings(settings_path)
+    if warning:
+        print(warning, file=err)
+
+    async def go() -> int:
+        link = LiveLink(paths.show_database, settings, settings_path, None)
+        try:
+            reports = await link.open_reports()
+            show_id = await shows_cli.show_id_of(reports, wanted)
+            if show_id is None:
+                print(f"no show {wanted!r} (or more than one starts so)", file=err)
+                return 2
+            outcome = await link.refresh_show(show_id)
+            out.write(outcome.summary() + "\n")
+            shows_cli.print_report(await reports.report(show_id), out)
+            return 0
+        except (DomainError, PlatformError, StorageError) as exc:
+            reason = getattr(exc, "user_message", None) or str(exc)
+            print(f"cannot refresh the show: {reason}", file=err)
+            return 2
+        finally:
+            await link.close()
+
+    return asyncio.run(go())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "shows" and args.shows_command == "refresh":  # opens the platform
+        return shows_refresh(args.show, AppPaths.default(), sys.stdout, sys.stderr)
     if args.command is not None:  # command-line tools need no window
         return cli_main(argv)
     problem = platform_self_test_problem(args) or broadcast_self_test_problem(args)

@@ -1,5 +1,6 @@
 """The command line: ``seller-console catalog check FILE`` for brand reps, tests and checks,
-and ``seller-console shows list|report`` for past shows (``shows_cli``).
+and ``seller-console shows list|report`` for past shows (``shows_cli``; ``shows refresh``
+opens the platform, so ``app`` runs it).
 
 Exit codes: 0 the file was imported (rejected rows included), 2 it could not be read at
 all or the command was wrong. No traceback reaches the user.

@@ -21,7 +21,9 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,17 +32,20 @@ from seller_console.domain.commission import CommissionPolicy
 from seller_console.domain.errors import DomainError
 from seller_console.domain.orders import Order
 from seller_console.domain.platform_port import (
+    AffiliateLink,
     PlatformAdapter,
     PlatformError,
     PlatformErrorKind,
     SecretStore,
     ShowcaseProduct,
+    new_idempotency_key,
 )
 from seller_console.domain.rundown import ShowPlan
 from seller_console.domain.show_records import ShowRecord
 from seller_console.domain.showcase import showcase_product
 from seller_console.services.live_show import LiveShow
-from seller_console.services.reports import ShowReports
+from seller_console.services.orders_import import OrdersImportOutcome, import_orders_export
+from seller_console.services.reports import RefreshError, RefreshOutcome, ShowReports
 from seller_console.settings import Profile, ProfileKind, Settings, save_settings
 
 # The platform client (httpx), the sandbox (starlette, uvicorn), the show database and
@@ -59,8 +64,61 @@ DEMO_SEED = 7
 DEMO_RATE = 3.0  # orders per second while a product is pinned: a lively demo show
 
 
+PRACTICE_TRACKING_CODE = "PRACTICE"
+"""The practice TikTok creator's tracking code ("Copy affiliate link" works there too)."""
+
 SANDBOX_STATE = "sandbox.sqlite3"
 """The embedded sandbox's own state, beside the show database."""
+
+
+async def _session_orders(client: PlatformAdapter, session_id: str) -> tuple[Order, ...]:
+    """A session's orders as the platform lists them now, every page."""
+    from seller_console.platform.client import LiveCommerceClient  # start-up time
+
+    if isinstance(client, LiveCommerceClient):
+        return await client.all_orders(session_id)
+    orders: list[Order] = []
+    cursor: str | None = None
+    while True:
+        page = await client.list_orders(session_id, after=cursor)
+        orders.extend(page.items)
+        if page.next_cursor is None or not page.items:
+            return tuple(orders)
+        cursor = page.next_cursor
+
+
+async def _planned_products(store: ShowStore, show_id: str) -> list[ShowcaseProduct]:
+    """The products of the plan a show ran, as the showcase had them (none when the plan
+    was not kept or is damaged; an unpriced item is left out)."""
+    from seller_console.domain.showcase import NotPublishableError
+    from seller_console.importers.show_plan import ShowPlanError, loads
+
+    text = await store.show_plan(show_id)
+    if text is None:
+        return []
+    try:
+        plan = loads(text, Path("show plan"))
+    except ShowPlanError:
+        return []
+    products = []
+    for item in plan.items:
+        try:
+            products.append(showcase_product(item))
+        except NotPublishableError:
+            continue
+    return products
+
+
+class _ListedOrders:
+    """A platform that lists a session's orders (not by time) as an ``OrderSource``."""
+
+    def __init__(self, client: PlatformAdapter) -> None:
+        self._client = client
+
+    async def orders_between(
+        self, session_id: str, since: datetime, until: datetime
+    ) -> Sequence[Order]:
+        return await _session_orders(self._client, session_id)
 
 
 class MissingKeyError(DomainError):
@@ -207,13 +265,43 @@ class LiveLink:
         when that is not the platform of the chosen profile."""
         client, store = await self.open()
         show = await store.get_show(show_id)
+        await self._check_owner(client, show, "to resume or end it")
+        return await LiveShow.resume(client, store, show)
+
+    async def _check_owner(self, client: PlatformAdapter, show: ShowRecord, what: str) -> None:
+        """Raises ``WrongPlatformError`` unless ``show`` ran on this profile's account."""
         here = f"{self.where} {(await client.me()).id}".strip()
         if (show.owner.platform, show.owner.account) != (client.platform, here):
             raise WrongPlatformError(
                 f"{show.title!r} ran on {show.owner}; choose that platform in Show > Platform "
-                "to resume or end it"
+                + what
             )
-        return await LiveShow.resume(client, store, show)
+
+    async def refresh_show(self, show_id: str) -> RefreshOutcome:
+        """Read a past show's orders again from the platform it ran on (settlements and
+        refunds since), and keep what moved. Raises ``DomainError`` when the chosen profile
+        is not that platform's account, or has no orders to read (manual pins)."""
+        client, store = await self.open()
+        show = await store.get_show(show_id)
+        if self.profile.kind is ProfileKind.MANUAL or self._operator_pins:
+            raise RefreshError(
+                f"{show.title!r} has no platform orders to read again (manual pins): import "
+                "its orders export instead"
+            )
+        await self._check_owner(client, show, "to refresh it")
+        from seller_console.platform.shopee import ShopeeAdapter  # start-up time
+        from seller_console.platform.tiktok import TikTokShopAdapter
+
+        if isinstance(client, ShopeeAdapter):
+            raise RefreshError(
+                f"{show.title!r} ran on Shopee Live, which reports metrics, not orders: "
+                "there is nothing to read again"
+            )
+        if isinstance(client, TikTokShopAdapter):
+            # orders first seen now are named by our product ids, as the live ones were
+            await client.resolve(await _planned_products(store, show_id))
+            return await ShowReports(store).refresh(show_id, client)
+        return await ShowReports(store).refresh(show_id, _ListedOrders(client))
 
     async def unfinished_shows(self) -> tuple[ShowRecord, ...]:
         """Shows that went live and were never wrapped up (a crash or a quit while live, or
@@ -221,21 +309,52 @@ class LiveLink:
         _client, store = await self.open()
         return tuple(s for s in await store.list_shows() if s.status.unfinished)
 
+    async def import_orders(self, show_id: str, path: Path) -> OrdersImportOutcome:
+        """A manual-pins show's orders from the platform's orders export (``path``)."""
+        _client, store = await self.open()
+        return await import_orders_export(store, show_id, path)
+
+    async def affiliate_links(
+        self, products: Sequence[ShowcaseProduct]
+    ) -> list[AffiliateLink | str]:
+        """The chosen platform's affiliate link for each product, or why there is none: the
+        Live Commerce API mints one (the product is published to the showcase first, as Go
+        live does); TikTok's is the product's page with the profile's tracking code (TikTok
+        documents no minting call); the others have none."""
+        client, _store = await self.open()
+        from seller_console.platform.client import LiveCommerceClient  # start-up time
+        from seller_console.platform.tiktok import TikTokShopAdapter
+
+        result: list[AffiliateLink | str] = []
+        if isinstance(client, TikTokShopAdapter):
+            await client.resolve(products)
+            for product in products:
+                try:
+                    result.append(client.affiliate_link(product.id))
+                except PlatformError as exc:
+                    result.append(exc.user_message)
+            return result
+        if isinstance(client, LiveCommerceClient):
+            published = await client.upsert_products(products)
+            for product, outcome in zip(products, published, strict=True):
+                if not outcome.ok:
+                    result.append(outcome.error_detail or outcome.error_code or "not published")
+                    continue
+                key = new_idempotency_key()
+                try:
+                    result.append(
+                        await client.create_affiliate_link(product.id, idempotency_key=key)
+                    )
+                except PlatformError as exc:
+                    result.append(exc.user_message)
+            return result
+        why = f"{self.profile.display_name} has no affiliate links the console can make"
+        return [why for _product in products]
+
     async def platform_orders(self, show: ShowRecord) -> tuple[Order, ...]:
         """The platform's own list of a show's orders (the self-test checks against it)."""
         client, _store = await self.open()
-        from seller_console.platform.client import LiveCommerceClient  # start-up time
-
-        if isinstance(client, LiveCommerceClient):
-            return await client.all_orders(show.session_id)
-        orders: list[Order] = []
-        cursor: str | None = None
-        while True:
-            page = await client.list_orders(show.session_id, after=cursor)
-            orders.extend(page.items)
-            if page.next_cursor is None or not page.items:
-                return tuple(orders)
-            cursor = page.next_cursor
+        return await _session_orders(client, show.session_id)
 
     async def practice_platform(self) -> tuple[str, str] | None:
         """The embedded practice platform's address and key (None on other profiles)."""
@@ -498,6 +617,7 @@ async def tiktok_practice_adapter(practice: RunningTikTok, store: SecretStore) -
         practice.base_url,
         app_key=practice.app_key,
         shop_cipher=world.config.shop_cipher,
+        tracking_code=PRACTICE_TRACKING_CODE,
     )
     adapter = _tiktok(profile, store)
     if await store.load(profile.tiktok_entries()[1]) is None:

@@ -3,7 +3,11 @@
 ``shows list [--json]``: per show its id, title, platform account, session, times, status
 and, per currency, orders, units, GMV and estimated commission. ``shows report ID
 [--json|--csv]``: the report dialog's figures (an unambiguous prefix of the id will do).
-Reads only; exit code 0, or 2 when the database or the show cannot be read.
+These read only; exit code 0, or 2 when the database or the show cannot be read.
+``shows import-orders ID FILE [--json]`` imports a manual-pins show's orders export
+(exit code 0 with the rows it rejected listed, 2 when the file or show cannot be used).
+``shows refresh ID`` (run by ``cli``, which can open the platform) reads a past show's orders
+again from the platform of the chosen profile, then prints what moved and the report.
 """
 
 from __future__ import annotations
@@ -16,6 +20,11 @@ from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
 from seller_console.domain.storage_port import StorageError
+from seller_console.services.orders_import import (
+    OrdersImportError,
+    OrdersImportOutcome,
+    import_orders_export,
+)
 from seller_console.services.reports import (
     ShowReport,
     ShowReports,
@@ -42,6 +51,18 @@ def add_commands(commands: argparse._SubParsersAction[Any]) -> None:
     form = report.add_mutually_exclusive_group()
     form.add_argument("--json", action="store_true", help="one JSON object")
     form.add_argument("--csv", action="store_true", help="CSV, as the report dialog exports")
+    orders = sub.add_parser(
+        "import-orders",
+        help="a manual-pins show's orders from the platform's orders export (CSV)",
+    )
+    orders.add_argument("show", metavar="ID", help="the show's id (or a unique prefix of it)")
+    orders.add_argument("file", metavar="FILE", type=Path, help="the orders export")
+    orders.add_argument("--json", action="store_true", help="the outcome as one JSON object")
+    refresh = sub.add_parser(
+        "refresh",
+        help="read a past show's orders again from its platform (settlements, refunds)",
+    )
+    refresh.add_argument("show", metavar="ID", help="the show's id (or a unique prefix of it)")
 
 
 def run_command(args: argparse.Namespace, database: Path, out: TextIO, err: TextIO) -> int:
@@ -55,6 +76,8 @@ def run_command(args: argparse.Namespace, database: Path, out: TextIO, err: Text
         if args.shows_command == "list":
             reports = _with_reports(database, _all_reports)
             _print_list(reports, args.json, out)
+        elif args.shows_command == "import-orders":
+            return _import_orders(database, args, out, err)
         else:
             report = _with_reports(database, lambda r: _one_report(r, args.show))
             if report is None:
@@ -66,10 +89,42 @@ def run_command(args: argparse.Namespace, database: Path, out: TextIO, err: Text
             elif args.csv:
                 write_report_csv(report, out)
             else:
-                _print_report(report, out)
+                print_report(report, out)
     except StorageError as exc:
         print(f"cannot read the shows: {exc.user_message}", file=err)
         return EXIT_UNREADABLE
+    return EXIT_OK
+
+
+def _import_orders(database: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    async def go(reports: ShowReports) -> OrdersImportOutcome | None:
+        show_id = await show_id_of(reports, args.show)
+        if show_id is None:
+            return None
+        return await import_orders_export(reports.storage, show_id, args.file)
+
+    try:
+        outcome = _with_reports(database, go)
+    except OrdersImportError as exc:
+        print(f"cannot import the orders: {exc}", file=err)
+        return EXIT_UNREADABLE
+    if outcome is None:
+        print(f"no show {args.show!r} (or more than one starts so)", file=err)
+        return EXIT_UNREADABLE
+    if args.json:
+        body = {
+            "orders": outcome.orders,
+            "new": outcome.new,
+            "changed": outcome.changed,
+            "outside_the_show": outcome.outside,
+            "report": outcome.report.to_json(),
+        }
+        json.dump(body, out, ensure_ascii=False, indent=1)
+        out.write("\n")
+        return EXIT_OK
+    out.write(outcome.summary() + "\n")
+    for problem in [*outcome.report.rejected, *outcome.report.warnings]:
+        out.write(f"  {problem.where()}: {problem.reason}\n")
     return EXIT_OK
 
 
@@ -88,11 +143,17 @@ async def _all_reports(reports: ShowReports) -> list[ShowReport]:
     return [await reports.report(show.id) for show in await reports.list_shows()]
 
 
-async def _one_report(reports: ShowReports, wanted: str) -> ShowReport | None:
+async def show_id_of(reports: ShowReports, wanted: str) -> str | None:
+    """The id of the one show whose id is ``wanted`` or starts with it; None if not one."""
     matches = [s for s in await reports.list_shows() if s.id.startswith(wanted)]
     exact = [s for s in matches if s.id == wanted]
     chosen = exact or matches
-    return await reports.report(chosen[0].id) if len(chosen) == 1 else None
+    return chosen[0].id if len(chosen) == 1 else None
+
+
+async def _one_report(reports: ShowReports, wanted: str) -> ShowReport | None:
+    show_id = await show_id_of(reports, wanted)
+    return None if show_id is None else await reports.report(show_id)
 
 
 def _print_list(reports: list[ShowReport], as_json: bool, out: TextIO) -> None:
@@ -123,17 +184,30 @@ def _print_list(reports: list[ShowReport], as_json: bool, out: TextIO) -> None:
         )
 
 
-def _print_report(report: ShowReport, out: TextIO) -> None:
+def print_report(report: ShowReport, out: TextIO) -> None:
     show = report.show
     out.write(f"{show.title!r} ({show.id}) on {show.owner}, {show.status.value}\n")
     for code, f in sorted(report.totals.items()):
         out.write(
             f"  {code}: {f.orders} orders, {f.units} units, GMV {f.gross.rounded().amount}, "
             f"refunds {f.refunds.rounded().amount}, commission "
-            f"{f.commission_estimated.rounded().amount}\n"
+            f"{f.commission_estimated.rounded().amount}; the platform's estimate "
+            f"{f.platform_estimate.rounded().amount}, settled {f.settled.rounded().amount} "
+            f"({f.settled_orders} orders settled, {f.unsettled_orders} awaiting)\n"
         )
+    if show.refreshed_at is not None:
+        out.write(f"  orders last read again: {show.refreshed_at.astimezone().isoformat()}\n")
     for w in report.windows:
         sold = "; ".join(
-            f"{f.units} units {f.gross.rounded().amount} {f.currency.code}" for f in w.figures
+            f"{f.units} units {f.gross.rounded().amount} {f.currency.code}, commission "
+            f"estimated {f.platform_estimate.rounded().amount} settled "
+            f"{f.settled.rounded().amount}"
+            for f in w.figures
         )
         out.write(f"  pin {report.title_of(w.window.product_id)}: {round(w.seconds)} s, {sold}\n")
+    for (product_id, code), f in sorted(report.by_product.items()):
+        out.write(
+            f"  product {report.title_of(product_id)}: {f.units} units "
+            f"{f.gross.rounded().amount} {code}, commission estimated "
+            f"{f.platform_estimate.rounded().amount} settled {f.settled.rounded().amount}\n"
+        )

@@ -89,3 +89,14 @@ def snapshot(product_id: str, title: str = "", **changes: Any) -> ProductSnapsho
         catalog="demo",
     )
     return replace(made, **changes)
+
+
+def settled(o: Order, actual: str) -> Order:
+    """``o`` as the platform reports it once settled: the line's estimate and its actual."""
+    line = o.lines[0]
+    amount = Money.of(actual, line.unit_price.currency.code)
+    return replace(
+        o,
+        lines=(replace(line, commission_estimated=o.commission.amount, commission_settled=amount),),
+        commission=replace(o.commission, amount=amount, settled=True),
+    )

@@ -1,11 +1,11 @@
 """The show's ledger: orders applied idempotently, and the totals the side panels show.
 
-- Keyed by order id. An order's state only moves forward (paid, then cancelled or
-  refunded; ``STATUS_RANK``), so applying a state is a merge that keeps the more advanced
-  one: the same event delivered twice, an ``order.updated`` that overtakes its
-  ``order.created``, or a whole resynced orders list all give the totals of one in-order
-  delivery. ``apply`` returns the order's new state when it changed (for storage to keep),
-  None when it was a no-op.
+- Keyed by order id. An order's state only moves forward (paid, then settled by the
+  platform, then cancelled or refunded; ``progress``), so applying a state is a merge that
+  keeps the more advanced one: the same event delivered twice, an ``order.updated`` that
+  overtakes its ``order.created``, or a whole resynced orders list all give the totals of
+  one in-order delivery. ``apply`` returns the order's new state when it changed (for
+  storage to keep), None when it was a no-op.
 - Totals are kept per currency and never mixed: for the show, per pin window (the pin that
   was live when the order was placed: ``Order.pin_id``), per minute of ``created_at``
   and per product (line level).
@@ -13,6 +13,11 @@
   net is gross minus refunds. Commission, estimated (``domain.commission``) and reported
   by the platform, is net: a refund reverses it. An order whose estimate differs from what
   the platform reported is flagged.
+- Beside that, the platform's own two figures (where it reports them per line, as TikTok
+  does): its estimate over every order not refunded, and the actual commission of the
+  orders it has settled (``settled_orders`` of them; the rest are still estimates). An
+  order the platform settles is re-applied (a settled state is more advanced than a paid
+  one), so a later poll or a refresh moves its commission from estimated to settled.
 """
 
 from __future__ import annotations
@@ -36,6 +41,13 @@ STATUS_RANK: Mapping[OrderStatus, int] = {
 }
 """How far an order's state has gone; a state never moves back to a lower rank."""
 
+
+def progress(order: Order) -> int:
+    """How far ``order`` has gone: its status's rank, and within it settled after not
+    settled (what storage keeps as ``status_rank``; a lower one never replaces a higher)."""
+    return STATUS_RANK[order.status] * 2 + int(order.commission.settled)
+
+
 _ZERO = Decimal(0)
 K = TypeVar("K")
 KC = TypeVar("KC", bound=tuple[Any, str])
@@ -56,6 +68,13 @@ class Figures:
     refunds: Money
     commission_estimated: Money
     commission_reported: Money
+    settled_orders: int = 0
+    """Orders (not refunded) whose commission the platform has settled."""
+    commission_platform_estimate: Money | None = None
+    """The platform's own estimate over the orders not refunded (per line where it reports
+    one, else the commission it reported); None: the same as ``commission_reported``."""
+    commission_settled: Money | None = None
+    """The actual commission of the settled orders; None: the same currency's zero."""
 
     @classmethod
     def zero(cls, currency: Currency) -> Figures:
@@ -75,6 +94,19 @@ class Figures:
     def flagged(self) -> bool:
         return not self.commission_difference.is_zero()
 
+    @property
+    def platform_estimate(self) -> Money:
+        return self.commission_platform_estimate or self.commission_reported
+
+    @property
+    def settled(self) -> Money:
+        return self.commission_settled or Money.zero(self.currency)
+
+    @property
+    def unsettled_orders(self) -> int:
+        """Orders not refunded whose commission is still an estimate."""
+        return self.orders - self.refunded_orders - self.settled_orders
+
 
 @dataclass(slots=True)
 class _Acc:
@@ -86,6 +118,9 @@ class _Acc:
     refunds: Decimal = _ZERO
     estimated: Decimal = _ZERO
     reported: Decimal = _ZERO
+    settled_orders: int = 0
+    platform_estimate: Decimal = _ZERO
+    settled: Decimal = _ZERO
 
     def freeze(self, currency: Currency) -> Figures:
         return Figures(
@@ -98,11 +133,22 @@ class _Acc:
             refunds=Money(self.refunds, currency),
             commission_estimated=Money(self.estimated, currency),
             commission_reported=Money(self.reported, currency),
+            settled_orders=self.settled_orders,
+            commission_platform_estimate=Money(self.platform_estimate, currency),
+            commission_settled=Money(self.settled, currency),
         )
 
     def post(
-        self, sign: int, reversed_: bool, units: int, amount: Decimal, est: Decimal, rep: Decimal
+        self,
+        sign: int,
+        reversed_: bool,
+        units: int,
+        amount: Decimal,
+        est: Decimal,
+        rep: Decimal,
+        platform: tuple[bool, Decimal, Decimal] = (False, _ZERO, _ZERO),
     ) -> None:
+        """``platform`` is (settled, the platform's estimate, the settled amount)."""
         self.orders += sign
         self.units += sign * units
         self.gross += sign * amount
@@ -113,6 +159,11 @@ class _Acc:
         else:
             self.estimated += sign * est
             self.reported += sign * rep
+            settled, platform_estimate, settled_amount = platform
+            self.platform_estimate += sign * platform_estimate
+            if settled:
+                self.settled_orders += sign
+                self.settled += sign * settled_amount
 
     def empty(self) -> bool:
         return self.orders == 0
@@ -128,6 +179,8 @@ class _Line:
     fixed_rate: Decimal | None
     reported: Decimal
     estimated: Decimal = _ZERO
+    platform_estimate: Decimal = _ZERO  # the platform's estimate for the line
+    settled: Decimal = _ZERO  # the platform's actual commission once settled
 
 
 @dataclass(slots=True)
@@ -144,6 +197,15 @@ class _Entry:
     @property
     def estimated(self) -> Decimal:
         return sum((line.estimated for line in self.lines), _ZERO)
+
+    @property
+    def platform(self) -> tuple[bool, Decimal, Decimal]:
+        """(settled, the platform's estimate, the settled amount) of the whole order."""
+        return (
+            self.order.commission.settled,
+            sum((line.platform_estimate for line in self.lines), _ZERO),
+            sum((line.settled for line in self.lines), _ZERO),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,11 +288,13 @@ class Ledger:
         new state when something changed, else None."""
         order = order.at_minor_units()
         old = self._entries.get(order.id)
-        if old is not None and STATUS_RANK[order.status] <= STATUS_RANK[old.order.status]:
+        if old is not None and progress(order) <= progress(old.order):
             return None
         if old is not None:
             self._post(old, -1)
             entry = _Entry(order, old.minute, old.lines, old.pin_id)
+            if len(order.lines) == len(old.lines):  # the same lines, their commission moved
+                _platform_figures(order, old.lines)
         else:
             entry = self._entry(order)
         self._entries[order.id] = entry
@@ -266,11 +330,7 @@ class Ledger:
                     reported=_ZERO,
                 )
             )
-        reported = split_amount(
-            order.commission.amount.amount, tuple(x.amount for x in lines) or (_ZERO,), currency
-        )
-        for line, share in zip(lines, reported, strict=False):
-            line.reported = share
+        _platform_figures(order, lines)
         minute = order.created_at.replace(second=0, microsecond=0)
         entry = _Entry(order, minute, lines, order.pin_id or self._window_at(order.created_at))
         for line in lines:
@@ -295,15 +355,20 @@ class Ledger:
         amount = order.total.amount
         est = entry.estimated
         rep = order.commission.amount.amount
+        platform = entry.platform
         for acc in (
             self._acc(self._totals, code),
             self._acc(self._by_pin, (entry.pin_id, code)),
             self._acc(self._by_minute, (entry.minute, code)),
         ):
-            acc.post(sign, reversed_, units, amount, est, rep)
+            acc.post(sign, reversed_, units, amount, est, rep, platform)
+        settled = order.commission.settled
         for line in entry.lines:
             acc = self._acc(self._by_product, (line.product_id, line.currency.code))
-            acc.post(sign, reversed_, line.units, line.amount, line.estimated, line.reported)
+            figures = (settled, line.platform_estimate, line.settled)
+            acc.post(
+                sign, reversed_, line.units, line.amount, line.estimated, line.reported, figures
+            )
             self._sold[line.product_id] = self._sold.get(line.product_id, 0) + sign * line.units
             if not reversed_:
                 key = (line.brand, line.currency.code)
@@ -418,3 +483,19 @@ class Ledger:
             stock=self.stock(),
             flagged_orders=frozenset(self._flagged),
         )
+
+
+def _platform_figures(order: Order, lines: list[_Line]) -> None:
+    """The platform's figures on each of ``lines`` (``order``'s lines, in order): its
+    commission shared out by amount, and its own estimate and settled amount where it reports
+    them per line (else the commission it reported: the estimate while unsettled, the
+    settled amount once settled)."""
+    currency = order.total.currency
+    reported = split_amount(
+        order.commission.amount.amount, tuple(x.amount for x in lines) or (_ZERO,), currency
+    )
+    for line, share, wire_line in zip(lines, reported, order.lines, strict=False):
+        line.reported = share
+        estimate, settled = wire_line.commission_estimated, wire_line.commission_settled
+        line.platform_estimate = share if estimate is None else estimate.amount
+        line.settled = share if settled is None else settled.amount

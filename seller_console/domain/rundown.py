@@ -80,6 +80,7 @@ class RundownItem:
     stock_cap: int | None = None  # None: no cap beyond the stock itself
     flash_price: Money | None = None  # a flash sale's price: None, no flash sale
     flash_seconds: int | None = None  # how long the flash sale runs from the confirmed take
+    affiliate_link: str | None = None  # the creator's link for it, to hand over (plan file)
 
     @classmethod
     def new(

@@ -54,6 +54,9 @@ class ShowRecord:
     by_time: bool = False
     """Sales count in the pin window their time fell in: the platform does not say which
     pin an order came from (polled orders), or the operator performs the pins."""
+    refreshed_at: datetime | None = None
+    """When the show's orders were last read again from the platform ("Refresh": what
+    settled or was refunded since), None when never."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,10 @@ Reading is bounded: the file's size (``MAX_PLAN_BYTES``), the nesting of its JSO
 the digits of every number are checked before anything is converted, and text with a
 lone surrogate (``"\ud800"``, which no file can hold) is refused on open, so a plan that
 opens can always be saved again.
+
+An item may carry its affiliate link (``affiliate_link``, an http(s) address), so a brand
+rep can hand the links over with the plan; written only when set, so a plan without links
+is the same file as before, and an older app opening one with links ignores them.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ VERSION: Final = 1
 SUFFIX: Final = ".showplan.json"
 MAX_PLAN_BYTES: Final = 32 * 1024 * 1024
 _MAX_INT_DIGITS: Final = 15
+MAX_LINK_CHARS: Final = 2048
 
 T = TypeVar("T")
 
@@ -59,6 +64,7 @@ def _money(value: Money | None) -> dict[str, str] | None:
 
 def _item_to_json(item: RundownItem) -> dict[str, Any]:
     p = item.product
+    link = {"affiliate_link": item.affiliate_link} if item.affiliate_link else {}
     return {
         "id": item.id,
         "planned_seconds": item.planned_seconds,
@@ -81,6 +87,7 @@ def _item_to_json(item: RundownItem) -> dict[str, Any]:
             "commission_rate": None if p.commission_rate is None else str(p.commission_rate),
             "catalog": p.catalog,
         },
+        **link,
     }
 
 
@@ -259,6 +266,23 @@ class _Reader:
             raise self.fail(where, "expected a rate between 0 and 1 as text")
         return rate
 
+    def link(self, value: Any, where: str) -> str:
+        """An affiliate link: an http(s) address of at most ``MAX_LINK_CHARS``, no spaces."""
+        if not isinstance(value, str):
+            raise self.fail(where, f"expected a link as text, found {type(value).__name__}")
+        scheme, _, rest = value.partition("://")
+        if (
+            scheme.lower() not in ("http", "https")
+            or not rest
+            or len(value) > MAX_LINK_CHARS
+            or not value.isprintable()
+            or any(c.isspace() for c in value)
+        ):
+            raise self.fail(
+                where, f"expected an http(s) address of at most {MAX_LINK_CHARS} characters"
+            )
+        return value
+
     def item(self, raw: Any, where: str) -> RundownItem:
         product = self.field(raw, "product", dict, {}, where)
         pw = f"{where}.product"
@@ -291,6 +315,7 @@ class _Reader:
                 stock_cap=self.optional(raw, "stock_cap", where, self.count),
                 flash_price=self.optional(raw, "flash_price", where, self.money),
                 flash_seconds=self.optional(raw, "flash_seconds", where, self.count),
+                affiliate_link=self.optional(raw, "affiliate_link", where, self.link),
             )
         except DomainError as exc:
             raise self.fail(where, str(exc)) from None

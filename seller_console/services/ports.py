@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Protocol
 
 from seller_console.domain.events import EventRejected, MetricsReported, Pin
@@ -94,3 +95,14 @@ class ShowArchive(Protocol):
 
 class ShowStorage(LedgerStore, JournalStore, ShowArchive, Protocol):
     """All of a show's storage at once (``storage.ShowStore`` is one)."""
+
+
+class OrderSource(Protocol):
+    """A platform that can read a past session's orders again (``Refresh`` on a past show)."""
+
+    async def orders_between(
+        self, session_id: str, since: datetime, until: datetime
+    ) -> Sequence[Order]:
+        """Every order of ``session_id`` placed between ``since`` and ``until``, in its
+        current state (settled, refunded), all pages read."""
+        ...

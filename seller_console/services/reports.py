@@ -7,6 +7,12 @@ each pin's round-trip latency. ``ShowReports`` rebuilds it for any stored show, 
 commission terms the show ran with (kept with its planned segments), so a report is the
 same whenever it is opened.
 
+Commission is shown three ways per product, pin window and currency: our estimate from
+the catalog's terms, the platform's own estimate, and what the platform has settled (with
+how many orders are settled and how many still wait). ``ShowReports.refresh`` reads a past
+show's orders again from the platform (its whole time window), so orders that settled or
+were refunded since move; it is idempotent, and stamps the show's ``refreshed_at``.
+
 Every CSV file the app writes goes through ``csv_writer``, which neutralises cells a
 spreadsheet would run as a formula (OWASP "CSV injection"): titles and ids come from
 catalogs and platforms, and ``=HYPERLINK(...)`` or ``@SUM(...)`` must stay text.
@@ -17,19 +23,21 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final, TextIO
 
 from seller_console.domain.commission import CommissionPolicy, ProductTerms
+from seller_console.domain.errors import DomainError
 from seller_console.domain.events import EventRejected, MetricsReported
 from seller_console.domain.ledger import NO_PIN, Figures, Ledger, LedgerSnapshot, PinWindow
 from seller_console.domain.metrics import MetricsFigures, by_window, growth
 from seller_console.domain.money import Currency
+from seller_console.domain.orders import Order, OrderStatus
 from seller_console.domain.show_records import PinReceipt, PlannedSegment, ShowRecord
-from seller_console.services.ports import ShowStorage
+from seller_console.services.ports import OrderSource, ShowStorage
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +205,10 @@ _FIGURE_HEADER = [
     "commission_reported",
     "commission_difference",
     "flagged",
+    "commission_platform_estimate",
+    "commission_settled",
+    "settled_orders",
+    "unsettled_orders",
 ]
 
 
@@ -212,6 +224,10 @@ def _figures(f: Figures) -> list[str]:
         str(f.commission_reported.rounded().amount),
         str(f.commission_difference.rounded().amount),
         "yes" if f.flagged else "",
+        str(f.platform_estimate.rounded().amount),
+        str(f.settled.rounded().amount),
+        str(f.settled_orders),
+        str(f.unsettled_orders),
     ]
 
 
@@ -263,7 +279,8 @@ def write_report_csv(report: ShowReport, handle: TextIO) -> None:
     plain decimals at the currency's minor unit, beside the currency code; text cells that a
     spreadsheet would run as a formula are neutralised (``csv_writer``)."""
     out = csv_writer(handle)
-    out.writerow(["show", report.show.id, report.show.title, _time(report.show.started_at)])
+    show = report.show
+    out.writerow(["show", show.id, show.title, _time(show.started_at), _time(show.refreshed_at)])
     out.writerow([])
     out.writerow(["section", "currency", *_FIGURE_HEADER])
     for code, figures in sorted(report.totals.items()):
@@ -341,6 +358,39 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class RefreshError(DomainError):
+    """A show whose orders cannot be read again (it never went live, or it is still on)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshOutcome:
+    """What a refresh found: orders read, and of those the ones new to the show, newly
+    settled and newly refunded or cancelled (0, 0, 0 when nothing moved)."""
+
+    read: int
+    new: int
+    settled: int
+    refunded: int
+
+    def summary(self) -> str:
+        if not (self.new or self.settled or self.refunded):
+            return f"Read {self.read} orders again: nothing changed."
+        return (
+            f"Read {self.read} orders again: {self.new} new, {self.settled} settled, "
+            f"{self.refunded} refunded."
+        )
+
+
+def _named_as_stored(order: Order, products: dict[str, str]) -> Order:
+    """``order`` with each line's product id as the show stored it for that SKU (a platform
+    adapter opened after the show may not know our ids for its products yet)."""
+    lines = tuple(
+        replace(line, product_id=products[line.sku]) if line.sku in products else line
+        for line in order.lines
+    )
+    return order if lines == order.lines else replace(order, lines=lines)
+
+
 class ShowReports:
     """Past shows, listable and reopenable, and their reports."""
 
@@ -348,8 +398,50 @@ class ShowReports:
         self._storage = storage
         self._clock = clock
 
+    @property
+    def storage(self) -> ShowStorage:
+        return self._storage
+
     async def list_shows(self) -> tuple[ShowRecord, ...]:
         return await self._storage.list_shows()
+
+    async def _ledger(self, show: ShowRecord, segments: tuple[PlannedSegment, ...]) -> Ledger:
+        ledger = Ledger(policy_of(segments), attribute_by_time=show.by_time)
+        for pin in await self._storage.load_pins(show.id):
+            ledger.pin_seen(pin)
+        ledger.apply_all(await self._storage.load_orders(show.id))
+        return ledger
+
+    async def refresh(self, show_id: str, source: OrderSource) -> RefreshOutcome:
+        """Read the show's orders again from ``source`` for its whole time window and keep
+        what moved (settled, refunded, new). Twice in a row gives the same figures."""
+        show = await self._storage.get_show(show_id)
+        if show.started_at is None:
+            raise RefreshError(f"{show.title!r} never went live: there are no orders to read.")
+        if show.ended_at is None:
+            raise RefreshError(
+                f"{show.title!r} is still live or was never ended: resume it, or end it first."
+            )
+        segments = await self._storage.segments(show_id)
+        ledger = await self._ledger(show, segments)
+        products = {line.sku: line.product_id for o in ledger.orders() for line in o.lines}
+        fetched = await source.orders_between(show.session_id, show.started_at, show.ended_at)
+        known = {o.id: o.status for o in ledger.orders()}
+        theirs = [_named_as_stored(o, products) for o in fetched if o.session_id == show.session_id]
+        changed = ledger.apply_all(theirs)
+        await self._storage.save_ingest(show_id, changed, (), None)
+        await self._storage.update_show(replace(show, refreshed_at=self._clock()))
+        moved_on = [o for o in changed if o.id in known]
+        return RefreshOutcome(
+            read=len(theirs),
+            new=len(changed) - len(moved_on),
+            settled=sum(1 for o in changed if o.commission.settled),
+            refunded=sum(
+                1
+                for o in moved_on
+                if o.status is not OrderStatus.PAID and known[o.id] is OrderStatus.PAID
+            ),
+        )
 
     async def report(self, show_id: str, ledger: Ledger | None = None) -> ShowReport:
         """The report of a stored show; pass the running show's ``ledger`` to skip
@@ -357,10 +449,7 @@ class ShowReports:
         show = await self._storage.get_show(show_id)
         segments = await self._storage.segments(show_id)
         if ledger is None:
-            ledger = Ledger(policy_of(segments), attribute_by_time=show.by_time)
-            for pin in await self._storage.load_pins(show.id):
-                ledger.pin_seen(pin)
-            ledger.apply_all(await self._storage.load_orders(show.id))
+            ledger = await self._ledger(show, segments)
         return build_report(
             show,
             ledger.snapshot(),
@@ -385,6 +474,10 @@ def figures_json(f: Figures) -> dict[str, object]:
         "commission_estimated": str(f.commission_estimated.rounded().amount),
         "commission_reported": str(f.commission_reported.rounded().amount),
         "commission_difference": str(f.commission_difference.rounded().amount),
+        "commission_platform_estimate": str(f.platform_estimate.rounded().amount),
+        "commission_settled": str(f.settled.rounded().amount),
+        "settled_orders": f.settled_orders,
+        "unsettled_orders": f.unsettled_orders,
     }
 
 
@@ -399,6 +492,7 @@ def show_json(show: ShowRecord) -> dict[str, object]:
         "created": _time(show.created_at),
         "started": _time(show.started_at) or None,
         "ended": _time(show.ended_at) or None,
+        "refreshed": _time(show.refreshed_at) or None,
     }
 
 

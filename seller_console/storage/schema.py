@@ -9,6 +9,12 @@ the same id again. Everything a show keeps (orders, pins seen, the stream cursor
 journal, receipts, the rundown) is keyed by the show, and an order is unique per show.
 Migrations run with foreign keys off (``storage.db.connect``) so rebuilding a table
 never cascades; a foreign-key check follows them.
+
+Settlement (migration 3): an order's ``status_rank`` is ``domain.ledger.progress`` (its
+status's rank times two, plus one once the platform settled its commission), so a settled
+state replaces a paid one and never the reverse; ``commission_settled`` says so; the
+``lines`` JSON may carry each line's platform estimate and settled amount (minor units);
+``shows.refreshed_at`` is when the show's orders were last read again from the platform.
 """
 
 from __future__ import annotations
@@ -196,5 +202,10 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
             body TEXT NOT NULL
         )""",
         "CREATE INDEX metric_reports_by_show ON metric_reports(show_id)",
+    ),
+    (
+        "UPDATE orders SET status_rank = status_rank * 2",
+        "ALTER TABLE orders ADD COLUMN commission_settled INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE shows ADD COLUMN refreshed_at TEXT",
     ),
 )

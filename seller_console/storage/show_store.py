@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from seller_console.domain.events import EventRejected, ItemMetrics, MetricsReported, Pin
-from seller_console.domain.ledger import STATUS_RANK
+from seller_console.domain.ledger import progress
 from seller_console.domain.money import Money
 from seller_console.domain.orders import Commission, Order, OrderLine, OrderStatus
 from seller_console.domain.platform_port import IdempotencyKey
@@ -35,10 +35,13 @@ from seller_console.storage.errors import StorageKnownError
 
 _UPSERT_ORDER = """
 INSERT INTO orders (show_id, id, session_id, created_at, status, status_rank, currency,
-                    total_minor, commission_rate, commission_minor, pin_id, affiliate_code, lines)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    total_minor, commission_rate, commission_minor, pin_id, affiliate_code, lines,
+                    commission_settled)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (show_id, id) DO UPDATE SET status = excluded.status,
-    status_rank = excluded.status_rank
+    status_rank = excluded.status_rank, commission_rate = excluded.commission_rate,
+    commission_minor = excluded.commission_minor, lines = excluded.lines,
+    commission_settled = excluded.commission_settled
 WHERE excluded.status_rank > orders.status_rank
 """
 _SAVE_CURSOR = """
@@ -55,7 +58,7 @@ VALUES (?, ?, ?, ?, ?, ?)
 """
 _SELECT_SHOWS = (
     "SELECT id, session_id, title, status, created_at, started_at, ended_at, platform, account, "
-    "by_time FROM shows "
+    "by_time, refreshed_at FROM shows "
 )
 _SAVE_RECEIPT = """
 INSERT INTO pin_receipts (key, show_id, product_id, sent_at, outcome, pin_id, answered_at,
@@ -95,27 +98,28 @@ def _now() -> str:
 
 def order_row(show_id: str, order: Order) -> tuple[object, ...]:
     """An order of a show as an ``orders`` row: money in integer minor units beside its
-    currency."""
-    lines = json.dumps(
-        [
-            [
-                line.product_id,
-                line.sku,
-                line.quantity,
-                line.unit_price.to_minor_units(),
-                line.unit_price.currency.code,
-            ]
-            for line in order.lines
-        ],
-        separators=(",", ":"),
-    )
+    currency. A line the platform reported commission for carries its estimate and settled
+    amount too (minor units or null)."""
+    rows: list[list[object]] = []
+    for line in order.lines:
+        row: list[object] = [
+            line.product_id,
+            line.sku,
+            line.quantity,
+            line.unit_price.to_minor_units(),
+            line.unit_price.currency.code,
+        ]
+        if line.commission_estimated is not None or line.commission_settled is not None:
+            row += [_minor(line.commission_estimated), _minor(line.commission_settled)]
+        rows.append(row)
+    lines = json.dumps(rows, separators=(",", ":"))
     return (
         show_id,
         order.id,
         order.session_id,
         _ts(order.created_at),
         order.status.value,
-        STATUS_RANK[order.status],
+        progress(order),
         order.total.currency.code,
         order.total.to_minor_units(),
         str(order.commission.rate),
@@ -123,25 +127,44 @@ def order_row(show_id: str, order: Order) -> tuple[object, ...]:
         order.pin_id,
         order.affiliate_code,
         lines,
+        int(order.commission.settled),
+    )
+
+
+def _minor(value: Money | None) -> int | None:
+    return None if value is None else value.to_minor_units()
+
+
+def _line(row: list[object]) -> OrderLine:
+    product_id, sku, quantity, minor, currency, *platform = row
+    code = str(currency)
+    estimated, settled = platform if platform else (None, None)
+    return OrderLine(
+        str(product_id),
+        str(sku),
+        int(str(quantity)),
+        Money.from_minor_units(int(str(minor)), code),
+        commission_estimated=_money(estimated, code),
+        commission_settled=_money(settled, code),
     )
 
 
 def order_from_row(row: sqlite3.Row | tuple[object, ...]) -> Order:
     (oid, session_id, created_at, status, currency, total, rate, commission, pin_id, aff, lines) = (
-        row
+        row[:11]
     )
+    settled = bool(row[11]) if len(row) > 11 else False
     return Order(
         id=str(oid),
         session_id=str(session_id),
         created_at=_dt(str(created_at)),
         status=OrderStatus(status),
-        lines=tuple(
-            OrderLine(str(p), str(sku), int(q), Money.from_minor_units(int(minor), str(cur)))
-            for p, sku, q, minor, cur in json.loads(str(lines))
-        ),
+        lines=tuple(_line(line) for line in json.loads(str(lines))),
         total=Money.from_minor_units(int(str(total)), str(currency)),
         commission=Commission(
-            Decimal(str(rate)), Money.from_minor_units(int(str(commission)), str(currency))
+            Decimal(str(rate)),
+            Money.from_minor_units(int(str(commission)), str(currency)),
+            settled,
         ),
         pin_id=None if pin_id is None else str(pin_id),
         affiliate_code=None if aff is None else str(aff),
@@ -157,7 +180,19 @@ def _money(minor: object, currency: object) -> Money | None:
 
 
 def _show(row: tuple[object, ...]) -> ShowRecord:
-    sid, session_id, title, status, created, started, ended, platform, account, by_time = row
+    (
+        sid,
+        session_id,
+        title,
+        status,
+        created,
+        started,
+        ended,
+        platform,
+        account,
+        by_time,
+        refreshed,
+    ) = row
     return ShowRecord(
         id=str(sid),
         session_id=str(session_id),
@@ -168,6 +203,7 @@ def _show(row: tuple[object, ...]) -> ShowRecord:
         ended_at=_opt_dt(None if ended is None else str(ended)),
         owner=PlatformAccount(str(platform), str(account)),
         by_time=bool(by_time),
+        refreshed_at=_opt_dt(None if refreshed is None else str(refreshed)),
     )
 
 
@@ -338,8 +374,8 @@ class ShowStore:
         def work(conn: sqlite3.Connection) -> tuple[Order, ...]:
             rows = conn.execute(
                 "SELECT id, session_id, created_at, status, currency, total_minor, "
-                "commission_rate, commission_minor, pin_id, affiliate_code, lines "
-                "FROM orders WHERE show_id = ? ORDER BY rowid",
+                "commission_rate, commission_minor, pin_id, affiliate_code, lines, "
+                "commission_settled FROM orders WHERE show_id = ? ORDER BY rowid",
                 (show_id,),
             )
             return tuple(order_from_row(row) for row in rows)
@@ -516,13 +552,14 @@ class ShowStore:
             _opt_ts(show.started_at),
             _opt_ts(show.ended_at),
             int(show.by_time),
+            _opt_ts(show.refreshed_at),
             show.id,
         )
 
         def work(conn: sqlite3.Connection) -> None:
             conn.execute(
                 "UPDATE shows SET title = ?, status = ?, started_at = ?, ended_at = ?, "
-                "by_time = ? WHERE id = ?",
+                "by_time = ?, refreshed_at = ? WHERE id = ?",
                 row,
             )
 

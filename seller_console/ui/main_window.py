@@ -44,11 +44,12 @@ from seller_console.domain.errors import DomainError
 from seller_console.domain.ledger import LedgerSnapshot
 from seller_console.domain.on_air import ObsBadge, ObsLinkState
 from seller_console.domain.platform_port import PlatformError
-from seller_console.domain.rundown import Severity, ShowPlan
+from seller_console.domain.rundown import ProductSnapshot, RundownItem, Severity, ShowPlan
 from seller_console.domain.show_records import ShowStatus
 from seller_console.domain.storage_port import StorageError
 from seller_console.importers import ImportOptions, ImportReport
 from seller_console.importers.show_plan import SUFFIX
+from seller_console.services.affiliate_links import links_text
 from seller_console.services.commission_rates import RateError, parse_percent
 from seller_console.services.live_session import ShowPhase
 from seller_console.services.live_show import PublishResult, plan_policy
@@ -177,6 +178,8 @@ class MainWindow(QMainWindow):
 
         self._build_commission_actions()
         self.catalog_dock.add_requested.connect(self._add_rows)
+        self.catalog_dock.link_requested.connect(self._copy_catalog_links)
+        self.rundown_dock.links_requested.connect(self._copy_rundown_links)
         self.catalog_dock.current_changed.connect(self._show_catalog_row)
         rundown_vm.model.variants_dropped.connect(
             lambda keys, row: rundown_vm.add(catalog_vm.resolve(keys), row)
@@ -1009,8 +1012,40 @@ class MainWindow(QMainWindow):
                 self._export("Report", path, lambda p: write_csv(report, p))
             )
         )
+        dialog.refresh_requested.connect(
+            lambda show_id: self.tasks.start(self._refresh_report(dialog, show_id))
+        )
+        dialog.orders_import_requested.connect(
+            lambda show_id, path: self.tasks.start(self._import_orders(dialog, show_id, path))
+        )
         dialog.open()
         return dialog
+
+    async def _import_orders(self, dialog: ShowReportDialog, show_id: str, path: Path) -> None:
+        """A manual-pins show's orders export, then the new report (and its bad rows)."""
+        try:
+            outcome = await self.live_vm.import_orders(show_id, path)
+            report = await self.live_vm.report(show_id)
+        except (PlatformError, StorageError, DomainError) as exc:
+            dialog.refresh_failed(f"Could not import the orders: {_user_text(exc)}")
+            return
+        dialog.close()
+        self.show_show_report(report)
+        self._show_message(outcome.summary())
+        if outcome.report.rejected or outcome.report.warnings:
+            self.show_report(outcome.report)
+
+    async def _refresh_report(self, dialog: ShowReportDialog, show_id: str) -> None:
+        """Read a past show's orders again from its platform, then show the new report."""
+        try:
+            outcome = await self.live_vm.refresh(show_id)
+            report = await self.live_vm.report(show_id)
+        except (PlatformError, StorageError, DomainError) as exc:
+            dialog.refresh_failed(f"Could not refresh the show: {_user_text(exc)}")
+            return
+        dialog.close()
+        self.show_show_report(report)
+        self._show_message(outcome.summary())
 
     async def show_past_shows(self) -> None:
         try:
@@ -1063,6 +1098,43 @@ class MainWindow(QMainWindow):
             ):
                 action.trigger()
                 return
+
+    def _copy_catalog_links(self, rows: list[int]) -> None:
+        model = self.catalog_vm.model
+        items = [
+            RundownItem.new(ProductSnapshot.of(ref, c.name)) for c, ref in map(model.ref, rows)
+        ]
+        self.tasks.start(self.copy_links(items, keep=False), name="copy-links")
+
+    def _copy_rundown_links(self, item_ids: list[str]) -> None:
+        items = [self.rundown_vm.rundown.item(item_id) for item_id in item_ids]
+        self.tasks.start(self.copy_links(items, keep=True), name="copy-links")
+
+    async def copy_links(self, items: list[RundownItem], *, keep: bool) -> None:
+        """Copy the items' affiliate links (title, tab, link; one a line). ``keep``: rundown
+        items keep theirs, so the saved plan carries them."""
+        if not items:
+            return
+        try:
+            links = await self.live_vm.affiliate_links(items)
+        except (PlatformError, StorageError, DomainError) as exc:
+            self._show_message(f"Could not get the affiliate links: {_user_text(exc)}")
+            return
+        QGuiApplication.clipboard().setText(links_text(links))
+        if keep:
+            known = {item.id for item in self.rundown_vm.rundown.items}
+            for link in links:
+                item = self.rundown_vm.rundown.item(link.item_id) if link.item_id in known else None
+                if link.url and item is not None and item.affiliate_link != link.url:
+                    self.rundown_vm.edit(link.item_id, "Affiliate link", affiliate_link=link.url)
+        missing = [link for link in links if link.url is None]
+        copied = len(links) - len(missing)
+        text = f"Copied {_count(copied, 'affiliate link')}"
+        if missing:
+            text += f"; none for {missing[0].title}: {missing[0].problem}"
+            if len(missing) > 1:
+                text += f" (and {_count(len(missing) - 1, 'other product')})"
+        self._show_message(text)
 
     async def copy_overlay_url(self) -> None:
         url = await self.live_vm.overlay_url()

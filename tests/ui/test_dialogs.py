@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -22,6 +23,7 @@ from seller_console.domain.show_records import (
     PinOutcome,
     PinReceipt,
     PlannedSegment,
+    PlatformAccount,
     ShowRecord,
     ShowStatus,
 )
@@ -39,7 +41,7 @@ from seller_console.ui.dialogs.past_shows import PastShowsDialog
 from seller_console.ui.dialogs.profiles_dialog import ProfilesDialog
 from seller_console.ui.dialogs.show_report import ShowReportDialog
 from tests.fakes import NO_KEYCHAIN, MemorySecrets
-from tests.support import order
+from tests.support import order, settled
 
 KEY = "sk_live_0123456789abcdef"
 LIVE_URL = "https://api.livecommerce.example"
@@ -324,13 +326,12 @@ def test_report_shows_totals_tables_and_flags_differences(qtbot, qtmodeltester):
     totals = dialog.totals_model
     assert sorted(column_texts(totals, 0)) == ["JPY", "USD"]
     usd = column_texts(totals, 0).index("USD")
-    gmv = [
-        totals.headerData(c, Qt.Orientation.Horizontal) for c in range(totals.columnCount())
-    ].index("GMV")
+    headers = [totals.headerData(c, Qt.Orientation.Horizontal) for c in range(totals.columnCount())]
+    gmv, diff = headers.index("GMV"), headers.index("Difference")
     assert totals.data(totals.index(usd, gmv)) == "252.47 USD"
-    difference = totals.data(totals.index(usd, totals.columnCount() - 1))
+    difference = totals.data(totals.index(usd, diff))
     assert difference == "⚠ 0.50 USD"
-    tip = totals.data(totals.index(usd, totals.columnCount() - 1), Qt.ItemDataRole.ToolTipRole)
+    tip = totals.data(totals.index(usd, diff), Qt.ItemDataRole.ToolTipRole)
     assert "different commission" in tip
     assert "1 order" in dialog.summary.text()
     assert "Planned 7:00, actual 10:00 (3:00 over plan)" in dialog.summary.text()
@@ -445,3 +446,74 @@ def test_no_past_shows_says_so(qtbot):
     dialog.show()
     assert dialog.empty.isVisible()
     assert dialog.model.rowCount() == 0
+
+
+def test_report_shows_estimated_against_settled_and_offers_refresh(qtbot):
+    ledger = Ledger()
+    ledger.pin_seen(Pin("pin1", "p1", T0, 1))
+    estimate = _order(1, "p1", 2, "20.00", "pin1", "4.00")
+    ledger.apply_all([estimate, _order(2, "p1", 1, "20.00", "pin1", "2.00")])
+    ledger.apply(settled(estimate, "3.60"))  # TikTok settled the first, for less
+    show = ShowRecord(
+        "show9", "room9", "Night", T0, ShowStatus.ENDED, T0, T0 + timedelta(minutes=5)
+    )
+    show = replace(show, refreshed_at=T0 + timedelta(days=2))
+    report = build_report(show, ledger.snapshot(), (), (), T0 + timedelta(days=3))
+    dialog = ShowReportDialog(report)
+    qtbot.addWidget(dialog)
+    dialog.show()
+
+    pins = dialog.pins_model
+    headers = [pins.headerData(c, Qt.Orientation.Horizontal) for c in range(pins.columnCount())]
+    row = [pins.data(pins.index(0, c)) for c in range(pins.columnCount())]
+    assert row[headers.index("Platform est.")] == "6.00 USD"
+    assert row[headers.index("Settled")] == "3.60 USD"
+    assert row[headers.index("Settled orders")] == "1"
+    assert row[headers.index("Awaiting")] == "1"
+    assert "3.60 USD settled on 1 order, 1 awaiting settlement" in dialog.summary.text()
+    assert "last read again from the platform" in dialog.summary.text()
+
+    assert dialog.refresh.isVisible()
+    with qtbot.waitSignal(dialog.refresh_requested) as asked:
+        qtbot.mouseClick(dialog.refresh, Qt.MouseButton.LeftButton)
+    assert asked.args == ["show9"]
+    assert not dialog.refresh.isEnabled()
+    dialog.refresh_failed("Could not refresh the show: TikTok is not reachable")
+    assert dialog.refresh.isEnabled()
+    assert "TikTok is not reachable" in dialog.summary.text()
+
+
+def test_a_show_still_live_offers_no_refresh(qtbot):
+    show = ShowRecord("show8", "room8", "Night", T0, ShowStatus.LIVE, T0)
+    dialog = ShowReportDialog(build_report(show, Ledger().snapshot(), (), (), T0))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.refresh.isVisible()
+
+
+def test_a_manual_pins_show_offers_an_orders_import_not_a_refresh(qtbot, tmp_path):
+    show = ShowRecord(
+        "show7",
+        "m7",
+        "Whatnot night",
+        T0,
+        ShowStatus.ENDED,
+        T0,
+        T0 + timedelta(minutes=5),
+        PlatformAccount("manual", ""),
+        by_time=True,
+    )
+    dialog = ShowReportDialog(build_report(show, Ledger().snapshot(), (), (), T0))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.import_orders.isVisible()
+    assert not dialog.refresh.isVisible()
+    export = tmp_path / "orders.csv"
+    export.write_text("order id\n")
+    dialog.import_orders.click()
+    chooser = dialog.findChild(QFileDialog, "orders_export_file_dialog")
+    assert chooser is not None
+    with qtbot.waitSignal(dialog.orders_import_requested) as asked:
+        chooser.fileSelected.emit(str(export))
+    assert asked.args == ["show7", export]
+    chooser.reject()

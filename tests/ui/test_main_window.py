@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from seller_console.app import Console
+from seller_console.domain.rundown import ProductSnapshot
 from seller_console.importers import ImportOptions
 from seller_console.paths import resources_dir
 from seller_console.services.demo import demo_catalog_path, demo_import_options
@@ -375,3 +377,47 @@ def test_on_air_the_rundown_editor_gives_way_on_a_short_dock(console, qtbot):
 def test_the_first_window_fits_the_screen_with_its_title_bar(console):
     available = console.window.screen().availableGeometry()
     assert console.window.height() <= available.height() - FRAME_ALLOWANCE.height()
+
+
+def test_copy_links_from_the_rundown_and_the_catalog_and_the_plan_keeps_them(
+    console, run, qtbot, tmp_path
+):
+    """On the demo platform (our Live Commerce API, which mints links) "Copy all links for
+    this show" puts every rundown product's link on the clipboard, title then link, and the
+    saved plan carries them; "Copy affiliate link" on a catalog product copies its own."""
+    start(console, run)
+    window, rundown = console.window, console.rundown_vm
+    clipboard = QApplication.clipboard()
+    clipboard.clear()
+    window.rundown_dock.copy_all_links.trigger()
+    qtbot.waitUntil(lambda: clipboard.text().count("\n") == 8, timeout=30_000)
+    lines = clipboard.text().splitlines()
+    items = rundown.rundown.items
+    assert [line.split("\t")[0] for line in lines] == [i.product.display_title for i in items]
+    urls = [line.split("\t")[1] for line in lines]
+    assert all(url.startswith("https://live.example.invalid/a/AFF") for url in urls)
+    assert len(set(urls)) == 8
+    qtbot.waitUntil(lambda: [i.affiliate_link for i in rundown.rundown.items] == urls)
+    assert "Copied 8 affiliate links" in window.statusBar().currentMessage()
+
+    path = tmp_path / "linked.showplan.json"
+    assert run(rundown.save(path))
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    assert [item["affiliate_link"] for item in saved["items"]] == urls
+
+    # the plan's own links are copied again as they are: no new link is minted
+    clipboard.clear()
+    window.rundown_dock.select_ids([items[2].id])
+    window.rundown_dock.copy_link.trigger()
+    qtbot.waitUntil(lambda: clipboard.text() != "", timeout=10_000)
+    assert clipboard.text() == lines[2] + "\n"
+
+    clipboard.clear()
+    window.catalog_dock.select_row(0)
+    window.catalog_dock.copy_link.trigger()
+    qtbot.waitUntil(lambda: clipboard.text() != "", timeout=30_000)
+    title, url = clipboard.text().rstrip("\n").split("\t")
+    catalog, ref = console.catalog_vm.model.ref(0)
+    assert title == ProductSnapshot.of(ref, catalog.name).display_title
+    assert url.startswith("https://live.example.invalid/a/AFF")
+    assert url not in urls

@@ -704,13 +704,30 @@ class TikTokShopAdapter(HttpOwner):
             if start is not None
             else now - self.config.order_window_s
         )
+        return await self._search_orders(session_id, since, now + self.config.order_slack_s)
+
+    async def orders_between(
+        self, session_id: str, since: datetime, until: datetime
+    ) -> list[Order]:
+        """Every order sold through LIVE ``session_id`` created between ``since`` and
+        ``until`` (each widened by ``order_slack_s``), all pages, in its state now: a past
+        show's refresh, so settlements and refunds since the show are seen."""
+        slack = self.config.order_slack_s
+        found = await self._search_orders(
+            session_id, int(since.timestamp()) - slack, int(until.timestamp()) + slack
+        )
+        return [o.order for o in found]
+
+    async def _search_orders(
+        self, session_id: str, since: int, until: int
+    ) -> list[wire.AffiliateOrder]:
         raw = await self._pages(
             "POST",
             ORDERS_PATH,
             wire.orders_page,
             what="reading affiliate orders",
             params={"page_size": str(ORDERS_PAGE)},
-            body={"create_time_ge": since, "create_time_lt": now + self.config.order_slack_s},
+            body={"create_time_ge": since, "create_time_lt": until},
         )
         result = []
         for doc in raw:

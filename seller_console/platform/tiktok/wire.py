@@ -21,7 +21,10 @@
   ============  ============  ===================================================
 
   A line's commission is its commission plus its bonus and shop-ads commission (what the
-  creator earns on it); a line's ``price`` is read as the unit price.
+  creator earns on it); a line's ``price`` is read as the unit price. Each domain line
+  carries TikTok's estimated and actual commission as TikTok reports them (the actual once
+  it settles, a deducted order's too); the order's ``Commission`` is ``settled`` when its
+  status is SETTLED: the report shows estimated against settled.
 """
 
 from __future__ import annotations
@@ -412,6 +415,7 @@ def session_order(
         for line in lines:
             assert line.actual is not None
             actual = actual + line.actual
+    settled = status is AffiliateStatus.SETTLED
     if status in (AffiliateStatus.REFUNDED, AffiliateStatus.DEDUCTED):
         counted = Money.zero(currency)
     elif status is AffiliateStatus.SETTLED and actual is not None:
@@ -439,11 +443,13 @@ def session_order(
                 sku=line.sku_id,
                 quantity=line.quantity,
                 unit_price=line.unit_price,
+                commission_estimated=line.estimated,
+                commission_settled=line.actual,
             )
             for line in lines
         ),
         total=total,
-        commission=Commission(rate=rate, amount=counted),
+        commission=Commission(rate=rate, amount=counted, settled=settled),
         pin_id=None,
         affiliate_code=None,
     )

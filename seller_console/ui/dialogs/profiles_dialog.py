@@ -314,7 +314,8 @@ class ProfilesDialog(QDialog):
         self.status.setObjectName("profile_status")
         layout.addWidget(self.status)
         layout.addStretch(1)
-        self.scroll = scroll = QScrollArea()
+        self._content = content
+        self.fields_scroll = scroll = QScrollArea()
         scroll.setObjectName("profile_scroll")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -343,8 +344,7 @@ class ProfilesDialog(QDialog):
     def sizeHint(self) -> QSize:
         """Tall enough for every field without scrolling, up to 90 % of the screen."""
         hint = super().sizeHint()
-        content = self.scroll.widget()
-        room = content.sizeHint().height() - self.scroll.sizeHint().height()
+        room = self._content.sizeHint().height() - self.fields_scroll.sizeHint().height()
         screen = self.screen().availableGeometry().height()
         return QSize(hint.width(), min(hint.height() + max(0, room), int(screen * 0.9)))
 

@@ -1,5 +1,8 @@
 """The end-of-show report: totals per currency, then a sortable tab per table, and CSV export.
 
+Refresh (a past show that has ended): the dialog emits ``refresh_requested(show_id)``; the
+window reads the show's orders again from its platform and opens the new report.
+
 Export: the dialog only asks where (a save dialog opened with ``open()``) and emits
 ``export_chosen(Path)``; the window writes the file with ``services.reports.write_csv`` in a
 thread and reports a disk error itself. The
@@ -34,7 +37,9 @@ from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
+    QFileDialog,
     QHeaderView,
+    QPushButton,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -43,6 +48,7 @@ from PySide6.QtWidgets import (
 
 from seller_console.domain.ledger import NO_PIN, Figures
 from seller_console.domain.money import Money
+from seller_console.services.orders_import import MANUAL_PLATFORM
 from seller_console.services.reports import ShowReport
 from seller_console.services.show_clock import on_air_seconds
 from seller_console.ui.dialogs.export import ask_csv_path, close_and_export_buttons
@@ -221,6 +227,10 @@ FIGURE_HEADERS = (
     "Est. commission",
     "Platform commission",
     "Difference",
+    "Platform est.",
+    "Settled",
+    "Settled orders",
+    "Awaiting",
 )
 
 
@@ -235,6 +245,10 @@ def figure_cells(f: Figures) -> tuple[Cell, ...]:
         money_cell(f.commission_estimated),
         money_cell(f.commission_reported),
         money_cell(f.commission_difference.rounded(), flagged=f.flagged),
+        money_cell(f.platform_estimate),
+        money_cell(f.settled),
+        number_cell(f.settled_orders),
+        number_cell(f.unsettled_orders),
     )
 
 
@@ -391,6 +405,17 @@ def summary_lines(report: ShowReport) -> list[str]:
         lines.append("Commission estimates match what the platform reported.")
     else:
         lines.append("No orders in this show.")
+    for code, f in sorted(report.totals.items()):
+        if f.settled_orders or report.show.refreshed_at is not None:
+            lines.append(
+                f"{code}: the platform estimates {money_text(f.platform_estimate)} commission; "
+                f"{money_text(f.settled)} settled on {count_text(f.settled_orders)} "
+                f"{'order' if f.settled_orders == 1 else 'orders'}, "
+                f"{count_text(f.unsettled_orders)} awaiting settlement."
+            )
+    if report.show.refreshed_at is not None:
+        when = time_cell(report.show.refreshed_at, with_date=True).text
+        lines.append(f"Orders last read again from the platform {when}.")
     if report.metrics_total is not None:
         lines.append(
             "Sales here are the platform's own metrics (GMV, orders, items sold), attributed "
@@ -416,6 +441,8 @@ class ShowReportDialog(QDialog):
     """One show's report. ``export_chosen(Path)``: where the user asked to save the CSV."""
 
     export_chosen = Signal(object)
+    refresh_requested = Signal(str)
+    orders_import_requested = Signal(str, object)  # show id, the export's Path
 
     def __init__(self, report: ShowReport, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -441,6 +468,8 @@ class ShowReportDialog(QDialog):
         rows = max(1, self.totals_model.rowCount())
         height = self.totals.horizontalHeader().sizeHint().height()
         height += rows * self.totals.verticalHeader().defaultSectionSize() + 4
+        # a narrow window scrolls the totals sideways: the bar must not cover the last row
+        height += self.totals.horizontalScrollBar().sizeHint().height()
         self.totals.setFixedHeight(height)
         self.totals.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout.addWidget(self.totals)
@@ -469,7 +498,48 @@ class ShowReportDialog(QDialog):
         buttons, self.export = close_and_export_buttons(
             self, "report_export_csv", self._choose_export
         )
+        self.refresh = QPushButton("Refresh")
+        self.refresh.setObjectName("report_refresh")
+        self.refresh.setToolTip(
+            "Read this show's orders again from the platform: what settled or was refunded since"
+        )
+        self.refresh.clicked.connect(self._refresh)
+        buttons.addButton(self.refresh, buttons.ButtonRole.ActionRole)
+        self.refresh.setVisible(report.show.ended_at is not None)  # a past show only
+        self.import_orders = QPushButton("Import orders export…")
+        self.import_orders.setObjectName("report_import_orders")
+        self.import_orders.setToolTip(
+            "Manual pins: import the orders file the platform's seller centre exports; its "
+            "orders count in the pin window their time fell in"
+        )
+        self.import_orders.clicked.connect(self._choose_orders_export)
+        buttons.addButton(self.import_orders, buttons.ButtonRole.ActionRole)
+        manual = report.show.owner.platform == MANUAL_PLATFORM
+        self.import_orders.setVisible(manual and report.show.ended_at is not None)
+        if manual or report.show.owner.platform == "shopee":
+            self.refresh.setVisible(False)  # no orders to read again (metrics only, or none)
         layout.addWidget(buttons)
+
+    def _refresh(self) -> None:
+        self.refresh.setEnabled(False)
+        self.refresh.setText("Refreshing…")
+        self.refresh_requested.emit(self.report.show.id)
+
+    def refresh_failed(self, reason: str) -> None:
+        """The refresh could not be done: say why under the summary; Refresh works again."""
+        self.summary.setText("\n".join([*summary_lines(self.report), f"{FLAG}{reason}"]))
+        self.refresh.setText("Refresh")
+        self.refresh.setEnabled(True)
+
+    def _choose_orders_export(self) -> None:
+        dialog = QFileDialog(self, "Import orders export", "", "CSV files (*.csv *.tsv *.txt)")
+        dialog.setObjectName("orders_export_file_dialog")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.fileSelected.connect(
+            lambda name: self.orders_import_requested.emit(self.report.show.id, Path(name))
+        )
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
 
     def _choose_export(self) -> None:
         default = Path.home() / default_export_name(self.report)

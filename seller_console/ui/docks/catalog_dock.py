@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -41,6 +41,7 @@ class CatalogTable(QTableView):
 
 class CatalogDock(QDockWidget):
     add_requested = Signal(list)  # table rows
+    link_requested = Signal(list)  # table rows: "Copy affiliate link"
     current_changed = Signal(int)  # table row, -1 for none
 
     def __init__(self, vm: CatalogViewModel) -> None:
@@ -130,6 +131,11 @@ class CatalogDock(QDockWidget):
         self.cancel.clicked.connect(vm.cancel_import)
         self.table.doubleClicked.connect(lambda index: self.add_requested.emit([index.row()]))
         self.table.add_requested.connect(self._add_selected)
+        self.copy_link = QAction("Copy affiliate link", self.table)
+        self.copy_link.setObjectName("catalog_copy_link")
+        self.copy_link.triggered.connect(lambda: self.link_requested.emit(self._selected_rows()))
+        self.table.addAction(self.copy_link)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.table.selectionModel().currentRowChanged.connect(
             lambda cur, _prev: self.current_changed.emit(cur.row() if cur.isValid() else -1)
         )
@@ -188,14 +194,18 @@ class CatalogDock(QDockWidget):
         self.import_bar.show()
 
     def _add_selected(self) -> None:
+        rows = self._selected_rows()
+        if rows:
+            self.add_requested.emit(rows)
+
+    def _selected_rows(self) -> list[int]:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
         current = self.table.currentIndex()
         if current.isValid() and current.row() not in rows:
             # the current row moved without selecting (Ctrl+End, Ctrl+arrows): the card
-            # shows it, so Enter adds what the card shows
+            # shows it, so Enter (or a copy) acts on what the card shows
             rows = [current.row()]
-        if rows:
-            self.add_requested.emit(rows)
+        return rows
 
     def select_row(self, row: int) -> None:
         index = self.vm.model.index(row, Col.TITLE)

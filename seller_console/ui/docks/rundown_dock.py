@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QResizeEvent
+from PySide6.QtGui import QAction, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
@@ -50,6 +50,8 @@ class RundownTable(QTableView):
 
 
 class RundownDock(QDockWidget):
+    links_requested = Signal(list)  # item ids: "Copy affiliate link", "Copy all links"
+
     def __init__(self, vm: RundownViewModel) -> None:
         super().__init__("Rundown")
         self.setObjectName("rundown_dock")
@@ -176,6 +178,16 @@ class RundownDock(QDockWidget):
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.selectionModel().selectionChanged.connect(self._current_changed)
         self.table.remove_requested.connect(self.remove_selected)
+        self.copy_link = QAction("Copy affiliate link", self.table)
+        self.copy_link.setObjectName("rundown_copy_link")
+        self.copy_link.triggered.connect(lambda: self.links_requested.emit(self.selected_ids()))
+        self.copy_all_links = QAction("Copy all links for this show", self.table)
+        self.copy_all_links.setObjectName("rundown_copy_all_links")
+        self.copy_all_links.triggered.connect(
+            lambda: self.links_requested.emit([item.id for item in vm.rundown.items])
+        )
+        self.table.addActions([self.copy_link, self.copy_all_links])
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.remove.clicked.connect(self.remove_selected)
         self.up.clicked.connect(lambda: self.move_selected(-1))
         self.down.clicked.connect(lambda: self.move_selected(+1))

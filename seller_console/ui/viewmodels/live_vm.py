@@ -13,7 +13,9 @@ import asyncio
 import gc
 import logging
 import threading
+from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -22,11 +24,12 @@ from seller_console.domain.commission import CommissionPolicy
 from seller_console.domain.connection import ConnectionState
 from seller_console.domain.on_air import ObsBadge, OnAirState
 from seller_console.domain.orders import Order
-from seller_console.domain.platform_port import SecretStore
+from seller_console.domain.platform_port import AffiliateLink, SecretStore, ShowcaseProduct
 from seller_console.domain.rundown import PlatformFindings, RundownItem, ShowPlan
 from seller_console.domain.show_records import ShowRecord
 from seller_console.domain.showcase import showcase_id
 from seller_console.domain.stage import StageError
+from seller_console.services.affiliate_links import ProductLink, affiliate_links
 from seller_console.services.live_process import LiveEngineStopped, LiveProcess
 from seller_console.services.live_session import (
     ActionFailed,
@@ -42,7 +45,8 @@ from seller_console.services.live_session import (
 )
 from seller_console.services.live_show import PublishResult
 from seller_console.services.on_air_feed import OnAirFeed
-from seller_console.services.reports import ShowReport
+from seller_console.services.orders_import import OrdersImportOutcome
+from seller_console.services.reports import RefreshOutcome, ShowReport
 from seller_console.services.show_clock import show_clock
 from seller_console.settings import ObsSettings, Profile
 from seller_console.ui.asyncqt import TaskScope
@@ -326,6 +330,27 @@ class LiveViewModel(QObject):
     async def report(self, show_id: str) -> ShowReport:
         result: ShowReport = await self._engine.request("report", show_id)
         return result
+
+    async def refresh(self, show_id: str) -> RefreshOutcome:
+        """Read a past show's orders again from its platform (``LiveLink.refresh_show``)."""
+        result: RefreshOutcome = await self._engine.request("refresh", show_id)
+        return result
+
+    async def import_orders(self, show_id: str, path: Path) -> OrdersImportOutcome:
+        """A manual-pins show's orders from an orders export (``LiveLink.import_orders``)."""
+        result: OrdersImportOutcome = await self._engine.request("import_orders", show_id, path)
+        return result
+
+    async def affiliate_links(self, items: Sequence[RundownItem]) -> tuple[ProductLink, ...]:
+        """A link per item: the plan's own, else the platform's (``LiveLink.affiliate_links``)."""
+
+        async def mint(products: Sequence[ShowcaseProduct]) -> Sequence[AffiliateLink | str]:
+            result: Sequence[AffiliateLink | str] = await self._engine.request(
+                "affiliate_links", list(products)
+            )
+            return result
+
+        return await affiliate_links(items, mint)
 
     async def unfinished_shows(self) -> tuple[ShowRecord, ...]:
         result: tuple[ShowRecord, ...] = await self._engine.request("unfinished_shows")

@@ -3,6 +3,7 @@ per pin window, per minute and per product, commission rounding, tiers and flags
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -19,7 +20,7 @@ from seller_console.domain.events import Pin
 from seller_console.domain.ledger import NO_PIN, Ledger
 from seller_console.domain.money import Currency, Money
 from seller_console.domain.orders import OrderStatus
-from tests.support import T0, order
+from tests.support import T0, order, settled
 
 POLICY = CommissionPolicy(
     products={"p1": ProductTerms("Acme", Decimal("0.125")), "p2": ProductTerms("Acme")},
@@ -134,3 +135,38 @@ def test_sub_minor_amounts_count_as_storage_keeps_them_rounded_once_half_up() ->
     reloaded.apply(applied)  # what storage gives back after a restart
     assert reloaded.totals() == ledger.totals()
     assert ledger.totals()["USD"].gross == Money.of("20.01", "USD")
+
+
+def test_estimated_then_settled_per_pin_window_and_product_with_refunds() -> None:
+    """The platform's estimate counts at once; a later settled state moves the order to
+    settled (the actual amount, which may differ), a refund takes an order out of both, and
+    an old state delivered after the settlement changes nothing."""
+    ledger = Ledger(POLICY)
+    a = order("a", "20.00", pin="pin_1", reported="2.00")
+    b = order("b", "10.00", pin="pin_1", reported="1.00")
+    c = order("c", "30.00", pin="pin_2", product="p2", reported="3.00")
+    ledger.apply_all([a, b, c])
+    shown = ledger.snapshot()
+    assert shown.totals["USD"].platform_estimate == Money.of("6.00", "USD")
+    assert shown.totals["USD"].settled == Money.zero("USD")
+    assert shown.totals["USD"].unsettled_orders == 3
+
+    assert ledger.apply(settled(a, "1.80")) is not None
+    assert ledger.apply(settled(c, "3.00")) is not None
+    assert ledger.apply(replace(b, status=OrderStatus.REFUNDED)) is not None
+    assert ledger.apply(a) is None  # an older poll
+    assert ledger.apply(settled(a, "1.80")) is None  # twice is once
+    shown = ledger.snapshot()
+    window_1 = shown.by_pin[("pin_1", "USD")]
+    assert (window_1.settled_orders, window_1.unsettled_orders) == (1, 0)
+    assert window_1.platform_estimate == Money.of("2.00", "USD")  # b refunded: out
+    assert window_1.settled == Money.of("1.80", "USD")
+    assert window_1.commission_reported == Money.of("1.80", "USD")
+    product_2 = shown.by_product[("p2", "USD")]
+    assert (product_2.platform_estimate, product_2.settled) == (
+        Money.of("3.00", "USD"),
+        Money.of("3.00", "USD"),
+    )
+    totals = shown.totals["USD"]
+    assert (totals.settled_orders, totals.refunded_orders) == (2, 1)
+    assert totals.settled == Money.of("4.80", "USD")

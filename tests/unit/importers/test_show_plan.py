@@ -124,3 +124,44 @@ def test_a_damaged_flash_sale_says_where(tmp_path, written, message):
     path.write_text(dumps(FLASH_PLAN).replace('"flash_seconds": 90', written))
     with pytest.raises(ShowPlanError, match=message):
         load_plan(path)
+
+
+def test_the_plan_carries_affiliate_links_and_old_plans_open_without_them(tmp_path):
+    linked = ShowPlan(
+        title="Links",
+        items=(
+            RundownItem("a", SNAP, 90, affiliate_link="https://shop.example/p/1?tracking_code=G10"),
+            RundownItem("b", SNAP, 30),
+        ),
+    )
+    path = tmp_path / "links.showplan.json"
+    save_plan(path, linked)
+    assert load_plan(path) == linked
+    doc = json.loads(path.read_text())
+    assert doc["items"][0]["affiliate_link"] == "https://shop.example/p/1?tracking_code=G10"
+    assert "affiliate_link" not in doc["items"][1]  # a plan without links is as before
+    assert "affiliate_link" not in json.dumps(json.loads(dumps(PLAN)))
+    assert load_plan_text(dumps(PLAN), tmp_path).items[0].affiliate_link is None
+
+
+@pytest.mark.parametrize(
+    ("link", "why"),
+    [
+        ("javascript:alert(1)", "http(s) address"),
+        ("https://a.example/x y", "http(s) address"),
+        ("https://" + "a" * 3000, "http(s) address"),
+        (42, "expected a link as text"),
+    ],
+)
+def test_a_bad_affiliate_link_is_refused_with_where(tmp_path, link, why):
+    doc = json.loads(dumps(PLAN))
+    doc["items"][1]["affiliate_link"] = link
+    with pytest.raises(ShowPlanError, match=r"items\[1\]\.affiliate_link") as caught:
+        load_plan_text(json.dumps(doc), tmp_path)
+    assert why in str(caught.value)
+
+
+def load_plan_text(text, folder):
+    path = folder / "x.showplan.json"
+    path.write_text(text)
+    return load_plan(path)

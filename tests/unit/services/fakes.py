@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from seller_console.domain.events import EventRejected, MetricsReported, Pin
-from seller_console.domain.ledger import STATUS_RANK
+from seller_console.domain.ledger import progress
 from seller_console.domain.orders import Order
 
 
@@ -33,7 +33,7 @@ class MemoryLedgerStore:
         self.metrics.extend(metrics)
         for order in orders:
             old = self.orders.get(order.id)
-            if old is None or STATUS_RANK[order.status] > STATUS_RANK[old.status]:
+            if old is None or progress(order) > progress(old):
                 self.orders[order.id] = order
         for pin in pins:
             self.pins.setdefault(pin.pin_id, pin)

@@ -5,6 +5,7 @@ read-only, locked or too-new database."""
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
@@ -29,7 +30,7 @@ from seller_console.storage import SYNCHRONOUS, Database, ShowStore, StorageBug,
 from seller_console.storage.db import connect
 from seller_console.storage.schema import MIGRATIONS
 from seller_console.storage.show_store import order_row
-from tests.support import order, run
+from tests.support import order, run, settled
 
 T = TypeVar("T")
 T0 = datetime(2025, 5, 1, 18, 0, tzinfo=UTC)
@@ -256,7 +257,7 @@ def test_migration_2_keys_every_show_s_data_by_the_show(tmp_path: Path) -> None:
     for n, row in enumerate(rows):  # v1 rows: no show column, the session says whose
         old.execute(
             "INSERT INTO orders VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            (row[1], "ses_0001" if n < 2 else "ses_0002", *row[3:]),
+            (row[1], "ses_0001" if n < 2 else "ses_0002", *row[3:13]),
         )
     old.close()
 
@@ -306,3 +307,48 @@ def test_the_same_platform_ids_in_two_shows_never_meet(tmp_path: Path) -> None:
     assert first == (order("o1"),)
     assert second == (order("o1", status=OrderStatus.REFUNDED),)
     assert (cursor, shows) == ("3", 2)
+
+
+def test_migration_3_keeps_old_orders_and_a_settlement_replaces_an_estimate(
+    tmp_path: Path,
+) -> None:
+    """A database from before settlement opens: its paid and refunded orders are kept; a
+    settled state then replaces the paid one (commission and lines), a refund beats a
+    settlement, and nothing moves back."""
+    path = tmp_path / "v2.db"
+    old = connect(path, migrations=MIGRATIONS[:2])
+    old.execute(
+        "INSERT INTO shows (id, platform, account, session_id, title, status, created_at) "
+        "VALUES ('show_a', 'tiktok', 'creator', 'room1', 'Night', 'ended', ?)",
+        (T0.isoformat(),),
+    )
+    for o in (order("o1"), order("o2", status=OrderStatus.REFUNDED)):
+        old.execute(
+            "INSERT INTO orders VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", order_row("show_a", o)[:13]
+        )
+    old.close()
+
+    async def go() -> tuple[object, ...]:
+        db = await Database.open(path)
+        store = ShowStore(db)
+        try:
+            before = await store.load_orders("show_a")
+            show = await store.get_show("show_a")
+            await store.save_ingest(
+                "show_a", [settled(order("o1"), "2.10"), settled(order("o2"), "2.50")], [], None
+            )
+            after = await store.load_orders("show_a")
+            await store.save_ingest("show_a", [order("o1")], [], None)  # an old poll
+            again = await store.load_orders("show_a")
+            await store.update_show(replace(show, refreshed_at=T0))
+            return before, show.refreshed_at, after, again, (await store.get_show("show_a"))
+        finally:
+            await db.close()
+
+    before, refreshed, after, again, show = run(go())
+    assert before == (order("o1"), order("o2", status=OrderStatus.REFUNDED))
+    assert refreshed is None
+    assert after == (settled(order("o1"), "2.10"), order("o2", status=OrderStatus.REFUNDED))
+    assert after[0].lines[0].commission_estimated == order("o1").commission.amount
+    assert again == after
+    assert show.refreshed_at == T0  # type: ignore[attr-defined]
