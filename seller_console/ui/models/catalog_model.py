@@ -83,6 +83,7 @@ def build_columns(catalog: Catalog) -> CatalogColumns:
 
 
 def _build_columns(catalog: Catalog) -> CatalogColumns:
+    catalog.index()  # the search column and the id lookup, here and not on the GUI thread
     rows = catalog.rows
     text: dict[Col, list[str]] = {c: [] for c in Col if c is not Col.IMAGE}
     keys: dict[Col, list[Any]] = {c: [] for c in Col if c is not Col.IMAGE}
