@@ -41,6 +41,7 @@ from seller_console.importers import (
     ImportOptions,
     ImportReport,
     ImportResult,
+    collector_paused,
     import_catalog,
 )
 
@@ -111,7 +112,8 @@ def import_in_process(
     process.start()
     theirs.close()
     try:
-        return _receive(ours, path, progress, cancel, stop)
+        with collector_paused():  # see there: rebuilding 100k rows must not start a gen-2 pass
+            return _receive(ours, path, progress, cancel, stop)
     finally:
         ours.close()
         process.join(CANCEL_WAIT_S if stop.is_set() else 5.0)
