@@ -90,7 +90,8 @@ def test_a_sorted_catalog_table_stays_sorted_as_the_search_changes(qapp, tmp_pat
     for model_parts in ([parts[0]], parts):
         model.set_catalogs(model_parts)
         model.sort(Col.PRICE, Qt.SortOrder.AscendingOrder)
-        steps = [("", None), ("r", None), ("re", None), ("red mug 1", None), ("red", None)]
+        steps: list[tuple[str, str | None]] = [("", None), ("r", None), ("re", None)]
+        steps += [("red mug 1", None), ("red", None)]
         steps += [("", None), ("blue", "Zed"), ("", None)]
         for query, brand in steps:
             model.set_filter(query, brand, False)
