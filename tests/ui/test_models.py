@@ -59,10 +59,10 @@ def test_a_sorted_catalog_table_stays_sorted_as_the_search_changes(qapp, tmp_pat
             return None
 
     parts = []
-    for name, brand in (("one.csv", "Acme"), ("two.csv", "Zed")):
+    for name, vendor in (("one.csv", "Acme"), ("two.csv", "Zed")):
         path = tmp_path / name
         rows = "".join(
-            f"{brand}-{i},{'Red' if i % 3 else 'Blue'} mug {i},{brand},{brand}-{i},"
+            f"{vendor}-{i},{'Red' if i % 3 else 'Blue'} mug {i},{vendor},{vendor}-{i},"
             f"{(i * 37) % 50 + 1}.{i % 100:02d}\n"
             for i in range(60)
         )
