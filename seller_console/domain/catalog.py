@@ -275,7 +275,7 @@ def _haystacks(products: Sequence[Product]) -> list[str]:
 
 
 @dataclass(frozen=True, slots=True)
-class CatalogColumns:
+class ProductColumns:
     """Products and their variants as columns: one list per field, one entry per product
     or variant, in file order, holding only strings, ints, tuples of strings and enum
     members. The compact form a catalog crosses a process boundary in (an import's
@@ -312,7 +312,7 @@ class CatalogColumns:
     commission_rates: list[str]  # "" for none
 
     @classmethod
-    def of(cls, products: Sequence[Product]) -> CatalogColumns:
+    def of(cls, products: Sequence[Product]) -> ProductColumns:
         variants = [v for p in products for v in p.variants]
         # One text per object (importers share one Money per distinct price): keyed by
         # id, and each dict holds its object, so an id stays that object's.

@@ -8,7 +8,7 @@ hands it the file and the options, and reads its messages, all pickled by
 
 - ``("progress", done, total)``: bytes read so far, as ``import_catalog`` reports them;
 - ``("report", ImportReport, catalog name, product count)`` once the file is read, then
-  ``("products", CatalogColumns)`` per ``CHUNK_PRODUCTS`` products and ``("done",)``: the
+  ``("products", ProductColumns)`` per ``CHUNK_PRODUCTS`` products and ``("done",)``: the
   catalog comes back as columns, a chunk at a time, so loading any one message in the
   window's process takes a few milliseconds, and each chunk is turned back into products
   while the next one is on its way;
@@ -34,7 +34,7 @@ from multiprocessing.synchronize import Event
 from pathlib import Path
 from typing import Final
 
-from seller_console.domain.catalog import Catalog, CatalogColumns, Product
+from seller_console.domain.catalog import Catalog, ProductColumns, Product
 from seller_console.importers import (
     CatalogImportError,
     ImportCancelledError,
@@ -70,7 +70,7 @@ def serve(conn: Connection, path: Path, options: ImportOptions, cancelled: Event
         for start in range(0, len(products), CHUNK_PRODUCTS):
             if cancelled.is_set():
                 raise ImportCancelledError(path)
-            conn.send(("products", CatalogColumns.of(products[start : start + CHUNK_PRODUCTS])))
+            conn.send(("products", ProductColumns.of(products[start : start + CHUNK_PRODUCTS])))
         conn.send(("done",))
     except ImportCancelledError:
         conn.send(("cancelled",))

@@ -78,11 +78,11 @@ def test_a_sorted_catalog_table_stays_sorted_as_the_search_changes(qapp, tmp_pat
 
     def expected(query: str, brand: str | None, descending: bool) -> list[tuple[str, str]]:
         rows = [
-            (part.text[Col.PRICE][i], part.text[Col.TITLE][i])
+            (part.text(Col.PRICE, i), part.text(Col.TITLE, i))
             for part in model_parts
-            for i in range(len(part.text[Col.TITLE]))
-            if all(w in part.text[Col.TITLE][i].lower() for w in query.split())
-            and brand in (None, part.text[Col.BRAND][i])
+            for i in range(len(part.brands))
+            if all(w in part.text(Col.TITLE, i).lower() for w in query.split())
+            and brand in (None, part.text(Col.BRAND, i))
         ]
         # by amount, equal amounts in file order (a stable sort)
         return sorted(rows, key=lambda r: float(r[0].split()[0]), reverse=descending)

@@ -63,13 +63,62 @@ _RIGHT = {Col.PRICE, Col.COMPARE_AT, Col.STOCK, Col.COMMISSION}
 
 @dataclass(slots=True)
 class CatalogColumns:
-    """One catalog's rows as display columns and sort keys (built off the GUI thread)."""
+    """One catalog's rows as the table needs them (built off the GUI thread).
+
+    What the filters and the sort need for every row is kept as columns: brands,
+    sellable, images, and the sort keys of the price, stock and commission columns (a
+    repeated price shares one key object). Display texts are made for the rows on
+    screen only (``text``), from the catalog's row; the title and SKU sort keys, each a
+    new string a row, are made on the first sort by that column (``keys``).
+    """
 
     catalog: Catalog
-    text: dict[Col, list[str]]
-    keys: dict[Col, list[Any]]
+    brands: list[str]
     images: list[str]
     sellable: list[bool]
+    stored_keys: dict[Col, list[Any]]
+    money_texts: dict[int, tuple[Money, str]]  # id -> (the Money, its text)
+
+    def text(self, col: Col, row: int) -> str:
+        """The cell's text: computed for the few rows a screen shows."""
+        if col is Col.BRAND:
+            return self.brands[row]
+        ref = self.catalog.rows[row]
+        p, v = ref.product, ref.variant
+        if col is Col.TITLE:
+            return _title(p.title, v.title)
+        if col is Col.SKU:
+            return v.sku
+        if col is Col.PRICE or col is Col.COMPARE_AT:
+            return self._money_text(v.price if col is Col.PRICE else v.compare_at_price)
+        if col is Col.STOCK:
+            return "" if v.stock is None else str(v.stock)
+        if col is Col.COMMISSION:
+            return _rate(v.commission_rate)
+        return ""
+
+    def _money_text(self, money: Money | None) -> str:
+        if money is None:
+            return ""
+        found = self.money_texts.get(id(money))
+        if found is None or found[0] is not money:
+            found = self.money_texts[id(money)] = (money, money_text(money))
+        return found[1]
+
+    def keys(self, col: Col) -> list[Any]:
+        """Each row's sort key for ``col``."""
+        stored = self.stored_keys.get(col)
+        if stored is not None:
+            return stored
+        if col is Col.TITLE:
+            return [
+                fold(_title(p.title, v.title)) for p in self.catalog.products for v in p.variants
+            ]
+        return [v.sku.casefold() for p in self.catalog.products for v in p.variants]
+
+
+def _title(product: str, variant: str) -> str:
+    return product if variant == product else f"{product} — {variant}"
 
 
 def _rate(rate: Decimal | None) -> str:
@@ -86,69 +135,45 @@ def build_columns(catalog: Catalog) -> CatalogColumns:
 
 def _build_columns(catalog: Catalog) -> CatalogColumns:
     catalog.index()  # the search column and the id lookup, here and not on the GUI thread
-    text: dict[Col, list[str]] = {c: [] for c in Col if c is not Col.IMAGE}
-    keys: dict[Col, list[Any]] = {c: [] for c in Col if c is not Col.IMAGE}
-    images, sellable = [], []
-    # Prices, rates and stock counts repeat across a catalog: each distinct one is
-    # formatted once and its text and sort key shared by every row that has it (keyed
-    # by the object's id; the dict holds the object, so the id stays its own).
-    monies: dict[int, tuple[object, str, tuple[str, Decimal]]] = {}
-    rates: dict[int, tuple[object, str, Decimal]] = {}
-    stocks: dict[int | None, str] = {None: ""}
+    keys: dict[Col, list[Any]] = {c: [] for c in _STORED_KEYS}
+    brands: list[str] = []
+    images: list[str] = []
+    sellable: list[bool] = []
+    # Prices and rates repeat across a catalog: each distinct one's sort key is made
+    # once and shared by every row that has it (keyed by the object's id; the dict
+    # holds the object, so the id stays its own).
+    monies: dict[int, tuple[object, tuple[str, Decimal]]] = {}
+    rates: dict[int, tuple[object, Decimal]] = {}
     no_money = ("", Decimal(-1))
 
-    def money(value: Money | None) -> tuple[object, str, tuple[str, Decimal]]:
+    def money(value: Money | None) -> tuple[str, Decimal]:
         found = monies.get(id(value))
         if found is None or found[0] is not value:
-            found = monies[id(value)] = (
-                (value, "", no_money)
-                if value is None
-                else (value, money_text(value), (value.currency.code, value.amount))
-            )
-        return found
+            key = no_money if value is None else (value.currency.code, value.amount)
+            found = monies[id(value)] = (value, key)
+        return found[1]
 
-    title_text, title_key = text[Col.TITLE], keys[Col.TITLE]
-    sku_text, sku_key = text[Col.SKU], keys[Col.SKU]
-    price_text, price_key = text[Col.PRICE], keys[Col.PRICE]
-    compare_text, compare_key = text[Col.COMPARE_AT], keys[Col.COMPARE_AT]
-    stock_text, stock_key = text[Col.STOCK], keys[Col.STOCK]
-    rate_text, rate_key = text[Col.COMMISSION], keys[Col.COMMISSION]
-    brand_text, brand_key = text[Col.BRAND], keys[Col.BRAND]
+    price_key, compare_key = keys[Col.PRICE], keys[Col.COMPARE_AT]
+    stock_key, rate_key, brand_key = keys[Col.STOCK], keys[Col.COMMISSION], keys[Col.BRAND]
     for p in catalog.products:
         brand, brand_folded, product_image = p.brand, p.brand.casefold(), p.image_url
         for v in p.variants:
-            title = p.title if v.title == p.title else f"{p.title} — {v.title}"
-            title_text.append(title)
-            title_key.append(fold(title))
-            sku_text.append(v.sku)
-            sku_key.append(v.sku.casefold())
-            _, shown, key = money(v.price)
-            price_text.append(shown)
-            price_key.append(key)
-            _, shown, key = money(v.compare_at_price)
-            compare_text.append(shown)
-            compare_key.append(key)
-            stock = v.stock
-            count = stocks.get(stock)
-            if count is None:
-                count = stocks[stock] = str(stock)
-            stock_text.append(count)
-            stock_key.append(-(10**12) if stock is None else stock)
+            price_key.append(money(v.price))
+            compare_key.append(money(v.compare_at_price))
+            stock_key.append(-(10**12) if v.stock is None else v.stock)
             rate = v.commission_rate
             found = rates.get(id(rate))
             if found is None or found[0] is not rate:
-                found = rates[id(rate)] = (
-                    rate,
-                    _rate(rate),
-                    rate if rate is not None else Decimal(-1),
-                )
-            rate_text.append(found[1])
-            rate_key.append(found[2])
-            brand_text.append(brand)
+                found = rates[id(rate)] = (rate, rate if rate is not None else Decimal(-1))
+            rate_key.append(found[1])
+            brands.append(brand)
             brand_key.append(brand_folded)
             images.append(v.image_url or product_image)
             sellable.append(v.sellable)
-    return CatalogColumns(catalog, text, keys, images, sellable)
+    return CatalogColumns(catalog, brands, images, sellable, keys, {})
+
+
+_STORED_KEYS = (Col.PRICE, Col.COMPARE_AT, Col.STOCK, Col.COMMISSION, Col.BRAND)
 
 
 class CatalogTableModel(QAbstractTableModel):
@@ -213,7 +238,7 @@ class CatalogTableModel(QAbstractTableModel):
                 local = [g - offset for g in within if offset <= g < offset + size]
             rows = part.catalog.search(self._query, within=local)
             if self._brand is not None:
-                brands = part.text[Col.BRAND]
+                brands = part.brands
                 rows = [i for i in rows if brands[i] == self._brand]
             if self._in_stock:
                 sellable = part.sellable
@@ -261,7 +286,7 @@ class CatalogTableModel(QAbstractTableModel):
         per load and column (a stable sort, so equal keys keep the file's order)."""
         found = self._rank_cache.get(col)
         if found is None:
-            keys = [k for part in self._parts for k in part.keys[col]]
+            keys = [k for part in self._parts for k in part.keys(col)]
             permutation = sorted(range(len(keys)), key=keys.__getitem__)
             ranks = [0] * len(keys)
             for place, row in enumerate(permutation):
@@ -292,9 +317,9 @@ class CatalogTableModel(QAbstractTableModel):
         col = Col(index.column())
         part, local = self._locate(index.row())
         if role == Qt.ItemDataRole.DisplayRole:
-            return None if col is Col.IMAGE else part.text[col][local]
+            return None if col is Col.IMAGE else part.text(col, local)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return None if col is Col.IMAGE else escaped_tooltip(part.text[col][local])
+            return None if col is Col.IMAGE else escaped_tooltip(part.text(col, local))
         if role == Qt.ItemDataRole.DecorationRole and col is Col.IMAGE:
             image: QImage = self._thumbnails.image(part.images[local])
             return image

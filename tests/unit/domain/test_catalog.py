@@ -6,7 +6,7 @@ import pytest
 from seller_console.domain.catalog import (
     Availability,
     Catalog,
-    CatalogColumns,
+    ProductColumns,
     Product,
     ProductStatus,
     Variant,
@@ -132,11 +132,11 @@ def _varied_catalog() -> Catalog:
 
 def test_columns_give_back_equal_products_and_pickle_compactly():
     catalog = _varied_catalog()
-    columns = CatalogColumns.of(catalog.products)
+    columns = ProductColumns.of(catalog.products)
     again = pickle.loads(pickle.dumps(columns))  # noqa: S301 (our own bytes)
     assert again.products() == list(catalog.products)
     assert again.products()[0].variants[1].price == Money.of("20.005", "USD")  # kept exactly
-    assert CatalogColumns.of([]).products() == []
+    assert ProductColumns.of([]).products() == []
     # Only plain values cross: no Money, Decimal or Variant object is pickled.
     text = pickle.dumps(columns)
     for name in (b"Money", b"Decimal", b"Variant"):
