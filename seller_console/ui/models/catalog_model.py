@@ -274,10 +274,13 @@ class CatalogTableModel(QAbstractTableModel):
         if len(self._view) * 8 < len(permutation):
             self._view.sort(key=ranks.__getitem__, reverse=descending)
             return
-        keep = bytearray(len(permutation))
-        for row in self._view:
-            keep[ranks[row]] = 1
-        self._view = list(compress(permutation, keep))
+        if len(self._view) == len(permutation):  # every row (a view holds each row once)
+            self._view = list(permutation)
+        else:
+            keep = bytearray(len(permutation))
+            for row in self._view:
+                keep[ranks[row]] = 1
+            self._view = list(compress(permutation, keep))
         if descending:
             self._view.reverse()
 
