@@ -17,7 +17,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from seller_console.importers import ImportOptions, ImportResult, import_catalog
-from seller_console.services.import_worker import import_in_process
 
 PROCESS_MIN_BYTES = 1 << 20
 """Files this big or bigger are imported in a process of their own (about 3,000 rows)."""
@@ -67,6 +66,9 @@ class CatalogImport:
             loop.call_soon_threadsafe(self._on_progress, done / total if total else 1.0)
 
         if self._in_process if self._in_process is not None else _big(self.path):
+            # Deferred: only big files need it (multiprocessing's pipes); start-up time.
+            from seller_console.services.import_worker import import_in_process
+
             return await asyncio.to_thread(
                 import_in_process, self.path, self.options, progress, self._cancelled
             )

@@ -34,7 +34,8 @@ from multiprocessing.synchronize import Event
 from pathlib import Path
 from typing import Final
 
-from seller_console.domain.catalog import Catalog, ProductColumns, Product
+from seller_console.domain.catalog import Catalog, Product
+from seller_console.domain.product_columns import ProductColumns
 from seller_console.importers import (
     CatalogImportError,
     ImportCancelledError,

@@ -6,13 +6,13 @@ import pytest
 from seller_console.domain.catalog import (
     Availability,
     Catalog,
-    ProductColumns,
     Product,
     ProductStatus,
     Variant,
     parse_availability,
 )
 from seller_console.domain.money import Money
+from seller_console.domain.product_columns import ProductColumns
 from seller_console.domain.text import clean_text
 
 
