@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 from seller_console.app import Console
 from seller_console.importers import ImportOptions
 from seller_console.paths import resources_dir
+from seller_console.services.catalog_import import PROCESS_MIN_BYTES
 from seller_console.services.demo import demo_catalog_path, demo_import_options
 from seller_console.ui.actions import SPECS
 from seller_console.ui.docks.rundown_dock import RundownDock
@@ -206,6 +207,28 @@ def test_import_can_be_cancelled(console, run, tmp_path):
     run.qtbot.waitUntil(task.done, timeout=10_000)
     assert task.result() is False
     assert vm.catalogs == []
+
+
+def test_a_big_catalog_imports_in_its_own_process_and_shows(console, run, tmp_path):
+    rows = "".join(f"h{i},Title {i},S{i},{i % 50 + 1}.25\n" for i in range(40_000))
+    path = tmp_path / "big.csv"
+    path.write_text("Handle,Title,Variant SKU,Variant Price\n" + rows + "h1,,S1,x\n")
+    assert path.stat().st_size >= PROCESS_MIN_BYTES  # so the worker process imports it
+    vm = console.catalog_vm
+    progress: list[float] = []
+    vm.import_progressed.connect(progress.append)
+    assert run(vm.import_catalog(path, ImportOptions(currency="USD")))
+    assert progress
+    assert vm.last_report is not None
+    assert vm.last_report.rows_rejected == 1
+    model = vm.model
+    assert model.total_rows() == 40_000
+    vm.set_filter("title 39999", None, False)
+    assert model.rowCount() == 1
+    assert model.data(model.index(0, Col.PRICE)) == "50.25 USD"
+    catalog, ref = model.ref(0)
+    assert ref.variant.sku == "S39999"
+    assert catalog.variant(ref.variant.id) == ref
 
 
 def test_several_catalogs_and_filters(console, run, tmp_path):
