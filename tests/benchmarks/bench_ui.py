@@ -240,7 +240,7 @@ async def _load(path: Path) -> dict[str, Any]:
     from PySide6.QtCore import Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
-    import seller_console.services.catalog_import as catalog_import
+    import seller_console.services.import_worker as import_worker
     import seller_console.ui.viewmodels.catalog_vm as catalog_vm
     from seller_console.app import Console
     from seller_console.importers import ImportOptions
@@ -278,7 +278,7 @@ async def _load(path: Path) -> dict[str, Any]:
 
     gc.callbacks.append(on_gc)
     for module, name, label in (
-        (catalog_import, "import_in_process", "import_in_process (worker process + thread)"),
+        (import_worker, "import_in_process", "import_in_process (worker process + thread)"),
         (catalog_vm, "build_columns", "build_columns (worker thread)"),
     ):
         setattr(module, name, timed(label, getattr(module, name)))
