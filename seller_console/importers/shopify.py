@@ -36,6 +36,7 @@ from seller_console.importers.tabular import Columns, Table
 NAME = "shopify"
 
 _Options = tuple[tuple[tuple[str, str], ...], str]
+_STATUSES: Final = {status.value: status for status in ProductStatus}
 _UNSEEN: Final = Money(Decimal(0), Currency.of("XXX"))  # a price cell not read before
 
 # canonical field -> the normalised names it goes by (legacy first, then 2025).
@@ -151,6 +152,9 @@ class _Reader:
         # colours repeat on every row, so each distinct combination is read once.
         self._options: dict[tuple[tuple[str, ...], str, str, str], _Options] = {}
         self.default_rate = builder.options.commission_rate
+        self._names: dict[tuple[str, str, str], tuple[str, ...]] = {}
+        self._tags: dict[str, tuple[str, ...]] = {}
+        self._known: dict[str, str] = {}  # a cell -> its clean text
         if not self.has_qty:
             builder.say_file(
                 WarningKind.STOCK_UNKNOWN,
@@ -278,11 +282,12 @@ class _Reader:
         variants.append(variant)
 
     def _draft(self, cells: list[str], handle: str, title: str, where: Where) -> _Draft:
-        builder = self.builder
+        builder, known = self.builder, self._known
         status_raw = cells[self.p_status].strip().casefold()
-        try:
-            status = ProductStatus(status_raw) if status_raw else ProductStatus.ACTIVE
-        except ValueError:
+        found = _STATUSES.get(status_raw) if status_raw else ProductStatus.ACTIVE
+        if found is not None:
+            status = found
+        else:
             self.report.warn(
                 WarningKind.BAD_VALUE,
                 f"status {quote_short(cells[self.p_status])} is not "
@@ -305,17 +310,30 @@ class _Reader:
             published = True
         if not published and status is ProductStatus.ACTIVE:
             status = ProductStatus.DRAFT
-        names = tuple(n for n in (clean_text(cells[p]) for p in self.p_names) if n)
+        p1, p2, p3 = self.p_names
+        key = (cells[p1], cells[p2], cells[p3])
+        names = self._names.get(key)
+        if names is None:
+            names = self._names[key] = tuple(n for n in map(clean_text, key) if n)
         if names == ("Title",) and cells[self.p_values[0]].strip() == "Default Title":
             names = ()
+        # Vendors, categories and tag lists repeat on every product: each distinct cell
+        # is cleaned once.
+        vendor, category, tags = cells[self.p_vendor], cells[self.p_category], cells[self.p_tags]
+        if vendor not in known:
+            known[vendor] = clean_text(vendor)
+        if category not in known:
+            known[category] = clean_text(category)
+        if tags not in self._tags:
+            self._tags[tags] = split_list(tags)
         return _Draft(
             handle=handle,
             title=title,
-            brand=clean_text(cells[self.p_vendor]) or (builder.options.brand or ""),
+            brand=known[vendor] or (builder.options.brand or ""),
             body=cells[self.p_body],
-            tags=split_list(cells[self.p_tags]),
+            tags=self._tags[tags],
             status=status,
-            category=clean_text(cells[self.p_category]),
+            category=known[category],
             option_names=names,
             where=where,
         )
@@ -338,7 +356,10 @@ class _Reader:
                     self.name["handle"],
                     draft.where.line,
                 )
-            images = tuple(url for _, _, url in sorted(draft.images))
+            found = draft.images
+            images = (
+                (found[0][2],) if len(found) == 1 else tuple(url for _, _, url in sorted(found))
+            )
             self.report.images += max(0, len(images) - 1)
             self.builder.add(
                 Product(
