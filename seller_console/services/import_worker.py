@@ -54,6 +54,7 @@ CHUNK_PRODUCTS: Final = 1000
 CANCEL_WAIT_S: Final = 0.4
 """How long a cancelled worker may take to stop by itself before it is ended."""
 _POLL_S: Final = 0.05
+_EXIT_WAIT_S: Final = 5.0  # for a worker that sent everything to end by itself
 
 ProgressFn = Callable[[int, int], None]
 
@@ -125,7 +126,9 @@ def import_in_process(
             return _receive(ours, path, progress, cancel, stop)
     finally:
         ours.close()
-        process.join(CANCEL_WAIT_S if stop.is_set() else 5.0)
+        if stop.is_set():  # cancelled: nothing more of it is wanted, nor waited for
+            process.kill()
+        process.join(_EXIT_WAIT_S)
         if process.is_alive():
             process.kill()
             process.join()
