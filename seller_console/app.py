@@ -144,6 +144,7 @@ class Console:
             raise OSError(f"cannot write {target}")
 
     async def close(self) -> None:
+        self.catalog_vm.cancel_import()  # a big import's worker ends at once, not at its end
         await self.rundown_vm.flush()
         await self.tasks.close()
         await self.live_vm.close()  # the live session, the platform and the show database

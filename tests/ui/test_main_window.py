@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -229,6 +231,22 @@ def test_a_big_catalog_imports_in_its_own_process_and_shows(console, run, tmp_pa
     catalog, ref = model.ref(0)
     assert ref.variant.sku == "S39999"
     assert catalog.variant(ref.variant.id) == ref
+
+
+def test_closing_the_window_ends_a_running_import_at_once(console, run, tmp_path):
+    rows = "".join(f"h{i},Title {i},S{i},1.00\n" for i in range(400_000))
+    path = tmp_path / "big.csv"
+    path.write_text("Handle,Title,Variant SKU,Variant Price\n" + rows)
+    vm = console.catalog_vm
+    task = vm.open_catalog(path, ImportOptions(currency="USD"))
+    run.qtbot.waitUntil(lambda: vm.busy, timeout=5000)
+    run.qtbot.wait(300)  # the worker process is reading the file
+    started = time.monotonic()
+    run(console.close())
+    assert task.done()
+    assert time.monotonic() - started < 2.0  # the import itself would take several seconds
+    assert vm.catalogs == []
+    assert not [p for p in multiprocessing.active_children() if p.name == "seller-console-import"]
 
 
 def test_several_catalogs_and_filters(console, run, tmp_path):
