@@ -21,7 +21,8 @@ from typing import TextIO
 import qasync
 from PySide6.QtWidgets import QApplication
 
-from seller_console import __version__, live_engine
+import seller_console
+from seller_console import live_engine
 from seller_console.cli import (
     broadcast_self_test_problem,
     build_parser,
@@ -50,6 +51,7 @@ from seller_console.ui.widgets.product_card import CARD_IMAGE
 log = logging.getLogger(__name__)
 SCREENSHOT_IMAGE_WAIT_S = 5.0
 SCREENSHOT_SIZE = (1440, 860)
+VERSION_DELAY_S = 0.5  # after the first paint
 
 
 class _Keychain:
@@ -162,6 +164,7 @@ class Console:
             raise OSError(f"cannot write {target}")
 
     async def close(self) -> None:
+        self.catalog_vm.cancel_import()  # a big import's worker ends at once, not at its end
         await self.rundown_vm.flush()
         await self.tasks.close()
         await self.live_vm.close()  # the live session, the platform and the show database
@@ -188,6 +191,9 @@ async def run_window(app: QApplication, args: argparse.Namespace, paths: AppPath
     if args.screenshot is not None:
         console.window.resize(*SCREENSHOT_SIZE)
     console.window.show()
+    # The version is read from the package metadata (~50 ms) once the window is up:
+    # nothing needs it before.
+    loop.call_later(VERSION_DELAY_S, _set_version, app)
     try:
         if args.self_test:
             return await _self_test(console, args)
@@ -202,6 +208,10 @@ async def run_window(app: QApplication, args: argparse.Namespace, paths: AppPath
         console.window.save_layout()
         await console.close()
         executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _set_version(app: QApplication) -> None:
+    app.setApplicationVersion(seller_console.__version__)
 
 
 def say(line: str) -> None:
@@ -313,7 +323,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(app, QApplication)
     app.setApplicationName("Seller Console")
-    app.setApplicationVersion(__version__)
     app.setQuitOnLastWindowClosed(False)  # shutdown waits for async cleanup
     follow_system(app)
     result: int = qasync.run(run_window(app, args, paths))

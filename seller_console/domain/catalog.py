@@ -7,11 +7,13 @@ is not known is ``None``, never zero; availability that was not understood is
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from typing import NamedTuple
+from itertools import accumulate, chain
+from typing import NamedTuple, overload
 
 from seller_console.domain.money import Money
 from seller_console.domain.text import fold, html_to_text
@@ -133,27 +135,85 @@ class VariantRef(NamedTuple):
     variant: Variant
 
 
+class CatalogRows(Sequence[VariantRef]):
+    """A catalog's rows (every variant with its product, in file order), made on demand.
+
+    A view over the products, not a list: a 100k-variant catalog keeps no row objects,
+    and a screen builds the ``VariantRef`` of the rows it shows.
+    """
+
+    __slots__ = ("_products", "_starts")
+
+    def __init__(self, products: Sequence[Product], starts: list[int]) -> None:
+        self._products = products
+        self._starts = starts  # each product's first row, then the row count
+
+    def __len__(self) -> int:
+        return self._starts[-1]
+
+    @overload
+    def __getitem__(self, index: int) -> VariantRef: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[VariantRef]: ...
+    def __getitem__(self, index: int | slice) -> VariantRef | list[VariantRef]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        size = self._starts[-1]
+        if index < 0:
+            index += size
+        if not 0 <= index < size:
+            raise IndexError("catalog row out of range")
+        at = bisect_right(self._starts, index) - 1
+        product = self._products[at]
+        return VariantRef(product, product.variants[index - self._starts[at]])
+
+    def __iter__(self) -> Iterator[VariantRef]:
+        for product in self._products:
+            for variant in product.variants:
+                yield VariantRef(product, variant)
+
+
 @dataclass(slots=True)
 class Catalog:
-    """One brand's catalog: products in file order, variants flattened, lookups and search."""
+    """One brand's catalog: products in file order, variants flattened, lookups and search.
+
+    It keeps no row objects (``rows`` is a view). The indexes (variant ids, SKUs, the
+    folded search column) are made on first use, or all at once by ``index()``, which
+    a window calls in a worker before it shows the catalog; a catalog that is only
+    checked or planned from never pays for them.
+    """
 
     name: str
     products: Sequence[Product]
-    rows: list[VariantRef] = field(init=False)
+    rows: CatalogRows = field(init=False)
     _by_product_id: dict[str, Product] = field(init=False, repr=False)
-    _by_variant_id: dict[str, VariantRef] = field(init=False, repr=False)
-    _by_sku: dict[str, list[VariantRef]] = field(init=False, repr=False)
-    _haystacks: list[str] = field(init=False, repr=False)
+    _by_variant_id: dict[str, int] | None = field(init=False, repr=False)
+    _by_sku: dict[str, list[int]] | None = field(init=False, repr=False)
+    _haystacks: list[str] | None = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.rows = [VariantRef(p, v) for p in self.products for v in p.variants]
+        self.rows = CatalogRows(
+            self.products, [0, *accumulate(len(p.variants) for p in self.products)]
+        )
         self._by_product_id = {p.id: p for p in self.products}
-        self._by_variant_id = {ref.variant.id: ref for ref in self.rows}
-        self._by_sku = {}
-        for ref in self.rows:
-            if ref.variant.sku:
-                self._by_sku.setdefault(ref.variant.sku.casefold(), []).append(ref)
-        self._haystacks = _haystacks(self.products)
+        self._by_variant_id = self._by_sku = self._haystacks = None
+
+    def index(self) -> Catalog:
+        """Make every lookup and the search column now (pure Python: run it in a worker)."""
+        self._variant_ids()
+        self._search_column()
+        return self
+
+    def _variant_ids(self) -> dict[str, int]:
+        if self._by_variant_id is None:
+            variants = chain.from_iterable(p.variants for p in self.products)
+            self._by_variant_id = {v.id: i for i, v in enumerate(variants)}
+        return self._by_variant_id
+
+    def _search_column(self) -> list[str]:
+        if self._haystacks is None:
+            self._haystacks = _haystacks(self.products)
+        return self._haystacks
 
     @property
     def variant_count(self) -> int:
@@ -163,14 +223,23 @@ class Catalog:
         return self._by_product_id.get(product_id)
 
     def variant(self, variant_id: str) -> VariantRef | None:
-        return self._by_variant_id.get(variant_id)
+        row = self._variant_ids().get(variant_id)
+        return None if row is None else self.rows[row]
 
     def by_sku(self, sku: str) -> list[VariantRef]:
         """Every variant with this SKU (case-insensitive): real catalogs repeat SKUs."""
-        return list(self._by_sku.get(sku.casefold(), ()))
+        if self._by_sku is None:
+            self._by_sku = {}
+            variants = chain.from_iterable(p.variants for p in self.products)
+            for i, v in enumerate(variants):
+                if v.sku:
+                    self._by_sku.setdefault(v.sku.casefold(), []).append(i)
+        return [self.rows[i] for i in self._by_sku.get(sku.casefold(), ())]
 
     def currencies(self) -> list[str]:
-        codes = {ref.variant.price.currency.code for ref in self.rows if ref.variant.price}
+        codes = {
+            v.price.currency.code for p in self.products for v in p.variants if v.price is not None
+        }
         return sorted(codes)
 
     def brands(self) -> list[str]:
@@ -183,7 +252,7 @@ class Catalog:
         one more letter), which keeps search-as-you-type cheap on 100k rows.
         """
         words = fold(query).split()
-        hay = self._haystacks
+        hay = self._search_column()
         candidates: Iterable[int] = range(len(hay)) if within is None else within
         if not words:
             return list(candidates)

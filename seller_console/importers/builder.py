@@ -84,6 +84,7 @@ class CatalogBuilder:
         self.user_currency = Currency.of(options.currency) if options.currency else None
         self.products: list[Product] = []
         self._skus: dict[str, int] = {}
+        self._exact: dict[int, Money] = {}  # id -> a price known to be whole minor units
         self._ids: dict[str, int] = {}  # variant id -> the row that took it
         self._next_suffix: dict[str, int] = {}  # duplicated id -> the next ~N to try
         self._product_ids: dict[str, Product] = {}
@@ -267,13 +268,12 @@ class CatalogBuilder:
         compare_column: str,
     ) -> None:
         """Warnings every format shares, once the variant is built."""
-        self.tick()
+        self._ticks += 1  # self.tick(), inlined: once per variant of the biggest files
+        if self._ticks % CHECK_EVERY == 0 and self._cancel is not None and self._cancel():
+            raise ImportCancelledError(self.path)
         if variant.sku:
-            key = variant.sku.casefold()
-            first = self._skus.get(key)
-            if first is None:
-                self._skus[key] = where.row
-            else:
+            first = self._skus.setdefault(variant.sku.casefold(), where.row)
+            if first != where.row:
                 self.report.warn(
                     WarningKind.DUPLICATE_SKU,
                     f"SKU {quote_short(variant.sku)} was already used on row {first}",
@@ -290,7 +290,7 @@ class CatalogBuilder:
                 price_column,
                 where.line,
             )
-        elif not price.is_minor_exact:
+        elif self._exact.get(id(price)) is not price and not self._is_minor_exact(price):
             self.report.warn(
                 WarningKind.SUB_MINOR_PRICE,
                 f"price {price.amount} {price.currency.code} has more decimals than "
@@ -313,6 +313,14 @@ class CatalogBuilder:
                 compare_column,
                 where.line,
             )
+
+    def _is_minor_exact(self, price: Money) -> bool:
+        """``price.is_minor_exact``, remembered per Money object: importers share one
+        object per distinct price text. The dict holds the object, so its id stays its own."""
+        if price.is_minor_exact:
+            self._exact[id(price)] = price
+            return True
+        return False
 
     def add(self, product: Product) -> None:
         """Keep a product; one whose id an earlier product took (two WooCommerce parents

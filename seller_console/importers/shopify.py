@@ -14,9 +14,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
+from typing import Final
 
 from seller_console.domain.catalog import Availability, Product, ProductStatus, Variant
-from seller_console.domain.money import MAX_WHOLE_DIGITS, Money, quote_short
+from seller_console.domain.money import MAX_WHOLE_DIGITS, Currency, Money, quote_short
 from seller_console.domain.text import clean_text
 from seller_console.importers.builder import CatalogBuilder, RowRejectedError, Where, reject
 from seller_console.importers.fields import (
@@ -32,6 +34,10 @@ from seller_console.importers.report import WarningKind
 from seller_console.importers.tabular import Columns, Table
 
 NAME = "shopify"
+
+_Options = tuple[tuple[tuple[str, str], ...], str]
+_STATUSES: Final = {status.value: status for status in ProductStatus}
+_UNSEEN: Final = Money(Decimal(0), Currency.of("XXX"))  # a price cell not read before
 
 # canonical field -> the normalised names it goes by (legacy first, then 2025).
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -97,12 +103,13 @@ class _Draft:
 def import_rows(table: Table, builder: CatalogBuilder) -> None:
     reader = _Reader(Columns(table, ALIASES), len(table.header), builder)
     report = builder.report
-    for record in table.data():
+    row = reader.row
+    for number, line, cells in table.data():
         report.rows_read += 1
         try:
-            reader.row(record.cells, record.row, record.line)
+            row(cells, number, line)
         except RowRejectedError as exc:
-            reject(report, Where(record.row, record.line), exc)
+            reject(report, Where(number, line), exc)
     reader.finish()
 
 
@@ -129,19 +136,25 @@ class _Reader:
             at["image_position"],
         )
         self.p_variant_image, self.p_commission = at["variant_image"], at["commission"]
+        # A row is padded with blanks when it is shorter than the last position read (a
+        # missing column reads at ``width``, the pad's own cell); full rows are not copied.
+        self.last = max(at.values())
         self.has_qty = cols.has("qty")
         self.has_tracker = cols.has("tracker")
-        self.variant_positions = (
-            self.p_price,
-            self.p_sku,
-            self.p_values[0],
-            self.p_compare,
-            self.p_barcode,
-            self.p_qty,
-        )
+        self.variant_cells = itemgetter(
+            self.p_price, self.p_sku, self.p_values[0], self.p_compare, self.p_barcode,
+            self.p_qty, self.p_values[1], self.p_values[2], self.p_commission, self.p_tracker,
+            self.p_policy, self.p_variant_image,
+        )  # fmt: skip
         self.drafts: dict[str, _Draft] = {}
-        self._prices: dict[str, Money] = {}
-        self._options: dict[str, str] = {}
+        self._prices: dict[str, Money | None] = {"": None}
+        # (option names, the three value cells) -> (options, their label): sizes and
+        # colours repeat on every row, so each distinct combination is read once.
+        self._options: dict[tuple[tuple[str, ...], str, str, str], _Options] = {}
+        self.default_rate = builder.options.commission_rate
+        self._names: dict[tuple[str, str, str], tuple[str, ...]] = {}
+        self._tags: dict[str, tuple[str, ...]] = {}
+        self._known: dict[str, str] = {}  # a cell -> its clean text
         if not self.has_qty:
             builder.say_file(
                 WarningKind.STOCK_UNKNOWN,
@@ -150,9 +163,17 @@ class _Reader:
             )
 
     def row(self, cells: list[str], row: int, line: int) -> None:
-        if len(cells) <= self.width:
+        """One record: a product's first row, a further variant, or an extra image.
+
+        The hot loop of the biggest catalogs: every cell a variant needs is fetched in one
+        ``itemgetter`` call, and the common case (a plain price seen before, a whole-number
+        stock, a valid GTIN, options seen before) makes no further call.
+        """
+        if len(cells) <= self.last:
             cells = cells + self.pad[len(cells) :]
-        title = clean_text(cells[self.p_title])
+        title = cells[self.p_title]
+        if title:
+            title = clean_text(title)
         handle = cells[self.p_handle].strip() or _slug(title)
         if not handle:
             raise RowRejectedError("the row has neither a handle nor a title", self.name["handle"])
@@ -172,12 +193,13 @@ class _Reader:
                 position = parse_position(cells[self.p_position])
                 order = 10_000 if position is None else position
                 draft.images.append((order, len(draft.images), image))
-        price, sku, value1, compare, barcode, qty = (cells[p] for p in self.variant_positions)
-        if not (price or sku or value1 or compare or barcode or qty) or not (
-            price.strip()
+        (price_raw, sku, value1, compare_raw, barcode, qty, value2, value3, rate_raw, tracker,
+         policy, variant_image) = self.variant_cells(cells)  # fmt: skip
+        if not (price_raw or sku or value1 or compare_raw or barcode or qty) or not (
+            price_raw.strip()
             or sku.strip()
             or value1.strip()
-            or compare.strip()
+            or compare_raw.strip()
             or barcode.strip()
             or qty.strip()
         ):
@@ -192,14 +214,80 @@ class _Reader:
                     line,
                 )
             return
-        draft.variants.append(self._variant(cells, draft, Where(row, line)))
+        builder, name, where = self.builder, self.name, Where(row, line)
+        options: tuple[tuple[str, str], ...] = ()
+        title = draft.title
+        if draft.option_names:
+            key = (draft.option_names, value1, value2, value3)
+            known = self._options.get(key)
+            if known is None:
+                known = self._options[key] = _options(*key)
+            options = known[0]
+            title = known[1] or title
+        prices = self._prices
+        price = prices.get(price_raw, _UNSEEN)
+        if price is _UNSEEN:
+            price = self._money(price_raw, where, "price")
+        compare = prices.get(compare_raw, _UNSEEN)
+        if compare is _UNSEEN:
+            compare = self._money(compare_raw, where, "compare_at")
+        rate = self.default_rate
+        if rate_raw:
+            try:
+                rate = builder.commission(parse_rate(rate_raw))
+            except CellError as exc:
+                raise RowRejectedError(f"commission rate {exc}", name["commission"]) from None
+        stock: int | None = None
+        untracked = self.has_tracker and not tracker.strip()
+        if self.has_qty and not untracked:
+            if qty.isdecimal() and len(qty) <= 9:
+                stock = int(qty)
+            elif qty.strip():
+                stock = builder.stock(qty, where, name["qty"])
+            else:
+                self.report.warn(
+                    WarningKind.STOCK_UNKNOWN,
+                    "inventory quantity is blank: stock unknown",
+                    row,
+                    name["qty"],
+                    line,
+                )
+        sells_when_out = bool(policy) and policy.strip().casefold() == "continue"
+        if barcode and not (
+            barcode.isascii()
+            and barcode.isdecimal()
+            and len(barcode) in (8, 12, 13, 14)
+            and gtin_check_digit_ok(barcode)
+        ):
+            barcode = builder.barcode(barcode, where, name["barcode"])
+        variants = draft.variants
+        variant = Variant(
+            # Unique by construction, so not looked up: handles are unique (one draft
+            # each), and the text after the last "#" is the number, so no two (handle,
+            # number) pairs give one id, whatever "#" a handle holds.
+            f"{handle}#{len(variants) + 1}",
+            handle,
+            sku.strip(),
+            title,
+            price,
+            compare,
+            stock,
+            _availability(stock, untracked, sells_when_out),
+            options,
+            barcode,
+            clean_url(variant_image) if variant_image else "",
+            rate,
+        )
+        builder.check_variant(variant, where, name["sku"], name["price"], name["compare_at"])
+        variants.append(variant)
 
     def _draft(self, cells: list[str], handle: str, title: str, where: Where) -> _Draft:
-        builder = self.builder
+        builder, known = self.builder, self._known
         status_raw = cells[self.p_status].strip().casefold()
-        try:
-            status = ProductStatus(status_raw) if status_raw else ProductStatus.ACTIVE
-        except ValueError:
+        found = _STATUSES.get(status_raw) if status_raw else ProductStatus.ACTIVE
+        if found is not None:
+            status = found
+        else:
             self.report.warn(
                 WarningKind.BAD_VALUE,
                 f"status {quote_short(cells[self.p_status])} is not "
@@ -222,97 +310,41 @@ class _Reader:
             published = True
         if not published and status is ProductStatus.ACTIVE:
             status = ProductStatus.DRAFT
-        names = tuple(n for n in (clean_text(cells[p]) for p in self.p_names) if n)
+        p1, p2, p3 = self.p_names
+        key = (cells[p1], cells[p2], cells[p3])
+        names = self._names.get(key)
+        if names is None:
+            names = self._names[key] = tuple(n for n in map(clean_text, key) if n)
         if names == ("Title",) and cells[self.p_values[0]].strip() == "Default Title":
             names = ()
+        # Vendors, categories and tag lists repeat on every product: each distinct cell
+        # is cleaned once.
+        vendor, category, tags = cells[self.p_vendor], cells[self.p_category], cells[self.p_tags]
+        if vendor not in known:
+            known[vendor] = clean_text(vendor)
+        if category not in known:
+            known[category] = clean_text(category)
+        if tags not in self._tags:
+            self._tags[tags] = split_list(tags)
         return _Draft(
             handle=handle,
             title=title,
-            brand=clean_text(cells[self.p_vendor]) or (builder.options.brand or ""),
+            brand=known[vendor] or (builder.options.brand or ""),
             body=cells[self.p_body],
-            tags=split_list(cells[self.p_tags]),
+            tags=self._tags[tags],
             status=status,
-            category=clean_text(cells[self.p_category]),
+            category=known[category],
             option_names=names,
             where=where,
         )
 
-    def _variant(self, cells: list[str], draft: _Draft, where: Where) -> Variant:
-        builder, name = self.builder, self.name
-        options: tuple[tuple[str, str], ...] = ()
-        if draft.option_names:
-            options = tuple(
-                (option, value)
-                for option, p in zip(draft.option_names, self.p_values, strict=False)
-                if (value := self._option(cells[p]))
-            )
-        price = self._money(cells[self.p_price], where, "price")
-        compare = self._money(cells[self.p_compare], where, "compare_at")
-        rate_raw = cells[self.p_commission]
-        try:
-            rate = builder.commission(parse_rate(rate_raw) if rate_raw else None)
-        except CellError as exc:
-            raise RowRejectedError(f"commission rate {exc}", name["commission"]) from None
-        stock: int | None = None
-        untracked = self.has_tracker and not cells[self.p_tracker].strip()
-        if self.has_qty and not untracked:
-            raw_qty = cells[self.p_qty]
-            if raw_qty.isdecimal() and len(raw_qty) <= 9:
-                stock = int(raw_qty)
-            elif raw_qty.strip():
-                stock = builder.stock(raw_qty, where, name["qty"])
-            else:
-                self.report.warn(
-                    WarningKind.STOCK_UNKNOWN,
-                    "inventory quantity is blank: stock unknown",
-                    where.row,
-                    name["qty"],
-                    where.line,
-                )
-        policy = cells[self.p_policy]
-        sells_when_out = bool(policy) and policy.strip().casefold() == "continue"
-        barcode = cells[self.p_barcode]
-        if barcode and not (
-            barcode.isascii()
-            and barcode.isdecimal()
-            and len(barcode) in (8, 12, 13, 14)
-            and gtin_check_digit_ok(barcode)
-        ):
-            barcode = builder.barcode(barcode, where, name["barcode"])
-        variant = Variant(
-            builder.unique_id(f"{draft.handle}#{len(draft.variants) + 1}", where, name["handle"]),
-            draft.handle,
-            cells[self.p_sku].strip(),
-            " / ".join(v for _, v in options) if options else draft.title,
-            price,
-            compare,
-            stock,
-            _availability(stock, untracked, sells_when_out),
-            options,
-            barcode,
-            clean_url(cells[self.p_variant_image]),
-            rate,
-        )
-        builder.check_variant(variant, where, name["sku"], name["price"], name["compare_at"])
-        return variant
-
     def _money(self, raw: str, where: Where, key: str) -> Money | None:
-        """A price cell. Catalogs repeat a few prices endlessly, and Money is immutable, so
-        each distinct plain ``12.50`` is read once and shared."""
-        known = self._prices.get(raw)
-        if known is not None:
-            return known
+        """A price cell not seen before. Catalogs repeat a few prices endlessly, and Money
+        is immutable, so each distinct plain ``12.50`` is read once and shared."""
         if len(raw) <= MAX_WHOLE_DIGITS and raw.isascii() and raw.replace(".", "", 1).isdecimal():
             money = self._prices[raw] = Money(Decimal(raw), self.builder.assumed_currency())
             return money
         return self.builder.money(raw, where, self.name[key]) if raw else None
-
-    def _option(self, raw: str) -> str:
-        """An option value, cleaned once per distinct text (S, M, L ... repeat on every row)."""
-        known = self._options.get(raw)
-        if known is None:
-            known = self._options[raw] = clean_text(raw)
-        return known
 
     def finish(self) -> None:
         for draft in self.drafts.values():
@@ -324,7 +356,10 @@ class _Reader:
                     self.name["handle"],
                     draft.where.line,
                 )
-            images = tuple(url for _, _, url in sorted(draft.images))
+            found = draft.images
+            images = (
+                (found[0][2],) if len(found) == 1 else tuple(url for _, _, url in sorted(found))
+            )
             self.report.images += max(0, len(images) - 1)
             self.builder.add(
                 Product(
@@ -340,6 +375,16 @@ class _Reader:
                     variants=tuple(draft.variants),
                 )
             )
+
+
+def _options(names: tuple[str, ...], v1: str, v2: str, v3: str) -> _Options:
+    """A variant's (option, value) pairs and its label (``M / Black``; blank for none)."""
+    pairs = tuple(
+        (option, value)
+        for option, raw in zip(names, (v1, v2, v3), strict=False)
+        if (value := clean_text(raw))
+    )
+    return pairs, " / ".join(value for _, value in pairs)
 
 
 def _slug(title: str) -> str:

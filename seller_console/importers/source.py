@@ -209,17 +209,13 @@ class _Lines:
         self._readline = text.readline
         self.line = 0  # physical lines read so far
         self.buffer: list[str] = []  # the lines of the record being read
-        self._chars = 0
+        self.chars = 0  # their characters (the reader resets both for each record)
 
     def __iter__(self) -> _Lines:
         return self
 
-    def start_record(self) -> None:
-        self.buffer.clear()
-        self._chars = 0
-
     def __next__(self) -> str:
-        if len(self.buffer) >= MAX_RECORD_LINES or self._chars > MAX_RECORD_CHARS:
+        if len(self.buffer) >= MAX_RECORD_LINES or self.chars > MAX_RECORD_CHARS:
             raise _RecordTooLongError
         line = self._readline(MAX_LINE_CHARS + 1)
         if not line:
@@ -231,7 +227,7 @@ class _Lines:
             self.buffer.append(_TOO_LONG)
             raise _LineTooLongError
         self.buffer.append(line)
-        self._chars += len(line)
+        self.chars += len(line)
         return line
 
 
@@ -282,11 +278,13 @@ class RecordReader:
         raw, text = open_text(self.path, self.encoding)
         with raw, text:
             lines = _Lines(text)
+            buffer = lines.buffer  # the current record's lines (cleared, never replaced)
             reader = csv.reader(lines, delimiter=self.delimiter, quotechar='"', strict=True)
             try:
                 while True:
                     start = lines.line + 1
-                    lines.start_record()
+                    buffer.clear()  # a new record
+                    lines.chars = 0
                     if self._row % CHECK_EVERY == 0:
                         self._checkpoint()
                         if self._progress is not None:
@@ -296,12 +294,12 @@ class RecordReader:
                     except StopIteration:
                         break
                     except (csv.Error, _LineTooLongError, _RecordTooLongError) as exc:
-                        yield from self._broken(list(lines.buffer), start, _why(exc))
+                        yield from self._broken(list(buffer), start, _why(exc))
                         continue
-                    if len(lines.buffer) > 1:
-                        if self._swallowed(lines.buffer, cells):
+                    if len(buffer) > 1:
+                        if self._swallowed(buffer, cells):
                             yield from self._broken(
-                                list(lines.buffer),
+                                list(buffer),
                                 start,
                                 "a quoted cell on this row runs over the rows after it "
                                 "(its quote is unbalanced)",

@@ -55,7 +55,9 @@ class Table:
         """Data records, blank and label rows skipped, label column dropped."""
         if not self.label_column:
             for record in self.records:
-                if not is_blank(record.cells):
+                first = record.cells[0] if record.cells else ""
+                # A first cell with text (a handle, an id) is the common, non-blank case.
+                if (first and not first.isspace()) or not is_blank(record.cells):
                     yield record
             return
         for record in self.records:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from seller_console.app import Console
 from seller_console.domain.rundown import ProductSnapshot
 from seller_console.importers import ImportOptions
 from seller_console.paths import resources_dir
+from seller_console.services.catalog_import import PROCESS_MIN_BYTES
 from seller_console.services.demo import demo_catalog_path, demo_import_options
 from seller_console.ui.actions import SPECS
 from seller_console.ui.docks.rundown_dock import RundownDock
@@ -218,6 +220,49 @@ def test_import_can_be_cancelled(console, run, tmp_path):
     run.qtbot.waitUntil(task.done, timeout=10_000)
     assert task.result() is False
     assert vm.catalogs == []
+
+
+def test_a_big_catalog_imports_in_its_own_process_and_shows(console, run, tmp_path):
+    rows = "".join(f"h{i},Title {i},S{i},{i % 50 + 1}.25\n" for i in range(40_000))
+    path = tmp_path / "big.csv"
+    path.write_text("Handle,Title,Variant SKU,Variant Price\n" + rows + "h1,,S1,x\n")
+    assert path.stat().st_size >= PROCESS_MIN_BYTES  # so the worker process imports it
+    vm = console.catalog_vm
+    progress: list[float] = []
+    vm.import_progressed.connect(progress.append)
+    assert run(vm.import_catalog(path, ImportOptions(currency="USD")))
+    assert progress
+    assert vm.last_report is not None
+    assert vm.last_report.rows_rejected == 1
+    model = vm.model
+    assert model.total_rows() == 40_000
+    vm.set_filter("title 39999", None, False)
+    assert model.rowCount() == 1
+    assert model.data(model.index(0, Col.PRICE)) == "50.25 USD"
+    catalog, ref = model.ref(0)
+    assert ref.variant.sku == "S39999"
+    assert catalog.variant(ref.variant.id) == ref
+
+
+def test_closing_the_window_ends_a_running_import_at_once(console, run, tmp_path):
+    rows = "".join(f"h{i},Title {i},S{i},1.00\n" for i in range(400_000))
+    path = tmp_path / "big.csv"
+    path.write_text("Handle,Title,Variant SKU,Variant Price\n" + rows)
+    vm = console.catalog_vm
+    task = vm.open_catalog(path, ImportOptions(currency="USD"))
+    run.qtbot.waitUntil(lambda: vm.busy, timeout=5000)
+    run.qtbot.wait(300)  # the worker process is reading the file
+    run(console.close())
+    assert task.done()
+    assert vm.catalogs == []
+
+    def worker_gone() -> bool:
+        return not [
+            p for p in multiprocessing.active_children() if p.name == "seller-console-import"
+        ]
+
+    # Cancel is answered within half a second; reading the file to its end takes seconds.
+    run.qtbot.waitUntil(worker_gone, timeout=1500)
 
 
 def test_several_catalogs_and_filters(console, run, tmp_path):

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import IntEnum
+from itertools import compress
 from typing import Any
 
 from PySide6.QtCore import (
@@ -25,6 +26,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QImage
 
 from seller_console.domain.catalog import Catalog, VariantRef
+from seller_console.domain.money import Money
 from seller_console.domain.text import fold
 from seller_console.importers import collector_paused
 from seller_console.ui.numbers import money_text
@@ -61,13 +63,62 @@ _RIGHT = {Col.PRICE, Col.COMPARE_AT, Col.STOCK, Col.COMMISSION}
 
 @dataclass(slots=True)
 class CatalogColumns:
-    """One catalog's rows as display columns and sort keys (built off the GUI thread)."""
+    """One catalog's rows as the table needs them (built off the GUI thread).
+
+    What the filters and the sort need for every row is kept as columns: brands,
+    sellable, images, and the sort keys of the price, stock and commission columns (a
+    repeated price shares one key object). Display texts are made for the rows on
+    screen only (``text``), from the catalog's row; the title and SKU sort keys, each a
+    new string a row, are made on the first sort by that column (``keys``).
+    """
 
     catalog: Catalog
-    text: dict[Col, list[str]]
-    keys: dict[Col, list[Any]]
+    brands: list[str]
     images: list[str]
     sellable: list[bool]
+    stored_keys: dict[Col, list[Any]]
+    money_texts: dict[int, tuple[Money, str]]  # id -> (the Money, its text)
+
+    def text(self, col: Col, row: int) -> str:
+        """The cell's text: computed for the few rows a screen shows."""
+        if col is Col.BRAND:
+            return self.brands[row]
+        ref = self.catalog.rows[row]
+        p, v = ref.product, ref.variant
+        if col is Col.TITLE:
+            return _title(p.title, v.title)
+        if col is Col.SKU:
+            return v.sku
+        if col is Col.PRICE or col is Col.COMPARE_AT:
+            return self._money_text(v.price if col is Col.PRICE else v.compare_at_price)
+        if col is Col.STOCK:
+            return "" if v.stock is None else str(v.stock)
+        if col is Col.COMMISSION:
+            return _rate(v.commission_rate)
+        return ""
+
+    def _money_text(self, money: Money | None) -> str:
+        if money is None:
+            return ""
+        found = self.money_texts.get(id(money))
+        if found is None or found[0] is not money:
+            found = self.money_texts[id(money)] = (money, money_text(money))
+        return found[1]
+
+    def keys(self, col: Col) -> list[Any]:
+        """Each row's sort key for ``col``."""
+        stored = self.stored_keys.get(col)
+        if stored is not None:
+            return stored
+        if col is Col.TITLE:
+            return [
+                fold(_title(p.title, v.title)) for p in self.catalog.products for v in p.variants
+            ]
+        return [v.sku.casefold() for p in self.catalog.products for v in p.variants]
+
+
+def _title(product: str, variant: str) -> str:
+    return product if variant == product else f"{product} — {variant}"
 
 
 def _rate(rate: Decimal | None) -> str:
@@ -83,31 +134,46 @@ def build_columns(catalog: Catalog) -> CatalogColumns:
 
 
 def _build_columns(catalog: Catalog) -> CatalogColumns:
-    rows = catalog.rows
-    text: dict[Col, list[str]] = {c: [] for c in Col if c is not Col.IMAGE}
-    keys: dict[Col, list[Any]] = {c: [] for c in Col if c is not Col.IMAGE}
-    images, sellable = [], []
-    for ref in rows:
-        p, v = ref.product, ref.variant
-        title = p.title if v.title == p.title else f"{p.title} — {v.title}"
-        text[Col.TITLE].append(title)
-        keys[Col.TITLE].append(fold(title))
-        text[Col.SKU].append(v.sku)
-        keys[Col.SKU].append(v.sku.casefold())
-        for col, money in ((Col.PRICE, v.price), (Col.COMPARE_AT, v.compare_at_price)):
-            text[col].append(money_text(money) if money is not None else "")
-            keys[col].append((money.currency.code, money.amount) if money else ("", Decimal(-1)))
-        text[Col.STOCK].append("" if v.stock is None else str(v.stock))
-        keys[Col.STOCK].append(-(10**12) if v.stock is None else v.stock)
-        text[Col.COMMISSION].append(_rate(v.commission_rate))
-        keys[Col.COMMISSION].append(
-            v.commission_rate if v.commission_rate is not None else Decimal(-1)
-        )
-        text[Col.BRAND].append(p.brand)
-        keys[Col.BRAND].append(p.brand.casefold())
-        images.append(v.image_url or p.image_url)
-        sellable.append(v.sellable)
-    return CatalogColumns(catalog, text, keys, images, sellable)
+    catalog.index()  # the search column and the id lookup, here and not on the GUI thread
+    keys: dict[Col, list[Any]] = {c: [] for c in _STORED_KEYS}
+    brands: list[str] = []
+    images: list[str] = []
+    sellable: list[bool] = []
+    # Prices and rates repeat across a catalog: each distinct one's sort key is made
+    # once and shared by every row that has it (keyed by the object's id; the dict
+    # holds the object, so the id stays its own).
+    monies: dict[int, tuple[object, tuple[str, Decimal]]] = {}
+    rates: dict[int, tuple[object, Decimal]] = {}
+    no_money = ("", Decimal(-1))
+
+    def money(value: Money | None) -> tuple[str, Decimal]:
+        found = monies.get(id(value))
+        if found is None or found[0] is not value:
+            key = no_money if value is None else (value.currency.code, value.amount)
+            found = monies[id(value)] = (value, key)
+        return found[1]
+
+    price_key, compare_key = keys[Col.PRICE], keys[Col.COMPARE_AT]
+    stock_key, rate_key, brand_key = keys[Col.STOCK], keys[Col.COMMISSION], keys[Col.BRAND]
+    for p in catalog.products:
+        brand, brand_folded, product_image = p.brand, p.brand.casefold(), p.image_url
+        for v in p.variants:
+            price_key.append(money(v.price))
+            compare_key.append(money(v.compare_at_price))
+            stock_key.append(-(10**12) if v.stock is None else v.stock)
+            rate = v.commission_rate
+            found = rates.get(id(rate))
+            if found is None or found[0] is not rate:
+                found = rates[id(rate)] = (rate, rate if rate is not None else Decimal(-1))
+            rate_key.append(found[1])
+            brands.append(brand)
+            brand_key.append(brand_folded)
+            images.append(v.image_url or product_image)
+            sellable.append(v.sellable)
+    return CatalogColumns(catalog, brands, images, sellable, keys, {})
+
+
+_STORED_KEYS = (Col.PRICE, Col.COMPARE_AT, Col.STOCK, Col.COMMISSION, Col.BRAND)
 
 
 class CatalogTableModel(QAbstractTableModel):
@@ -121,7 +187,7 @@ class CatalogTableModel(QAbstractTableModel):
         self._brand: str | None = None
         self._in_stock = False
         self._sort: tuple[int, Qt.SortOrder] | None = None
-        self._rank_cache: dict[Col, list[int]] = {}
+        self._rank_cache: dict[Col, tuple[list[int], list[int]]] = {}
         thumbnails.loaded.connect(self._thumbnails_loaded)
 
     # ----------------------------------------------------------------- loading
@@ -154,26 +220,37 @@ class CatalogTableModel(QAbstractTableModel):
             query.startswith(self._query) and brand == self._brand and in_stock == self._in_stock
         )
         self._query, self._brand, self._in_stock = query, brand, in_stock
+        within = self._view if narrowing else None
+        keeps_order = within is not None and len(self._parts) == 1
+        if keeps_order and self._sort is not None and len(self._view) * 8 >= self.total_rows():
+            # Searching most rows in the sorted order would read the search column in a
+            # random order, several times slower than in file order; sort them back
+            # (ints, in C) and pick the result out of the column's order after.
+            within, keeps_order = sorted(self._view), False
         self.beginResetModel()
-        self._view = self._filtered(self._view if narrowing else None)
-        self._apply_sort()
+        self._view = self._filtered(within)
+        if not keeps_order:  # narrowing one catalog keeps the view's order
+            self._apply_sort()
         self.endResetModel()
 
     def _filtered(self, within: list[int] | None) -> list[int]:
+        """The rows that pass the filter, in the order of ``within`` for one catalog."""
         result: list[int] = []
         for part, offset in zip(self._parts, self._offsets, strict=True):
             size = len(part.catalog.rows)
             local = None
-            if within is not None:
+            if within is not None and len(self._parts) == 1:
+                local = within  # one catalog: its rows are the global rows
+            elif within is not None:
                 local = [g - offset for g in within if offset <= g < offset + size]
             rows = part.catalog.search(self._query, within=local)
             if self._brand is not None:
-                brands = part.text[Col.BRAND]
+                brands = part.brands
                 rows = [i for i in rows if brands[i] == self._brand]
             if self._in_stock:
                 sellable = part.sellable
                 rows = [i for i in rows if sellable[i]]
-            result.extend(i + offset for i in rows)
+            result.extend(rows if offset == 0 else [i + offset for i in rows])
         return result
 
     # ----------------------------------------------------------------- sorting
@@ -192,25 +269,40 @@ class CatalogTableModel(QAbstractTableModel):
         self.layoutChanged.emit()
 
     def _apply_sort(self) -> None:
+        """Put the view in the sorted column's order. A view of most rows is picked out of
+        the column's order over all rows (a permutation made once per load and column):
+        one linear pass, three times faster than sorting 100k rows; a small view is
+        sorted by rank."""
         if self._sort is None:
             return
         column, order = self._sort
-        self._view.sort(
-            key=self._ranks(Col(column)).__getitem__, reverse=order == Qt.SortOrder.DescendingOrder
-        )
+        permutation, ranks = self._order(Col(column))
+        descending = order == Qt.SortOrder.DescendingOrder
+        if len(self._view) * 8 < len(permutation):
+            self._view.sort(key=ranks.__getitem__, reverse=descending)
+            return
+        if len(self._view) == len(permutation):  # every row (a view holds each row once)
+            self._view = list(permutation)
+        else:
+            keep = bytearray(len(permutation))
+            for row in self._view:
+                keep[ranks[row]] = 1
+            self._view = list(compress(permutation, keep))
+        if descending:
+            self._view.reverse()
 
-    def _ranks(self, col: Col) -> list[int]:
-        """Each global row's place in the column's order, computed once per load and column,
-        so re-sorting a filtered view compares small ints, not Decimals or tuples."""
-        ranks = self._rank_cache.get(col)
-        if ranks is None:
-            keys = [k for part in self._parts for k in part.keys[col]]
-            order = sorted(range(len(keys)), key=keys.__getitem__)
+    def _order(self, col: Col) -> tuple[list[int], list[int]]:
+        """Every global row in the column's order, and each row's place in it: made once
+        per load and column (a stable sort, so equal keys keep the file's order)."""
+        found = self._rank_cache.get(col)
+        if found is None:
+            keys = [k for part in self._parts for k in part.keys(col)]
+            permutation = sorted(range(len(keys)), key=keys.__getitem__)
             ranks = [0] * len(keys)
-            for place, row in enumerate(order):
+            for place, row in enumerate(permutation):
                 ranks[row] = place
-            self._rank_cache[col] = ranks
-        return ranks
+            found = self._rank_cache[col] = (permutation, ranks)
+        return found
 
     # ----------------------------------------------------------------- access
     def _locate(self, row: int) -> tuple[CatalogColumns, int]:
@@ -235,9 +327,9 @@ class CatalogTableModel(QAbstractTableModel):
         col = Col(index.column())
         part, local = self._locate(index.row())
         if role == Qt.ItemDataRole.DisplayRole:
-            return None if col is Col.IMAGE else part.text[col][local]
+            return None if col is Col.IMAGE else part.text(col, local)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return None if col is Col.IMAGE else escaped_tooltip(part.text[col][local])
+            return None if col is Col.IMAGE else escaped_tooltip(part.text(col, local))
         if role == Qt.ItemDataRole.DecorationRole and col is Col.IMAGE:
             image: QImage = self._thumbnails.image(part.images[local])
             return image

@@ -1,11 +1,18 @@
+import pickle
+from decimal import Decimal
+
+import pytest
+
 from seller_console.domain.catalog import (
     Availability,
     Catalog,
     Product,
+    ProductStatus,
     Variant,
     parse_availability,
 )
 from seller_console.domain.money import Money
+from seller_console.domain.product_columns import ProductColumns
 from seller_console.domain.text import clean_text
 
 
@@ -73,3 +80,80 @@ def test_on_sale_only_when_compare_at_is_strictly_higher():
 def test_clean_text_trims_folds_and_normalises():
     assert clean_text("  Pocket and  Logo ") == "Pocket and Logo"
     assert clean_text("Cre\u0300me") == "Cr\u00e8me"
+
+
+def _varied_catalog() -> Catalog:
+    usd = Money.of("10.00", "USD")
+    return Catalog(
+        "varied",
+        [
+            Product(
+                "p1",
+                "Crème Brûlée Candle",
+                "Lumière",
+                body="<p>Warm</p>",
+                image_urls=("https://a/1.jpg", "https://a/2.jpg"),
+                tags=("home", "scent"),
+                option_names=("Size",),
+                status=ProductStatus.DRAFT,
+                category="Home",
+                link="https://a/p1",
+                variants=(
+                    Variant(
+                        "v1",
+                        "p1",
+                        "CND-1",
+                        "Small",
+                        usd,
+                        Money.of("12.50", "USD"),
+                        4,
+                        Availability.IN_STOCK,
+                        (("Size", "Small"),),
+                        "4006381333931",
+                        "https://a/v1.jpg",
+                        Decimal("0.15"),
+                    ),
+                    Variant("v2", "p1", "", "Large", Money.of("20.005", "USD"), usd, None),
+                ),
+            ),
+            Product("p2", "Gift card", "", variants=()),
+            Product(
+                "p3",
+                "Kettle",
+                "Acme",
+                variants=(
+                    Variant("v3", "p3", "K-1", "Kettle", None, Money.of("49", "JPY"), 0),
+                    Variant("v4", "p3", "K-1", "Kettle", Money.of("49.000", "TND")),
+                ),
+            ),
+        ],
+    )
+
+
+def test_columns_give_back_equal_products_and_pickle_compactly():
+    catalog = _varied_catalog()
+    columns = ProductColumns.of(catalog.products)
+    again = pickle.loads(pickle.dumps(columns))  # noqa: S301 (our own bytes)
+    assert again.products() == list(catalog.products)
+    assert again.products()[0].variants[1].price == Money.of("20.005", "USD")  # kept exactly
+    assert ProductColumns.of([]).products() == []
+    # Only plain values cross: no Money, Decimal or Variant object is pickled.
+    text = pickle.dumps(columns)
+    for name in (b"Money", b"Decimal", b"Variant"):
+        assert name not in text
+
+
+def test_rows_are_a_view_indexed_like_a_list():
+    catalog = _varied_catalog()
+    rows = catalog.rows
+    assert len(rows) == 4
+    assert [r.variant.id for r in rows] == ["v1", "v2", "v3", "v4"]
+    assert rows[2].product.id == "p3"
+    assert rows[-1].variant.id == "v4"
+    assert [r.variant.id for r in rows[1:3]] == ["v2", "v3"]
+    with pytest.raises(IndexError):
+        rows[4]
+    assert catalog.variant("v3") == rows[2]
+    assert catalog.variant("nope") is None
+    assert [r.variant.id for r in catalog.by_sku("k-1")] == ["v3", "v4"]
+    assert catalog.index().search("kettle") == [2, 3]

@@ -149,3 +149,20 @@ def test_commission_column_or_brand_default(tmp_path):
     result = load(write(tmp_path, "c.csv", text), currency="USD", commission_rate=Decimal("0.2"))
     rates = [r.variant.commission_rate for r in result.catalog.rows]
     assert rates == [Decimal("0.12"), Decimal("0.2")]
+
+
+def test_variant_ids_stay_distinct_when_handles_hold_a_hash(tmp_path):
+    # "a" has a second variant "a#2"; handle "a#1" has "a#1#1": never one id twice,
+    # though Shopify's ids are made, not looked up.
+    result = load(
+        write(
+            tmp_path,
+            "hash.csv",
+            "Handle,Title,Variant SKU,Variant Price\n"
+            "a,A,A1,1.00\na,,A2,1.00\na#1,A hash,H1,1.00\na#2,A hash two,H2,1.00\n",
+        ),
+        currency="USD",
+    )
+    ids = [r.variant.id for r in result.catalog.rows]
+    assert ids == ["a#1", "a#2", "a#1#1", "a#2#1"]
+    assert not [w for w in result.report.warnings if "already used" in w.reason]
