@@ -1121,12 +1121,8 @@ class MainWindow(QMainWindow):
             self._show_message(f"Could not get the affiliate links: {_user_text(exc)}")
             return
         QGuiApplication.clipboard().setText(links_text(links))
-        if keep:
-            known = {item.id for item in self.rundown_vm.rundown.items}
-            for link in links:
-                item = self.rundown_vm.rundown.item(link.item_id) if link.item_id in known else None
-                if link.url and item is not None and item.affiliate_link != link.url:
-                    self.rundown_vm.edit(link.item_id, "Affiliate link", affiliate_link=link.url)
+        if keep:  # one undo step for them all
+            self.rundown_vm.set_links({link.item_id: link.url for link in links if link.url})
         missing = [link for link in links if link.url is None]
         copied = len(links) - len(missing)
         text = f"Copied {_count(copied, 'affiliate link')}"
