@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from functools import partial
@@ -66,7 +66,11 @@ from seller_console.settings import (
 from seller_console.ui.actions import LIVE_ONLY, SPECS, VIEW_KEYS, ActionId, key_sequences
 from seller_console.ui.asyncqt import TaskScope, run_dialog
 from seller_console.ui.dialogs.import_options import ImportOptionsDialog
-from seller_console.ui.dialogs.import_report import ImportReportDialog, export_problems
+from seller_console.ui.dialogs.import_report import (
+    ImportReportDialog,
+    export_problems,
+    orders_counts,
+)
 from seller_console.ui.dialogs.obs_dialog import ObsDialog
 from seller_console.ui.dialogs.past_shows import PastShowsDialog
 from seller_console.ui.dialogs.profiles_dialog import ProfilesDialog
@@ -786,8 +790,10 @@ class MainWindow(QMainWindow):
         if self.catalog_vm.last_report is not None:
             self.show_report(self.catalog_vm.last_report)
 
-    def show_report(self, report: ImportReport) -> ImportReportDialog:
-        dialog = ImportReportDialog(report, self)
+    def show_report(
+        self, report: ImportReport, counts: Sequence[str] | None = None
+    ) -> ImportReportDialog:
+        dialog = ImportReportDialog(report, self, counts)
         dialog.export_chosen.connect(
             lambda path: self.tasks.start(
                 self._export("Problems", path, lambda p: export_problems(p, dialog.model))
@@ -1033,7 +1039,7 @@ class MainWindow(QMainWindow):
         self.show_show_report(report)
         self._show_message(outcome.summary())
         if outcome.report.rejected or outcome.report.warnings:
-            self.show_report(outcome.report)
+            self.show_report(outcome.report, orders_counts(outcome))
 
     async def _refresh_report(self, dialog: ShowReportDialog, show_id: str) -> None:
         """Read a past show's orders again from its platform, then show the new report."""
