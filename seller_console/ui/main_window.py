@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from seller_console.domain.catalog import Product
+from seller_console.domain.catalog import Product, VariantRef
 from seller_console.domain.errors import DomainError
 from seller_console.domain.ledger import LedgerSnapshot
 from seller_console.domain.on_air import ObsBadge, ObsLinkState
@@ -677,7 +677,8 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ commission set by hand
     def _build_commission_actions(self) -> None:
-        """Right-click a catalog row: set the commission for its product or its brand."""
+        """Right-click a catalog row: set the commission for its product or its brand, or
+        take the one set by hand off (the catalog file's applies again)."""
         table = self.catalog_dock.table
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         for name, per_brand, text in (
@@ -690,20 +691,48 @@ class MainWindow(QMainWindow):
                 lambda _c=False, b=per_brand: self.tasks.start(self.ask_commission(per_brand=b))
             )
             table.addAction(action)
+        for name, per_brand, text in (
+            ("action_file_commission_product", False, "Use the file's commission for this product"),
+            ("action_file_commission_brand", True, "Use the file's commission for this brand"),
+        ):
+            action = QAction(text, table)
+            action.setObjectName(name)
+            action.triggered.connect(
+                lambda _c=False, b=per_brand: self.tasks.start(self.file_commission(per_brand=b))
+            )
+            table.addAction(action)
 
-    async def ask_commission(self, *, per_brand: bool) -> bool:
-        """Ask for the rate of the current catalog row's product (or brand), then set it."""
+    def _current_catalog_row(self) -> tuple[Path, VariantRef] | None:
+        """The current catalog row's file and variant (None, and a message, without one)."""
         row = self.catalog_dock.table.currentIndex().row()
         if row < 0:
             self._show_message("Commission: choose a product in the catalog first.")
-            return False
+            return None
         catalog, ref = self.catalog_vm.model.ref(row)
-        path = self.catalog_vm.paths[self.catalog_vm.catalogs.index(catalog)]
+        return self.catalog_vm.paths[self.catalog_vm.catalogs.index(catalog)], ref
+
+    async def file_commission(self, *, per_brand: bool) -> bool:
+        """Take the rate set by hand off the current catalog row's product (or brand)."""
+        current = self._current_catalog_row()
+        if current is None:
+            return False
+        path, ref = current
+        return await self.set_commission(path, ref.product, "", per_brand=per_brand)
+
+    async def ask_commission(self, *, per_brand: bool) -> bool:
+        """Ask for the rate of the current catalog row's product (or brand), then set it."""
+        current = self._current_catalog_row()
+        if current is None:
+            return False
+        path, ref = current
         subject = f"the brand {ref.product.brand}" if per_brand else ref.product.title
         rate = ref.variant.commission_rate
         dialog = QInputDialog(self)
         dialog.setWindowTitle("Set commission")
-        dialog.setLabelText(f"Commission for {subject}, in % (the catalog file's is replaced):")
+        dialog.setLabelText(
+            f"Commission for {subject}, in % (the catalog file's is replaced;"
+            " empty: the file's applies again):"
+        )
         dialog.setTextValue("" if rate is None else _percent(rate))
         accepted = await run_dialog(dialog) == QDialog.DialogCode.Accepted
         text = dialog.textValue()
@@ -717,13 +746,14 @@ class MainWindow(QMainWindow):
     ) -> bool:
         """Set a rate typed in % for ``product`` (or its brand) in the catalog from
         ``path``: kept with the catalog's entry, applied to the open catalog and to the
-        rundown's items."""
+        rundown's items. An empty ``text`` takes the rate set by hand off: the file's
+        applies again (one undo step on the rundown, as setting one)."""
         if path not in self.catalog_vm.paths:
             self._show_message(f"Commission not set: {path.name} is no longer open.")
             return False
         catalog = self.catalog_vm.catalogs[self.catalog_vm.paths.index(path)]
         try:
-            rate = parse_percent(text)
+            rate = parse_percent(text) if text.strip() else None
             workspace = self.workspace.with_rate(
                 str(path.absolute()),
                 product.brand if per_brand else None,
@@ -734,11 +764,26 @@ class MainWindow(QMainWindow):
             self._show_message(f"Commission not set: {exc}")
             return False
         self._remember(workspace)
-        await self._apply_rates(path)
         entry = workspace.catalog(str(path.absolute()))
         assert entry is not None
-        changed = self.rundown_vm.set_rates(catalog.name, entry.rate_for)
         what = f"the brand {product.brand}" if per_brand else product.title
+        if rate is None:
+            await self.catalog_vm.set_rates(path, entry.rate_for)
+            if path not in self.catalog_vm.paths:
+                return False  # closed meanwhile: the workspace keeps the change
+            rated = self.catalog_vm.catalogs[self.catalog_vm.paths.index(path)]
+            changed = self.rundown_vm.use_catalog_rates(
+                rated, product.brand if per_brand else None, None if per_brand else product.id
+            )
+            hand = entry.rate_for(product.brand, product.id) if not per_brand else None
+            applies = "the catalog file's" if hand is None else f"the brand's {_percent(hand)} %"
+            self._show_message(
+                f"Commission for {what}: {applies} applies; "
+                f"{_count(changed, 'rundown item')} updated"
+            )
+            return True
+        await self._apply_rates(path)
+        changed = self.rundown_vm.set_rates(catalog.name, entry.rate_for)
         self._show_message(
             f"Commission for {what}: {_percent(rate)} %; {_count(changed, 'rundown item')} updated"
         )

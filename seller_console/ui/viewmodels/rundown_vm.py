@@ -298,6 +298,27 @@ class RundownViewModel(QObject):
         self._push_edits("Set commission", changed)
         return len(changed)
 
+    def use_catalog_rates(self, catalog: Catalog, brand: str | None, product_id: str | None) -> int:
+        """The items taken from ``catalog`` for ``product_id`` (or, when None, of ``brand``)
+        take the rate their variant has in it now (a rate set by hand was taken off: the
+        file's, or the brand's set by hand); one undoable step; how many items changed."""
+        changed = []
+        for item in self.rundown.items:
+            product = item.product
+            if product_id is not None:
+                subject = product.product_id == product_id
+            else:
+                subject = product.brand == brand
+            if product.catalog != catalog.name or not subject:
+                continue
+            ref = catalog.variant(product.variant_id)
+            if ref is None or ref.variant.commission_rate == product.commission_rate:
+                continue
+            rate = ref.variant.commission_rate
+            changed.append(item.edited(product=replace(product, commission_rate=rate)))
+        self._push_edits("Use the file's commission", changed)
+        return len(changed)
+
     def set_links(self, links: Mapping[str, str]) -> int:
         """Keep affiliate links (item id to link) on the items still in the rundown, so the
         saved plan carries them: one undoable step for them all; how many items changed."""
