@@ -367,6 +367,19 @@ class ObsSettings:
         return f"obs-websocket {self.url.lower()}"
 
 
+class Theme(enum.Enum):
+    """View > Theme: the system's colour scheme, or always light, or always dark."""
+
+    SYSTEM = "system"
+    LIGHT = "light"
+    DARK = "dark"
+
+    @classmethod
+    def parse(cls, value: object) -> Theme:
+        """A saved choice; anything else (none yet, a damaged file) is the system's."""
+        return next((theme for theme in cls if theme.value == value), cls.SYSTEM)
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     profile: Profile = field(default_factory=Profile)

@@ -18,6 +18,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QKeyCombination, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
+    QActionGroup,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
@@ -26,6 +27,7 @@ from PySide6.QtGui import (
     QShowEvent,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QDockWidget,
     QFileDialog,
@@ -59,6 +61,7 @@ from seller_console.settings import (
     CatalogFile,
     Profile,
     SettingsError,
+    Theme,
     Workspace,
     load_workspace,
     save_workspace,
@@ -88,6 +91,7 @@ from seller_console.ui.docks.preflight_dock import PreflightDock
 from seller_console.ui.docks.rundown_dock import RundownDock
 from seller_console.ui.host_view import HostView
 from seller_console.ui.numbers import count_text
+from seller_console.ui.theme import apply_theme
 from seller_console.ui.thumbnails import ThumbnailCache
 from seller_console.ui.viewmodels.catalog_vm import CatalogViewModel
 from seller_console.ui.viewmodels.live_vm import LiveViewModel
@@ -99,6 +103,7 @@ from seller_console.ui.widgets.product_card import ProductCard
 from seller_console.ui.widgets.text import plain_label
 
 log = logging.getLogger(__name__)
+THEME_KEY = "view/theme"  # View > Theme, in the window's state file
 LAYOUT_VERSION = 4  # 3: the audience dock; 4: a prepare and a live layout per screen size
 FRAME_ALLOWANCE = QSize(16, 48)  # a window manager's borders and title bar
 PLAN_FILTER = f"Show plans (*{SUFFIX} *.json)"
@@ -344,6 +349,7 @@ class MainWindow(QMainWindow):
                 else:
                     menu.addAction(a[action_id])
             if title == "&View":
+                menu.addMenu(self._theme_menu())
                 menu.addSeparator()
                 for dock in self.docks:
                     menu.addAction(dock.toggleViewAction())
@@ -351,6 +357,36 @@ class MainWindow(QMainWindow):
                 close_all = a[ActionId.CLOSE_CATALOGS]
                 file_menu.insertMenu(close_all, self.recent_menu)
                 file_menu.insertMenu(close_all, self.close_catalog_menu)
+
+    def _theme_menu(self) -> QMenu:
+        """View > Theme: System / Light / Dark, kept with the window's state and applied
+        at once (and at the next start)."""
+        menu = QMenu("&Theme", self)
+        menu.setObjectName("theme_menu")
+        group = QActionGroup(menu)
+        saved = Theme.parse(self._settings.value(THEME_KEY))
+        self.theme_actions: dict[Theme, QAction] = {}
+        for theme, text in (
+            (Theme.SYSTEM, "&System"),
+            (Theme.LIGHT, "&Light"),
+            (Theme.DARK, "&Dark"),
+        ):
+            action = menu.addAction(text)
+            action.setObjectName(f"theme_{theme.value}")
+            action.setCheckable(True)
+            action.setChecked(theme is saved)
+            action.setActionGroup(group)
+            action.triggered.connect(lambda _c=False, t=theme: self.set_theme(t))
+            self.theme_actions[theme] = action
+        if saved is not Theme.SYSTEM:  # the system's is the application's from its start
+            apply_theme(_application(), saved)
+        return menu
+
+    def set_theme(self, theme: Theme) -> None:
+        self.theme_actions[theme].setChecked(True)
+        self._settings.setValue(THEME_KEY, theme.value)
+        self._settings.sync()
+        apply_theme(_application(), theme)
 
     def shortcut_rows(self) -> list[tuple[str, str]]:
         rows = []
@@ -1362,6 +1398,12 @@ class MainWindow(QMainWindow):
         box.deleteLater()
         self.activateWindow()
         return next((n for n, b in enumerate(buttons) if b is clicked), None)
+
+
+def _application() -> QApplication:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    return app
 
 
 def _percent(rate: Decimal) -> str:
