@@ -74,7 +74,7 @@ def apply_theme(app: QApplication, theme: Theme) -> None:
     """Light, dark, or the system's scheme (followed from then on); at once."""
     app.setProperty(_CHOSEN, theme.value)
     dark = system_is_dark() if theme is Theme.SYSTEM else theme is Theme.DARK
-    app.setPalette(palette(dark))
+    _set_palette(app, palette(dark))
 
 
 def chosen_theme(app: QApplication) -> Theme:
@@ -83,4 +83,16 @@ def chosen_theme(app: QApplication) -> Theme:
 
 def _scheme_changed(app: QApplication, scheme: Qt.ColorScheme) -> None:
     if chosen_theme(app) is Theme.SYSTEM:
-        app.setPalette(palette(scheme == Qt.ColorScheme.Dark))
+        _set_palette(app, palette(scheme == Qt.ColorScheme.Dark))
+
+
+def _set_palette(app: QApplication, pal: QPalette) -> None:
+    """The palette for every widget: one with a style sheet keeps the palette it was
+    polished with until its sheet is set again (Qt does not re-polish it)."""
+    if pal == app.palette():
+        return
+    app.setPalette(pal)
+    for widget in app.allWidgets():
+        sheet = widget.styleSheet()
+        if sheet:
+            widget.setStyleSheet(sheet)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QLabel, QMenu
 
 from seller_console.app import Console
 from seller_console.settings import Theme
@@ -78,6 +78,14 @@ def test_view_theme_applies_at_once_and_at_the_next_start(qapp, qtbot, run, app_
             assert qapp.palette().color(window_bg) == palette(True).color(window_bg)
             dark_bg = palette(True).color(window_bg)
             qtbot.waitUntil(lambda: window.stage.palette().color(window_bg) == dark_bg)
+            # a panel with a style sheet (the rundown's editor) follows too: its labels are
+            # written in the dark palette's text colour, not the light one's (unreadable)
+            editor = window.rundown_dock.editor
+            assert editor.styleSheet()
+            label = editor.findChildren(QLabel)[0]
+            text = palette(True).color(Role.WindowText)
+            active = QPalette.ColorGroup.Active
+            qtbot.waitUntil(lambda: label.palette().color(active, Role.WindowText) == text)
             window.theme_actions[Theme.LIGHT].trigger()
             assert qapp.palette().color(window_bg) == palette(False).color(window_bg)
             window.theme_actions[Theme.DARK].trigger()

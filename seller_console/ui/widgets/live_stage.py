@@ -274,7 +274,7 @@ class LiveStageWidget(QWidget):
         _scaled(self.live_price, 1.9)
         # During a flash sale: the usual price crossed out beside the flash price, and the
         # sale's countdown (drawn from its end at every frame; "Flash sale over" after it).
-        self.live_was = ElidedLabel()
+        self.live_was = plain_label()  # a price: short, always whole
         self.live_was.setObjectName("live_was")
         _scaled(self.live_was, 1.3)
         _muted(self.live_was)
@@ -291,15 +291,16 @@ class LiveStageWidget(QWidget):
         facts.addWidget(self.live_variant)
         facts.addWidget(self.live_brand)
         facts.addSpacing(6)
-        price_row = QHBoxLayout()
-        price_row.setSpacing(12)
-        price_row.addWidget(self.live_price, 3)
-        price_row.addWidget(self.live_was, 2, Qt.AlignmentFlag.AlignBottom)
-        facts.addLayout(price_row)
-        facts.addWidget(self.live_flash)
+        facts.addWidget(self.live_price)
         facts.addStretch(1)
         body.addLayout(facts, 1)
         layout.addLayout(body)
+        # the card's whole width: the countdown and the usual price stay whole on a laptop
+        flash_row = QHBoxLayout()
+        flash_row.setSpacing(14)
+        flash_row.addWidget(self.live_flash, 1)
+        flash_row.addWidget(self.live_was)
+        layout.addLayout(flash_row)
 
         stats = QGridLayout()
         stats.setHorizontalSpacing(18)
@@ -511,7 +512,7 @@ class LiveStageWidget(QWidget):
         if left is None:
             self.live_flash.setText("")
         elif left > 0:
-            self.live_flash.setText(f"FLASH SALE · {format_duration(math.ceil(left))} left")
+            self.live_flash.setText(f"FLASH SALE {format_duration(math.ceil(left))}")
             _colour(self.live_flash, Tone.ON_AIR)
         else:
             self.live_flash.setText("Flash sale over")
