@@ -86,6 +86,10 @@ def test_view_theme_applies_at_once_and_at_the_next_start(qapp, qtbot, run, app_
             text = palette(True).color(Role.WindowText)
             active = QPalette.ColorGroup.Active
             qtbot.waitUntil(lambda: label.palette().color(active, Role.WindowText) == text)
+            # the live card's muted captions take the dark palette's muted colour
+            muted = palette(True).color(Role.PlaceholderText)
+            caption = window.stage.sales.caption
+            qtbot.waitUntil(lambda: caption.palette().color(active, Role.WindowText) == muted)
             window.theme_actions[Theme.LIGHT].trigger()
             assert qapp.palette().color(window_bg) == palette(False).color(window_bg)
             window.theme_actions[Theme.DARK].trigger()

@@ -52,7 +52,11 @@ def _scaled(widget: QWidget, factor: float, bold: bool = False) -> None:
     widget.setFont(font)
 
 
+_MUTED = "muted"  # a widget's property: its text is in the palette's placeholder colour
+
+
 def _muted(widget: QWidget) -> None:
+    widget.setProperty(_MUTED, True)
     pal = widget.palette()
     pal.setColor(QPalette.ColorRole.WindowText, pal.color(QPalette.ColorRole.PlaceholderText))
     widget.setPalette(pal)
@@ -575,7 +579,12 @@ class LiveStageWidget(QWidget):
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange and self._view is not None:
+        if event.type() != QEvent.Type.PaletteChange:
+            return
+        for widget in self.findChildren(QWidget):  # muted text in the new palette's colour
+            if widget.property(_MUTED):
+                _muted(widget)
+        if self._view is not None:
             self.show_stage(self._view)
 
 
