@@ -367,6 +367,19 @@ class ObsSettings:
         return f"obs-websocket {self.url.lower()}"
 
 
+class Theme(enum.Enum):
+    """View > Theme: the system's colour scheme, or always light, or always dark."""
+
+    SYSTEM = "system"
+    LIGHT = "light"
+    DARK = "dark"
+
+    @classmethod
+    def parse(cls, value: object) -> Theme:
+        """A saved choice; anything else (none yet, a damaged file) is the system's."""
+        return next((theme for theme in cls if theme.value == value), cls.SYSTEM)
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     profile: Profile = field(default_factory=Profile)
@@ -659,13 +672,14 @@ class Workspace:
         return replace(self, plans=plans, plan=path)
 
     def with_rate(
-        self, path: str, brand: str | None, product_id: str | None, rate: Decimal
+        self, path: str, brand: str | None, product_id: str | None, rate: Decimal | None
     ) -> Workspace:
-        """Set a catalog's rate for a product (when ``product_id`` is given) or a brand."""
+        """Set a catalog's rate for a product (when ``product_id`` is given) or a brand;
+        ``rate`` None takes it off (the catalog file's rate applies again)."""
         entry = self.catalog(path)
         if entry is None:
             raise SettingsError(f"{path} is not a catalog the app has opened.")
-        if not Decimal(0) <= rate <= Decimal(1):
+        if rate is not None and not Decimal(0) <= rate <= Decimal(1):
             raise SettingsError("Commission: enter a rate between 0 % and 100 %.")
         if product_id is not None:
             rates = _set_rate(entry.product_rates, product_id, rate)
@@ -693,11 +707,13 @@ class Workspace:
 
 
 def _set_rate(
-    rates: tuple[tuple[str, Decimal], ...], key: str, rate: Decimal
+    rates: tuple[tuple[str, Decimal], ...], key: str, rate: Decimal | None
 ) -> tuple[tuple[str, Decimal], ...]:
     if not key or len(key) > MAX_RATE_KEY_CHARS:
         raise SettingsError(f"Commission: a name or id of 1 to {MAX_RATE_KEY_CHARS} characters.")
     kept = tuple((k, r) for k, r in rates if k != key)
+    if rate is None:
+        return kept
     if len(kept) >= MAX_RATES:
         raise SettingsError(f"Commission: at most {MAX_RATES} rates per catalog.")
     return (*kept, (key, rate))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from functools import partial
@@ -18,6 +18,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QKeyCombination, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
+    QActionGroup,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
@@ -26,6 +27,7 @@ from PySide6.QtGui import (
     QShowEvent,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QDockWidget,
     QFileDialog,
@@ -39,7 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from seller_console.domain.catalog import Product
+from seller_console.domain.catalog import Product, VariantRef
 from seller_console.domain.errors import DomainError
 from seller_console.domain.ledger import LedgerSnapshot
 from seller_console.domain.on_air import ObsBadge, ObsLinkState
@@ -59,6 +61,7 @@ from seller_console.settings import (
     CatalogFile,
     Profile,
     SettingsError,
+    Theme,
     Workspace,
     load_workspace,
     save_workspace,
@@ -66,7 +69,11 @@ from seller_console.settings import (
 from seller_console.ui.actions import LIVE_ONLY, SPECS, VIEW_KEYS, ActionId, key_sequences
 from seller_console.ui.asyncqt import TaskScope, run_dialog
 from seller_console.ui.dialogs.import_options import ImportOptionsDialog
-from seller_console.ui.dialogs.import_report import ImportReportDialog, export_problems
+from seller_console.ui.dialogs.import_report import (
+    ImportReportDialog,
+    export_problems,
+    orders_counts,
+)
 from seller_console.ui.dialogs.obs_dialog import ObsDialog
 from seller_console.ui.dialogs.past_shows import PastShowsDialog
 from seller_console.ui.dialogs.profiles_dialog import ProfilesDialog
@@ -84,6 +91,7 @@ from seller_console.ui.docks.preflight_dock import PreflightDock
 from seller_console.ui.docks.rundown_dock import RundownDock
 from seller_console.ui.host_view import HostView
 from seller_console.ui.numbers import count_text
+from seller_console.ui.theme import apply_theme
 from seller_console.ui.thumbnails import ThumbnailCache
 from seller_console.ui.viewmodels.catalog_vm import CatalogViewModel
 from seller_console.ui.viewmodels.live_vm import LiveViewModel
@@ -95,6 +103,7 @@ from seller_console.ui.widgets.product_card import ProductCard
 from seller_console.ui.widgets.text import plain_label
 
 log = logging.getLogger(__name__)
+THEME_KEY = "view/theme"  # View > Theme, in the window's state file
 LAYOUT_VERSION = 4  # 3: the audience dock; 4: a prepare and a live layout per screen size
 FRAME_ALLOWANCE = QSize(16, 48)  # a window manager's borders and title bar
 PLAN_FILTER = f"Show plans (*{SUFFIX} *.json)"
@@ -340,6 +349,7 @@ class MainWindow(QMainWindow):
                 else:
                     menu.addAction(a[action_id])
             if title == "&View":
+                menu.addMenu(self._theme_menu())
                 menu.addSeparator()
                 for dock in self.docks:
                     menu.addAction(dock.toggleViewAction())
@@ -347,6 +357,36 @@ class MainWindow(QMainWindow):
                 close_all = a[ActionId.CLOSE_CATALOGS]
                 file_menu.insertMenu(close_all, self.recent_menu)
                 file_menu.insertMenu(close_all, self.close_catalog_menu)
+
+    def _theme_menu(self) -> QMenu:
+        """View > Theme: System / Light / Dark, kept with the window's state and applied
+        at once (and at the next start)."""
+        menu = QMenu("&Theme", self)
+        menu.setObjectName("theme_menu")
+        group = QActionGroup(menu)
+        saved = Theme.parse(self._settings.value(THEME_KEY))
+        self.theme_actions: dict[Theme, QAction] = {}
+        for theme, text in (
+            (Theme.SYSTEM, "&System"),
+            (Theme.LIGHT, "&Light"),
+            (Theme.DARK, "&Dark"),
+        ):
+            action = menu.addAction(text)
+            action.setObjectName(f"theme_{theme.value}")
+            action.setCheckable(True)
+            action.setChecked(theme is saved)
+            action.setActionGroup(group)
+            action.triggered.connect(lambda _c=False, t=theme: self.set_theme(t))
+            self.theme_actions[theme] = action
+        if saved is not Theme.SYSTEM:  # the system's is the application's from its start
+            apply_theme(_application(), saved)
+        return menu
+
+    def set_theme(self, theme: Theme) -> None:
+        self.theme_actions[theme].setChecked(True)
+        self._settings.setValue(THEME_KEY, theme.value)
+        self._settings.sync()
+        apply_theme(_application(), theme)
 
     def shortcut_rows(self) -> list[tuple[str, str]]:
         rows = []
@@ -673,7 +713,8 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ commission set by hand
     def _build_commission_actions(self) -> None:
-        """Right-click a catalog row: set the commission for its product or its brand."""
+        """Right-click a catalog row: set the commission for its product or its brand, or
+        take the one set by hand off (the catalog file's applies again)."""
         table = self.catalog_dock.table
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         for name, per_brand, text in (
@@ -686,20 +727,48 @@ class MainWindow(QMainWindow):
                 lambda _c=False, b=per_brand: self.tasks.start(self.ask_commission(per_brand=b))
             )
             table.addAction(action)
+        for name, per_brand, text in (
+            ("action_file_commission_product", False, "Use the file's commission for this product"),
+            ("action_file_commission_brand", True, "Use the file's commission for this brand"),
+        ):
+            action = QAction(text, table)
+            action.setObjectName(name)
+            action.triggered.connect(
+                lambda _c=False, b=per_brand: self.tasks.start(self.file_commission(per_brand=b))
+            )
+            table.addAction(action)
 
-    async def ask_commission(self, *, per_brand: bool) -> bool:
-        """Ask for the rate of the current catalog row's product (or brand), then set it."""
+    def _current_catalog_row(self) -> tuple[Path, VariantRef] | None:
+        """The current catalog row's file and variant (None, and a message, without one)."""
         row = self.catalog_dock.table.currentIndex().row()
         if row < 0:
             self._show_message("Commission: choose a product in the catalog first.")
-            return False
+            return None
         catalog, ref = self.catalog_vm.model.ref(row)
-        path = self.catalog_vm.paths[self.catalog_vm.catalogs.index(catalog)]
+        return self.catalog_vm.paths[self.catalog_vm.catalogs.index(catalog)], ref
+
+    async def file_commission(self, *, per_brand: bool) -> bool:
+        """Take the rate set by hand off the current catalog row's product (or brand)."""
+        current = self._current_catalog_row()
+        if current is None:
+            return False
+        path, ref = current
+        return await self.set_commission(path, ref.product, "", per_brand=per_brand)
+
+    async def ask_commission(self, *, per_brand: bool) -> bool:
+        """Ask for the rate of the current catalog row's product (or brand), then set it."""
+        current = self._current_catalog_row()
+        if current is None:
+            return False
+        path, ref = current
         subject = f"the brand {ref.product.brand}" if per_brand else ref.product.title
         rate = ref.variant.commission_rate
         dialog = QInputDialog(self)
         dialog.setWindowTitle("Set commission")
-        dialog.setLabelText(f"Commission for {subject}, in % (the catalog file's is replaced):")
+        dialog.setLabelText(
+            f"Commission for {subject}, in % (the catalog file's is replaced;"
+            " empty: the file's applies again):"
+        )
         dialog.setTextValue("" if rate is None else _percent(rate))
         accepted = await run_dialog(dialog) == QDialog.DialogCode.Accepted
         text = dialog.textValue()
@@ -713,13 +782,14 @@ class MainWindow(QMainWindow):
     ) -> bool:
         """Set a rate typed in % for ``product`` (or its brand) in the catalog from
         ``path``: kept with the catalog's entry, applied to the open catalog and to the
-        rundown's items."""
+        rundown's items. An empty ``text`` takes the rate set by hand off: the file's
+        applies again (one undo step on the rundown, as setting one)."""
         if path not in self.catalog_vm.paths:
             self._show_message(f"Commission not set: {path.name} is no longer open.")
             return False
         catalog = self.catalog_vm.catalogs[self.catalog_vm.paths.index(path)]
         try:
-            rate = parse_percent(text)
+            rate = parse_percent(text) if text.strip() else None
             workspace = self.workspace.with_rate(
                 str(path.absolute()),
                 product.brand if per_brand else None,
@@ -730,11 +800,26 @@ class MainWindow(QMainWindow):
             self._show_message(f"Commission not set: {exc}")
             return False
         self._remember(workspace)
-        await self._apply_rates(path)
         entry = workspace.catalog(str(path.absolute()))
         assert entry is not None
-        changed = self.rundown_vm.set_rates(catalog.name, entry.rate_for)
         what = f"the brand {product.brand}" if per_brand else product.title
+        if rate is None:
+            await self.catalog_vm.set_rates(path, entry.rate_for)
+            if path not in self.catalog_vm.paths:
+                return False  # closed meanwhile: the workspace keeps the change
+            rated = self.catalog_vm.catalogs[self.catalog_vm.paths.index(path)]
+            changed = self.rundown_vm.use_catalog_rates(
+                rated, product.brand if per_brand else None, None if per_brand else product.id
+            )
+            hand = entry.rate_for(product.brand, product.id) if not per_brand else None
+            applies = "the catalog file's" if hand is None else f"the brand's {_percent(hand)} %"
+            self._show_message(
+                f"Commission for {what}: {applies} applies; "
+                f"{_count(changed, 'rundown item')} updated"
+            )
+            return True
+        await self._apply_rates(path)
+        changed = self.rundown_vm.set_rates(catalog.name, entry.rate_for)
         self._show_message(
             f"Commission for {what}: {_percent(rate)} %; {_count(changed, 'rundown item')} updated"
         )
@@ -786,8 +871,10 @@ class MainWindow(QMainWindow):
         if self.catalog_vm.last_report is not None:
             self.show_report(self.catalog_vm.last_report)
 
-    def show_report(self, report: ImportReport) -> ImportReportDialog:
-        dialog = ImportReportDialog(report, self)
+    def show_report(
+        self, report: ImportReport, counts: Sequence[str] | None = None
+    ) -> ImportReportDialog:
+        dialog = ImportReportDialog(report, self, counts)
         dialog.export_chosen.connect(
             lambda path: self.tasks.start(
                 self._export("Problems", path, lambda p: export_problems(p, dialog.model))
@@ -1033,7 +1120,7 @@ class MainWindow(QMainWindow):
         self.show_show_report(report)
         self._show_message(outcome.summary())
         if outcome.report.rejected or outcome.report.warnings:
-            self.show_report(outcome.report)
+            self.show_report(outcome.report, orders_counts(outcome))
 
     async def _refresh_report(self, dialog: ShowReportDialog, show_id: str) -> None:
         """Read a past show's orders again from its platform, then show the new report."""
@@ -1121,12 +1208,8 @@ class MainWindow(QMainWindow):
             self._show_message(f"Could not get the affiliate links: {_user_text(exc)}")
             return
         QGuiApplication.clipboard().setText(links_text(links))
-        if keep:
-            known = {item.id for item in self.rundown_vm.rundown.items}
-            for link in links:
-                item = self.rundown_vm.rundown.item(link.item_id) if link.item_id in known else None
-                if link.url and item is not None and item.affiliate_link != link.url:
-                    self.rundown_vm.edit(link.item_id, "Affiliate link", affiliate_link=link.url)
+        if keep:  # one undo step for them all
+            self.rundown_vm.set_links({link.item_id: link.url for link in links if link.url})
         missing = [link for link in links if link.url is None]
         copied = len(links) - len(missing)
         text = f"Copied {_count(copied, 'affiliate link')}"
@@ -1315,6 +1398,12 @@ class MainWindow(QMainWindow):
         box.deleteLater()
         self.activateWindow()
         return next((n for n, b in enumerate(buttons) if b is clicked), None)
+
+
+def _application() -> QApplication:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    return app
 
 
 def _percent(rate: Decimal) -> str:

@@ -1,10 +1,14 @@
-"""Light and dark palettes that follow the system's colour scheme."""
+"""Light and dark palettes: the system's colour scheme's, or the one chosen in View > Theme."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
+
+from seller_console.settings import Theme
+
+_CHOSEN = "seller_console_theme"  # the application's property that holds the choice
 
 _DARK = {
     QPalette.ColorRole.Window: "#202124",
@@ -59,9 +63,36 @@ def system_is_dark() -> bool:
 
 
 def follow_system(app: QApplication) -> None:
-    """Fusion style with our palette, re-applied whenever the system scheme changes."""
+    """Fusion style with our palette, re-applied whenever the system scheme changes while
+    the theme is the system's (``apply_theme`` chooses another)."""
     app.setStyle("Fusion")
-    app.setPalette(palette(system_is_dark()))
-    app.styleHints().colorSchemeChanged.connect(
-        lambda scheme: app.setPalette(palette(scheme == Qt.ColorScheme.Dark))
-    )
+    apply_theme(app, Theme.SYSTEM)
+    app.styleHints().colorSchemeChanged.connect(lambda scheme: _scheme_changed(app, scheme))
+
+
+def apply_theme(app: QApplication, theme: Theme) -> None:
+    """Light, dark, or the system's scheme (followed from then on); at once."""
+    app.setProperty(_CHOSEN, theme.value)
+    dark = system_is_dark() if theme is Theme.SYSTEM else theme is Theme.DARK
+    _set_palette(app, palette(dark))
+
+
+def chosen_theme(app: QApplication) -> Theme:
+    return Theme.parse(app.property(_CHOSEN))
+
+
+def _scheme_changed(app: QApplication, scheme: Qt.ColorScheme) -> None:
+    if chosen_theme(app) is Theme.SYSTEM:
+        _set_palette(app, palette(scheme == Qt.ColorScheme.Dark))
+
+
+def _set_palette(app: QApplication, pal: QPalette) -> None:
+    """The palette for every widget: one with a style sheet keeps the palette it was
+    polished with until its sheet is set again (Qt does not re-polish it)."""
+    if pal == app.palette():
+        return
+    app.setPalette(pal)
+    for widget in app.allWidgets():
+        sheet = widget.styleSheet()
+        if sheet:
+            widget.setStyleSheet(sheet)

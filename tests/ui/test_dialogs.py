@@ -27,6 +27,8 @@ from seller_console.domain.show_records import (
     ShowRecord,
     ShowStatus,
 )
+from seller_console.importers.orders_export import read_orders_export
+from seller_console.services.orders_import import OrdersImportOutcome
 from seller_console.services.reports import ShowReport, build_report
 from seller_console.settings import (
     Profile,
@@ -37,6 +39,7 @@ from seller_console.settings import (
     settings_file,
 )
 from seller_console.ui.asyncqt import TaskScope
+from seller_console.ui.dialogs.import_report import ImportReportDialog, orders_counts
 from seller_console.ui.dialogs.past_shows import PastShowsDialog
 from seller_console.ui.dialogs.profiles_dialog import ProfilesDialog
 from seller_console.ui.dialogs.show_report import ShowReportDialog
@@ -517,3 +520,37 @@ def test_a_manual_pins_show_offers_an_orders_import_not_a_refresh(qtbot, tmp_pat
         chooser.fileSelected.emit(str(export))
     assert asked.args == ["show7", export]
     chooser.reject()
+
+
+def test_the_problems_of_an_orders_export_come_with_order_counts(qtbot, tmp_path):
+    """Report > Import orders export: the problems dialog counts orders and rows, not a
+    catalog's products and variants."""
+    export = tmp_path / "orders.csv"
+    export.write_text(
+        "order id,time,sku,quantity,amount,currency,status\n"
+        "B1,2026-12-01T20:00:00Z,S1,1,10.00,USD,\n"
+        "B1,2026-12-01T20:00:00Z,S2,2,8.00,USD,\n"
+        "B2,2026-12-01T20:01:00Z,S1,0,10.00,USD,\n"  # refused: quantity 0
+        "B3,2026-12-01T20:02:00Z,S1,1,10.00,USD,\n"
+        "B4,2026-12-01T23:00:00Z,S1,1,10.00,USD,\n",
+        encoding="utf-8",
+    )
+    report = read_orders_export(export).report
+    assert report.rows_rejected == 1
+    outcome = OrdersImportOutcome(report, orders=3, new=1, changed=1, outside=1)
+    dialog = ImportReportDialog(report, counts=orders_counts(outcome))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    counts = dialog.counts.text()
+    assert "rows read: 5   rows refused: 1" in counts
+    assert "orders: 3 in the file, 2 kept (1 new, 1 changed), 1 outside the show left out" in (
+        counts
+    )
+    assert "currencies: USD" in counts
+    assert "products" not in counts
+    assert "variants" not in counts
+    assert dialog.model.rowCount() == 1  # the refused row, with its row and reason
+
+    catalog = ImportReportDialog(report)  # a catalog's report keeps its own counters
+    qtbot.addWidget(catalog)
+    assert "products: 0" in catalog.counts.text()

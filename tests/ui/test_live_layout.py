@@ -5,11 +5,13 @@ sandbox, loopback)."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
 from PySide6.QtCore import QPoint, QRect
 
 from seller_console.domain.money import Money
 from seller_console.domain.show_records import PinOutcome
+from seller_console.services.live_session import FlashSale
 from seller_console.ui.actions import ActionId
 from seller_console.ui.docks.rundown_dock import RundownDock
 
@@ -114,6 +116,21 @@ def test_a_failed_pin_and_a_long_title_fit_at_1366x768(show, run, qtbot):  # noq
     assert _inside(window, totals)
     assert totals.shown_text() == totals.text() or totals.text() in totals.toolTip()
     assert window.pins_dock.table.columnWidth(0) >= 100
+
+    # a flash sale on the same card: its countdown and the crossed-out usual price are whole
+    flash = FlashSale(live.item.id, Money.of("9.99", "USD"), view.now + timedelta(seconds=95))
+    stage_widget.show_stage(replace(view, flash=flash))
+    qtbot.wait(50)
+    assert window.minimumSizeHint().height() <= 768
+    assert stage_widget.minimumSizeHint().width() <= 1366
+    countdown, was = stage_widget.live_flash, stage_widget.live_was
+    assert countdown.text() == "FLASH SALE 1:35"
+    assert countdown.shown_text() == countdown.text()
+    assert was.isVisible()
+    assert was.width() >= was.sizeHint().width()
+    assert stage_widget.live_price.shown_text() == "9.99 USD"
+    for part in (countdown, was, stage_widget.take_button):
+        assert _inside(window, part), part.objectName()
 
 
 def test_reset_layout_during_a_show_keeps_the_live_layout(show, run, qtbot):  # noqa: F811

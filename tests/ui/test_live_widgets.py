@@ -21,7 +21,7 @@ from seller_console.domain.platform_port import Capabilities, IdempotencyKey, Pi
 from seller_console.domain.rundown import RundownItem
 from seller_console.domain.show_records import PinOutcome, PinReceipt
 from seller_console.domain.stage import ShowClock
-from seller_console.services.live_session import Cue, LiveState
+from seller_console.services.live_session import Cue, FlashSale, LiveState
 from seller_console.ui.asyncqt import TaskScope
 from seller_console.ui.docks.audience_dock import AudienceDock
 from seller_console.ui.docks.live_docks import (
@@ -41,6 +41,7 @@ from seller_console.ui.models.live_tables import PCol, PinWindowsModel, TCol, To
 from seller_console.ui.numbers import amount_text
 from seller_console.ui.thumbnails import ThumbnailCache
 from seller_console.ui.viewmodels.live_state import CardView, StageView, StockWarning
+from seller_console.ui.viewmodels.live_vm import live_flash
 from seller_console.ui.widgets.connection_badge import ConnectionBadge, badge_text
 from seller_console.ui.widgets.cue_banner import CueBanner
 from seller_console.ui.widgets.live_stage import NOTHING_LIVE, STAGE_IMAGE, LiveStageWidget
@@ -397,6 +398,59 @@ def test_stage_renders_empty_and_full_and_emits_requests(qtbot, images):
     assert not stage.take_button.isEnabled()
     assert stage.armed_empty.isVisible()
     stage.grab()
+
+
+# --------------------------------------------------------------------------- flash sale
+def test_the_live_card_shows_a_flash_sale_counting_down_from_its_end(qtbot, images):
+    stage = LiveStageWidget(images)
+    qtbot.addWidget(stage)
+    stage.resize(1000, 640)
+    stage.show()
+    plain = stage_view()
+    stage.show_stage(plain)
+    assert stage.live_price.text() == "29.00 USD  (was 34.00 USD)"
+    assert not stage.live_was.isVisible()
+    assert not stage.live_flash.isVisible()
+
+    ends = NOW + timedelta(seconds=80.3)
+    flash = FlashSale("i1", Money.of("19.00", "USD"), ends)
+    stage.show_stage(replace(plain, flash=flash))
+    assert stage.live_price.text() == "19.00 USD"
+    assert stage.live_was.isVisible()
+    assert stage.live_was.text() == "29.00 USD"  # the usual (live) price, crossed out
+    assert stage.live_was.font().strikeOut()
+    assert stage.live_flash.text() == "FLASH SALE 1:21"
+    # every frame redraws the countdown from the sale's end, not from a counter
+    stage.show_stage(replace(plain, flash=flash, now=NOW + timedelta(seconds=75)))
+    assert stage.live_flash.text() == "FLASH SALE 0:06"
+    stage.grab()
+
+    stage.show_stage(replace(plain, flash=flash, now=ends + timedelta(seconds=2)))
+    assert stage.live_flash.isVisible()
+    assert stage.live_flash.text() == "Flash sale over"
+    assert stage.live_price.text() == "29.00 USD  (was 34.00 USD)"  # the usual price again
+    assert not stage.live_was.isVisible()
+
+    stage.show_stage(replace(plain, live=None, flash=None))
+    assert not stage.live_flash.isVisible()
+    assert not stage.live_was.isVisible()
+
+
+def test_the_view_model_keeps_an_ended_flash_sale_until_its_item_leaves_the_air():
+    view = stage_view()
+    assert view.live is not None
+    assert view.armed is not None
+    flash = FlashSale("i1", Money.of("19.00", "USD"), NOW + timedelta(seconds=60))
+    running = LiveState(live=view.live, flash=flash)
+    assert live_flash(None, running) == flash
+    ended = LiveState(live=view.live, flash=None)  # the session ended the sale
+    assert live_flash(flash, ended) == flash  # the stage says "Flash sale over"
+    assert live_flash(None, ended) is None  # the item never had one running here
+    next_live = LiveState(live=view.armed, flash=None)  # another item taken
+    assert live_flash(flash, next_live) is None
+    assert live_flash(flash, LiveState(live=None)) is None
+    other = FlashSale("i9", Money.of("1.00", "USD"), NOW)
+    assert live_flash(None, LiveState(live=view.live, flash=other)) is None
 
 
 # --------------------------------------------------------------------------- rich text

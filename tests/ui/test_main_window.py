@@ -434,6 +434,7 @@ def test_copy_links_from_the_rundown_and_the_catalog_and_the_plan_keeps_them(
     window, rundown = console.window, console.rundown_vm
     clipboard = QApplication.clipboard()
     clipboard.clear()
+    before = [i.affiliate_link for i in rundown.rundown.items]
     window.rundown_dock.copy_all_links.trigger()
     qtbot.waitUntil(lambda: clipboard.text().count("\n") == 8, timeout=30_000)
     lines = clipboard.text().splitlines()
@@ -444,6 +445,15 @@ def test_copy_links_from_the_rundown_and_the_catalog_and_the_plan_keeps_them(
     assert len(set(urls)) == 8
     qtbot.waitUntil(lambda: [i.affiliate_link for i in rundown.rundown.items] == urls)
     assert "Copied 8 affiliate links" in window.statusBar().currentMessage()
+    # keeping the eight links is one undo step: one Ctrl+Z takes them all back, one redo
+    # brings them all again
+    undo = rundown.undo_stack
+    assert undo.undoText() == "Affiliate links"
+    undo.undo()
+    assert [i.affiliate_link for i in rundown.rundown.items] == before
+    assert before != urls
+    undo.redo()
+    assert [i.affiliate_link for i in rundown.rundown.items] == urls
 
     path = tmp_path / "linked.showplan.json"
     assert run(rundown.save(path))

@@ -429,6 +429,74 @@ def test_commission_is_set_per_product_and_per_brand_without_importing_again(
         close_console(again, run)
 
 
+def test_a_commission_set_by_hand_can_be_taken_off_back_to_the_files_rate(
+    run, qtbot, qapp, app_paths, tmp_path
+):
+    console = _opened(qapp, app_paths, run)
+    try:
+        window, vm = console.window, console.rundown_vm
+        first = vm.rundown.items[0].product
+        file_rates = {i.id: i.product.commission_rate for i in vm.rundown.items}
+        brand_items = [i.id for i in vm.rundown.items if i.product.brand == first.brand]
+        assert len(brand_items) > 1
+        path = console.catalog_vm.paths[0]
+        _catalog, ref = console.catalog_vm.model.ref(_row_of(console, first.product_id))
+        file_rate = ref.variant.commission_rate
+        assert file_rate not in (Decimal("0.175"), Decimal("0.12"))
+        assert run(window.set_commission(path, ref.product, "17.5", per_brand=False))
+        assert run(window.set_commission(path, ref.product, "12", per_brand=True))
+
+        def rate(item_id: str) -> Decimal | None:
+            return next(i for i in vm.rundown.items if i.id == item_id).product.commission_rate
+
+        # the context menu: "Use the file's commission for this product"; its brand's rate
+        # set by hand applies then
+        window.catalog_dock.select_row(_row_of(console, first.product_id))
+        action = window.catalog_dock.table.findChild(QAction, "action_file_commission_product")
+        assert action is not None
+        action.trigger()
+        first_id = vm.rundown.items[0].id
+        qtbot.waitUntil(lambda: rate(first_id) == Decimal("0.12"), timeout=5000)
+        assert "the brand's 12 % applies" in window.statusBar().currentMessage()
+
+        # ... and for the brand: every item of the brand has the file's rate again, in the
+        # rundown, the catalog table and the workspace (one undo step on the rundown)
+        window.catalog_dock.select_row(_row_of(console, first.product_id))
+        brand = window.catalog_dock.table.findChild(QAction, "action_file_commission_brand")
+        assert brand is not None
+        brand.trigger()
+        qtbot.waitUntil(lambda: rate(first_id) == file_rates[first_id], timeout=5000)
+        assert {i: rate(i) for i in brand_items} == {i: file_rates[i] for i in brand_items}
+        assert "the catalog file's applies" in window.statusBar().currentMessage()
+        _catalog, ref = console.catalog_vm.model.ref(_row_of(console, first.product_id))
+        assert ref.variant.commission_rate == file_rate
+        entry = window.workspace.catalog(str(path.absolute()))
+        assert entry is not None
+        assert entry.brand_rates == ()
+        assert entry.product_rates == ()
+        assert vm.undo_stack.undoText() == "Use the file's commission"
+        vm.undo_stack.undo()
+        assert all(rate(i) == Decimal("0.12") for i in brand_items)
+        vm.undo_stack.redo()
+        assert all(rate(i) == file_rates[i] for i in brand_items)
+
+        # an empty entry in "Set commission…" does the same
+        assert run(window.set_commission(path, ref.product, "20", per_brand=False))
+        assert rate(first_id) == Decimal("0.2")
+        assert run(window.set_commission(path, ref.product, "  ", per_brand=False))
+        assert rate(first_id) == file_rates[first_id]
+        assert run(vm.save(tmp_path / "file-rates.showplan.json"))
+    finally:
+        close_console(console, run)
+
+    again = _opened(qapp, app_paths, run)  # taken off for good: the next start has the file's
+    try:
+        _catalog, ref = again.catalog_vm.model.ref(_row_of(again, first.product_id))
+        assert ref.variant.commission_rate == file_rate
+    finally:
+        close_console(again, run)
+
+
 def _input_dialog() -> QInputDialog | None:
     for widget in QApplication.topLevelWidgets():
         if isinstance(widget, QInputDialog) and widget.isVisible():

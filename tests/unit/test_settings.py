@@ -220,6 +220,14 @@ def test_the_workspace_round_trips_with_its_rates_and_options(tmp_path):
     assert teas.rate_for("Kettle", "tea-2") == Decimal("0.15")
     assert teas.rate_for("Other", "tea-2") is None
 
+    # taken off: the product's rate, then the brand's (the file's applies again)
+    cleared = loaded.with_rate("/shop/teas.csv", None, "tea-1", None)
+    assert cleared.catalogs[0].rate_for("Kettle", "tea-1") == Decimal("0.15")
+    cleared = cleared.with_rate("/shop/teas.csv", "Kettle", None, None)
+    assert cleared.catalogs[0].rate_for("Kettle", "tea-1") is None
+    assert cleared.catalogs[0].brand_rates == ()
+    assert cleared.catalogs[0].product_rates == ()
+
 
 def test_no_workspace_is_a_first_run_and_a_damaged_one_is_forgotten_with_a_reason(tmp_path):
     path = tmp_path / "workspace.json"

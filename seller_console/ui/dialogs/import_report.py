@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from seller_console.importers import ImportReport
+from seller_console.services.orders_import import OrdersImportOutcome
 from seller_console.services.reports import csv_writer
 from seller_console.ui.dialogs.export import ask_csv_path, close_and_export_buttons
 from seller_console.ui.models.problems_model import HEADERS, ProblemsTableModel, cells
@@ -29,19 +31,49 @@ def export_problems(path: Path, model: ProblemsTableModel) -> None:
             writer.writerow(cells(kind, problem))
 
 
+def orders_counts(outcome: OrdersImportOutcome) -> list[str]:
+    """An orders export's counts, in place of a catalog's products and variants: the
+    file, its rows read and refused, its orders kept (new, changed) and left out."""
+    report = outcome.report
+    kept = outcome.orders - outcome.outside
+    orders = (
+        f"  orders: {outcome.orders} in the file, {kept} kept ({outcome.new} new, "
+        f"{outcome.changed} changed)"
+    )
+    if outcome.outside:
+        orders += f", {outcome.outside} outside the show left out"
+    return [
+        report.summary_lines(max_examples=0)[0],
+        f"  rows read: {report.rows_read}   rows refused: {report.rows_rejected}"
+        "   (a refused row leaves its whole order out)",
+        orders,
+        f"  currencies: {', '.join(report.currencies) or 'none'}",
+    ]
+
+
 class ImportReportDialog(QDialog):
+    """``counts``: the lines over the problems (a catalog's products and variants unless
+    given, e.g. ``orders_counts`` for an orders export)."""
+
     export_chosen = Signal(object)  # Path: where to write the problems as CSV
 
-    def __init__(self, report: ImportReport, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        report: ImportReport,
+        parent: QWidget | None = None,
+        counts: Sequence[str] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("import_report_dialog")
         self.setWindowTitle(f"Import report: {report.path.name}")
         self.resize(900, 520)
         self.report = report
         layout = QVBoxLayout(self)
-        layout.addWidget(
-            plain_label("\n".join(report.summary_lines(max_examples=0)[:3]), wrap=True)
-        )
+        if counts is None:
+            counts = report.summary_lines(max_examples=0)[:3]
+        self.counts = plain_label("\n".join(counts), wrap=True)
+        self.counts.setObjectName("import_counts")
+        layout.addWidget(self.counts)
         self.model = ProblemsTableModel(report)
         self.table = QTableView()
         self.table.setObjectName("import_problems")

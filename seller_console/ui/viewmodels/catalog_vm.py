@@ -41,6 +41,7 @@ class CatalogViewModel(QObject):
         self._tasks = tasks
         self.model = CatalogTableModel(thumbnails)
         self._parts: list[CatalogColumns] = []
+        self._read: list[Catalog] = []  # each catalog as its file has it (rates by hand: off)
         self.paths: list[Path] = []  # the file of each catalog, in the same order
         self._running: CatalogImport | None = None
         self._queue: asyncio.Lock | None = None
@@ -77,6 +78,7 @@ class CatalogViewModel(QObject):
                 self._running = None
                 self.import_ended.emit()
             self._parts.append(part)
+            self._read.append(result.catalog)
             self.paths.append(path)
             self.model.set_catalogs(self._parts)
             self.last_report = result.report
@@ -85,12 +87,12 @@ class CatalogViewModel(QObject):
             return True
 
     async def set_rates(self, path: Path, rate_for: RateFor) -> bool:
-        """Apply commission rates set by hand to the open catalog from ``path``; False
-        when it is not open."""
+        """Apply commission rates set by hand to the open catalog from ``path`` (a product
+        with none has its file's rate); False when it is not open."""
         if path not in self.paths:
             return False
         index = self.paths.index(path)
-        catalog = with_rates(self._parts[index].catalog, rate_for)
+        catalog = with_rates(self._read[index], rate_for)
         if catalog is not self._parts[index].catalog:
             part = await asyncio.to_thread(build_columns, catalog)
             if path in self.paths:  # still open after the build
@@ -105,6 +107,7 @@ class CatalogViewModel(QObject):
 
     def close_catalog(self, index: int) -> None:
         del self._parts[index]
+        del self._read[index]
         del self.paths[index]
         self.model.set_catalogs(self._parts)
         self.catalogs_changed.emit()

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from seller_console.domain.stage import ShowClock
-from seller_console.services.live_session import CardView, StockWarning
+from seller_console.services.live_session import CardView, FlashSale, StockWarning
 
-__all__ = ["CardView", "StageView", "StockWarning"]
+__all__ = ["CardView", "FlashSale", "StageView", "StockWarning"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,3 +27,6 @@ class StageView:
     live_refused: str | None = None
     """The platform's reason when it refused the live product at Go live (so a pin of it
     fails: it is not in the show's bag); None when it was published."""
+    flash: FlashSale | None = None
+    """The live item's flash sale: running while ``now`` is before its ``ends_at``, over
+    (kept until the item leaves the air) after it; None when the live item has none."""

@@ -34,6 +34,7 @@ from seller_console.services.live_process import LiveEngineStopped, LiveProcess
 from seller_console.services.live_session import (
     ActionFailed,
     ConflictFound,
+    FlashSale,
     LiveEvent,
     LiveState,
     OrdersArrived,
@@ -108,6 +109,7 @@ class LiveViewModel(QObject):
         self._secrets = secrets
         self.state = LiveState()
         self._publish_result: PublishResult | None = None  # this run's Go live, if any
+        self._flash: FlashSale | None = None  # the live item's flash sale, running or over
         self._guarded: set[asyncio.Task[None]] = set()  # takes waiting on their guard
         self._on_air = OnAirFeed(self)  # the host view's feed, on the GUI thread
         self._mailbox = _Mailbox()
@@ -133,6 +135,7 @@ class LiveViewModel(QObject):
         if state is None:
             return
         previous, self.state = self.state, state
+        self._flash = live_flash(self._flash, state)
         if state.phase is not previous.phase:
             if state.phase is ShowPhase.LIVE:
                 self._tick.start()
@@ -219,6 +222,7 @@ class LiveViewModel(QObject):
             auto_advance=state.auto_advance,
             now=now,
             live_refused=self._refusal(state.live.item) if state.live is not None else None,
+            flash=self._flash,
         )
 
     def _emit_stage(self) -> None:
@@ -450,3 +454,15 @@ def take_question(reasons: list[str]) -> str:
     """One question for every reason a take should wait: the host decides once."""
     listed = "\n".join(f"• {reason}" for reason in reasons)
     return f"{listed}\n\nTake it anyway?"
+
+
+def live_flash(kept: FlashSale | None, state: LiveState) -> FlashSale | None:
+    """The live item's flash sale in ``state``: the session's while it runs; once the
+    session ends it (``state.flash`` back to None), the one ``kept`` from before, so the
+    stage says the sale is over until the item leaves the air."""
+    live = state.live
+    if live is None:
+        return None
+    if state.flash is not None and state.flash.item_id == live.item.id:
+        return state.flash
+    return kept if kept is not None and kept.item_id == live.item.id else None

@@ -8,7 +8,7 @@ autosave a moment later, so a crash loses at most that moment.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -295,12 +295,53 @@ class RundownViewModel(QObject):
             rate = rate_for(product.brand, product.product_id)
             if rate is not None and rate != product.commission_rate:
                 changed.append(item.edited(product=replace(product, commission_rate=rate)))
-        if changed:
-            self.undo_stack.beginMacro("Set commission")
-            for new in changed:
-                self.undo_stack.push(_Edit(self, new, "Set commission"))
-            self.undo_stack.endMacro()
+        self._push_edits("Set commission", changed)
         return len(changed)
+
+    def use_catalog_rates(self, catalog: Catalog, brand: str | None, product_id: str | None) -> int:
+        """The items taken from ``catalog`` for ``product_id`` (or, when None, of ``brand``)
+        take the rate their variant has in it now (a rate set by hand was taken off: the
+        file's, or the brand's set by hand); one undoable step; how many items changed."""
+        changed = []
+        for item in self.rundown.items:
+            product = item.product
+            if product_id is not None:
+                subject = product.product_id == product_id
+            else:
+                subject = product.brand == brand
+            if product.catalog != catalog.name or not subject:
+                continue
+            ref = catalog.variant(product.variant_id)
+            if ref is None or ref.variant.commission_rate == product.commission_rate:
+                continue
+            rate = ref.variant.commission_rate
+            changed.append(item.edited(product=replace(product, commission_rate=rate)))
+        self._push_edits("Use the file's commission", changed)
+        return len(changed)
+
+    def set_links(self, links: Mapping[str, str]) -> int:
+        """Keep affiliate links (item id to link) on the items still in the rundown, so the
+        saved plan carries them: one undoable step for them all; how many items changed."""
+        changed = []
+        for item in self.rundown.items:
+            url = links.get(item.id)
+            if url is None or url == item.affiliate_link:
+                continue
+            try:
+                changed.append(item.edited(affiliate_link=url))
+            except DomainError as exc:
+                self.failed.emit(f"{item.product.display_title}: {exc}")
+        self._push_edits("Affiliate links", changed)
+        return len(changed)
+
+    def _push_edits(self, text: str, changed: Sequence[RundownItem]) -> None:
+        """Replace several items as one undo step."""
+        if not changed:
+            return
+        self.undo_stack.beginMacro(text)
+        for new in changed:
+            self.undo_stack.push(_Edit(self, new, text))
+        self.undo_stack.endMacro()
 
     def set_title(self, text: str) -> None:
         """Rename the show (undoable); raises ``RundownError`` saying what is wrong."""

@@ -36,7 +36,7 @@ from seller_console.domain.stage import ShowClock
 from seller_console.ui.models.live_tables import Tone, is_dark, tone_color
 from seller_console.ui.numbers import count_text, money_text
 from seller_console.ui.thumbnails import ThumbnailCache
-from seller_console.ui.viewmodels.live_state import CardView, StageView
+from seller_console.ui.viewmodels.live_state import CardView, FlashSale, StageView
 from seller_console.ui.widgets.text import ElidedLabel, plain_label
 
 STAGE_IMAGE = QSize(112, 112)
@@ -52,7 +52,11 @@ def _scaled(widget: QWidget, factor: float, bold: bool = False) -> None:
     widget.setFont(font)
 
 
+_MUTED = "muted"  # a widget's property: its text is in the palette's placeholder colour
+
+
 def _muted(widget: QWidget) -> None:
+    widget.setProperty(_MUTED, True)
     pal = widget.palette()
     pal.setColor(QPalette.ColorRole.WindowText, pal.color(QPalette.ColorRole.PlaceholderText))
     widget.setPalette(pal)
@@ -272,6 +276,18 @@ class LiveStageWidget(QWidget):
         self.live_price = ElidedLabel()
         self.live_price.setObjectName("live_price")
         _scaled(self.live_price, 1.9)
+        # During a flash sale: the usual price crossed out beside the flash price, and the
+        # sale's countdown (drawn from its end at every frame; "Flash sale over" after it).
+        self.live_was = plain_label()  # a price: short, always whole
+        self.live_was.setObjectName("live_was")
+        _scaled(self.live_was, 1.3)
+        _muted(self.live_was)
+        was_font = QFont(self.live_was.font())
+        was_font.setStrikeOut(True)
+        self.live_was.setFont(was_font)
+        self.live_flash = ElidedLabel()
+        self.live_flash.setObjectName("live_flash")
+        _scaled(self.live_flash, 1.3, bold=True)
         self.live_brand = ElidedLabel()
         _scaled(self.live_brand, 1.2)
         _muted(self.live_brand)
@@ -283,6 +299,12 @@ class LiveStageWidget(QWidget):
         facts.addStretch(1)
         body.addLayout(facts, 1)
         layout.addLayout(body)
+        # the card's whole width: the countdown and the usual price stay whole on a laptop
+        flash_row = QHBoxLayout()
+        flash_row.setSpacing(14)
+        flash_row.addWidget(self.live_flash, 1)
+        flash_row.addWidget(self.live_was)
+        layout.addLayout(flash_row)
 
         stats = QGridLayout()
         stats.setHorizontalSpacing(18)
@@ -451,6 +473,8 @@ class LiveStageWidget(QWidget):
             _colour(self.live_tag, None)
             self.receipt.setText("")
             self.pin_failure.hide()
+            self.live_was.hide()
+            self.live_flash.hide()
             return
         item = card.item
         self.live_tag.setText(f"● ON AIR  #{card.number}")
@@ -465,7 +489,7 @@ class LiveStageWidget(QWidget):
         self.live_variant.setText(item.product.variant_title)
         self.live_variant.setVisible(bool(item.product.variant_title))
         self.live_brand.setText(item.product.brand)
-        self.live_price.setText(_price(item))
+        self._show_flash(item, self._view.flash if self._view is not None else None)
         self.sales.value.setText(f"{count_text(card.units)} · {_money(card.gmv, '0')}")
         self.commission.value.setText(_money(card.commission))
         stock, stock_tone = _stock(card.stock_left)
@@ -478,6 +502,25 @@ class LiveStageWidget(QWidget):
             f"{format_duration(on_air)} / {format_duration(item.planned_seconds)}"
         )
         _colour(self.on_air.value, Tone.WARNING if on_air > item.planned_seconds else None)
+
+    def _show_flash(self, item: RundownItem, flash: FlashSale | None) -> None:
+        """The live price; during ``flash`` (the live item's sale) its price with the usual
+        one crossed out and the time left to ``self._now``; after it, "Flash sale over"."""
+        left = None if flash is None else (flash.ends_at - self._now).total_seconds()
+        running = flash is not None and left is not None and left > 0
+        self.live_price.setText(money_text(flash.price) if running and flash else _price(item))
+        usual = item.price
+        self.live_was.setText(money_text(usual) if running and usual is not None else "")
+        self.live_was.setVisible(running and usual is not None)
+        self.live_flash.setVisible(flash is not None)
+        if left is None:
+            self.live_flash.setText("")
+        elif left > 0:
+            self.live_flash.setText(f"FLASH SALE {format_duration(math.ceil(left))}")
+            _colour(self.live_flash, Tone.ON_AIR)
+        else:
+            self.live_flash.setText("Flash sale over")
+            _colour(self.live_flash, None)
 
     def _show_armed(self, card: CardView | None) -> None:
         for part in self._armed_parts:
@@ -536,7 +579,12 @@ class LiveStageWidget(QWidget):
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange and self._view is not None:
+        if event.type() != QEvent.Type.PaletteChange:
+            return
+        for widget in self.findChildren(QWidget):  # muted text in the new palette's colour
+            if widget.property(_MUTED):
+                _muted(widget)
+        if self._view is not None:
             self.show_stage(self._view)
 
 
