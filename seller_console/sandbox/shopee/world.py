@@ -54,13 +54,19 @@ def param_error(message: str) -> ShopeeError:
     return ShopeeError("error_param", message)
 
 
+Owner = tuple[str, int]
+"""Who a token is for: ``(USER, user_id)`` or ``(SHOP, shop_id)``."""
+
+
 @dataclass(slots=True)
 class Grant:
-    """An access or refresh token: whose (``kind``, ``owner``) and until when (wall time)."""
+    """An access or refresh token or a code: whose (the ``owners`` one authorization
+    covers) and until when (wall time). ``spent``: the owners that already used a refresh
+    token (it works once for each of them)."""
 
-    kind: str
-    owner: int
+    owners: frozenset[Owner]
     expires_at: float
+    spent: set[Owner] = field(default_factory=set)
 
 
 @dataclass(slots=True)
@@ -140,8 +146,8 @@ class ShopeeWorld:
         self._next_comment = 273887001
         self._last_tick = clock.elapsed()
         self.initial = {
-            USER: self.issue(USER, config.user_id),
-            SHOP: self.issue(SHOP, config.shop_id),
+            USER: self.issue((USER, config.user_id)),
+            SHOP: self.issue((SHOP, config.shop_id)),
         }
 
     # ------------------------------------------------------------ tokens
@@ -149,35 +155,39 @@ class ShopeeWorld:
         """Wall time (Unix seconds) on the sandbox clock."""
         return self.clock.now().timestamp()
 
-    def issue(self, kind: str, owner: int) -> dict[str, object]:
-        """A new access and refresh token for ``owner``, as the auth answer's fields."""
+    def issue(self, *owners: Owner) -> dict[str, object]:
+        """A new access and refresh token for ``owners`` (one authorization may cover a
+        user and a shop), as the auth answer's fields."""
         ttl = self.faults.token_ttl_s or self.config.token_ttl_s
         access, refresh = secrets.token_hex(16), secrets.token_hex(16)
         now = self.now()
-        self.access[access] = Grant(kind, owner, now + ttl)
-        self.refresh[refresh] = Grant(kind, owner, now + REFRESH_TOKEN_TTL_S)
+        self.access[access] = Grant(frozenset(owners), now + ttl)
+        self.refresh[refresh] = Grant(frozenset(owners), now + REFRESH_TOKEN_TTL_S)
         return {"access_token": access, "refresh_token": refresh, "expire_in": int(ttl)}
 
     def check_access(self, token: str, kind: str, owner: int) -> None:
         grant = self.access.get(token)
-        if (
-            grant is None
-            or grant.kind != kind
-            or grant.owner != owner
-            or grant.expires_at <= self.now()
-        ):
+        if grant is None or (kind, owner) not in grant.owners or grant.expires_at <= self.now():
             self.counters.rejected_tokens += 1
             raise ShopeeError(
                 "invalid_acceess_token", "Invalid access_token, please have a check.", 403
             )
 
     def use_refresh(self, token: str, kind: str, owner: int) -> dict[str, object]:
-        """Spend ``token`` (it works once) and issue a new set."""
+        """Spend ``token`` for ``owner`` and issue ``owner`` a set of its own.
+
+        Per ``v2.public.refresh_access_token``: the ids "must be refreshed separately", and a
+        refresh token "can only be used once by either a shop_id or ... user_id"; per
+        ``get_access_token`` the refresh token of an authorization is "valid for each shop_id
+        and merchant_id respectively". So the token of an authorization that covers a user
+        and a shop works once for the user and once for the shop, and each refresh answers
+        a new set for the one id it names (which covers that id only)."""
         grant = self.refresh.get(token)
+        who = (kind, owner)
         if (
             grant is None
-            or grant.kind != kind
-            or grant.owner != owner
+            or who not in grant.owners
+            or who in grant.spent
             or grant.expires_at <= self.now()
         ):
             self.counters.rejected_refreshes += 1
@@ -188,14 +198,16 @@ class ShopeeWorld:
                     403,
                 )
             raise ShopeeError("refresh_token_expired", "Your refresh_token expired.", 403)
-        del self.refresh[token]
+        grant.spent.add(who)
+        if grant.spent == grant.owners:
+            del self.refresh[token]
         self.counters.refreshes += 1
-        return self.issue(kind, owner)
+        return self.issue(who)
 
-    def issue_code(self, kind: str, owner: int) -> str:
-        """An authorization code for ``owner`` (what the seller's consent produces)."""
+    def issue_code(self, *owners: Owner) -> str:
+        """An authorization code for ``owners`` (what the seller's consent produces)."""
         code = secrets.token_hex(16)
-        self.codes[code] = Grant(kind, owner, self.now() + CODE_TTL_S)
+        self.codes[code] = Grant(frozenset(owners), self.now() + CODE_TTL_S)
         return code
 
     def use_code(self, code: str) -> Grant:
