@@ -68,7 +68,9 @@ from seller_console.sandbox.shopee.world import (
     data_error,
     param_error,
 )
+from seller_console.sandbox.state_file import kept, restore_state
 
+STATE_KIND = "shopee"
 LIVESTREAM = "/api/v2/livestream/"
 PRODUCT = "/api/v2/product/"
 REFRESH = "/api/v2/auth/access_token/get"
@@ -798,7 +800,8 @@ def build_shopee_app(world: ShopeeWorld) -> Starlette:
 
         task = asyncio.create_task(simulate())
         try:
-            yield
+            async with kept(world.config.state_path, STATE_KIND, world.snapshot):
+                yield
         finally:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -833,6 +836,8 @@ class RunningShopee(ServedApp):
     def __init__(self, config: ShopeeSandboxConfig) -> None:
         self.config = config
         self.world = ShopeeWorld(config, SandboxClock(config.time_scale))
+        if config.state_path is not None:
+            restore_state(config.state_path, STATE_KIND, self.world.restore)
         super().__init__(build_shopee_app(self.world), config.host, config.port)
 
     @property

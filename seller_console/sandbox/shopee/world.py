@@ -12,6 +12,7 @@ import secrets
 from collections import deque
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from seller_console.sandbox.clock import SandboxClock
 from seller_console.sandbox.shopee.config import (
@@ -226,6 +227,73 @@ class ShopeeWorld:
         for grant in live:
             grant.expires_at = now
         return len(live)
+
+    # ------------------------------------------------------------ kept across restarts
+    _SCALARS = (
+        "session_id",
+        "title",
+        "description",
+        "cover_image_url",
+        "is_test",
+        "domain_id",
+        "create_time",
+        "status",
+        "start_time",
+        "end_time",
+        "update_time",
+        "shown",
+        "orders",
+        "atc",
+        "ccu",
+        "peak_ccu",
+        "likes",
+        "comments",
+        "shares",
+        "views",
+        "show_changes",
+    )
+
+    def snapshot(self) -> dict[str, object]:
+        """The sessions as JSON values (``state_file``); the comments of the last 10 s are
+        not kept (they are gone from ``get_latest_comment_list`` by the time it is back)."""
+        sessions = []
+        for s in self.sessions.values():
+            doc: dict[str, object] = {name: getattr(s, name) for name in self._SCALARS}
+            doc["bag"] = list(s.bag)
+            doc["gmv"] = str(s.gmv)
+            doc["items"] = {str(k): [c.clicks, c.atc, c.sold] for k, c in s.items.items()}
+            doc["comment_ids"] = list(s.all_comment_ids)
+            sessions.append(doc)
+        return {
+            "next_session": self._next_session,
+            "next_comment": self._next_comment,
+            "sessions": sessions,
+        }
+
+    def restore(self, saved: dict[str, Any]) -> None:
+        """Puts saved sessions back (at start, before serving); raises before changing
+        anything when ``saved`` is not a snapshot."""
+        sessions: dict[int, Session] = {}
+        for doc in saved["sessions"]:
+            session = Session(**{name: doc[name] for name in self._SCALARS[:7]})
+            for name in self._SCALARS[7:]:
+                setattr(session, name, doc[name])
+            session.bag = [int(i) for i in doc["bag"]]
+            session.gmv = Decimal(str(doc["gmv"]))
+            session.items = {
+                int(k): ItemCounters(int(c[0]), int(c[1]), int(c[2]))
+                for k, c in doc["items"].items()
+            }
+            session.all_comment_ids = [int(i) for i in doc["comment_ids"]]
+            if not isinstance(doc["session_id"], int) or (
+                session.shown is not None and session.shown not in self.items
+            ):
+                raise ValueError(f"session {session.session_id} does not fit this shop")
+            sessions[session.session_id] = session
+        next_session, next_comment = int(saved["next_session"]), int(saved["next_comment"])
+        self.sessions = sessions
+        self._next_session = max([next_session, *(k + 1 for k in sessions)])
+        self._next_comment = next_comment
 
     # ------------------------------------------------------------ sessions
     def session(self, session_id: object) -> Session:

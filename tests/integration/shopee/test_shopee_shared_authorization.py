@@ -41,7 +41,8 @@ def test_a_user_and_shop_signed_in_together_refresh_separately_and_both_keep_wor
                     )
                 finally:
                     await signing.aclose()
-                assert "user" in message and "shop" in message
+                assert "user" in message
+                assert "shop" in message
                 first_user = json.loads(store.secrets[ENTRIES.user_tokens])
                 assert first_user == json.loads(store.secrets[ENTRIES.shop_tokens])
 
@@ -109,7 +110,8 @@ def test_the_practice_shopee_keeps_each_ids_refreshed_set_to_that_id() -> None:
                 return answer
 
             users = refresh(granted["refresh_token"], user_id=c.user_id)
-            assert users["error"] == "" and users["user_id"] == c.user_id
+            assert users["error"] == ""
+            assert users["user_id"] == c.user_id
             for_shop = raw.get(
                 ITEMS,
                 {"offset": 0, "page_size": 10, "item_status": "NORMAL"},
@@ -120,7 +122,8 @@ def test_the_practice_shopee_keeps_each_ids_refreshed_set_to_that_id() -> None:
             again = refresh(granted["refresh_token"], user_id=c.user_id)
             assert again["error"] == "refresh_token_expired"
             shops = refresh(granted["refresh_token"], shop_id=c.shop_id)
-            assert shops["error"] == "" and shops["shop_id"] == c.shop_id
+            assert shops["error"] == ""
+            assert shops["shop_id"] == c.shop_id
             assert refresh(granted["refresh_token"], shop_id=c.shop_id)["error"] == (
                 "error_shop_refresh_token"
             )
