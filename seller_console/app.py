@@ -241,8 +241,11 @@ def _platform_self_test(args: argparse.Namespace) -> int:
     from seller_console import platform_selftest
 
     configure_logging(AppPaths.default().log_folder, "seller-console-self-test.log")
+    broadcast = platform_selftest.Broadcast(
+        args.overlay, args.obs, args.obs_password, args.obs_scene
+    )
     options = platform_selftest.Options(
-        args.platform, args.base_url, args.credentials, args.catalog, args.manual_pins
+        args.platform, args.base_url, args.credentials, args.catalog, args.manual_pins, broadcast
     )
     return platform_selftest.main(options)
 
