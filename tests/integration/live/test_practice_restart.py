@@ -26,6 +26,11 @@ from tests.integration.live.test_platform_profiles import demo_plan, outcome_is,
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
 
 
+def _ledger_orders(state: LiveState) -> int:
+    ledger = state.ledger
+    return 0 if ledger is None else sum(f.orders for f in ledger.totals.values())
+
+
 def new_link(tmp_path: Path, kind: ProfileKind) -> LiveLink:
     return LiveLink(
         tmp_path / "shows.sqlite3",
@@ -136,6 +141,59 @@ def test_a_practice_shopee_show_is_resumed_on_its_session_after_a_restart(
             report = await session.end_show()
             assert report is not None
             assert again.status == 2  # the resumed show ended the session it ran on
+        finally:
+            await session.close()
+            await link.close()
+
+    asyncio.run(go_live_then_quit())
+    asyncio.run(resume_and_end())
+
+
+def test_a_practice_tiktok_show_is_resumed_in_its_live_room_after_a_restart(
+    tmp_path: Path,
+) -> None:
+    plan = demo_plan()
+    seen: dict[str, object] = {}
+
+    async def go_live_then_quit() -> None:
+        from seller_console.services.live_show import plan_policy
+
+        link = new_link(tmp_path, ProfileKind.TIKTOK_PRACTICE)
+        session = LiveSession(link)
+        try:
+            assert await session.go_live(plan, plan_policy(plan))
+            session.take()
+            await until(partial(outcome_is, session, PinOutcome.CONFIRMED))
+            assert session.state.show is not None
+            seen["show"] = session.state.show.id
+            assert link.practice_tiktok is not None
+            world = link.practice_tiktok.world
+            seen["room"] = world.rooms[-1].id
+            await until(lambda: _ledger_orders(session.state) > 0, 30)
+            seen["orders"] = _ledger_orders(session.state)
+        finally:  # the app quits while live: the show is left unfinished
+            await session.close()
+            await link.close()
+
+    async def resume_and_end() -> None:
+        link = new_link(tmp_path, ProfileKind.TIKTOK_PRACTICE)
+        session = LiveSession(link)
+        try:
+            assert await session.resume(str(seen["show"]))
+            assert link.practice_tiktok is not None
+            world = link.practice_tiktok.world
+            room = world.rooms[-1]
+            assert (room.id, room.status) == (seen["room"], "LIVE")  # the same LIVE, still on
+            session.take()  # the next item, pinned in the same room
+            await until(partial(outcome_is, session, PinOutcome.CONFIRMED))
+            assert room.pinned is not None
+            # the orders sold before the restart are there, and new ones come from the room
+            sold = int(str(seen["orders"]))
+            await until(lambda: _ledger_orders(session.state) > sold, 30)
+            world.end_live()
+            report = await session.end_show()
+            assert report is not None
+            assert report.totals["USD"].orders > sold
         finally:
             await session.close()
             await link.close()
