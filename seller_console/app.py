@@ -249,10 +249,12 @@ async def _self_test(console: Console, args: argparse.Namespace) -> int:
 def _platform_self_test(args: argparse.Namespace) -> int:
     # Deferred: only this self-test needs the platform adapters; start-up time.
     from seller_console import platform_selftest
+    from seller_console.broadcast_check import Broadcast
 
     configure_logging(AppPaths.default().log_folder, "seller-console-self-test.log")
+    broadcast = Broadcast(args.overlay, args.obs, args.obs_password, args.obs_scene)
     options = platform_selftest.Options(
-        args.platform, args.base_url, args.credentials, args.catalog, args.manual_pins
+        args.platform, args.base_url, args.credentials, args.catalog, args.manual_pins, broadcast
     )
     return platform_selftest.main(options)
 

@@ -193,8 +193,6 @@ def broadcast_self_test_problem(args: argparse.Namespace) -> str | None:
         return None
     if not args.self_test:
         return "--overlay and --obs go with --self-test"
-    if args.platform is not None:
-        return "--overlay and --obs check the window's self-test, not --platform's"
     if args.obs is None:
         return "--obs-password-file goes with --obs" if args.obs_password_file else None
     try:

@@ -13,7 +13,10 @@ account it ran on).
 
 The embedded sandbox keeps its state in the data folder beside the show database, so
 its sessions and orders survive an app restart: an unfinished show can be resumed, and
-its ids never repeat. It lives in the live engine's process (``live_engine``).
+its ids never repeat. So do the practice Shopee's sessions and the practice TikTok's live
+rooms and orders (a practice show is resumed, or refreshed as its orders settle, after a
+restart); their made-up credentials are new each run. All of them live in the live engine's
+process (``live_engine``).
 """
 
 from __future__ import annotations
@@ -69,6 +72,9 @@ PRACTICE_TRACKING_CODE = "PRACTICE"
 
 SANDBOX_STATE = "sandbox.sqlite3"
 """The embedded sandbox's own state, beside the show database."""
+PRACTICE_SHOPEE_STATE = "practice-shopee.json"
+PRACTICE_TIKTOK_STATE = "practice-tiktok.json"
+"""The practice Shopee's and TikTok's worlds (sessions, live rooms, orders), beside it too."""
 
 
 async def _session_orders(client: PlatformAdapter, session_id: str) -> tuple[Order, ...]:
@@ -245,10 +251,12 @@ class LiveLink:
         store = self._practice_secrets = self._practice_secrets or MemorySecretStore()
         if kind is ProfileKind.SHOPEE_PRACTICE:
             if self.practice_shopee is None:
-                self.practice_shopee = await asyncio.to_thread(_start_practice_shopee)
+                state = self._database_path.with_name(PRACTICE_SHOPEE_STATE)
+                self.practice_shopee = await asyncio.to_thread(_start_practice_shopee, state)
             return await shopee_practice_adapter(self.practice_shopee, store)
         if self.practice_tiktok is None:
-            self.practice_tiktok = await asyncio.to_thread(_start_practice_tiktok)
+            state = self._database_path.with_name(PRACTICE_TIKTOK_STATE)
+            self.practice_tiktok = await asyncio.to_thread(_start_practice_tiktok, state)
         return await tiktok_practice_adapter(self.practice_tiktok, store)
 
     async def open_show(self, plan: ShowPlan, policy: CommissionPolicy) -> LiveShow:
@@ -266,6 +274,15 @@ class LiveLink:
         client, store = await self.open()
         show = await store.get_show(show_id)
         await self._check_owner(client, show, "to resume or end it")
+        from seller_console.platform.shopee import ShopeeAdapter  # start-up time
+        from seller_console.platform.tiktok import TikTokShopAdapter
+
+        # an adapter started since knows the plan's products by SKU only once they are
+        # matched again (nothing changes on the platform): the pins and sales need it
+        if isinstance(client, ShopeeAdapter):
+            await client.upsert_products(await _planned_products(store, show_id))
+        elif isinstance(client, TikTokShopAdapter):
+            await client.resolve(await _planned_products(store, show_id))
         return await LiveShow.resume(client, store, show)
 
     async def _check_owner(self, client: PlatformAdapter, show: ShowRecord, what: str) -> None:
@@ -637,7 +654,7 @@ def demo_rundown_products() -> list[ShowcaseProduct]:
     return [showcase_product(item) for item in sample_plan(catalog).items]
 
 
-def _start_practice_shopee() -> RunningShopee:
+def _start_practice_shopee(state: Path) -> RunningShopee:
     from seller_console.sandbox.shopee import (
         ShopeeSandboxConfig,
         items_from_products,
@@ -646,10 +663,14 @@ def _start_practice_shopee() -> RunningShopee:
 
     products = demo_rundown_products()
     currency = products[0].price.currency.code if products else "USD"
-    return start_shopee(ShopeeSandboxConfig(currency=currency, items=items_from_products(products)))
+    return start_shopee(
+        ShopeeSandboxConfig(
+            currency=currency, items=items_from_products(products), state_path=state
+        )
+    )
 
 
-def _start_practice_tiktok() -> RunningTikTok:
+def _start_practice_tiktok(state: Path) -> RunningTikTok:
     from seller_console.sandbox.tiktok import (
         PracticeConfig,
         PracticeProduct,
@@ -667,7 +688,7 @@ def _start_practice_tiktok() -> RunningTikTok:
         )
         for n, p in enumerate(demo_rundown_products())
     )
-    return start_practice_tiktok(PracticeConfig(products=products))
+    return start_practice_tiktok(PracticeConfig(products=products, state_path=state))
 
 
 def _start_practice_live(practice: RunningTikTok, title: str) -> None:

@@ -12,6 +12,13 @@ by the self-test standing in for the operator, i.e. Space twice), waits for sale
 the report and checks it against the platform's own list. One line starts
 ``self-test: ok``; any failure raises ``SelfTestError`` (``self-test: FAILED: <why>``).
 
+With ``--overlay`` it serves the product overlay as the window's live engine does (a
+subscriber of the session), prints its address, and checks that every take reaches the
+page's event stream within a second; with ``--obs`` it drives that OBS (OBS control, a
+subscriber too, its sources created in the scene if missing) and reads each take back on
+a connection of its own. The probes are the window's self-test's (``broadcast_check``);
+the line gains ``overlay=N`` and ``obs=N``.
+
 For TikTok, the creator must be LIVE (TikTok has no call that starts a LIVE). When
 ``--base-url`` is this machine, it is a practice TikTok, and the self-test starts its LIVE
 through the practice server's control endpoint and ends it before the report (and says
@@ -21,6 +28,7 @@ so); on any other address it never does.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import sys
 import tempfile
@@ -34,6 +42,18 @@ from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlsplit
 
+from seller_console.broadcast.obs_control import ObsControl, ObsStatus, ObsTarget
+from seller_console.broadcast.obs_probe import ObsProbe, ObsProbeError
+from seller_console.broadcast.overlay_server import OverlayStartError, start_overlay_server
+from seller_console.broadcast_check import (
+    NO_BROADCAST,
+    OBS_SOURCES,
+    Broadcast,
+    OverlayWatcher,
+    SelfTestError,
+    obs_showed,
+    overlay_showed,
+)
 from seller_console.domain.errors import DomainError
 from seller_console.domain.events import EventRejected
 from seller_console.domain.net import is_this_machine
@@ -44,6 +64,7 @@ from seller_console.domain.showcase import NotPublishableError, showcase_product
 from seller_console.domain.storage_port import StorageError
 from seller_console.importers import CatalogImportError, ImportOptions, import_catalog
 from seller_console.live_link import LiveLink, SignInInputError, shopee_token_sets
+from seller_console.platform.images import ImageFetcher
 from seller_console.platform.manual import OperatorPins
 from seller_console.platform.secrets import MemorySecretStore
 from seller_console.platform.shopee import ShopeeAdapter
@@ -57,8 +78,9 @@ from seller_console.services.live_session import (
     LiveState,
 )
 from seller_console.services.live_show import plan_policy
+from seller_console.services.on_air_feed import OnAirFeed
 from seller_console.services.reports import ShowReport
-from seller_console.settings import Profile, ProfileKind, Settings, SettingsError
+from seller_console.settings import ObsSettings, Profile, ProfileKind, Settings, SettingsError
 
 PINS = 3
 PLANNED = 4  # products planned: one more than the pins, so the last take has a next one
@@ -68,10 +90,7 @@ BUDGET_S = 150.0
 SALES_WAIT_S = 40.0  # TikTok polls affiliate orders every 10 s
 MAX_CREDENTIALS_BYTES = 64 * 1024
 TITLE = "Seller Console self-test"
-
-
-class SelfTestError(Exception):
-    """What failed, in one line."""
+OBS_BACKOFF_MAX_S = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +100,7 @@ class Options:
     credentials: Path
     catalog: Path
     manual_pins: bool = False
+    broadcast: Broadcast = NO_BROADCAST
 
 
 # ------------------------------------------------------------------ credentials
@@ -284,13 +304,16 @@ def _taken(watch: Watcher, item_id: str, manual: bool) -> bool:
     return receipt is not None and receipt.outcome is want
 
 
-async def take_pins(session: LiveSession, watch: Watcher, manual: bool) -> int:
+async def take_pins(
+    session: LiveSession, watch: Watcher, manual: bool, stream: StreamSide | None = None
+) -> int:
     taken = 0
     for step in range(PINS):
         stage = watch.state.stage
         armed = stage.armed if stage is not None else None
         if armed is None:
             raise SelfTestError(f"nothing is armed for take {step + 1}")
+        pressed = time.monotonic()
         session.take()  # Space
         if manual:  # the cue: pin it in the platform's app, then Space confirms
             await wait_for(lambda: watch.state.cue is not None, 10, f"cue {step + 1}")
@@ -304,9 +327,99 @@ async def take_pins(session: LiveSession, watch: Watcher, manual: bool) -> int:
             30,
             f"pin {step + 1} to be {'performed' if manual else 'confirmed'}",
         )
+        if stream is not None:
+            await stream.check(armed, pressed, step + 1)
         taken += 1
         await asyncio.sleep(SECONDS_PER_PIN)
     return taken
+
+
+class StreamSide:
+    """The overlay server and OBS control as subscribers of the session (as the live
+    engine wires them for the window), and the probes that check each take reached them."""
+
+    def __init__(self, broadcast: Broadcast, folder: Path, err: TextIO, out: TextIO) -> None:
+        self.broadcast = broadcast
+        self._folder = folder
+        self._err = err
+        self._out = out
+        self.watcher: OverlayWatcher | None = None
+        self.probe: ObsProbe | None = None
+        self.in_overlay = 0
+        self.in_obs = 0
+        self._obs_said = ""
+
+    async def start(self, session: LiveSession, outputs: contextlib.AsyncExitStack) -> None:
+        b = self.broadcast
+        images = ImageFetcher(None, self._folder / "images")
+        outputs.push_async_callback(images.aclose)
+        try:
+            overlay = await asyncio.to_thread(
+                start_overlay_server, images=images.fetch, image_loop=asyncio.get_running_loop()
+            )
+        except OverlayStartError as exc:
+            raise SelfTestError(f"the product overlay did not start: {exc}") from None
+        outputs.push_async_callback(asyncio.to_thread, overlay.stop)
+        outputs.callback(session.subscribe(OnAirFeed(overlay)))
+        if b.overlay:
+            print(f"overlay: {overlay.url}", file=self._out, flush=True)
+            self.watcher = OverlayWatcher(overlay.url)
+            await asyncio.to_thread(self.watcher.start)
+            outputs.push_async_callback(asyncio.to_thread, self.watcher.stop)
+        if b.obs_url is None:
+            return
+        obs = ObsSettings(True, b.obs_url, b.obs_scene, OBS_SOURCES, 0.0)
+        secrets = MemorySecretStore()
+        await secrets.save(obs.secret_account, b.obs_password)
+        control = ObsControl(
+            ObsTarget(
+                url=obs.url,
+                scene=obs.scene,
+                prefix=obs.source,
+                overlay_url=overlay.url,
+                delay_s=obs.delay_s,
+                secret_account=obs.secret_account,
+            ),
+            secrets=secrets,
+            on_status=self._obs_status,
+            backoff=lambda attempt: min(OBS_BACKOFF_MAX_S, 0.5 * 2**attempt),
+            images=images.fetch,
+            image_dir=self._folder / "obs",
+        )
+        control.start()
+        outputs.push_async_callback(control.stop)
+        outputs.callback(session.subscribe(OnAirFeed(control)))
+        self.probe = ObsProbe(obs.url, b.obs_password, obs.scene, obs.source)
+        try:
+            await outputs.enter_async_context(self.probe)
+        except ObsProbeError as exc:
+            raise SelfTestError(f"OBS: {exc}") from exc
+
+    def _obs_status(self, status: ObsStatus) -> None:
+        """Says why OBS is not reached (once per reason); the show goes on meanwhile."""
+        if status.reason and status.reason != self._obs_said:
+            self._obs_said = status.reason
+            _note(f"OBS: {status.link.value}: {status.reason}", self._err)
+
+    async def check(self, item: RundownItem, pressed: float, n: int) -> None:
+        """Take ``n`` (of ``item``, Space pressed at ``pressed``) reached the overlay's
+        stream in time, and OBS shows its card."""
+        if self.watcher is not None:
+            await overlay_showed(self.watcher, item.id, pressed, n)
+            self.in_overlay += 1
+        if self.probe is not None and await obs_showed(self.probe, item.product.display_title):
+            self.in_obs += 1
+
+    def line(self, taken: int) -> str:
+        """The line's ``overlay=N obs=N``; raises when OBS missed a take."""
+        parts = []
+        if self.watcher is not None:
+            parts.append(f"overlay={self.in_overlay}")
+        if self.probe is not None:
+            if self.in_obs < taken:
+                raise SelfTestError(f"OBS showed {self.in_obs} of the {taken} takes")
+            parts.append(f"obs={self.in_obs}")
+        return "".join(f" {p}" for p in parts)
 
 
 async def shopee_sales(adapter: ShopeeAdapter, session_id: str, *, wait: bool) -> str:
@@ -349,7 +462,8 @@ def tiktok_line(report: ShowReport, platform_orders: int, currency: str) -> str:
     return f"orders={orders} gmv={gmv} commission={commission} currency={currency}"
 
 
-async def run(options: Options, err: TextIO) -> str:
+async def run(options: Options, err: TextIO, out: TextIO | None = None) -> str:
+    """The show; the summary line. ``out`` gets the overlay's address (``--overlay``)."""
     started = time.monotonic()
     doc = await asyncio.to_thread(_read_credentials, options.credentials)
     store = MemorySecretStore()
@@ -379,7 +493,8 @@ async def run(options: Options, err: TextIO) -> str:
             operator_pins=options.manual_pins,
         )
         try:
-            return await _show(link, options, started, end_live)
+            stream_out = out or sys.stdout
+            return await _show(link, options, started, end_live, Path(folder), err, stream_out)
         finally:
             await link.close()
 
@@ -389,45 +504,67 @@ async def _show(
     options: Options,
     started: float,
     end_live: Callable[[], Awaitable[None]] | None,
+    folder: Path,
+    err: TextIO,
+    out: TextIO,
 ) -> str:
     plan = await plan_matched(link, options.catalog)
     session = LiveSession(link)
     watch = Watcher()
     session.subscribe(watch)
+    b = options.broadcast
+    stream = StreamSide(b, folder, err, out) if b.overlay or b.obs_url else None
     try:
-        if not await session.go_live(plan, plan_policy(plan)):
-            raise SelfTestError(watch.failure or "going live failed")
-        pins = await take_pins(session, watch, options.manual_pins)
-        show = watch.state.show
-        client = link.client
-        if show is None or client is None:
-            raise SelfTestError("the show has no record")
-        inner = client.inner if isinstance(client, OperatorPins) else client
-        sales = ""
-        if isinstance(inner, ShopeeAdapter):
-            sales = await shopee_sales(inner, show.session_id, wait=not options.manual_pins)
-        elif isinstance(inner, TikTokShopAdapter) and not options.manual_pins:
-            await wait_for(lambda: _orders_in(watch) > 0, SALES_WAIT_S, "affiliate orders")
-        if end_live is not None:  # before the report, so that no order comes after it
-            await end_live()
-        report = await session.end_show()
-        if report is None:
-            raise SelfTestError(watch.failure or "ending the show produced no report")
-        _check_rejected(report.rejected)
-        line = f"self-test: ok platform={options.platform} pins={pins}"
-        if options.manual_pins:
-            line += " pin_mode=operator"
-        if isinstance(inner, TikTokShopAdapter):
-            orders = len(await link.platform_orders(report.show))
-            currency = (await inner.me()).default_currency.code
-            line += " " + tiktok_line(report, orders, currency)
-        else:
-            line += f" {sales}"
-        return (
-            f"{line} report_rows={len(report.by_product)} seconds={time.monotonic() - started:.1f}"
-        )
+        async with contextlib.AsyncExitStack() as outputs:
+            if stream is not None:
+                await stream.start(session, outputs)
+            line = await _on_air(link, session, watch, plan, options, end_live, stream)
     finally:
         await session.close()
+    return f"{line} seconds={time.monotonic() - started:.1f}"
+
+
+async def _on_air(
+    link: LiveLink,
+    session: LiveSession,
+    watch: Watcher,
+    plan: ShowPlan,
+    options: Options,
+    end_live: Callable[[], Awaitable[None]] | None,
+    stream: StreamSide | None,
+) -> str:
+    """The show from Go live to its report; the line without its ``seconds``."""
+    if not await session.go_live(plan, plan_policy(plan)):
+        raise SelfTestError(watch.failure or "going live failed")
+    pins = await take_pins(session, watch, options.manual_pins, stream)
+    show = watch.state.show
+    client = link.client
+    if show is None or client is None:
+        raise SelfTestError("the show has no record")
+    inner = client.inner if isinstance(client, OperatorPins) else client
+    sales = ""
+    if isinstance(inner, ShopeeAdapter):
+        sales = await shopee_sales(inner, show.session_id, wait=not options.manual_pins)
+    elif isinstance(inner, TikTokShopAdapter) and not options.manual_pins:
+        await wait_for(lambda: _orders_in(watch) > 0, SALES_WAIT_S, "affiliate orders")
+    if end_live is not None:  # before the report, so that no order comes after it
+        await end_live()
+    report = await session.end_show()
+    if report is None:
+        raise SelfTestError(watch.failure or "ending the show produced no report")
+    _check_rejected(report.rejected)
+    line = f"self-test: ok platform={options.platform} pins={pins}"
+    if options.manual_pins:
+        line += " pin_mode=operator"
+    if isinstance(inner, TikTokShopAdapter):
+        orders = len(await link.platform_orders(report.show))
+        currency = (await inner.me()).default_currency.code
+        line += " " + tiktok_line(report, orders, currency)
+    else:
+        line += f" {sales}"
+    if stream is not None:
+        line += stream.line(pins)
+    return f"{line} report_rows={len(report.by_product)}"
 
 
 def _check_rejected(rejected: tuple[EventRejected, ...]) -> None:
@@ -440,7 +577,7 @@ def main(options: Options, out: TextIO | None = None, err: TextIO | None = None)
     out, err = out or sys.stdout, err or sys.stderr
 
     async def bounded() -> str:
-        return await asyncio.wait_for(run(options, err), BUDGET_S)
+        return await asyncio.wait_for(run(options, err, out), BUDGET_S)
 
     try:
         line = asyncio.run(bounded())

@@ -19,26 +19,33 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import http.client
-import json
-import socket
-import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from PySide6.QtCore import QAbstractItemModel, Qt
 
-from seller_console.broadcast.obs_probe import ObsCardReading, ObsProbe, ObsProbeError
+from seller_console.broadcast.obs_probe import ObsProbe, ObsProbeError
+from seller_console.broadcast_check import (
+    NO_BROADCAST,
+    OBS_SOURCES,
+    OverlayWatcher,
+    obs_showed,
+    overlay_showed,
+)
+from seller_console.broadcast_check import (  # app.py takes these from here
+    Broadcast as Broadcast,
+)
+from seller_console.broadcast_check import (
+    SelfTestError as SelfTestError,
+)
 from seller_console.domain.money import Money
 from seller_console.domain.orders import Order, OrderStatus
 from seller_console.domain.show_records import PinOutcome
-from seller_console.platform.sse import SSEDecoder
 from seller_console.services.reports import ShowReport
 from seller_console.settings import ObsSettings
 from seller_console.ui.actions import ActionId
@@ -53,96 +60,6 @@ SELF_TEST_SECONDS = 60.0
 PINS = 3
 SECONDS_PER_PIN = 2.0
 SELF_TEST_RATE = 25.0  # orders per second while pinned: enough for refunds to show up
-OVERLAY_WITHIN_S = 1.0
-"""A take must reach the overlay's event stream this soon."""
-OBS_WITHIN_S = 3.0
-"""A take must be read back from OBS this soon (OBS runs a batch on its next frame)."""
-OBS_SOURCES = "Seller Console"
-
-
-class SelfTestError(Exception):
-    """What failed, in one line."""
-
-
-@dataclass(frozen=True, slots=True)
-class Broadcast:
-    """What else the self-test checks: the overlay page's stream; an OBS (its address,
-    the password as read from the file, the scene)."""
-
-    overlay: bool = False
-    obs_url: str | None = None
-    obs_password: str = field(default="", repr=False)
-    obs_scene: str = "Scene"
-
-
-class OverlayWatcher:
-    """The overlay page's event stream, read by a plain HTTP client over loopback on a
-    thread of its own (the page's snapshot first, as the page loads it): when each
-    product reached it."""
-
-    def __init__(self, url: str) -> None:
-        parts = urlsplit(url)
-        self._host, self._port, self._path = parts.hostname or "", parts.port or 80, parts.path
-        self._lock = threading.Lock()
-        self._arrivals: list[tuple[float, str | None]] = []  # (monotonic, live item id)
-        self._conn: http.client.HTTPConnection | None = None
-        self._thread: threading.Thread | None = None
-        self._stopping = threading.Event()
-        self.error: str | None = None
-
-    def start(self) -> None:
-        snapshot = http.client.HTTPConnection(self._host, self._port, timeout=5)
-        try:
-            snapshot.request("GET", f"{self._path}/state.json")
-            answer = snapshot.getresponse()
-            body = answer.read()
-        except OSError as exc:
-            raise SelfTestError(f"the overlay's page does not answer: {exc}") from exc
-        finally:
-            snapshot.close()
-        if answer.status != 200 or "states" not in json.loads(body):
-            raise SelfTestError(f"the overlay's snapshot answered HTTP {answer.status}")
-        self._conn = conn = http.client.HTTPConnection(self._host, self._port, timeout=30)
-        conn.request("GET", f"{self._path}/events", headers={"Accept": "text/event-stream"})
-        response = conn.getresponse()
-        if response.status != 200:
-            raise SelfTestError(f"the overlay's event stream answered HTTP {response.status}")
-        self._thread = threading.Thread(
-            target=self._read, args=(response,), name="overlay-watcher", daemon=True
-        )
-        self._thread.start()
-
-    def _read(self, response: http.client.HTTPResponse) -> None:
-        decoder = SSEDecoder()
-        try:
-            while chunk := response.read1(65536):
-                now = time.monotonic()
-                for event in decoder.feed(chunk):
-                    if event.event != "state" or event.data is None:
-                        continue
-                    live = json.loads(event.data)["state"]["live"]
-                    with self._lock:
-                        self._arrivals.append((now, live["item_id"] if live else None))
-        except (OSError, http.client.HTTPException, ValueError, KeyError, TypeError) as exc:
-            if not self._stopping.is_set():
-                self.error = f"the overlay's event stream failed: {exc}"
-
-    def arrived(self, item_id: str, since: float) -> float | None:
-        """When the stream first showed ``item_id`` live at or after ``since``."""
-        with self._lock:
-            return next((t for t, i in self._arrivals if t >= since and i == item_id), None)
-
-    def stop(self) -> None:
-        """Ends the stream: its socket is shut (the reader sees its end), then closed."""
-        self._stopping.set()
-        conn, self._conn = self._conn, None
-        if conn is not None and conn.sock is not None:
-            with contextlib.suppress(OSError):
-                conn.sock.shutdown(socket.SHUT_RDWR)
-        if self._thread is not None:
-            self._thread.join(5)
-        if conn is not None:
-            conn.close()
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +95,7 @@ async def run_self_test(
     console: Console,
     budget_s: float = SELF_TEST_SECONDS,
     screenshot: Path | None = None,
-    broadcast: Broadcast = Broadcast(),
+    broadcast: Broadcast = NO_BROADCAST,
     say: Callable[[str], None] = lambda line: None,
 ) -> str:
     """Drive one show through the window; the summary line, or ``SelfTestError``.
@@ -223,12 +140,12 @@ async def _run(
             raise SelfTestError(f"take {step + 1} put no new product live")
         previous = item.id
         if watcher is not None:
-            await _overlay_showed(watcher, item.id, pressed, step + 1)
+            await overlay_showed(watcher, item.id, pressed, step + 1)
         await wait_for(
             partial(_confirmed, live, item.id), budget_s / 4, f"pin {step + 1} to be confirmed"
         )
         taken += 1
-        if probe is not None and await _obs_showed(probe, item.product.display_title):
+        if probe is not None and await obs_showed(probe, item.product.display_title):
             in_obs += 1
         await asyncio.sleep(SECONDS_PER_PIN)
     show = live.state.show
@@ -284,16 +201,6 @@ async def _watch_overlay(
     return watcher
 
 
-async def _overlay_showed(watcher: OverlayWatcher, item_id: str, pressed: float, n: int) -> None:
-    deadline = pressed + OVERLAY_WITHIN_S
-    while (at := watcher.arrived(item_id, pressed)) is None and time.monotonic() < deadline:
-        await asyncio.sleep(0.01)
-    if watcher.error is not None:
-        raise SelfTestError(watcher.error)
-    if at is None or at > deadline:
-        raise SelfTestError(f"take {n} did not reach the overlay within {OVERLAY_WITHIN_S:g} s")
-
-
 async def _probe_obs(
     live: LiveViewModel, broadcast: Broadcast, outputs: contextlib.AsyncExitStack
 ) -> ObsProbe:
@@ -308,25 +215,6 @@ async def _probe_obs(
     except ObsProbeError as exc:
         raise SelfTestError(f"OBS: {exc}") from exc
     return probe
-
-
-async def _obs_showed(probe: ObsProbe, title: str) -> bool:
-    """Whether OBS shows the card of ``title`` within ``OBS_WITHIN_S`` (the browser
-    source shows the overlay page, which follows every take: it must be shown)."""
-    deadline = time.monotonic() + OBS_WITHIN_S
-    while time.monotonic() < deadline:
-        try:
-            reading = await probe.read()
-        except ObsProbeError as exc:
-            raise SelfTestError(f"OBS: {exc}") from exc
-        if reading is not None and _shows(reading, title):
-            return True
-        await asyncio.sleep(0.1)
-    return False
-
-
-def _shows(reading: ObsCardReading, title: str) -> bool:
-    return reading.shown and (reading.mode == "browser" or reading.text == title)
 
 
 def _confirmed(live: LiveViewModel, item_id: str) -> bool:

@@ -116,5 +116,14 @@ def test_self_test_arguments_for_the_overlay_and_obs(tmp_path: Path) -> None:
     )[0]
     assert missing is not None
     assert missing.startswith("--obs-password-file: cannot read")
-    platform = problem("--self-test", "--platform", "shopee", "--overlay")[0]
-    assert platform == "--overlay and --obs check the window's self-test, not --platform's"
+    # the platform self-test checks them too
+    assert problem("--self-test", "--platform", "shopee", "--overlay") == (None, "")
+    assert problem(
+        "--self-test",
+        "--platform",
+        "tiktok",
+        "--obs",
+        "ws://127.0.0.1:4455",
+        "--obs-password-file",
+        str(secret),
+    ) == (None, "s3cret-pass")

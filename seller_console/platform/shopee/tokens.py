@@ -1,10 +1,13 @@
 """Shopee's access and refresh tokens: kept in the keychain, refreshed before they expire.
 
 Per the doc of ``v2.public.refresh_access_token``: an access token lasts 4 hours; a refresh
-token lasts 30 days and works once (each refresh returns a new one); a shop's tokens and a
-user's tokens are issued separately and "must be refreshed separately". So there is one
-``TokenManager`` per authorizing id: the user's (livestream calls) and the shop's (product
-calls), each with its own keychain entry.
+token lasts 30 days and works once (each refresh returns a new one); the ids "must be
+refreshed separately", each refresh naming one id and answering that id's new set. So there
+is one ``TokenManager`` per authorizing id: the user's (livestream calls) and the shop's
+(product calls), each with its own keychain entry. When one authorization covers both,
+``get_access_token`` answers one set, kept in both entries: its refresh token is "valid for
+each shop_id ... respectively" (once per id), so the two entries part ways at their first
+refresh and never share a refresh token again.
 
 The keychain entry holds the whole set, ``{"access_token", "refresh_token", "expires_at"}``
 as JSON, in one secret: a refresh writes the new set with one ``SecretStore.save`` (which

@@ -12,7 +12,8 @@ error answers, as the Open Platform's doc JSON gives them, plus ``/_sandbox/`` c
   partner_id`` and, for a shop's code, its ``shop_id``; the answer has the tokens beside
   ``error`` and ``shop_id_list`` or ``user_id_list``. A code works once, for 10 minutes.
   Shopee documents no authorization link for a *user*; ``POST /_sandbox/user_code`` gives a
-  user's code as that user's consent would.
+  user's code as that user's consent would (``?with_shop=1``: one code for the user and the
+  shop, answered with one token set and both id lists).
 - ``/api/v2/auth/access_token/get`` (``v2.public.refresh_access_token``, "Public"): query
   ``partner_id, timestamp, sign``; sign over ``partner_id + path + timestamp``; body
   ``refresh_token, partner_id`` and one of ``shop_id`` / ``user_id``. Its answer has the
@@ -20,7 +21,9 @@ error answers, as the Open Platform's doc JSON gives them, plus ``/_sandbox/`` c
 
 Every signature is verified (``bad_signatures`` in ``GET /_sandbox/stats`` counts the
 wrong ones), a timestamp more than 5 minutes old is refused, access tokens expire after
-``token_ttl_s``, refresh tokens work once. Controls: ``GET /_sandbox/stats``,
+``token_ttl_s``, a refresh token works once for each id its authorization covers, and
+answers a set for the one id it is refreshed for (``ShopeeWorld.use_refresh``). Controls:
+``GET /_sandbox/stats``,
 ``PUT /_sandbox/faults`` (``ShopeeFaults``), ``POST /_sandbox/expire_tokens`` (every access
 token expires now), ``GET /_sandbox/sessions/{id}`` (bag, shown item, orders, GMV, every
 comment id) and ``PUT /_sandbox/sessions/{id}/show`` ``{"item_id"}`` (the streamer shows an
@@ -58,13 +61,16 @@ from seller_console.sandbox.shopee.config import (
 from seller_console.sandbox.shopee.world import (
     SHOP,
     USER,
+    Owner,
     Session,
     ShopeeError,
     ShopeeWorld,
     data_error,
     param_error,
 )
+from seller_console.sandbox.state_file import kept, restore_state
 
+STATE_KIND = "shopee"
 LIVESTREAM = "/api/v2/livestream/"
 PRODUCT = "/api/v2/product/"
 REFRESH = "/api/v2/auth/access_token/get"
@@ -618,7 +624,7 @@ def auth_partner_endpoint(world: ShopeeWorld, request: Request) -> Response:
     redirect = request.query_params.get("redirect") or ""
     if not redirect.startswith(("http://", "https://")):
         raise param_error("Wrong parameters, detail: redirect is required.")
-    code = world.issue_code(SHOP, world.config.shop_id)
+    code = world.issue_code((SHOP, world.config.shop_id))
     joiner = "&" if "?" in redirect else "?"
     query = f"code={code}&shop_id={world.config.shop_id}"
     return Response(status_code=302, headers={"Location": f"{redirect}{joiner}{query}"})
@@ -633,17 +639,22 @@ async def token_get_endpoint(world: ShopeeWorld, request: Request) -> Response:
     if b_int(body, "partner_id") != world.config.partner_id:
         raise ShopeeError("invalid_partner_id", "Invalid partner_id, please have a check.", 403)
     grant = world.use_code(code)
-    if grant.kind == SHOP and ("shop_id" not in body or b_int(body, "shop_id") != grant.owner):
+    shops = sorted(o for k, o in grant.owners if k == SHOP)
+    users = sorted(o for k, o in grant.owners if k == USER)
+    if shops and ("shop_id" not in body or b_int(body, "shop_id") not in shops):
         raise ShopeeError(
             "invalid_shop_id", "The code or shop_id is wrong, please check the code or the shop_id."
         )
-    if grant.kind == USER and ("shop_id" in body or "main_account_id" in body):
+    if not shops and ("shop_id" in body or "main_account_id" in body):
         raise ShopeeError(
             "invalid_shop_id", "The code or shop_id is wrong, please check the code or the shop_id."
         )
     doc: dict[str, Any] = {"error": "", "message": "", "request_id": secrets.token_hex(16)}
-    doc["shop_id_list" if grant.kind == SHOP else "user_id_list"] = [grant.owner]
-    doc.update(world.issue(grant.kind, grant.owner))
+    if shops:
+        doc["shop_id_list"] = shops
+    if users:
+        doc["user_id_list"] = users
+    doc.update(world.issue(*sorted(grant.owners)))
     return answer(doc)
 
 
@@ -713,8 +724,13 @@ def build_shopee_app(world: ShopeeWorld) -> Starlette:
         except ShopeeError as error:
             return error_answer(error)
 
-    async def user_code(_request: Request) -> dict[str, Any]:
-        return {"code": world.issue_code(USER, world.config.user_id)}
+    async def user_code(request: Request) -> dict[str, Any]:
+        """A user's code; ``?with_shop=1``: one authorization covering the user and the
+        shop (``get_access_token`` then lists both ids with one token set)."""
+        owners: list[Owner] = [(USER, world.config.user_id)]
+        if request.query_params.get("with_shop") == "1":
+            owners.append((SHOP, world.config.shop_id))
+        return {"code": world.issue_code(*owners)}
 
     def control(
         handler: Callable[[Request], Awaitable[dict[str, Any]]],
@@ -784,7 +800,8 @@ def build_shopee_app(world: ShopeeWorld) -> Starlette:
 
         task = asyncio.create_task(simulate())
         try:
-            yield
+            async with kept(world.config.state_path, STATE_KIND, world.snapshot):
+                yield
         finally:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -819,6 +836,8 @@ class RunningShopee(ServedApp):
     def __init__(self, config: ShopeeSandboxConfig) -> None:
         self.config = config
         self.world = ShopeeWorld(config, SandboxClock(config.time_scale))
+        if config.state_path is not None:
+            restore_state(config.state_path, STATE_KIND, self.world.restore)
         super().__init__(build_shopee_app(self.world), config.host, config.port)
 
     @property

@@ -195,6 +195,8 @@ class ShopeeSandboxConfig:
     like_rate: float = 3.0
     time_scale: float = 1.0
     faults: ShopeeFaults = field(default_factory=ShopeeFaults)
+    state_path: Path | None = None
+    """A JSON file that keeps the sessions across restarts (``state_file``)."""
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:

@@ -12,6 +12,7 @@ import secrets
 from collections import deque
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from seller_console.sandbox.clock import SandboxClock
 from seller_console.sandbox.shopee.config import (
@@ -54,13 +55,19 @@ def param_error(message: str) -> ShopeeError:
     return ShopeeError("error_param", message)
 
 
+Owner = tuple[str, int]
+"""Who a token is for: ``(USER, user_id)`` or ``(SHOP, shop_id)``."""
+
+
 @dataclass(slots=True)
 class Grant:
-    """An access or refresh token: whose (``kind``, ``owner``) and until when (wall time)."""
+    """An access or refresh token or a code: whose (the ``owners`` one authorization
+    covers) and until when (wall time). ``spent``: the owners that already used a refresh
+    token (it works once for each of them)."""
 
-    kind: str
-    owner: int
+    owners: frozenset[Owner]
     expires_at: float
+    spent: set[Owner] = field(default_factory=set)
 
 
 @dataclass(slots=True)
@@ -140,8 +147,8 @@ class ShopeeWorld:
         self._next_comment = 273887001
         self._last_tick = clock.elapsed()
         self.initial = {
-            USER: self.issue(USER, config.user_id),
-            SHOP: self.issue(SHOP, config.shop_id),
+            USER: self.issue((USER, config.user_id)),
+            SHOP: self.issue((SHOP, config.shop_id)),
         }
 
     # ------------------------------------------------------------ tokens
@@ -149,35 +156,39 @@ class ShopeeWorld:
         """Wall time (Unix seconds) on the sandbox clock."""
         return self.clock.now().timestamp()
 
-    def issue(self, kind: str, owner: int) -> dict[str, object]:
-        """A new access and refresh token for ``owner``, as the auth answer's fields."""
+    def issue(self, *owners: Owner) -> dict[str, object]:
+        """A new access and refresh token for ``owners`` (one authorization may cover a
+        user and a shop), as the auth answer's fields."""
         ttl = self.faults.token_ttl_s or self.config.token_ttl_s
         access, refresh = secrets.token_hex(16), secrets.token_hex(16)
         now = self.now()
-        self.access[access] = Grant(kind, owner, now + ttl)
-        self.refresh[refresh] = Grant(kind, owner, now + REFRESH_TOKEN_TTL_S)
+        self.access[access] = Grant(frozenset(owners), now + ttl)
+        self.refresh[refresh] = Grant(frozenset(owners), now + REFRESH_TOKEN_TTL_S)
         return {"access_token": access, "refresh_token": refresh, "expire_in": int(ttl)}
 
     def check_access(self, token: str, kind: str, owner: int) -> None:
         grant = self.access.get(token)
-        if (
-            grant is None
-            or grant.kind != kind
-            or grant.owner != owner
-            or grant.expires_at <= self.now()
-        ):
+        if grant is None or (kind, owner) not in grant.owners or grant.expires_at <= self.now():
             self.counters.rejected_tokens += 1
             raise ShopeeError(
                 "invalid_acceess_token", "Invalid access_token, please have a check.", 403
             )
 
     def use_refresh(self, token: str, kind: str, owner: int) -> dict[str, object]:
-        """Spend ``token`` (it works once) and issue a new set."""
+        """Spend ``token`` for ``owner`` and issue ``owner`` a set of its own.
+
+        Per ``v2.public.refresh_access_token``: the ids "must be refreshed separately", and a
+        refresh token "can only be used once by either a shop_id or ... user_id"; per
+        ``get_access_token`` the refresh token of an authorization is "valid for each shop_id
+        and merchant_id respectively". So the token of an authorization that covers a user
+        and a shop works once for the user and once for the shop, and each refresh answers
+        a new set for the one id it names (which covers that id only)."""
         grant = self.refresh.get(token)
+        who = (kind, owner)
         if (
             grant is None
-            or grant.kind != kind
-            or grant.owner != owner
+            or who not in grant.owners
+            or who in grant.spent
             or grant.expires_at <= self.now()
         ):
             self.counters.rejected_refreshes += 1
@@ -188,14 +199,16 @@ class ShopeeWorld:
                     403,
                 )
             raise ShopeeError("refresh_token_expired", "Your refresh_token expired.", 403)
-        del self.refresh[token]
+        grant.spent.add(who)
+        if grant.spent == grant.owners:
+            del self.refresh[token]
         self.counters.refreshes += 1
-        return self.issue(kind, owner)
+        return self.issue(who)
 
-    def issue_code(self, kind: str, owner: int) -> str:
-        """An authorization code for ``owner`` (what the seller's consent produces)."""
+    def issue_code(self, *owners: Owner) -> str:
+        """An authorization code for ``owners`` (what the seller's consent produces)."""
         code = secrets.token_hex(16)
-        self.codes[code] = Grant(kind, owner, self.now() + CODE_TTL_S)
+        self.codes[code] = Grant(frozenset(owners), self.now() + CODE_TTL_S)
         return code
 
     def use_code(self, code: str) -> Grant:
@@ -214,6 +227,73 @@ class ShopeeWorld:
         for grant in live:
             grant.expires_at = now
         return len(live)
+
+    # ------------------------------------------------------------ kept across restarts
+    _SCALARS = (
+        "session_id",
+        "title",
+        "description",
+        "cover_image_url",
+        "is_test",
+        "domain_id",
+        "create_time",
+        "status",
+        "start_time",
+        "end_time",
+        "update_time",
+        "shown",
+        "orders",
+        "atc",
+        "ccu",
+        "peak_ccu",
+        "likes",
+        "comments",
+        "shares",
+        "views",
+        "show_changes",
+    )
+
+    def snapshot(self) -> dict[str, object]:
+        """The sessions as JSON values (``state_file``); the comments of the last 10 s are
+        not kept (they are gone from ``get_latest_comment_list`` by the time it is back)."""
+        sessions = []
+        for s in self.sessions.values():
+            doc: dict[str, object] = {name: getattr(s, name) for name in self._SCALARS}
+            doc["bag"] = list(s.bag)
+            doc["gmv"] = str(s.gmv)
+            doc["items"] = {str(k): [c.clicks, c.atc, c.sold] for k, c in s.items.items()}
+            doc["comment_ids"] = list(s.all_comment_ids)
+            sessions.append(doc)
+        return {
+            "next_session": self._next_session,
+            "next_comment": self._next_comment,
+            "sessions": sessions,
+        }
+
+    def restore(self, saved: dict[str, Any]) -> None:
+        """Puts saved sessions back (at start, before serving); raises before changing
+        anything when ``saved`` is not a snapshot."""
+        sessions: dict[int, Session] = {}
+        for doc in saved["sessions"]:
+            session = Session(**{name: doc[name] for name in self._SCALARS[:7]})
+            for name in self._SCALARS[7:]:
+                setattr(session, name, doc[name])
+            session.bag = [int(i) for i in doc["bag"]]
+            session.gmv = Decimal(str(doc["gmv"]))
+            session.items = {
+                int(k): ItemCounters(int(c[0]), int(c[1]), int(c[2]))
+                for k, c in doc["items"].items()
+            }
+            session.all_comment_ids = [int(i) for i in doc["comment_ids"]]
+            if not isinstance(doc["session_id"], int) or (
+                session.shown is not None and session.shown not in self.items
+            ):
+                raise ValueError(f"session {session.session_id} does not fit this shop")
+            sessions[session.session_id] = session
+        next_session, next_comment = int(saved["next_session"]), int(saved["next_comment"])
+        self.sessions = sessions
+        self._next_session = max([next_session, *(k + 1 for k in sessions)])
+        self._next_comment = next_comment
 
     # ------------------------------------------------------------ sessions
     def session(self, session_id: object) -> Session:

@@ -29,6 +29,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from seller_console.sandbox.state_file import kept
 from seller_console.sandbox.tiktok.world import (
     INVALID_SIGN,
     PracticeError,
@@ -38,6 +39,7 @@ from seller_console.sandbox.tiktok.world import (
 )
 
 log = logging.getLogger(__name__)
+STATE_KIND = "tiktok"
 
 Handler = Callable[[Request, Any], Any]
 
@@ -311,7 +313,8 @@ def build_app(world: World) -> Starlette:
 
         task = asyncio.create_task(run_audience())
         try:
-            yield
+            async with kept(config.state_path, STATE_KIND, world.snapshot):
+                yield
         finally:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

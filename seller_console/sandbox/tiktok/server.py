@@ -7,7 +7,8 @@ from typing import Any
 from seller_console.domain.net import is_this_machine
 from seller_console.sandbox.errors import SandboxConfigError
 from seller_console.sandbox.server import ServedApp
-from seller_console.sandbox.tiktok.app import build_app
+from seller_console.sandbox.state_file import restore_state
+from seller_console.sandbox.tiktok.app import STATE_KIND, build_app
 from seller_console.sandbox.tiktok.world import PracticeConfig, PracticeFaults, World
 
 
@@ -22,6 +23,8 @@ class RunningTikTok(ServedApp):
             )
         self.world = World(config)
         self.config = config
+        if config.state_path is not None:
+            restore_state(config.state_path, STATE_KIND, self.world.restore)
         super().__init__(build_app(self.world), config.host, config.port)
 
     @property

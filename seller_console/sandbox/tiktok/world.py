@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 from typing import Any
 
 from seller_console.sandbox import audience
@@ -106,6 +107,8 @@ class PracticeConfig:
     host: str = "127.0.0.1"
     port: int = 0
     faults: PracticeFaults = field(default_factory=PracticeFaults)
+    state_path: Path | None = None
+    """A JSON file that keeps the live rooms and orders across restarts (``state_file``)."""
 
     def __post_init__(self) -> None:
         if self.access_ttl_s <= 0 or self.refresh_ttl_s <= 0:
@@ -373,7 +376,10 @@ class World:
     def schedule_live(self, title: str = "Practice LIVE") -> str:
         """A new upcoming LIVE (the creator prepares one in LIVE Studio); its id."""
         with self._lock:
-            room_id = str(7_300_000_000_000_000_000 + self._ids.randrange(10**15))
+            taken = {r.id for r in self.rooms}
+            room_id = ""
+            while not room_id or room_id in taken:  # rooms restored from a saved world
+                room_id = str(7_300_000_000_000_000_000 + self._ids.randrange(10**15))
             self.rooms.append(Room(id=room_id, title=title, status="UPCOMING"))
             return room_id
 
@@ -582,6 +588,62 @@ class World:
         """Every order as the search returns it (for tests to compare against)."""
         with self._lock:
             return [_copy(o.doc) for o in self.orders]
+
+    # ------------------------------------------------------------ kept across restarts
+    def snapshot(self) -> dict[str, Any]:
+        """The live rooms and orders as JSON values (``state_file``). An order's settlement
+        is kept as sandbox seconds still to go, counted from ``saved_at`` (wall time)."""
+        with self._lock:
+            elapsed = self.clock.elapsed()
+            return {
+                "saved_at": self._wall(),
+                "order_seq": self._order_seq,
+                "rooms": [
+                    {
+                        "id": r.id,
+                        "title": r.title,
+                        "status": r.status,
+                        "start_time": r.start_time,
+                        "bag": list(r.bag),
+                        "pinned": r.pinned,
+                    }
+                    for r in self.rooms
+                ],
+                "orders": [
+                    {"doc": o.doc, "settle_in": o.settle_at - elapsed, "refund": o.refund}
+                    for o in self.orders
+                ],
+            }
+
+    def restore(self, saved: dict[str, Any]) -> None:
+        """Puts a saved world back (at start, before serving). Time passed while the app was
+        closed counts towards settlements, at the clock's scale; a LIVE left on stays on."""
+        with self._lock:
+            away = max(0.0, self._wall() - float(saved["saved_at"])) * self.config.time_scale
+            elapsed = self.clock.elapsed()
+            order_seq = int(saved["order_seq"])
+            rooms = [
+                Room(
+                    id=str(r["id"]),
+                    title=str(r["title"]),
+                    status=str(r["status"]),
+                    start_time=None if r["start_time"] is None else int(r["start_time"]),
+                    bag=[str(p) for p in r["bag"] if str(p) in self.products],
+                    pinned=r["pinned"] if r["pinned"] in self.products else None,
+                )
+                for r in saved["rooms"]
+            ]
+            orders = [
+                PracticeOrder(
+                    doc=o["doc"],
+                    settle_at=elapsed + float(o["settle_in"]) - away,
+                    refund=bool(o["refund"]),
+                )
+                for o in saved["orders"]
+            ]
+            if not all("skus" in o.doc for o in orders):
+                raise ValueError("an order has no SKU lines")
+            self._order_seq, self.rooms, self.orders = order_seq, rooms, orders
 
 
 def _copy(doc: dict[str, Any]) -> dict[str, Any]:
