@@ -480,7 +480,7 @@ def test_rich_text_titles_are_shown_literally(qtbot, images):
     dock.show_warnings([StockWarning("p2", "Night Cream", 2), StockWarning("p3", RICH, 0)])
     texts = [dock.list.item(r).text() for r in range(dock.list.count())]
     assert texts == [f"SOLD OUT — {RICH}", "2 left — Night Cream"]
-    assert dock.windowTitle() == "Stock: 1 sold out, 1 low"
+    assert dock.windowTitle() == "Stock: 1 sold out, 1 low"  # only the counts there are
 
 
 # --------------------------------------------------------------------------- badge

@@ -442,4 +442,6 @@ class StockDock(QDockWidget):
             entry.setForeground(tone_color(tone, self.list.palette()))
             self.list.addItem(entry)
         low = len(warnings) - sold_out
-        self.setWindowTitle(f"Stock: {sold_out} sold out, {low} low")
+        # a tab's title on a laptop: only the counts there are
+        parts = [f"{sold_out} sold out"] * bool(sold_out) + [f"{low} low"] * bool(low)
+        self.setWindowTitle(f"Stock: {', '.join(parts)}")

@@ -106,9 +106,7 @@ class PreflightDock(QDockWidget):
             if issue.fix is not None and issue.item_id is not None:
                 entry.setData(FIX_ROLE, issue.fix.value)
             self.list.addItem(entry)
-        self.setWindowTitle(
-            f"Pre-flight check: {blockers} to fix, {len(issues) - blockers} to check"
-        )
+        self.setWindowTitle(f"Pre-flight: {blockers} to fix, {len(issues) - blockers} to check")
         self._selection_changed()
 
     def show_platform_check(self, running: bool, text: str) -> None:

@@ -173,8 +173,8 @@ class TotalsModel(_SnapshotTableModel):
         "Net",
         "Orders",
         "Units",
-        "Comm. est.",
-        "Comm. rep.",
+        "Comm.\nest.",  # two lines: whole in a laptop's narrow column
+        "Comm.\nrep.",
         "Diff.",
     )
     right_aligned = frozenset(TCol)

@@ -12,9 +12,9 @@ Titles, talking points and the platform's failure text are untrusted: plain-text
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from PySide6.QtCore import QEvent, QSignalBlocker, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QLocale, QSignalBlocker, QSize, Qt, QTime, Signal
 from PySide6.QtGui import QFont, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -34,7 +34,7 @@ from seller_console.domain.rundown import RundownItem, format_duration
 from seller_console.domain.show_records import PinOutcome, PinReceipt
 from seller_console.domain.stage import ShowClock
 from seller_console.ui.models.live_tables import Tone, is_dark, tone_color
-from seller_console.ui.numbers import count_text, money_text
+from seller_console.ui.numbers import amount_text, count_text, money_text
 from seller_console.ui.thumbnails import ThumbnailCache
 from seller_console.ui.viewmodels.live_state import CardView, FlashSale, StageView
 from seller_console.ui.widgets.text import ElidedLabel, plain_label
@@ -42,6 +42,7 @@ from seller_console.ui.widgets.text import ElidedLabel, plain_label
 STAGE_IMAGE = QSize(112, 112)
 ARMED_MIN_WIDTH = 180  # the next product stays readable beside the live card
 NOTHING_LIVE = "Nothing live yet — arm a product and press Space"
+SHOW_ENDED = "Off air: the show has ended"
 NOTHING_ARMED = "Nothing armed — pick the next product in the rundown"
 
 
@@ -130,6 +131,7 @@ class _Stat(QWidget):
         layout.setSpacing(2)
         self.caption = QLabel(caption.upper())
         self.caption.setTextFormat(Qt.TextFormat.PlainText)
+        self.caption.setWordWrap(True)  # a long caption wraps, never widens the card
         _scaled(self.caption, 0.9, bold=True)
         _muted(self.caption)
         self.value: QLabel | ElidedLabel = ElidedLabel() if elide else plain_label()
@@ -457,12 +459,27 @@ class LiveStageWidget(QWidget):
         _colour(
             self.over_under.value, None if over == 0 else Tone.WARNING if over > 0 else Tone.GOOD
         )
-        self.projected_end.value.setText(format_duration(round(clock.projected_end)))
+        # when the show ends if the rest runs to plan, as a time of day (a length read
+        # like a clock time on air); the length is in the tooltip
+        length = format_duration(round(clock.projected_end))
+        if status == "live":
+            ends = self._now + timedelta(seconds=clock.projected_end - clock.elapsed)
+            local = ends.astimezone()
+            clock_time = QTime(local.hour, local.minute)
+            self.projected_end.value.setText(
+                QLocale().toString(clock_time, QLocale.FormatType.ShortFormat)
+            )
+            self.projected_end.setToolTip(f"The show runs {length} in all if the rest runs to plan")
+        else:
+            self.projected_end.value.setText("—")
+            self.projected_end.setToolTip("")
 
     def _show_live(self, card: CardView | None, refused: str | None = None) -> None:
         for part in self._live_parts:
             part.setVisible(card is not None)
         self.live_empty.setVisible(card is None)
+        ended = self._view is not None and self._view.show_status == "ended"
+        self.live_empty.setText(SHOW_ENDED if ended else NOTHING_LIVE)
         self.retry_button.setVisible(
             card is not None
             and card.receipt is not None
@@ -490,7 +507,12 @@ class LiveStageWidget(QWidget):
         self.live_variant.setVisible(bool(item.product.variant_title))
         self.live_brand.setText(item.product.brand)
         self._show_flash(item, self._view.flash if self._view is not None else None)
-        self.sales.value.setText(f"{count_text(card.units)} · {_money(card.gmv, '0')}")
+        # the currency goes in the caption, so units and GMV stay whole on a laptop card
+        gmv = card.gmv
+        self.sales.caption.setText(f"UNITS · {gmv.currency.code if gmv else 'GMV'} THIS PIN")
+        amount = amount_text(gmv) if gmv is not None else "0"
+        self.sales.value.setText(f"{count_text(card.units)} · {amount}")
+        self.sales.value.setToolTip(f"{count_text(card.units)} units · {_money(gmv, '0')}")
         self.commission.value.setText(_money(card.commission))
         stock, stock_tone = _stock(card.stock_left)
         self.stock_left.value.setText(stock)
