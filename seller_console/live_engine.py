@@ -127,6 +127,7 @@ class _Engine:
             "set_auto_advance": session.set_auto_advance,
             "update_items": session.update_items,
             "unfinished_shows": link.unfinished_shows,
+            "unfinished_here": link.unfinished_here,
             "platform_orders": link.platform_orders,
             "test_connection": link.test_connection,
             "sign_in": self._sign_in,

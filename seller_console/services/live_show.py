@@ -49,6 +49,29 @@ from seller_console.services.reports import ShowReport, ShowReports
 from seller_console.services.show_actions import ShowActions
 from seller_console.services.show_runner import ChangeListener, ShowRunner
 
+PRACTICE_PLACES = {
+    "embedded sandbox": "the practice platform",
+    "practice Shopee": "the practice Shopee",
+    "practice TikTok": "the practice TikTok",
+    "no API": "no API (manual pins)",
+}
+"""Where a show ran, for the places inside the app (``PlatformAccount.account`` starts
+with the key), and their names for people."""
+
+PLATFORM_NAMES = {"livecommerce": "Live Commerce", "shopee": "Shopee", "tiktok": "TikTok Shop"}
+
+
+def place_text(owner: PlatformAccount) -> str:
+    """Where a show ran, in words for the host: "the practice platform", "Shopee at
+    https://partner.shopeemobile.com" (no account ids, no internal platform names)."""
+    for where, name in PRACTICE_PLACES.items():
+        if owner.account == where or owner.account.startswith(f"{where} "):
+            return name
+    platform = PLATFORM_NAMES.get(owner.platform, owner.platform)
+    url = owner.account.split(" ", 1)[0]
+    return f"{platform} at {url}" if url else platform
+
+
 ProgressListener = Callable[[int, int], None]
 """Told (products published so far, products to publish)."""
 

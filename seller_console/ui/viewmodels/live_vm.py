@@ -356,6 +356,11 @@ class LiveViewModel(QObject):
         result: tuple[ShowRecord, ...] = await self._engine.request("unfinished_shows")
         return result
 
+    async def unfinished_here(self) -> tuple[ShowRecord, ...]:
+        """Unfinished shows on the chosen platform's account (the platform is opened)."""
+        result: tuple[ShowRecord, ...] = await self._engine.request("unfinished_here")
+        return result
+
     async def platform_orders(self, show: ShowRecord) -> tuple[Order, ...]:
         result: tuple[Order, ...] = await self._engine.request("platform_orders", show)
         return result
