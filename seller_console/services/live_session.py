@@ -360,6 +360,8 @@ class LiveSession:
         self._spawn(self._measure_rate(runner), "live-rate")
         titles = {showcase_id(i.product.variant_id): i.product.display_title for i in stage.items}
         self._receipts = receipts
+        if show.actions is not None:
+            show.actions.on_replayed = self._replayed
         caps = show.platform.capabilities
         confirmed = caps.pins is PinKind.CONFIRMED
         self._publish(
@@ -526,9 +528,65 @@ class LiveSession:
         self._flash_left_the_air()
 
     def retry_pin(self) -> None:
-        stage = self._state.stage
-        if stage is not None and stage.live is not None and self._state.on_air:
-            self._pin_live(stage.live)
+        """Retry: pin the live item again, unless its pin is confirmed or on its way. A
+        pin the platform may still take (it failed on a 5xx, a timeout) is sent again with
+        its own key, so the platform pins the product once however often it is sent."""
+        stage, show = self._state.stage, self._show
+        if stage is None or stage.live is None or show is None or not self._state.on_air:
+            return
+        item = stage.live
+        receipt = self._receipts.get(item.id)
+        if receipt is not None and receipt.outcome is not PinOutcome.FAILED:
+            return  # confirmed, performed, or sent and not yet answered
+        if receipt is None or not receipt.key or self._state.pin_mode is not PinKind.CONFIRMED:
+            self._pin_live(item)
+            return
+        sending = PinReceipt(receipt.key, receipt.show_id, receipt.product_id, self._clock())
+        self._receipts[item.id] = sending
+        self._publish()
+        self._spawn(self._pin_again(show, item, receipt.key), "pin-again")
+
+    async def _pin_again(self, show: LiveShow, item: RundownItem, key: IdempotencyKey) -> None:
+        actions = show.actions
+        try:
+            receipt = await show.pin_again(key)
+        except StorageError as exc:
+            self._fail(f"The pin was not recorded: {exc.user_message}")
+            return
+        if receipt is not None:
+            await self._pinned(item, receipt)
+        elif actions is None or not actions.sending(key):  # it failed for good: a new pin
+            self._send_pin(item)
+            self._publish()
+
+    async def _pin_failed_text(self, item: RundownItem, receipt: PinReceipt) -> str:
+        """A failed pin in the host's words: the product's title, and what happens next."""
+        title = item.product.display_title
+        actions = None if self._show is None else self._show.actions
+        try:
+            again = actions is not None and await actions.pending(receipt.key)
+        except StorageError:
+            again = False
+        if again:
+            return (
+                f"{title} is not pinned yet: the platform did not answer. The console will "
+                "try again by itself (Retry tries now)."
+            )
+        return f"{title} could not be pinned: {receipt.failure or 'the platform refused it'}."
+
+    def _replayed(self, receipt: PinReceipt) -> None:
+        """The journal sent a pin again (the platform was back): the item it was for
+        follows what the platform said, on the card and in its receipt."""
+        item_id = next((i for i, r in self._receipts.items() if r.key == receipt.key), None)
+        stage, show = self._state.stage, self._show
+        item = None if item_id is None or stage is None else stage.item(item_id)
+        if item is None or show is None:
+            return
+        self._receipts[item.id] = receipt
+        self._publish()
+        if receipt.outcome is PinOutcome.CONFIRMED and receipt.answered_at is not None:
+            self._spawn(show.keep_window(receipt), "pin-window")
+            self._start_flash(item, receipt.answered_at)
 
     def set_auto_advance(self, on: bool) -> None:
         self._publish(auto_advance=on)
@@ -665,6 +723,10 @@ class LiveSession:
         except StorageError as exc:
             self._fail(f"The pin was not recorded: {exc.user_message}")
             return
+        await self._pinned(item, receipt)
+
+    async def _pinned(self, item: RundownItem, receipt: PinReceipt) -> None:
+        """What the platform said to a pin of ``item`` (sent now, or sent again)."""
         self._receipts[item.id] = receipt
         if receipt.refused:
             self._publish()
@@ -672,7 +734,7 @@ class LiveSession:
             return
         events: tuple[LiveEvent, ...] = ()
         if receipt.outcome is PinOutcome.FAILED:
-            events = (ActionFailed(f"Pin failed: {receipt.failure}"),)
+            events = (ActionFailed(await self._pin_failed_text(item, receipt)),)
         self._publish(*events)
         if receipt.outcome is PinOutcome.CONFIRMED and receipt.answered_at is not None:
             self._start_flash(item, receipt.answered_at)

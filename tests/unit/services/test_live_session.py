@@ -77,6 +77,10 @@ class Offline(PlatformError):
     kind = PlatformErrorKind.CONNECTION
 
 
+class Unavailable(PlatformError):
+    kind = PlatformErrorKind.SERVER
+
+
 @dataclass
 class FakePlatform:
     """A platform in memory: pins are confirmed at once; the test pushes events."""
@@ -90,6 +94,7 @@ class FakePlatform:
     refuse_pins: bool = False
     ended: bool = False  # the platform ended the session already (an END carried out)
     lists_fail: int = 0  # the next N orders lists fail
+    pins_unavailable: int = 0  # the next N pin calls answer 503
 
     @property
     def platform(self) -> str:
@@ -134,6 +139,9 @@ class FakePlatform:
     async def pin(self, session_id: str, request: PinRequest, **_: Any) -> Pin:
         if self.refuse_pins:
             raise Refused("pin calls are not allowed for this app")
+        if self.pins_unavailable:
+            self.pins_unavailable -= 1
+            raise Unavailable("the platform is unavailable")
         self.pins.append(request.product_id)
         self.version += 1
         pin = Pin(f"pin{self.version}", request.product_id, T0, self.version)
@@ -762,5 +770,67 @@ def test_with_operator_pins_the_flash_sale_runs_from_the_operator_s_confirmation
             assert cue.kind is module.CueKind.PIN
             said = seen.of(ActionFailed)[-1].message
             assert said == "Set the price of Product 1 to 10.00 USD in the platform's app."
+
+    run(go())
+
+
+class KeptSource(Source):
+    """A ``Source`` that keeps the shows it opened (the test plays the runner's replayer)."""
+
+    def __init__(self, platform: FakePlatform, store: ShowStore, clock: Clock) -> None:
+        super().__init__(platform, store, clock)
+        self.opened: list[LiveShow] = []
+
+    async def open_show(self, plan: ShowPlan, policy: CommissionPolicy) -> LiveShow:
+        show = await super().open_show(plan, policy)
+        self.opened.append(show)
+        return show
+
+
+def pin_outcome(seen: Seen) -> PinOutcome | None:
+    card = seen.state.live
+    return None if card is None or card.receipt is None else card.receipt.outcome
+
+
+@pytest.mark.parametrize("how", ["replayed by the journal", "Retry"])
+def test_a_failed_pin_sent_again_is_confirmed_on_the_card_and_never_pinned_twice(
+    tmp_path: Path, how: str
+) -> None:
+    async def go() -> None:
+        db = await Database.open(tmp_path / "shows.db")
+        platform, clock, seen = FakePlatform(pins_unavailable=1), Clock(), Seen()
+        source = KeptSource(platform, ShowStore(db), clock)
+        session = module.LiveSession(source, clock=clock)
+        session.subscribe(seen)
+        try:
+            assert await session.go_live(PLAN, plan_policy(PLAN))
+            await until(lambda: seen.state.ledger is not None)  # the runner is on
+            await asyncio.sleep(0.05)  # its replayer's first pass is done: the next in 5 s
+            session.take()
+            await until(lambda: pin_outcome(seen) is PinOutcome.FAILED)
+            assert platform.pins == []
+            said = seen.of(ActionFailed)[-1].message
+            assert said.startswith("Product 1 is not pinned yet: the platform did not answer.")
+            assert "HTTP" not in said
+            if how == "Retry":
+                session.retry_pin()  # sent again with its own key
+            else:
+                actions = source.opened[0].actions
+                assert actions is not None
+                assert await actions.replay_unfinished() == 0  # the runner's replay
+            await until(lambda: pin_outcome(seen) is PinOutcome.CONFIRMED)
+            assert platform.pins == [showcase_id("v1")]
+            session.retry_pin()  # already confirmed: nothing is sent
+            await asyncio.sleep(0.05)
+            assert platform.pins == [showcase_id("v1")]
+            assert pin_outcome(seen) is PinOutcome.CONFIRMED
+            report = await session.end_show()
+            assert report is not None
+            assert [(e.outcome, e.started_at is not None) for e in report.timeline] == [
+                (PinOutcome.CONFIRMED.value, True)
+            ]
+        finally:
+            await session.close()
+            await db.close()
 
     run(go())
