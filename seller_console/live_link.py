@@ -36,6 +36,7 @@ from seller_console.domain.platform_port import (
     PlatformAdapter,
     PlatformError,
     PlatformErrorKind,
+    SecretPlace,
     SecretStore,
     ShowcaseProduct,
     new_idempotency_key,
@@ -418,20 +419,21 @@ class LiveLink:
 
             _key, user_entry, shop_entry = profile.shopee_entries()
             await save_tokens(self.secrets, user_entry, user)
-            await save_tokens(self.secrets, shop_entry, shop or user)
+            place = await save_tokens(self.secrets, shop_entry, shop or user)
+            where = _kept_in(place)
             if shop is None:
                 return (
-                    "Shopee tokens saved in the keychain. No shop tokens were pasted, so the "
+                    f"Shopee tokens saved {where}. No shop tokens were pasted, so the "
                     "user's are used for the shop's product calls too."
                 )
-            return "Shopee user and shop tokens saved in the keychain."
+            return f"Shopee user and shop tokens saved {where}."
         if profile.kind is ProfileKind.TIKTOK:
             adapter = _tiktok(profile, self.secrets)
             try:
                 await adapter.tokens.exchange_code(pasted.strip())
             finally:
                 await adapter.aclose()
-            return "Signed in to TikTok Shop: the tokens are saved in the keychain."
+            return "Signed in to TikTok Shop: the tokens are saved."
         raise SignInInputError("This profile has no sign-in.")
 
     async def use_profile(self, profile: Profile, key: str | None = None) -> None:
@@ -465,6 +467,12 @@ class LiveLink:
         if self._db is not None:
             await self._db.close()
             self._db = None
+
+
+def _kept_in(place: SecretPlace) -> str:
+    if place is SecretPlace.KEYCHAIN:
+        return "in the keychain"
+    return "for this run only (this computer has no keychain): sign in again after a restart"
 
 
 def _start_sandbox(seed: int, rate: float, state: Path) -> RunningSandbox:
