@@ -125,11 +125,12 @@ class Stage:
         expected = self.next_in_order()
         if expected is not None and expected.id != armed.id:
             n = (self.index(armed.id) or 0) + 1
+            m = (self.index(expected.id) or 0) + 1
             return TakeCheck(
                 armed.id,
                 True,
                 f"#{n} {armed.product.display_title} is out of rundown order: "
-                f"the next segment is {expected.product.display_title}",
+                f"the next segment is #{m} {expected.product.display_title}",
             )
         return TakeCheck(armed.id, False)
 

@@ -180,6 +180,27 @@ class LiveState:
     def title_of(self, product_id: str) -> str:
         return self.titles.get(product_id, product_id)
 
+    def undo_warning(self) -> str | None:
+        """Why undoing the last take now would hurt on air, in a host's words (None when it
+        would not): the product it puts back on air is sold out."""
+        stage = self.stage
+        if stage is None or not self.on_air or not stage.takes:
+            return None
+        back_id = stage.takes[-1].previous_item_id
+        back = None if back_id is None else stage.item(back_id)
+        if back is None:
+            return None
+        pid = showcase_id(back.product.variant_id)
+        stock = () if self.ledger is None else self.ledger.stock
+        left = next((s.left for s in stock if s.product_id == pid), back.sellable_units)
+        if left != 0:
+            return None
+        n = (stage.index(back.id) or 0) + 1
+        return (
+            f"Undo puts #{n} {back.product.display_title} back on air, and it is sold out: "
+            "viewers who tap it cannot buy it."
+        )
+
     def undo_seconds_left(self, now: datetime) -> float:
         stage = self.stage
         if not self.on_air or stage is None or not stage.can_undo(now):

@@ -234,7 +234,7 @@ class MainWindow(QMainWindow):
             ActionId.RESET_LAYOUT: self.reset_layout,
             ActionId.GO_LIVE: lambda: self.tasks.start(self.go_live(), name="go-live-ui"),
             ActionId.TAKE: self.live_vm.take,
-            ActionId.UNDO_TAKE: self.live_vm.undo_take,
+            ActionId.UNDO_TAKE: self.undo_take,
             ActionId.ARM_NEXT: lambda: self.live_vm.arm_step(+1),
             ActionId.ARM_PREVIOUS: lambda: self.live_vm.arm_step(-1),
             **{ActionId[f"ARM_{n}"]: partial(self.live_vm.arm_index, n - 1) for n in range(1, 10)},
@@ -916,7 +916,7 @@ class MainWindow(QMainWindow):
         vm.conflict_found.connect(self._conflict_found)
         vm.failed.connect(self._show_message)
         self.stage.take_requested.connect(vm.take)
-        self.stage.undo_requested.connect(vm.undo_take)
+        self.stage.undo_requested.connect(self.undo_take)
         self.stage.retry_requested.connect(vm.retry_pin)
         self.stage.auto_advance_toggled.connect(vm.set_auto_advance)
         self.rundown_vm.changed.connect(self._rundown_changed)
@@ -1021,6 +1021,19 @@ class MainWindow(QMainWindow):
     async def _take_if_confirmed(self, reason: str) -> None:
         if await self._ask("Take this product?", reason):
             self.live_vm.take(confirmed=True)
+
+    def undo_take(self) -> None:
+        """Ctrl+U, the stage's Undo: a take that would put a sold-out product back on air
+        asks first, as a take of it does."""
+        self.tasks.start(self._undo_take(), name="undo-take")
+
+    async def _undo_take(self) -> None:
+        await self.live_vm.flush()  # the state after every action so far (an arm, a take)
+        warning = self.live_vm.state.undo_warning()
+        if warning is None or await self._ask(
+            "Undo the take?", f"{warning}\n\nPut it back on air anyway?"
+        ):
+            self.live_vm.undo_take()
 
     async def end_show(self) -> None:
         if await self._ask(

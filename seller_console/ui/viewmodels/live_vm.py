@@ -291,7 +291,7 @@ class LiveViewModel(QObject):
         except StageError:
             return reasons  # the session says why when the take is sent
         if check.needs_confirmation:
-            reasons.append(f"It is out of rundown order: {check.reason}.")
+            reasons.append(f"{check.reason}.")
         return reasons
 
     def _refusal(self, item: RundownItem) -> str | None:
