@@ -52,6 +52,7 @@ from seller_console.services.live_session import (
     ConflictFound,
     LiveEvent,
     LiveState,
+    OrdersArrived,
     ShowPhase,
     TakeNeedsConfirmation,
 )
@@ -832,5 +833,39 @@ def test_a_failed_pin_sent_again_is_confirmed_on_the_card_and_never_pinned_twice
         finally:
             await session.close()
             await db.close()
+
+    run(go())
+
+
+def test_a_resumed_show_s_sales_feed_lists_the_show_s_orders_not_only_new_ones(
+    tmp_path: Path,
+) -> None:
+    async def go() -> None:
+        async with live(tmp_path) as (session, platform, seen, clock, db):
+            session.take()
+            await until(lambda: confirmed(seen))
+            card = seen.state.live
+            assert card is not None
+            assert card.receipt is not None
+            for n in range(3):
+                platform.sell(showcase_id("v1"), card.receipt.pin_id or "", 1, n)
+            await until(lambda: sum(len(e.orders) for e in seen.of(OrdersArrived)) == 3)
+            assert seen.state.show is not None
+            show_id = seen.state.show.id
+            await session.leave_running()
+            again = module.LiveSession(Source(platform, ShowStore(db), clock), clock=clock)
+            later = Seen()
+            again.subscribe(later)
+            try:
+                assert await again.resume(show_id)
+                await until(lambda: later.of(OrdersArrived))
+                platform.sell(showcase_id("v1"), card.receipt.pin_id or "", 1, 3)  # a new one
+                await until(
+                    lambda: {o.id for e in later.of(OrdersArrived) for o in e.orders} >= {"o3"}
+                )
+                fed = {o.id for e in later.of(OrdersArrived) for o in e.orders}
+                assert fed == {"o0", "o1", "o2", "o3"}
+            finally:
+                await again.close()
 
     run(go())
