@@ -94,6 +94,9 @@ class CardView:
     stock_left: int | None  # None: not tracked
     taken_at: datetime | None  # when it went live (None on the armed card)
     receipt: PinReceipt | None  # the pin's receipt (live card only)
+    shop_wide: bool = False
+    """``units`` and ``gmv`` are the whole shop's during this pin, not this product's: a
+    metrics-only platform that reports no per-product figures."""
 
     def on_air_seconds(self, now: datetime) -> float | None:
         return None if self.taken_at is None else (now - self.taken_at).total_seconds()
@@ -165,6 +168,9 @@ class LiveState:
     metrics: dict[str, MetricsFigures] = field(default_factory=dict)
     """A metrics-only platform's growth per pin window (``NO_PIN``: before any pin)."""
     metrics_total: MetricsFigures | None = None  # its newest running totals
+    metrics_by_item: bool = False
+    """The metrics-only platform reports per-product figures (Shopee's item metrics): the
+    card shows the product's, else the whole shop's, said as such."""
     likes: int | None = None
     comments: tuple[CommentPosted, ...] = ()  # the newest, oldest first; plain text
     flash: FlashSale | None = None  # the flash sale running now, if any
@@ -873,6 +879,7 @@ class LiveSession:
             latest = update.metrics[-1]
             changes["metrics"] = by_window(update.metrics, update.snapshot.pins)
             changes["metrics_total"] = growth(None, latest)
+            changes["metrics_by_item"] = bool(latest.items)
             changes["likes"] = latest.likes
         if len(update.rejected) > len(self._state.rejected):
             newest = update.rejected[-1]
@@ -973,24 +980,31 @@ class LiveSession:
                 return None
             pid = showcase_id(item.product.variant_id)
             receipt = self._receipts.get(item.id) if live else None
-            units, gmv, commission = 0, None, None
+            units, gmv, commission, shop_wide = 0, None, None, False
             if live and receipt is not None and receipt.pin_id and snapshot is not None:
                 for (pin_id, _code), figures in snapshot.by_pin.items():
                     if pin_id == receipt.pin_id:
                         units, gmv = figures.units, figures.gross
                         commission = figures.commission_estimated
                 grew = state.metrics.get(receipt.pin_id)
-                if grew is not None:  # a metrics-only platform: its own figures
-                    units, gmv = grew.sold_items, grew.gmv
+                if grew is not None and state.metrics_by_item:  # the product's own units
+                    units, gmv = grew.by_product.get(pid, 0), None
+                elif grew is not None:  # only the whole shop's figures: said as such
+                    units, gmv, shop_wide = grew.sold_items, grew.gmv, True
+            stock_left = left.get(pid, item.sellable_units)
+            total = state.metrics_total
+            if total is not None and state.metrics_by_item and item.sellable_units is not None:
+                stock_left = max(0, item.sellable_units - total.by_product.get(pid, 0))
             return CardView(
                 item=item,
                 number=(stage.index(item.id) or 0) + 1,
                 units=units,
                 gmv=gmv,
                 commission=commission,
-                stock_left=left.get(pid, item.sellable_units),
+                stock_left=stock_left,
                 taken_at=last.at if live and last is not None else None,
                 receipt=receipt,
+                shop_wide=shop_wide,
             )
 
         warnings = []

@@ -368,6 +368,15 @@ def test_stage_renders_empty_and_full_and_emits_requests(qtbot, images):
     assert stage.projected_end.value.text() == "58:30"
     assert stage.stock_left.value.text() == "SOLD OUT"
     assert stage.sales.value.text() == "17 · 493.00 USD"
+    assert stage.sales.caption.text() == "UNITS · GMV THIS PIN"
+    shown = stage_view()
+    assert shown.live is not None
+    stage.show_stage(replace(shown, live=replace(shown.live, shop_wide=True)))
+    assert stage.sales.caption.text() == "UNITS · GMV THIS PIN, WHOLE SHOP"
+    stage.show_stage(replace(shown, live=replace(shown.live, gmv=None)))  # units only
+    assert stage.sales.value.text() == "17 · —"
+    assert stage.sales.caption.text() == "UNITS · GMV THIS PIN"
+    stage.show_stage(shown)
     assert stage.armed_title.text() == "#5 Vitamin C Serum"
     assert stage.auto_advance.isChecked()
     stage.grab()

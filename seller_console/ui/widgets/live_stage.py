@@ -466,7 +466,11 @@ class LiveStageWidget(QWidget):
         self.live_variant.setVisible(bool(item.product.variant_title))
         self.live_brand.setText(item.product.brand)
         self.live_price.setText(_price(item))
-        self.sales.value.setText(f"{count_text(card.units)} · {_money(card.gmv, '0')}")
+        # no GMV with units sold: the platform reports the product's units only
+        gmv = _money(card.gmv, "0" if card.units == 0 else "—")
+        self.sales.value.setText(f"{count_text(card.units)} · {gmv}")
+        whole = ", whole shop" if card.shop_wide else ""  # never shown as the product's
+        self.sales.caption.setText(f"Units · GMV this pin{whole}".upper())
         self.commission.value.setText(_money(card.commission))
         stock, stock_tone = _stock(card.stock_left)
         self.stock_left.value.setText(stock)

@@ -597,33 +597,63 @@ def test_a_metrics_only_platform_s_growth_counts_in_the_pin_window_it_was_read_i
         platform = FakePlatform(sales=SalesKind.METRICS_ONLY)
         async with live(tmp_path, platform=platform) as (session, _p, seen, clock, db):
 
-            def read(gmv: str, sold: int) -> MetricsReported:
-                item = ItemMetrics(showcase_id("v1"), sold, clicks=sold * 2)
+            def read(gmv: str, sold: int, others: int) -> MetricsReported:
+                items = (
+                    ItemMetrics(showcase_id("v1"), sold, clicks=sold * 2),
+                    ItemMetrics(showcase_id("v2"), others),
+                )
+                shop = sold + others
                 return MetricsReported(
-                    "ses_1", clock.now, Money.of(gmv, USD), sold, sold, viewers=40, items=(item,)
+                    "ses_1", clock.now, Money.of(gmv, USD), shop, shop, viewers=40, items=items
                 )
 
-            platform.push(read("10.00", 1))  # before the first pin
+            platform.push(read("10.00", 1, 0))  # before the first pin
             clock.now += timedelta(seconds=5)
             session.take()
             await until(lambda: confirmed(seen))
             clock.now += timedelta(seconds=5)
-            platform.push(read("40.00", 4))
+            platform.push(read("90.00", 3, 5))  # the shop sold 7 more, 2 of them this product
             platform.push(CommentPosted("ses_1", "c1", "ana", "<b>size M?</b>", clock.now))
             platform.push(CommentPosted("ses_1", "c1", "ana", "<b>size M?</b>", clock.now))
-            await until(lambda: seen.state.live is not None and seen.state.live.units == 3)
+            await until(lambda: seen.state.live is not None and seen.state.live.units == 2)
             card = seen.state.live
             assert card is not None
-            assert card.gmv == Money.of("30.00", USD)
+            assert card.gmv is None  # the platform gives no GMV per product
+            assert not card.shop_wide  # the product's own units
+            assert card.stock_left == 1  # 4 at start, 3 sold in the show
             assert seen.state.viewers == 40
             assert [c.text for c in seen.state.comments] == ["<b>size M?</b>"]  # once, as sent
             report = await session.end_show()
             assert report is not None
             pin_id = report.windows[0].window.pin_id
-            assert report.metrics[pin_id].gmv == Money.of("30.00", USD)
+            assert report.metrics[pin_id].gmv == Money.of("80.00", USD)  # the whole shop's
             assert report.metrics[NO_PIN].gmv == Money.of("10.00", USD)
             reopened = await ShowReports(ShowStore(db)).report(report.show.id)
             assert reopened.metrics == report.metrics
+
+    run(go())
+
+
+def test_a_metrics_only_platform_without_figures_per_product_shows_the_shop_s_as_such(
+    tmp_path: Path,
+) -> None:
+    async def go() -> None:
+        platform = FakePlatform(sales=SalesKind.METRICS_ONLY)
+        async with live(tmp_path, platform=platform) as (session, _p, seen, clock, _db):
+            session.take()
+            await until(lambda: confirmed(seen))
+            clock.now += timedelta(seconds=5)
+            platform.push(MetricsReported("ses_1", clock.now, Money.of("368.00", USD), 20, 23))
+            await until(lambda: seen.state.live is not None and seen.state.live.units == 23)
+            card = seen.state.live
+            assert card is not None
+            assert card.shop_wide  # said as the whole shop's, never as the product's
+            assert card.gmv == Money.of("368.00", USD)
+            assert card.stock_left == 4  # nothing known of this product's sales
+            shown = on_air_of(seen.state)
+            assert shown is not None
+            assert shown.live is not None
+            assert shown.live.units_shop_wide
 
     run(go())
 
