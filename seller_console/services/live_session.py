@@ -97,6 +97,9 @@ class CardView:
     shop_wide: bool = False
     """``units`` and ``gmv`` are the whole shop's during this pin, not this product's: a
     metrics-only platform that reports no per-product figures."""
+    pin_problem: str = ""
+    """Why the live item's pin failed and what happens next, in a host's words ("" when
+    it did not fail)."""
 
     def on_air_seconds(self, now: datetime) -> float | None:
         return None if self.taken_at is None else (now - self.taken_at).total_seconds()
@@ -287,6 +290,7 @@ class LiveSession:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._ingest: asyncio.Task[None] | None = None
         self._receipts: dict[str, PinReceipt] = {}  # rundown item id -> its latest pin
+        self._pin_problems: dict[str, str] = {}  # rundown item id -> its failed pin, said
         self._pins_performed = 0
         self._sold_out_taken: set[str] = set()
         self._conflicts_said: set[str] = set()
@@ -761,7 +765,9 @@ class LiveSession:
             return
         events: tuple[LiveEvent, ...] = ()
         if receipt.outcome is PinOutcome.FAILED:
-            events = (ActionFailed(await self._pin_failed_text(item, receipt)),)
+            said = await self._pin_failed_text(item, receipt)
+            self._pin_problems[item.id] = said
+            events = (ActionFailed(said),)
         self._publish(*events)
         if receipt.outcome is PinOutcome.CONFIRMED and receipt.answered_at is not None:
             self._start_flash(item, receipt.answered_at)
@@ -995,6 +1001,7 @@ class LiveSession:
             total = state.metrics_total
             if total is not None and state.metrics_by_item and item.sellable_units is not None:
                 stock_left = max(0, item.sellable_units - total.by_product.get(pid, 0))
+            failed = receipt is not None and receipt.outcome is PinOutcome.FAILED
             return CardView(
                 item=item,
                 number=(stage.index(item.id) or 0) + 1,
@@ -1005,6 +1012,7 @@ class LiveSession:
                 taken_at=last.at if live and last is not None else None,
                 receipt=receipt,
                 shop_wide=shop_wide,
+                pin_problem=self._pin_problems.get(item.id, "") if failed else "",
             )
 
         warnings = []

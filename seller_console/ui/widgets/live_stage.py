@@ -94,10 +94,10 @@ def receipt_text(receipt: PinReceipt | None) -> tuple[str, Tone | None]:
     return "pin failed", Tone.BAD
 
 
-def failure_text(receipt: PinReceipt | None, refused: str | None = None) -> str:
+def failure_text(receipt: PinReceipt | None, refused: str | None = None, problem: str = "") -> str:
     """Why the pin failed, in a host's words when the cause is known (the platform refused
-    the product at Go live: ``refused`` is its reason), else in the platform's; empty
-    unless it failed."""
+    the product at Go live: ``refused`` is its reason; ``problem``: the session's words),
+    else in the platform's; empty unless it failed."""
     if receipt is None or receipt.outcome is not PinOutcome.FAILED:
         return ""
     if refused is not None:
@@ -105,7 +105,7 @@ def failure_text(receipt: PinReceipt | None, refused: str | None = None) -> str:
             "Not in the show's bag: the platform refused this product at Go live "
             f"({refused}), so viewers cannot buy it. Take another product."
         )
-    return f"The platform said: {receipt.failure or 'no reason given'}"
+    return problem or f"The platform said: {receipt.failure or 'no reason given'}"
 
 
 def signed_duration(seconds: float) -> str:
@@ -458,7 +458,7 @@ class LiveStageWidget(QWidget):
         text, tone = receipt_text(card.receipt)
         self.receipt.setText(text)
         _colour(self.receipt, tone)
-        failure = failure_text(card.receipt, refused)
+        failure = failure_text(card.receipt, refused, card.pin_problem)
         self.pin_failure.setText(failure)
         self.pin_failure.setVisible(bool(failure))
         self.live_title.setText(item.product.title)

@@ -843,6 +843,9 @@ def test_a_failed_pin_sent_again_is_confirmed_on_the_card_and_never_pinned_twice
             said = seen.of(ActionFailed)[-1].message
             assert said.startswith("Product 1 is not pinned yet: the platform did not answer.")
             assert "HTTP" not in said
+            card = seen.state.live
+            assert card is not None
+            assert card.pin_problem == said  # the card says it the same way
             if how == "Retry":
                 session.retry_pin()  # sent again with its own key
             else:
@@ -855,6 +858,8 @@ def test_a_failed_pin_sent_again_is_confirmed_on_the_card_and_never_pinned_twice
             await asyncio.sleep(0.05)
             assert platform.pins == [showcase_id("v1")]
             assert pin_outcome(seen) is PinOutcome.CONFIRMED
+            assert seen.state.live is not None
+            assert seen.state.live.pin_problem == ""
             report = await session.end_show()
             assert report is not None
             assert [(e.outcome, e.started_at is not None) for e in report.timeline] == [
