@@ -33,7 +33,7 @@ from seller_console.domain.commission import CommissionPolicy
 from seller_console.domain.connection import ConnectionState, LinkStatus
 from seller_console.domain.errors import DomainError
 from seller_console.domain.events import CommentPosted, EventRejected, Pin
-from seller_console.domain.ledger import LedgerSnapshot
+from seller_console.domain.ledger import LedgerSnapshot, PinWindow
 from seller_console.domain.metrics import MetricsFigures, by_window, growth
 from seller_console.domain.money import Money
 from seller_console.domain.orders import Order
@@ -568,7 +568,11 @@ class LiveSession:
         item = stage.live
         receipt = self._receipts.get(item.id)
         if receipt is not None and receipt.outcome is not PinOutcome.FAILED:
-            return  # confirmed, performed, or sent and not yet answered
+            snapshot = self._state.ledger
+            confirmed = receipt.outcome is PinOutcome.CONFIRMED
+            if confirmed and snapshot is not None and _displaced_by(snapshot, item, receipt):
+                self._pin_live(item)  # pinned elsewhere since: "Pin ours again"
+            return  # else confirmed, performed, or sent and not yet answered
         if receipt is None or not receipt.key or self._state.pin_mode is not PinKind.CONFIRMED:
             self._pin_live(item)
             return
@@ -616,8 +620,14 @@ class LiveSession:
         self._receipts[item.id] = receipt
         self._publish()
         if receipt.outcome is PinOutcome.CONFIRMED and receipt.answered_at is not None:
-            self._spawn(show.keep_window(receipt), "pin-window")
+            self._spawn(self._keep_window(show, receipt), "pin-window")
             self._start_flash(item, receipt.answered_at)
+
+    async def _keep_window(self, show: LiveShow, receipt: PinReceipt) -> None:
+        try:
+            await show.keep_window(receipt)
+        except StorageError as exc:
+            self._fail(f"The pin was not recorded: {exc.user_message}")
 
     def set_auto_advance(self, on: bool) -> None:
         self._publish(auto_advance=on)
@@ -948,12 +958,9 @@ class LiveSession:
         receipt = self._receipts.get(stage.live.id)
         if receipt is None or receipt.outcome is not PinOutcome.CONFIRMED:
             return ()  # our pin is still on its way
-        newest = max(snapshot.pins, key=lambda pin: pin.version)
-        intended = showcase_id(stage.live.product.variant_id)
-        if newest.product_id == intended or newest.pin_id in self._conflicts_said:
+        newest = _displaced_by(snapshot, stage.live, receipt)
+        if newest is None or newest.pin_id in self._conflicts_said:
             return ()
-        if receipt.answered_at is not None and newest.started_at < receipt.answered_at:
-            return ()  # an older pin the stream is only now reporting
         self._conflicts_said.add(newest.pin_id)
         return (
             ConflictFound(
@@ -1028,6 +1035,21 @@ class LiveSession:
             armed=card(stage.armed, False),
             stock_warnings=tuple(sorted(warnings, key=lambda w: (w.left, w.title))),
         )
+
+
+def _displaced_by(
+    snapshot: LedgerSnapshot, item: RundownItem, receipt: PinReceipt
+) -> PinWindow | None:
+    """The platform's newest pin when another product was pinned after ours (someone
+    pinned in the platform's own app, or an old intent replayed late), else None."""
+    if not snapshot.pins:
+        return None
+    newest = max(snapshot.pins, key=lambda pin: pin.version)
+    if newest.product_id == showcase_id(item.product.variant_id):
+        return None
+    if receipt.answered_at is not None and newest.started_at < receipt.answered_at:
+        return None  # an older pin the stream is only now reporting
+    return newest
 
 
 def _operator_version(runner: ShowRunner | None, n: int) -> int:

@@ -927,6 +927,7 @@ class MainWindow(QMainWindow):
             self.actions_by_id[action_id].setEnabled(on_air)
         self.actions_by_id[ActionId.GO_LIVE].setEnabled(phase in ("idle", "ended"))
         self.actions_by_id[ActionId.PLATFORM].setEnabled(phase in ("idle", "ended"))
+        self.actions_by_id[ActionId.RESUME_UNFINISHED].setEnabled(phase in ("idle", "ended"))
         self.badge.setVisible(phase != "idle")  # the link matters once a show is on
         if phase != "idle":
             self.follow_obs()
