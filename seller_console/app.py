@@ -29,7 +29,7 @@ from seller_console.cli import (
     platform_self_test_problem,
 )
 from seller_console.cli import main as cli_main
-from seller_console.domain.platform_port import SecretSaved, SecretStore
+from seller_console.domain.platform_port import SecretSaved
 from seller_console.live_link import DEMO_RATE
 from seller_console.paths import AppPaths, configure_logging, resources_dir
 from seller_console.platform.images import DEMO_HOST, ImageFetcher
@@ -54,28 +54,25 @@ SCREENSHOT_SIZE = (1440, 860)
 VERSION_DELAY_S = 0.5  # after the first paint
 
 
-class _Keychain:
-    """The OS keychain's ``SecretStore``, opened on first use (keyring loads after the
-    first paint: start-up time)."""
+class _EngineSecrets:
+    """The app's ``SecretStore`` as the window's dialogs use it: the live engine's, where
+    the platform calls read their secrets (the OS keychain; without one, the engine's
+    memory for this run only). One store for the run: a partner key typed in the window
+    signs the engine's sign-in link."""
 
-    def __init__(self) -> None:
-        self._store: SecretStore | None = None
-
-    def _opened(self) -> SecretStore:
-        if self._store is None:
-            from seller_console.platform.secrets import KeyringSecretStore
-
-            self._store = KeyringSecretStore()
-        return self._store
+    def __init__(self, engine: LiveProcess) -> None:
+        self._engine = engine
 
     async def load(self, account: str) -> str | None:
-        return await self._opened().load(account)
+        result: str | None = await self._engine.request("secret_load", account)
+        return result
 
     async def save(self, account: str, secret: str) -> SecretSaved:
-        return await self._opened().save(account, secret)
+        result: SecretSaved = await self._engine.request("secret_save", account, secret)
+        return result
 
     async def delete(self, account: str) -> None:
-        await self._opened().delete(account)
+        await self._engine.request("secret_delete", account)
 
 
 class Console:
@@ -117,7 +114,7 @@ class Console:
                 sandbox_rate,
             ),
         )
-        self.live_vm = LiveViewModel(self.tasks, engine, settings.profile, _Keychain())
+        self.live_vm = LiveViewModel(self.tasks, engine, settings.profile, _EngineSecrets(engine))
         self.window = MainWindow(
             self.catalog_vm,
             self.rundown_vm,

@@ -127,6 +127,7 @@ class _Engine:
             "set_auto_advance": session.set_auto_advance,
             "update_items": session.update_items,
             "unfinished_shows": link.unfinished_shows,
+            "unfinished_here": link.unfinished_here,
             "platform_orders": link.platform_orders,
             "test_connection": link.test_connection,
             "sign_in": self._sign_in,
@@ -147,6 +148,12 @@ class _Engine:
             "use_obs": self._use_obs,
             "obs_badge": self._obs_badge_after,
             "platform_preflight": self._platform_preflight,
+            # the app's one secret store (the window's dialogs save through it): what is
+            # kept for this run only, where there is no keychain, is kept here, where the
+            # platform calls read it
+            "secret_load": self._secret_load,
+            "secret_save": self._secret_save,
+            "secret_delete": self._secret_delete,
         }
 
     def _send(self, message: tuple[object, ...]) -> None:
@@ -395,6 +402,15 @@ class _Engine:
         signing, self._browser_sign_in = self._browser_sign_in, None
         if signing is not None:
             await signing.aclose()
+
+    async def _secret_load(self, account: str) -> str | None:
+        return await self.link.secrets.load(account)
+
+    async def _secret_save(self, account: str, secret: str) -> SecretSaved:
+        return await self.link.secrets.save(account, secret)
+
+    async def _secret_delete(self, account: str) -> None:
+        await self.link.secrets.delete(account)
 
     async def _list_shows(self) -> tuple[ShowRecord, ...]:
         return await (await self.link.open_reports()).list_shows()

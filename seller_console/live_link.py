@@ -39,6 +39,7 @@ from seller_console.domain.platform_port import (
     PlatformAdapter,
     PlatformError,
     PlatformErrorKind,
+    SecretPlace,
     SecretStore,
     ShowcaseProduct,
     new_idempotency_key,
@@ -46,7 +47,7 @@ from seller_console.domain.platform_port import (
 from seller_console.domain.rundown import ShowPlan
 from seller_console.domain.show_records import ShowRecord
 from seller_console.domain.showcase import showcase_product
-from seller_console.services.live_show import LiveShow
+from seller_console.services.live_show import PRACTICE_PLACES, LiveShow, place_text
 from seller_console.services.orders_import import OrdersImportOutcome, import_orders_export
 from seller_console.services.reports import RefreshError, RefreshOutcome, ShowReports
 from seller_console.settings import Profile, ProfileKind, Settings, save_settings
@@ -190,15 +191,25 @@ class LiveLink:
             self._secrets = KeyringSecretStore()
         return self._secrets
 
+    async def open_store(self) -> ShowStore:
+        """The show database alone: what was stored is read with no platform connection
+        (no key needed, nothing started)."""
+        async with self._lock:
+            return await self._open_store()
+
+    async def _open_store(self) -> ShowStore:
+        if self._db is None or self.store is None:
+            from seller_console.storage import Database, ShowStore  # start-up time
+
+            folder = self._database_path.parent
+            await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
+            self._db = await Database.open(self._database_path)
+            self.store = ShowStore(self._db)
+        return self.store
+
     async def open(self) -> tuple[PlatformAdapter, ShowStore]:
         async with self._lock:
-            if self._db is None or self.store is None:
-                from seller_console.storage import Database, ShowStore  # start-up time
-
-                folder = self._database_path.parent
-                await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
-                self._db = await Database.open(self._database_path)
-                self.store = ShowStore(self._db)
+            store = await self._open_store()
             if self.client is None:
                 client = await self._connect(self.profile, None)
                 if self._operator_pins:
@@ -206,7 +217,7 @@ class LiveLink:
 
                     client = OperatorPins(client)
                 self.client = client
-            return self.client, self.store
+            return self.client, store
 
     @property
     def where(self) -> str:
@@ -285,13 +296,16 @@ class LiveLink:
             await client.resolve(await _planned_products(store, show_id))
         return await LiveShow.resume(client, store, show)
 
+    async def _here(self, client: PlatformAdapter) -> tuple[str, str]:
+        """This profile's account, as a show's owner names it."""
+        return client.platform, f"{self.where} {(await client.me()).id}".strip()
+
     async def _check_owner(self, client: PlatformAdapter, show: ShowRecord, what: str) -> None:
         """Raises ``WrongPlatformError`` unless ``show`` ran on this profile's account."""
-        here = f"{self.where} {(await client.me()).id}".strip()
-        if (show.owner.platform, show.owner.account) != (client.platform, here):
+        if (show.owner.platform, show.owner.account) != await self._here(client):
             raise WrongPlatformError(
-                f"{show.title!r} ran on {show.owner}; choose that platform in Show > Platform "
-                + what
+                f"{show.title!r} ran on {place_text(show.owner)}; choose that platform in "
+                f"Show > Platform {what}"
             )
 
     async def refresh_show(self, show_id: str) -> RefreshOutcome:
@@ -322,9 +336,18 @@ class LiveLink:
 
     async def unfinished_shows(self) -> tuple[ShowRecord, ...]:
         """Shows that went live and were never wrapped up (a crash or a quit while live, or
-        a crash while ending)."""
-        _client, store = await self.open()
+        a crash while ending), from the show database alone: no platform is opened."""
+        store = await self.open_store()
         return tuple(s for s in await store.list_shows() if s.status.unfinished)
+
+    async def unfinished_here(self) -> tuple[ShowRecord, ...]:
+        """The unfinished shows of the chosen profile's account (the platform is opened:
+        Go live asks before it starts a second show on the same account)."""
+        client, _store = await self.open()
+        here = await self._here(client)
+        return tuple(
+            s for s in await self.unfinished_shows() if (s.owner.platform, s.owner.account) == here
+        )
 
     async def import_orders(self, show_id: str, path: Path) -> OrdersImportOutcome:
         """A manual-pins show's orders from the platform's orders export (``path``)."""
@@ -386,8 +409,8 @@ class LiveLink:
             await asyncio.to_thread(self.sandbox.set_audience_rate, rate)
 
     async def open_reports(self) -> ShowReports:
-        _client, store = await self.open()
-        return ShowReports(store)
+        """Past shows' reports, from the show database alone: no platform is opened."""
+        return ShowReports(await self.open_store())
 
     async def test_connection(self, profile: Profile, key: str | None) -> str:
         """``Connected as @handle``; raises ``PlatformError`` with the reason."""
@@ -413,20 +436,21 @@ class LiveLink:
 
             _key, user_entry, shop_entry = profile.shopee_entries()
             await save_tokens(self.secrets, user_entry, user)
-            await save_tokens(self.secrets, shop_entry, shop or user)
+            place = await save_tokens(self.secrets, shop_entry, shop or user)
+            where = _kept_in(place)
             if shop is None:
                 return (
-                    "Shopee tokens saved in the keychain. No shop tokens were pasted, so the "
+                    f"Shopee tokens saved {where}. No shop tokens were pasted, so the "
                     "user's are used for the shop's product calls too."
                 )
-            return "Shopee user and shop tokens saved in the keychain."
+            return f"Shopee user and shop tokens saved {where}."
         if profile.kind is ProfileKind.TIKTOK:
             adapter = _tiktok(profile, self.secrets)
             try:
                 await adapter.tokens.exchange_code(pasted.strip())
             finally:
                 await adapter.aclose()
-            return "Signed in to TikTok Shop: the tokens are saved in the keychain."
+            return "Signed in to TikTok Shop: the tokens are saved."
         raise SignInInputError("This profile has no sign-in.")
 
     async def use_profile(self, profile: Profile, key: str | None = None) -> None:
@@ -462,6 +486,12 @@ class LiveLink:
             self._db = None
 
 
+def _kept_in(place: SecretPlace) -> str:
+    if place is SecretPlace.KEYCHAIN:
+        return "in the keychain"
+    return "for this run only (this computer has no keychain): sign in again after a restart"
+
+
 def _start_sandbox(seed: int, rate: float, state: Path) -> RunningSandbox:
     """Import (in a worker thread) and start the embedded sandbox, keeping its state."""
     from seller_console.sandbox import SandboxConfig, start_sandbox  # start-up time
@@ -472,15 +502,16 @@ def _start_sandbox(seed: int, rate: float, state: Path) -> RunningSandbox:
 def _where(profile: Profile) -> str:
     """The platform's address as part of a show's scope (an embedded platform is one place,
     whatever port it listens on today)."""
-    kind = profile.kind
-    if kind is ProfileKind.SANDBOX_DEMO:
-        return "embedded sandbox"
-    if kind is ProfileKind.SHOPEE_PRACTICE:
-        return "practice Shopee"
-    if kind is ProfileKind.TIKTOK_PRACTICE:
-        return "practice TikTok"
-    if kind is ProfileKind.MANUAL:
-        return "no API"
+    places = {
+        ProfileKind.SANDBOX_DEMO: "embedded sandbox",
+        ProfileKind.SHOPEE_PRACTICE: "practice Shopee",
+        ProfileKind.TIKTOK_PRACTICE: "practice TikTok",
+        ProfileKind.MANUAL: "no API",
+    }
+    where = places.get(profile.kind)
+    if where is not None:
+        assert where in PRACTICE_PLACES  # named for people by ``place_text``
+        return where
     return profile.url or ""
 
 

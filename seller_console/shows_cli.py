@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
 from seller_console.domain.storage_port import StorageError
+from seller_console.services.live_show import place_text
 from seller_console.services.orders_import import (
     OrdersImportError,
     OrdersImportOutcome,
@@ -178,15 +179,16 @@ def _print_list(reports: list[ShowReport], as_json: bool, out: TextIO) -> None:
             f"{f.commission_estimated.rounded().amount} {code} commission"
             for code, f in sorted(r.totals.items())
         )
+        where = place_text(show.owner)
         out.write(
-            f"{show.id}  {when}  {show.status.value:<7} {show.title!r} on {show.owner}: "
+            f"{show.id}  {when}  {show.status.value:<7} {show.title!r} on {where}: "
             f"{money or 'no orders'}\n"
         )
 
 
 def print_report(report: ShowReport, out: TextIO) -> None:
     show = report.show
-    out.write(f"{show.title!r} ({show.id}) on {show.owner}, {show.status.value}\n")
+    out.write(f"{show.title!r} ({show.id}) on {place_text(show.owner)}, {show.status.value}\n")
     for code, f in sorted(report.totals.items()):
         out.write(
             f"  {code}: {f.orders} orders, {f.units} units, GMV {f.gross.rounded().amount}, "

@@ -73,6 +73,9 @@ class OnAirCard:
     talking_points: tuple[str, ...]
     planned_seconds: int
     taken_at: datetime | None
+    units_shop_wide: bool = False
+    """``units_sold`` is the whole shop's during this pin (the platform reports no
+    per-product figures), not this product's."""
 
     def __post_init__(self) -> None:
         _utc("flash_ends_at", self.flash_ends_at)
@@ -205,6 +208,7 @@ def on_air_card(
     units_sold: int = 0,
     taken_at: datetime | None = None,
     flash_ends_at: datetime | None = None,
+    units_shop_wide: bool = False,
 ) -> OnAirCard:
     """The card for ``item``. ``stock_left`` None: what could sell when it was taken.
 
@@ -230,6 +234,7 @@ def on_air_card(
         talking_points=_points(item.talking_points),
         planned_seconds=item.planned_seconds,
         taken_at=taken_at,
+        units_shop_wide=units_shop_wide,
     )
 
 
@@ -244,6 +249,7 @@ def on_air_state(
     taken_at: datetime | None = None,
     stock_left: int | None = None,
     units_sold: int = 0,
+    units_shop_wide: bool = False,
     flash_ends_at: datetime | None = None,
     comments: Sequence[str] = (),
 ) -> OnAirState:
@@ -264,6 +270,7 @@ def on_air_state(
             units_sold=units_sold,
             taken_at=taken_at,
             flash_ends_at=flash_ends_at,
+            units_shop_wide=units_shop_wide,
         ),
         next_up=None if next_up is None else on_air_card(next_up),
         platform=platform,

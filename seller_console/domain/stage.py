@@ -125,11 +125,12 @@ class Stage:
         expected = self.next_in_order()
         if expected is not None and expected.id != armed.id:
             n = (self.index(armed.id) or 0) + 1
+            m = (self.index(expected.id) or 0) + 1
             return TakeCheck(
                 armed.id,
                 True,
                 f"#{n} {armed.product.display_title} is out of rundown order: "
-                f"the next segment is {expected.product.display_title}",
+                f"the next segment is #{m} {expected.product.display_title}",
             )
         return TakeCheck(armed.id, False)
 
@@ -171,10 +172,15 @@ class Stage:
 
     # ------------------------------------------------------------ clock
     def clock(self, now: datetime) -> ShowClock:
+        """The show against its plan at ``now``. Ended (nothing live after takes: the show
+        ended) it is the whole show against the whole plan, as the report says."""
         if self.started_at is None or not self.takes:
             planned = sum(i.planned_seconds for i in self.items)
             return ShowClock(0.0, 0.0, 0.0, 0.0, float(planned))
         elapsed = (now - self.started_at).total_seconds()
+        if self.live_id is None:  # taken off air at the show's end: the plan is over
+            planned = sum(i.planned_seconds for i in self.items)
+            return ShowClock(elapsed, 0.0, 0.0, elapsed - planned, elapsed)
         segment_elapsed = (now - self.takes[-1].at).total_seconds()
         live = self.index(self.live_id)
         planned_before = sum(i.planned_seconds for i in self.items[: live or 0])

@@ -1,9 +1,11 @@
-"""The API key's home between runs: the OS keychain through keyring (the only importer of
-keyring), with every call off the GUI thread and under a timeout.
+"""Every secret's home between runs (API keys, Shopee's partner key, TikTok's app secret,
+the platforms' tokens, the OBS password): the OS keychain through keyring (the only
+importer of keyring), with every call off the GUI thread and under a timeout.
 
 With no usable keychain (a headless Linux machine has none; a locked or hung one counts
-too) the key is kept in this process's memory for this run only, and ``save`` says so in
-plain words. It is never written to a plaintext file.
+too) each secret is kept in this process's memory for this run only, and ``save`` says so
+in plain words. It is never written to a plaintext file. The app has one such store, in
+the live engine's process, where the platform calls read it; the window saves through it.
 """
 
 from __future__ import annotations
@@ -101,8 +103,8 @@ class KeyringSecretStore:
             logger.info("keychain unavailable; key kept for this run only: %s", exc.user_message)
             return SecretSaved(
                 SecretPlace.THIS_RUN_ONLY,
-                f"{exc.user_message} The API key is kept for this run only; you will be "
-                "asked for it again next time.",
+                f"{exc.user_message} It is kept for this run only, in the app's memory "
+                "(never in a file): enter it again after the app restarts.",
             )
         self._this_run.pop(account, None)
         return SecretSaved(SecretPlace.KEYCHAIN)

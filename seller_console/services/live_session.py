@@ -33,7 +33,7 @@ from seller_console.domain.commission import CommissionPolicy
 from seller_console.domain.connection import ConnectionState, LinkStatus
 from seller_console.domain.errors import DomainError
 from seller_console.domain.events import CommentPosted, EventRejected, Pin
-from seller_console.domain.ledger import LedgerSnapshot
+from seller_console.domain.ledger import LedgerSnapshot, PinWindow
 from seller_console.domain.metrics import MetricsFigures, by_window, growth
 from seller_console.domain.money import Money
 from seller_console.domain.orders import Order
@@ -94,6 +94,12 @@ class CardView:
     stock_left: int | None  # None: not tracked
     taken_at: datetime | None  # when it went live (None on the armed card)
     receipt: PinReceipt | None  # the pin's receipt (live card only)
+    shop_wide: bool = False
+    """``units`` and ``gmv`` are the whole shop's during this pin, not this product's: a
+    metrics-only platform that reports no per-product figures."""
+    pin_problem: str = ""
+    """Why the live item's pin failed and what happens next, in a host's words ("" when
+    it did not fail)."""
 
     def on_air_seconds(self, now: datetime) -> float | None:
         return None if self.taken_at is None else (now - self.taken_at).total_seconds()
@@ -165,6 +171,9 @@ class LiveState:
     metrics: dict[str, MetricsFigures] = field(default_factory=dict)
     """A metrics-only platform's growth per pin window (``NO_PIN``: before any pin)."""
     metrics_total: MetricsFigures | None = None  # its newest running totals
+    metrics_by_item: bool = False
+    """The metrics-only platform reports per-product figures (Shopee's item metrics): the
+    card shows the product's, else the whole shop's, said as such."""
     likes: int | None = None
     comments: tuple[CommentPosted, ...] = ()  # the newest, oldest first; plain text
     flash: FlashSale | None = None  # the flash sale running now, if any
@@ -179,6 +188,27 @@ class LiveState:
 
     def title_of(self, product_id: str) -> str:
         return self.titles.get(product_id, product_id)
+
+    def undo_warning(self) -> str | None:
+        """Why undoing the last take now would hurt on air, in a host's words (None when it
+        would not): the product it puts back on air is sold out."""
+        stage = self.stage
+        if stage is None or not self.on_air or not stage.takes:
+            return None
+        back_id = stage.takes[-1].previous_item_id
+        back = None if back_id is None else stage.item(back_id)
+        if back is None:
+            return None
+        pid = showcase_id(back.product.variant_id)
+        stock = () if self.ledger is None else self.ledger.stock
+        left = next((s.left for s in stock if s.product_id == pid), back.sellable_units)
+        if left != 0:
+            return None
+        n = (stage.index(back.id) or 0) + 1
+        return (
+            f"Undo puts #{n} {back.product.display_title} back on air, and it is sold out: "
+            "viewers who tap it cannot buy it."
+        )
 
     def undo_seconds_left(self, now: datetime) -> float:
         stage = self.stage
@@ -260,6 +290,7 @@ class LiveSession:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._ingest: asyncio.Task[None] | None = None
         self._receipts: dict[str, PinReceipt] = {}  # rundown item id -> its latest pin
+        self._pin_problems: dict[str, str] = {}  # rundown item id -> its failed pin, said
         self._pins_performed = 0
         self._sold_out_taken: set[str] = set()
         self._conflicts_said: set[str] = set()
@@ -360,6 +391,8 @@ class LiveSession:
         self._spawn(self._measure_rate(runner), "live-rate")
         titles = {showcase_id(i.product.variant_id): i.product.display_title for i in stage.items}
         self._receipts = receipts
+        if show.actions is not None:
+            show.actions.on_replayed = self._replayed
         caps = show.platform.capabilities
         confirmed = caps.pins is PinKind.CONFIRMED
         self._publish(
@@ -526,9 +559,75 @@ class LiveSession:
         self._flash_left_the_air()
 
     def retry_pin(self) -> None:
-        stage = self._state.stage
-        if stage is not None and stage.live is not None and self._state.on_air:
-            self._pin_live(stage.live)
+        """Retry: pin the live item again, unless its pin is confirmed or on its way. A
+        pin the platform may still take (it failed on a 5xx, a timeout) is sent again with
+        its own key, so the platform pins the product once however often it is sent."""
+        stage, show = self._state.stage, self._show
+        if stage is None or stage.live is None or show is None or not self._state.on_air:
+            return
+        item = stage.live
+        receipt = self._receipts.get(item.id)
+        if receipt is not None and receipt.outcome is not PinOutcome.FAILED:
+            snapshot = self._state.ledger
+            confirmed = receipt.outcome is PinOutcome.CONFIRMED
+            if confirmed and snapshot is not None and _displaced_by(snapshot, item, receipt):
+                self._pin_live(item)  # pinned elsewhere since: "Pin ours again"
+            return  # else confirmed, performed, or sent and not yet answered
+        if receipt is None or not receipt.key or self._state.pin_mode is not PinKind.CONFIRMED:
+            self._pin_live(item)
+            return
+        sending = PinReceipt(receipt.key, receipt.show_id, receipt.product_id, self._clock())
+        self._receipts[item.id] = sending
+        self._publish()
+        self._spawn(self._pin_again(show, item, receipt.key), "pin-again")
+
+    async def _pin_again(self, show: LiveShow, item: RundownItem, key: IdempotencyKey) -> None:
+        actions = show.actions
+        try:
+            receipt = await show.pin_again(key)
+        except StorageError as exc:
+            self._fail(f"The pin was not recorded: {exc.user_message}")
+            return
+        if receipt is not None:
+            await self._pinned(item, receipt)
+        elif actions is None or not actions.sending(key):  # it failed for good: a new pin
+            self._send_pin(item)
+            self._publish()
+
+    async def _pin_failed_text(self, item: RundownItem, receipt: PinReceipt) -> str:
+        """A failed pin in the host's words: the product's title, and what happens next."""
+        title = item.product.display_title
+        actions = None if self._show is None else self._show.actions
+        try:
+            again = actions is not None and await actions.pending(receipt.key)
+        except StorageError:
+            again = False
+        if again:
+            return (
+                f"{title} is not pinned yet: the platform did not answer. The console will "
+                "try again by itself (Retry tries now)."
+            )
+        return f"{title} could not be pinned: {receipt.failure or 'the platform refused it'}."
+
+    def _replayed(self, receipt: PinReceipt) -> None:
+        """The journal sent a pin again (the platform was back): the item it was for
+        follows what the platform said, on the card and in its receipt."""
+        item_id = next((i for i, r in self._receipts.items() if r.key == receipt.key), None)
+        stage, show = self._state.stage, self._show
+        item = None if item_id is None or stage is None else stage.item(item_id)
+        if item is None or show is None:
+            return
+        self._receipts[item.id] = receipt
+        self._publish()
+        if receipt.outcome is PinOutcome.CONFIRMED and receipt.answered_at is not None:
+            self._spawn(self._keep_window(show, receipt), "pin-window")
+            self._start_flash(item, receipt.answered_at)
+
+    async def _keep_window(self, show: LiveShow, receipt: PinReceipt) -> None:
+        try:
+            await show.keep_window(receipt)
+        except StorageError as exc:
+            self._fail(f"The pin was not recorded: {exc.user_message}")
 
     def set_auto_advance(self, on: bool) -> None:
         self._publish(auto_advance=on)
@@ -665,6 +764,10 @@ class LiveSession:
         except StorageError as exc:
             self._fail(f"The pin was not recorded: {exc.user_message}")
             return
+        await self._pinned(item, receipt)
+
+    async def _pinned(self, item: RundownItem, receipt: PinReceipt) -> None:
+        """What the platform said to a pin of ``item`` (sent now, or sent again)."""
         self._receipts[item.id] = receipt
         if receipt.refused:
             self._publish()
@@ -672,7 +775,9 @@ class LiveSession:
             return
         events: tuple[LiveEvent, ...] = ()
         if receipt.outcome is PinOutcome.FAILED:
-            events = (ActionFailed(f"Pin failed: {receipt.failure}"),)
+            said = await self._pin_failed_text(item, receipt)
+            self._pin_problems[item.id] = said
+            events = (ActionFailed(said),)
         self._publish(*events)
         if receipt.outcome is PinOutcome.CONFIRMED and receipt.answered_at is not None:
             self._start_flash(item, receipt.answered_at)
@@ -790,6 +895,7 @@ class LiveSession:
             latest = update.metrics[-1]
             changes["metrics"] = by_window(update.metrics, update.snapshot.pins)
             changes["metrics_total"] = growth(None, latest)
+            changes["metrics_by_item"] = bool(latest.items)
             changes["likes"] = latest.likes
         if len(update.rejected) > len(self._state.rejected):
             newest = update.rejected[-1]
@@ -852,12 +958,9 @@ class LiveSession:
         receipt = self._receipts.get(stage.live.id)
         if receipt is None or receipt.outcome is not PinOutcome.CONFIRMED:
             return ()  # our pin is still on its way
-        newest = max(snapshot.pins, key=lambda pin: pin.version)
-        intended = showcase_id(stage.live.product.variant_id)
-        if newest.product_id == intended or newest.pin_id in self._conflicts_said:
+        newest = _displaced_by(snapshot, stage.live, receipt)
+        if newest is None or newest.pin_id in self._conflicts_said:
             return ()
-        if receipt.answered_at is not None and newest.started_at < receipt.answered_at:
-            return ()  # an older pin the stream is only now reporting
         self._conflicts_said.add(newest.pin_id)
         return (
             ConflictFound(
@@ -890,24 +993,33 @@ class LiveSession:
                 return None
             pid = showcase_id(item.product.variant_id)
             receipt = self._receipts.get(item.id) if live else None
-            units, gmv, commission = 0, None, None
+            units, gmv, commission, shop_wide = 0, None, None, False
             if live and receipt is not None and receipt.pin_id and snapshot is not None:
                 for (pin_id, _code), figures in snapshot.by_pin.items():
                     if pin_id == receipt.pin_id:
                         units, gmv = figures.units, figures.gross
                         commission = figures.commission_estimated
                 grew = state.metrics.get(receipt.pin_id)
-                if grew is not None:  # a metrics-only platform: its own figures
-                    units, gmv = grew.sold_items, grew.gmv
+                if grew is not None and state.metrics_by_item:  # the product's own units
+                    units, gmv = grew.by_product.get(pid, 0), None
+                elif grew is not None:  # only the whole shop's figures: said as such
+                    units, gmv, shop_wide = grew.sold_items, grew.gmv, True
+            stock_left = left.get(pid, item.sellable_units)
+            total = state.metrics_total
+            if total is not None and state.metrics_by_item and item.sellable_units is not None:
+                stock_left = max(0, item.sellable_units - total.by_product.get(pid, 0))
+            failed = receipt is not None and receipt.outcome is PinOutcome.FAILED
             return CardView(
                 item=item,
                 number=(stage.index(item.id) or 0) + 1,
                 units=units,
                 gmv=gmv,
                 commission=commission,
-                stock_left=left.get(pid, item.sellable_units),
+                stock_left=stock_left,
                 taken_at=last.at if live and last is not None else None,
                 receipt=receipt,
+                shop_wide=shop_wide,
+                pin_problem=self._pin_problems.get(item.id, "") if failed else "",
             )
 
         warnings = []
@@ -923,6 +1035,21 @@ class LiveSession:
             armed=card(stage.armed, False),
             stock_warnings=tuple(sorted(warnings, key=lambda w: (w.left, w.title))),
         )
+
+
+def _displaced_by(
+    snapshot: LedgerSnapshot, item: RundownItem, receipt: PinReceipt
+) -> PinWindow | None:
+    """The platform's newest pin when another product was pinned after ours (someone
+    pinned in the platform's own app, or an old intent replayed late), else None."""
+    if not snapshot.pins:
+        return None
+    newest = max(snapshot.pins, key=lambda pin: pin.version)
+    if newest.product_id == showcase_id(item.product.variant_id):
+        return None
+    if receipt.answered_at is not None and newest.started_at < receipt.answered_at:
+        return None  # an older pin the stream is only now reporting
+    return newest
 
 
 def _operator_version(runner: ShowRunner | None, n: int) -> int:

@@ -21,6 +21,7 @@ from seller_console.domain.commission import CommissionPolicy
 from seller_console.domain.events import Pin
 from seller_console.domain.platform_port import (
     SHOWCASE_BATCH,
+    IdempotencyKey,
     LinkListener,
     PinKind,
     PlatformAdapter,
@@ -31,6 +32,7 @@ from seller_console.domain.platform_port import (
 from seller_console.domain.rundown import RundownItem, ShowPlan
 from seller_console.domain.show_records import (
     IntentStatus,
+    PinOutcome,
     PinReceipt,
     PlannedSegment,
     PlatformAccount,
@@ -48,6 +50,29 @@ from seller_console.services.ports import ShowStorage
 from seller_console.services.reports import ShowReport, ShowReports
 from seller_console.services.show_actions import ShowActions
 from seller_console.services.show_runner import ChangeListener, ShowRunner
+
+PRACTICE_PLACES = {
+    "embedded sandbox": "the practice platform",
+    "practice Shopee": "the practice Shopee",
+    "practice TikTok": "the practice TikTok",
+    "no API": "no API (manual pins)",
+}
+"""Where a show ran, for the places inside the app (``PlatformAccount.account`` starts
+with the key), and their names for people."""
+
+PLATFORM_NAMES = {"livecommerce": "Live Commerce", "shopee": "Shopee", "tiktok": "TikTok Shop"}
+
+
+def place_text(owner: PlatformAccount) -> str:
+    """Where a show ran, in words for the host: "the practice platform", "Shopee at
+    https://partner.shopeemobile.com" (no account ids, no internal platform names)."""
+    for where, name in PRACTICE_PLACES.items():
+        if owner.account == where or owner.account.startswith(f"{where} "):
+            return name
+    platform = PLATFORM_NAMES.get(owner.platform, owner.platform)
+    url = owner.account.split(" ", 1)[0]
+    return f"{platform} at {url}" if url else platform
+
 
 ProgressListener = Callable[[int, int], None]
 """Told (products published so far, products to publish)."""
@@ -203,13 +228,27 @@ class LiveShow:
             live_price=item.live_price,
             stock_limit=item.stock_cap,
         )
+        await self.keep_window(receipt)
+        return receipt
+
+    async def pin_again(self, key: IdempotencyKey) -> PinReceipt | None:
+        """Send a pending pin again now with its own key (``ShowActions.pin_again``);
+        None when no pin with ``key`` is pending."""
+        receipt = await self._require_actions().pin_again(key)
+        if receipt is not None:
+            await self.keep_window(receipt)
+        return receipt
+
+    async def keep_window(self, receipt: PinReceipt) -> None:
+        """A metrics-only platform streams no pin events: a confirmed pin's window is kept
+        here (after the pin call, or after its replay)."""
         metrics_only = self.platform.capabilities.sales is SalesKind.METRICS_ONLY
-        if metrics_only and receipt.pin_id and receipt.answered_at and self.runner is not None:
+        confirmed = receipt.outcome is PinOutcome.CONFIRMED
+        if metrics_only and confirmed and receipt.pin_id and receipt.answered_at and self.runner:
             windows = self.runner.ledger.pin_windows()
             version = max((w.version for w in windows), default=0) + 1
             pin = Pin(receipt.pin_id, receipt.product_id, receipt.answered_at, version)
             await self.runner.pin_made(pin)
-        return receipt
 
     async def unpin(self) -> None:
         await self._require_actions().unpin()

@@ -35,6 +35,7 @@ def on_air_of(state: LiveState) -> OnAirState | None:
         taken_at=None if live is None else live.taken_at,
         stock_left=None if live is None else live.stock_left,
         units_sold=0 if live is None else live.units,
+        units_shop_wide=live is not None and live.shop_wide,
         flash_ends_at=flash_ends_at,
         comments=[f"{c.author}: {c.text}" for c in state.comments],
     )

@@ -73,6 +73,9 @@ class ShowActions:
         self.show = show
         self._clock = clock
         self._in_flight: set[str] = set()
+        self.on_replayed: Callable[[PinReceipt], None] | None = None
+        """Told each pin's new receipt when a replay sent it again (the live card and its
+        receipt follow what the platform said last)."""
 
     async def start(self) -> JournalEntry:
         return await self._intent(IntentKind.START)
@@ -123,6 +126,24 @@ class ShowActions:
         await self._journal.record_intent(entry, receipt)
         return receipt
 
+    def sending(self, key: str) -> bool:
+        """The intent with ``key`` is being sent now (a pin, a replay)."""
+        return key in self._in_flight
+
+    async def pending(self, key: str) -> bool:
+        """The intent with ``key`` failed in a way the platform may recover from: it is
+        sent again (``replay_unfinished``). Raises ``StorageError`` only."""
+        return any(e.key == key for e in await self._journal.unfinished_intents(self.show.id))
+
+    async def pin_again(self, key: IdempotencyKey) -> PinReceipt | None:
+        """Send a pending pin (one that failed in a way the platform may recover from)
+        again now, with its own key: the platform pins at most once, however many times it
+        is sent. None when no pin with ``key`` is pending. Raises ``StorageError`` only."""
+        for entry in await self._journal.unfinished_intents(self.show.id):
+            if entry.key == key and entry.kind is IntentKind.PIN and key not in self._in_flight:
+                return (await self._pin(entry, None))[0]
+        return None
+
     async def replay_unfinished(self) -> int:
         """Try every pending intent once more, oldest first, each with its own key;
         how many are still pending afterwards. Raises ``StorageError`` only."""
@@ -132,7 +153,9 @@ class ShowActions:
                 left += 1
                 continue
             if entry.kind is IntentKind.PIN:
-                status = (await self._pin(entry, None))[1]
+                receipt, status = await self._pin(entry, None)
+                if self.on_replayed is not None:
+                    self.on_replayed(receipt)
             else:
                 status = (await self._perform(entry)).status
             left += status is IntentStatus.PENDING

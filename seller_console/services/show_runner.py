@@ -167,7 +167,9 @@ class ShowRunner:
         self.ledger = Ledger(self._policy, self._initial_stock, self._by_time)
         for pin in await self._store.load_pins(self.show_id):  # first: orders may count by time
             self.ledger.pin_seen(pin)
-        self.ledger.apply_all(await self._store.load_orders(self.show_id))
+        # the show's orders so far go to the sales feed with the next update (a resumed
+        # show lists all of them, not only those since the resume)
+        self._changed = list(self.ledger.apply_all(await self._store.load_orders(self.show_id)))
         self.rejected = await self._store.load_rejected(self.show_id)
         self.metrics = list(await self._store.load_metrics(self.show_id))
         self._rejected_keys = {(r.event_type, r.event_id, r.reason) for r in self.rejected}

@@ -45,6 +45,7 @@ class ActionId(Enum):
     END_SHOW = "end_show"
     PLATFORM = "platform"
     PAST_SHOWS = "past_shows"
+    RESUME_UNFINISHED = "resume_unfinished"
     HOST_VIEW = "host_view"
     COPY_OVERLAY_URL = "copy_overlay_url"
     OBS = "obs"
@@ -86,6 +87,7 @@ SPECS: dict[ActionId, ActionSpec] = {
     ActionId.END_SHOW: ActionSpec("&End show…", ("Ctrl+E",)),
     ActionId.PLATFORM: ActionSpec("P&latform…"),
     ActionId.PAST_SHOWS: ActionSpec("Past &shows…"),
+    ActionId.RESUME_UNFINISHED: ActionSpec("&Resume unfinished show…"),
     ActionId.HOST_VIEW: ActionSpec("&Host view", ("F11",)),
     ActionId.COPY_OVERLAY_URL: ActionSpec("Copy the &overlay's address"),
     ActionId.OBS: ActionSpec("O&BS…"),

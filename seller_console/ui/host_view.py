@@ -244,6 +244,8 @@ class HostView(QWidget):
         self.was.setText(money_text(live.compare_at) if live and live.compare_at else "")
         self.points.setText("\n".join(f"• {p}" for p in live.talking_points) if live else "")
         self.sold.setText(str(live.units_sold) if live is not None else "—")
+        shop_wide = live is not None and live.units_shop_wide
+        self.sold_caption.setText("Sold this pin, whole shop" if shop_wide else "Sold this pin")
         self.stock.setText(_stock_line(live))
         next_up = state.next_up if state is not None else None
         self.next_up.setText(next_up.display_title if next_up is not None else "—")

@@ -47,14 +47,14 @@ from seller_console.domain.ledger import LedgerSnapshot
 from seller_console.domain.on_air import ObsBadge, ObsLinkState
 from seller_console.domain.platform_port import PlatformError
 from seller_console.domain.rundown import ProductSnapshot, RundownItem, Severity, ShowPlan
-from seller_console.domain.show_records import ShowStatus
+from seller_console.domain.show_records import ShowRecord, ShowStatus
 from seller_console.domain.storage_port import StorageError
 from seller_console.importers import ImportOptions, ImportReport
 from seller_console.importers.show_plan import SUFFIX
 from seller_console.services.affiliate_links import links_text
 from seller_console.services.commission_rates import RateError, parse_percent
 from seller_console.services.live_session import ShowPhase
-from seller_console.services.live_show import PublishResult, plan_policy
+from seller_console.services.live_show import PublishResult, place_text, plan_policy
 from seller_console.services.plan_store import Recovery
 from seller_console.services.reports import ShowReport, write_csv
 from seller_console.settings import (
@@ -243,13 +243,16 @@ class MainWindow(QMainWindow):
             ActionId.RESET_LAYOUT: self.reset_layout,
             ActionId.GO_LIVE: lambda: self.tasks.start(self.go_live(), name="go-live-ui"),
             ActionId.TAKE: self.live_vm.take,
-            ActionId.UNDO_TAKE: self.live_vm.undo_take,
+            ActionId.UNDO_TAKE: self.undo_take,
             ActionId.ARM_NEXT: lambda: self.live_vm.arm_step(+1),
             ActionId.ARM_PREVIOUS: lambda: self.live_vm.arm_step(-1),
             **{ActionId[f"ARM_{n}"]: partial(self.live_vm.arm_index, n - 1) for n in range(1, 10)},
             ActionId.END_SHOW: lambda: self.tasks.start(self.end_show(), name="end-show-ui"),
             ActionId.PLATFORM: self.choose_platform,
             ActionId.PAST_SHOWS: lambda: self.tasks.start(self.show_past_shows()),
+            ActionId.RESUME_UNFINISHED: lambda: self.tasks.start(
+                self.offer_unfinished_shows(asked=True), name="resume-unfinished"
+            ),
             ActionId.HOST_VIEW: self.show_host_view,
             ActionId.COPY_OVERLAY_URL: lambda: self.tasks.start(self.copy_overlay_url()),
             ActionId.OBS: lambda: self.tasks.start(self.choose_obs(), name="obs"),
@@ -318,6 +321,7 @@ class MainWindow(QMainWindow):
                 None,
                 ActionId.END_SHOW,
                 None,
+                ActionId.RESUME_UNFINISHED,
                 ActionId.PAST_SHOWS,
                 ActionId.PLATFORM,
                 None,
@@ -999,7 +1003,7 @@ class MainWindow(QMainWindow):
         vm.conflict_found.connect(self._conflict_found)
         vm.failed.connect(self._show_message)
         self.stage.take_requested.connect(vm.take)
-        self.stage.undo_requested.connect(vm.undo_take)
+        self.stage.undo_requested.connect(self.undo_take)
         self.stage.retry_requested.connect(vm.retry_pin)
         self.stage.auto_advance_toggled.connect(vm.set_auto_advance)
         self.rundown_vm.changed.connect(self._rundown_changed)
@@ -1010,6 +1014,7 @@ class MainWindow(QMainWindow):
             self.actions_by_id[action_id].setEnabled(on_air)
         self.actions_by_id[ActionId.GO_LIVE].setEnabled(phase in ("idle", "ended"))
         self.actions_by_id[ActionId.PLATFORM].setEnabled(phase in ("idle", "ended"))
+        self.actions_by_id[ActionId.RESUME_UNFINISHED].setEnabled(phase in ("idle", "ended"))
         self.badge.setVisible(phase != "idle")  # the link matters once a show is on
         if phase != "idle":
             self.follow_obs()
@@ -1046,6 +1051,25 @@ class MainWindow(QMainWindow):
             f"{blockers[0].message}. Go live anyway?",
         ):
             return False
+        try:
+            unfinished = await self.live_vm.unfinished_here()
+        except (PlatformError, StorageError, DomainError) as exc:
+            self._show_message(f"Could not go live: {_user_text(exc)}")
+            return False
+        for show in unfinished:
+            choice = await self._choose(
+                "A show is still on air",
+                f"{show.title!r} went live at {_started(show)} on {place_text(show.owner)} "
+                "and was never ended. Resume it, end it first and then go live, or go live "
+                "anew (a second show on the same account)?",
+                ("Resume it", "End it, then go live", "Go live anew"),
+            )
+            if choice is None:
+                return False
+            if choice == 0:
+                return await self.live_vm.resume(show.id)
+            if choice == 1 and await self.live_vm.end_unfinished(show.id) is None:
+                return False  # it could not be ended: the reason is in the status bar
         self.statusBar().showMessage("Going live: publishing the rundown to the showcase…")
         return await self.live_vm.go_live(plan, plan_policy(plan))
 
@@ -1085,6 +1109,19 @@ class MainWindow(QMainWindow):
     async def _take_if_confirmed(self, reason: str) -> None:
         if await self._ask("Take this product?", reason):
             self.live_vm.take(confirmed=True)
+
+    def undo_take(self) -> None:
+        """Ctrl+U, the stage's Undo: a take that would put a sold-out product back on air
+        asks first, as a take of it does."""
+        self.tasks.start(self._undo_take(), name="undo-take")
+
+    async def _undo_take(self) -> None:
+        await self.live_vm.flush()  # the state after every action so far (an arm, a take)
+        warning = self.live_vm.state.undo_warning()
+        if warning is None or await self._ask(
+            "Undo the take?", f"{warning}\n\nPut it back on air anyway?"
+        ):
+            self.live_vm.undo_take()
 
     async def end_show(self) -> None:
         if await self._ask(
@@ -1285,6 +1322,7 @@ class MainWindow(QMainWindow):
                 return
             self._show_message(f"Platform: {_profile_name(chosen)} (from the next show on)")
             self.rundown_vm.forget_platform_check()
+            await self.offer_unfinished_shows()  # the platform may open now (a key entered)
 
     async def _ask(self, title: str, text: str) -> bool:
         box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self)
@@ -1357,8 +1395,11 @@ class MainWindow(QMainWindow):
         self._may_close = True
         self.close()
 
-    async def offer_unfinished_shows(self) -> None:
-        """A show a crash or a quit left on air: resume it, end it now, or decide later."""
+    async def offer_unfinished_shows(self, *, asked: bool = False) -> None:
+        """A show a crash or a quit left on air: resume it, end it now, or decide later.
+        At start, after a platform change, and from Show > Resume unfinished show…
+        (``asked``: say so when there is none). The list is read from the show database
+        alone; resuming or ending opens the platform the show ran on."""
         if self.live_vm.is_live:
             return
         try:
@@ -1367,17 +1408,18 @@ class MainWindow(QMainWindow):
             self._show_message(f"Could not look for unfinished shows: {_user_text(exc)}")
             return
         self.follow_obs()  # the live engine runs now
+        if asked and not unfinished:
+            self._show_message("No show was left on air: there is nothing to resume.")
         for show in unfinished:
             if show.status is ShowStatus.ENDING:  # ended on the platform: only finish it
                 self._show_message(f"Finishing {show.title!r}: fetching its last orders…")
                 await self.live_vm.end_unfinished(show.id)
                 continue
-            started = show.started_at or show.created_at
             choice = await self._choose(
                 "A show was left on air",
-                f"{show.title!r} went live at {started.astimezone():%Y-%m-%d %H:%M} on "
-                f"{show.owner} and was never ended. Resume it (reconnect and carry on where "
-                "it stopped), or end it now (fetch what the platform has and write the report)?",
+                f"{show.title!r} went live at {_started(show)} on {place_text(show.owner)} "
+                "and was never ended. Resume it (reconnect and carry on where it stopped), "
+                "or end it now (fetch what the platform has and write the report)?",
                 ("Resume", "End it now"),
             )
             if choice == 0:
@@ -1386,8 +1428,8 @@ class MainWindow(QMainWindow):
             if choice == 1:
                 await self.live_vm.end_unfinished(show.id)
 
-    async def _choose(self, title: str, text: str, options: tuple[str, str]) -> int | None:
-        """Two choices and Cancel (or Later); the index chosen, None for Cancel."""
+    async def _choose(self, title: str, text: str, options: tuple[str, ...]) -> int | None:
+        """Choices and Cancel (or Later); the index chosen, None for Cancel."""
         box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self)
         box.setTextFormat(Qt.TextFormat.PlainText)
         buttons = [box.addButton(o, QMessageBox.ButtonRole.AcceptRole) for o in options]
@@ -1424,6 +1466,11 @@ def _options(entry: CatalogFile) -> ImportOptions:
         brand=entry.brand,
         column_map=dict(entry.column_map),
     )
+
+
+def _started(show: ShowRecord) -> str:
+    """When a show went live, in local time."""
+    return f"{(show.started_at or show.created_at).astimezone():%Y-%m-%d %H:%M}"
 
 
 def _user_text(exc: BaseException) -> str:

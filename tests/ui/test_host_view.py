@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -185,3 +186,13 @@ def test_the_clock_runs_while_shown(qtbot, view: HostView, clock: Clock) -> None
     view.show()
     clock.advance(61)
     qtbot.waitUntil(lambda: view.timer_label.text() == "0:59", timeout=2000)
+
+
+def test_the_whole_shop_s_sales_are_never_shown_as_the_product_s(view: HostView) -> None:
+    view.on_state(state(1, SERUM, KNIFE, stock_left=5, units_sold=3))
+    assert view.sold_caption.text() == "Sold this pin"
+    shown = state(2, SERUM, KNIFE, stock_left=5, units_sold=32)
+    assert shown.live is not None
+    view.on_state(replace(shown, live=replace(shown.live, units_shop_wide=True)))
+    assert view.sold.text() == "32"
+    assert view.sold_caption.text() == "Sold this pin, whole shop"

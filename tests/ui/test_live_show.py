@@ -212,3 +212,54 @@ def test_the_overlay_address_is_copied_for_a_browser_source(show, run, qtbot):
     assert url.startswith("http://127.0.0.1:")
     assert "/overlay/" in url
     assert httpx.get(url, timeout=5).status_code == 200
+
+
+def click_message_box(qtbot: Any, text: str) -> str:
+    """Click the button labelled ``text`` on the message box the window opened; its text."""
+
+    def box() -> QMessageBox | None:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QMessageBox) and widget.isVisible():
+                return widget
+        return None
+
+    qtbot.waitUntil(lambda: box() is not None, timeout=10_000)
+    found = box()
+    assert found is not None
+    said = found.text()
+    button = next(b for b in found.buttons() if b.text() == text)
+    button.click()
+    return said
+
+
+def test_a_show_left_running_is_resumed_from_the_menu_and_go_live_asks_first(show, run, qtbot):
+    window, vm = show.window, show.live_vm
+    go_live(show, run)
+    first = vm.state.show
+    assert first is not None
+    run(vm.leave_running())
+    qtbot.waitUntil(lambda: not vm.is_live, timeout=10_000)
+
+    # Show > Resume unfinished show…: the show left running is offered, in plain words
+    window.actions_by_id[ActionId.RESUME_UNFINISHED].trigger()
+    said = click_message_box(qtbot, "Resume")
+    assert "on the practice platform and was never ended" in said
+    assert "livecommerce" not in said
+    assert "acct_" not in said
+    qtbot.waitUntil(lambda: vm.is_live, timeout=15_000)
+    assert vm.state.show is not None
+    assert vm.state.show.id == first.id
+    run(vm.leave_running())
+    qtbot.waitUntil(lambda: not vm.is_live, timeout=10_000)
+
+    # Go live while it is still on the same account: asked first; resuming it makes no
+    # second show
+    task = run.loop.create_task(window.go_live())
+    said = click_message_box(qtbot, "Resume it")
+    assert f"{first.title!r} went live at" in said
+    qtbot.waitUntil(task.done, timeout=30_000)
+    assert task.result()
+    assert vm.state.show is not None
+    assert vm.state.show.id == first.id
+    shows = run(vm.list_shows())
+    assert [s.id for s in shows] == [first.id]

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLocale, Qt, QTime
 from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
 
 from seller_console.domain.commission import CommissionPolicy, ProductTerms
@@ -44,7 +44,12 @@ from seller_console.ui.viewmodels.live_state import CardView, StageView, StockWa
 from seller_console.ui.viewmodels.live_vm import live_flash
 from seller_console.ui.widgets.connection_badge import ConnectionBadge, badge_text
 from seller_console.ui.widgets.cue_banner import CueBanner
-from seller_console.ui.widgets.live_stage import NOTHING_LIVE, STAGE_IMAGE, LiveStageWidget
+from seller_console.ui.widgets.live_stage import (
+    NOTHING_LIVE,
+    SHOW_ENDED,
+    STAGE_IMAGE,
+    LiveStageWidget,
+)
 from seller_console.ui.widgets.text import ElidedLabel
 from tests.support import order as make_order
 from tests.support import snapshot
@@ -366,9 +371,25 @@ def test_stage_renders_empty_and_full_and_emits_requests(qtbot, images):
     assert stage.undo_button.text() == "Undo take (4 s)"
     assert stage.on_air.value.text() == "3:15 / 3:00"
     assert stage.over_under.value.text() == "+1:32 over"
-    assert stage.projected_end.value.text() == "58:30"
+    # the end as a time of day: 58:30 from the start, 20:15 of it gone, so 38:15 from now
+    ends = (NOW + timedelta(seconds=3510 - 1215)).astimezone()
+    expected = QLocale().toString(QTime(ends.hour, ends.minute), QLocale.FormatType.ShortFormat)
+    assert stage.projected_end.value.text() == expected
+    assert "58:30" in stage.projected_end.toolTip()
     assert stage.stock_left.value.text() == "SOLD OUT"
-    assert stage.sales.value.text() == "17 · 493.00 USD"
+    assert stage.sales.value.text() == "17 · 493.00"  # the currency is in the caption
+    assert stage.sales.caption.text() == "UNITS · USD THIS PIN"
+    shown = stage_view()
+    assert shown.live is not None
+    stage.show_stage(replace(shown, live=replace(shown.live, shop_wide=True)))
+    assert stage.sales.caption.text() == "UNITS · USD THIS PIN, WHOLE SHOP"
+    stage.show_stage(replace(shown, live=replace(shown.live, gmv=None)))  # units only
+    assert stage.sales.value.text() == "17 · —"
+    assert stage.sales.caption.text() == "UNITS · GMV THIS PIN"
+    stage.show_stage(replace(shown, live=None, show_status="ended"))
+    assert stage.live_empty.text() == SHOW_ENDED  # not "arm a product and press Space"
+    assert stage.projected_end.value.text() == "—"
+    stage.show_stage(shown)
     assert stage.armed_title.text() == "#5 Vitamin C Serum"
     assert stage.auto_advance.isChecked()
     stage.grab()

@@ -8,6 +8,8 @@ from dataclasses import replace
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from seller_console.ui.actions import ActionId
+
 from .conftest import answer_message_box
 from .test_live_show import confirmed, go_live, show, stage  # noqa: F401  (the fixture)
 
@@ -82,6 +84,30 @@ def test_refused_and_sold_out_products_ask_before_they_are_taken(show, run, qtbo
     qtbot.keyClick(window, Qt.Key.Key_F5)  # #5 out of order: the session's rule, asked once
     qtbot.keyClick(window, Qt.Key.Key_Space)
     text = question_text(qtbot)
-    assert "out of rundown order" in text
+    titles = [i.product.display_title for i in stage(show, run).items]
+    assert text == (  # one clean sentence: the product, and which one is next
+        f"• #5 {titles[4]} is out of rundown order: the next segment is #3 {titles[2]}."
+        "\n\nTake it anyway?"
+    )
     answer_message_box(qtbot, QMessageBox.StandardButton.No)
     assert stage(show, run).live_id == ids[1]
+    settle(qtbot, window)
+
+    # a sold-out product taken anyway, then the next: undo would put the sold-out one
+    # back on air, so it asks first, as its take did
+    qtbot.keyClick(window, Qt.Key.Key_F3)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert "sold out" in question_text(qtbot)
+    answer_message_box(qtbot, QMessageBox.StandardButton.Yes)
+    qtbot.waitUntil(lambda: stage(show, run).live_id == ids[2], timeout=5000)
+    settle(qtbot, window)
+    qtbot.keyClick(window, Qt.Key.Key_Space)  # #4, in order
+    qtbot.waitUntil(lambda: stage(show, run).live_id == ids[3], timeout=5000)
+    qtbot.keyClick(window, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier)
+    text = question_text(qtbot)
+    assert text.startswith(f"Undo puts #3 {titles[2]} back on air, and it is sold out")
+    answer_message_box(qtbot, QMessageBox.StandardButton.No)
+    assert stage(show, run).live_id == ids[3]  # nothing undone
+    window.actions_by_id[ActionId.UNDO_TAKE].trigger()
+    answer_message_box(qtbot, QMessageBox.StandardButton.Yes)  # the host decides
+    qtbot.waitUntil(lambda: stage(show, run).live_id == ids[2], timeout=5000)

@@ -86,7 +86,8 @@ class TokenSet:
                 issued_at=None if issued_at is None else float(issued_at),
             )
         except (ValueError, KeyError, TypeError) as exc:
-            raise _sign_in_again(f"The saved Shopee tokens ({entry}) cannot be read.") from exc
+            logger.info("the Shopee tokens in %s cannot be read", entry)
+            raise _sign_in_again("The saved Shopee sign-in cannot be read.") from exc
 
     @classmethod
     def granted(
@@ -141,7 +142,12 @@ class TokenManager:
         if self._tokens is None:
             text = await self._store.load(self.entry)
             if text is None:
-                raise _sign_in_again(f"No Shopee authorization is saved ({self.entry}).")
+                logger.info("no Shopee tokens in %s", self.entry)
+                raise AuthError(  # no keychain entry's name in what the user reads
+                    "Not signed in to Shopee yet: sign in first (Show > Platform, Sign in "
+                    "with the browser).",
+                    ProblemDetails(status=401, code="sign_in_required"),
+                )
             self._tokens = TokenSet.from_secret(text, self.entry)
         return self._tokens
 

@@ -440,11 +440,12 @@ class ProfilesDialog(QDialog):
 
     async def _run_test(self, profile: Profile, key: str | None) -> None:
         try:
+            kept = ""
             if key is not None and profile.secret_account is None:
                 # Shopee and TikTok read their secrets from the keychain: keep it first.
-                await self._secrets.save(_secret_entry(profile), key)
+                kept = await self._keep(profile, key)
                 key = None
-            message = await self._test(profile, key)
+            message = kept + await self._test(profile, key)
         except PlatformError as exc:
             message = exc.user_message
         finally:
@@ -452,6 +453,12 @@ class ProfilesDialog(QDialog):
                 self.test_button.setEnabled(True)
         if not self._closed:
             self.status.setText(message)
+
+    async def _keep(self, profile: Profile, key: str) -> str:
+        """Keep the partner key or app secret typed in; where it is kept, when that is for
+        this run only (and why), to go before the next message ("" in the keychain)."""
+        saved = await self._secrets.save(_secret_entry(profile), key)
+        return f"{saved.notice} " if saved.notice else ""
 
     # ------------------------------------------------------------------ signing in
     def _start_sign_in(self) -> None:
@@ -471,9 +478,10 @@ class ProfilesDialog(QDialog):
         sign_in = self._sign_in
         assert sign_in is not None
         try:
+            kept = ""
             if key is not None:  # the partner key / app secret signs the sign-in calls
-                await self._secrets.save(_secret_entry(profile), key)
-            message = await sign_in(profile, text)
+                kept = await self._keep(profile, key)
+            message = kept + await sign_in(profile, text)
             if not self._closed:
                 self.sign_in_text.clear()
         except PlatformError as exc:
@@ -497,8 +505,9 @@ class ProfilesDialog(QDialog):
         self, browser: BrowserSignIn, profile: Profile, key: str | None
     ) -> None:
         try:
+            kept = ""
             if key is not None:  # the partner key / app secret signs the sign-in calls
-                await self._secrets.save(_secret_entry(profile), key)
+                kept = await self._keep(profile, key)
             link = await browser.sign_in_link(profile)
             if self._closed:
                 return
@@ -513,7 +522,7 @@ class ProfilesDialog(QDialog):
                     "The browser did not open: the authorization link is on the clipboard, "
                     "open it in a browser. Waiting for it to come back (5 minutes at most)."
                 )
-            message = await browser.sign_in_redirected()
+            message = kept + await browser.sign_in_redirected()
         except PlatformError as exc:
             message = exc.user_message
         except DomainError as exc:

@@ -295,7 +295,7 @@ class LiveViewModel(QObject):
         except StageError:
             return reasons  # the session says why when the take is sent
         if check.needs_confirmation:
-            reasons.append(f"It is out of rundown order: {check.reason}.")
+            reasons.append(f"{check.reason}.")
         return reasons
 
     def _refusal(self, item: RundownItem) -> str | None:
@@ -358,6 +358,11 @@ class LiveViewModel(QObject):
 
     async def unfinished_shows(self) -> tuple[ShowRecord, ...]:
         result: tuple[ShowRecord, ...] = await self._engine.request("unfinished_shows")
+        return result
+
+    async def unfinished_here(self) -> tuple[ShowRecord, ...]:
+        """Unfinished shows on the chosen platform's account (the platform is opened)."""
+        result: tuple[ShowRecord, ...] = await self._engine.request("unfinished_here")
         return result
 
     async def platform_orders(self, show: ShowRecord) -> tuple[Order, ...]:

@@ -99,10 +99,10 @@ def receipt_text(receipt: PinReceipt | None) -> tuple[str, Tone | None]:
     return "pin failed", Tone.BAD
 
 
-def failure_text(receipt: PinReceipt | None, refused: str | None = None) -> str:
+def failure_text(receipt: PinReceipt | None, refused: str | None = None, problem: str = "") -> str:
     """Why the pin failed, in a host's words when the cause is known (the platform refused
-    the product at Go live: ``refused`` is its reason), else in the platform's; empty
-    unless it failed."""
+    the product at Go live: ``refused`` is its reason; ``problem``: the session's words),
+    else in the platform's; empty unless it failed."""
     if receipt is None or receipt.outcome is not PinOutcome.FAILED:
         return ""
     if refused is not None:
@@ -110,7 +110,7 @@ def failure_text(receipt: PinReceipt | None, refused: str | None = None) -> str:
             "Not in the show's bag: the platform refused this product at Go live "
             f"({refused}), so viewers cannot buy it. Take another product."
         )
-    return f"The platform said: {receipt.failure or 'no reason given'}"
+    return problem or f"The platform said: {receipt.failure or 'no reason given'}"
 
 
 def signed_duration(seconds: float) -> str:
@@ -499,7 +499,7 @@ class LiveStageWidget(QWidget):
         text, tone = receipt_text(card.receipt)
         self.receipt.setText(text)
         _colour(self.receipt, tone)
-        failure = failure_text(card.receipt, refused)
+        failure = failure_text(card.receipt, refused, card.pin_problem)
         self.pin_failure.setText(failure)
         self.pin_failure.setVisible(bool(failure))
         self.live_title.setText(item.product.title)
@@ -507,12 +507,14 @@ class LiveStageWidget(QWidget):
         self.live_variant.setVisible(bool(item.product.variant_title))
         self.live_brand.setText(item.product.brand)
         self._show_flash(item, self._view.flash if self._view is not None else None)
-        # the currency goes in the caption, so units and GMV stay whole on a laptop card
+        # the currency goes in the caption, so units and GMV stay whole on a laptop card;
+        # no GMV with units sold: the platform reports the product's units only
         gmv = card.gmv
-        self.sales.caption.setText(f"UNITS · {gmv.currency.code if gmv else 'GMV'} THIS PIN")
-        amount = amount_text(gmv) if gmv is not None else "0"
+        whole = ", WHOLE SHOP" if card.shop_wide else ""  # never shown as the product's
+        self.sales.caption.setText(f"UNITS · {gmv.currency.code if gmv else 'GMV'} THIS PIN{whole}")
+        amount = amount_text(gmv) if gmv is not None else "0" if card.units == 0 else "—"
         self.sales.value.setText(f"{count_text(card.units)} · {amount}")
-        self.sales.value.setToolTip(f"{count_text(card.units)} units · {_money(gmv, '0')}")
+        self.sales.value.setToolTip(f"{count_text(card.units)} units · {_money(gmv, amount)}")
         self.commission.value.setText(_money(card.commission))
         stock, stock_tone = _stock(card.stock_left)
         self.stock_left.value.setText(stock)

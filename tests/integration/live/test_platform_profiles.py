@@ -207,9 +207,18 @@ def test_test_connection_signs_a_real_call_on_shopee_and_tiktok(tmp_path: Path) 
             ProfileKind.TIKTOK, tiktok_practice.base_url, app_key=tiktok_practice.app_key
         )
         assert (await link.test_connection(tiktok_profile, None)).endswith(": no LIVE yet")
-        secrets.secrets[shopee_profile.shopee_entries()[0]] = "wrong-partner-key"
+        partner_key, user_tokens, shop_tokens = shopee_profile.shopee_entries()
+        secrets.secrets[partner_key] = "wrong-partner-key"
         with pytest.raises(PlatformError):
             await link.test_connection(shopee_profile, None)
+        for entry in (user_tokens, shop_tokens):  # never signed in
+            await secrets.delete(entry)
+        with pytest.raises(PlatformError) as raised:
+            await link.test_connection(shopee_profile, None)
+        said = raised.value.user_message
+        assert said.startswith("Not signed in to Shopee yet: sign in first")
+        assert "tokens" not in said  # no keychain entry's name
+        assert "shopee:" not in said
         assert (await link.test_connection(Profile(ProfileKind.MANUAL), None)).startswith("No API")
 
     with (

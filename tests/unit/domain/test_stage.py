@@ -1,8 +1,11 @@
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from seller_console.domain.show_records import ShowRecord
 from seller_console.domain.stage import UNDO_SECONDS, Stage, StageError
+from seller_console.services.show_clock import on_air_seconds, show_clock
 
 from .test_rundown import item
 
@@ -77,3 +80,23 @@ def test_rundown_edits_mid_show_keep_live_and_armed():
     edited = s.with_items([s.items[0], s.items[2], s.items[3]])  # item 2 removed
     assert edited.live_id == "i1"
     assert edited.armed_id == "i3"
+
+
+def test_an_ended_show_s_clock_is_the_whole_show_against_the_whole_plan():
+    s = stage().take(T0).take(T0 + timedelta(seconds=30))
+    ended = replace(s, live_id=None, armed_id=None)  # as End show leaves it
+    show = ShowRecord(
+        "s1",
+        "ses",
+        "Night",
+        T0,
+        started_at=T0 - timedelta(seconds=25),
+        ended_at=T0 + timedelta(seconds=30),
+    )
+    clock = show_clock(ended, show, T0 + timedelta(hours=1))  # long after: frozen
+    planned = 60 + 90 + 30 + 120
+    actual = on_air_seconds(show)  # what the report says
+    assert actual == 55
+    assert clock.elapsed == actual
+    assert clock.over_under == actual - planned  # 4:05 under plan, as in the report
+    assert clock.projected_end == actual  # it ended

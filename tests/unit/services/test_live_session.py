@@ -52,6 +52,7 @@ from seller_console.services.live_session import (
     ConflictFound,
     LiveEvent,
     LiveState,
+    OrdersArrived,
     ShowPhase,
     TakeNeedsConfirmation,
 )
@@ -77,6 +78,10 @@ class Offline(PlatformError):
     kind = PlatformErrorKind.CONNECTION
 
 
+class Unavailable(PlatformError):
+    kind = PlatformErrorKind.SERVER
+
+
 @dataclass
 class FakePlatform:
     """A platform in memory: pins are confirmed at once; the test pushes events."""
@@ -90,6 +95,7 @@ class FakePlatform:
     refuse_pins: bool = False
     ended: bool = False  # the platform ended the session already (an END carried out)
     lists_fail: int = 0  # the next N orders lists fail
+    pins_unavailable: int = 0  # the next N pin calls answer 503
 
     @property
     def platform(self) -> str:
@@ -134,6 +140,9 @@ class FakePlatform:
     async def pin(self, session_id: str, request: PinRequest, **_: Any) -> Pin:
         if self.refuse_pins:
             raise Refused("pin calls are not allowed for this app")
+        if self.pins_unavailable:
+            self.pins_unavailable -= 1
+            raise Unavailable("the platform is unavailable")
         self.pins.append(request.product_id)
         self.version += 1
         pin = Pin(f"pin{self.version}", request.product_id, T0, self.version)
@@ -588,33 +597,63 @@ def test_a_metrics_only_platform_s_growth_counts_in_the_pin_window_it_was_read_i
         platform = FakePlatform(sales=SalesKind.METRICS_ONLY)
         async with live(tmp_path, platform=platform) as (session, _p, seen, clock, db):
 
-            def read(gmv: str, sold: int) -> MetricsReported:
-                item = ItemMetrics(showcase_id("v1"), sold, clicks=sold * 2)
+            def read(gmv: str, sold: int, others: int) -> MetricsReported:
+                items = (
+                    ItemMetrics(showcase_id("v1"), sold, clicks=sold * 2),
+                    ItemMetrics(showcase_id("v2"), others),
+                )
+                shop = sold + others
                 return MetricsReported(
-                    "ses_1", clock.now, Money.of(gmv, USD), sold, sold, viewers=40, items=(item,)
+                    "ses_1", clock.now, Money.of(gmv, USD), shop, shop, viewers=40, items=items
                 )
 
-            platform.push(read("10.00", 1))  # before the first pin
+            platform.push(read("10.00", 1, 0))  # before the first pin
             clock.now += timedelta(seconds=5)
             session.take()
             await until(lambda: confirmed(seen))
             clock.now += timedelta(seconds=5)
-            platform.push(read("40.00", 4))
+            platform.push(read("90.00", 3, 5))  # the shop sold 7 more, 2 of them this product
             platform.push(CommentPosted("ses_1", "c1", "ana", "<b>size M?</b>", clock.now))
             platform.push(CommentPosted("ses_1", "c1", "ana", "<b>size M?</b>", clock.now))
-            await until(lambda: seen.state.live is not None and seen.state.live.units == 3)
+            await until(lambda: seen.state.live is not None and seen.state.live.units == 2)
             card = seen.state.live
             assert card is not None
-            assert card.gmv == Money.of("30.00", USD)
+            assert card.gmv is None  # the platform gives no GMV per product
+            assert not card.shop_wide  # the product's own units
+            assert card.stock_left == 1  # 4 at start, 3 sold in the show
             assert seen.state.viewers == 40
             assert [c.text for c in seen.state.comments] == ["<b>size M?</b>"]  # once, as sent
             report = await session.end_show()
             assert report is not None
             pin_id = report.windows[0].window.pin_id
-            assert report.metrics[pin_id].gmv == Money.of("30.00", USD)
+            assert report.metrics[pin_id].gmv == Money.of("80.00", USD)  # the whole shop's
             assert report.metrics[NO_PIN].gmv == Money.of("10.00", USD)
             reopened = await ShowReports(ShowStore(db)).report(report.show.id)
             assert reopened.metrics == report.metrics
+
+    run(go())
+
+
+def test_a_metrics_only_platform_without_figures_per_product_shows_the_shop_s_as_such(
+    tmp_path: Path,
+) -> None:
+    async def go() -> None:
+        platform = FakePlatform(sales=SalesKind.METRICS_ONLY)
+        async with live(tmp_path, platform=platform) as (session, _p, seen, clock, _db):
+            session.take()
+            await until(lambda: confirmed(seen))
+            clock.now += timedelta(seconds=5)
+            platform.push(MetricsReported("ses_1", clock.now, Money.of("368.00", USD), 20, 23))
+            await until(lambda: seen.state.live is not None and seen.state.live.units == 23)
+            card = seen.state.live
+            assert card is not None
+            assert card.shop_wide  # said as the whole shop's, never as the product's
+            assert card.gmv == Money.of("368.00", USD)
+            assert card.stock_left == 4  # nothing known of this product's sales
+            shown = on_air_of(seen.state)
+            assert shown is not None
+            assert shown.live is not None
+            assert shown.live.units_shop_wide
 
     run(go())
 
@@ -762,5 +801,106 @@ def test_with_operator_pins_the_flash_sale_runs_from_the_operator_s_confirmation
             assert cue.kind is module.CueKind.PIN
             said = seen.of(ActionFailed)[-1].message
             assert said == "Set the price of Product 1 to 10.00 USD in the platform's app."
+
+    run(go())
+
+
+class KeptSource(Source):
+    """A ``Source`` that keeps the shows it opened (the test plays the runner's replayer)."""
+
+    def __init__(self, platform: FakePlatform, store: ShowStore, clock: Clock) -> None:
+        super().__init__(platform, store, clock)
+        self.opened: list[LiveShow] = []
+
+    async def open_show(self, plan: ShowPlan, policy: CommissionPolicy) -> LiveShow:
+        show = await super().open_show(plan, policy)
+        self.opened.append(show)
+        return show
+
+
+def pin_outcome(seen: Seen) -> PinOutcome | None:
+    card = seen.state.live
+    return None if card is None or card.receipt is None else card.receipt.outcome
+
+
+@pytest.mark.parametrize("how", ["replayed by the journal", "Retry"])
+def test_a_failed_pin_sent_again_is_confirmed_on_the_card_and_never_pinned_twice(
+    tmp_path: Path, how: str
+) -> None:
+    async def go() -> None:
+        db = await Database.open(tmp_path / "shows.db")
+        platform, clock, seen = FakePlatform(pins_unavailable=1), Clock(), Seen()
+        source = KeptSource(platform, ShowStore(db), clock)
+        session = module.LiveSession(source, clock=clock)
+        session.subscribe(seen)
+        try:
+            assert await session.go_live(PLAN, plan_policy(PLAN))
+            await until(lambda: seen.state.ledger is not None)  # the runner is on
+            await asyncio.sleep(0.05)  # its replayer's first pass is done: the next in 5 s
+            session.take()
+            await until(lambda: pin_outcome(seen) is PinOutcome.FAILED)
+            assert platform.pins == []
+            said = seen.of(ActionFailed)[-1].message
+            assert said.startswith("Product 1 is not pinned yet: the platform did not answer.")
+            assert "HTTP" not in said
+            card = seen.state.live
+            assert card is not None
+            assert card.pin_problem == said  # the card says it the same way
+            if how == "Retry":
+                session.retry_pin()  # sent again with its own key
+            else:
+                actions = source.opened[0].actions
+                assert actions is not None
+                assert await actions.replay_unfinished() == 0  # the runner's replay
+            await until(lambda: pin_outcome(seen) is PinOutcome.CONFIRMED)
+            assert platform.pins == [showcase_id("v1")]
+            session.retry_pin()  # already confirmed: nothing is sent
+            await asyncio.sleep(0.05)
+            assert platform.pins == [showcase_id("v1")]
+            assert pin_outcome(seen) is PinOutcome.CONFIRMED
+            assert seen.state.live is not None
+            assert seen.state.live.pin_problem == ""
+            report = await session.end_show()
+            assert report is not None
+            assert [(e.outcome, e.started_at is not None) for e in report.timeline] == [
+                (PinOutcome.CONFIRMED.value, True)
+            ]
+        finally:
+            await session.close()
+            await db.close()
+
+    run(go())
+
+
+def test_a_resumed_show_s_sales_feed_lists_the_show_s_orders_not_only_new_ones(
+    tmp_path: Path,
+) -> None:
+    async def go() -> None:
+        async with live(tmp_path) as (session, platform, seen, clock, db):
+            session.take()
+            await until(lambda: confirmed(seen))
+            card = seen.state.live
+            assert card is not None
+            assert card.receipt is not None
+            for n in range(3):
+                platform.sell(showcase_id("v1"), card.receipt.pin_id or "", 1, n)
+            await until(lambda: sum(len(e.orders) for e in seen.of(OrdersArrived)) == 3)
+            assert seen.state.show is not None
+            show_id = seen.state.show.id
+            await session.leave_running()
+            again = module.LiveSession(Source(platform, ShowStore(db), clock), clock=clock)
+            later = Seen()
+            again.subscribe(later)
+            try:
+                assert await again.resume(show_id)
+                await until(lambda: later.of(OrdersArrived))
+                platform.sell(showcase_id("v1"), card.receipt.pin_id or "", 1, 3)  # a new one
+                await until(
+                    lambda: {o.id for e in later.of(OrdersArrived) for o in e.orders} >= {"o3"}
+                )
+                fed = {o.id for e in later.of(OrdersArrived) for o in e.orders}
+                assert fed == {"o0", "o1", "o2", "o3"}
+            finally:
+                await again.close()
 
     run(go())

@@ -181,10 +181,11 @@ def test_a_crash_during_the_save_leaves_the_old_set_in_the_keychain() -> None:
     assert store.deletes == 0
 
 
-def test_no_saved_authorization_says_sign_in_again() -> None:
+def test_no_saved_authorization_says_sign_in_first() -> None:
     manager = TokenManager(MemorySecrets(), ENTRY, FakeShopee(Clock(), []).refresh)
-    with pytest.raises(AuthError, match="Sign in to Shopee again"):
+    with pytest.raises(AuthError, match="Not signed in to Shopee yet: sign in first") as raised:
         run(manager.access_token())
+    assert ENTRY not in raised.value.user_message  # no keychain entry's name
 
 
 def test_a_set_without_expiry_is_used_until_shopee_refuses_it() -> None:
