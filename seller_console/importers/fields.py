@@ -120,9 +120,10 @@ def gtin_check_digit_ok(digits: str) -> bool:
     """GTIN-8/12/13/14 check digit, for ASCII digits only."""
     # From the right, leaving out the check digit: weights 3, 1, 3, 1 ... Summing the
     # ASCII bytes and taking away 48 per digit sums the digits without a Python loop.
-    odd, even = digits[-2::-2], digits[-3::-2]
-    total = 3 * (sum(odd.encode()) - 48 * len(odd)) + sum(even.encode()) - 48 * len(even)
-    return (10 - total % 10) % 10 == ord(digits[-1]) - 48
+    codes = digits.encode()
+    odd, even = codes[-2::-2], codes[-3::-2]
+    total = 3 * sum(odd) + sum(even) - 48 * (3 * len(odd) + len(even))
+    return (10 - total % 10) % 10 == codes[-1] - 48
 
 
 def split_list(raw: str, separator: str = ",") -> tuple[str, ...]:

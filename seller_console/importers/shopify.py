@@ -38,6 +38,7 @@ NAME = "shopify"
 _Options = tuple[tuple[tuple[str, str], ...], str]
 _STATUSES: Final = {status.value: status for status in ProductStatus}
 _UNSEEN: Final = Money(Decimal(0), Currency.of("XXX"))  # a price cell not read before
+_IN_STOCK: Final = Availability.IN_STOCK
 
 # canonical field -> the normalised names it goes by (legacy first, then 2025).
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -104,12 +105,14 @@ def import_rows(table: Table, builder: CatalogBuilder) -> None:
     reader = _Reader(Columns(table, ALIASES), len(table.header), builder)
     report = builder.report
     row = reader.row
+    read = 0  # added to the report's count once, not once per row
     for number, line, cells in table.data():
-        report.rows_read += 1
+        read += 1
         try:
             row(cells, number, line)
         except RowRejectedError as exc:
             reject(report, Where(number, line), exc)
+    report.rows_read += read
     reader.finish()
 
 
@@ -261,6 +264,12 @@ class _Reader:
         ):
             barcode = builder.barcode(barcode, where, name["barcode"])
         variants = draft.variants
+        # In stock is the common case; _availability settles the others.
+        availability = (
+            _IN_STOCK
+            if stock is not None and stock > 0
+            else _availability(stock, untracked, sells_when_out)
+        )
         variant = Variant(
             # Unique by construction, so not looked up: handles are unique (one draft
             # each), and the text after the last "#" is the number, so no two (handle,
@@ -272,7 +281,7 @@ class _Reader:
             price,
             compare,
             stock,
-            _availability(stock, untracked, sells_when_out),
+            availability,
             options,
             barcode,
             clean_url(variant_image) if variant_image else "",

@@ -21,6 +21,7 @@ from seller_console.domain.catalog import Catalog
 from seller_console.domain.money import Currency, Money, parse_decimal, parse_price
 from seller_console.domain.text import clean_text, html_to_text
 from seller_console.importers import ImportOptions, import_catalog
+from seller_console.importers.fields import gtin_check_digit_ok
 
 _TRICKY = "\"',;\t\n\r\n|~#<>&é€🍕שלום ü ñ"
 _text = st.lists(
@@ -228,3 +229,12 @@ def test_parse_price_reads_comma_decimals(amount: Decimal) -> None:
 def test_parse_price_examples(text: str, amount: str, code: str) -> None:
     assert parse_price(text).amount == Decimal(amount)
     assert parse_price(text).currency == Currency.of(code)
+
+
+@settings(max_examples=300, deadline=None)
+@given(body=st.text(alphabet="0123456789", min_size=7, max_size=13), check=st.integers(0, 9))
+def test_gtin_check_digit_is_the_gs1_rule(body: str, check: int) -> None:
+    # GS1: from the right of the body, digits weighted 3, 1, 3, 1 ...; the check digit
+    # brings the weighted sum up to a multiple of 10.
+    weighted = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+    assert gtin_check_digit_ok(body + str(check)) is (check == (10 - weighted % 10) % 10)
