@@ -268,8 +268,8 @@ class _Engine:
     async def _use_obs(
         self, obs: ObsSettings, password: str | None = None, keep: bool = True
     ) -> None:
-        """Show > OBS…: keep the settings and (re)connect with them. ``password``: as the
-        window has it (kept for this run too, where the computer has no keychain).
+        """Show > OBS…: keep the settings and (re)connect with them. ``password``: one for
+        this run only, never saved (the self-test's; the window's is in the secret store).
         ``keep`` False (the self-test): for this run only, the settings file untouched."""
         if password is not None:
             self._obs_secrets.run_only[obs.secret_account] = password
@@ -420,8 +420,10 @@ class _Engine:
 
 
 class _RunFirst:
-    """The OBS password: what the window passed this run (no keychain there), else the
-    keychain's entry."""
+    """The OBS password: one passed for this run only, else the engine's secret store's.
+    The window's dialog saves its password in that store; the self-test's
+    (``--obs-password-file``) is read into memory only and must never reach the keychain,
+    so it comes here."""
 
     def __init__(self, link: LiveLink) -> None:
         self._link = link

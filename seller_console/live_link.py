@@ -176,7 +176,6 @@ class LiveLink:
         self._db: Database | None = None
         self.store: ShowStore | None = None
         self._lock = asyncio.Lock()
-        self._run_keys: dict[str, str] = {}  # keys the window kept for this run only
 
     @property
     def profile(self) -> Profile:
@@ -247,7 +246,7 @@ class LiveLink:
         account = profile.secret_account
         assert profile.url is not None  # Profile requires one for this kind
         assert account is not None
-        key = key or self._run_keys.get(account) or await self.secrets.load(account)
+        key = key or await self.secrets.load(account)
         if not key:
             raise MissingKeyError(
                 f"no API key is stored for {profile.url}: set it in Show > Platform"
@@ -453,12 +452,10 @@ class LiveLink:
             return "Signed in to TikTok Shop: the tokens are saved."
         raise SignInInputError("This profile has no sign-in.")
 
-    async def use_profile(self, profile: Profile, key: str | None = None) -> None:
-        """Talk to another platform from the next show on, and remember the choice.
-        ``key``: the profile's key as the window has it (it may be kept for this run
-        only, where the computer has no keychain)."""
-        if key and profile.secret_account is not None:
-            self._run_keys[profile.secret_account] = key
+    async def use_profile(self, profile: Profile) -> None:
+        """Talk to another platform from the next show on, and remember the choice. Its
+        key is read from ``secrets`` (where the window's dialog saved it: the keychain, or
+        this store's memory for this run only)."""
         if profile == self.profile:
             return
         async with self._lock:

@@ -80,7 +80,14 @@ from seller_console.services.live_session import (
 from seller_console.services.live_show import plan_policy
 from seller_console.services.on_air_feed import OnAirFeed
 from seller_console.services.reports import ShowReport
-from seller_console.settings import ObsSettings, Profile, ProfileKind, Settings, SettingsError
+from seller_console.settings import (
+    ObsSettings,
+    Profile,
+    ProfileKind,
+    Settings,
+    SettingsError,
+)
+from seller_console.settings import _write_atomic as write_atomic
 
 PINS = 3
 PLANNED = 4  # products planned: one more than the pins, so the last take has a next one
@@ -140,9 +147,66 @@ def _note(line: str, err: TextIO) -> None:
     print(f"self-test: note: {line}", file=err, flush=True)
 
 
+# The credentials file's token fields and the store entries they are kept in for the run,
+# the first pair the main one: (entry, access token's field, refresh token's field).
+TokenFields = tuple[tuple[str, str, str], ...]
+
+
+def _token_pair(secret: str | None) -> tuple[str, str] | None:
+    """The access and refresh token of a set as the adapters keep it (both platforms'
+    ``to_secret`` JSON has the two fields)."""
+    try:
+        doc = json.loads(secret) if secret is not None else None
+    except ValueError:
+        return None
+    if not isinstance(doc, dict):
+        return None
+    access, refresh = doc.get("access_token"), doc.get("refresh_token")
+    if isinstance(access, str) and isinstance(refresh, str):
+        return access, refresh
+    return None
+
+
+async def write_back_tokens(
+    path: Path, doc: dict[str, Any], fields: TokenFields, store: MemorySecretStore, err: TextIO
+) -> None:
+    """When the platform refreshed a token set during the run, write the new one to the
+    credentials file (atomically, same fields), since a refresh token works once: the
+    file's is spent, and the next run would fail on it. Says so on ``err``."""
+    new = dict(doc)
+    for entry, access, refresh in fields:
+        pair = _token_pair(await store.load(entry))
+        if pair is not None:
+            new[access], new[refresh] = pair
+    main = (new[fields[0][1]], new[fields[0][2]])
+    for _entry, access, refresh in fields[1:]:  # a set the file left to the main one's
+        if access not in doc and (new.get(access), new.get(refresh)) == main:
+            new.pop(access, None)
+            new.pop(refresh, None)
+    if new == doc:
+        return
+    new.pop("expire_in", None)  # it was the old set's: the new one is refreshed when refused
+    text = json.dumps(new, indent=2, default=str) + "\n"
+    try:
+        await asyncio.to_thread(write_atomic, path, text)
+    except OSError as exc:
+        _note(
+            f"the platform refreshed the tokens, and they could not be written back to {path} "
+            f"({exc.strerror}): its refresh token is spent, so give the file a new token set "
+            "before the next run",
+            err,
+        )
+        return
+    _note(
+        f"the platform refreshed the tokens (a refresh token works once): the new set is "
+        f"written back to {path}",
+        err,
+    )
+
+
 async def shopee_setup(
     options: Options, doc: dict[str, Any], store: MemorySecretStore, err: TextIO
-) -> Profile:
+) -> tuple[Profile, TokenFields]:
     """The Shopee profile from the arguments, its secrets put in ``store``."""
     path = options.credentials
     region = _text(doc, "region", path, required=False)
@@ -172,12 +236,16 @@ async def shopee_setup(
     # Without an expire_in, the sets are refreshed when Shopee first refuses them.
     await save_tokens(store, user_entry, user)
     await save_tokens(store, shop_entry, shop or user)
-    return profile
+    fields = (
+        (user_entry, "access_token", "refresh_token"),
+        (shop_entry, "shop_access_token", "shop_refresh_token"),
+    )
+    return profile, fields
 
 
 async def tiktok_setup(
     options: Options, doc: dict[str, Any], store: MemorySecretStore, err: TextIO
-) -> Profile:
+) -> tuple[Profile, TokenFields]:
     """The TikTok profile from the arguments (``--base-url`` is the API and the token
     host), its secrets put in ``store``."""
     path = options.credentials
@@ -199,7 +267,7 @@ async def tiktok_setup(
         str(_text(doc, "access_token", path)), 0, str(_text(doc, "refresh_token", path)), 0
     )
     await store.save(token_entry, tokens.to_secret())
-    return profile
+    return profile, ((token_entry, "access_token", "refresh_token"),)
 
 
 def practice_live(base_url: str, app_secret: str, *actions: str) -> None:
@@ -222,7 +290,32 @@ def practice_live(base_url: str, app_secret: str, *actions: str) -> None:
 
 
 # ------------------------------------------------------------------ the show
-def candidates(path: Path, currency: str) -> list[tuple[RundownItem, ShowcaseProduct]]:
+@dataclass(frozen=True, slots=True)
+class Offered:
+    """What the self-test offers the platform's matching: the catalog's first sellable
+    variants (in stock, with a price) as rundown items with their showcase entries, and
+    the counts the failure message gives."""
+
+    items: list[tuple[RundownItem, ShowcaseProduct]]
+    products: int  # in the catalog
+    variants: int  # in the catalog
+    capped: bool  # CANDIDATES reached: later sellable variants were not offered
+
+    def counted(self) -> str:
+        """E.g. "117 variants in stock with a price (of the catalog's 60 products, 121
+        variants)"."""
+        first = f"first {len(self.items)}" if self.capped else str(len(self.items))
+        return (
+            f"{first} variants in stock with a price (of the catalog's "
+            f"{_count(self.products, 'product')}, {_count(self.variants, 'variant')})"
+        )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def candidates(path: Path, currency: str) -> Offered:
     """The catalog's sellable variants (prices without a currency in the account's), as
     rundown items with their showcase entries, in catalog order."""
     try:
@@ -230,30 +323,33 @@ def candidates(path: Path, currency: str) -> list[tuple[RundownItem, ShowcasePro
     except CatalogImportError as exc:
         raise SelfTestError(f"cannot import the catalog: {exc}") from None
     found: list[tuple[RundownItem, ShowcaseProduct]] = []
+    capped = False
     for ref in catalog.rows:
-        if len(found) >= CANDIDATES:
-            break
         stock = ref.variant.stock
         if stock is not None and stock <= 0:
             continue
         item = RundownItem.new(ProductSnapshot.of(ref, catalog.name), 60)
         try:
-            found.append((item, showcase_product(item)))
+            product = showcase_product(item)
         except NotPublishableError:
             continue
+        if len(found) >= CANDIDATES:
+            capped = True
+            break
+        found.append((item, product))
     if not found:
         raise SelfTestError(f"{path} has no product in stock with a price")
-    return found
+    return Offered(found, len(catalog.products), catalog.variant_count, capped)
 
 
 async def plan_matched(link: LiveLink, path: Path) -> ShowPlan:
     client, _store = await link.open()
     account = await client.me()
     offered = await asyncio.to_thread(candidates, path, account.default_currency.code)
-    results = await client.upsert_products([product for _, product in offered])
+    results = await client.upsert_products([product for _, product in offered.items])
     items: list[RundownItem] = []
     seen: set[str] = set()
-    for (item, product), result in zip(offered, results, strict=True):
+    for (item, product), result in zip(offered.items, results, strict=True):
         if result.ok and product.id not in seen and len(items) < PLANNED:
             items.append(item)
             seen.add(product.id)
@@ -261,7 +357,7 @@ async def plan_matched(link: LiveLink, path: Path) -> ShowPlan:
         refused = next((r for r in results if not r.ok), None)
         why = f" (e.g. {refused.error_detail or refused.error_code})" if refused else ""
         raise SelfTestError(
-            f"only {len(items)} of the catalog's {len(offered)} products match the "
+            f"only {len(items)} of the {offered.counted()} match a product on the "
             f"platform{why}; {PINS} are needed"
         )
     return ShowPlan(title=TITLE, items=tuple(items))
@@ -467,22 +563,37 @@ async def run(options: Options, err: TextIO, out: TextIO | None = None) -> str:
     started = time.monotonic()
     doc = await asyncio.to_thread(_read_credentials, options.credentials)
     store = MemorySecretStore()
-    end_live: Callable[[], Awaitable[None]] | None = None
     if options.platform == "shopee":
-        profile = await shopee_setup(options, doc, store, err)
+        profile, fields = await shopee_setup(options, doc, store, err)
     else:
-        profile = await tiktok_setup(options, doc, store, err)
-        if is_this_machine(urlsplit(options.base_url).hostname):
-            _note(
-                "a practice TikTok on this machine: its LIVE is started (and ended) through "
-                "its control endpoint, as the creator would in TikTok LIVE Studio",
-                err,
-            )
-            secret = str(_text(doc, "app_secret", options.credentials))
-            await asyncio.to_thread(practice_live, options.base_url, secret, "schedule", "start")
+        profile, fields = await tiktok_setup(options, doc, store, err)
+    try:
+        return await _run_on(profile, options, doc, store, started, err, out)
+    finally:  # a failed run spends the file's refresh token all the same
+        await write_back_tokens(options.credentials, doc, fields, store, err)
 
-            async def end_live() -> None:  # the creator ends the LIVE: its audience stops
-                await asyncio.to_thread(practice_live, options.base_url, secret, "end")
+
+async def _run_on(
+    profile: Profile,
+    options: Options,
+    doc: dict[str, Any],
+    store: MemorySecretStore,
+    started: float,
+    err: TextIO,
+    out: TextIO | None,
+) -> str:
+    end_live: Callable[[], Awaitable[None]] | None = None
+    if options.platform == "tiktok" and is_this_machine(urlsplit(options.base_url).hostname):
+        _note(
+            "a practice TikTok on this machine: its LIVE is started (and ended) through "
+            "its control endpoint, as the creator would in TikTok LIVE Studio",
+            err,
+        )
+        secret = str(_text(doc, "app_secret", options.credentials))
+        await asyncio.to_thread(practice_live, options.base_url, secret, "schedule", "start")
+
+        async def end_live() -> None:  # the creator ends the LIVE: its audience stops
+            await asyncio.to_thread(practice_live, options.base_url, secret, "end")
 
     with tempfile.TemporaryDirectory(prefix="seller-console-self-test-") as folder:
         link = LiveLink(

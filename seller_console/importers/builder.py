@@ -158,8 +158,8 @@ class CatalogBuilder:
             return self._assumed
         self._say_once(
             WarningKind.CURRENCY_MISSING,
-            "prices in this file carry no currency and none was given at import: "
-            "they are kept as XXX (no currency); import again with a currency",
+            "prices in this file carry no currency and none was chosen at import: they are "
+            "kept without a currency; import again and choose the currency",
         )
         self._assumed = NO_CURRENCY
         return self._assumed

@@ -14,9 +14,25 @@ import math
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QHideEvent, QKeyEvent, QResizeEvent, QScreen, QShowEvent
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QFont,
+    QFontMetrics,
+    QHideEvent,
+    QKeyEvent,
+    QResizeEvent,
+    QScreen,
+    QShowEvent,
+)
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from seller_console.domain.on_air import OnAirCard, OnAirState, SegmentPhase, segment_phase
 from seller_console.domain.rundown import format_duration
@@ -32,6 +48,8 @@ PHASE_COLORS = {
     SegmentPhase.OVER: "#ff4d4d",
 }
 ACCENT = "#ff5c8a"
+CLOCK_ROOM = "+00:00"  # the clock's widest text below an hour (digits are equally wide)
+ELLIPSIS = "…"
 
 # Font sizes as fractions of the window's height: at 1080 px the title is ~98 px and the
 # talking points ~49 px; at 768 px, 70 and 35.
@@ -80,6 +98,7 @@ class HostView(QWidget):
         self._now = now
         self._state: OnAirState | None = None
         self._show_comments = show_comments
+        self._comments: tuple[str, ...] = ()
         self._labels: dict[str, tuple[QLabel, str]] = {}
         self._sized_for = 0
 
@@ -105,6 +124,9 @@ class HostView(QWidget):
         self.comments_caption.setText("Latest comments")
         self.comments = self._label("comments", "muted", wrap=True)
         self.comments.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        # its size is what the side column leaves; the comments shown are fitted to it
+        self.comments.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.comments.installEventFilter(self)
 
         top = QGridLayout()
         top.setHorizontalSpacing(48)
@@ -180,6 +202,7 @@ class HostView(QWidget):
         else:
             text = "+" + format_duration(math.floor(-remaining))
         self.timer_label.setText(text)
+        self._make_room(text)
         if self.timer_label.property("phase") != phase.value:
             self.timer_label.setProperty("phase", phase.value)
             self.timer_label.setStyleSheet(f"color: {PHASE_COLORS[phase]};")
@@ -209,6 +232,11 @@ class HostView(QWidget):
         super().resizeEvent(event)
         self._apply_sizes()
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.comments and event.type() == QEvent.Type.Resize:
+            self._fit_comments()  # the space left changed (a resize, a longer next up)
+        return super().eventFilter(watched, event)
+
     # ------------------------------------------------------------------ drawing
     def _label(self, size: str, role: str = "", *, wrap: bool = False) -> QLabel:
         label = QLabel()
@@ -231,8 +259,49 @@ class HostView(QWidget):
             font.setBold(size in ("title", "timer", "price", "value"))
             font.setStrikeOut(size == "was")
             label.setFont(font)
+        self.timer_label.setMinimumWidth(1)
+        self._make_room(CLOCK_ROOM)
         self._root.invalidate()
         self._root.activate()
+
+    def _make_room(self, text: str) -> None:
+        """The clock is never narrower than ``text``: right-aligned in a narrower label, its
+        left (the overtime's "+") would be cut, a half "+" reading as "-" or "L"."""
+        needed = QFontMetrics(self.timer_label.font()).horizontalAdvance(text) + 8
+        if needed > self.timer_label.minimumWidth():
+            self.timer_label.setMinimumWidth(needed)
+
+    def _fit_comments(self) -> None:
+        """The newest comments that fit whole in the space left (the oldest give way);
+        the newest alone, when too long, is cut with an ellipsis. No line is cut in half."""
+        comments = self._comments
+        box = self.comments.contentsRect()
+        if not comments or box.width() <= 1 or box.height() <= 1:
+            self.comments.setText("\n".join(comments))
+            return
+        metrics = QFontMetrics(self.comments.font())
+
+        def height(text: str) -> int:
+            bounds = QRect(0, 0, box.width(), 1 << 20)
+            flags = int(Qt.TextFlag.TextWordWrap.value)
+            return metrics.boundingRect(bounds, flags, text).height()
+
+        shown: list[str] = []
+        for comment in reversed(comments):  # the newest first
+            if height("\n".join([comment, *shown])) > box.height():
+                break
+            shown.insert(0, comment)
+        if not shown:  # the newest alone is too long: as much of it as fits
+            newest = comments[-1]
+            low, high = 0, len(newest)
+            while low < high:
+                middle = (low + high + 1) // 2
+                if height(newest[:middle].rstrip() + ELLIPSIS) <= box.height():
+                    low = middle
+                else:
+                    high = middle - 1
+            shown = [newest[:low].rstrip() + ELLIPSIS] if low else []
+        self.comments.setText("\n".join(shown))
 
     def _render(self) -> None:
         state = self._state
@@ -249,10 +318,10 @@ class HostView(QWidget):
         self.stock.setText(_stock_line(live))
         next_up = state.next_up if state is not None else None
         self.next_up.setText(next_up.display_title if next_up is not None else "—")
-        comments = state.comments if state is not None and self._show_comments else ()
+        self._comments = state.comments if state is not None and self._show_comments else ()
         self.comments_caption.setVisible(self._show_comments)
         self.comments.setVisible(self._show_comments)
-        self.comments.setText("\n".join(comments))
+        self._fit_comments()
         self.tick()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -9,7 +10,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QTableView
 
 from seller_console.domain.commission import CommissionPolicy, ProductTerms
 from seller_console.domain.events import Pin
@@ -469,9 +471,9 @@ def test_report_shows_estimated_against_settled_and_offers_refresh(qtbot):
     pins = dialog.pins_model
     headers = [pins.headerData(c, Qt.Orientation.Horizontal) for c in range(pins.columnCount())]
     row = [pins.data(pins.index(0, c)) for c in range(pins.columnCount())]
-    assert row[headers.index("Platform est.")] == "6.00 USD"
+    assert row[headers.index("Platform\nest.")] == "6.00 USD"
     assert row[headers.index("Settled")] == "3.60 USD"
-    assert row[headers.index("Settled orders")] == "1"
+    assert row[headers.index("Settled\norders")] == "1"
     assert row[headers.index("Awaiting")] == "1"
     assert "3.60 USD settled on 1 order, 1 awaiting settlement" in dialog.summary.text()
     assert "last read again from the platform" in dialog.summary.text()
@@ -554,3 +556,58 @@ def test_the_problems_of_an_orders_export_come_with_order_counts(qtbot, tmp_path
     catalog = ImportReportDialog(report)  # a catalog's report keeps its own counters
     qtbot.addWidget(catalog)
     assert "products: 0" in catalog.counts.text()
+
+
+def test_report_columns_fit_a_laptop_s_window_long_titles_elided_with_their_tooltip(qtbot):
+    report = make_report()
+    dialog = ShowReportDialog(report)
+    qtbot.addWidget(dialog)
+    screen = dialog.screen().availableSize()
+    assert dialog.width() <= screen.width()
+    assert dialog.height() <= screen.height()
+    dialog.resize(1342, 700)  # what a 1366x768 screen leaves it
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    products = dialog.tabs.currentWidget()
+    assert isinstance(products, QTableView)
+    for table in (dialog.totals, products):
+        qtbot.waitUntil(lambda t=table: not t.horizontalScrollBar().isVisible())
+        header = table.horizontalHeader()
+        assert header.length() <= table.viewport().width()
+    model = dialog.products_model
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert "Platform\ncommission" in headers  # two lines: a narrower column
+    # nothing settled and never read again: the settlement columns would say nothing new
+    assert products.isColumnHidden(headers.index("Settled"))
+    assert not products.isColumnHidden(headers.index("Platform\ncommission"))
+    room = products.viewport().width() - sum(
+        products.columnWidth(c)
+        for c in range(1, model.columnCount())
+        if not products.isColumnHidden(c)
+    )
+    assert products.columnWidth(0) == room  # the title takes the room the others leave
+
+
+def test_report_shows_the_settlement_columns_once_orders_were_read_again(qtbot):
+    report = make_report()
+    report = replace(report, show=replace(report.show, refreshed_at=T0 + timedelta(days=2)))
+    dialog = ShowReportDialog(report)
+    qtbot.addWidget(dialog)
+    products = dialog.tabs.widget(0)
+    assert isinstance(products, QTableView)
+    for table in (products, dialog.totals):
+        model = table.model()
+        assert model.columnCount() >= 14
+        for column in range(model.columnCount()):
+            assert not table.isColumnHidden(column)
+    dialog.resize(1342, 700)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    # more columns: a long title is elided, whole in its tooltip
+    shown = products.columnWidth(0)
+    assert shown >= 120
+    assert QFontMetrics(products.font()).horizontalAdvance(HOSTILE) > shown
+    model = dialog.products_model
+    row = column_texts(model, 1).index("p1")
+    tip = model.data(model.index(row, 0), Qt.ItemDataRole.ToolTipRole)
+    assert html.unescape(tip) == f"<p>{HOSTILE}</p>"

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QColor, QFontMetrics, QGuiApplication
 from PySide6.QtWidgets import QLabel
 
 from seller_console.domain.on_air import OnAirSubscriber, SegmentPhase
@@ -196,3 +196,56 @@ def test_the_whole_shop_s_sales_are_never_shown_as_the_product_s(view: HostView)
     view.on_state(replace(shown, live=replace(shown.live, units_shop_wide=True)))
     assert view.sold.text() == "32"
     assert view.sold_caption.text() == "Sold this pin, whole shop"
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
+def test_the_overtime_clock_is_never_cut_on_its_left(
+    qtbot, view: HostView, clock: Clock, size: tuple[int, int]
+) -> None:
+    """Right-aligned in a label narrower than its text, the "+" was half cut ("-6:24",
+    "L6:24"): the label is as wide as its text, over an hour too."""
+    view.resize(*size)
+    long = item("long", "Sea Fennel Gel Cleanser With A Long Name", "16.00", variant="50 ml")
+    view.on_state(state(1, long, KNIFE, taken_at=T0))
+    view.show()
+    qtbot.waitExposed(view)
+    timer = view.timer_label
+    for seconds, shown in ((120 + 384.5, "+6:24"), (120 + 3723.2, "+1:02:03")):
+        clock.now = T0 + timedelta(seconds=seconds)
+        view.tick()
+        assert timer.text() == shown
+        qtbot.waitUntil(lambda: timer.geometry().right() < view.width())  # laid out again
+        assert timer.contentsRect().width() >= QFontMetrics(timer.font()).horizontalAdvance(shown)
+
+
+def _wrapped_height(label: QLabel, text: str) -> int:
+    box = label.contentsRect()
+    bounds = QRect(0, 0, box.width(), 100_000)
+    flags = int(Qt.TextFlag.TextWordWrap.value)
+    return QFontMetrics(label.font()).boundingRect(bounds, flags, text).height()
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
+def test_the_latest_comments_fit_whole_the_newest_at_the_bottom(
+    qtbot, view: HostView, size: tuple[int, int]
+) -> None:
+    view.resize(*size)
+    said = tuple(f"viewer{n}: just bought it — 50 ml!" for n in range(10))
+    view.on_state(state(1, SERUM, KNIFE, comments=said))
+    view.show()
+    qtbot.waitExposed(view)
+    comments = view.comments
+    qtbot.waitUntil(lambda: comments.text().endswith(said[-1]))
+    shown = comments.text().split("\n")
+    assert 2 <= len(shown) < len(said)  # the oldest gave way
+    assert tuple(shown) == said[-len(shown) :]  # whole comments, oldest first, newest last
+    assert _wrapped_height(comments, comments.text()) <= comments.contentsRect().height()
+    assert comments.geometry().bottom() < view.height()
+
+    long = "viewer99: " + "so good " * 60
+    view.on_state(state(2, SERUM, KNIFE, comments=(*said, long)))
+    text = comments.text()
+    assert text.startswith("viewer99: so good")
+    assert text.endswith("…")
+    assert "\n" not in text  # only the newest, cut where it no longer fits
+    assert _wrapped_height(comments, text) <= comments.contentsRect().height()

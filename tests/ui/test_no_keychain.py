@@ -14,10 +14,12 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from seller_console.app import Console
+from seller_console.domain.errors import DomainError
 from seller_console.domain.platform_port import SecretPlace
 from seller_console.paths import AppPaths
+from seller_console.sandbox import SandboxConfig, start_sandbox
 from seller_console.sandbox.shopee import ShopeeSandboxConfig, start_shopee
-from seller_console.settings import ProfileKind
+from seller_console.settings import Profile, ProfileKind
 from seller_console.ui.dialogs.profiles_dialog import ProfilesDialog
 from tests.ui.test_profiles_platforms import choose
 
@@ -90,3 +92,20 @@ def test_without_a_keychain_the_partner_key_typed_signs_the_browser_sign_in(
         assert shopee.partner_key not in said
         assert visits[0].result() == 200
         dialog.reject()
+
+
+def test_without_a_keychain_the_key_typed_for_a_platform_reaches_the_engine(
+    console: Console, run: Runner
+) -> None:
+    """Show > Platform saves the key in the engine's store (for this run only): the engine
+    reads it from there when it first talks to the platform."""
+    vm = console.live_vm
+    with start_sandbox(SandboxConfig(seed=5, rate=1.0, api_key="typed-key-5")) as sandbox:
+        profile = Profile(ProfileKind.SANDBOX_URL, sandbox.base_url)
+        assert profile.secret_account is not None
+        run(vm.use_profile(profile))
+        with pytest.raises(DomainError, match="no API key is stored"):  # nothing typed yet
+            run(vm.unfinished_here())
+        saved = run(vm.secrets.save(profile.secret_account, sandbox.api_key))
+        assert saved.place is SecretPlace.THIS_RUN_ONLY
+        assert run(vm.unfinished_here()) == ()  # the platform answered with the key

@@ -24,7 +24,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 
-from seller_console.domain.platform_port import SecretStore
+from seller_console.domain.platform_port import SecretPlace, SecretStore
 from seller_console.platform.errors import AuthError, ProblemDetails, ValidationError
 from seller_console.platform.loopback import LoopbackRedirect
 from seller_console.platform.shopee.adapter import KeychainEntries
@@ -149,11 +149,12 @@ class ShopeeSignIn:
     async def _save(self, grant: CodeGrant) -> str:
         a = self.account
         saved = []
+        places = set()
         if a.user_id in grant.user_ids:
-            await save_tokens(self._store, a.entries.user_tokens, grant.tokens)
+            places.add(await save_tokens(self._store, a.entries.user_tokens, grant.tokens))
             saved.append(f"user {a.user_id} (livestream)")
         if a.shop_id in grant.shop_ids:
-            await save_tokens(self._store, a.entries.shop_tokens, grant.tokens)
+            places.add(await save_tokens(self._store, a.entries.shop_tokens, grant.tokens))
             saved.append(f"shop {a.shop_id} (products)")
         if not saved:
             listed = ", ".join(
@@ -164,7 +165,13 @@ class ShopeeSignIn:
                 f"{a.shop_id} of this profile: check the profile's ids.",
                 "other_account",
             )
-        message = f"Signed in to Shopee: the tokens of {' and '.join(saved)} are in the keychain."
+        where = (
+            "are in the keychain"
+            if places == {SecretPlace.KEYCHAIN}
+            else "are kept for this run only (this computer has no keychain): sign in again "
+            "after the app restarts"
+        )
+        message = f"Signed in to Shopee: the tokens of {' and '.join(saved)} {where}."
         if a.user_id not in grant.user_ids:
             message += (
                 " The livestream calls need the user's tokens too: paste the user's "

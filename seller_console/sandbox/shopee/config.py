@@ -59,6 +59,12 @@ def demo_items() -> tuple[SandboxItem, ...]:
     )
 
 
+def default_image(item_id: int) -> str:
+    """A practice item's picture when none is given: every Shopee item has one, and Go live
+    takes the first planned item's as the session's cover."""
+    return f"https://cf.shopee.sg/file/sandbox-item-{item_id}"
+
+
 def items_from_products(
     products: Sequence[ShowcaseProduct], *, first_item_id: int = 800001
 ) -> tuple[SandboxItem, ...]:
@@ -69,7 +75,7 @@ def items_from_products(
             name=p.title,
             sku=p.sku,
             price=p.price.amount,
-            image_url=p.image_url or f"https://cf.shopee.sg/file/sandbox-item-{first_item_id + n}",
+            image_url=p.image_url or default_image(first_item_id + n),
         )
         for n, p in enumerate(products)
     )
@@ -84,7 +90,9 @@ def _decimal(value: object, where: str) -> Decimal:
 
 def items_from_json(path: Path) -> tuple[SandboxItem, ...]:
     """Items from a JSON list of ``{"item_id", "name", "sku", "price", "image_url",
-    "models": [{"model_id", "sku", "price"}]}`` (prices as text or numbers)."""
+    "models": [{"model_id", "sku", "price"}]}`` (prices as text or numbers; ``sku``,
+    ``image_url`` and ``models`` optional, an item without ``image_url`` gets a made-up
+    picture's address)."""
     try:
         doc = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
     except (OSError, ValueError) as exc:
@@ -101,13 +109,14 @@ def items_from_json(path: Path) -> tuple[SandboxItem, ...]:
                 SandboxModel(int(m["model_id"]), str(m["sku"]), _decimal(m["price"], where))
                 for m in entry.get("models", [])
             )
+            item_id = int(entry["item_id"])
             items.append(
                 SandboxItem(
-                    item_id=int(entry["item_id"]),
+                    item_id=item_id,
                     name=str(entry["name"]),
                     sku=str(entry.get("sku", "")),
                     price=_decimal(entry["price"], where),
-                    image_url=str(entry.get("image_url", "")),
+                    image_url=str(entry.get("image_url") or default_image(item_id)),
                     models=models,
                 )
             )

@@ -27,9 +27,11 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QSize,
     Qt,
     Signal,
 )
@@ -216,22 +218,55 @@ def report_table(model: ReportTableModel, name: str, widest: int = 280) -> QTabl
     return table
 
 
+class TitleFit(QObject):
+    """A table's column of product titles takes the room its other columns leave (no less
+    than ``TITLE_LEAST``), again whenever the table's width changes: at 1366x768 every
+    column fits, a long title elided (whole in its tooltip)."""
+
+    def __init__(self, table: QTableView, column: int) -> None:
+        super().__init__(table)
+        self._table = table
+        self._column = column
+        table.horizontalHeader().setStretchLastSection(False)
+        table.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.fit()
+        return False
+
+    def fit(self) -> None:
+        header = self._table.horizontalHeader()
+        others = sum(
+            header.sectionSize(c)
+            for c in range(header.count())
+            if c != self._column and not header.isSectionHidden(c)
+        )
+        room = self._table.viewport().width() - others
+        self._table.setColumnWidth(self._column, max(TITLE_LEAST, room))
+
+
 # ---------------------------------------------------------------- the report's tables
-FIGURE_HEADERS = (
+FIGURE_HEADERS = (  # long ones on two lines: every column fits at 1366x768
     "Orders",
     "Units",
     "Refunded",
     "GMV",
     "Refunds",
     "Net",
-    "Est. commission",
-    "Platform commission",
+    "Est.\ncommission",
+    "Platform\ncommission",
     "Difference",
-    "Platform est.",
+    "Platform\nest.",
     "Settled",
-    "Settled orders",
+    "Settled\norders",
     "Awaiting",
 )
+SETTLEMENT_HEADERS = frozenset(FIGURE_HEADERS[-4:])  # platform est., settled, ... awaiting
+DIALOG_SIZE = QSize(1600, 700)
+SCREEN_MARGIN = 24  # the window's frame, and a little of the screen around it
+PRODUCT_ID_WIDEST = 120  # an id is elided past it, whole in its tooltip
+TITLE_LEAST = 120  # a title column narrower than this scrolls the table sideways instead
 
 
 def figure_cells(f: Figures) -> tuple[Cell, ...]:
@@ -436,6 +471,16 @@ def default_export_name(report: ShowReport) -> str:
     return f"{slug}-report.csv"
 
 
+def _hide_settlement(table: QTableView) -> None:
+    """Before anything is settled (and the show's orders were never read again) the
+    settlement columns say nothing the others do not (the platform's estimate is its
+    commission, nothing settled, every order awaiting): hidden, the product has the room."""
+    model = table.model()
+    for column in range(model.columnCount()):
+        if model.headerData(column, Qt.Orientation.Horizontal) in SETTLEMENT_HEADERS:
+            table.setColumnHidden(column, True)
+
+
 # ---------------------------------------------------------------- the dialog
 class ShowReportDialog(QDialog):
     """One show's report. ``export_chosen(Path)``: where the user asked to save the CSV."""
@@ -448,7 +493,10 @@ class ShowReportDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("show_report_dialog")
         self.setWindowTitle(f"Show report: {report.show.title}")
-        self.resize(1220, 660)
+        screen = parent.screen() if parent is not None else self.screen()
+        room = screen.availableSize() - QSize(SCREEN_MARGIN, SCREEN_MARGIN)
+        # as wide as the screen allows, up to DIALOG_SIZE: at 1366x768 every column fits
+        self.resize(DIALOG_SIZE.boundedTo(room))
         self.report = report
         layout = QVBoxLayout(self)
 
@@ -465,6 +513,11 @@ class ShowReportDialog(QDialog):
 
         self.totals_model = totals_model(report)
         self.totals = report_table(self.totals_model, "report_totals")
+        settled = report.show.refreshed_at is not None or any(
+            f.settled_orders for f in report.totals.values()
+        )
+        if not settled:
+            _hide_settlement(self.totals)
         rows = max(1, self.totals_model.rowCount())
         height = self.totals.horizontalHeader().sizeHint().height()
         height += rows * self.totals.verticalHeader().defaultSectionSize() + 4
@@ -482,17 +535,24 @@ class ShowReportDialog(QDialog):
         self.metrics_model = metrics_model(report)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("report_tabs")
-        for model, name, label in (
-            (self.products_model, "report_products", "Per product"),
-            (self.pins_model, "report_pins", "Per pin window"),
-            (self.timeline_model, "report_timeline", "Pin timeline"),
-            (self.segments_model, "report_segments", "Planned vs actual"),
-            (self.metrics_model, "report_metrics", "Platform metrics"),
-            (self.rejected_model, "report_rejected", "Could not apply"),
+        for model, name, label, title in (
+            (self.products_model, "report_products", "Per product", 0),
+            (self.pins_model, "report_pins", "Per pin window", 0),
+            (self.timeline_model, "report_timeline", "Pin timeline", 1),
+            (self.segments_model, "report_segments", "Planned vs actual", 1),
+            (self.metrics_model, "report_metrics", "Platform metrics", 0),
+            (self.rejected_model, "report_rejected", "Could not apply", None),
         ):
             if name in ("report_metrics", "report_rejected") and not model.rowCount():
                 continue  # only for a metrics-only platform, or what could not be applied
-            self.tabs.addTab(report_table(model, name), f"{label} ({model.rowCount()})")
+            table = report_table(model, name)
+            if not settled:
+                _hide_settlement(table)
+            if model is self.products_model:
+                table.setColumnWidth(1, min(PRODUCT_ID_WIDEST, table.columnWidth(1)))
+            if title is not None:
+                TitleFit(table, title)
+            self.tabs.addTab(table, f"{label} ({model.rowCount()})")
         layout.addWidget(self.tabs, 1)
 
         buttons, self.export = close_and_export_buttons(

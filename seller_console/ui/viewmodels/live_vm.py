@@ -410,10 +410,9 @@ class LiveViewModel(QObject):
         self._engine.call("sign_in_cancel")
 
     async def use_profile(self, profile: Profile) -> None:
-        """From the next show on; the key goes along in case it is kept for this run only."""
-        account = profile.secret_account
-        key = await self._secrets.load(account) if account is not None else None
-        await self._engine.request("use_profile", profile, key)
+        """From the next show on (the engine reads its key from its own secret store, where
+        the dialog saved it)."""
+        await self._engine.request("use_profile", profile)
         self._profile = profile
 
     async def obs_settings(self) -> ObsSettings:
@@ -421,8 +420,9 @@ class LiveViewModel(QObject):
         return result
 
     async def use_obs(self, obs: ObsSettings, password: str | None, keep: bool = True) -> None:
-        """Keep the OBS settings (``keep``) and (re)connect; the password goes along in
-        case it is kept for this run only (None: the engine reads the keychain)."""
+        """Keep the OBS settings (``keep``) and (re)connect. ``password``: one the engine
+        uses for this run only and never saves (the self-test's); None: the engine reads
+        its secret store, where the OBS page saved the one typed there."""
         await self._engine.request("use_obs", obs, password, keep)
 
     async def follow_obs(self) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from seller_console.importers import ImportOptions, import_catalog
 from seller_console.live_link import demo_rundown_products
 from seller_console.paths import resources_dir
 from seller_console.sandbox.shopee import (
@@ -47,6 +48,10 @@ TIKTOK_OK = re.compile(
 def self_test(tmp_path: Path, platform: str, url: str, creds: dict[str, object], *extra: str):
     credentials = tmp_path / "credentials.json"
     credentials.write_text(json.dumps(creds))
+    return self_test_with(tmp_path, platform, url, credentials, *extra)
+
+
+def self_test_with(tmp_path: Path, platform: str, url: str, credentials: Path, *extra: str):
     env = dict(os.environ)
     for name in ("HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
         env[name] = str(tmp_path / "home")
@@ -121,6 +126,45 @@ def test_shopee_self_test_passes_with_20_s_tokens_expired_mid_show(
     assert int(match.group(3)) > 0  # the shop sold while the items were shown
     assert counters.bad_signatures == 0
     assert counters.refreshes >= 1  # the expired tokens were refreshed, and the show went on
+    # the file's refresh tokens are spent: the new sets were written back to it
+    written = json.loads((tmp_path / "credentials.json").read_text())
+    assert "written back to" in result.stderr
+    assert written["refresh_token"] != shopee.credentials["refresh_token"]
+    assert written["partner_key"] == shopee.credentials["partner_key"]
+
+
+def test_a_failed_shopee_self_test_leaves_the_file_a_token_set_the_next_run_accepts(
+    tmp_path: Path,
+) -> None:
+    """Only two of the catalog's SKUs are in the shop, so the run fails at matching, after
+    the expired tokens were refreshed: the next run, on the same file, is refused for the
+    same reason, not for a spent refresh token."""
+    catalog = import_catalog(CATALOG, ImportOptions(currency="SGD")).catalog
+    config = ShopeeSandboxConfig(items=items_from_products(demo_rundown_products()[:2]))
+    credentials = tmp_path / "credentials.json"
+    with start_shopee(config) as shopee:
+        credentials.write_text(json.dumps(shopee.credentials))
+        runs = []
+        for _ in range(2):
+            shopee.world.expire_access_tokens()
+            runs.append(self_test_with(tmp_path, "shopee", shopee.base_url, credentials))
+        counters = shopee.world.counters
+    refused = re.compile(
+        r"^self-test: FAILED: only 2 of the (\d+) variants in stock with a price \(of the "
+        r"catalog's (\d+) products, (\d+) variants\) match a product on the platform"
+    )
+    for result in runs:
+        assert result.returncode == 1
+        match = refused.match(last_line(result))
+        assert match is not None, (last_line(result), result.stderr)
+        assert int(match.group(2)) == len(catalog.products)
+        assert int(match.group(3)) == catalog.variant_count
+        assert 2 < int(match.group(1)) <= catalog.variant_count
+        assert "written back to" in result.stderr
+    assert counters.refreshes >= 2
+    written = json.loads(credentials.read_text())
+    assert written["shop_refresh_token"] != shopee.credentials["shop_refresh_token"]
+    assert written["refresh_token"] == shopee.credentials["refresh_token"]  # not refreshed
 
 
 def test_shopee_self_test_without_shop_tokens_uses_the_users_and_says_so(
@@ -168,8 +212,14 @@ def _tiktok_creds(tiktok: object) -> dict[str, object]:
 
 def test_tiktok_self_test_pins_by_api_and_counts_the_affiliate_orders(tmp_path: Path) -> None:
     with start_practice_tiktok(_tiktok_config()) as tiktok:
-        result = self_test(tmp_path, "tiktok", tiktok.base_url, _tiktok_creds(tiktok))
+        creds = _tiktok_creds(tiktok)
+        result = self_test(tmp_path, "tiktok", tiktok.base_url, creds)
         stats = tiktok.stats()
+    # the first call refreshed the file's set (it gives no expiry): the new one is in the file
+    written = json.loads((tmp_path / "credentials.json").read_text())
+    assert written["refresh_token"] != creds["refresh_token"]
+    assert written["app_secret"] == creds["app_secret"]
+    assert "written back to" in result.stderr
     line = last_line(result)
     assert result.returncode == 0, (line, result.stderr)
     match = TIKTOK_OK.match(line)

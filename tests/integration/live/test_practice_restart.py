@@ -128,9 +128,10 @@ def test_a_practice_shopee_show_is_resumed_on_its_session_after_a_restart(
         link = new_link(tmp_path, ProfileKind.SHOPEE_PRACTICE)
         session = LiveSession(link)
         try:
-            # the offer at start: the shows left on air on this account (the platform opened)
-            unfinished = await link.unfinished_here()
+            unfinished = await link.unfinished_shows()  # the show database alone
             assert [s.id for s in unfinished] == [seen["show"]]
+            here = await link.unfinished_here()  # the practice Shopee started: its account's
+            assert [s.id for s in here] == [seen["show"]]
             assert link.practice_shopee is not None
             again = link.practice_shopee.world.sessions[int(str(seen["session"]))]
             assert again.status == 1  # still live on the practice Shopee

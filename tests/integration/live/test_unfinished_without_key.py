@@ -38,7 +38,8 @@ def test_a_show_left_running_is_listed_without_the_key_and_resumed_with_it(
         settings = Settings(profile)
         # run 1: the key was typed in (kept for this run only); go live, leave it running
         link = LiveLink(database, settings, settings_file(tmp_path), MemorySecrets(False))
-        await link.use_profile(profile, key)
+        await link.secrets.save(account, key)  # as Show > Platform saves it
+        await link.use_profile(profile)
         session = LiveSession(link)
         try:
             assert await session.go_live(plan, plan_policy(plan))
@@ -60,7 +61,8 @@ def test_a_show_left_running_is_listed_without_the_key_and_resumed_with_it(
             assert [s.id for s in shows] == [show_id]
             with pytest.raises(MissingKeyError):
                 await link.unfinished_here()  # Go live's question needs the platform
-            await link.use_profile(profile, key)  # the key typed in again
+            await link.secrets.save(account, key)  # the key typed in again
+            await link.use_profile(profile)
             assert [s.id for s in await link.unfinished_here()] == [show_id]
             assert await session.resume(show_id)
             assert session.state.phase is ShowPhase.LIVE

@@ -124,6 +124,31 @@ def test_a_pasted_user_code_is_exchanged_once_for_the_livestream_tokens() -> Non
             raw.close()
 
 
+def test_without_a_keychain_the_message_says_the_tokens_are_kept_for_this_run_only() -> None:
+    with start_shopee(ShopeeSandboxConfig(seed=2)) as shopee:
+        raw = Raw(shopee)
+        try:
+            code = raw.control("POST", "/_sandbox/user_code")["code"]
+
+            async def sign_in() -> str:
+                store = MemorySecrets(keychain=False)
+                await store.save(ENTRIES.partner_key, shopee.partner_key)
+                signing = ShopeeSignIn(account(shopee), store)
+                try:
+                    return await signing.exchange_pasted(code)
+                finally:
+                    await signing.aclose()
+
+            message = run(sign_in(), timeout=30)
+        finally:
+            raw.close()
+    assert message == (
+        f"Signed in to Shopee: the tokens of user {shopee.config.user_id} (livestream) are "
+        "kept for this run only (this computer has no keychain): sign in again after the app "
+        "restarts."
+    )
+
+
 def test_a_browser_that_never_comes_back_ends_the_wait_with_a_reason() -> None:
     with start_shopee(ShopeeSandboxConfig(seed=2)) as shopee:
 

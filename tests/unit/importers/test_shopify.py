@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from seller_console.domain.catalog import Availability, ProductStatus
 from seller_console.domain.money import Money
+from seller_console.importers.report import WarningKind
 
 from .helpers import load, warning_kinds, write
 
@@ -84,6 +85,12 @@ def test_without_a_currency_prices_are_kept_as_no_currency_and_the_report_says_s
     result = load(write(tmp_path, "legacy.csv", LEGACY))
     assert result.report.currencies == ["XXX"]
     assert "currency_missing" in warning_kinds(result)
+    [missing] = [w for w in result.report.warnings if w.kind is WarningKind.CURRENCY_MISSING]
+    assert missing.reason == (
+        "prices in this file carry no currency and none was chosen at import: they are "
+        "kept without a currency; import again and choose the currency"
+    )
+    assert "XXX" not in missing.reason
     hoodie = result.catalog.product("hoodie")
     assert hoodie is not None
     assert hoodie.variants[0].price == Money.of("49.00", "XXX")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import random
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -29,6 +30,7 @@ from seller_console.sandbox.idempotency import (
     StoredResponse,
     fingerprint,
 )
+from seller_console.sandbox.shopee.config import default_image, items_from_json
 
 
 def offer(pid: str, price: str, available: int | None = None, pinned: bool = False) -> Offer:
@@ -173,3 +175,16 @@ def test_remote_host_needs_allow_remote() -> None:
     with pytest.raises(SandboxConfigError, match="allow-remote"):
         SandboxConfig(host="192.0.2.10")
     assert SandboxConfig(host="192.0.2.10", allow_remote=True).host == "192.0.2.10"
+
+
+def test_a_practice_shopee_item_without_an_image_gets_one_so_go_live_has_a_cover(
+    tmp_path: Path,
+) -> None:
+    shop = tmp_path / "shop.json"
+    shop.write_text(
+        '[{"item_id": 7, "name": "Mug", "sku": "MUG-1", "price": "9.90"},'
+        ' {"item_id": 8, "name": "Cup", "price": 4.5, "image_url": "https://img.example/8"}]'
+    )
+    mug, cup = items_from_json(shop)
+    assert mug.image_url == default_image(7)
+    assert (cup.image_url, cup.price, cup.sku) == ("https://img.example/8", Decimal("4.5"), "")
