@@ -62,6 +62,7 @@ from seller_console.domain.rundown import ProductSnapshot, RundownItem, ShowPlan
 from seller_console.domain.show_records import PinOutcome
 from seller_console.domain.showcase import NotPublishableError, showcase_product
 from seller_console.domain.storage_port import StorageError
+from seller_console.files import write_atomic
 from seller_console.importers import CatalogImportError, ImportOptions, import_catalog
 from seller_console.live_link import LiveLink, SignInInputError, shopee_token_sets
 from seller_console.platform.images import ImageFetcher
@@ -87,7 +88,6 @@ from seller_console.settings import (
     Settings,
     SettingsError,
 )
-from seller_console.settings import _write_atomic as write_atomic
 
 PINS = 3
 PLANNED = 4  # products planned: one more than the pins, so the last take has a next one

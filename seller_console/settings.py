@@ -19,11 +19,8 @@ are refused, so the key cannot slip into this file by way of the URL either.
 
 from __future__ import annotations
 
-import contextlib
 import enum
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -33,6 +30,7 @@ from urllib.parse import urlsplit
 
 from seller_console.domain.money import is_currency_code, quote_short
 from seller_console.domain.net import THIS_MACHINE_HINT, plain_http_allowed
+from seller_console.files import write_atomic
 
 SETTINGS_FILE_NAME = "settings.json"
 SETTINGS_VERSION = 1
@@ -573,22 +571,7 @@ def save_settings(path: Path, settings: Settings) -> None:
     Creates the folder if needed; raises ``OSError`` when the disk refuses (the old file is
     then left as it was).
     """
-    _write_atomic(path, json.dumps(_to_json(settings), indent=2) + "\n")
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp_name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise
+    write_atomic(path, json.dumps(_to_json(settings), indent=2) + "\n")
 
 
 # ---------------------------------------------------------------- the work the app reopens
@@ -835,4 +818,4 @@ def load_workspace(path: Path) -> tuple[Workspace | None, str | None]:
 
 def save_workspace(path: Path, workspace: Workspace) -> None:
     """Write ``workspace`` atomically; raises ``OSError`` when the disk refuses."""
-    _write_atomic(path, json.dumps(_workspace_json(workspace), indent=2) + "\n")
+    write_atomic(path, json.dumps(_workspace_json(workspace), indent=2) + "\n")

@@ -18,8 +18,6 @@ is the same file as before, and an older app opening one with links ignores them
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -28,6 +26,7 @@ from typing import Any, Final, TypeVar
 from seller_console.domain.errors import DomainError
 from seller_console.domain.money import MAX_NUMBER_CHARS, Money
 from seller_console.domain.rundown import ProductSnapshot, RundownItem, ShowPlan
+from seller_console.files import write_atomic
 
 FORMAT: Final = "seller-console-show-plan"
 VERSION: Final = 1
@@ -107,19 +106,8 @@ def save_plan(path: Path, plan: ShowPlan) -> None:
             f"cannot be saved: some text holds a character no file can store ({bad}, "
             "a lone surrogate); edit or delete it and save again",
         ) from None
-    folder = path.parent
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(text)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(path, text)
     except OSError as exc:
         raise ShowPlanError(path, f"cannot be saved: {exc.strerror or exc}") from None
 

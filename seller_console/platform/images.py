@@ -15,13 +15,12 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 from urllib.parse import urljoin, urlsplit
 
 from seller_console.domain.net import plain_http_allowed
+from seller_console.files import write_atomic
 
 if TYPE_CHECKING:
     import httpx
@@ -83,7 +82,7 @@ class ImageFetcher:
         async with self._gate:
             data = await self._download(url)
         if data is not None:
-            await asyncio.to_thread(_write_atomic, cached, data)
+            await asyncio.to_thread(_write_cached, cached, data)
         return data
 
     @property
@@ -163,15 +162,8 @@ def _read_inside(root: Path, url_path: str) -> bytes | None:
     return _read(target)
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
+def _write_cached(path: Path, data: bytes) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".img.")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, path)
-        finally:
-            Path(tmp).unlink(missing_ok=True)
+        write_atomic(path, data)
     except OSError as exc:  # a full or read-only cache only costs a refetch later
         log.info("image cache not written: %s", exc.strerror)

@@ -20,6 +20,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from seller_console.files import write_atomic
+
 logger = logging.getLogger(__name__)
 
 SAVE_EVERY_S = 1.0
@@ -62,16 +64,6 @@ def dump_state(kind: str, world: dict[str, Any]) -> str:
     return json.dumps({"kind": kind, "format": FORMAT, "world": world}, separators=(",", ":"))
 
 
-def write_state(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` in one step (temporary file, then rename)."""
-    temporary = path.with_name(path.name + ".tmp")
-    with open(temporary, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
-
-
 @contextlib.asynccontextmanager
 async def kept(
     path: Path | None, kind: str, snapshot: Callable[[], dict[str, Any]]
@@ -87,7 +79,7 @@ async def kept(
         nonlocal last
         text = dump_state(kind, snapshot())
         if text != last:
-            await asyncio.to_thread(write_state, path, text)
+            await asyncio.to_thread(write_atomic, path, text)
             last = text
 
     async def keep() -> None:

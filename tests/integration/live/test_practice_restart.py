@@ -14,9 +14,10 @@ import pytest
 
 from seller_console.domain.platform_port import PinKind
 from seller_console.domain.show_records import PinOutcome
+from seller_console.files import write_atomic
 from seller_console.live_link import PRACTICE_SHOPEE_STATE, PRACTICE_TIKTOK_STATE, LiveLink
 from seller_console.sandbox.shopee import ShopeeSandboxConfig, start_shopee
-from seller_console.sandbox.state_file import dump_state, write_state
+from seller_console.sandbox.state_file import dump_state
 from seller_console.services.live_session import LiveSession, LiveState
 from seller_console.services.reports import RefreshOutcome, ShowReport
 from seller_console.settings import Profile, ProfileKind, Settings, settings_file
@@ -214,6 +215,6 @@ def test_a_damaged_practice_state_is_kept_aside_and_the_practice_starts_empty(
         assert shopee.world.sessions == {}
     assert (tmp_path / (PRACTICE_SHOPEE_STATE + ".damaged")).is_file()
     assert json.loads(state.read_text())["world"]["sessions"] == []  # saved at stop, empty
-    write_state(state, dump_state("tiktok", {}))  # another platform's world: not taken
+    write_atomic(state, dump_state("tiktok", {}))  # another platform's world: not taken
     with start_shopee(ShopeeSandboxConfig(state_path=state)) as shopee:
         assert shopee.world.sessions == {}

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from seller_console.files import write_atomic
 from seller_console.sandbox.clock import SandboxClock
 from seller_console.sandbox.shopee.config import ShopeeSandboxConfig
 from seller_console.sandbox.shopee.world import ShopeeWorld
-from seller_console.sandbox.state_file import dump_state, restore_state, write_state
+from seller_console.sandbox.state_file import dump_state, restore_state
 from seller_console.sandbox.tiktok.world import PracticeConfig, World
 
 
@@ -43,7 +44,7 @@ def test_a_restarted_practice_tiktok_has_its_rooms_and_orders_and_counts_time_aw
     wall = Wall(1_800_000_000.0)
     before = tiktok_with_orders(wall, settle_after_s=600.0)
     path = tmp_path / "practice-tiktok.json"
-    write_state(path, dump_state("tiktok", before.snapshot()))
+    write_atomic(path, dump_state("tiktok", before.snapshot()))
 
     wall.now += 300.0  # the app was closed for five minutes
     after = World(PracticeConfig(seed=3, settle_after_s=600.0), wall=wall)
@@ -82,7 +83,7 @@ def test_a_restarted_practice_shopee_has_its_sessions_and_figures(tmp_path: Path
     before.tick()
     assert session.orders > 0
     path = tmp_path / "practice-shopee.json"
-    write_state(path, dump_state("shopee", before.snapshot()))
+    write_atomic(path, dump_state("shopee", before.snapshot()))
 
     after = ShopeeWorld(config, SandboxClock())
     assert restore_state(path, "shopee", after.restore)
