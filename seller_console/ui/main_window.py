@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QKeyCombination, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -68,16 +69,6 @@ from seller_console.settings import (
 )
 from seller_console.ui.actions import LIVE_ONLY, SPECS, VIEW_KEYS, ActionId, key_sequences
 from seller_console.ui.asyncqt import TaskScope, run_dialog
-from seller_console.ui.dialogs.import_options import ImportOptionsDialog
-from seller_console.ui.dialogs.import_report import (
-    ImportReportDialog,
-    export_problems,
-    orders_counts,
-)
-from seller_console.ui.dialogs.obs_dialog import ObsDialog
-from seller_console.ui.dialogs.past_shows import PastShowsDialog
-from seller_console.ui.dialogs.profiles_dialog import ProfilesDialog
-from seller_console.ui.dialogs.show_report import ShowReportDialog
 from seller_console.ui.docks.audience_dock import AudienceDock
 from seller_console.ui.docks.catalog_dock import CatalogDock
 from seller_console.ui.docks.live_docks import (
@@ -89,7 +80,6 @@ from seller_console.ui.docks.live_docks import (
 )
 from seller_console.ui.docks.preflight_dock import PreflightDock
 from seller_console.ui.docks.rundown_dock import RundownDock
-from seller_console.ui.host_view import HostView
 from seller_console.ui.numbers import count_text
 from seller_console.ui.theme import apply_theme
 from seller_console.ui.thumbnails import ThumbnailCache
@@ -101,6 +91,12 @@ from seller_console.ui.widgets.cue_banner import CueBanner
 from seller_console.ui.widgets.live_stage import LiveStageWidget
 from seller_console.ui.widgets.product_card import ProductCard
 from seller_console.ui.widgets.text import plain_label
+
+# The dialogs and the host view are imported where they are opened (start-up time).
+if TYPE_CHECKING:
+    from seller_console.ui.dialogs.import_report import ImportReportDialog
+    from seller_console.ui.dialogs.show_report import ShowReportDialog
+    from seller_console.ui.host_view import HostView
 
 log = logging.getLogger(__name__)
 THEME_KEY = "view/theme"  # View > Theme, in the window's state file
@@ -594,6 +590,8 @@ class MainWindow(QMainWindow):
 
     async def open_catalog(self, path: Path, options: ImportOptions | None = None) -> bool:
         if options is None:
+            from seller_console.ui.dialogs.import_options import ImportOptionsDialog
+
             ask = ImportOptionsDialog(path, self._currency, self)
             await run_dialog(ask)
             chosen, ask_result = ask.options, ask.result()
@@ -878,6 +876,8 @@ class MainWindow(QMainWindow):
     def show_report(
         self, report: ImportReport, counts: Sequence[str] | None = None
     ) -> ImportReportDialog:
+        from seller_console.ui.dialogs.import_report import ImportReportDialog, export_problems
+
         dialog = ImportReportDialog(report, self, counts)
         dialog.export_chosen.connect(
             lambda path: self.tasks.start(
@@ -1130,6 +1130,8 @@ class MainWindow(QMainWindow):
             await self.live_vm.end_show()
 
     def show_show_report(self, report: ShowReport) -> ShowReportDialog:
+        from seller_console.ui.dialogs.show_report import ShowReportDialog
+
         dialog = ShowReportDialog(report, self)
         dialog.export_chosen.connect(
             lambda path: self.tasks.start(
@@ -1157,6 +1159,8 @@ class MainWindow(QMainWindow):
         self.show_show_report(report)
         self._show_message(outcome.summary())
         if outcome.report.rejected or outcome.report.warnings:
+            from seller_console.ui.dialogs.import_report import orders_counts
+
             self.show_report(outcome.report, orders_counts(outcome))
 
     async def _refresh_report(self, dialog: ShowReportDialog, show_id: str) -> None:
@@ -1177,6 +1181,8 @@ class MainWindow(QMainWindow):
         except (PlatformError, StorageError, DomainError) as exc:  # e.g. a damaged database
             self._show_message(f"Could not read the past shows: {_user_text(exc)}")
             return
+        from seller_console.ui.dialogs.past_shows import PastShowsDialog
+
         dialog = PastShowsDialog(shows, self)
         dialog.report_requested.connect(
             lambda show_id: self.tasks.start(self._open_past_report(show_id))
@@ -1195,6 +1201,8 @@ class MainWindow(QMainWindow):
         """The host's window: full screen on another screen when there is one."""
         view = self.host_view
         if view is None:
+            from seller_console.ui.host_view import HostView
+
             view = self.host_view = HostView()
             self.live_vm.on_air_changed.connect(view.on_state)
             view.key_pressed.connect(self._host_key)
@@ -1272,6 +1280,8 @@ class MainWindow(QMainWindow):
         except (PlatformError, StorageError, DomainError) as exc:
             self._show_message(f"Could not read the OBS settings: {_user_text(exc)}")
             return
+        from seller_console.ui.dialogs.obs_dialog import ObsDialog
+
         dialog = ObsDialog(current, vm.secrets, self.tasks, self)
         accepted = await run_dialog(dialog) == QDialog.DialogCode.Accepted
         chosen, password, notice = dialog.settings, dialog.password, dialog.notice
@@ -1302,6 +1312,8 @@ class MainWindow(QMainWindow):
 
     async def _choose_platform(self) -> None:
         vm = self.live_vm
+        from seller_console.ui.dialogs.profiles_dialog import ProfilesDialog
+
         dialog = ProfilesDialog(
             vm.profile,
             vm.secrets,
