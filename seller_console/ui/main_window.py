@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QKeyCombination, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -24,6 +25,7 @@ from PySide6.QtGui import (
     QDropEvent,
     QGuiApplication,
     QKeySequence,
+    QPaintEvent,
     QShowEvent,
 )
 from PySide6.QtWidgets import (
@@ -68,16 +70,6 @@ from seller_console.settings import (
 )
 from seller_console.ui.actions import LIVE_ONLY, SPECS, VIEW_KEYS, ActionId, key_sequences
 from seller_console.ui.asyncqt import TaskScope, run_dialog
-from seller_console.ui.dialogs.import_options import ImportOptionsDialog
-from seller_console.ui.dialogs.import_report import (
-    ImportReportDialog,
-    export_problems,
-    orders_counts,
-)
-from seller_console.ui.dialogs.obs_dialog import ObsDialog
-from seller_console.ui.dialogs.past_shows import PastShowsDialog
-from seller_console.ui.dialogs.profiles_dialog import ProfilesDialog
-from seller_console.ui.dialogs.show_report import ShowReportDialog
 from seller_console.ui.docks.audience_dock import AudienceDock
 from seller_console.ui.docks.catalog_dock import CatalogDock
 from seller_console.ui.docks.live_docks import (
@@ -89,7 +81,6 @@ from seller_console.ui.docks.live_docks import (
 )
 from seller_console.ui.docks.preflight_dock import PreflightDock
 from seller_console.ui.docks.rundown_dock import RundownDock
-from seller_console.ui.host_view import HostView
 from seller_console.ui.numbers import count_text
 from seller_console.ui.theme import apply_theme
 from seller_console.ui.thumbnails import ThumbnailCache
@@ -98,9 +89,15 @@ from seller_console.ui.viewmodels.live_vm import LiveViewModel
 from seller_console.ui.viewmodels.rundown_vm import RundownViewModel
 from seller_console.ui.widgets.connection_badge import ConnectionBadge
 from seller_console.ui.widgets.cue_banner import CueBanner
-from seller_console.ui.widgets.live_stage import LiveStageWidget
 from seller_console.ui.widgets.product_card import ProductCard
 from seller_console.ui.widgets.text import plain_label
+
+# The dialogs and the host view are imported where they are opened (start-up time).
+if TYPE_CHECKING:
+    from seller_console.ui.dialogs.import_report import ImportReportDialog
+    from seller_console.ui.dialogs.show_report import ShowReportDialog
+    from seller_console.ui.host_view import HostView
+    from seller_console.ui.widgets.live_stage import LiveStageWidget
 
 log = logging.getLogger(__name__)
 THEME_KEY = "view/theme"  # View > Theme, in the window's state file
@@ -142,17 +139,17 @@ class MainWindow(QMainWindow):
 
         self.live_vm = live_vm
         self.card = ProductCard(card_images)
-        self.stage = LiveStageWidget(card_images)
+        self._card_images = card_images
+        self._stage: LiveStageWidget | None = None  # built after the first paint
+        self._painted = False
         # The card while preparing, the stage on air. Not a QStackedWidget: a hidden page
         # must not hold the docks to its minimum width.
         center = QWidget()
-        center_layout = QVBoxLayout(center)
+        self._center_layout = center_layout = QVBoxLayout(center)
         center_layout.setContentsMargins(0, 0, 0, 0)
         center_layout.addWidget(self.card)
         self.cue = CueBanner()
         center_layout.addWidget(self.cue)
-        center_layout.addWidget(self.stage)
-        self.stage.hide()
         self.setCentralWidget(center)
         self.catalog_dock = CatalogDock(catalog_vm)
         self.rundown_dock = RundownDock(rundown_vm)
@@ -540,7 +537,7 @@ class MainWindow(QMainWindow):
             dock.setFloating(False)
             dock.show()
         self.restoreState(self._default_state, LAYOUT_VERSION)
-        if self.stage.isVisibleTo(self):
+        if self._stage is not None and self._stage.isVisibleTo(self):
             self._show_live_docks()
             QTimer.singleShot(0, self._live_layout)
         else:
@@ -594,6 +591,8 @@ class MainWindow(QMainWindow):
 
     async def open_catalog(self, path: Path, options: ImportOptions | None = None) -> bool:
         if options is None:
+            from seller_console.ui.dialogs.import_options import ImportOptionsDialog
+
             ask = ImportOptionsDialog(path, self._currency, self)
             await run_dialog(ask)
             chosen, ask_result = ask.options, ask.result()
@@ -878,6 +877,8 @@ class MainWindow(QMainWindow):
     def show_report(
         self, report: ImportReport, counts: Sequence[str] | None = None
     ) -> ImportReportDialog:
+        from seller_console.ui.dialogs.import_report import ImportReportDialog, export_problems
+
         dialog = ImportReportDialog(report, self, counts)
         dialog.export_chosen.connect(
             lambda path: self.tasks.start(
@@ -987,7 +988,6 @@ class MainWindow(QMainWindow):
     def _bind_live(self) -> None:
         vm = self.live_vm
         vm.phase_changed.connect(self._phase_changed)
-        vm.stage_changed.connect(self.stage.show_stage)
         vm.orders_arrived.connect(self.feed_dock.add_orders)
         vm.ledger_changed.connect(self._ledger_changed)
         vm.stock_warnings_changed.connect(self.stock_dock.show_warnings)
@@ -1002,11 +1002,34 @@ class MainWindow(QMainWindow):
         vm.report_ready.connect(self.show_show_report)
         vm.conflict_found.connect(self._conflict_found)
         vm.failed.connect(self._show_message)
-        self.stage.take_requested.connect(vm.take)
-        self.stage.undo_requested.connect(self.undo_take)
-        self.stage.retry_requested.connect(vm.retry_pin)
-        self.stage.auto_advance_toggled.connect(vm.set_auto_advance)
         self.rundown_vm.changed.connect(self._rundown_changed)
+
+    @property
+    def stage(self) -> LiveStageWidget:
+        """The on-air page in place of the card: built just after the first paint (its
+        module and first build cost ~15 ms of start-up), or at once when needed sooner."""
+        return self._build_stage()
+
+    def _build_stage(self) -> LiveStageWidget:
+        if self._stage is None:
+            from seller_console.ui.widgets.live_stage import LiveStageWidget
+
+            vm = self.live_vm
+            stage = self._stage = LiveStageWidget(self._card_images)
+            stage.hide()  # before it joins the shown window: hidden until on air
+            self._center_layout.addWidget(stage)
+            vm.stage_changed.connect(stage.show_stage)
+            stage.take_requested.connect(vm.take)
+            stage.undo_requested.connect(self.undo_take)
+            stage.retry_requested.connect(vm.retry_pin)
+            stage.auto_advance_toggled.connect(vm.set_auto_advance)
+        return self._stage
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:  # what the window can do without comes after its first paint
+            self._painted = True
+            QTimer.singleShot(0, self, self._build_stage)
 
     def _phase_changed(self, phase: str) -> None:
         on_air = phase in ("live", "ending")
@@ -1024,7 +1047,8 @@ class MainWindow(QMainWindow):
             self._switch_layout("live")
             self.stage.setFocus()
         elif phase == "idle":
-            self.stage.hide()
+            if self._stage is not None:
+                self._stage.hide()
             self.card.show()
             self._switch_layout("prepare")
         self.rundown_dock.set_live(phase in ("live", "ending"))
@@ -1130,6 +1154,8 @@ class MainWindow(QMainWindow):
             await self.live_vm.end_show()
 
     def show_show_report(self, report: ShowReport) -> ShowReportDialog:
+        from seller_console.ui.dialogs.show_report import ShowReportDialog
+
         dialog = ShowReportDialog(report, self)
         dialog.export_chosen.connect(
             lambda path: self.tasks.start(
@@ -1157,6 +1183,8 @@ class MainWindow(QMainWindow):
         self.show_show_report(report)
         self._show_message(outcome.summary())
         if outcome.report.rejected or outcome.report.warnings:
+            from seller_console.ui.dialogs.import_report import orders_counts
+
             self.show_report(outcome.report, orders_counts(outcome))
 
     async def _refresh_report(self, dialog: ShowReportDialog, show_id: str) -> None:
@@ -1177,6 +1205,8 @@ class MainWindow(QMainWindow):
         except (PlatformError, StorageError, DomainError) as exc:  # e.g. a damaged database
             self._show_message(f"Could not read the past shows: {_user_text(exc)}")
             return
+        from seller_console.ui.dialogs.past_shows import PastShowsDialog
+
         dialog = PastShowsDialog(shows, self)
         dialog.report_requested.connect(
             lambda show_id: self.tasks.start(self._open_past_report(show_id))
@@ -1195,6 +1225,8 @@ class MainWindow(QMainWindow):
         """The host's window: full screen on another screen when there is one."""
         view = self.host_view
         if view is None:
+            from seller_console.ui.host_view import HostView
+
             view = self.host_view = HostView()
             self.live_vm.on_air_changed.connect(view.on_state)
             view.key_pressed.connect(self._host_key)
@@ -1272,6 +1304,8 @@ class MainWindow(QMainWindow):
         except (PlatformError, StorageError, DomainError) as exc:
             self._show_message(f"Could not read the OBS settings: {_user_text(exc)}")
             return
+        from seller_console.ui.dialogs.obs_dialog import ObsDialog
+
         dialog = ObsDialog(current, vm.secrets, self.tasks, self)
         accepted = await run_dialog(dialog) == QDialog.DialogCode.Accepted
         chosen, password, notice = dialog.settings, dialog.password, dialog.notice
@@ -1302,6 +1336,8 @@ class MainWindow(QMainWindow):
 
     async def _choose_platform(self) -> None:
         vm = self.live_vm
+        from seller_console.ui.dialogs.profiles_dialog import ProfilesDialog
+
         dialog = ProfilesDialog(
             vm.profile,
             vm.secrets,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 
 from seller_console.app import Console
 from seller_console.domain.rundown import ProductSnapshot
@@ -417,6 +417,17 @@ def test_on_air_the_rundown_editor_gives_way_on_a_short_dock(console, qtbot):
     dock.resize(400, 360)
     qtbot.wait(20)
     assert dock.editor.isVisible()
+
+
+def test_the_stage_is_built_after_the_first_paint_hidden_until_on_air(console, qtbot):
+    window = console.window
+    assert window.findChild(QWidget, "live_stage") is None  # not on the first paint's path
+    window.show()
+    qtbot.waitUntil(lambda: window.findChild(QWidget, "live_stage") is not None, timeout=5000)
+    stage = window.findChild(QWidget, "live_stage")
+    assert stage is window.stage  # built once, in the window
+    assert not stage.isVisibleTo(window)
+    assert window.card.isVisible()  # going live swaps them (test_live_show)
 
 
 def test_the_first_window_fits_the_screen_with_its_title_bar(console):
