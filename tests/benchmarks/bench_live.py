@@ -184,7 +184,6 @@ async def _show(mode: str, seconds: float, url: str | None, key: str | None) -> 
     from seller_console.settings import Profile, ProfileKind, Settings, save_settings
     from seller_console.settings import settings_file as settings_path
     from seller_console.ui.actions import ActionId
-    from tests.fakes import MemorySecrets
 
     loop = asyncio.get_running_loop()
     executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="seller-console")
@@ -203,9 +202,8 @@ async def _show(mode: str, seconds: float, url: str | None, key: str | None) -> 
     console = Console(app, paths, SHOW_RATE if mode == "show" else 0.0)
     window, live = console.window, console.live_vm
     if profile is not None and profile.secret_account is not None and key is not None:
-        secrets = MemorySecrets()  # as Show > Platform keeps it where there is no keychain
-        await secrets.save(profile.secret_account, key)
-        live._secrets = secrets
+        # as Show > Platform keeps it: in the engine's store (the keychain, or this run's)
+        await live.secrets.save(profile.secret_account, key)
         await live.use_profile(profile)
     window.resize(1440, 860)
     window.show()
