@@ -34,6 +34,7 @@ from seller_console.settings import ObsSettings, Profile, ProfileKind, Settings,
 # What the engine runs is imported in its own process (``serve``): the window's process
 # imports this module only for ``EngineConfig`` and ``serve``'s name (start-up time).
 if TYPE_CHECKING:
+    from seller_console.broadcast.images import ImageLoader
     from seller_console.broadcast.obs_control import ObsControl, ObsStatus
     from seller_console.broadcast.overlay_server import OverlayServer
     from seller_console.domain.platform_port import SecretStore
@@ -285,26 +286,15 @@ class _Engine:
             self.overlay.set_delay(obs.delay_s)
         if not obs.enabled:
             return
-        from seller_console.broadcast.obs_control import ObsControl, ObsTarget
-        from seller_console.platform._retry import RetryPolicy
         from seller_console.services.on_air_feed import OnAirFeed
 
-        policy = RetryPolicy(base_delay_s=OBS_RECONNECT_BASE_S, max_delay_s=OBS_RECONNECT_MAX_S)
-        rng = random.Random()
-        control = ObsControl(
-            ObsTarget(
-                url=obs.url,
-                scene=obs.scene,
-                prefix=obs.source,
-                overlay_url=None if self.overlay is None else self.overlay.url,
-                delay_s=obs.delay_s,
-                secret_account=obs.secret_account,
-            ),
-            secrets=self._obs_secrets,
-            on_status=self._obs_status,
-            backoff=lambda attempt: max(0.5, policy.backoff_s(attempt, rng)),
-            images=self.images.fetch,
-            image_dir=self._image_cache / "obs",
+        control = obs_control(
+            obs,
+            None if self.overlay is None else self.overlay.url,
+            self._obs_secrets,
+            self._obs_status,
+            self.images.fetch,
+            self._image_cache / "obs",
         )
         self.obs = control
         control.start()
@@ -417,6 +407,39 @@ class _Engine:
 
     async def _report(self, show_id: str) -> ShowReport:
         return await (await self.link.open_reports()).report(show_id)
+
+
+def obs_control(
+    obs: ObsSettings,
+    overlay_url: str | None,
+    secrets: SecretStore,
+    on_status: Callable[[ObsStatus], None],
+    images: ImageLoader,
+    image_dir: Path,
+    max_delay_s: float = OBS_RECONNECT_MAX_S,
+) -> ObsControl:
+    """OBS control for ``obs``, reconnecting with the one retry policy (the live engine's
+    and the platform self-test's; the self-test waits at most ``max_delay_s``)."""
+    from seller_console.broadcast.obs_control import ObsControl, ObsTarget
+    from seller_console.platform._retry import RetryPolicy
+
+    policy = RetryPolicy(base_delay_s=OBS_RECONNECT_BASE_S, max_delay_s=max_delay_s)
+    rng = random.Random()
+    return ObsControl(
+        ObsTarget(
+            url=obs.url,
+            scene=obs.scene,
+            prefix=obs.source,
+            overlay_url=overlay_url,
+            delay_s=obs.delay_s,
+            secret_account=obs.secret_account,
+        ),
+        secrets=secrets,
+        on_status=on_status,
+        backoff=lambda attempt: max(0.5, policy.backoff_s(attempt, rng)),
+        images=images,
+        image_dir=image_dir,
+    )
 
 
 class _RunFirst:

@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlsplit
 
-from seller_console.broadcast.obs_control import ObsControl, ObsStatus, ObsTarget
+from seller_console.broadcast.obs_control import ObsStatus
 from seller_console.broadcast.obs_probe import ObsProbe, ObsProbeError
 from seller_console.broadcast.overlay_server import OverlayStartError, start_overlay_server
 from seller_console.broadcast_check import (
@@ -64,6 +64,7 @@ from seller_console.domain.showcase import NotPublishableError, showcase_product
 from seller_console.domain.storage_port import StorageError
 from seller_console.files import write_atomic
 from seller_console.importers import CatalogImportError, ImportOptions, import_catalog
+from seller_console.live_engine import obs_control
 from seller_console.live_link import LiveLink, SignInInputError, shopee_token_sets
 from seller_console.platform.images import ImageFetcher
 from seller_console.platform.manual import OperatorPins
@@ -467,20 +468,14 @@ class StreamSide:
         obs = ObsSettings(True, b.obs_url, b.obs_scene, OBS_SOURCES, 0.0)
         secrets = MemorySecretStore()
         await secrets.save(obs.secret_account, b.obs_password)
-        control = ObsControl(
-            ObsTarget(
-                url=obs.url,
-                scene=obs.scene,
-                prefix=obs.source,
-                overlay_url=overlay.url,
-                delay_s=obs.delay_s,
-                secret_account=obs.secret_account,
-            ),
-            secrets=secrets,
-            on_status=self._obs_status,
-            backoff=lambda attempt: min(OBS_BACKOFF_MAX_S, 0.5 * 2**attempt),
-            images=images.fetch,
-            image_dir=self._folder / "obs",
+        control = obs_control(
+            obs,
+            overlay.url,
+            secrets,
+            self._obs_status,
+            images.fetch,
+            self._folder / "obs",
+            max_delay_s=OBS_BACKOFF_MAX_S,
         )
         control.start()
         outputs.push_async_callback(control.stop)

@@ -720,24 +720,27 @@ class MainWindow(QMainWindow):
         take the one set by hand off (the catalog file's applies again)."""
         table = self.catalog_dock.table
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        for name, per_brand, text in (
-            ("action_commission_product", False, "Set commission for this product…"),
-            ("action_commission_brand", True, "Set commission for this brand…"),
+        ask, back = self.ask_commission, self.file_commission
+        for name, per_brand, text, act in (
+            ("action_commission_product", False, "Set commission for this product…", ask),
+            ("action_commission_brand", True, "Set commission for this brand…", ask),
+            (
+                "action_file_commission_product",
+                False,
+                "Use the file's commission for this product",
+                back,
+            ),
+            (
+                "action_file_commission_brand",
+                True,
+                "Use the file's commission for this brand",
+                back,
+            ),
         ):
             action = QAction(text, table)
             action.setObjectName(name)
             action.triggered.connect(
-                lambda _c=False, b=per_brand: self.tasks.start(self.ask_commission(per_brand=b))
-            )
-            table.addAction(action)
-        for name, per_brand, text in (
-            ("action_file_commission_product", False, "Use the file's commission for this product"),
-            ("action_file_commission_brand", True, "Use the file's commission for this brand"),
-        ):
-            action = QAction(text, table)
-            action.setObjectName(name)
-            action.triggered.connect(
-                lambda _c=False, b=per_brand: self.tasks.start(self.file_commission(per_brand=b))
+                lambda _c=False, b=per_brand, f=act: self.tasks.start(f(per_brand=b))
             )
             table.addAction(action)
 
