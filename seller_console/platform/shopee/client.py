@@ -261,24 +261,8 @@ class ShopeeClient(HttpOwner):
             id_param: owner,
         }
         what = f"refreshing the Shopee {level.value} token"
-
-        async def attempt() -> Any:
-            query = signed_query(
-                ApiLevel.PUBLIC,
-                partner_id=self.identity.partner_id,
-                partner_key=await self._key(),
-                path=REFRESH_PATH,
-                timestamp=int(self._clock()),
-            )
-            return await self._send("POST", REFRESH_PATH, query, body, what)
-
-        doc = await self._retrier.run(attempt, retry_safe=False, label=f"POST {REFRESH_PATH}")
-        d = wire.obj(doc, "answer")
-        access, refresh = wire.text(d, "access_token"), wire.text(d, "refresh_token")
-        if not access or not refresh:
-            raise PlatformProtocolError("Shopee's token refresh answer has no tokens.")
-        expire_in = wire.integer(d, "expire_in", "answer")
-        return TokenSet.granted(access, refresh, expire_in, now=self._clock())
+        d = await self._public_post(REFRESH_PATH, body, what)
+        return self._granted(d, "Shopee's token refresh answer has no tokens.")
 
     async def exchange_code(
         self, code: str, *, shop_id: int | None = None, main_account_id: int | None = None
@@ -292,30 +276,41 @@ class ShopeeClient(HttpOwner):
         if main_account_id is not None:
             body["main_account_id"] = main_account_id
         what = "exchanging the Shopee authorization code"
+        d = await self._public_post(CODE_EXCHANGE_PATH, body, what)
+        return CodeGrant(
+            self._granted(d, "Shopee's answer to the authorization code has no tokens."),
+            _ids(d, "user_id_list"),
+            _ids(d, "shop_id_list"),
+        )
+
+    # ------------------------------------------------------------ livestream (User)
+
+    async def _public_post(self, path: str, body: dict[str, object], what: str) -> Any:
+        """A public-level call (signed with the partner key alone), sent once: a token
+        call spends what it is given (a code, a refresh token), so it is repeated only
+        where it surely did not reach Shopee. Returns the answer's object."""
 
         async def attempt() -> Any:
             query = signed_query(
                 ApiLevel.PUBLIC,
                 partner_id=self.identity.partner_id,
                 partner_key=await self._key(),
-                path=CODE_EXCHANGE_PATH,
+                path=path,
                 timestamp=int(self._clock()),
             )
-            return await self._send("POST", CODE_EXCHANGE_PATH, query, body, what)
+            return await self._send("POST", path, query, body, what)
 
-        doc = await self._retrier.run(attempt, retry_safe=False, label=f"POST {CODE_EXCHANGE_PATH}")
-        d = wire.obj(doc, "answer")
+        doc = await self._retrier.run(attempt, retry_safe=False, label=f"POST {path}")
+        return wire.obj(doc, "answer")
+
+    def _granted(self, d: Any, missing: str) -> TokenSet:
+        """The token set in a token call's answer ``d`` (``missing``: the error without)."""
         access, refresh = wire.text(d, "access_token"), wire.text(d, "refresh_token")
         if not access or not refresh:
-            raise PlatformProtocolError("Shopee's answer to the authorization code has no tokens.")
+            raise PlatformProtocolError(missing)
         expire_in = wire.integer(d, "expire_in", "answer")
-        return CodeGrant(
-            TokenSet.granted(access, refresh, expire_in, now=self._clock()),
-            _ids(d, "user_id_list"),
-            _ids(d, "shop_id_list"),
-        )
+        return TokenSet.granted(access, refresh, expire_in, now=self._clock())
 
-    # ------------------------------------------------------------ livestream (User)
     async def _live(
         self,
         name: str,
