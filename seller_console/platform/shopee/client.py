@@ -283,8 +283,6 @@ class ShopeeClient(HttpOwner):
             _ids(d, "shop_id_list"),
         )
 
-    # ------------------------------------------------------------ livestream (User)
-
     async def _public_post(self, path: str, body: dict[str, object], what: str) -> Any:
         """A public-level call (signed with the partner key alone), sent once: a token
         call spends what it is given (a code, a refresh token), so it is repeated only
@@ -311,6 +309,7 @@ class ShopeeClient(HttpOwner):
         expire_in = wire.integer(d, "expire_in", "answer")
         return TokenSet.granted(access, refresh, expire_in, now=self._clock())
 
+    # ------------------------------------------------------------ livestream (User)
     async def _live(
         self,
         name: str,
