@@ -501,6 +501,28 @@ def parse_duration(text: str) -> int:
     return seconds
 
 
+def parse_flash_price(text: str, item: RundownItem) -> Money | None:
+    """A flash-sale price typed for ``item``: a live price (``parse_live_price``) in the
+    currency the item sells in, above zero; blank clears it. Raises ``RundownError``."""
+    price = parse_live_price(text, item.price)
+    if price is not None and item.price is not None and price.currency != item.price.currency:
+        raise RundownError(
+            f"the item sells in {item.price.currency.code}, not {price.currency.code}"
+        )
+    if price is not None and price.amount == 0:
+        raise RundownError("write a price above zero")
+    return price
+
+
+def parse_flash_seconds(text: str) -> int | None:
+    """How long a flash sale runs, typed like a duration (``2:00``); blank clears it (None).
+    Raises ``RundownError``."""
+    seconds = parse_duration(text) if text.strip() else None
+    if seconds == 0:
+        raise RundownError("write how long it runs, e.g. 2:00")
+    return seconds
+
+
 def parse_live_price(text: str, catalog_price: Money | None) -> Money | None:
     """A live price typed by a producer: ``9.99`` (in the catalog price's currency) or
     ``9.99 USD``; blank clears it (None). Raises ``RundownError`` with the reason."""

@@ -25,6 +25,8 @@ from seller_console.domain.rundown import (
     RundownItem,
     format_duration,
     parse_duration,
+    parse_flash_price,
+    parse_flash_seconds,
     parse_live_price,
 )
 from seller_console.ui.models.live_tables import Tone, tone_color
@@ -464,21 +466,13 @@ class RundownDock(QDockWidget):
         self._cap_pending = True
 
     def _edit_flash_price(self, item: RundownItem, text: str) -> None:
-        price = parse_live_price(text, item.price)
-        if price is not None and item.price is not None and price.currency != item.price.currency:
-            raise RundownError(
-                f"the item sells in {item.price.currency.code}, not {price.currency.code}"
-            )
-        if price is not None and price.amount == 0:
-            raise RundownError("write a price above zero")
+        price = parse_flash_price(text, item)
         self.vm.edit(
             item.id, "Change flash price" if price else "Clear flash price", flash_price=price
         )
 
     def _edit_flash_seconds(self, item: RundownItem, text: str) -> None:
-        seconds = parse_duration(text) if text.strip() else None
-        if seconds == 0:
-            raise RundownError("write how long it runs, e.g. 2:00")
+        seconds = parse_flash_seconds(text)
         self.vm.edit(item.id, "Change flash sale duration", flash_seconds=seconds)
 
     def _flash_error(self, message: str, field: QLineEdit | None = None) -> None:

@@ -11,6 +11,8 @@ from seller_console.domain.rundown import (
     Severity,
     format_duration,
     parse_duration,
+    parse_flash_price,
+    parse_flash_seconds,
     preflight,
 )
 
@@ -166,6 +168,28 @@ def test_a_flash_sale_needs_a_price_and_a_duration_and_counts_seconds():
         flash(1, "7.50", 0)
     with pytest.raises(RundownError, match="a flash price cannot be negative"):
         flash(1, "-1", 30)
+
+
+def test_a_typed_flash_price_is_in_the_item_s_currency_and_above_zero():
+    sold = item(1)  # sells in USD
+    assert parse_flash_price("7.50", sold) == Money.of("7.50", "USD")
+    assert parse_flash_price("7.50 USD", sold) == Money.of("7.50", "USD")
+    assert parse_flash_price("  ", sold) is None  # blank: no flash sale
+    with pytest.raises(RundownError, match="the item sells in USD, not EUR"):
+        parse_flash_price("7.50 EUR", sold)
+    with pytest.raises(RundownError, match="above zero"):
+        parse_flash_price("0", sold)
+    with pytest.raises(RundownError):
+        parse_flash_price("abc", sold)
+
+
+def test_a_typed_flash_duration_is_a_duration_above_zero():
+    assert parse_flash_seconds("2:00") == 120
+    assert parse_flash_seconds("") is None
+    with pytest.raises(RundownError, match="how long it runs"):
+        parse_flash_seconds("0")
+    with pytest.raises(RundownError):
+        parse_flash_seconds("1:75")
 
 
 def test_preflight_checks_the_flash_price_against_the_item_and_the_catalog():
