@@ -70,6 +70,15 @@ class Where(NamedTuple):
     line: int
 
 
+class VariantColumns(NamedTuple):
+    """The columns ``check_variant``'s warnings name: the SKU's, the price's and the
+    compare-at price's (a format without a compare-at column names its price column)."""
+
+    sku: str
+    price: str
+    compare_at: str
+
+
 class CatalogBuilder:
     def __init__(
         self,
@@ -259,59 +268,51 @@ class CatalogBuilder:
         if self._ticks % CHECK_EVERY == 0 and self._cancel is not None and self._cancel():
             raise ImportCancelledError(self.path)
 
-    def check_variant(
-        self,
-        variant: Variant,
-        where: Where,
-        sku_column: str,
-        price_column: str,
-        compare_column: str,
-    ) -> None:
-        """Warnings every format shares, once the variant is built."""
+    def check_variant(self, variant: Variant, row: int, line: int, columns: VariantColumns) -> None:
+        """Warnings every format shares, once the variant of ``row`` (from ``line``) is built."""
         self._ticks += 1  # self.tick(), inlined: once per variant of the biggest files
         if self._ticks % CHECK_EVERY == 0 and self._cancel is not None and self._cancel():
             raise ImportCancelledError(self.path)
-        if variant.sku:
-            first = self._skus.setdefault(variant.sku.casefold(), where.row)
-            if first != where.row:
+        sku, price, compare = variant.sku, variant.price, variant.compare_at_price
+        if sku:
+            first = self._skus.setdefault(sku.casefold(), row)
+            if first != row:
                 self.report.warn(
                     WarningKind.DUPLICATE_SKU,
-                    f"SKU {quote_short(variant.sku)} was already used on row {first}",
-                    where.row,
-                    sku_column,
-                    where.line,
+                    f"SKU {quote_short(sku)} was already used on row {first}",
+                    row,
+                    columns.sku,
+                    line,
                 )
-        price, compare = variant.price, variant.compare_at_price
         if price is None:
             self.report.warn(
                 WarningKind.NO_PRICE,
                 "no price: this variant cannot be sold until it has one",
-                where.row,
-                price_column,
-                where.line,
+                row,
+                columns.price,
+                line,
             )
-        elif self._exact.get(id(price)) is not price and not self._is_minor_exact(price):
+            return
+        if self._exact.get(id(price)) is not price and not self._is_minor_exact(price):
             self.report.warn(
                 WarningKind.SUB_MINOR_PRICE,
                 f"price {price.amount} {price.currency.code} has more decimals than "
                 f"{price.currency.code}'s {price.currency.exponent}: it is kept exactly and "
                 f"shown as {price}; pre-flight blocks it as a live price until it is fixed",
-                where.row,
-                price_column,
-                where.line,
+                row,
+                columns.price,
+                line,
             )
-        if (
-            price is not None
-            and compare is not None
-            and not (compare.currency is price.currency and compare.amount > price.amount)
+        if compare is not None and not (
+            compare.currency is price.currency and compare.amount > price.amount
         ):
             self.report.warn(
                 WarningKind.COMPARE_AT_NOT_ABOVE,
                 f"compare-at price {compare} is not above the price {price}: "
                 "no discount will be shown",
-                where.row,
-                compare_column,
-                where.line,
+                row,
+                columns.compare_at,
+                line,
             )
 
     def _is_minor_exact(self, price: Money) -> bool:

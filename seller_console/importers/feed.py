@@ -16,7 +16,13 @@ from datetime import UTC, datetime
 from seller_console.domain.catalog import Availability, Product, ProductStatus, Variant
 from seller_console.domain.money import quote_short
 from seller_console.domain.text import clean_text
-from seller_console.importers.builder import CatalogBuilder, RowRejectedError, Where, reject
+from seller_console.importers.builder import (
+    CatalogBuilder,
+    RowRejectedError,
+    VariantColumns,
+    Where,
+    reject,
+)
 from seller_console.importers.fields import (
     CellError,
     clean_url,
@@ -297,7 +303,10 @@ def _variant(rec: FeedRecord, builder: CatalogBuilder, now: datetime) -> tuple[V
         commission_rate=rate,
     )
     builder.check_variant(
-        variant, where, rec.column("id"), rec.column("price"), rec.column("price")
+        variant,
+        where.row,
+        where.line,
+        VariantColumns(rec.column("id"), rec.column("price"), rec.column("price")),
     )
     return variant, variant.product_id
 

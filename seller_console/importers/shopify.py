@@ -12,6 +12,7 @@ This is the format of the biggest catalogs, so the row loop reads cells by posit
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import itemgetter
@@ -20,7 +21,13 @@ from typing import Final
 from seller_console.domain.catalog import Availability, Product, ProductStatus, Variant
 from seller_console.domain.money import MAX_WHOLE_DIGITS, Currency, Money, quote_short
 from seller_console.domain.text import clean_text
-from seller_console.importers.builder import CatalogBuilder, RowRejectedError, Where, reject
+from seller_console.importers.builder import (
+    CatalogBuilder,
+    RowRejectedError,
+    VariantColumns,
+    Where,
+    reject,
+)
 from seller_console.importers.fields import (
     CellError,
     clean_url,
@@ -31,6 +38,7 @@ from seller_console.importers.fields import (
     split_list,
 )
 from seller_console.importers.report import WarningKind
+from seller_console.importers.source import Record
 from seller_console.importers.tabular import Columns, Table
 
 NAME = "shopify"
@@ -103,16 +111,7 @@ class _Draft:
 
 def import_rows(table: Table, builder: CatalogBuilder) -> None:
     reader = _Reader(Columns(table, ALIASES), len(table.header), builder)
-    report = builder.report
-    row = reader.row
-    read = 0  # added to the report's count once, not once per row
-    for number, line, cells in table.data():
-        read += 1
-        try:
-            row(cells, number, line)
-        except RowRejectedError as exc:
-            reject(report, Where(number, line), exc)
-    report.rows_read += read
+    reader.read(table.data())
     reader.finish()
 
 
@@ -123,38 +122,12 @@ class _Reader:
         self.builder = builder
         self.report = builder.report
         self.width = width
-        self.pad = [""] * (width + 1)
         self.name = {key: cols.column(key) for key in ALIASES}
-        at = {key: cols.positions.get(key, width) for key in ALIASES}
-        self.p_handle, self.p_title, self.p_body = at["handle"], at["title"], at["body"]
-        self.p_vendor, self.p_category, self.p_tags = at["vendor"], at["category"], at["tags"]
-        self.p_published, self.p_status = at["published"], at["status"]
-        self.p_names = (at["option1_name"], at["option2_name"], at["option3_name"])
-        self.p_values = (at["option1_value"], at["option2_value"], at["option3_value"])
-        self.p_sku, self.p_tracker, self.p_qty = at["sku"], at["tracker"], at["qty"]
-        self.p_policy, self.p_price, self.p_compare = at["policy"], at["price"], at["compare_at"]
-        self.p_barcode, self.p_image, self.p_position = (
-            at["barcode"],
-            at["image_src"],
-            at["image_position"],
-        )
-        self.p_variant_image, self.p_commission = at["variant_image"], at["commission"]
-        # A row is padded with blanks when it is shorter than the last position read (a
-        # missing column reads at ``width``, the pad's own cell); full rows are not copied.
-        self.last = max(at.values())
+        self.at = {key: cols.positions.get(key, width) for key in ALIASES}
         self.has_qty = cols.has("qty")
         self.has_tracker = cols.has("tracker")
-        self.variant_cells = itemgetter(
-            self.p_price, self.p_sku, self.p_values[0], self.p_compare, self.p_barcode,
-            self.p_qty, self.p_values[1], self.p_values[2], self.p_commission, self.p_tracker,
-            self.p_policy, self.p_variant_image,
-        )  # fmt: skip
         self.drafts: dict[str, _Draft] = {}
         self._prices: dict[str, Money | None] = {"": None}
-        # (option names, the three value cells) -> (options, their label): sizes and
-        # colours repeat on every row, so each distinct combination is read once.
-        self._options: dict[tuple[tuple[str, ...], str, str, str], _Options] = {}
-        self.default_rate = builder.options.commission_rate
         self._names: dict[tuple[str, str, str], tuple[str, ...]] = {}
         self._tags: dict[str, tuple[str, ...]] = {}
         self._known: dict[str, str] = {}  # a cell -> its clean text
@@ -165,141 +138,166 @@ class _Reader:
                 "export): stock is unknown for every variant",
             )
 
-    def row(self, cells: list[str], row: int, line: int) -> None:
-        """One record: a product's first row, a further variant, or an extra image.
+    def read(self, records: Iterable[Record]) -> None:
+        """Every record: a product's first row, a further variant, or an extra image.
 
-        The hot loop of the biggest catalogs: every cell a variant needs is fetched in one
-        ``itemgetter`` call, and the common case (a plain price seen before, a whole-number
-        stock, a valid GTIN, options seen before) makes no further call.
+        The hot loop of the biggest catalogs, one function with everything it uses in
+        local names: every cell a variant needs is fetched in one ``itemgetter`` call, and
+        the common case (a plain price seen before, a whole-number stock, a valid GTIN,
+        options seen before) calls nothing but the builder's shared checks.
         """
-        if len(cells) <= self.last:
-            cells = cells + self.pad[len(cells) :]
-        title = cells[self.p_title]
-        if title:
-            title = clean_text(title)
-        handle = cells[self.p_handle].strip() or _slug(title)
-        if not handle:
-            raise RowRejectedError("the row has neither a handle nor a title", self.name["handle"])
-        draft = self.drafts.get(handle)
-        if draft is None:
-            if not title:
-                raise RowRejectedError(
-                    f"the first row of product {quote_short(handle)} has no title",
-                    self.name["title"],
-                )
-            draft = self._draft(cells, handle, title, Where(row, line))
-            self.drafts[handle] = draft
-        image = cells[self.p_image]
-        if image:
-            image = clean_url(image)
-            if image:
-                position = parse_position(cells[self.p_position])
-                order = 10_000 if position is None else position
-                draft.images.append((order, len(draft.images), image))
-        (price_raw, sku, value1, compare_raw, barcode, qty, value2, value3, rate_raw, tracker,
-         policy, variant_image) = self.variant_cells(cells)  # fmt: skip
-        if not (price_raw or sku or value1 or compare_raw or barcode or qty) or not (
-            price_raw.strip()
-            or sku.strip()
-            or value1.strip()
-            or compare_raw.strip()
-            or barcode.strip()
-            or qty.strip()
-        ):
-            if image:
-                self.report.image_rows += 1
-            else:
-                self.report.warn(
-                    WarningKind.SKIPPED_ROW,
-                    "the row has a handle but no variant or image: skipped",
-                    row,
-                    self.name["handle"],
-                    line,
-                )
-            return
-        builder, name, where = self.builder, self.name, Where(row, line)
-        options: tuple[tuple[str, str], ...] = ()
-        title = draft.title
-        if draft.option_names:
-            key = (draft.option_names, value1, value2, value3)
-            known = self._options.get(key)
-            if known is None:
-                known = self._options[key] = _options(*key)
-            options = known[0]
-            title = known[1] or title
-        prices = self._prices
-        price = prices.get(price_raw, _UNSEEN)
-        if price is _UNSEEN:
-            price = self._money(price_raw, where, "price")
-        compare = prices.get(compare_raw, _UNSEEN)
-        if compare is _UNSEEN:
-            compare = self._money(compare_raw, where, "compare_at")
-        rate = self.default_rate
-        if rate_raw:
+        builder, report, name, at = self.builder, self.report, self.name, self.at
+        drafts, prices, check_variant = self.drafts, self._prices, builder.check_variant
+        p_handle, p_title, p_image, p_position = (
+            at["handle"], at["title"], at["image_src"], at["image_position"]
+        )  # fmt: skip
+        variant_cells = itemgetter(
+            at["price"], at["sku"], at["option1_value"], at["compare_at"], at["barcode"],
+            at["qty"], at["option2_value"], at["option3_value"], at["commission"],
+            at["tracker"], at["policy"], at["variant_image"],
+        )  # fmt: skip
+        # A row shorter than the last position read is padded with blanks (a missing
+        # column reads at ``width``, the pad's own cell), in place: the record is ours.
+        last = max(at.values())
+        pad = [""] * (last + 1)
+        has_qty, has_tracker = self.has_qty, self.has_tracker
+        default_rate = builder.options.commission_rate
+        checked = VariantColumns(name["sku"], name["price"], name["compare_at"])
+        # (option names, the three value cells) -> (options, their label): sizes and
+        # colours repeat on every row, so each distinct combination is read once.
+        known_options: dict[tuple[tuple[str, ...], str, str, str], _Options] = {}
+        read = 0  # added to the report's count once, not once per row
+        for row, line, cells in records:
+            read += 1
             try:
-                rate = builder.commission(parse_rate(rate_raw))
-            except CellError as exc:
-                raise RowRejectedError(f"commission rate {exc}", name["commission"]) from None
-        stock: int | None = None
-        untracked = self.has_tracker and not tracker.strip()
-        if self.has_qty and not untracked:
-            if qty.isdecimal() and len(qty) <= 9:
-                stock = int(qty)
-            elif qty.strip():
-                stock = builder.stock(qty, where, name["qty"])
-            else:
-                self.report.warn(
-                    WarningKind.STOCK_UNKNOWN,
-                    "inventory quantity is blank: stock unknown",
-                    row,
-                    name["qty"],
-                    line,
+                if len(cells) <= last:
+                    cells.extend(pad[len(cells) :])
+                title = cells[p_title]
+                if title:
+                    title = clean_text(title)
+                handle = cells[p_handle].strip() or _slug(title)
+                if not handle:
+                    raise RowRejectedError(
+                        "the row has neither a handle nor a title", name["handle"]
+                    )
+                draft = drafts.get(handle)
+                if draft is None:
+                    if not title:
+                        raise RowRejectedError(
+                            f"the first row of product {quote_short(handle)} has no title",
+                            name["title"],
+                        )
+                    draft = drafts[handle] = self._draft(cells, handle, title, Where(row, line))
+                image = cells[p_image]
+                if image:
+                    image = clean_url(image)
+                    if image:
+                        position = parse_position(cells[p_position])
+                        order = 10_000 if position is None else position
+                        draft.images.append((order, len(draft.images), image))
+                (price_raw, sku, value1, compare_raw, barcode, qty, value2, value3, rate_raw,
+                 tracker, policy, variant_image) = variant_cells(cells)  # fmt: skip
+                if not (price_raw or sku or value1 or compare_raw or barcode or qty) or not (
+                    price_raw.strip()
+                    or sku.strip()
+                    or value1.strip()
+                    or compare_raw.strip()
+                    or barcode.strip()
+                    or qty.strip()
+                ):
+                    if image:
+                        report.image_rows += 1
+                    else:
+                        report.warn(
+                            WarningKind.SKIPPED_ROW,
+                            "the row has a handle but no variant or image: skipped",
+                            row,
+                            name["handle"],
+                            line,
+                        )
+                    continue
+                options: tuple[tuple[str, str], ...] = ()
+                title = draft.title
+                if draft.option_names:
+                    key = (draft.option_names, value1, value2, value3)
+                    known = known_options.get(key)
+                    if known is None:
+                        known = known_options[key] = _options(*key)
+                    options = known[0]
+                    title = known[1] or title
+                price = prices.get(price_raw, _UNSEEN)
+                if price is _UNSEEN:
+                    price = self._money(price_raw, Where(row, line), "price")
+                compare = prices.get(compare_raw, _UNSEEN)
+                if compare is _UNSEEN:
+                    compare = self._money(compare_raw, Where(row, line), "compare_at")
+                rate = default_rate
+                if rate_raw:
+                    try:
+                        rate = builder.commission(parse_rate(rate_raw))
+                    except CellError as exc:
+                        raise RowRejectedError(
+                            f"commission rate {exc}", name["commission"]
+                        ) from None
+                stock: int | None = None
+                untracked = has_tracker and not tracker.strip()
+                if has_qty and not untracked:
+                    if qty.isdecimal() and len(qty) <= 9:
+                        stock = int(qty)
+                    elif qty.strip():
+                        stock = builder.stock(qty, Where(row, line), name["qty"])
+                    else:
+                        report.warn(
+                            WarningKind.STOCK_UNKNOWN,
+                            "inventory quantity is blank: stock unknown",
+                            row,
+                            name["qty"],
+                            line,
+                        )
+                if barcode and not (
+                    barcode.isascii()
+                    and barcode.isdecimal()
+                    and len(barcode) in (8, 12, 13, 14)
+                    and gtin_check_digit_ok(barcode)
+                ):
+                    barcode = builder.barcode(barcode, Where(row, line), name["barcode"])
+                variants = draft.variants
+                variant = Variant(
+                    # Unique by construction, so not looked up: handles are unique (one
+                    # draft each), and the text after the last "#" is the number, so no two
+                    # (handle, number) pairs give one id, whatever "#" a handle holds.
+                    f"{handle}#{len(variants) + 1}",
+                    handle,
+                    sku.strip(),
+                    title,
+                    price,
+                    compare,
+                    stock,
+                    # In stock is the common case; _availability settles the others.
+                    _IN_STOCK
+                    if stock is not None and stock > 0
+                    else _availability(stock, untracked, policy),
+                    options,
+                    barcode,
+                    clean_url(variant_image) if variant_image else "",
+                    rate,
                 )
-        sells_when_out = bool(policy) and policy.strip().casefold() == "continue"
-        if barcode and not (
-            barcode.isascii()
-            and barcode.isdecimal()
-            and len(barcode) in (8, 12, 13, 14)
-            and gtin_check_digit_ok(barcode)
-        ):
-            barcode = builder.barcode(barcode, where, name["barcode"])
-        variants = draft.variants
-        # In stock is the common case; _availability settles the others.
-        availability = (
-            _IN_STOCK
-            if stock is not None and stock > 0
-            else _availability(stock, untracked, sells_when_out)
-        )
-        variant = Variant(
-            # Unique by construction, so not looked up: handles are unique (one draft
-            # each), and the text after the last "#" is the number, so no two (handle,
-            # number) pairs give one id, whatever "#" a handle holds.
-            f"{handle}#{len(variants) + 1}",
-            handle,
-            sku.strip(),
-            title,
-            price,
-            compare,
-            stock,
-            availability,
-            options,
-            barcode,
-            clean_url(variant_image) if variant_image else "",
-            rate,
-        )
-        builder.check_variant(variant, where, name["sku"], name["price"], name["compare_at"])
-        variants.append(variant)
+                check_variant(variant, row, line, checked)
+                variants.append(variant)
+            except RowRejectedError as exc:
+                reject(report, Where(row, line), exc)
+        report.rows_read += read
 
     def _draft(self, cells: list[str], handle: str, title: str, where: Where) -> _Draft:
-        builder, known = self.builder, self._known
-        status_raw = cells[self.p_status].strip().casefold()
+        builder, known, at = self.builder, self._known, self.at
+        status_raw = cells[at["status"]].strip().casefold()
         found = _STATUSES.get(status_raw) if status_raw else ProductStatus.ACTIVE
         if found is not None:
             status = found
         else:
             self.report.warn(
                 WarningKind.BAD_VALUE,
-                f"status {quote_short(cells[self.p_status])} is not "
+                f"status {quote_short(cells[at['status']])} is not "
                 "active, draft or archived; treated as active",
                 where.row,
                 self.name["status"],
@@ -307,7 +305,7 @@ class _Reader:
             )
             status = ProductStatus.ACTIVE
         try:
-            published = parse_bool(cells[self.p_published], default=True)
+            published = parse_bool(cells[at["published"]], default=True)
         except CellError as exc:
             self.report.warn(
                 WarningKind.BAD_VALUE,
@@ -319,16 +317,15 @@ class _Reader:
             published = True
         if not published and status is ProductStatus.ACTIVE:
             status = ProductStatus.DRAFT
-        p1, p2, p3 = self.p_names
-        key = (cells[p1], cells[p2], cells[p3])
+        key = (cells[at["option1_name"]], cells[at["option2_name"]], cells[at["option3_name"]])
         names = self._names.get(key)
         if names is None:
             names = self._names[key] = tuple(n for n in map(clean_text, key) if n)
-        if names == ("Title",) and cells[self.p_values[0]].strip() == "Default Title":
+        if names == ("Title",) and cells[at["option1_value"]].strip() == "Default Title":
             names = ()
         # Vendors, categories and tag lists repeat on every product: each distinct cell
         # is cleaned once.
-        vendor, category, tags = cells[self.p_vendor], cells[self.p_category], cells[self.p_tags]
+        vendor, category, tags = cells[at["vendor"]], cells[at["category"]], cells[at["tags"]]
         if vendor not in known:
             known[vendor] = clean_text(vendor)
         if category not in known:
@@ -339,7 +336,7 @@ class _Reader:
             handle=handle,
             title=title,
             brand=known[vendor] or (builder.options.brand or ""),
-            body=cells[self.p_body],
+            body=cells[at["body"]],
             tags=self._tags[tags],
             status=status,
             category=known[category],
@@ -400,8 +397,10 @@ def _slug(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", title.casefold()).strip("-")
 
 
-def _availability(stock: int | None, untracked: bool, sells_when_out: bool) -> Availability:
-    """Untracked inventory (a blank tracker) is always sellable; an unknown count is not."""
+def _availability(stock: int | None, untracked: bool, policy: str) -> Availability:
+    """Untracked inventory (a blank tracker) is always sellable, and so is a variant whose
+    policy is ``continue`` (sold when out of stock); an unknown count is not."""
+    sells_when_out = bool(policy) and policy.strip().casefold() == "continue"
     if stock is None:
         return Availability.IN_STOCK if untracked or sells_when_out else Availability.UNKNOWN
     if stock > 0:

@@ -17,10 +17,13 @@ import codecs
 import csv
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
+from functools import partial
+from itertools import islice
 from pathlib import Path
-from typing import BinaryIO, Final, NamedTuple
+from typing import BinaryIO, Final, NamedTuple, cast
 
 from seller_console.importers.errors import CatalogImportError, ImportCancelledError
 from seller_console.importers.report import ImportReport, WarningKind
@@ -55,6 +58,9 @@ class Encoding:
     label: str  # what the report says
     fallback: bool  # True when the bytes were not valid UTF-8 and cp1252 was assumed
     bad_offset: int | None = None  # where UTF-8 decoding first failed
+    # True when the encoding pass saw no line over MAX_LINE_CHARS bytes (so none over
+    # MAX_LINE_CHARS characters either): the records can be read on the fast path.
+    short_lines: bool = False
 
 
 def check_size(path: Path, max_bytes: int = MAX_FILE_BYTES) -> int:
@@ -90,7 +96,8 @@ def head_bytes(path: Path, count: int = _SNIFF_BYTES) -> bytes:
 def detect_encoding(path: Path, cancel: CancelFn | None = None) -> Encoding:
     """UTF-8 (with or without BOM), UTF-16 with a BOM, else cp1252 with a warning.
 
-    One pass over the whole file, a megabyte at a time, looking at ``cancel`` after each."""
+    One pass over the whole file, a megabyte at a time, looking at ``cancel`` after each;
+    the same pass says whether every line is short (``Encoding.short_lines``)."""
     head = head_bytes(path, 4)
     if head.startswith(codecs.BOM_UTF8):
         codec, label = "utf-8-sig", "UTF-8 with BOM"
@@ -98,9 +105,10 @@ def detect_encoding(path: Path, cancel: CancelFn | None = None) -> Encoding:
         codec, label = "utf-16", "UTF-16"
     else:
         codec, label = "utf-8", "UTF-8"
-    bad = _first_bad_byte(path, codec, cancel)
+    bad, short_lines = _scan(path, codec, cancel)
     if bad is None:
-        return Encoding(codec, label, fallback=False)
+        # A line feed byte is not a line end in UTF-16: its lines are not measured.
+        return Encoding(codec, label, fallback=False, short_lines=short_lines and codec != "utf-16")
     if codec == "utf-16":  # a UTF-16 BOM says what the file is: no guessing past it
         raise CatalogImportError(
             path, f"the file starts as UTF-16 but is not valid UTF-16 (at byte {bad})"
@@ -108,10 +116,17 @@ def detect_encoding(path: Path, cancel: CancelFn | None = None) -> Encoding:
     return Encoding("cp1252", "Windows-1252 (assumed)", True, bad)
 
 
-def _first_bad_byte(path: Path, codec: str, cancel: CancelFn | None) -> int | None:
-    """Where decoding the whole file as ``codec`` first fails; None when it does not."""
+def _scan(path: Path, codec: str, cancel: CancelFn | None) -> tuple[int | None, bool]:
+    """Where decoding the whole file as ``codec`` first fails (None when it does not), and
+    whether no line runs over ``MAX_LINE_CHARS`` bytes.
+
+    A line inside one chunk is shorter than the chunk, so only a line running over chunk
+    ends can be too long: one ``find`` and one ``rfind`` per chunk measure it.
+    """
     decoder = codecs.getincrementaldecoder(codec)()
     offset = 0
+    run = 0  # the bytes since the last line feed
+    short = True
     with open_binary(path) as fh:
         while chunk := fh.read(_CHUNK):
             if cancel is not None and cancel():
@@ -119,13 +134,19 @@ def _first_bad_byte(path: Path, codec: str, cancel: CancelFn | None) -> int | No
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError as exc:
-                return offset + exc.start
+                return offset + exc.start, False
             offset += len(chunk)
+            first = chunk.find(b"\n")
+            if first < 0:
+                run += len(chunk)
+            else:
+                short = short and run + first < MAX_LINE_CHARS
+                run = len(chunk) - chunk.rfind(b"\n") - 1
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError as exc:
-            return offset + exc.start
-    return None
+            return offset + exc.start, False
+    return None, short and run < MAX_LINE_CHARS
 
 
 def open_text(path: Path, encoding: Encoding) -> tuple[BinaryIO, io.TextIOWrapper]:
@@ -186,6 +207,11 @@ class Record(NamedTuple):
     cells: list[str]
 
 
+# ``Record((row, line, cells))`` without the Python-level ``__new__`` a NamedTuple has
+# (``Record._make`` is that too): the fast path makes one per record.
+_record = cast(Callable[[tuple[int, int, list[str]]], Record], partial(tuple.__new__, Record))
+
+
 class _LineTooLongError(Exception):
     """A physical line over ``MAX_LINE_CHARS`` (its text was skipped, never held)."""
 
@@ -205,9 +231,9 @@ class _Lines:
     ``csv.reader`` and the next record starts cleanly on the next line.
     """
 
-    def __init__(self, text: io.TextIOWrapper) -> None:
+    def __init__(self, text: io.TextIOWrapper, line: int = 0) -> None:
         self._readline = text.readline
-        self.line = 0  # physical lines read so far
+        self.line = line  # physical lines read so far
         self.buffer: list[str] = []  # the lines of the record being read
         self.chars = 0  # their characters (the reader resets both for each record)
 
@@ -275,46 +301,112 @@ class RecordReader:
 
     def __iter__(self) -> Iterator[Record]:
         total = self.path.stat().st_size
+        try:
+            resume = 1
+            if self.encoding.short_lines:
+                resume = yield from self._plain(total)
+            if resume:
+                yield from self._careful(total, resume)
+        except UnicodeDecodeError as exc:
+            raise CatalogImportError(
+                self.path, f"the file is not valid {self.encoding.label}: {exc.reason}"
+            ) from None
+        if self._progress is not None:
+            self._progress(total, total)
+
+    def _plain(self, total: int) -> Generator[Record, None, int]:
+        """The fast path, for a file whose lines are all short: ``csv.reader`` reads the
+        text itself, and each record is looked at once it is read. At the first record
+        that is not plainly good (a CSV error, a cap, rows it may have swallowed) it
+        stops, and returns that record's first line for ``_careful`` to go on from;
+        0 when the file ended."""
         raw, text = open_text(self.path, self.encoding)
         with raw, text:
-            lines = _Lines(text)
-            buffer = lines.buffer  # the current record's lines (cleared, never replaced)
-            reader = csv.reader(lines, delimiter=self.delimiter, quotechar='"', strict=True)
+            reader = csv.reader(text, delimiter=self.delimiter, quotechar='"', strict=True)
+            done = 0  # lines read before this record
+            row, widest = self._row, self._widest  # kept in local names: the hot loop
             try:
                 while True:
-                    start = lines.line + 1
-                    buffer.clear()  # a new record
-                    lines.chars = 0
-                    if self._row % CHECK_EVERY == 0:
+                    if row % CHECK_EVERY == 0:
+                        self._row = row
                         self._checkpoint()
                         if self._progress is not None:
                             self._progress(raw.tell(), total)
                     try:
                         cells = next(reader)
                     except StopIteration:
-                        break
-                    except (csv.Error, _LineTooLongError, _RecordTooLongError) as exc:
-                        yield from self._broken(list(buffer), start, _why(exc))
+                        return 0
+                    except csv.Error:
+                        return done + 1
+                    if reader.line_num - done == 1:
+                        if len(cells) > widest:
+                            widest = self._widest = len(cells)
+                    elif self._unusual(cells, reader.line_num - done):
+                        return done + 1
+                    row += 1
+                    yield _record((row, done + 1, cells))
+                    done = reader.line_num
+            finally:
+                self._row = row
+
+    def _unusual(self, cells: list[str], lines: int) -> bool:
+        """Whether a record read on the fast path over several lines needs ``_careful``:
+        over a cap, or rows it may have swallowed.
+
+        The record's middle lines lie whole inside its cells: joined with a quote, a piece
+        between two line ends that holds no quote is such a line, as the file has it. The
+        raw text is at most twice the cells' characters (doubled quotes) plus three per
+        cell (quotes, delimiter) and two per line end, so a record under that is under
+        the cap."""
+        joined = '"'.join(cells)
+        if lines > MAX_RECORD_LINES or 2 * len(joined) + 3 * len(cells) + 2 * lines > (
+            MAX_RECORD_CHARS
+        ):
+            return True
+        # A middle line that is a whole row holds width - 1 delimiters; a record with
+        # fewer has none (most multi-line descriptions), and is not split.
+        whole_row = (self.width or 0) - 1
+        middle = _LINE_END.split(joined)[1:-1] if joined.count(self.delimiter) >= whole_row else []
+        return self._swallowed(middle, cells)
+
+    def _careful(self, total: int, first_line: int) -> Iterator[Record]:
+        """The records from ``first_line`` on, every line capped and every record's lines
+        kept, so that a broken record is read again line by line (see the class)."""
+        raw, text = open_text(self.path, self.encoding)
+        with raw, text:
+            if first_line > 1:  # after the fast path, whose lines are all short
+                deque(islice(text, first_line - 1), maxlen=0)
+            lines = _Lines(text, first_line - 1)
+            buffer = lines.buffer  # the current record's lines (cleared, never replaced)
+            reader = csv.reader(lines, delimiter=self.delimiter, quotechar='"', strict=True)
+            while True:
+                start = lines.line + 1
+                buffer.clear()  # a new record
+                lines.chars = 0
+                if self._row % CHECK_EVERY == 0:
+                    self._checkpoint()
+                    if self._progress is not None:
+                        self._progress(raw.tell(), total)
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    break
+                except (csv.Error, _LineTooLongError, _RecordTooLongError) as exc:
+                    yield from self._broken(list(buffer), start, _why(exc))
+                    continue
+                if len(buffer) > 1:
+                    if self._swallowed(buffer[1:-1], cells):
+                        yield from self._broken(
+                            list(buffer),
+                            start,
+                            "a quoted cell on this row runs over the rows after it "
+                            "(its quote is unbalanced)",
+                        )
                         continue
-                    if len(buffer) > 1:
-                        if self._swallowed(buffer, cells):
-                            yield from self._broken(
-                                list(buffer),
-                                start,
-                                "a quoted cell on this row runs over the rows after it "
-                                "(its quote is unbalanced)",
-                            )
-                            continue
-                    elif len(cells) > self._widest:
-                        self._widest = len(cells)
-                    self._row += 1
-                    yield Record(self._row, start, cells)
-            except UnicodeDecodeError as exc:
-                raise CatalogImportError(
-                    self.path, f"the file is not valid {self.encoding.label}: {exc.reason}"
-                ) from None
-            if self._progress is not None:
-                self._progress(total, total)
+                elif len(cells) > self._widest:
+                    self._widest = len(cells)
+                self._row += 1
+                yield Record(self._row, start, cells)
 
     def _checkpoint(self) -> None:
         if self._row > MAX_ROWS:
@@ -326,8 +418,9 @@ class RecordReader:
         if self._cancel is not None and self._cancel():
             raise ImportCancelledError(self.path)
 
-    def _swallowed(self, buffer: list[str], cells: list[str]) -> bool:
-        """Whether a record read over several lines has swallowed the rows after it.
+    def _swallowed(self, middle: list[str], cells: list[str]) -> bool:
+        """Whether a record read over several lines has swallowed the rows after it
+        (``middle``: the lines between its first and its last).
 
         A quote that opens a cell and is closed, cleanly, by a stray quote on a later row
         (``6x9"``) merges the rows between into that cell, and the record then has more
@@ -344,7 +437,7 @@ class RecordReader:
         if width < 4:
             return False
         delimiter = self.delimiter
-        return any(line.count(delimiter) == width - 1 and '"' not in line for line in buffer[1:-1])
+        return any(line.count(delimiter) == width - 1 and '"' not in line for line in middle)
 
     def _broken(self, buffer: list[str], start: int, why: str) -> Iterator[Record]:
         """A record that could not be read as it stands: see the class docstring."""
@@ -406,6 +499,7 @@ def _why(exc: Exception) -> str:
     return f'an unbalanced quote (") on this row ({exc})'
 
 
+_LINE_END: Final = re.compile("\r\n|\r|\n")  # as a text file opened with newline="" ends lines
 _HEADER_SPACE = re.compile(r"\s+")
 
 

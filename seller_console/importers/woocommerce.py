@@ -15,7 +15,13 @@ from functools import partial
 from seller_console.domain.catalog import Availability, Product, ProductStatus, Variant
 from seller_console.domain.money import quote_short
 from seller_console.domain.text import clean_text
-from seller_console.importers.builder import CatalogBuilder, RowRejectedError, Where, reject
+from seller_console.importers.builder import (
+    CatalogBuilder,
+    RowRejectedError,
+    VariantColumns,
+    Where,
+    reject,
+)
 from seller_console.importers.fields import (
     CellError,
     clean_url,
@@ -240,10 +246,11 @@ def _variant(
     )
     builder.check_variant(
         variant,
-        where,
-        cols.column("sku"),
-        cols.column("regular_price"),
-        cols.column("regular_price"),
+        where.row,
+        where.line,
+        VariantColumns(
+            cols.column("sku"), cols.column("regular_price"), cols.column("regular_price")
+        ),
     )
     return variant
 

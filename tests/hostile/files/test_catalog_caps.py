@@ -3,8 +3,10 @@ Cancel looked at often enough to stop any import at once."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -136,18 +138,45 @@ def test_cancel_stops_well_before_the_end_of_a_big_file(tmp_path: Path, name: st
     assert calls[0] == 3
 
 
+class _FailingText:
+    """A text file whose disk fails after ``lines`` lines, however they are read."""
+
+    def __init__(self, text: io.TextIOWrapper, lines: int) -> None:
+        self._text, self._left = text, lines
+
+    def _line(self, line: str) -> str:
+        self._left -= 1
+        if self._left < 0:
+            raise OSError(5, "Input/output error")
+        return line
+
+    def readline(self, size: int = -1) -> str:
+        return self._line(self._text.readline(size))
+
+    def __iter__(self) -> _FailingText:
+        return self
+
+    def __next__(self) -> str:
+        return self._line(next(self._text))
+
+    def __enter__(self) -> _FailingText:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._text.close()
+
+
 def test_a_read_error_mid_file_is_unreadable_not_a_crash(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = corpus.write(tmp_path, "feed.tsv", corpus.plain_google(3_000))
-    real_next = source._Lines.__next__
+    real_open_text = source.open_text
 
-    def failing_next(self: source._Lines) -> str:
-        if self.line >= 100:  # the disk fails on line 101
-            raise OSError(5, "Input/output error")
-        return real_next(self)
+    def failing_open_text(path: Path, encoding: source.Encoding) -> tuple[Any, Any]:
+        raw, text = real_open_text(path, encoding)
+        return raw, _FailingText(text, 100)  # the disk fails on line 101
 
-    monkeypatch.setattr(source._Lines, "__next__", failing_next)
+    monkeypatch.setattr(source, "open_text", failing_open_text)
     code, report, err = check(path)
     assert code == 2
     assert "Input/output error" in report["error"]

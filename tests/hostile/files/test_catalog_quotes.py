@@ -5,12 +5,20 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from seller_console.importers import ImportOptions, WarningKind, import_catalog
+from seller_console.importers import (
+    ImportOptions,
+    ImportReport,
+    WarningKind,
+    import_catalog,
+    source,
+)
 from tests.hostile.files import corpus
 from tests.hostile.files.helpers import check
 
@@ -151,3 +159,35 @@ def test_a_ragged_file_keeps_its_multi_line_rows(tmp_path: Path) -> None:
     result = import_catalog(path, ImportOptions())
     assert result.report.rejected == []
     assert [ref.variant.sku for ref in result.catalog.rows] == ["a", "b", "c"]
+
+
+def _records(path: Path, short_lines: bool) -> tuple[list[tuple[int, int, list[str]]], list[str]]:
+    """What ``RecordReader`` reads, on the fast path first (``short_lines``) or careful only."""
+    encoding = replace(source.detect_encoding(path), short_lines=short_lines)
+    report = ImportReport(path)
+    reader = source.RecordReader(path, encoding, ",", report=report)
+    records = []
+    for record in reader:
+        if reader.width is None:
+            reader.width = len(record.cells)  # the header, as open_table sets it
+        records.append((record.row, record.line, record.cells))
+    problems = [f"{p.row}:{p.line}:{p.reason}" for p in report.rejected + report.warnings]
+    return records, problems
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    body=st.lists(st.text(alphabet='ab,"\n\r x', max_size=12), max_size=40).map("".join),
+    record_lines=st.sampled_from([3, 2_000]),
+)
+def test_the_fast_path_reads_every_file_as_the_careful_reader_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str, record_lines: int
+) -> None:
+    # The careful reader (every line capped and kept) is the reference: the fast path must
+    # give the same records, rows, lines and problems, whatever the quotes and line ends.
+    monkeypatch.setattr(source, "MAX_RECORD_LINES", record_lines)
+    path = tmp_path / "messy.csv"
+    path.write_bytes(("h1,h2,h3,h4,h5\n" + body).encode())
+    assert _records(path, short_lines=True) == _records(path, short_lines=False)
