@@ -44,7 +44,7 @@ from seller_console.ui.asyncqt import TaskScope
 from seller_console.ui.dialogs.import_report import ImportReportDialog, orders_counts
 from seller_console.ui.dialogs.past_shows import PastShowsDialog
 from seller_console.ui.dialogs.profiles_dialog import ProfilesDialog
-from seller_console.ui.dialogs.show_report import ShowReportDialog
+from seller_console.ui.dialogs.show_report import ColumnFit, ShowReportDialog
 from tests.fakes import NO_KEYCHAIN, MemorySecrets
 from tests.support import order, settled
 
@@ -611,3 +611,50 @@ def test_report_shows_the_settlement_columns_once_orders_were_read_again(qtbot):
     row = column_texts(model, 1).index("p1")
     tip = model.data(model.index(row, 0), Qt.ItemDataRole.ToolTipRole)
     assert html.unescape(tip) == f"<p>{HOSTILE}</p>"
+
+
+def test_a_laptop_s_report_folds_the_least_needed_columns_and_the_header_brings_them_back(qtbot):
+    # Settled: every settlement column shows, too many for 1366x768. The least needed fold
+    # away instead of the table scrolling sideways; the header's menu shows any of them.
+    report = make_report()
+    report = replace(report, show=replace(report.show, refreshed_at=T0 + timedelta(days=2)))
+    dialog = ShowReportDialog(report)
+    qtbot.addWidget(dialog)
+    dialog.resize(1342, 700)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    products, pins = dialog.tabs.widget(0), dialog.tabs.widget(1)
+    assert isinstance(products, QTableView)
+    assert isinstance(pins, QTableView)
+    dialog.tabs.setCurrentWidget(pins)
+    headers = [
+        pins.model().headerData(c, Qt.Orientation.Horizontal)
+        for c in range(pins.model().columnCount())
+    ]
+    refunded = headers.index("Refunded")
+    qtbot.waitUntil(lambda: pins.isColumnHidden(refunded))
+    for table in (dialog.totals, products, pins):
+        assert table.horizontalHeader().length() <= table.viewport().width()
+        assert not table.horizontalScrollBar().isVisible()
+    assert not pins.isColumnHidden(headers.index("Net"))
+    assert not pins.isColumnHidden(headers.index("Settled"))
+
+    # right-clicking the header opens the menu of columns
+    assert pins.horizontalHeader().contextMenuPolicy() == Qt.ContextMenuPolicy.CustomContextMenu
+    fit = pins.findChild(ColumnFit)
+    assert fit is not None
+    menu = fit.columns_menu()
+    choices = {a.text(): a for a in menu.actions()}
+    assert not choices["Refunded"].isChecked()
+    assert choices["Settled"].isChecked()
+    assert not choices["Pinned product"].isEnabled()  # the titles always show
+    choices["Refunded"].setChecked(True)  # the user wants it: it stays, the table scrolls
+    assert not pins.isColumnHidden(refunded)
+    assert pins.columnWidth(refunded) > 0
+    dialog.resize(1100, 700)
+    qtbot.waitUntil(lambda: pins.isColumnHidden(headers.index("Units")))
+    assert not pins.isColumnHidden(refunded)
+
+    dialog.resize(1900, 700)  # room again: what folded comes back
+    qtbot.waitUntil(lambda: not pins.isColumnHidden(headers.index("Units")))
+    assert all(not pins.isColumnHidden(c) for c in range(len(headers)))

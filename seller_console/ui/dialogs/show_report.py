@@ -31,6 +31,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QPoint,
     QSize,
     Qt,
     Signal,
@@ -41,6 +42,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QHeaderView,
+    QMenu,
     QPushButton,
     QTableView,
     QTabWidget,
@@ -218,16 +220,30 @@ def report_table(model: ReportTableModel, name: str, widest: int = 280) -> QTabl
     return table
 
 
-class TitleFit(QObject):
-    """A table's column of product titles takes the room its other columns leave (no less
-    than ``TITLE_LEAST``), again whenever the table's width changes: at 1366x768 every
-    column fits, a long title elided (whole in its tooltip)."""
+class ColumnFit(QObject):
+    """A report table fitted to its width, again whenever the width changes.
 
-    def __init__(self, table: QTableView, column: int) -> None:
+    The column of titles (``title``, if the table has one) takes the room the others leave,
+    no less than ``TITLE_LEAST``, a long title elided (whole in its tooltip). When even
+    that does not fit (a laptop's window, once orders have settled and every settlement
+    column shows), the columns a seller needs least fold away, in ``FOLD_FIRST`` order,
+    and come back as the window widens. Right-clicking the header lists every column to
+    show or hide: what the user chooses there stays, whatever the width.
+    """
+
+    def __init__(self, table: QTableView, title: int | None) -> None:
         super().__init__(table)
         self._table = table
-        self._column = column
-        table.horizontalHeader().setStretchLastSection(False)
+        self._title = title
+        header = table.horizontalHeader()
+        names = [_header_text(table, c) for c in range(header.count())]
+        self._foldable = [names.index(n) for n in FOLD_FIRST if n in names]
+        self._folded: dict[int, int] = {}  # column -> its width when folded, in fold order
+        self._chosen: dict[int, bool] = {}  # column -> shown, as the user chose
+        if title is not None:
+            header.setStretchLastSection(False)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._open_menu)
         table.viewport().installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -236,14 +252,63 @@ class TitleFit(QObject):
         return False
 
     def fit(self) -> None:
+        table, header = self._table, self._table.horizontalHeader()
+        room = table.viewport().width() - (TITLE_LEAST if self._title is not None else 0)
+
+        def used() -> int:
+            return sum(
+                header.sectionSize(c)
+                for c in range(header.count())
+                if c != self._title and not header.isSectionHidden(c)
+            )
+
+        for column in self._foldable:
+            if used() <= room:
+                break
+            if column not in self._chosen and not header.isSectionHidden(column):
+                self._folded[column] = header.sectionSize(column)
+                table.setColumnHidden(column, True)
+        for column in reversed(list(self._folded)):  # the last folded comes back first
+            if used() + self._folded[column] > room:
+                break
+            table.setColumnHidden(column, False)
+            table.setColumnWidth(column, self._folded.pop(column))
+        if self._title is not None:
+            table.setColumnWidth(self._title, max(TITLE_LEAST, table.viewport().width() - used()))
+
+    def columns_menu(self) -> QMenu:
+        """Every column, checked when shown; choosing one shows or hides it for good."""
+        table, header = self._table, self._table.horizontalHeader()
+        menu = QMenu(table)
+        menu.setObjectName("report_columns_menu")
+        for column in range(header.count()):
+            action = menu.addAction(_header_text(table, column).replace("\n", " "))
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(column))
+            action.setEnabled(column != self._title)  # the titles always show
+            action.toggled.connect(lambda shown, c=column: self.choose(c, shown))
+        menu.aboutToHide.connect(menu.deleteLater)
+        return menu
+
+    def _open_menu(self, position: QPoint) -> None:
         header = self._table.horizontalHeader()
-        others = sum(
-            header.sectionSize(c)
-            for c in range(header.count())
-            if c != self._column and not header.isSectionHidden(c)
-        )
-        room = self._table.viewport().width() - others
-        self._table.setColumnWidth(self._column, max(TITLE_LEAST, room))
+        self.columns_menu().popup(header.mapToGlobal(position))
+
+    def choose(self, column: int, shown: bool) -> None:
+        """Show or hide ``column`` as the user asked (the header's menu), for good."""
+        self._chosen[column] = shown
+        width = self._folded.pop(column, None)
+        self._table.setColumnHidden(column, not shown)
+        if shown:
+            if width is not None:
+                self._table.setColumnWidth(column, width)
+            elif self._table.columnWidth(column) == 0:
+                self._table.resizeColumnToContents(column)
+        self.fit()
+
+
+def _header_text(table: QTableView, column: int) -> str:
+    return str(table.model().headerData(column, Qt.Orientation.Horizontal))
 
 
 # ---------------------------------------------------------------- the report's tables
@@ -266,7 +331,14 @@ SETTLEMENT_HEADERS = frozenset(FIGURE_HEADERS[-4:])  # platform est., settled, .
 DIALOG_SIZE = QSize(1600, 700)
 SCREEN_MARGIN = 24  # the window's frame, and a little of the screen around it
 PRODUCT_ID_WIDEST = 120  # an id is elided past it, whole in its tooltip
-TITLE_LEAST = 120  # a title column narrower than this scrolls the table sideways instead
+TITLE_LEAST = 120  # a title column narrower than this folds the least needed columns away
+FOLD_FIRST = (  # what folds away, in this order, when a window is too narrow for every column
+    "Refunded",  # the count: Refunds says how much
+    "Settled\norders",  # Awaiting says how many are left
+    "Platform\nest.",  # once settled, Settled is what counts
+    "Units",
+    "Difference",  # a flagged difference is said in the summary too
+)
 
 
 def figure_cells(f: Figures) -> tuple[Cell, ...]:
@@ -521,8 +593,10 @@ class ShowReportDialog(QDialog):
         rows = max(1, self.totals_model.rowCount())
         height = self.totals.horizontalHeader().sizeHint().height()
         height += rows * self.totals.verticalHeader().defaultSectionSize() + 4
-        # a narrow window scrolls the totals sideways: the bar must not cover the last row
+        # a window too narrow even with columns folded scrolls the totals sideways: the bar
+        # must not cover the last row
         height += self.totals.horizontalScrollBar().sizeHint().height()
+        ColumnFit(self.totals, None)
         self.totals.setFixedHeight(height)
         self.totals.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout.addWidget(self.totals)
@@ -550,8 +624,7 @@ class ShowReportDialog(QDialog):
                 _hide_settlement(table)
             if model is self.products_model:
                 table.setColumnWidth(1, min(PRODUCT_ID_WIDEST, table.columnWidth(1)))
-            if title is not None:
-                TitleFit(table, title)
+            ColumnFit(table, title)
             self.tabs.addTab(table, f"{label} ({model.rowCount()})")
         layout.addWidget(self.tabs, 1)
 
