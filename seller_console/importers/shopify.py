@@ -121,7 +121,6 @@ class _Reader:
     def __init__(self, cols: Columns, width: int, builder: CatalogBuilder) -> None:
         self.builder = builder
         self.report = builder.report
-        self.width = width
         self.name = {key: cols.column(key) for key in ALIASES}
         self.at = {key: cols.positions.get(key, width) for key in ALIASES}
         self.has_qty = cols.has("qty")
