@@ -109,6 +109,7 @@ CATALOG_FILTER = "Catalogs (*.csv *.tsv *.txt *.xml);;All files (*)"
 
 class MainWindow(QMainWindow):
     closed = Signal()  # the user confirmed closing; the app may shut down
+    first_painted = Signal()  # just after the window's first paint
 
     def __init__(
         self,
@@ -1033,6 +1034,7 @@ class MainWindow(QMainWindow):
         if not self._painted:  # what the window can do without comes after its first paint
             self._painted = True
             QTimer.singleShot(0, self, self._build_stage)
+            QTimer.singleShot(0, self, self.first_painted.emit)
 
     def _phase_changed(self, phase: str) -> None:
         on_air = phase in ("live", "ending")
