@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from seller_console.domain.platform_port import SecretSaved
     from seller_console.paths import AppPaths
     from seller_console.services.live_process import LiveProcess
+    from seller_console.ui.viewmodels.live_vm import LiveViewModel
 
 log = logging.getLogger(__name__)
 SCREENSHOT_IMAGE_WAIT_S = 5.0
@@ -71,18 +72,14 @@ class Console:
         product is pinned (None: the demo's, ``live_link.DEMO_RATE``). ``remember``:
         reopen the last work at start and keep what is opened (not for the self-test,
         which must neither use nor change the user's recent files)."""
-        from seller_console import live_engine
-        from seller_console.live_link import DEMO_RATE
         from seller_console.paths import resources_dir
         from seller_console.platform.images import DEMO_HOST, ImageFetcher
-        from seller_console.services.live_process import LiveProcess
         from seller_console.services.plan_store import PlanStore
         from seller_console.settings import load_settings, settings_file, workspace_file
         from seller_console.ui.asyncqt import TaskScope
         from seller_console.ui.main_window import MainWindow
         from seller_console.ui.thumbnails import ThumbnailCache
         from seller_console.ui.viewmodels.catalog_vm import CatalogViewModel
-        from seller_console.ui.viewmodels.live_vm import LiveViewModel
         from seller_console.ui.viewmodels.rundown_vm import RundownViewModel
         from seller_console.ui.widgets.product_card import CARD_IMAGE
 
@@ -98,30 +95,44 @@ class Console:
         self.card_images = ThumbnailCache(fetcher, self.tasks, CARD_IMAGE, capacity=200)
         self.catalog_vm = CatalogViewModel(self.tasks, self.thumbnails)
         self.rundown_vm = RundownViewModel(self.tasks, PlanStore(paths.autosave_file))
-        settings_path = settings_file(paths.config_dir)
-        settings, self.settings_warning = load_settings(settings_path)
-        # The live show runs in the live engine's process, started on first use.
-        engine = LiveProcess(
-            live_engine.serve,
-            live_engine.EngineConfig(
-                paths.show_database,
-                settings,
-                settings_path,
-                paths.log_folder,
-                paths.image_cache_dir,
-                DEMO_RATE if sandbox_rate is None else sandbox_rate,
-            ),
-        )
-        self.live_vm = LiveViewModel(self.tasks, engine, settings.profile, _EngineSecrets(engine))
+        self._settings_path = settings_file(paths.config_dir)
+        self._settings, self.settings_warning = load_settings(self._settings_path)
+        self._sandbox_rate = sandbox_rate
         self.window = MainWindow(
             self.catalog_vm,
             self.rundown_vm,
-            self.live_vm,
+            self._make_live,  # just after the first paint
             self.tasks,
             self.card_images,
             paths.window_state_file,
             workspace_file(paths.config_dir) if remember else None,
         )
+
+    @property
+    def live_vm(self) -> LiveViewModel:
+        return self.window.live_vm
+
+    def _make_live(self) -> LiveViewModel:
+        """The live side: the live show runs in the live engine's process, started on
+        first use; the window holds its view-model."""
+        from seller_console import live_engine
+        from seller_console.live_link import DEMO_RATE
+        from seller_console.services.live_process import LiveProcess
+        from seller_console.ui.viewmodels.live_vm import LiveViewModel
+
+        paths, settings, rate = self.paths, self._settings, self._sandbox_rate
+        engine = LiveProcess(
+            live_engine.serve,
+            live_engine.EngineConfig(
+                paths.show_database,
+                settings,
+                self._settings_path,
+                paths.log_folder,
+                paths.image_cache_dir,
+                DEMO_RATE if rate is None else rate,
+            ),
+        )
+        return LiveViewModel(self.tasks, engine, settings.profile, _EngineSecrets(engine))
 
     async def start(self, *, offer_unfinished: bool = True) -> None:
         """Reopen work a crash left behind, and the catalogs and plan open at the last
@@ -387,10 +398,11 @@ def _window_main(args: argparse.Namespace, paths: AppPaths, painted: Callable[[]
     import qasync
     from PySide6.QtWidgets import QApplication
 
-    from seller_console.ui.display import display_problem
     from seller_console.ui.theme import follow_system
 
     if QApplication.instance() is None:
+        from seller_console.ui.display import display_problem
+
         problem = display_problem()  # Qt would abort, often naming the wrong library
         if problem is not None:
             log.error("%s", problem)
