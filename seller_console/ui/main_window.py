@@ -50,7 +50,6 @@ from seller_console.domain.rundown import ProductSnapshot, RundownItem, Severity
 from seller_console.domain.storage_port import StorageError
 from seller_console.importers import ImportOptions, ImportReport
 from seller_console.importers.show_plan import SUFFIX
-from seller_console.services.affiliate_links import links_text
 from seller_console.services.commission_rates import RateError, parse_percent
 from seller_console.services.plan_store import Recovery
 from seller_console.settings import (
@@ -1295,6 +1294,8 @@ class MainWindow(QMainWindow):
     async def copy_links(self, items: list[RundownItem], *, keep: bool) -> None:
         """Copy the items' affiliate links (title, tab, link; one a line). ``keep``: rundown
         items keep theirs, so the saved plan carries them."""
+        from seller_console.services.affiliate_links import links_text
+
         if not items:
             return
         try:
