@@ -63,15 +63,7 @@ from seller_console.settings import (
 )
 from seller_console.ui.actions import LIVE_ONLY, SPECS, VIEW_KEYS, ActionId, key_sequences
 from seller_console.ui.asyncqt import TaskScope, run_dialog
-from seller_console.ui.docks.audience_dock import AudienceDock
 from seller_console.ui.docks.catalog_dock import CatalogDock
-from seller_console.ui.docks.live_docks import (
-    PinWindowsDock,
-    SalesChartDock,
-    SalesFeedDock,
-    StockDock,
-    TotalsDock,
-)
 from seller_console.ui.docks.preflight_dock import PreflightDock
 from seller_console.ui.docks.rundown_dock import RundownDock
 from seller_console.ui.numbers import count_text
@@ -157,32 +149,14 @@ class MainWindow(QMainWindow):
         self.catalog_dock = CatalogDock(catalog_vm)
         self.rundown_dock = RundownDock(rundown_vm)
         self.preflight_dock = PreflightDock()
-        self.feed_dock = SalesFeedDock(self._title_of)
-        self.totals_dock = TotalsDock()
-        self.pins_dock = PinWindowsDock(self._title_of)
-        self.chart_dock = SalesChartDock(self._title_of)
-        self.stock_dock = StockDock()
-        self.audience_dock = AudienceDock()
-        self.live_docks: list[QDockWidget] = [
-            self.feed_dock,
-            self.totals_dock,
-            self.pins_dock,
-            self.chart_dock,
-            self.stock_dock,
-            self.audience_dock,
-        ]
-        self.docks: list[QDockWidget] = [
-            self.catalog_dock,
-            self.rundown_dock,
-            self.preflight_dock,
-            *self.live_docks,
-        ]
+        self.live_docks: list[QDockWidget] = []  # made with the live side (_add_live_docks)
+        self.docks: list[QDockWidget] = [self.catalog_dock, self.rundown_dock, self.preflight_dock]
         self.badge = ConnectionBadge()
         self.actions_by_id: dict[ActionId, QAction] = {}
         self._build_actions()
         self._build_menus()
         self._default_layout()
-        self._default_state = self.saveState(LAYOUT_VERSION)
+        self._default_state = self.saveState(LAYOUT_VERSION)  # the live docks: see _add_live_docks
         self._restore_layout()
 
         self._build_commission_actions()
@@ -353,6 +327,7 @@ class MainWindow(QMainWindow):
             if title == "&View":
                 menu.addMenu(self._theme_menu())
                 menu.addSeparator()
+                self._view_menu = menu  # the live docks' toggles join it with them
                 for dock in self.docks:
                     menu.addAction(dock.toggleViewAction())
             if file_menu is not None:  # after Open catalog: the recent files, one catalog
@@ -423,6 +398,57 @@ class MainWindow(QMainWindow):
         self.addDockWidget(area.RightDockWidgetArea, self.rundown_dock)
         self.addDockWidget(area.RightDockWidgetArea, self.preflight_dock)
         self.splitDockWidget(self.rundown_dock, self.preflight_dock, Qt.Orientation.Vertical)
+        self.catalog_dock.raise_()
+        self.preflight_dock.raise_()
+        # The first size fits the screen with the title bar (a 1366x768 laptop included);
+        # the layout's minimum is smaller than that, so nothing is off screen.
+        available = QGuiApplication.primaryScreen().availableGeometry()
+        self.resize(
+            min(1600, available.width() - FRAME_ALLOWANCE.width()),
+            min(960, available.height() - FRAME_ALLOWANCE.height()),
+        )
+        self._sized = False
+
+    def _add_live_docks(self) -> None:
+        """The live panels, made with the live side (they are hidden while preparing): where
+        the restored layout keeps them, else in their default places."""
+        from seller_console.ui.docks.audience_dock import AudienceDock
+        from seller_console.ui.docks.live_docks import (
+            PinWindowsDock,
+            SalesChartDock,
+            SalesFeedDock,
+            StockDock,
+            TotalsDock,
+        )
+
+        self.feed_dock = SalesFeedDock(self._title_of)
+        self.totals_dock = TotalsDock()
+        self.pins_dock = PinWindowsDock(self._title_of)
+        self.chart_dock = SalesChartDock(self._title_of)
+        self.stock_dock = StockDock()
+        self.audience_dock = AudienceDock()
+        self.live_docks = [
+            self.feed_dock,
+            self.totals_dock,
+            self.pins_dock,
+            self.chart_dock,
+            self.stock_dock,
+            self.audience_dock,
+        ]
+        self.docks += self.live_docks
+        for dock in self.live_docks:
+            self._view_menu.addAction(dock.toggleViewAction())
+        restored = [self.restoreDockWidget(dock) for dock in self.live_docks]
+        if not all(restored):
+            self._place_live_docks()
+
+    def _place_live_docks(self) -> None:
+        """The live docks' default places, hidden: the feed behind the catalog, the stock
+        and the audience behind the pre-flight, the others along the bottom."""
+        area = Qt.DockWidgetArea
+        for dock in self.live_docks:  # hidden first: shown ones would stretch the window
+            dock.hide()
+            dock.setFloating(False)
         self.tabifyDockWidget(self.catalog_dock, self.feed_dock)
         self.tabifyDockWidget(self.preflight_dock, self.stock_dock)
         self.tabifyDockWidget(self.stock_dock, self.audience_dock)
@@ -433,14 +459,13 @@ class MainWindow(QMainWindow):
         self.preflight_dock.raise_()
         for dock in self.live_docks:
             dock.hide()
-        # The first size fits the screen with the title bar (a 1366x768 laptop included);
-        # the layout's minimum is smaller than that, so nothing is off screen.
-        available = QGuiApplication.primaryScreen().availableGeometry()
-        self.resize(
-            min(1600, available.width() - FRAME_ALLOWANCE.width()),
-            min(960, available.height() - FRAME_ALLOWANCE.height()),
-        )
-        self._sized = False
+
+    def _restore_default(self) -> None:
+        """The default layout: the prepare docks' as first laid out, the live docks (once
+        made) in their default places."""
+        self.restoreState(self._default_state, LAYOUT_VERSION)
+        if self.live_docks:
+            self._place_live_docks()
 
     def apply_default_sizes(self) -> None:
         """Share the width between the docks; needs the window's real size, so after show."""
@@ -528,7 +553,7 @@ class MainWindow(QMainWindow):
             self._show_live_docks()
             QTimer.singleShot(0, self.apply_live_sizes)  # once the docks have been placed
         else:
-            self.restoreState(self._default_state, LAYOUT_VERSION)
+            self._restore_default()
             self.apply_default_sizes()
 
     def reset_layout(self) -> None:
@@ -537,7 +562,7 @@ class MainWindow(QMainWindow):
         for dock in self.docks:
             dock.setFloating(False)
             dock.show()
-        self.restoreState(self._default_state, LAYOUT_VERSION)
+        self._restore_default()
         if self._stage is not None and self._stage.isVisibleTo(self):
             self._show_live_docks()
             QTimer.singleShot(0, self._live_layout)
@@ -994,6 +1019,7 @@ class MainWindow(QMainWindow):
         """The live side: made just after the first paint, or at once when needed sooner."""
         if self._live_vm is None:
             self._live_vm = self._make_live()
+            self._add_live_docks()
             self._bind_live()
         return self._live_vm
 

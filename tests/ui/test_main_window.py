@@ -293,8 +293,9 @@ def test_several_catalogs_and_filters(console, run, tmp_path):
     assert prices[-2:] == [["5.00", "EUR"], ["4.00", "EUR"]]
 
 
-def test_layout_is_versioned_and_fits_small_screens(console, run, app_paths):
+def test_layout_is_versioned_and_fits_small_screens(qtbot, console, run, app_paths):
     window = console.window
+    qtbot.waitUntil(lambda: bool(window.live_docks))  # made just after the first paint
     hint = window.minimumSizeHint()
     assert hint.width() <= 1366
     assert hint.height() <= 768
