@@ -45,7 +45,7 @@ sys.exit(main([]))
 # (with email and zipfile, ~50 ms) for the version; the import worker until a big catalog
 # is opened; the dialogs until they are opened, the host view until its first F11, the
 # on-air stage; the live side (its view-model, the live session, the live engine and its
-# process handle, multiprocessing).
+# process handle, multiprocessing, the live panels).
 LATER = (
     "importlib.metadata",
     "multiprocessing",
@@ -64,7 +64,10 @@ LATER = (
     "seller_console.ui.dialogs.past_shows",
     "seller_console.ui.dialogs.profiles_dialog",
     "seller_console.ui.dialogs.show_report",
+    "seller_console.ui.docks.audience_dock",
+    "seller_console.ui.docks.live_docks",
     "seller_console.ui.host_view",
+    "seller_console.ui.models.feed_model",
     "seller_console.ui.viewmodels.live_state",
     "seller_console.ui.viewmodels.live_vm",
     "seller_console.ui.widgets.live_stage",
