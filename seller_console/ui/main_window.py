@@ -410,8 +410,9 @@ class MainWindow(QMainWindow):
         self._sized = False
 
     def _add_live_docks(self) -> None:
-        """The live panels, made with the live side (they are hidden while preparing): where
-        the restored layout keeps them, else in their default places."""
+        """The live panels, made with the live side (they are hidden while preparing): as
+        the restored layout has them (restored again, now with every dock: the same sizes
+        as a restore with all of them), else in their default places."""
         from seller_console.ui.docks.audience_dock import AudienceDock
         from seller_console.ui.docks.live_docks import (
             PinWindowsDock,
@@ -438,9 +439,10 @@ class MainWindow(QMainWindow):
         self.docks += self.live_docks
         for dock in self.live_docks:
             self._view_menu.addAction(dock.toggleViewAction())
-        restored = [self.restoreDockWidget(dock) for dock in self.live_docks]
-        if not all(restored):
-            self._place_live_docks()
+        self._place_live_docks()
+        saved = self._saved_state(self._mode) if self._restored else None
+        if saved is not None:
+            self.restoreState(saved, LAYOUT_VERSION)
 
     def _place_live_docks(self) -> None:
         """The live docks' default places, hidden: the feed behind the catalog, the stock
