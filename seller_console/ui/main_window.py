@@ -170,6 +170,7 @@ class MainWindow(QMainWindow):
         rundown_vm.file_changed.connect(self._update_title)
         rundown_vm.failed.connect(self._show_message)
         self.preflight_dock.item_activated.connect(self._focus_item)
+        rundown_vm.platform_check = lambda items: self.live_vm.platform_preflight(items)
         rundown_vm.platform_check_changed.connect(self.preflight_dock.show_platform_check)
         self.preflight_dock.check_requested.connect(rundown_vm.check_platform)
         self.preflight_dock.remove_requested.connect(lambda item_id: rundown_vm.remove([item_id]))
@@ -459,8 +460,6 @@ class MainWindow(QMainWindow):
         self.addDockWidget(area.BottomDockWidgetArea, self.chart_dock)
         self.catalog_dock.raise_()
         self.preflight_dock.raise_()
-        for dock in self.live_docks:
-            dock.hide()
 
     def _restore_default(self) -> None:
         """The default layout: the prepare docks' as first laid out, the live docks (once
@@ -1033,7 +1032,6 @@ class MainWindow(QMainWindow):
 
     def _bind_live(self) -> None:
         vm = self.live_vm
-        self.rundown_vm.platform_check = vm.platform_preflight
         self.audience_dock.show_state(vm.state)
         vm.phase_changed.connect(self._phase_changed)
         vm.orders_arrived.connect(self.feed_dock.add_orders)
