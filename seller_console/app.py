@@ -1,52 +1,34 @@
 """The composition root: QApplication, the qasync loop, services, the window; start-up and shutdown.
 
-The only module that imports every layer. Shutdown runs in one order every time: the
-window's state is saved, every task is cancelled and awaited, the HTTP client is closed,
-then the worker threads are joined, so the process ends with exit code 0 and no warnings.
+The only module that imports every layer, each where it composes it: the window's stack
+inside ``main``'s window path and ``Console``, so the command-line tools never load it,
+and the window's start-up loads it with the collector paused (``_StartCollector``).
+Shutdown runs in one order every time: the window's state is saved, every task is
+cancelled and awaited, the HTTP client is closed, then the worker threads are joined, so
+the process ends with exit code 0 and no warnings.
 """
 
 from __future__ import annotations
 
-import argparse
-import asyncio
+import gc
 import logging
-import logging.handlers
 import os
 import sys
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
-
-import qasync
-from PySide6.QtWidgets import QApplication
+from typing import TYPE_CHECKING, TextIO
 
 import seller_console
-from seller_console import live_engine
-from seller_console.cli import (
-    broadcast_self_test_problem,
-    build_parser,
-    platform_self_test_problem,
-)
-from seller_console.cli import main as cli_main
-from seller_console.domain.platform_port import SecretSaved
-from seller_console.live_link import DEMO_RATE
-from seller_console.paths import AppPaths, configure_logging, resources_dir
-from seller_console.platform.images import DEMO_HOST, ImageFetcher
-from seller_console.services.demo import demo_catalog_path, demo_import_options, sample_plan
-from seller_console.services.live_process import LiveProcess
-from seller_console.services.plan_store import PlanStore
-from seller_console.settings import load_settings, settings_file, workspace_file
-from seller_console.ui.asyncqt import TaskScope
-from seller_console.ui.display import display_problem
-from seller_console.ui.errors import ErrorReporter, route_qt_messages
-from seller_console.ui.main_window import MainWindow
-from seller_console.ui.theme import follow_system
-from seller_console.ui.thumbnails import ThumbnailCache
-from seller_console.ui.viewmodels.catalog_vm import CatalogViewModel
-from seller_console.ui.viewmodels.live_vm import LiveViewModel
-from seller_console.ui.viewmodels.rundown_vm import RundownViewModel
-from seller_console.ui.widgets.product_card import CARD_IMAGE
+
+if TYPE_CHECKING:
+    import argparse
+
+    from PySide6.QtWidgets import QApplication
+
+    from seller_console.domain.platform_port import SecretSaved
+    from seller_console.paths import AppPaths
+    from seller_console.services.live_process import LiveProcess
+    from seller_console.ui.viewmodels.live_vm import LiveViewModel
 
 log = logging.getLogger(__name__)
 SCREENSHOT_IMAGE_WAIT_S = 5.0
@@ -82,12 +64,25 @@ class Console:
         self,
         app: QApplication,
         paths: AppPaths,
-        sandbox_rate: float = DEMO_RATE,
+        sandbox_rate: float | None = None,
         *,
         remember: bool = True,
     ) -> None:
-        """``remember``: reopen the last work at start and keep what is opened (not for
-        the self-test, which must neither use nor change the user's recent files)."""
+        """``sandbox_rate``: the embedded practice platform's orders a second while a
+        product is pinned (None: the demo's, ``live_link.DEMO_RATE``). ``remember``:
+        reopen the last work at start and keep what is opened (not for the self-test,
+        which must neither use nor change the user's recent files)."""
+        from seller_console.paths import resources_dir
+        from seller_console.platform.images import DEMO_HOST, ImageFetcher
+        from seller_console.services.plan_store import PlanStore
+        from seller_console.settings import load_settings, settings_file, workspace_file
+        from seller_console.ui.asyncqt import TaskScope
+        from seller_console.ui.main_window import MainWindow
+        from seller_console.ui.thumbnails import ThumbnailCache
+        from seller_console.ui.viewmodels.catalog_vm import CatalogViewModel
+        from seller_console.ui.viewmodels.rundown_vm import RundownViewModel
+        from seller_console.ui.widgets.product_card import CARD_IMAGE
+
         self.app = app
         self.paths = paths
         self.tasks = TaskScope()
@@ -100,35 +95,52 @@ class Console:
         self.card_images = ThumbnailCache(fetcher, self.tasks, CARD_IMAGE, capacity=200)
         self.catalog_vm = CatalogViewModel(self.tasks, self.thumbnails)
         self.rundown_vm = RundownViewModel(self.tasks, PlanStore(paths.autosave_file))
-        settings_path = settings_file(paths.config_dir)
-        settings, self.settings_warning = load_settings(settings_path)
-        # The live show runs in the live engine's process, started on first use.
-        engine = LiveProcess(
-            live_engine.serve,
-            live_engine.EngineConfig(
-                paths.show_database,
-                settings,
-                settings_path,
-                paths.log_folder,
-                paths.image_cache_dir,
-                sandbox_rate,
-            ),
-        )
-        self.live_vm = LiveViewModel(self.tasks, engine, settings.profile, _EngineSecrets(engine))
+        self._settings_path = settings_file(paths.config_dir)
+        self._settings, self.settings_warning = load_settings(self._settings_path)
+        self._sandbox_rate = sandbox_rate
         self.window = MainWindow(
             self.catalog_vm,
             self.rundown_vm,
-            self.live_vm,
+            self._make_live,  # just after the first paint
             self.tasks,
             self.card_images,
             paths.window_state_file,
             workspace_file(paths.config_dir) if remember else None,
         )
 
+    @property
+    def live_vm(self) -> LiveViewModel:
+        return self.window.live_vm
+
+    def _make_live(self) -> LiveViewModel:
+        """The live side: the live show runs in the live engine's process, started on
+        first use; the window holds its view-model."""
+        from seller_console import live_engine
+        from seller_console.live_link import DEMO_RATE
+        from seller_console.services.live_process import LiveProcess
+        from seller_console.ui.viewmodels.live_vm import LiveViewModel
+
+        paths, settings, rate = self.paths, self._settings, self._sandbox_rate
+        engine = LiveProcess(
+            live_engine.serve,
+            live_engine.EngineConfig(
+                paths.show_database,
+                settings,
+                self._settings_path,
+                paths.log_folder,
+                paths.image_cache_dir,
+                DEMO_RATE if rate is None else rate,
+            ),
+        )
+        return LiveViewModel(self.tasks, engine, settings.profile, _EngineSecrets(engine))
+
     async def start(self, *, offer_unfinished: bool = True) -> None:
         """Reopen work a crash left behind, and the catalogs and plan open at the last
         quit (the first time: the demo catalog and sample show); then offer back a show
         that was left on air."""
+        from seller_console.paths import resources_dir
+        from seller_console.services.demo import demo_catalog_path, demo_import_options, sample_plan
+
         recovery = await self.rundown_vm.find_recovery()
         recovered = recovery is not None and await self.window.offer_recovery(recovery)
         demo = demo_catalog_path(resources_dir())
@@ -149,6 +161,10 @@ class Console:
 
     async def screenshot(self, target: Path) -> None:
         """Wait (bounded) for the visible images, then render the window to ``target``."""
+        import asyncio
+
+        import qasync
+
         loop = asyncio.get_running_loop()
         deadline = loop.time() + SCREENSHOT_IMAGE_WAIT_S
         await asyncio.sleep(0.1)  # the first paint asks for the visible images
@@ -168,14 +184,50 @@ class Console:
         await self.images.aclose()
 
 
-async def run_window(app: QApplication, args: argparse.Namespace, paths: AppPaths) -> int:
+class _StartCollector:
+    """The cyclic garbage collector, paused while the window starts: nearly everything
+    made before the first paint (modules, classes, widgets) lives as long as the app, so
+    the passes the collector would make over it then (~10 ms, some 60 of them) are wasted
+    on the path to the window. Just after the first paint what exists is frozen out of
+    its reach (``gc.freeze``, no pass: later full passes skip it too) and it runs again.
+    The ~600 objects start-up leaves in garbage cycles stay frozen with the rest, a fixed
+    amount, until the end of a show unfreezes everything (``LiveViewModel``)."""
+
+    def __init__(self) -> None:
+        self._paused = False
+
+    def pause(self) -> None:
+        if gc.isenabled():
+            gc.disable()
+            self._paused = True
+
+    def resume(self) -> None:
+        if self._paused:
+            self._paused = False
+            gc.freeze()
+            gc.enable()
+
+
+async def run_window(
+    app: QApplication,
+    args: argparse.Namespace,
+    paths: AppPaths,
+    painted: Callable[[], None] = lambda: None,
+) -> int:
+    """``painted``: called once the window has painted for the first time (or, for a
+    window the system does not paint at once, ``VERSION_DELAY_S`` after it is shown)."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from seller_console.ui.errors import ErrorReporter, route_qt_messages
+
     loop = asyncio.get_running_loop()
     executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="seller-console")
     loop.set_default_executor(executor)
     reporter = ErrorReporter()
     reporter.install(loop)
     route_qt_messages()
-    rate = DEMO_RATE
+    rate = None
     if args.self_test:
         from seller_console.selftest import SELF_TEST_RATE  # deferred: start-up time
 
@@ -187,10 +239,12 @@ async def run_window(app: QApplication, args: argparse.Namespace, paths: AppPath
     app.aboutToQuit.connect(closed.set)
     if args.screenshot is not None:
         console.window.resize(*SCREENSHOT_SIZE)
+    console.window.first_painted.connect(painted)
     console.window.show()
     # The version is read from the package metadata (~50 ms) once the window is up:
     # nothing needs it before.
     loop.call_later(VERSION_DELAY_S, _set_version, app)
+    loop.call_later(VERSION_DELAY_S, painted)
     try:
         if args.self_test:
             return await _self_test(console, args)
@@ -219,6 +273,8 @@ def say(line: str) -> None:
 
 
 async def _self_test(console: Console, args: argparse.Namespace) -> int:
+    import asyncio
+
     # Deferred: only --self-test needs it (its module alone cost ~30 ms); start-up time.
     from seller_console.selftest import (
         SELF_TEST_SECONDS,
@@ -247,6 +303,7 @@ def _platform_self_test(args: argparse.Namespace) -> int:
     # Deferred: only this self-test needs the platform adapters; start-up time.
     from seller_console import platform_selftest
     from seller_console.broadcast_check import Broadcast
+    from seller_console.paths import AppPaths, configure_logging
 
     configure_logging(AppPaths.default().log_folder, "seller-console-self-test.log")
     broadcast = Broadcast(args.overlay, args.obs, args.obs_password, args.obs_scene)
@@ -260,11 +317,14 @@ def shows_refresh(wanted: str, paths: AppPaths, out: TextIO, err: TextIO) -> int
     """``shows refresh ID``: read a past show's orders again from the platform of the chosen
     profile (``Show > Platform``; its keys from the keychain), print what moved and the
     report. Exit code 2 when the show, its platform or the database cannot be reached."""
+    import asyncio
+
     from seller_console import shows_cli
     from seller_console.domain.errors import DomainError
     from seller_console.domain.platform_port import PlatformError
     from seller_console.domain.storage_port import StorageError
     from seller_console.live_link import LiveLink
+    from seller_console.settings import load_settings, settings_file
 
     if not paths.show_database.is_file():
         print(f"no show database at {paths.show_database}", file=err)
@@ -298,11 +358,31 @@ def shows_refresh(wanted: str, paths: AppPaths, out: TextIO, err: TextIO) -> int
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    collector = _StartCollector()
+    collector.pause()  # from the first import on the window's path to its first paint
+    try:
+        return _main(argv, collector)
+    finally:
+        collector.resume()
+
+
+def _main(argv: list[str], collector: _StartCollector) -> int:
+    from seller_console.cli import (
+        broadcast_self_test_problem,
+        build_parser,
+        platform_self_test_problem,
+    )
+    from seller_console.paths import AppPaths, configure_logging
+
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command is not None or (args.self_test and args.platform is not None):
+        collector.resume()  # the paused collector is for the window's start only
     if args.command == "shows" and args.shows_command == "refresh":  # opens the platform
         return shows_refresh(args.show, AppPaths.default(), sys.stdout, sys.stderr)
     if args.command is not None:  # command-line tools need no window
+        from seller_console.cli import main as cli_main
+
         return cli_main(argv)
     problem = platform_self_test_problem(args) or broadcast_self_test_problem(args)
     if problem is not None:
@@ -313,7 +393,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     paths = AppPaths.default()
     configure_logging(paths.log_folder, "seller-console.log")
+    return _window_main(args, paths, collector.resume)
+
+
+def _window_main(args: argparse.Namespace, paths: AppPaths, painted: Callable[[], None]) -> int:
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from seller_console.ui.theme import follow_system
+
     if QApplication.instance() is None:
+        from seller_console.ui.display import display_problem
+
         problem = display_problem()  # Qt would abort, often naming the wrong library
         if problem is not None:
             log.error("%s", problem)
@@ -324,5 +415,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("Seller Console")
     app.setQuitOnLastWindowClosed(False)  # shutdown waits for async cleanup
     follow_system(app)
-    result: int = qasync.run(run_window(app, args, paths))
+    result: int = qasync.run(run_window(app, args, paths, painted))
     return result

@@ -37,28 +37,19 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from seller_console.domain.catalog import Product, VariantRef
 from seller_console.domain.errors import DomainError
-from seller_console.domain.ledger import LedgerSnapshot
-from seller_console.domain.on_air import ObsBadge, ObsLinkState
 from seller_console.domain.platform_port import PlatformError
 from seller_console.domain.rundown import ProductSnapshot, RundownItem, Severity, ShowPlan
-from seller_console.domain.show_records import ShowRecord, ShowStatus
 from seller_console.domain.storage_port import StorageError
 from seller_console.importers import ImportOptions, ImportReport
 from seller_console.importers.show_plan import SUFFIX
-from seller_console.services.affiliate_links import links_text
 from seller_console.services.commission_rates import RateError, parse_percent
-from seller_console.services.live_session import ShowPhase
-from seller_console.services.live_show import PublishResult, place_text, plan_policy
 from seller_console.services.plan_store import Recovery
-from seller_console.services.reports import ShowReport, write_csv
 from seller_console.settings import (
     CatalogFile,
     Profile,
@@ -70,33 +61,31 @@ from seller_console.settings import (
 )
 from seller_console.ui.actions import LIVE_ONLY, SPECS, VIEW_KEYS, ActionId, key_sequences
 from seller_console.ui.asyncqt import TaskScope, run_dialog
-from seller_console.ui.docks.audience_dock import AudienceDock
 from seller_console.ui.docks.catalog_dock import CatalogDock
-from seller_console.ui.docks.live_docks import (
-    PinWindowsDock,
-    SalesChartDock,
-    SalesFeedDock,
-    StockDock,
-    TotalsDock,
-)
 from seller_console.ui.docks.preflight_dock import PreflightDock
 from seller_console.ui.docks.rundown_dock import RundownDock
 from seller_console.ui.numbers import count_text
 from seller_console.ui.theme import apply_theme
 from seller_console.ui.thumbnails import ThumbnailCache
 from seller_console.ui.viewmodels.catalog_vm import CatalogViewModel
-from seller_console.ui.viewmodels.live_vm import LiveViewModel
 from seller_console.ui.viewmodels.rundown_vm import RundownViewModel
 from seller_console.ui.widgets.connection_badge import ConnectionBadge
 from seller_console.ui.widgets.cue_banner import CueBanner
 from seller_console.ui.widgets.product_card import ProductCard
 from seller_console.ui.widgets.text import plain_label
 
-# The dialogs and the host view are imported where they are opened (start-up time).
+# The dialogs and the host view are imported where they are opened, and what only a show
+# on air needs where it is used (start-up time).
 if TYPE_CHECKING:
+    from seller_console.domain.ledger import LedgerSnapshot
+    from seller_console.domain.on_air import ObsBadge
+    from seller_console.domain.show_records import ShowRecord
+    from seller_console.services.live_show import PublishResult
+    from seller_console.services.reports import ShowReport
     from seller_console.ui.dialogs.import_report import ImportReportDialog
     from seller_console.ui.dialogs.show_report import ShowReportDialog
     from seller_console.ui.host_view import HostView
+    from seller_console.ui.viewmodels.live_vm import LiveViewModel
     from seller_console.ui.widgets.live_stage import LiveStageWidget
 
 log = logging.getLogger(__name__)
@@ -109,12 +98,13 @@ CATALOG_FILTER = "Catalogs (*.csv *.tsv *.txt *.xml);;All files (*)"
 
 class MainWindow(QMainWindow):
     closed = Signal()  # the user confirmed closing; the app may shut down
+    first_painted = Signal()  # just after the window's first paint
 
     def __init__(
         self,
         catalog_vm: CatalogViewModel,
         rundown_vm: RundownViewModel,
-        live_vm: LiveViewModel,
+        live: Callable[[], LiveViewModel],
         tasks: TaskScope,
         card_images: ThumbnailCache,
         state_file: Path,
@@ -137,7 +127,10 @@ class MainWindow(QMainWindow):
         self._save_again = False
         self._mode = "prepare"  # the layout the docks are in: "prepare" or "live"
 
-        self.live_vm = live_vm
+        # The live side (its view-model, the live session's types, the engine's process
+        # handle) is made just after the first paint, or at once when needed sooner.
+        self._make_live = live
+        self._live_vm: LiveViewModel | None = None
         self.card = ProductCard(card_images)
         self._card_images = card_images
         self._stage: LiveStageWidget | None = None  # built after the first paint
@@ -154,32 +147,14 @@ class MainWindow(QMainWindow):
         self.catalog_dock = CatalogDock(catalog_vm)
         self.rundown_dock = RundownDock(rundown_vm)
         self.preflight_dock = PreflightDock()
-        self.feed_dock = SalesFeedDock(live_vm.title_of)
-        self.totals_dock = TotalsDock()
-        self.pins_dock = PinWindowsDock(live_vm.title_of)
-        self.chart_dock = SalesChartDock(live_vm.title_of)
-        self.stock_dock = StockDock()
-        self.audience_dock = AudienceDock()
-        self.live_docks: list[QDockWidget] = [
-            self.feed_dock,
-            self.totals_dock,
-            self.pins_dock,
-            self.chart_dock,
-            self.stock_dock,
-            self.audience_dock,
-        ]
-        self.docks: list[QDockWidget] = [
-            self.catalog_dock,
-            self.rundown_dock,
-            self.preflight_dock,
-            *self.live_docks,
-        ]
+        self.live_docks: list[QDockWidget] = []  # made with the live side (_add_live_docks)
+        self.docks: list[QDockWidget] = [self.catalog_dock, self.rundown_dock, self.preflight_dock]
         self.badge = ConnectionBadge()
         self.actions_by_id: dict[ActionId, QAction] = {}
         self._build_actions()
         self._build_menus()
         self._default_layout()
-        self._default_state = self.saveState(LAYOUT_VERSION)
+        self._default_state = self.saveState(LAYOUT_VERSION)  # the live docks: see _add_live_docks
         self._restore_layout()
 
         self._build_commission_actions()
@@ -195,7 +170,7 @@ class MainWindow(QMainWindow):
         rundown_vm.file_changed.connect(self._update_title)
         rundown_vm.failed.connect(self._show_message)
         self.preflight_dock.item_activated.connect(self._focus_item)
-        rundown_vm.platform_check = live_vm.platform_preflight
+        rundown_vm.platform_check = lambda items: self.live_vm.platform_preflight(items)
         rundown_vm.platform_check_changed.connect(self.preflight_dock.show_platform_check)
         self.preflight_dock.check_requested.connect(rundown_vm.check_platform)
         self.preflight_dock.remove_requested.connect(lambda item_id: rundown_vm.remove([item_id]))
@@ -205,7 +180,6 @@ class MainWindow(QMainWindow):
         catalog_vm.catalogs_changed.connect(self._catalogs_changed)
         rundown_vm.file_changed.connect(self._plan_file_changed)
         catalog_vm.import_failed.connect(self._import_failed)
-        self._bind_live()
         self.statusBar().addPermanentWidget(self.badge)
         self.obs_badge = plain_label()
         self.obs_badge.setObjectName("obs_badge")
@@ -214,7 +188,7 @@ class MainWindow(QMainWindow):
         self._obs_follow: asyncio.Task[None] | None = None
         self.statusBar().showMessage("Ready")
         self._update_title()
-        self._phase_changed(live_vm.phase)
+        self._phase_changed("idle")  # no show before the live side is made
 
     # ------------------------------------------------------------ actions and menus
     def _build_actions(self) -> None:
@@ -239,11 +213,11 @@ class MainWindow(QMainWindow):
             ActionId.PREFLIGHT: lambda: self._raise(self.preflight_dock, self.preflight_dock.list),
             ActionId.RESET_LAYOUT: self.reset_layout,
             ActionId.GO_LIVE: lambda: self.tasks.start(self.go_live(), name="go-live-ui"),
-            ActionId.TAKE: self.live_vm.take,
+            ActionId.TAKE: lambda: self.live_vm.take(),
             ActionId.UNDO_TAKE: self.undo_take,
             ActionId.ARM_NEXT: lambda: self.live_vm.arm_step(+1),
             ActionId.ARM_PREVIOUS: lambda: self.live_vm.arm_step(-1),
-            **{ActionId[f"ARM_{n}"]: partial(self.live_vm.arm_index, n - 1) for n in range(1, 10)},
+            **{ActionId[f"ARM_{n}"]: partial(self._arm_index, n - 1) for n in range(1, 10)},
             ActionId.END_SHOW: lambda: self.tasks.start(self.end_show(), name="end-show-ui"),
             ActionId.PLATFORM: self.choose_platform,
             ActionId.PAST_SHOWS: lambda: self.tasks.start(self.show_past_shows()),
@@ -352,6 +326,7 @@ class MainWindow(QMainWindow):
             if title == "&View":
                 menu.addMenu(self._theme_menu())
                 menu.addSeparator()
+                self._view_menu = menu  # the live docks' toggles join it with them
                 for dock in self.docks:
                     menu.addAction(dock.toggleViewAction())
             if file_menu is not None:  # after Open catalog: the recent files, one catalog
@@ -398,6 +373,8 @@ class MainWindow(QMainWindow):
         return rows + list(VIEW_KEYS)
 
     def show_shortcuts(self) -> None:
+        from PySide6.QtWidgets import QTableWidget, QTableWidgetItem  # ~1.5 ms at start-up
+
         dialog = QDialog(self)
         dialog.setObjectName("shortcuts_dialog")
         dialog.setWindowTitle("Keyboard shortcuts")
@@ -422,16 +399,8 @@ class MainWindow(QMainWindow):
         self.addDockWidget(area.RightDockWidgetArea, self.rundown_dock)
         self.addDockWidget(area.RightDockWidgetArea, self.preflight_dock)
         self.splitDockWidget(self.rundown_dock, self.preflight_dock, Qt.Orientation.Vertical)
-        self.tabifyDockWidget(self.catalog_dock, self.feed_dock)
-        self.tabifyDockWidget(self.preflight_dock, self.stock_dock)
-        self.tabifyDockWidget(self.stock_dock, self.audience_dock)
-        self.addDockWidget(area.BottomDockWidgetArea, self.totals_dock)
-        self.addDockWidget(area.BottomDockWidgetArea, self.pins_dock)
-        self.addDockWidget(area.BottomDockWidgetArea, self.chart_dock)
         self.catalog_dock.raise_()
         self.preflight_dock.raise_()
-        for dock in self.live_docks:
-            dock.hide()
         # The first size fits the screen with the title bar (a 1366x768 laptop included);
         # the layout's minimum is smaller than that, so nothing is off screen.
         available = QGuiApplication.primaryScreen().availableGeometry()
@@ -440,6 +409,64 @@ class MainWindow(QMainWindow):
             min(960, available.height() - FRAME_ALLOWANCE.height()),
         )
         self._sized = False
+
+    def _add_live_docks(self) -> None:
+        """The live panels, made with the live side (they are hidden while preparing): as
+        the restored layout has them (restored again, now with every dock: the same sizes
+        as a restore with all of them), else in their default places."""
+        from seller_console.ui.docks.audience_dock import AudienceDock
+        from seller_console.ui.docks.live_docks import (
+            PinWindowsDock,
+            SalesChartDock,
+            SalesFeedDock,
+            StockDock,
+            TotalsDock,
+        )
+
+        self.feed_dock = SalesFeedDock(self._title_of)
+        self.totals_dock = TotalsDock()
+        self.pins_dock = PinWindowsDock(self._title_of)
+        self.chart_dock = SalesChartDock(self._title_of)
+        self.stock_dock = StockDock()
+        self.audience_dock = AudienceDock()
+        self.live_docks = [
+            self.feed_dock,
+            self.totals_dock,
+            self.pins_dock,
+            self.chart_dock,
+            self.stock_dock,
+            self.audience_dock,
+        ]
+        self.docks += self.live_docks
+        for dock in self.live_docks:
+            self._view_menu.addAction(dock.toggleViewAction())
+        self._place_live_docks()
+        saved = self._saved_state(self._mode) if self._restored else None
+        if saved is not None:
+            self.restoreState(saved, LAYOUT_VERSION)
+
+    def _place_live_docks(self) -> None:
+        """The live docks' default places, hidden: the feed behind the catalog, the stock
+        and the audience behind the pre-flight, the others along the bottom."""
+        area = Qt.DockWidgetArea
+        for dock in self.live_docks:  # hidden first: shown ones would stretch the window
+            dock.hide()
+            dock.setFloating(False)
+        self.tabifyDockWidget(self.catalog_dock, self.feed_dock)
+        self.tabifyDockWidget(self.preflight_dock, self.stock_dock)
+        self.tabifyDockWidget(self.stock_dock, self.audience_dock)
+        self.addDockWidget(area.BottomDockWidgetArea, self.totals_dock)
+        self.addDockWidget(area.BottomDockWidgetArea, self.pins_dock)
+        self.addDockWidget(area.BottomDockWidgetArea, self.chart_dock)
+        self.catalog_dock.raise_()
+        self.preflight_dock.raise_()
+
+    def _restore_default(self) -> None:
+        """The default layout: the prepare docks' as first laid out, the live docks (once
+        made) in their default places."""
+        self.restoreState(self._default_state, LAYOUT_VERSION)
+        if self.live_docks:
+            self._place_live_docks()
 
     def apply_default_sizes(self) -> None:
         """Share the width between the docks; needs the window's real size, so after show."""
@@ -527,7 +554,7 @@ class MainWindow(QMainWindow):
             self._show_live_docks()
             QTimer.singleShot(0, self.apply_live_sizes)  # once the docks have been placed
         else:
-            self.restoreState(self._default_state, LAYOUT_VERSION)
+            self._restore_default()
             self.apply_default_sizes()
 
     def reset_layout(self) -> None:
@@ -536,7 +563,7 @@ class MainWindow(QMainWindow):
         for dock in self.docks:
             dock.setFloating(False)
             dock.show()
-        self.restoreState(self._default_state, LAYOUT_VERSION)
+        self._restore_default()
         if self._stage is not None and self._stage.isVisibleTo(self):
             self._show_live_docks()
             QTimer.singleShot(0, self._live_layout)
@@ -988,8 +1015,24 @@ class MainWindow(QMainWindow):
         self.rundown_dock.select_ids([item_id])
 
     # ------------------------------------------------------------ live
+    @property
+    def live_vm(self) -> LiveViewModel:
+        """The live side: made just after the first paint, or at once when needed sooner."""
+        if self._live_vm is None:
+            self._live_vm = self._make_live()
+            self._add_live_docks()
+            self._bind_live()
+        return self._live_vm
+
+    def _title_of(self, product_id: str) -> str:
+        return self.live_vm.title_of(product_id)
+
+    def _arm_index(self, index: int) -> None:
+        self.live_vm.arm_index(index)
+
     def _bind_live(self) -> None:
         vm = self.live_vm
+        self.audience_dock.show_state(vm.state)
         vm.phase_changed.connect(self._phase_changed)
         vm.orders_arrived.connect(self.feed_dock.add_orders)
         vm.ledger_changed.connect(self._ledger_changed)
@@ -1006,6 +1049,7 @@ class MainWindow(QMainWindow):
         vm.conflict_found.connect(self._conflict_found)
         vm.failed.connect(self._show_message)
         self.rundown_vm.changed.connect(self._rundown_changed)
+        self._phase_changed(vm.phase)
 
     @property
     def stage(self) -> LiveStageWidget:
@@ -1032,7 +1076,8 @@ class MainWindow(QMainWindow):
         super().paintEvent(event)
         if not self._painted:  # what the window can do without comes after its first paint
             self._painted = True
-            QTimer.singleShot(0, self, self._build_stage)
+            QTimer.singleShot(0, self, self._build_stage)  # and the live side it binds to
+            QTimer.singleShot(0, self, self.first_painted.emit)
 
     def _phase_changed(self, phase: str) -> None:
         on_air = phase in ("live", "ending")
@@ -1068,6 +1113,8 @@ class MainWindow(QMainWindow):
 
     async def go_live(self) -> bool:
         """One click: publish the rundown, start the session, put the stage up."""
+        from seller_console.services.live_show import place_text, plan_policy
+
         await self.rundown_vm.ensure_platform_checked()
         plan = self.rundown_vm.plan()
         blockers = [i for i in self.rundown_vm.issues if i.severity is Severity.BLOCKER]
@@ -1157,6 +1204,7 @@ class MainWindow(QMainWindow):
             await self.live_vm.end_show()
 
     def show_show_report(self, report: ShowReport) -> ShowReportDialog:
+        from seller_console.services.reports import write_csv
         from seller_console.ui.dialogs.show_report import ShowReportDialog
 
         dialog = ShowReportDialog(report, self)
@@ -1272,6 +1320,8 @@ class MainWindow(QMainWindow):
     async def copy_links(self, items: list[RundownItem], *, keep: bool) -> None:
         """Copy the items' affiliate links (title, tab, link; one a line). ``keep``: rundown
         items keep theirs, so the saved plan carries them."""
+        from seller_console.services.affiliate_links import links_text
+
         if not items:
             return
         try:
@@ -1330,6 +1380,8 @@ class MainWindow(QMainWindow):
             self._obs_follow = self.tasks.start(self.live_vm.follow_obs(), name="obs-badge")
 
     def _obs_badge_changed(self, badge: ObsBadge) -> None:
+        from seller_console.domain.on_air import ObsLinkState
+
         self.obs_badge.setText(badge.text)
         self.obs_badge.setToolTip(badge.text)
         self.obs_badge.setVisible(badge.state is not ObsLinkState.OFF)
@@ -1415,6 +1467,8 @@ class MainWindow(QMainWindow):
         self.tasks.start(self._close_when_confirmed(), name="close")
 
     async def _close_when_confirmed(self) -> None:
+        from seller_console.services.live_session import ShowPhase
+
         if not await self._confirm_discard("quitting"):
             return
         if self.live_vm.phase in (ShowPhase.LIVE, ShowPhase.ENDING):
@@ -1439,6 +1493,9 @@ class MainWindow(QMainWindow):
         At start, after a platform change, and from Show > Resume unfinished show…
         (``asked``: say so when there is none). The list is read from the show database
         alone; resuming or ending opens the platform the show ran on."""
+        from seller_console.domain.show_records import ShowStatus
+        from seller_console.services.live_show import place_text
+
         if self.live_vm.is_live:
             return
         try:

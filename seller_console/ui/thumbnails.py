@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QPainter
 
-from seller_console.services.ports import ImageSource
 from seller_console.ui.asyncqt import TaskScope
+
+if TYPE_CHECKING:
+    from seller_console.services.ports import ImageSource
 
 THUMB = QSize(40, 40)
 

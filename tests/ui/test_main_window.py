@@ -293,8 +293,9 @@ def test_several_catalogs_and_filters(console, run, tmp_path):
     assert prices[-2:] == [["5.00", "EUR"], ["4.00", "EUR"]]
 
 
-def test_layout_is_versioned_and_fits_small_screens(console, run, app_paths):
+def test_layout_is_versioned_and_fits_small_screens(qtbot, console, run, app_paths):
     window = console.window
+    qtbot.waitUntil(lambda: bool(window.live_docks))  # made just after the first paint
     hint = window.minimumSizeHint()
     assert hint.width() <= 1366
     assert hint.height() <= 768
@@ -487,3 +488,27 @@ def test_copy_links_from_the_rundown_and_the_catalog_and_the_plan_keeps_them(
     assert title == ProductSnapshot.of(ref, catalog.name).display_title
     assert url.startswith("https://live.example.invalid/a/AFF")
     assert url not in urls
+
+
+def test_a_live_panel_shown_while_preparing_is_back_in_its_place_at_the_next_start(
+    qtbot, qapp, console, run, app_paths
+):
+    window = console.window
+    qtbot.waitUntil(lambda: bool(window.live_docks))  # made just after the first paint
+    window.stock_dock.show()  # View > Stock, while preparing: behind the pre-flight
+    assert window.preflight_dock in window.tabifiedDockWidgets(window.stock_dock)
+    window.save_layout()  # as quitting does
+    again = Console(qapp, app_paths)
+    try:
+        again.window.show()
+        shown = again.window
+        qtbot.waitUntil(lambda: bool(shown.live_docks))
+        qtbot.waitUntil(  # once the restored panel has been laid out
+            lambda: shown.preflight_dock in shown.tabifiedDockWidgets(shown.stock_dock)
+        )
+        assert shown.stock_dock.isVisible()
+        assert shown.dockWidgetArea(shown.stock_dock) == Qt.DockWidgetArea.RightDockWidgetArea
+        assert not shown.feed_dock.isVisible()  # the others stay hidden until a show
+        assert not shown.totals_dock.isVisible()
+    finally:
+        close_console(again, run)

@@ -1,41 +1,101 @@
 """What the window's start-up loads before its first paint."""
 
+import json
 import subprocess
 import sys
 from importlib.metadata import version
+from pathlib import Path
 
 import seller_console
+
+# The app as ``python -m seller_console`` starts it, in a fresh interpreter: at the first
+# Paint event, the painted window's name and the modules loaded so far; then, once the
+# window has made what comes after the first paint, the modules loaded by then.
+_FIRST_PAINT = """
+import json, os, sys
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
+
+found = {}
+
+class FirstPaint(QObject):
+    def eventFilter(self, obj, event):
+        if "painted" not in found and event.type() == QEvent.Type.Paint:
+            found["painted"] = obj.window().objectName()
+            found["at_paint"] = sorted(sys.modules)
+            QTimer.singleShot(0, after)
+        return False
+
+def after(tries=[0]):
+    tries[0] += 1
+    if "seller_console.ui.viewmodels.live_vm" not in sys.modules and tries[0] < 500:
+        QTimer.singleShot(10, after)
+        return
+    found["after"] = sorted(sys.modules)
+    print(json.dumps(found), flush=True)
+    os._exit(0)
+
+qapp = QApplication([sys.argv[0]])
+qapp.installEventFilter(FirstPaint(qapp))
+from seller_console.app import main
+sys.exit(main([]))
+"""
+
+# What the window can do without until just after its first paint: importlib.metadata
+# (with email and zipfile, ~50 ms) for the version; the import worker until a big catalog
+# is opened; the dialogs until they are opened, the host view until its first F11, the
+# on-air stage; the live side (its view-model, the live session, the live engine and its
+# process handle, multiprocessing, the live panels).
+LATER = (
+    "importlib.metadata",
+    "multiprocessing",
+    "seller_console.domain.on_air",
+    "seller_console.domain.product_columns",
+    "seller_console.domain.stage",
+    "seller_console.live_engine",
+    "seller_console.live_link",
+    "seller_console.services.import_worker",
+    "seller_console.services.live_process",
+    "seller_console.services.live_session",
+    "seller_console.services.on_air_feed",
+    "seller_console.ui.dialogs.import_options",
+    "seller_console.ui.dialogs.import_report",
+    "seller_console.ui.dialogs.obs_dialog",
+    "seller_console.ui.dialogs.past_shows",
+    "seller_console.ui.dialogs.profiles_dialog",
+    "seller_console.ui.dialogs.show_report",
+    "seller_console.ui.docks.audience_dock",
+    "seller_console.ui.docks.live_docks",
+    "seller_console.ui.host_view",
+    "seller_console.ui.models.feed_model",
+    "seller_console.ui.viewmodels.live_state",
+    "seller_console.ui.viewmodels.live_vm",
+    "seller_console.ui.widgets.live_stage",
+)
 
 
 def test_the_version_comes_from_the_package_metadata():
     assert seller_console.__version__ == version("seller-console")
 
 
-def test_starting_the_window_does_not_load_what_it_needs_only_later():
-    # importlib.metadata (with email and zipfile) costs ~50 ms: the version is read
-    # after the first paint; the import worker only when a big catalog is opened; the
-    # dialogs where they are opened, the host view on its first F11, the on-air stage
-    # right after the first paint.
-    later = (
-        "importlib.metadata",
-        "seller_console.services.import_worker",
-        "seller_console.domain.product_columns",
-        "seller_console.ui.dialogs.import_options",
-        "seller_console.ui.dialogs.import_report",
-        "seller_console.ui.dialogs.obs_dialog",
-        "seller_console.ui.dialogs.past_shows",
-        "seller_console.ui.dialogs.profiles_dialog",
-        "seller_console.ui.dialogs.show_report",
-        "seller_console.ui.host_view",
-        "seller_console.ui.widgets.live_stage",
-    )
-    code = f"import sys, seller_console.app; print(any(m in sys.modules for m in {later!r}))"
+def test_the_first_paint_is_the_main_window_without_what_it_needs_only_later(tmp_path: Path):
     out = subprocess.run(
-        [sys.executable, "-c", code],
+        [sys.executable, "-c", _FIRST_PAINT],
         capture_output=True,
         text=True,
         check=True,
         timeout=120,
-        env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"},
+        env={
+            "QT_QPA_PLATFORM": "offscreen",
+            "PATH": "/usr/bin:/bin",
+            "SELLER_CONSOLE_HOME": str(tmp_path),
+        },
     )
-    assert out.stdout.strip() == "False"
+    found = json.loads(out.stdout.splitlines()[-1])
+    assert found["painted"] == "main_window"
+    at_paint, after = set(found["at_paint"]), set(found["after"])
+    assert "seller_console.ui.main_window" in at_paint
+    assert sorted(at_paint.intersection(LATER)) == []
+    # ... and the live side is made right after the first paint, with nothing asked
+    assert "seller_console.ui.viewmodels.live_vm" in after
+    assert "seller_console.services.live_session" in after

@@ -10,6 +10,8 @@ one; it is updated in place, so reading is never interrupted by a reset.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
@@ -21,9 +23,11 @@ from PySide6.QtWidgets import (
 
 from seller_console.domain.events import CommentPosted
 from seller_console.domain.text import clean_text
-from seller_console.services.live_session import LiveState
 from seller_console.ui.numbers import count_text
 from seller_console.ui.widgets.text import escaped_tooltip, plain_label
+
+if TYPE_CHECKING:
+    from seller_console.services.live_session import LiveState
 
 COMMENT_CHARS = 280
 """A comment longer than this is cut (with "…") in the list; its tooltip has it whole."""
@@ -51,8 +55,7 @@ class AudienceDock(QDockWidget):
         self.comments.setAlternatingRowColors(True)
         layout.addWidget(self.comments, 1)
         self.setWidget(body)
-        self._shown: tuple[str, ...] = ()
-        self.show_state(LiveState())
+        self._shown: tuple[str, ...] = ()  # the window shows the live side's first state
 
     def show_state(self, state: LiveState) -> None:
         caps = state.capabilities

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPalette, QPen
@@ -43,9 +44,11 @@ from seller_console.ui.models.live_tables import (
     tone_color,
 )
 from seller_console.ui.numbers import count_text, decimal_text
-from seller_console.ui.viewmodels.live_state import StockWarning
 from seller_console.ui.widgets.product_share import ProductShare
 from seller_console.ui.widgets.text import plain_label
+
+if TYPE_CHECKING:
+    from seller_console.ui.viewmodels.live_state import StockWarning
 
 TitleOf = Callable[[str], str]
 CHART_MIN_MINUTES = 10  # a new show is drawn over ten minutes, not as a sliver

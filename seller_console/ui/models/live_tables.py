@@ -24,14 +24,16 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum, IntEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPalette
 
-from seller_console.domain.ledger import NO_PIN, Figures, LedgerSnapshot
 from seller_console.domain.rundown import format_duration
 from seller_console.ui.numbers import amount_text, count_text, money_text
+
+if TYPE_CHECKING:  # the rundown's tones use this module while preparing: the ledger is live
+    from seller_console.domain.ledger import Figures, LedgerSnapshot
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -252,6 +254,8 @@ class PinWindowsModel(_SnapshotTableModel):
         self._title_of = title_of or (lambda product_id: product_id)
 
     def set_snapshot(self, snapshot: LedgerSnapshot, now: datetime) -> None:
+        from seller_console.domain.ledger import NO_PIN
+
         codes_by_pin: dict[str, list[str]] = {}
         for pin_id, code in sorted(snapshot.by_pin):
             codes_by_pin.setdefault(pin_id, []).append(code)

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QWidget
 
-from seller_console.services.live_session import Cue, CueKind
 from seller_console.ui.numbers import money_text
 from seller_console.ui.widgets.text import plain_label
+
+if TYPE_CHECKING:  # the live session's types: imported once a show brings a cue
+    from seller_console.services.live_session import Cue
 
 
 class CueBanner(QFrame):
@@ -51,6 +54,8 @@ class CueBanner(QFrame):
             self._timer.stop()
             self.hide()
             return
+        from seller_console.services.live_session import CueKind
+
         price = cue.kind is not CueKind.PIN
         self.button.setText("Price set (Space)" if price else "Pinned it (Space)")
         self._refresh()
@@ -61,6 +66,8 @@ class CueBanner(QFrame):
         cue = self._cue
         if cue is None:
             return
+        from seller_console.services.live_session import CueKind
+
         left = max(0, math.ceil((cue.expires_at - datetime.now(UTC)).total_seconds()))
         if cue.kind is not CueKind.PIN:
             to = money_text(cue.price) if cue.price is not None else "its usual price"
