@@ -17,10 +17,8 @@ from seller_console.domain.commission import CommissionPolicy, ProductTerms
 from seller_console.domain.events import Pin
 from seller_console.domain.ledger import Ledger
 from seller_console.domain.orders import OrderStatus
-from seller_console.domain.platform_port import (
-    IdempotencyKey,
-    PlatformError,
-)
+from seller_console.domain.platform_errors import PlatformError
+from seller_console.domain.platform_port import IdempotencyKey
 from seller_console.domain.show_records import (
     PinOutcome,
     PinReceipt,
@@ -44,7 +42,8 @@ from seller_console.ui.asyncqt import TaskScope
 from seller_console.ui.dialogs.import_report import ImportReportDialog, orders_counts
 from seller_console.ui.dialogs.past_shows import PastShowsDialog
 from seller_console.ui.dialogs.profiles_dialog import ProfilesDialog
-from seller_console.ui.dialogs.show_report import ColumnFit, ShowReportDialog
+from seller_console.ui.dialogs.show_report import ShowReportDialog
+from seller_console.ui.widgets.product_share import ProductShare
 from tests.fakes import NO_KEYCHAIN, MemorySecrets
 from tests.support import order, settled
 
@@ -641,7 +640,7 @@ def test_a_laptop_s_report_folds_the_least_needed_columns_and_the_header_brings_
 
     # right-clicking the header opens the menu of columns
     assert pins.horizontalHeader().contextMenuPolicy() == Qt.ContextMenuPolicy.CustomContextMenu
-    fit = pins.findChild(ColumnFit)
+    fit = pins.findChild(ProductShare)
     assert fit is not None
     menu = fit.columns_menu()
     choices = {a.text(): a for a in menu.actions()}

@@ -27,11 +27,9 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QEvent,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QPoint,
     QSize,
     Qt,
     Signal,
@@ -42,7 +40,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QHeaderView,
-    QMenu,
     QPushButton,
     QTableView,
     QTabWidget,
@@ -57,6 +54,7 @@ from seller_console.services.reports import ShowReport
 from seller_console.services.show_clock import on_air_seconds
 from seller_console.ui.dialogs.export import ask_csv_path, close_and_export_buttons
 from seller_console.ui.numbers import count_text, money_text
+from seller_console.ui.widgets.product_share import ProductShare
 from seller_console.ui.widgets.text import escaped_tooltip, plain_label
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -220,97 +218,6 @@ def report_table(model: ReportTableModel, name: str, widest: int = 280) -> QTabl
     return table
 
 
-class ColumnFit(QObject):
-    """A report table fitted to its width, again whenever the width changes.
-
-    The column of titles (``title``, if the table has one) takes the room the others leave,
-    no less than ``TITLE_LEAST``, a long title elided (whole in its tooltip). When even
-    that does not fit (a laptop's window, once orders have settled and every settlement
-    column shows), the columns a seller needs least fold away, in ``FOLD_FIRST`` order,
-    and come back as the window widens. Right-clicking the header lists every column to
-    show or hide: what the user chooses there stays, whatever the width.
-    """
-
-    def __init__(self, table: QTableView, title: int | None) -> None:
-        super().__init__(table)
-        self._table = table
-        self._title = title
-        header = table.horizontalHeader()
-        names = [_header_text(table, c) for c in range(header.count())]
-        self._foldable = [names.index(n) for n in FOLD_FIRST if n in names]
-        self._folded: dict[int, int] = {}  # column -> its width when folded, in fold order
-        self._chosen: dict[int, bool] = {}  # column -> shown, as the user chose
-        if title is not None:
-            header.setStretchLastSection(False)
-        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        header.customContextMenuRequested.connect(self._open_menu)
-        table.viewport().installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize:
-            self.fit()
-        return False
-
-    def fit(self) -> None:
-        table, header = self._table, self._table.horizontalHeader()
-        room = table.viewport().width() - (TITLE_LEAST if self._title is not None else 0)
-
-        def used() -> int:
-            return sum(
-                header.sectionSize(c)
-                for c in range(header.count())
-                if c != self._title and not header.isSectionHidden(c)
-            )
-
-        for column in self._foldable:
-            if used() <= room:
-                break
-            if column not in self._chosen and not header.isSectionHidden(column):
-                self._folded[column] = header.sectionSize(column)
-                table.setColumnHidden(column, True)
-        for column in reversed(list(self._folded)):  # the last folded comes back first
-            if used() + self._folded[column] > room:
-                break
-            table.setColumnHidden(column, False)
-            table.setColumnWidth(column, self._folded.pop(column))
-        if self._title is not None:
-            table.setColumnWidth(self._title, max(TITLE_LEAST, table.viewport().width() - used()))
-
-    def columns_menu(self) -> QMenu:
-        """Every column, checked when shown; choosing one shows or hides it for good."""
-        table, header = self._table, self._table.horizontalHeader()
-        menu = QMenu(table)
-        menu.setObjectName("report_columns_menu")
-        for column in range(header.count()):
-            action = menu.addAction(_header_text(table, column).replace("\n", " "))
-            action.setCheckable(True)
-            action.setChecked(not header.isSectionHidden(column))
-            action.setEnabled(column != self._title)  # the titles always show
-            action.toggled.connect(lambda shown, c=column: self.choose(c, shown))
-        menu.aboutToHide.connect(menu.deleteLater)
-        return menu
-
-    def _open_menu(self, position: QPoint) -> None:
-        header = self._table.horizontalHeader()
-        self.columns_menu().popup(header.mapToGlobal(position))
-
-    def choose(self, column: int, shown: bool) -> None:
-        """Show or hide ``column`` as the user asked (the header's menu), for good."""
-        self._chosen[column] = shown
-        width = self._folded.pop(column, None)
-        self._table.setColumnHidden(column, not shown)
-        if shown:
-            if width is not None:
-                self._table.setColumnWidth(column, width)
-            elif self._table.columnWidth(column) == 0:
-                self._table.resizeColumnToContents(column)
-        self.fit()
-
-
-def _header_text(table: QTableView, column: int) -> str:
-    return str(table.model().headerData(column, Qt.Orientation.Horizontal))
-
-
 # ---------------------------------------------------------------- the report's tables
 FIGURE_HEADERS = (  # long ones on two lines: every column fits at 1366x768
     "Orders",
@@ -331,7 +238,7 @@ SETTLEMENT_HEADERS = frozenset(FIGURE_HEADERS[-4:])  # platform est., settled, .
 DIALOG_SIZE = QSize(1600, 700)
 SCREEN_MARGIN = 24  # the window's frame, and a little of the screen around it
 PRODUCT_ID_WIDEST = 120  # an id is elided past it, whole in its tooltip
-TITLE_LEAST = 120  # a title column narrower than this folds the least needed columns away
+TITLE_CHARS = 18  # a title column narrower than this folds the least needed columns away
 FOLD_FIRST = (  # what folds away, in this order, when a window is too narrow for every column
     "Refunded",  # the count: Refunds says how much
     "Settled\norders",  # Awaiting says how many are left
@@ -543,6 +450,19 @@ def default_export_name(report: ShowReport) -> str:
     return f"{slug}-report.csv"
 
 
+def _fit(table: QTableView, title: int) -> ProductShare:
+    """The title column takes the room the others leave, no less than ``TITLE_CHARS``
+    characters (a long title elided, whole in its tooltip); below that the columns a seller
+    needs least fold away, in ``FOLD_FIRST`` order (only those shown: the settlement
+    columns of a show with nothing settled stay hidden), and come back as the window
+    widens. Right-clicking the header shows or hides any column."""
+    model = table.model()
+    names = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    fold = [names.index(n) for n in FOLD_FIRST if n in names]
+    fold = [c for c in fold if not table.isColumnHidden(c)]
+    return ProductShare(table, title, fold, TITLE_CHARS, fill=True, menu=True)
+
+
 def _hide_settlement(table: QTableView) -> None:
     """Before anything is settled (and the show's orders were never read again) the
     settlement columns say nothing the others do not (the platform's estimate is its
@@ -593,10 +513,8 @@ class ShowReportDialog(QDialog):
         rows = max(1, self.totals_model.rowCount())
         height = self.totals.horizontalHeader().sizeHint().height()
         height += rows * self.totals.verticalHeader().defaultSectionSize() + 4
-        # a window too narrow even with columns folded scrolls the totals sideways: the bar
-        # must not cover the last row
+        # a narrow window scrolls the totals sideways: the bar must not cover the last row
         height += self.totals.horizontalScrollBar().sizeHint().height()
-        ColumnFit(self.totals, None)
         self.totals.setFixedHeight(height)
         self.totals.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout.addWidget(self.totals)
@@ -624,7 +542,8 @@ class ShowReportDialog(QDialog):
                 _hide_settlement(table)
             if model is self.products_model:
                 table.setColumnWidth(1, min(PRODUCT_ID_WIDEST, table.columnWidth(1)))
-            ColumnFit(table, title)
+            if title is not None:
+                _fit(table, title)
             self.tabs.addTab(table, f"{label} ({model.rowCount()})")
         layout.addWidget(self.tabs, 1)
 

@@ -4,24 +4,44 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QTableView
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt
+from PySide6.QtWidgets import QMenu, QTableView
 
 
 class ProductShare(QObject):
     """Keeps a table's product column readable: while it would get fewer than
     ``min_chars`` characters, the columns in ``drop_order`` are hidden one by one (and
-    shown again when the table is wide enough). A product read as "…" helps nobody."""
+    shown again when the table is wide enough). A product read as "…" helps nobody.
+
+    ``fill``: the product column takes the room the others leave (else its header's
+    resize mode sizes it). ``menu``: right-clicking the header lists every column to show
+    or hide (``columns_menu``), and what the user chose there stays, whatever the width.
+    """
 
     def __init__(
-        self, table: QTableView, product: int, drop_order: Sequence[int], min_chars: int = 16
+        self,
+        table: QTableView,
+        product: int,
+        drop_order: Sequence[int],
+        min_chars: int = 16,
+        *,
+        fill: bool = False,
+        menu: bool = False,
     ) -> None:
         super().__init__(table)
         self._table = table
         self._product = product
         self._drop = tuple(drop_order)
         self._min_chars = min_chars
+        self._fill = fill
+        self._chosen: dict[int, bool] = {}  # column -> shown, as the user chose
         self._fitting = False
+        if fill:
+            table.horizontalHeader().setStretchLastSection(False)
+        if menu:
+            header = table.horizontalHeader()
+            header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            header.customContextMenuRequested.connect(self._open_menu)
         table.viewport().installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -36,16 +56,50 @@ class ProductShare(QObject):
             room = table.viewport().width()
             want = table.fontMetrics().averageCharWidth() * self._min_chars
             columns = range(table.model().columnCount())
-            for col in self._drop:
-                table.setColumnHidden(col, False)
-            for col in self._drop:
-                others = sum(
+            drop = [col for col in self._drop if col not in self._chosen]
+
+            def others() -> int:
+                return sum(
                     table.columnWidth(c)
                     for c in columns
                     if c != self._product and not table.isColumnHidden(c)
                 )
-                if room - others >= want:
+
+            for col in drop:
+                table.setColumnHidden(col, False)
+            for col in drop:
+                if room - others() >= want:
                     break
                 table.setColumnHidden(col, True)
+            if self._fill:
+                table.setColumnWidth(self._product, max(want, room - others()))
         finally:
             self._fitting = False
+
+    def columns_menu(self) -> QMenu:
+        """Every column, checked when shown; choosing one shows or hides it for good."""
+        table = self._table
+        model = table.model()
+        menu = QMenu(table)
+        menu.setObjectName("columns_menu")
+        for column in range(model.columnCount()):
+            name = str(model.headerData(column, Qt.Orientation.Horizontal))
+            action = menu.addAction(name.replace("\n", " "))
+            action.setCheckable(True)
+            action.setChecked(not table.isColumnHidden(column))
+            action.setEnabled(column != self._product)  # the product always shows
+            action.toggled.connect(lambda shown, c=column: self.choose(c, shown))
+        menu.aboutToHide.connect(menu.deleteLater)
+        return menu
+
+    def choose(self, column: int, shown: bool) -> None:
+        """Show or hide ``column`` as the user asked (the header's menu), for good."""
+        self._chosen[column] = shown
+        self._table.setColumnHidden(column, not shown)
+        if shown and self._table.columnWidth(column) == 0:
+            self._table.resizeColumnToContents(column)
+        self.fit()
+
+    def _open_menu(self, position: QPoint) -> None:
+        header = self._table.horizontalHeader()
+        self.columns_menu().popup(header.mapToGlobal(position))
