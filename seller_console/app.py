@@ -321,7 +321,7 @@ def shows_refresh(wanted: str, paths: AppPaths, out: TextIO, err: TextIO) -> int
 
     from seller_console import shows_cli
     from seller_console.domain.errors import DomainError
-    from seller_console.domain.platform_port import PlatformError
+    from seller_console.domain.platform_errors import PlatformError
     from seller_console.domain.storage_port import StorageError
     from seller_console.live_link import LiveLink
     from seller_console.settings import load_settings, settings_file

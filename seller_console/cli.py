@@ -15,9 +15,8 @@ import sys
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
-from seller_console import shows_cli
 from seller_console.importers import (
     FORMATS,
     CatalogImportError,
@@ -30,6 +29,32 @@ from seller_console.settings import ObsSettings, SettingsError, checked_url
 
 EXIT_OK = 0
 EXIT_UNREADABLE = 2
+
+
+def _add_shows_commands(commands: argparse._SubParsersAction[Any]) -> None:
+    """The ``shows`` commands (``shows_cli`` runs them, imported only then: the window's
+    start-up parses its arguments with this parser and needs none of it)."""
+    shows = commands.add_parser("shows", help="list past shows and print their reports")
+    sub = shows.add_subparsers(dest="shows_command", required=True)
+    listing = sub.add_parser("list", help="every show, newest first, with its totals")
+    listing.add_argument("--json", action="store_true", help="one JSON array")
+    report = sub.add_parser("report", help="one show's report")
+    report.add_argument("show", metavar="ID", help="the show's id (or a unique prefix of it)")
+    form = report.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="one JSON object")
+    form.add_argument("--csv", action="store_true", help="CSV, as the report dialog exports")
+    orders = sub.add_parser(
+        "import-orders",
+        help="a manual-pins show's orders from the platform's orders export (CSV)",
+    )
+    orders.add_argument("show", metavar="ID", help="the show's id (or a unique prefix of it)")
+    orders.add_argument("file", metavar="FILE", type=Path, help="the orders export")
+    orders.add_argument("--json", action="store_true", help="the outcome as one JSON object")
+    refresh = sub.add_parser(
+        "refresh",
+        help="read a past show's orders again from its platform (settlements, refunds)",
+    )
+    refresh.add_argument("show", metavar="ID", help="the show's id (or a unique prefix of it)")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -109,7 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--obs-scene", metavar="NAME", default="Scene", help="the OBS scene (default: Scene)"
     )
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
-    shows_cli.add_commands(commands)
+    _add_shows_commands(commands)
     catalog = commands.add_parser("catalog", help="work with catalog files")
     catalog_commands = catalog.add_subparsers(
         dest="catalog_command", parser_class=_Parser, required=True
@@ -272,6 +297,8 @@ def main(
     if args.command == "catalog":
         return catalog_check(args, out, err)
     if args.command == "shows":
+        from seller_console import shows_cli  # deferred: start-up time (see above)
+
         try:
             return shows_cli.run_command(args, AppPaths.default().show_database, out, err)
         except BrokenPipeError:  # `... | head`: the reader has what it wanted

@@ -333,7 +333,7 @@ class _Engine:
         """Pre-flight on the profile's platform (``services.platform_check``); a platform
         that cannot be opened (no key, no tokens) is a finding that says why."""
         from seller_console.domain.errors import DomainError
-        from seller_console.domain.platform_port import PlatformError
+        from seller_console.domain.platform_errors import PlatformError
         from seller_console.services.platform_check import check_on_platform, unreachable
 
         try:

@@ -34,11 +34,10 @@ from typing import TYPE_CHECKING
 from seller_console.domain.commission import CommissionPolicy
 from seller_console.domain.errors import DomainError
 from seller_console.domain.orders import Order
+from seller_console.domain.platform_errors import PlatformError, PlatformErrorKind
 from seller_console.domain.platform_port import (
     AffiliateLink,
     PlatformAdapter,
-    PlatformError,
-    PlatformErrorKind,
     SecretPlace,
     SecretStore,
     ShowcaseProduct,

@@ -57,7 +57,8 @@ from seller_console.broadcast_check import (
 from seller_console.domain.errors import DomainError
 from seller_console.domain.events import EventRejected
 from seller_console.domain.net import is_this_machine
-from seller_console.domain.platform_port import PinKind, PlatformError, ShowcaseProduct
+from seller_console.domain.platform_errors import PlatformError
+from seller_console.domain.platform_port import PinKind, ShowcaseProduct
 from seller_console.domain.rundown import ProductSnapshot, RundownItem, ShowPlan
 from seller_console.domain.show_records import PinOutcome
 from seller_console.domain.showcase import NotPublishableError, showcase_product

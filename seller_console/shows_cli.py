@@ -17,7 +17,7 @@ import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import TextIO, TypeVar
 
 from seller_console.domain.storage_port import StorageError
 from seller_console.services.live_show import place_text
@@ -39,31 +39,6 @@ from seller_console.storage import Database, ShowStore
 T = TypeVar("T")
 EXIT_OK = 0
 EXIT_UNREADABLE = 2
-
-
-def add_commands(commands: argparse._SubParsersAction[Any]) -> None:
-    """The ``shows`` commands, on the main parser's subcommands (their parser class too)."""
-    shows = commands.add_parser("shows", help="list past shows and print their reports")
-    sub = shows.add_subparsers(dest="shows_command", required=True)
-    listing = sub.add_parser("list", help="every show, newest first, with its totals")
-    listing.add_argument("--json", action="store_true", help="one JSON array")
-    report = sub.add_parser("report", help="one show's report")
-    report.add_argument("show", metavar="ID", help="the show's id (or a unique prefix of it)")
-    form = report.add_mutually_exclusive_group()
-    form.add_argument("--json", action="store_true", help="one JSON object")
-    form.add_argument("--csv", action="store_true", help="CSV, as the report dialog exports")
-    orders = sub.add_parser(
-        "import-orders",
-        help="a manual-pins show's orders from the platform's orders export (CSV)",
-    )
-    orders.add_argument("show", metavar="ID", help="the show's id (or a unique prefix of it)")
-    orders.add_argument("file", metavar="FILE", type=Path, help="the orders export")
-    orders.add_argument("--json", action="store_true", help="the outcome as one JSON object")
-    refresh = sub.add_parser(
-        "refresh",
-        help="read a past show's orders again from its platform (settlements, refunds)",
-    )
-    refresh.add_argument("show", metavar="ID", help="the show's id (or a unique prefix of it)")
 
 
 def run_command(args: argparse.Namespace, database: Path, out: TextIO, err: TextIO) -> int:

@@ -8,17 +8,19 @@ item's planned start is the sum of the planned durations before it.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from seller_console.domain.catalog import VariantRef
 from seller_console.domain.errors import DomainError
 from seller_console.domain.money import Money, MoneyError, parse_price
-from seller_console.domain.platform_port import ProductMatch
 from seller_console.domain.showcase import showcase_conflicts, showcase_id
+
+if TYPE_CHECKING:  # the platform's types are not needed to plan a show (start-up time)
+    from seller_console.domain.platform_port import ProductMatch
 
 DEFAULT_PLANNED_SECONDS = 120
 MAX_PLANNED_SECONDS = 4 * 3600
@@ -88,6 +90,8 @@ class RundownItem:
         product: ProductSnapshot,
         planned_seconds: int = DEFAULT_PLANNED_SECONDS,
     ) -> RundownItem:
+        import uuid  # on the first new item, not with the module: the window's start-up time
+
         return cls(uuid.uuid4().hex, product, planned_seconds)
 
     def __post_init__(self) -> None:

@@ -20,9 +20,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from seller_console.domain.platform_port import ShowcaseProduct
-
 if TYPE_CHECKING:  # rundown's pre-flight uses showcase_conflicts: no import cycle at run time
+    from seller_console.domain.platform_port import ShowcaseProduct
     from seller_console.domain.rundown import RundownItem
 
 _ALLOWED = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
@@ -60,6 +59,9 @@ def showcase_conflicts(items: Sequence[RundownItem]) -> dict[str, list[int]]:
 
 def showcase_product(item: RundownItem) -> ShowcaseProduct:
     """The showcase entry for an item: its live price, and its stock cap if it has one."""
+    # The platform's types where a show goes live, not where one is planned (start-up time).
+    from seller_console.domain.platform_port import ShowcaseProduct
+
     p = item.product
     price = item.price
     if price is None:

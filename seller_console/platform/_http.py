@@ -20,7 +20,7 @@ from seller_console.domain.net import (
     plain_http_allowed,
     read_json,
 )
-from seller_console.domain.platform_port import PlatformError
+from seller_console.domain.platform_errors import PlatformError
 from seller_console.platform._retry import parse_retry_after
 from seller_console.platform.errors import (
     InsecureURLError,

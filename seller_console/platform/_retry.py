@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import TypeVar
 
-from seller_console.domain.platform_port import PlatformError
+from seller_console.domain.platform_errors import PlatformError
 from seller_console.platform.errors import (
     ConflictError,
     PlatformConnectionError,

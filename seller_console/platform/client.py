@@ -34,6 +34,7 @@ from seller_console.domain.events import (
     SessionStatus,
 )
 from seller_console.domain.orders import Order
+from seller_console.domain.platform_errors import PlatformError
 from seller_console.domain.platform_port import (
     Account,
     AffiliateLink,
@@ -45,7 +46,6 @@ from seller_console.domain.platform_port import (
     Page,
     PinKind,
     PinRequest,
-    PlatformError,
     SalesKind,
     ShowcaseProduct,
     new_idempotency_key,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from seller_console.domain.platform_port import PlatformError, PlatformErrorKind
+from seller_console.domain.platform_errors import PlatformError, PlatformErrorKind
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,7 @@ import secrets
 from types import TracebackType
 from urllib.parse import parse_qs, urlsplit
 
-from seller_console.domain.platform_port import PlatformError, PlatformErrorKind
+from seller_console.domain.platform_errors import PlatformError, PlatformErrorKind
 
 MAX_REQUEST_BYTES = 8192
 READ_TIMEOUT_S = 5.0

@@ -37,7 +37,7 @@ from typing import Any
 
 from seller_console.domain.connection import ConnectionState, LinkStatus
 from seller_console.domain.errors import DomainError
-from seller_console.domain.platform_port import PlatformError, PlatformErrorKind
+from seller_console.domain.platform_errors import PlatformError, PlatformErrorKind
 from seller_console.domain.storage_port import StorageError, StorageErrorKind
 from seller_console.services.live_session import ActionFailed, LiveEvent, LiveState
 

@@ -37,12 +37,8 @@ from seller_console.domain.ledger import LedgerSnapshot, PinWindow
 from seller_console.domain.metrics import MetricsFigures, by_window, growth
 from seller_console.domain.money import Money
 from seller_console.domain.orders import Order
-from seller_console.domain.platform_port import (
-    Capabilities,
-    IdempotencyKey,
-    PinKind,
-    PlatformError,
-)
+from seller_console.domain.platform_errors import PlatformError
+from seller_console.domain.platform_port import Capabilities, IdempotencyKey, PinKind
 from seller_console.domain.rundown import RundownItem, ShowPlan
 from seller_console.domain.show_records import PinOutcome, PinReceipt, ShowRecord
 from seller_console.domain.showcase import showcase_id

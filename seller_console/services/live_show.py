@@ -19,13 +19,13 @@ from pathlib import Path
 
 from seller_console.domain.commission import CommissionPolicy
 from seller_console.domain.events import Pin
+from seller_console.domain.platform_errors import PlatformError
 from seller_console.domain.platform_port import (
     SHOWCASE_BATCH,
     IdempotencyKey,
     LinkListener,
     PinKind,
     PlatformAdapter,
-    PlatformError,
     SalesKind,
     new_idempotency_key,
 )

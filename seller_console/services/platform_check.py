@@ -11,12 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from seller_console.domain.platform_port import (
-    PlatformAdapter,
-    PlatformError,
-    ShowcaseProduct,
-    product_matcher,
-)
+from seller_console.domain.platform_errors import PlatformError
+from seller_console.domain.platform_port import PlatformAdapter, ShowcaseProduct, product_matcher
 from seller_console.domain.rundown import CheckStatus, PlatformFindings, RundownItem
 from seller_console.domain.showcase import showcase_product
 

@@ -18,13 +18,12 @@ from datetime import UTC, datetime, timedelta
 
 from seller_console.domain.events import SessionStatus
 from seller_console.domain.money import Money
+from seller_console.domain.platform_errors import PlatformError, PlatformErrorKind
 from seller_console.domain.platform_port import (
     IdempotencyKey,
     LivePlatform,
     LiveSession,
     PinRequest,
-    PlatformError,
-    PlatformErrorKind,
     new_idempotency_key,
 )
 from seller_console.domain.show_records import (

@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 
 from seller_console.domain.catalog import Product, VariantRef
 from seller_console.domain.errors import DomainError
-from seller_console.domain.platform_port import PlatformError
+from seller_console.domain.platform_errors import PlatformError
 from seller_console.domain.rundown import ProductSnapshot, RundownItem, Severity, ShowPlan
 from seller_console.domain.storage_port import StorageError
 from seller_console.importers import ImportOptions, ImportReport

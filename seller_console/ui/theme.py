@@ -1,6 +1,9 @@
-"""Light and dark palettes: the system's colour scheme's, or the one chosen in View > Theme."""
+"""Light and dark palettes: the system's colour scheme's, or the one chosen in View > Theme;
+and the tones every panel shares for good / warning / bad, one set for each."""
 
 from __future__ import annotations
+
+from enum import Enum
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
@@ -96,3 +99,34 @@ def _set_palette(app: QApplication, pal: QPalette) -> None:
         sheet = widget.styleSheet()
         if sheet:
             widget.setStyleSheet(sheet)
+
+
+class Tone(Enum):
+    GOOD = "good"
+    WARNING = "warning"
+    BAD = "bad"
+    ON_AIR = "on_air"
+
+
+_LIGHT_TONES = {
+    Tone.GOOD: "#1e7e34",
+    Tone.WARNING: "#a15c00",
+    Tone.BAD: "#c5221f",
+    Tone.ON_AIR: "#d93025",
+}
+_DARK_TONES = {
+    Tone.GOOD: "#81c995",
+    Tone.WARNING: "#fdd663",
+    Tone.BAD: "#f28b82",
+    Tone.ON_AIR: "#ee675c",
+}
+
+
+def is_dark(palette: QPalette) -> bool:
+    return palette.color(QPalette.ColorRole.Window).lightnessF() < 0.5
+
+
+def tone_color(tone: Tone, palette: QPalette | None = None) -> QColor:
+    """The colour of ``tone`` readable on ``palette`` (the application's by default)."""
+    pal = palette if palette is not None else QGuiApplication.palette()
+    return QColor((_DARK_TONES if is_dark(pal) else _LIGHT_TONES)[tone])

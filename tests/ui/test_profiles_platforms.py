@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox
 
-from seller_console.domain.platform_port import PlatformError
+from seller_console.domain.platform_errors import PlatformError
 from seller_console.settings import Profile, ProfileKind, Settings, save_settings, settings_file
 from seller_console.ui.asyncqt import TaskScope
 from seller_console.ui.dialogs.profiles_dialog import ProfilesDialog

@@ -45,11 +45,14 @@ sys.exit(main([]))
 # (with email and zipfile, ~50 ms) for the version; the import worker until a big catalog
 # is opened; the dialogs until they are opened, the host view until its first F11, the
 # on-air stage; the live side (its view-model, the live session, the live engine and its
-# process handle, multiprocessing, the live panels).
+# process handle, multiprocessing, the live panels and tables); the platform's interface
+# (a rundown is planned without it; the window only catches its error); the shows commands.
 LATER = (
     "importlib.metadata",
     "multiprocessing",
+    "seller_console.domain.events",
     "seller_console.domain.on_air",
+    "seller_console.domain.platform_port",
     "seller_console.domain.product_columns",
     "seller_console.domain.stage",
     "seller_console.live_engine",
@@ -58,6 +61,7 @@ LATER = (
     "seller_console.services.live_process",
     "seller_console.services.live_session",
     "seller_console.services.on_air_feed",
+    "seller_console.shows_cli",
     "seller_console.ui.dialogs.import_options",
     "seller_console.ui.dialogs.import_report",
     "seller_console.ui.dialogs.obs_dialog",
@@ -68,6 +72,7 @@ LATER = (
     "seller_console.ui.docks.live_docks",
     "seller_console.ui.host_view",
     "seller_console.ui.models.feed_model",
+    "seller_console.ui.models.live_tables",
     "seller_console.ui.viewmodels.live_state",
     "seller_console.ui.viewmodels.live_vm",
     "seller_console.ui.widgets.live_stage",

@@ -26,7 +26,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from seller_console.domain.platform_port import PlatformError, PlatformErrorKind
+from seller_console.domain.platform_errors import PlatformError, PlatformErrorKind
 from seller_console.platform.errors import (
     AuthError,
     ConflictError,

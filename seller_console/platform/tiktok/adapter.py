@@ -31,6 +31,7 @@ from seller_console.domain.events import (
 )
 from seller_console.domain.money import Currency, Money
 from seller_console.domain.orders import Order
+from seller_console.domain.platform_errors import PlatformError, PlatformErrorKind
 from seller_console.domain.platform_port import (
     Account,
     AffiliateLink,
@@ -42,8 +43,6 @@ from seller_console.domain.platform_port import (
     Page,
     PinKind,
     PinRequest,
-    PlatformError,
-    PlatformErrorKind,
     ProductMatch,
     SalesKind,
     SecretStore,

@@ -48,7 +48,8 @@ from PySide6.QtWidgets import (
 )
 
 from seller_console.domain.errors import DomainError
-from seller_console.domain.platform_port import PlatformError, SecretStore
+from seller_console.domain.platform_errors import PlatformError
+from seller_console.domain.platform_port import SecretStore
 from seller_console.settings import SHOPEE_REGIONS, Profile, ProfileKind, SettingsError
 from seller_console.ui.asyncqt import TaskScope
 from seller_console.ui.widgets.text import plain_label

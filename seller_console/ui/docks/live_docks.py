@@ -36,14 +36,9 @@ from PySide6.QtWidgets import (
 from seller_console.domain.ledger import LedgerSnapshot
 from seller_console.domain.orders import Order
 from seller_console.ui.models.feed_model import FCol, SalesFeedModel
-from seller_console.ui.models.live_tables import (
-    PCol,
-    PinWindowsModel,
-    Tone,
-    TotalsModel,
-    tone_color,
-)
+from seller_console.ui.models.live_tables import PCol, PinWindowsModel, TotalsModel
 from seller_console.ui.numbers import count_text, decimal_text
+from seller_console.ui.theme import Tone, tone_color
 from seller_console.ui.widgets.product_share import ProductShare
 from seller_console.ui.widgets.text import plain_label
 

@@ -29,9 +29,9 @@ from seller_console.domain.rundown import (
     parse_flash_seconds,
     parse_live_price,
 )
-from seller_console.ui.models.live_tables import Tone, tone_color
 from seller_console.ui.models.rundown_model import RCol
 from seller_console.ui.numbers import money_text
+from seller_console.ui.theme import Tone, tone_color
 from seller_console.ui.viewmodels.rundown_vm import RundownViewModel
 from seller_console.ui.widgets.product_share import ProductShare
 from seller_console.ui.widgets.text import ElidedLabel, plain_label

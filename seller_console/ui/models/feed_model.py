@@ -22,8 +22,9 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QFont, QGuiApplication
 
 from seller_console.domain.orders import Order, OrderStatus
-from seller_console.ui.models.live_tables import AnyIndex, Tone, local_time, tone_color
+from seller_console.ui.models.live_tables import AnyIndex, local_time
 from seller_console.ui.numbers import count_text, money_text
+from seller_console.ui.theme import Tone, tone_color
 
 DEFAULT_LIMIT = 2000
 

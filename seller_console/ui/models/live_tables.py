@@ -14,8 +14,7 @@ Cells are formatted once per snapshot; ``data()`` is a list lookup (rule 4). Tex
 by item views as plain text; no tooltips are given, so no untrusted text is ever read
 as rich text.
 
-``Tone`` and ``tone_color`` are the colours the live panels share for good / warning /
-bad, one set tuned for light and one for dark palettes.
+Their tones (good / warning / bad) are ``ui.theme``'s.
 """
 
 from __future__ import annotations
@@ -23,51 +22,21 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import Enum, IntEnum
+from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPalette
+from PySide6.QtGui import QBrush
 
 from seller_console.domain.rundown import format_duration
 from seller_console.ui.numbers import amount_text, count_text, money_text
+from seller_console.ui.theme import Tone, tone_color
 
-if TYPE_CHECKING:  # the rundown's tones use this module while preparing: the ledger is live
+if TYPE_CHECKING:  # the ledger's types: read when a snapshot arrives, on the live side
     from seller_console.domain.ledger import Figures, LedgerSnapshot
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-
-
-class Tone(Enum):
-    GOOD = "good"
-    WARNING = "warning"
-    BAD = "bad"
-    ON_AIR = "on_air"
-
-
-_LIGHT_TONES = {
-    Tone.GOOD: "#1e7e34",
-    Tone.WARNING: "#a15c00",
-    Tone.BAD: "#c5221f",
-    Tone.ON_AIR: "#d93025",
-}
-_DARK_TONES = {
-    Tone.GOOD: "#81c995",
-    Tone.WARNING: "#fdd663",
-    Tone.BAD: "#f28b82",
-    Tone.ON_AIR: "#ee675c",
-}
-
-
-def is_dark(palette: QPalette) -> bool:
-    return palette.color(QPalette.ColorRole.Window).lightnessF() < 0.5
-
-
-def tone_color(tone: Tone, palette: QPalette | None = None) -> QColor:
-    """The colour of ``tone`` readable on ``palette`` (the application's by default)."""
-    pal = palette if palette is not None else QGuiApplication.palette()
-    return QColor((_DARK_TONES if is_dark(pal) else _LIGHT_TONES)[tone])
 
 
 def local_time(moment: datetime) -> str:

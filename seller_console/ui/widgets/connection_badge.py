@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from seller_console.domain.connection import ConnectionState, LinkStatus
 from seller_console.domain.rundown import format_duration
-from seller_console.ui.models.live_tables import Tone, tone_color
+from seller_console.ui.theme import Tone, tone_color
 
 _TONES = {
     LinkStatus.LIVE: Tone.GOOD,

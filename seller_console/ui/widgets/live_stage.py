@@ -33,8 +33,8 @@ from seller_console.domain.money import Money
 from seller_console.domain.rundown import RundownItem, format_duration
 from seller_console.domain.show_records import PinOutcome, PinReceipt
 from seller_console.domain.stage import ShowClock
-from seller_console.ui.models.live_tables import Tone, is_dark, tone_color
 from seller_console.ui.numbers import amount_text, count_text, money_text
+from seller_console.ui.theme import Tone, is_dark, tone_color
 from seller_console.ui.thumbnails import ThumbnailCache
 from seller_console.ui.viewmodels.live_state import CardView, FlashSale, StageView
 from seller_console.ui.widgets.text import ElidedLabel, plain_label

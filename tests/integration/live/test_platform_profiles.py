@@ -13,12 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from seller_console.domain.platform_port import (
-    AffiliateLink,
-    PinKind,
-    PlatformError,
-    PlatformErrorKind,
-)
+from seller_console.domain.platform_errors import PlatformError, PlatformErrorKind
+from seller_console.domain.platform_port import AffiliateLink, PinKind
 from seller_console.domain.show_records import PinOutcome
 from seller_console.domain.showcase import showcase_product
 from seller_console.importers import import_catalog

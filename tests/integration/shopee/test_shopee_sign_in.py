@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from seller_console.domain.money import Money
-from seller_console.domain.platform_port import PlatformError
+from seller_console.domain.platform_errors import PlatformError
 from seller_console.platform.loopback import SignInTimedOutError
 from seller_console.platform.shopee.signin import ShopeeAccount, ShopeeSignIn
 from seller_console.platform.shopee.tokens import TokenSet

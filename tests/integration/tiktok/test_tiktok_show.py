@@ -20,12 +20,8 @@ from seller_console.domain.events import (
 )
 from seller_console.domain.money import Money
 from seller_console.domain.orders import Order, OrderStatus
-from seller_console.domain.platform_port import (
-    PinRequest,
-    PlatformErrorKind,
-    ShowcaseProduct,
-    new_idempotency_key,
-)
+from seller_console.domain.platform_errors import PlatformErrorKind
+from seller_console.domain.platform_port import PinRequest, ShowcaseProduct, new_idempotency_key
 from seller_console.platform.tiktok import (
     BagRefusedError,
     NoLiveRoomError,

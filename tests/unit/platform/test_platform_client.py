@@ -16,12 +16,12 @@ import pytest
 from seller_console.domain.events import SessionStatus
 from seller_console.domain.money import Money
 from seller_console.domain.orders import OrderStatus
+from seller_console.domain.platform_errors import PlatformErrorKind
 from seller_console.domain.platform_port import (
     IdempotencyKey,
     PinKind,
     PinRequest,
     PlatformAdapter,
-    PlatformErrorKind,
     SalesKind,
     ShowcaseProduct,
 )

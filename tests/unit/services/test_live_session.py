@@ -28,6 +28,7 @@ from seller_console.domain.events import (
 from seller_console.domain.ledger import NO_PIN
 from seller_console.domain.money import Currency, Money
 from seller_console.domain.orders import Order
+from seller_console.domain.platform_errors import PlatformError, PlatformErrorKind
 from seller_console.domain.platform_port import (
     Account,
     BatchItemResult,
@@ -38,8 +39,6 @@ from seller_console.domain.platform_port import (
     Page,
     PinKind,
     PinRequest,
-    PlatformError,
-    PlatformErrorKind,
     SalesKind,
     ShowcaseProduct,
 )

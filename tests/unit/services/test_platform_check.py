@@ -8,13 +8,12 @@ from dataclasses import replace
 from typing import cast
 
 from seller_console.domain.money import Currency, Money
+from seller_console.domain.platform_errors import PlatformError, PlatformErrorKind
 from seller_console.domain.platform_port import (
     Account,
     Capabilities,
     PinKind,
     PlatformAdapter,
-    PlatformError,
-    PlatformErrorKind,
     ProductMatch,
     SalesKind,
     ShowcaseProduct,

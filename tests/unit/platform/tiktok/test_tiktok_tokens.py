@@ -14,7 +14,8 @@ import httpx
 import pytest
 
 from seller_console.domain.events import SessionStatus
-from seller_console.domain.platform_port import PlatformErrorKind, SecretSaved
+from seller_console.domain.platform_errors import PlatformErrorKind
+from seller_console.domain.platform_port import SecretSaved
 from seller_console.platform._retry import Retrier, RetryPolicy
 from seller_console.platform.tiktok import (
     SignInNeededError,

@@ -12,7 +12,7 @@ import pytest
 from seller_console.domain.events import SessionStatus
 from seller_console.domain.money import Money
 from seller_console.domain.orders import OrderStatus
-from seller_console.domain.platform_port import PlatformErrorKind
+from seller_console.domain.platform_errors import PlatformErrorKind
 from seller_console.platform._http import loads
 from seller_console.platform.errors import (
     ForbiddenError,
