@@ -329,9 +329,7 @@ class RecordReader:
                 while True:
                     if row % CHECK_EVERY == 0:
                         self._row = row
-                        self._checkpoint()
-                        if self._progress is not None:
-                            self._progress(raw.tell(), total)
+                        self._checkpoint((raw.tell(), total))
                     try:
                         cells = next(reader)
                     except StopIteration:
@@ -384,9 +382,7 @@ class RecordReader:
                 buffer.clear()  # a new record
                 lines.chars = 0
                 if self._row % CHECK_EVERY == 0:
-                    self._checkpoint()
-                    if self._progress is not None:
-                        self._progress(raw.tell(), total)
+                    self._checkpoint((raw.tell(), total))
                 try:
                     cells = next(reader)
                 except StopIteration:
@@ -408,7 +404,8 @@ class RecordReader:
                 self._row += 1
                 yield Record(self._row, start, cells)
 
-    def _checkpoint(self) -> None:
+    def _checkpoint(self, progress: tuple[int, int] | None = None) -> None:
+        """The row cap and cancel; ``progress`` (bytes read, of the total) is reported."""
         if self._row > MAX_ROWS:
             raise CatalogImportError(
                 self.path,
@@ -417,6 +414,8 @@ class RecordReader:
             )
         if self._cancel is not None and self._cancel():
             raise ImportCancelledError(self.path)
+        if progress is not None and self._progress is not None:
+            self._progress(*progress)
 
     def _swallowed(self, middle: list[str], cells: list[str]) -> bool:
         """Whether a record read over several lines has swallowed the rows after it
