@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Final
 
 from seller_console.domain.catalog import Availability, Product, ProductStatus, Variant
 from seller_console.domain.money import quote_short
@@ -238,9 +239,10 @@ def _product(group_id: str, group: _Group, builder: CatalogBuilder) -> Product:
     status = ProductStatus.ARCHIVED if status_raw == "archived" else ProductStatus.ACTIVE
     used = {name for v in group.variants for name, _ in v.options}
     names = [label for _, label in _OPTION_FIELDS if label in used]
+    title, variants = _titled(clean_text(rec.get("title")), group.variants)
     return Product(
         id=group_id,
-        title=clean_text(rec.get("title")),
+        title=title,
         brand=clean_text(rec.get("brand")) or (builder.options.brand or ""),
         body=body,
         image_urls=tuple(group.images),
@@ -249,8 +251,44 @@ def _product(group_id: str, group: _Group, builder: CatalogBuilder) -> Product:
         status=status,
         category=clean_text(rec.get("product_type") or rec.get("google_category")),
         link=clean_url(rec.get("link")),
-        variants=tuple(group.variants),
+        variants=variants,
     )
+
+
+_TITLE_BREAKS: Final = " -—–/|:,("
+
+
+def _titled(first: str, variants: list[Variant]) -> tuple[str, tuple[Variant, ...]]:
+    """A group's product title and its variants, each variant named by what sets it
+    apart. Feeds give every item its own title: either the same for all (the sizes and
+    colours only in their own columns) or the product's with the size added (``Print —
+    4x6"``, ``Print — 6x9"``). The product takes what differing titles share (up to a word
+    break); a variant, the rest of its own title, else its options that differ within the
+    group (``Black / L``, not the "female / adult" every variant has)."""
+    titles = [v.title for v in variants]
+    low, high = min(titles), max(titles)  # what these two share, all of them share
+    if low == high:
+        product = first
+    else:
+        end = next(i for i, (a, b) in enumerate(zip(low, high, strict=False)) if a != b)
+        shared = low[:end]
+        if any(len(t) > end and t[end] not in _TITLE_BREAKS for t in titles):
+            shared = shared[: max(0, *(shared.rfind(c) for c in _TITLE_BREAKS))]  # a word break
+        shared = shared.rstrip(_TITLE_BREAKS)
+        product = shared if len(shared) >= 3 else first
+    seen: dict[str, set[str]] = {}
+    for v in variants:
+        for name, value in v.options:
+            seen.setdefault(name, set()).add(value)
+    telling = {name for name, values in seen.items() if len(values) > 1} or set(seen)
+    named = []
+    for v in variants:
+        rest = v.title[len(product) :] if v.title.startswith(product) else v.title
+        label = rest.strip(_TITLE_BREAKS) or " / ".join(
+            value for name, value in v.options if name in telling
+        )
+        named.append(v._replace(title=label or product))
+    return product, tuple(named)
 
 
 def _variant(rec: FeedRecord, builder: CatalogBuilder, now: datetime) -> tuple[Variant, str]:

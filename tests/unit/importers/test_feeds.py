@@ -211,3 +211,27 @@ def test_generic_mapping_errors_name_the_columns(tmp_path):
         load(path, format="generic", column_map={"id": "Code", "title": "Title"})
     with pytest.raises(CatalogImportError, match="unknown field"):
         load(path, format="generic", column_map={"id": "Code", "title": "Name", "colour": "x"})
+
+
+def test_a_group_s_variants_are_named_by_what_sets_them_apart(tmp_path):
+    # Feeds title every item: the same title for all (sizes and colours in their own
+    # columns), or the product's with the size added. Each variant must still be told
+    # apart in the catalog, the rundown and on air.
+    head = "id\titem_group_id\ttitle\tprice\tavailability\tcolor\tsize\tgender\n"
+    rows = [
+        "T-W-S\tT\tCrew Tank Top\t20.00 USD\tin stock\tWhite\tS\tfemale\n",
+        "T-W-L\tT\tCrew Tank Top\t20.00 USD\tin stock\tWhite\tL\tfemale\n",
+        "T-H-L\tT\tCrew Tank Top\t20.00 USD\tin stock\tHeather\tL\tfemale\n",
+        'P-4\tP\tVersailles — at Night — 4×6"\t9.00 USD\tin stock\t\t\t\n',
+        'P-6\tP\tVersailles — at Night — 6×9"\t12.00 USD\tin stock\t\t\t\n',
+        'P-6F\tP\tVersailles — at Night — 6×9" Framed\t30.00 USD\tin stock\t\t\t\n',
+    ]
+    catalog = load(write(tmp_path, "feed.tsv", head + "".join(rows))).catalog
+    tank, print_ = catalog.product("T"), catalog.product("P")
+    assert tank is not None
+    assert print_ is not None
+    assert tank.title == "Crew Tank Top"
+    # the options that differ (not "female", which every variant has)
+    assert [v.title for v in tank.variants] == ["White / S", "White / L", "Heather / L"]
+    assert print_.title == "Versailles — at Night"
+    assert [v.title for v in print_.variants] == ['4×6"', '6×9"', '6×9" Framed']
