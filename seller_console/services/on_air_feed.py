@@ -48,6 +48,11 @@ class OnAirFeed:
         self._output = output
         self._last: OnAirState | None = None
 
+    @property
+    def last(self) -> OnAirState | None:
+        """What was sent last: for an output opened in the middle of a show."""
+        return self._last
+
     def __call__(self, state: LiveState, events: tuple[LiveEvent, ...]) -> None:
         on_air = on_air_of(state)
         if on_air is None:

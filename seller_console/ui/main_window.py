@@ -1281,6 +1281,8 @@ class MainWindow(QMainWindow):
             view = self.host_view = HostView()
             self.live_vm.on_air_changed.connect(view.on_state)
             view.key_pressed.connect(self._host_key)
+            if (now := self.live_vm.on_air) is not None:  # opened mid-show: what is on now
+                view.on_state(now)
         screens = QGuiApplication.screens()
         here = self.screen()
         others = [s for s in screens if s is not here]

@@ -205,6 +205,19 @@ def test_the_host_view_follows_every_take_and_its_keys_drive_the_show(show, run,
     assert not view.isVisible()
 
 
+def test_a_host_view_opened_mid_show_shows_what_is_on_air_at_once(show, run, qtbot):
+    # QA: F11 after a take, with nothing changing since, showed "Nothing on air" until the
+    # next take or sale.
+    go_live(show, run)
+    show.live_vm.take()
+    live = stage(show, run).live
+    assert live is not None
+    qtbot.waitUntil(lambda: show.live_vm.on_air is not None, timeout=5000)
+    view = show.window.show_host_view()
+    assert view.title.text() == live.product.title
+    qtbot.keyClick(view, Qt.Key.Key_Escape)
+
+
 def test_the_overlay_address_is_copied_for_a_browser_source(show, run, qtbot):
     go_live(show, run)
     run(show.window.copy_overlay_url())

@@ -160,6 +160,11 @@ class LiveViewModel(QObject):
         self._on_air(state, ())
         self._emit_stage()
 
+    @property
+    def on_air(self) -> OnAirState | None:
+        """What is on air now (None before anything was): for a host view opened mid-show."""
+        return self._on_air.last
+
     def on_state(self, state: OnAirState) -> None:
         """The host view's feed (``OnAirFeed``): what is on air changed."""
         self.on_air_changed.emit(state)
