@@ -698,3 +698,26 @@ def test_elided_label_wraps_then_elides_and_tells_the_rest_in_a_tooltip(qtbot):
     label.setText(huge)
     assert len(label.toolTip()) < 2 * ElidedLabel.SHOWN_CHARS
     assert label.text() == huge
+
+
+def test_a_big_night_s_totals_are_shown_whole_in_a_laptop_s_panel(qtbot):
+    # QA, at 1366x768: the Totals panel (540 px) read "10,754.…" for the GMV and the net
+    # while the commission columns stayed whole. Every figure is shown in full.
+    dock = TotalsDock()
+    qtbot.addWidget(dock)
+    dock.resize(540, 190)
+    dock.show()
+    ledger = Ledger()
+    ledger.apply_all([make_order(f"o{n}", "10288.07", 3) for n in range(4)])
+    dock.show_snapshot(ledger.snapshot())
+    table, model = dock.table, dock.model
+    assert model.data(model.index(0, 0)) == "123,456.84"
+    metrics = table.fontMetrics()
+
+    def whole() -> bool:
+        return all(
+            metrics.horizontalAdvance(str(model.data(model.index(0, c)))) < table.columnWidth(c)
+            for c in range(model.columnCount())
+        )
+
+    qtbot.waitUntil(whole, timeout=2000)

@@ -127,10 +127,11 @@ class TotalsDock(QDockWidget):
         self.setObjectName("totals_dock")
         self.model = TotalsModel()
         self.table = _table(self.model, "totals")
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.horizontalHeader().setMinimumSectionSize(
-            self.table.fontMetrics().horizontalAdvance("9,999.99") + 10
-        )
+        # Each figure as wide as it is (a big night's GMV whole, never "10,754.…"), the last
+        # column taking what is left; too narrow a panel scrolls sideways, cutting nothing.
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         self.setWidget(self.table)
 
     def show_snapshot(self, snapshot: LedgerSnapshot) -> None:
