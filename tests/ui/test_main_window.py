@@ -244,6 +244,20 @@ def test_a_big_catalog_imports_in_its_own_process_and_shows(console, run, tmp_pa
     assert catalog.variant(ref.variant.id) == ref
 
 
+def test_importing_an_open_file_again_reads_it_again_in_its_place(console, run, tmp_path):
+    # QA imported one file twice: every product was listed twice, and twice in File >
+    # Close catalog. The second reading (an updated file, often) replaces the first.
+    path = tmp_path / "brand.csv"
+    path.write_text("Handle,Title,Variant SKU,Variant Price\nh1,Tee,S1,10.00\n")
+    vm = console.catalog_vm
+    assert run(vm.import_catalog(path, ImportOptions(currency="USD")))
+    path.write_text("Handle,Title,Variant SKU,Variant Price\nh1,Tee,S1,12.00\nh2,Cap,S2,5.00\n")
+    assert run(vm.import_catalog(path, ImportOptions(currency="USD")))
+    assert vm.paths == [path]
+    assert vm.model.total_rows() == 2
+    assert vm.model.data(vm.model.index(0, Col.PRICE)) == "12.00 USD"
+
+
 def test_closing_the_window_ends_a_running_import_at_once(console, run, tmp_path):
     rows = "".join(f"h{i},Title {i},S{i},1.00\n" for i in range(400_000))
     path = tmp_path / "big.csv"

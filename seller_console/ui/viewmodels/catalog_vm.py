@@ -56,7 +56,8 @@ class CatalogViewModel(QObject):
         return self._running is not None
 
     def open_catalog(self, path: Path, options: ImportOptions) -> asyncio.Task[bool]:
-        """Import in the background; True when the catalog was added."""
+        """Import in the background; True when the catalog was added (or, a file already
+        open, read again in its place)."""
         return self._tasks.start(self.import_catalog(path, options))
 
     async def import_catalog(self, path: Path, options: ImportOptions) -> bool:
@@ -77,9 +78,13 @@ class CatalogViewModel(QObject):
             finally:
                 self._running = None
                 self.import_ended.emit()
-            self._parts.append(part)
-            self._read.append(result.catalog)
-            self.paths.append(path)
+            if path in self.paths:  # the same file again: its new reading replaces the old
+                index = self.paths.index(path)
+                self._parts[index], self._read[index] = part, result.catalog
+            else:
+                self._parts.append(part)
+                self._read.append(result.catalog)
+                self.paths.append(path)
             self.model.set_catalogs(self._parts)
             self.last_report = result.report
             self.catalogs_changed.emit()
