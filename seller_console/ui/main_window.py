@@ -180,6 +180,11 @@ class MainWindow(QMainWindow):
         catalog_vm.catalogs_changed.connect(self._catalogs_changed)
         rundown_vm.file_changed.connect(self._plan_file_changed)
         catalog_vm.import_failed.connect(self._import_failed)
+        catalog_vm.import_cancelled.connect(
+            lambda name: self._show_message(
+                f"Import of {name} cancelled: the catalogs are as they were"
+            )
+        )
         self.statusBar().addPermanentWidget(self.badge)
         self.obs_badge = plain_label()
         self.obs_badge.setObjectName("obs_badge")
@@ -1474,10 +1479,18 @@ class MainWindow(QMainWindow):
         if not await self._confirm_discard("quitting"):
             return
         if self.live_vm.phase in (ShowPhase.LIVE, ShowPhase.ENDING):
+            there = (
+                # the app runs a practice platform itself: it stops with the app
+                "leave it on air, paused until the app starts again (this practice "
+                "platform runs in the app: nothing sells meanwhile), when it is offered "
+                "back to resume or end?"
+                if self.live_vm.profile.kind.embedded
+                else "leave it running there (the app offers it back at the next start, "
+                "to resume or end)?"
+            )
             choice = await self._choose(
                 "Quit while live?",
-                "The show is still live. End it on the platform now, or leave it running "
-                "there (the app offers it back at the next start, to resume or end)?",
+                f"The show is still live. End it on the platform now, or {there}",
                 ("End the show", "Leave it running"),
             )
             if choice == 0:

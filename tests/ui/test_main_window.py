@@ -220,6 +220,8 @@ def test_import_can_be_cancelled(console, run, tmp_path):
     run.qtbot.waitUntil(task.done, timeout=10_000)
     assert task.result() is False
     assert vm.catalogs == []
+    message = console.window.statusBar().currentMessage()
+    assert message == f"Import of {path.name} cancelled: the catalogs are as they were"
 
 
 def test_a_big_catalog_imports_in_its_own_process_and_shows(console, run, tmp_path):

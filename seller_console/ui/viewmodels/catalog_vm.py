@@ -33,6 +33,7 @@ class CatalogViewModel(QObject):
     import_progressed = Signal(float)  # 0.0 .. 1.0
     import_finished = Signal(object)  # ImportReport
     import_failed = Signal(str)  # a message for the user
+    import_cancelled = Signal(str)  # the file's name: stopped by the user, nothing changed
     import_ended = Signal()  # after finished, failed or cancelled
     catalogs_changed = Signal()
 
@@ -71,6 +72,7 @@ class CatalogViewModel(QObject):
                 result = await job.run()
                 part = await asyncio.to_thread(build_columns, result.catalog)
             except ImportCancelledError:
+                self.import_cancelled.emit(path.name)
                 return False
             except CatalogImportError as exc:
                 self.import_failed.emit(f"Cannot import {exc}")
