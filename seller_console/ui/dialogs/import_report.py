@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -78,6 +78,9 @@ class ImportReportDialog(QDialog):
         self.table = QTableView()
         self.table.setObjectName("import_problems")
         self.table.setModel(self.model)
+        # the report's own order (each kind in file order) until a header is clicked: Qt
+        # would sort by the first column, descending, and list the rows backwards
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         self.table.setWordWrap(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
