@@ -223,8 +223,12 @@ class Catalog:
         return self._by_product_id.get(product_id)
 
     def variant(self, variant_id: str) -> VariantRef | None:
-        row = self._variant_ids().get(variant_id)
+        row = self.row_of(variant_id)
         return None if row is None else self.rows[row]
+
+    def row_of(self, variant_id: str) -> int | None:
+        """The variant's place in ``rows``; None when the catalog has no such variant."""
+        return self._variant_ids().get(variant_id)
 
     def by_sku(self, sku: str) -> list[VariantRef]:
         """Every variant with this SKU (case-insensitive): real catalogs repeat SKUs."""

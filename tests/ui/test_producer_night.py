@@ -381,6 +381,8 @@ def test_commission_is_set_per_product_and_per_brand_without_importing_again(
         _catalog, ref = console.catalog_vm.model.ref(_row_of(console, first.product_id))
         catalog = console.catalog_vm.paths[0]
         assert ref.variant.commission_rate == Decimal("0.175")  # the table and card too
+        # still on that product, so the next menu action or Enter needs no click (QA)
+        assert window.catalog_dock.table.currentIndex().row() == _row_of(console, first.product_id)
         assert vm.dirty  # the plan carries its items' rates
 
         others_before = {

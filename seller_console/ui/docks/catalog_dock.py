@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -136,9 +138,10 @@ class CatalogDock(QDockWidget):
         self.copy_link.triggered.connect(lambda: self.link_requested.emit(self._selected_rows()))
         self.table.addAction(self.copy_link)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        self.table.selectionModel().currentRowChanged.connect(
-            lambda cur, _prev: self.current_changed.emit(cur.row() if cur.isValid() else -1)
-        )
+        self.table.selectionModel().currentRowChanged.connect(self._current_row_changed)
+        # the product the user is on (the catalog's file and the variant's id), kept when
+        # the catalogs are rebuilt (a commission set by hand, a file read again)
+        self._current: tuple[Path, str] | None = None
         vm.model.modelReset.connect(self._update_count)
         vm.catalogs_changed.connect(self._catalogs_changed)
         vm.import_started.connect(self._import_started)
@@ -159,9 +162,23 @@ class CatalogDock(QDockWidget):
             return
         self.vm.model.sort(column, order)
 
+    def _current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            catalog, ref = self.vm.model.ref(current.row())
+            index = next(i for i, c in enumerate(self.vm.catalogs) if c is catalog)
+            self._current = (self.vm.paths[index], ref.variant.id)
+        self.current_changed.emit(current.row() if current.isValid() else -1)
+
     def _catalogs_changed(self) -> None:
-        """Refresh the brand list; the model already applied the current filter to the
-        new rows, so it is set again only when the chosen brand is gone."""
+        """Refresh the brand list and go back to the product the user was on; the model
+        already applied the current filter to the new rows, so it is set again only when
+        the chosen brand is gone."""
+        if self._current is not None and not self.table.currentIndex().isValid():
+            path, variant_id = self._current
+            if path in self.vm.paths:
+                row = self.vm.model.row_of(self.vm.paths.index(path), variant_id)
+                if row is not None:
+                    self.select_row(row)
         current = self.brand.currentText()
         brands = self.vm.model.brands()
         self.brand.blockSignals(True)

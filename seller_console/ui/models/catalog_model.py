@@ -314,6 +314,18 @@ class CatalogTableModel(QAbstractTableModel):
         part, local = self._locate(row)
         return part.catalog, part.catalog.rows[local]
 
+    def row_of(self, catalog: int, variant_id: str) -> int | None:
+        """The shown row of a variant of the ``catalog``-th catalog; None when not shown."""
+        if not 0 <= catalog < len(self._parts):
+            return None
+        local = self._parts[catalog].catalog.row_of(variant_id)
+        if local is None:
+            return None
+        try:
+            return self._view.index(self._offsets[catalog] + local)
+        except ValueError:  # filtered out
+            return None
+
     # ----------------------------------------------------------------- Qt model
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._view)
