@@ -280,7 +280,17 @@ def write_report_csv(report: ShowReport, handle: TextIO) -> None:
     spreadsheet would run as a formula are neutralised (``csv_writer``)."""
     out = csv_writer(handle)
     show = report.show
-    out.writerow(["show", show.id, show.title, _time(show.started_at), _time(show.refreshed_at)])
+    out.writerow(["section", "show_id", "title", "started_at", "ended_at", "read_again_at"])
+    out.writerow(
+        [
+            "show",
+            show.id,
+            show.title,
+            _time(show.started_at),
+            _time(show.ended_at),
+            _time(show.refreshed_at),
+        ]
+    )
     out.writerow([])
     out.writerow(["section", "currency", *_FIGURE_HEADER])
     for code, figures in sorted(report.totals.items()):

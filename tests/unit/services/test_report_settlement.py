@@ -39,9 +39,11 @@ def test_csv_and_json_show_estimated_against_settled() -> None:
     out = io.StringIO()
     write_report_csv(report, out)
     rows = list(csv.reader(io.StringIO(out.getvalue())))
-    assert rows[0][4] == (T0 + timedelta(days=8)).isoformat()
-    header = rows[2]
-    totals = dict(zip(header, rows[3], strict=True))
+    shown = dict(zip(rows[0], rows[1], strict=True))  # the show's block has its header too
+    assert shown["read_again_at"] == (T0 + timedelta(days=8)).isoformat()
+    assert shown["ended_at"] == (T0 + timedelta(minutes=2)).isoformat()
+    header = rows[3]
+    totals = dict(zip(header, rows[4], strict=True))
     assert (totals["commission_platform_estimate"], totals["commission_settled"]) == (
         "3.00",
         "1.90",
