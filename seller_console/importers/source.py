@@ -20,10 +20,9 @@ import re
 from collections import deque
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
-from functools import partial
 from itertools import islice
 from pathlib import Path
-from typing import BinaryIO, Final, NamedTuple, cast
+from typing import BinaryIO, Final, NamedTuple
 
 from seller_console.importers.errors import CatalogImportError, ImportCancelledError
 from seller_console.importers.report import ImportReport, WarningKind
@@ -207,11 +206,6 @@ class Record(NamedTuple):
     cells: list[str]
 
 
-# ``Record((row, line, cells))`` without the Python-level ``__new__`` a NamedTuple has
-# (``Record._make`` is that too): the fast path makes one per record.
-_record = cast(Callable[[tuple[int, int, list[str]]], Record], partial(tuple.__new__, Record))
-
-
 class _LineTooLongError(Exception):
     """A physical line over ``MAX_LINE_CHARS`` (its text was skipped, never held)."""
 
@@ -276,8 +270,10 @@ class RecordReader:
       refused with its line, and the lines after it are read again one by one, so every
       row around the damage is kept or refused on its own.
 
-    Every line is read at most twice, so the cost stays linear in the file's size.
-    Refused rows and warnings go to ``report`` (when given).
+    A file whose lines are all short is read first on a fast path (``_plain``), and the
+    careful reading above takes over at its first record that is not plainly good. Every
+    line is read at most three times (fast, careful, one by one), so the cost stays
+    linear in the file's size. Refused rows and warnings go to ``report`` (when given).
     """
 
     def __init__(
@@ -342,7 +338,7 @@ class RecordReader:
                     elif self._unusual(cells, reader.line_num - done):
                         return done + 1
                     row += 1
-                    yield _record((row, done + 1, cells))
+                    yield Record(row, done + 1, cells)
                     done = reader.line_num
             finally:
                 self._row = row
