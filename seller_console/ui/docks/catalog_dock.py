@@ -164,9 +164,8 @@ class CatalogDock(QDockWidget):
 
     def _current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():
-            catalog, ref = self.vm.model.ref(current.row())
-            index = next(i for i, c in enumerate(self.vm.catalogs) if c is catalog)
-            self._current = (self.vm.paths[index], ref.variant.id)
+            index, variant_id = self.vm.model.place(current.row())
+            self._current = (self.vm.paths[index], variant_id)
         self.current_changed.emit(current.row() if current.isValid() else -1)
 
     def _catalogs_changed(self) -> None:

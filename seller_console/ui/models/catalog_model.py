@@ -306,13 +306,23 @@ class CatalogTableModel(QAbstractTableModel):
 
     # ----------------------------------------------------------------- access
     def _locate(self, row: int) -> tuple[CatalogColumns, int]:
+        part, local = self._part_of(row)
+        return self._parts[part], local
+
+    def _part_of(self, row: int) -> tuple[int, int]:
+        """A shown row's catalog index and its place in that catalog's rows."""
         g = self._view[row]
         part = bisect_right(self._offsets, g) - 1
-        return self._parts[part], g - self._offsets[part]
+        return part, g - self._offsets[part]
 
     def ref(self, row: int) -> tuple[Catalog, VariantRef]:
         part, local = self._locate(row)
         return part.catalog, part.catalog.rows[local]
+
+    def place(self, row: int) -> tuple[int, str]:
+        """Which catalog (its index) and variant a shown row is: ``row_of``'s inverse."""
+        part, local = self._part_of(row)
+        return part, self._parts[part].catalog.rows[local].variant.id
 
     def row_of(self, catalog: int, variant_id: str) -> int | None:
         """The shown row of a variant of the ``catalog``-th catalog; None when not shown."""
