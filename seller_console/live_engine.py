@@ -39,12 +39,11 @@ if TYPE_CHECKING:
     from seller_console.broadcast.overlay_server import OverlayServer
     from seller_console.domain.platform_port import SecretStore
     from seller_console.domain.rundown import PlatformFindings, RundownItem
-    from seller_console.domain.show_records import ShowRecord
     from seller_console.live_link import LiveLink
     from seller_console.platform.shopee.signin import ShopeeSignIn
     from seller_console.platform.tiktok.signin import TikTokSignIn
     from seller_console.services.live_session import LiveEvent, LiveState
-    from seller_console.services.reports import ShowReport
+    from seller_console.services.reports import ShowReport, ShowSummary
 
 logger = logging.getLogger(__name__)
 
@@ -137,7 +136,7 @@ class _Engine:
             "sign_in_cancel": self._sign_in_cancel,
             "use_profile": link.use_profile,
             "flush": _nothing,
-            "list_shows": self._list_shows,
+            "show_summaries": self._show_summaries,
             "report": self._report,
             "refresh": link.refresh_show,
             "affiliate_links": link.affiliate_links,
@@ -402,8 +401,8 @@ class _Engine:
     async def _secret_delete(self, account: str) -> None:
         await self.link.secrets.delete(account)
 
-    async def _list_shows(self) -> tuple[ShowRecord, ...]:
-        return await (await self.link.open_reports()).list_shows()
+    async def _show_summaries(self) -> tuple[ShowSummary, ...]:
+        return await (await self.link.open_reports()).summaries()
 
     async def _report(self, show_id: str) -> ShowReport:
         return await (await self.link.open_reports()).report(show_id)

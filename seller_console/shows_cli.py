@@ -29,6 +29,7 @@ from seller_console.services.orders_import import (
 from seller_console.services.reports import (
     ShowReport,
     ShowReports,
+    ShowSummary,
     figures_json,
     report_json,
     show_json,
@@ -50,8 +51,8 @@ def run_command(args: argparse.Namespace, database: Path, out: TextIO, err: Text
         return EXIT_UNREADABLE
     try:
         if args.shows_command == "list":
-            reports = _with_reports(database, _all_reports)
-            _print_list(reports, args.json, out)
+            summaries = _with_reports(database, lambda r: r.summaries())
+            _print_list(summaries, args.json, out)
         elif args.shows_command == "import-orders":
             return _import_orders(database, args, out, err)
         else:
@@ -115,10 +116,6 @@ def _with_reports(database: Path, work: Callable[[ShowReports], Awaitable[T]]) -
     return asyncio.run(go())
 
 
-async def _all_reports(reports: ShowReports) -> list[ShowReport]:
-    return [await reports.report(show.id) for show in await reports.list_shows()]
-
-
 async def show_id_of(reports: ShowReports, wanted: str) -> str | None:
     """The id of the one show whose id is ``wanted`` or starts with it; None if not one."""
     matches = [s for s in await reports.list_shows() if s.id.startswith(wanted)]
@@ -132,28 +129,31 @@ async def _one_report(reports: ShowReports, wanted: str) -> ShowReport | None:
     return None if show_id is None else await reports.report(show_id)
 
 
-def _print_list(reports: list[ShowReport], as_json: bool, out: TextIO) -> None:
+def _print_list(summaries: tuple[ShowSummary, ...], as_json: bool, out: TextIO) -> None:
     if as_json:
         rows = [
             {
-                **show_json(r.show),
-                "totals": [figures_json(f) for _code, f in sorted(r.totals.items())],
+                **show_json(s.show),
+                "totals": [figures_json(f) for f in s.totals.figures],
+                **({"problem": s.problem} if s.problem is not None else {}),
             }
-            for r in reports
+            for s in summaries
         ]
         json.dump(rows, out, ensure_ascii=False, indent=1)
         out.write("\n")
         return
-    if not reports:
+    if not summaries:
         out.write("No shows yet.\n")
-    for r in reports:
-        show = r.show
+    for s in summaries:
+        show = s.show
         when = (show.started_at or show.created_at).astimezone().strftime("%Y-%m-%d %H:%M")
         money = ", ".join(
-            f"{f.orders} orders, {f.gross.rounded().amount} {code} GMV, "
-            f"{f.commission_estimated.rounded().amount} {code} commission"
-            for code, f in sorted(r.totals.items())
+            f"{f.orders} orders, {f.gross.rounded().amount} {f.currency.code} GMV, "
+            f"{f.commission_estimated.rounded().amount} {f.currency.code} commission"
+            for f in s.totals.figures
         )
+        if s.problem is not None:
+            money = f"its figures could not be read ({s.problem})"
         where = place_text(show.owner)
         out.write(
             f"{show.id}  {when}  {show.status.value:<7} {show.title!r} on {where}: "

@@ -1,5 +1,6 @@
 """What a show keeps beyond its orders: the show itself, its planned segments, the receipts
-of its pins, and the journal of user intents. Plain data; storage keeps it."""
+of its pins, the journal of user intents, and its totals as its report has them. Plain
+data; storage keeps it."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from seller_console.domain.ledger import Figures
+from seller_console.domain.metrics import MetricsFigures
 from seller_console.domain.money import Money
 from seller_console.domain.platform_port import IdempotencyKey
 from seller_console.domain.rundown import RundownItem
@@ -147,3 +150,12 @@ class JournalEntry:
     status: IntentStatus = IntentStatus.PENDING
     outcome: str | None = None
     attempts: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ShowTotals:
+    """What a show sold, as its report totals it: per currency, the one with the most
+    orders first (then by code), and a metrics-only platform's own figures."""
+
+    figures: tuple[Figures, ...] = ()
+    metrics: MetricsFigures | None = None

@@ -15,6 +15,7 @@ from seller_console.domain.show_records import (
     PinReceipt,
     PlannedSegment,
     ShowRecord,
+    ShowTotals,
 )
 
 
@@ -91,6 +92,10 @@ class ShowArchive(Protocol):
     async def get_show(self, show_id: str) -> ShowRecord: ...
 
     async def segments(self, show_id: str) -> tuple[PlannedSegment, ...]: ...
+
+    async def kept_totals(self) -> dict[str, tuple[int, ShowTotals | None]]: ...
+
+    async def keep_totals(self, show_id: str, version: int, totals: ShowTotals) -> None: ...
 
 
 class ShowStorage(LedgerStore, JournalStore, ShowArchive, Protocol):

@@ -36,7 +36,8 @@ from seller_console.domain.ledger import NO_PIN, Figures, Ledger, LedgerSnapshot
 from seller_console.domain.metrics import MetricsFigures, by_window, growth
 from seller_console.domain.money import Currency
 from seller_console.domain.orders import Order, OrderStatus
-from seller_console.domain.show_records import PinReceipt, PlannedSegment, ShowRecord
+from seller_console.domain.show_records import PinReceipt, PlannedSegment, ShowRecord, ShowTotals
+from seller_console.domain.storage_port import StorageError
 from seller_console.services.ports import OrderSource, ShowStorage
 
 
@@ -101,6 +102,21 @@ class ShowReport:
 
     def title_of(self, product_id: str) -> str:
         return self.titles.get(product_id, product_id)
+
+
+@dataclass(frozen=True, slots=True)
+class ShowSummary:
+    """A show and what it sold, for the list of past shows. ``problem``: why its figures
+    could not be read (a damaged record); the show is listed all the same."""
+
+    show: ShowRecord
+    totals: ShowTotals = field(default_factory=ShowTotals)
+    problem: str | None = None
+
+
+def totals_of(report: ShowReport) -> ShowTotals:
+    figures = sorted(report.totals.values(), key=lambda f: (-f.orders, f.currency.code))
+    return ShowTotals(tuple(figures), report.metrics_total)
 
 
 def policy_of(segments: tuple[PlannedSegment, ...]) -> CommissionPolicy:
@@ -414,6 +430,25 @@ class ShowReports:
 
     async def list_shows(self) -> tuple[ShowRecord, ...]:
         return await self._storage.list_shows()
+
+    async def summaries(self) -> tuple[ShowSummary, ...]:
+        """Every show, newest first, with its totals as its report has them: kept since
+        its orders last changed, else made from its report (and kept). A show whose
+        records cannot be read is listed with the reason, so one damaged show never hides
+        the others."""
+        kept = await self._storage.kept_totals()  # read first: a write after it is newer
+        found: list[ShowSummary] = []
+        for show in await self._storage.list_shows():
+            version, totals = kept.get(show.id, (0, None))
+            if totals is None:
+                try:
+                    totals = totals_of(await self.report(show.id))
+                except (StorageError, DomainError) as exc:
+                    found.append(ShowSummary(show, problem=str(exc)))
+                    continue
+                await self._storage.keep_totals(show.id, version, totals)
+            found.append(ShowSummary(show, totals))
+        return tuple(found)
 
     async def _ledger(self, show: ShowRecord, segments: tuple[PlannedSegment, ...]) -> Ledger:
         ledger = Ledger(policy_of(segments), attribute_by_time=show.by_time)

@@ -15,6 +15,11 @@ status's rank times two, plus one once the platform settled its commission), so 
 state replaces a paid one and never the reverse; ``commission_settled`` says so; the
 ``lines`` JSON may carry each line's platform estimate and settled amount (minor units);
 ``shows.refreshed_at`` is when the show's orders were last read again from the platform.
+
+Totals (migration 4): ``shows.totals`` keeps a show's totals as its report has them (JSON,
+amounts as exact decimal text), so Past shows lists a year of shows without replaying
+their orders; ``data_version`` counts the writes of its orders and metrics, and the kept
+totals hold while ``totals_version`` equals it.
 """
 
 from __future__ import annotations
@@ -207,5 +212,10 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
         "UPDATE orders SET status_rank = status_rank * 2",
         "ALTER TABLE orders ADD COLUMN commission_settled INTEGER NOT NULL DEFAULT 0",
         "ALTER TABLE shows ADD COLUMN refreshed_at TEXT",
+    ),
+    (
+        "ALTER TABLE shows ADD COLUMN data_version INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE shows ADD COLUMN totals TEXT",
+        "ALTER TABLE shows ADD COLUMN totals_version INTEGER",
     ),
 )

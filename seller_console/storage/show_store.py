@@ -7,15 +7,20 @@ orders and stream cursor of a session, and the action journal.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import fields
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
+from seller_console.domain.errors import DomainError
 from seller_console.domain.events import EventRejected, ItemMetrics, MetricsReported, Pin
-from seller_console.domain.ledger import progress
-from seller_console.domain.money import Money
+from seller_console.domain.ledger import Figures, progress
+from seller_console.domain.metrics import MetricsFigures
+from seller_console.domain.money import Currency, Money
 from seller_console.domain.orders import Commission, Order, OrderLine, OrderStatus
 from seller_console.domain.platform_port import IdempotencyKey
 from seller_console.domain.show_records import (
@@ -28,6 +33,7 @@ from seller_console.domain.show_records import (
     PlatformAccount,
     ShowRecord,
     ShowStatus,
+    ShowTotals,
 )
 from seller_console.domain.storage_port import StorageErrorKind
 from seller_console.storage.db import Database
@@ -56,6 +62,7 @@ _SAVE_REJECTED = """
 INSERT OR IGNORE INTO rejected_events (show_id, event_type, event_id, reason, raw, received_at)
 VALUES (?, ?, ?, ?, ?, ?)
 """
+_NEW_DATA = "UPDATE shows SET data_version = data_version + 1 WHERE id = ?"
 _SELECT_SHOWS = (
     "SELECT id, session_id, title, status, created_at, started_at, ended_at, platform, account, "
     "by_time, refreshed_at FROM shows "
@@ -207,10 +214,17 @@ def _show(row: tuple[object, ...]) -> ShowRecord:
     )
 
 
-def _metrics_body(m: MetricsReported) -> str:
-    def money(value: Money | None) -> list[str] | None:
-        return None if value is None else [str(value.amount), value.currency.code]
+def _money_json(value: Money | None) -> list[str] | None:
+    """An amount as JSON, exactly: ``["12.5", "USD"]``."""
+    return None if value is None else [str(value.amount), value.currency.code]
 
+
+def _money_of(value: list[str] | None) -> Money | None:
+    return None if value is None else Money.of(value[0], value[1])
+
+
+def _metrics_body(m: MetricsReported) -> str:
+    money = _money_json
     return json.dumps(
         {
             "session": m.session_id,
@@ -231,10 +245,7 @@ def _metrics_body(m: MetricsReported) -> str:
 
 def _metrics_from(at: str, body: str) -> MetricsReported:
     doc = json.loads(body)
-
-    def money(value: list[str] | None) -> Money | None:
-        return None if value is None else Money.of(value[0], value[1])
-
+    money = _money_of
     return MetricsReported(
         session_id=doc["session"],
         at=_dt(at),
@@ -249,6 +260,38 @@ def _metrics_from(at: str, body: str) -> MetricsReported:
             ItemMetrics(pid, sold, clicks, cart, money(gmv))
             for pid, sold, clicks, cart, gmv in doc["items"]
         ),
+    )
+
+
+def _totals_body(totals: ShowTotals) -> str:
+    """Every field of each ``Figures`` and of the metrics, by name; amounts exact."""
+
+    def fields_of(item: Figures | MetricsFigures) -> dict[str, object]:
+        return {
+            f.name: _money_json(v) if isinstance(v, Money) else getattr(v, "code", v)
+            for f in fields(item)
+            if (v := getattr(item, f.name)) is not None
+        }
+
+    metrics = None if totals.metrics is None else fields_of(totals.metrics)
+    body = {"figures": [fields_of(f) for f in totals.figures], "metrics": metrics}
+    return json.dumps(body, separators=(",", ":"))
+
+
+def _totals_from(body: str) -> ShowTotals:
+    """The inverse of ``_totals_body``: a list is an amount, ``currency`` a code."""
+    doc = json.loads(body)
+
+    def values(item: dict[str, Any]) -> dict[str, Any]:
+        return {
+            k: Currency.of(v) if k == "currency" else _money_of(v) if isinstance(v, list) else v
+            for k, v in item.items()
+        }
+
+    metrics = doc["metrics"]
+    return ShowTotals(
+        tuple(Figures(**values(f)) for f in doc["figures"]),
+        None if metrics is None else MetricsFigures(**values(metrics)),
     )
 
 
@@ -367,6 +410,8 @@ class ShowStore:
                 )
             if cursor is not None:
                 conn.execute(_SAVE_CURSOR, (show_id, cursor, _now()))
+            if rows or metric_rows:  # what its totals are made of: kept totals are stale
+                conn.execute(_NEW_DATA, (show_id,))
 
         await self._db.write(work, "saving orders")
 
@@ -571,6 +616,38 @@ class ShowStore:
             return tuple(_show(row) for row in rows)
 
         return await self._db.read(work, "listing shows")
+
+    async def kept_totals(self) -> dict[str, tuple[int, ShowTotals | None]]:
+        """Every show's data version, with its totals where they were kept at that version
+        (None where they were not, or cannot be read: they are made again)."""
+
+        def work(conn: sqlite3.Connection) -> list[tuple[str, int, str | None]]:
+            rows = conn.execute(
+                "SELECT id, data_version, CASE WHEN totals_version = data_version "
+                "THEN totals END FROM shows"
+            )
+            return [(str(sid), int(version), body) for sid, version, body in rows]
+
+        kept: dict[str, tuple[int, ShowTotals | None]] = {}
+        for sid, version, body in await self._db.read(work, "reading the shows' totals"):
+            totals = None
+            if body is not None:
+                with contextlib.suppress(ValueError, TypeError, KeyError, DomainError):
+                    totals = _totals_from(body)
+            kept[sid] = (version, totals)
+        return kept
+
+    async def keep_totals(self, show_id: str, version: int, totals: ShowTotals) -> None:
+        """Keep a show's totals, made from its data at ``version``; not if it moved on since."""
+        row = (_totals_body(totals), version, show_id, version)
+
+        def work(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "UPDATE shows SET totals = ?, totals_version = ? WHERE id = ? AND data_version = ?",
+                row,
+            )
+
+        await self._db.write(work, "keeping a show's totals")
 
     async def get_show(self, show_id: str) -> ShowRecord:
         def work(conn: sqlite3.Connection) -> ShowRecord | None:

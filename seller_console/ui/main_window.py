@@ -1256,11 +1256,14 @@ class MainWindow(QMainWindow):
         self._show_message(outcome.summary())
 
     async def show_past_shows(self) -> None:
+        # said at once: the first time, each show's totals are made from its orders
+        self.statusBar().showMessage("Reading the past shows…")
         try:
-            shows = await self.live_vm.list_shows()
+            shows = await self.live_vm.show_summaries()
         except (PlatformError, StorageError, DomainError) as exc:  # e.g. a damaged database
             self._show_message(f"Could not read the past shows: {_user_text(exc)}")
             return
+        self.statusBar().clearMessage()
         from seller_console.ui.dialogs.past_shows import PastShowsDialog
 
         dialog = PastShowsDialog(shows, self)

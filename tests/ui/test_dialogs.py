@@ -16,6 +16,8 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QTableView
 from seller_console.domain.commission import CommissionPolicy, ProductTerms
 from seller_console.domain.events import Pin
 from seller_console.domain.ledger import Ledger
+from seller_console.domain.metrics import MetricsFigures
+from seller_console.domain.money import Money
 from seller_console.domain.orders import OrderStatus
 from seller_console.domain.platform_errors import PlatformError
 from seller_console.domain.platform_port import IdempotencyKey
@@ -26,11 +28,12 @@ from seller_console.domain.show_records import (
     PlatformAccount,
     ShowRecord,
     ShowStatus,
+    ShowTotals,
 )
 from seller_console.importers import ImportOptions, import_catalog
 from seller_console.importers.orders_export import read_orders_export
 from seller_console.services.orders_import import OrdersImportOutcome
-from seller_console.services.reports import ShowReport, build_report
+from seller_console.services.reports import ShowReport, ShowSummary, build_report, totals_of
 from seller_console.settings import (
     Profile,
     ProfileKind,
@@ -418,19 +421,53 @@ def _shows() -> list[ShowRecord]:
     ]
 
 
-def test_past_shows_are_listed_newest_first(qtbot, qtmodeltester):
-    dialog = PastShowsDialog(_shows())
+def _summaries() -> list[ShowSummary]:
+    """The three shows: one sold in two currencies (a refund taken off), one on a
+    metrics-only platform, one whose records could not be read."""
+    old, new, mid = _shows()
+    terms = ProductTerms("Acme", Decimal("0.1"))
+    ledger = Ledger(CommissionPolicy(products={"p1": terms, "p2": terms}))
+    ledger.apply_all(
+        [
+            _order(1, "p1", 2, "20.00", None, None),
+            _order(2, "p1", 1, "20.00", None, None, status=OrderStatus.REFUNDED),
+            _order(3, "p2", 1, "1234.50", None, None),
+            _order(4, "p2", 1, "15.00", None, None, currency="EUR"),
+        ]
+    )
+    report = build_report(new, ledger.snapshot(), (), (), T0 + timedelta(days=1))
+    metrics = MetricsFigures(Money.of("310.5", "USD"), orders=7, sold_items=9)
+    return [
+        ShowSummary(old, problem="The show database is damaged."),
+        ShowSummary(new, totals_of(report)),
+        ShowSummary(mid, ShowTotals(metrics=metrics)),
+    ]
+
+
+def test_past_shows_are_listed_newest_first_with_what_they_sold(qtbot, qtmodeltester):
+    dialog = PastShowsDialog(_summaries())
     qtbot.addWidget(dialog)
     model = dialog.model
     qtmodeltester.check(model)
     assert [model.row_key(row) for row in range(model.rowCount())] == ["new", "mid", "old"]
     assert column_texts(model, 0) == [HOSTILE, "Wednesday serums", "Monday candles"]
     assert column_texts(model, 4) == ["1:00:00", "30:00", "42:00"]
-    assert column_texts(model, 1) == ["Ended"] * 3
+    assert column_texts(model, 1) == ["Ended", "Ended", "⚠ Ended, unreadable"]
+    tip = model.data(model.index(2, 1), Qt.ItemDataRole.ToolTipRole)
+    assert "could not be read: The show database is damaged." in tip
+    # the report's totals: every order counted, net of the refund, our estimate (10%)
+    assert column_texts(model, 5) == ["4", "7", "—"]
+    assert column_texts(model, 6) == ["1,274.50 USD · 15.00 EUR", "310.50 USD", "—"]
+    assert column_texts(model, 7) == ["127.45 USD · 1.50 EUR", "—", "—"]
+    said = model.data(model.index(1, 6), Qt.ItemDataRole.ToolTipRole)
+    assert "own GMV" in said
+    # by net sales: a show in several currencies by its main one (the most orders)
+    dialog.table.sortByColumn(6, Qt.SortOrder.AscendingOrder)
+    assert [model.row_key(row) for row in range(model.rowCount())] == ["mid", "new", "old"]
 
 
 def test_past_shows_open_a_report_by_double_click_or_button(qtbot):
-    dialog = PastShowsDialog(_shows())
+    dialog = PastShowsDialog([ShowSummary(show) for show in _shows()])
     qtbot.addWidget(dialog)
     dialog.show()
     assert not dialog.open_report.isEnabled()

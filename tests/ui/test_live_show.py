@@ -274,5 +274,5 @@ def test_a_show_left_running_is_resumed_from_the_menu_and_go_live_asks_first(sho
     assert task.result()
     assert vm.state.show is not None
     assert vm.state.show.id == first.id
-    shows = run(vm.list_shows())
-    assert [s.id for s in shows] == [first.id]
+    shows = run(vm.show_summaries())
+    assert [s.show.id for s in shows] == [first.id]

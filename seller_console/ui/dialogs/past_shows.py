@@ -1,9 +1,11 @@
-"""Past shows, newest first: double-click one (or select it and press Open report) to ask the
-window for its report through ``report_requested(show_id)``."""
+"""Past shows, newest first, with what each sold (orders, net sales and commission, as its
+report has them): double-click one (or select it and press Open report) to ask the window
+for its report through ``report_requested(show_id)``."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
@@ -15,24 +17,31 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from seller_console.domain.show_records import ShowRecord
+from seller_console.domain.money import Money
+from seller_console.services.reports import ShowSummary
 from seller_console.services.show_clock import on_air_seconds
 from seller_console.ui.dialogs.show_report import (
+    FLAG,
+    MISSING,
     Cell,
     ReportTableModel,
     TableRow,
+    number_cell,
     report_table,
     seconds_cell,
     text_cell,
     time_cell,
 )
+from seller_console.ui.numbers import money_text
 from seller_console.ui.widgets.text import plain_label
 
-HEADERS = ("Title", "Status", "Started", "Ended", "Duration")
+HEADERS = ("Title", "Status", "Started", "Ended", "Duration", "Orders", "Net sales", "Commission")
 STARTED_COLUMN = 2
+PLATFORM_FIGURES = "The platform's own GMV: it reports the show's figures, not its orders."
 
 
-def show_row(show: ShowRecord) -> TableRow:
+def show_row(summary: ShowSummary) -> TableRow:
+    show = summary.show
     started = time_cell(show.started_at, with_date=True)
     # a show that never started sorts by when it was made, among the others
     started = Cell(started.text, show.started_at or show.created_at)
@@ -43,12 +52,53 @@ def show_row(show: ShowRecord) -> TableRow:
         show.id,
         (
             text_cell(show.title),
-            text_cell(show.status.value.capitalize()),
+            _status(summary),
             started,
             time_cell(show.ended_at, with_date=True),
             duration,
+            *_sold_cells(summary),
         ),
     )
+
+
+def _status(summary: ShowSummary) -> Cell:
+    status = summary.show.status.value.capitalize()
+    if summary.problem is None:
+        return text_cell(status)
+    tip = f"Its figures could not be read: {summary.problem}"
+    return Cell(f"{FLAG}{status}, unreadable", status.casefold(), flagged=True, tip=tip)
+
+
+def _sold_cells(summary: ShowSummary) -> tuple[Cell, Cell, Cell]:
+    """Orders, net sales and our commission estimate, as the show's report totals them.
+    A metrics-only platform's show has the platform's own orders and GMV, and no
+    commission of ours; a show sold in several currencies lists each."""
+    if summary.problem is not None:
+        return _none(), _none(), _none()
+    totals = summary.totals.figures
+    if totals:
+        return (
+            number_cell(sum(f.orders for f in totals)),
+            _amounts(tuple(f.net for f in totals)),
+            _amounts(tuple(f.commission_estimated for f in totals)),
+        )
+    metrics = summary.totals.metrics
+    if metrics is not None and (metrics.orders or metrics.gmv is not None):
+        gmv = _none()
+        if metrics.gmv is not None:
+            gmv = replace(_amounts((metrics.gmv,)), tip=PLATFORM_FIGURES)
+        return number_cell(metrics.orders), gmv, _none()
+    return number_cell(0), _none(), _none()
+
+
+def _amounts(amounts: tuple[Money, ...]) -> Cell:
+    """``1,204.50 USD`` (``… · 20.00 EUR`` for a second currency), sorted by the first."""
+    text = " · ".join(money_text(a.rounded()) for a in amounts)
+    return Cell(text, amounts[0].amount, numeric=True)
+
+
+def _none() -> Cell:
+    return Cell(MISSING, None, numeric=True)
 
 
 class PastShowsDialog(QDialog):
@@ -56,11 +106,11 @@ class PastShowsDialog(QDialog):
 
     report_requested = Signal(str)
 
-    def __init__(self, shows: Iterable[ShowRecord], parent: QWidget | None = None) -> None:
+    def __init__(self, shows: Iterable[ShowSummary], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("past_shows_dialog")
         self.setWindowTitle("Past shows")
-        self.resize(760, 420)
+        self.resize(1040, 440)
         layout = QVBoxLayout(self)
         self.model = ReportTableModel(HEADERS, (show_row(s) for s in shows))
         self.table = report_table(self.model, "past_shows", widest=320)

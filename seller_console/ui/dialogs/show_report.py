@@ -67,12 +67,14 @@ FLAG_TIP = "The platform reported a different commission than the console estima
 # ---------------------------------------------------------------- cells and the table model
 @dataclass(frozen=True, slots=True)
 class Cell:
-    """One preformatted cell. ``sort`` orders the column (None sorts after every value)."""
+    """One preformatted cell. ``sort`` orders the column (None sorts after every value);
+    ``flagged`` shows it in the warning colour, ``tip`` says why (plain text)."""
 
     text: str
     sort: SortValue | None
     numeric: bool = False
     flagged: bool = False
+    tip: str | None = None
 
 
 def text_cell(text: str) -> Cell:
@@ -87,7 +89,9 @@ def number_cell(value: int | float | Decimal, text: str | None = None) -> Cell:
 
 def money_cell(money: Money, flagged: bool = False) -> Cell:
     text = money_text(money)
-    return Cell(FLAG + text if flagged else text, money.amount, numeric=True, flagged=flagged)
+    if not flagged:
+        return Cell(text, money.amount, numeric=True)
+    return Cell(FLAG + text, money.amount, numeric=True, flagged=True, tip=FLAG_TIP)
 
 
 def time_cell(moment: datetime | None, with_date: bool = False) -> Cell:
@@ -158,8 +162,8 @@ class ReportTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return cell.text
         if role == Qt.ItemDataRole.ToolTipRole:
-            if cell.flagged:
-                return FLAG_TIP
+            if cell.tip is not None:
+                return escaped_tooltip(cell.tip)
             return None if cell.numeric or cell.sort is None else escaped_tooltip(cell.text)
         if role == Qt.ItemDataRole.TextAlignmentRole and cell.numeric:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

@@ -47,7 +47,7 @@ from seller_console.services.live_session import (
 from seller_console.services.live_show import PublishResult
 from seller_console.services.on_air_feed import OnAirFeed
 from seller_console.services.orders_import import OrdersImportOutcome
-from seller_console.services.reports import RefreshOutcome, ShowReport
+from seller_console.services.reports import RefreshOutcome, ShowReport, ShowSummary
 from seller_console.services.show_clock import show_clock
 from seller_console.settings import ObsSettings, Profile
 from seller_console.ui.asyncqt import TaskScope
@@ -332,8 +332,9 @@ class LiveViewModel(QObject):
     def secrets(self) -> SecretStore:
         return self._secrets
 
-    async def list_shows(self) -> tuple[ShowRecord, ...]:
-        result: tuple[ShowRecord, ...] = await self._engine.request("list_shows")
+    async def show_summaries(self) -> tuple[ShowSummary, ...]:
+        """Every stored show with what it sold (``ShowReports.summaries``)."""
+        result: tuple[ShowSummary, ...] = await self._engine.request("show_summaries")
         return result
 
     async def report(self, show_id: str) -> ShowReport:

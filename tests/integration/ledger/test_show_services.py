@@ -24,7 +24,7 @@ from seller_console.domain.show_records import (
 )
 from seller_console.platform.client import LiveCommerceClient
 from seller_console.sandbox import SandboxConfig, start_sandbox
-from seller_console.services.reports import ShowReport, ShowReports, write_csv
+from seller_console.services.reports import ShowReport, ShowReports, ShowSummary, write_csv
 from seller_console.services.show_actions import ShowActions
 from seller_console.services.show_runner import LedgerUpdate, ShowRunner
 from seller_console.storage import Database, ShowStore
@@ -58,7 +58,7 @@ def test_a_show_pins_ingests_restarts_and_reports(tmp_path: Path) -> None:
             list[LedgerUpdate],
             ShowReport,
             ShowReport,
-            tuple[ShowRecord, ...],
+            tuple[ShowSummary, ...],
             dict[str, Figures],
         ]:
             db = await Database.open(tmp_path / "show.db")
@@ -109,7 +109,7 @@ def test_a_show_pins_ingests_restarts_and_reports(tmp_path: Path) -> None:
                         await task
                     await asyncio.to_thread(write_csv, report, tmp_path / "report.csv")
                     reopened = await reports.report("show_1")
-                    listed = await reports.list_shows()
+                    listed = await reports.summaries()
                     return receipt, updates, report, reopened, listed, second.ledger.totals()
             finally:
                 await db.close()
@@ -124,7 +124,8 @@ def test_a_show_pins_ingests_restarts_and_reports(tmp_path: Path) -> None:
     assert report.totals == totals
     assert reopened.totals == report.totals
     assert reopened.show.status is ShowStatus.ENDED
-    assert [s.id for s in listed] == ["show_1"]
+    assert [s.show.id for s in listed] == ["show_1"]
+    assert listed[0].totals.figures == (totals["USD"],)  # Past shows: as the report totals it
     assert [t.outcome for t in report.timeline][:2] == ["confirmed", "confirmed"]
     assert {k[0] for k in report.by_product} <= {p[0] for p in PRODUCTS}
     text = (tmp_path / "report.csv").read_text()
