@@ -60,6 +60,8 @@ class EngineConfig:
     sandbox_rate: float
 
 
+OVERLAY_ADDRESS_FILE = "overlay-address.json"
+"""The product overlay's port and token, in the data folder (see ``start_overlay_server``)."""
 OBS_BADGE_WAIT_S = 30.0
 """How long a window's ``obs_badge`` request waits for a change before it answers anyway."""
 OBS_RECONNECT_BASE_S = 1.0
@@ -103,6 +105,8 @@ class _Engine:
         self.images = ImageFetcher(None, config.image_cache, {DEMO_HOST: resources_dir() / "demo"})
         self.overlay: OverlayServer | None = None
         self._image_cache = config.image_cache
+        # beside the show database: a browser source's address outlives the console's run
+        self._overlay_address = config.database.with_name(OVERLAY_ADDRESS_FILE)
         self._settings_path = config.settings_path
         self.obs: ObsControl | None = None
         self._obs_unsubscribe: Callable[[], None] | None = None
@@ -190,7 +194,10 @@ class _Engine:
 
         try:
             self.overlay = await asyncio.to_thread(
-                start_overlay_server, images=self.images.fetch, image_loop=loop
+                start_overlay_server,
+                images=self.images.fetch,
+                image_loop=loop,
+                address_file=self._overlay_address,
             )
             self.session.subscribe(OnAirFeed(self.overlay))
         except OverlayStartError as exc:  # the show goes on without a stream overlay

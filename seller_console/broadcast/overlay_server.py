@@ -22,6 +22,7 @@ import asyncio
 import hmac
 import json
 import logging
+import re
 import secrets
 import threading
 import time
@@ -40,6 +41,7 @@ from starlette.routing import Route
 
 from seller_console.broadcast.images import ImageLoader, image_key, image_type
 from seller_console.domain.on_air import OnAirState, on_air_json
+from seller_console.files import write_atomic
 from seller_console.paths import resources_dir
 from seller_console.served import ServedApp, ServerStartError
 
@@ -94,8 +96,9 @@ class OverlayServer:
         images: ImageLoader | None = None,
         image_loop: asyncio.AbstractEventLoop | None = None,
         assets_dir: Path | None = None,
+        token: str | None = None,
     ) -> None:
-        self.token = secrets.token_urlsafe(24)
+        self.token = token or secrets.token_urlsafe(24)
         self._assets = assets_dir or resources_dir() / "overlay"
         self._images = images
         self._image_loop = image_loop
@@ -382,6 +385,51 @@ def start_overlay_server(
     images: ImageLoader | None = None,
     image_loop: asyncio.AbstractEventLoop | None = None,
     port: int = 0,
+    address_file: Path | None = None,
 ) -> OverlayServer:
-    """An overlay server on 127.0.0.1 (a free port unless ``port``), started and serving."""
-    return OverlayServer(port=port, delay_s=delay_s, images=images, image_loop=image_loop).start()
+    """An overlay server on 127.0.0.1 (a free port unless ``port``), started and serving.
+
+    ``address_file`` keeps the page's port and token: a browser source keeps the address
+    it was given, so a console that restarts (the next night, a crash mid-show) serves the
+    page there again. Only when another program holds that port does the port change (the
+    token stays); a missing or damaged file gives a new address, kept from then on.
+    """
+    token = None
+    if address_file is not None:
+        port, token = _kept_address(address_file)
+    try:
+        server = OverlayServer(
+            port=port, token=token, delay_s=delay_s, images=images, image_loop=image_loop
+        )
+    except OverlayStartError:
+        if address_file is None or port == 0:
+            raise
+        log.warning("the overlay's port %d is taken: its address moves to another", port)
+        server = OverlayServer(token=token, delay_s=delay_s, images=images, image_loop=image_loop)
+    if address_file is not None:
+        _keep_address(address_file, server)
+    return server.start()
+
+
+def _kept_address(path: Path) -> tuple[int, str | None]:
+    """The port and token kept in ``path``, or (0, None) when there is none that is usable."""
+    try:
+        kept = json.loads(path.read_bytes()[:4096])
+    except (OSError, ValueError):
+        return 0, None
+    port = kept.get("port") if isinstance(kept, dict) else None
+    token = kept.get("token") if isinstance(kept, dict) else None
+    if not (isinstance(port, int) and 0 < port < 65536 and isinstance(token, str)):
+        return 0, None
+    if re.fullmatch(r"[A-Za-z0-9_-]{32,64}", token) is None:
+        return 0, None  # only what token_urlsafe makes goes into the page's address
+    return port, token
+
+
+def _keep_address(path: Path, server: OverlayServer) -> None:
+    # write_atomic's temporary file is made by mkstemp (mode 0600) and renamed into place:
+    # the token stays readable by this user alone.
+    try:
+        write_atomic(path, json.dumps({"port": server.port, "token": server.token}))
+    except OSError as exc:  # the overlay works; its address just is not kept for next time
+        log.warning("the overlay's address could not be kept: %s", exc)

@@ -102,3 +102,44 @@ def test_every_output_is_an_on_air_subscriber(overlay: OverlayServer) -> None:
     for output in outputs:
         output.on_state(state(1, SERUM))  # an OBS control not started drops it quietly
     assert overlay.wait_applied(1, 0.01) is None
+
+
+def test_the_overlays_address_survives_a_restart_of_the_console(tmp_path) -> None:
+    # A browser source (OBS, Streamlabs) keeps the address it was given: a console that
+    # restarts (the next night, or after a crash mid-show) must serve the same page there.
+    kept = tmp_path / "overlay-address.json"
+    first = start_overlay_server(address_file=kept)
+    url = first.url
+    first.stop()
+    again = start_overlay_server(address_file=kept)
+    try:
+        assert again.url == url
+        again.on_state(state(1, SERUM))
+        with httpx.Client(timeout=5) as client:
+            assert client.get(url).status_code == 200
+            assert client.get(url + "/state.json").json()["states"][0]["version"] == 1
+    finally:
+        again.stop()
+    assert kept.stat().st_mode & 0o077 == 0  # the token is for this user's apps only
+
+
+@pytest.mark.allow_warning_logs  # the port's move is logged
+def test_a_taken_port_moves_the_overlay_and_a_damaged_address_file_is_made_anew(tmp_path):
+    kept = tmp_path / "overlay-address.json"
+    first = start_overlay_server(address_file=kept)
+    try:
+        elsewhere = start_overlay_server(address_file=kept)  # the old port is busy
+        try:
+            assert elsewhere.port != first.port
+            assert elsewhere.token == first.token  # only the port had to change
+        finally:
+            elsewhere.stop()
+    finally:
+        first.stop()
+    kept.write_text("{not json")
+    fresh = start_overlay_server(address_file=kept)
+    try:
+        with httpx.Client(timeout=5) as client:
+            assert client.get(fresh.url).status_code == 200
+    finally:
+        fresh.stop()

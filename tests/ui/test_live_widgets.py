@@ -623,6 +623,28 @@ def test_the_comments_panel_stays_readable_through_a_busy_show(qtbot):
     assert dock.windowTitle() == "Audience"
 
 
+def test_the_comments_panel_follows_the_newest_after_it_was_hidden_behind_another_tab(qtbot):
+    # Mid-show the Audience tab sits behind Stock while comments pour in; a hidden list
+    # has no scroll range yet, so when the seller opens the tab it must show the newest
+    # comment and keep following, not stay on the oldest kept.
+    dock = AudienceDock()
+    qtbot.addWidget(dock)
+    dock.resize(320, 240)
+
+    def said(n: int) -> CommentPosted:
+        return CommentPosted("s1", f"c{n}", f"fan{n}", f"comment {n}", NOW)
+
+    window = tuple(said(n) for n in range(1, 51))
+    dock.show_state(LiveState(comments=window))  # hidden: behind the Stock tab
+    dock.show()
+    qtbot.waitExposed(dock)
+    bar = dock.comments.verticalScrollBar()
+    assert bar.maximum() > 0
+    assert bar.value() == bar.maximum()  # the newest is in view on opening the tab
+    dock.show_state(LiveState(comments=(*window[1:], said(51))))
+    assert bar.value() == bar.maximum()  # and it keeps following
+
+
 def test_long_text_on_the_stage_elides_with_an_escaped_tooltip_and_never_widens_it(qtbot, images):
     stage = LiveStageWidget(images)
     qtbot.addWidget(stage)

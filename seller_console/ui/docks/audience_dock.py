@@ -56,6 +56,20 @@ class AudienceDock(QDockWidget):
         layout.addWidget(self.comments, 1)
         self.setWidget(body)
         self._shown: tuple[str, ...] = ()  # the window shows the live side's first state
+        # Whether the list follows the newest comment: the reader's choice, kept here and
+        # not read off the scroll bar when comments arrive, since a list that is hidden (a
+        # tab behind another dock) has no scroll range yet and would seem scrolled up.
+        self._following = True
+        bar = self.comments.verticalScrollBar()
+        bar.valueChanged.connect(self._scrolled)
+        bar.rangeChanged.connect(self._range_changed)
+
+    def _scrolled(self, value: int) -> None:
+        self._following = value >= self.comments.verticalScrollBar().maximum()
+
+    def _range_changed(self, _minimum: int, maximum: int) -> None:
+        if self._following:
+            self.comments.verticalScrollBar().setValue(maximum)
 
     def show_state(self, state: LiveState) -> None:
         caps = state.capabilities
@@ -74,8 +88,6 @@ class AudienceDock(QDockWidget):
         ids = tuple(c.comment_id for c in comments)
         if ids == self._shown:
             return
-        bar = self.comments.verticalScrollBar()
-        following = bar.value() >= bar.maximum()  # at the newest: keep following it
         kept = set(ids)
         while self.comments.count() and self._shown and self._shown[0] not in kept:
             self.comments.takeItem(0)
@@ -94,7 +106,7 @@ class AudienceDock(QDockWidget):
             self.comments.addItem(row)
             added.append(comment.comment_id)
         self._shown += tuple(added)
-        if following:
+        if self._following:
             self.comments.scrollToBottom()
         count = self.comments.count()
         self.setWindowTitle(
