@@ -1039,6 +1039,7 @@ class MainWindow(QMainWindow):
         vm = self.live_vm
         self.audience_dock.show_state(vm.state)
         vm.phase_changed.connect(self._phase_changed)
+        vm.show_changed.connect(self.feed_dock.clear)
         vm.orders_arrived.connect(self.feed_dock.add_orders)
         vm.ledger_changed.connect(self._ledger_changed)
         vm.stock_warnings_changed.connect(self.stock_dock.show_warnings)

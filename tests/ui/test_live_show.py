@@ -131,6 +131,36 @@ def test_a_whole_show_with_the_keys(show, run, qtbot):
     )
 
 
+def end_show(console: Console, qtbot: Any) -> None:
+    console.window.actions_by_id[ActionId.END_SHOW].trigger()
+    answer_message_box(qtbot, QMessageBox.StandardButton.Yes)
+    qtbot.waitUntil(lambda: console.live_vm.phase == "ended", timeout=15_000)
+    qtbot.waitUntil(lambda: bool(reports()), timeout=5000)
+    for dialog in reports():
+        dialog.close()
+
+
+def reports() -> list[ShowReportDialog]:
+    found = QApplication.topLevelWidgets()
+    return [w for w in found if isinstance(w, ShowReportDialog) and w.isVisible()]
+
+
+def test_the_second_show_of_a_run_feeds_only_its_own_orders(show, run, qtbot):
+    window = show.window
+    for night in (1, 2):
+        run(show.live_vm.practice_audience(30.0))  # settling the night before stopped it
+        go_live(show, run)
+        first = stage(show, run).items[0]
+        window.actions_by_id[ActionId.TAKE].trigger()
+        qtbot.waitUntil(lambda: confirmed(show, first.id), timeout=10_000)  # noqa: B023
+        qtbot.wait(800)
+        count = settle_and_compare(show, run, qtbot)
+        assert count > 0
+        # the feed lists this show's orders, none of the night before
+        assert window.feed_dock.model.rowCount() == count, night
+        end_show(show, qtbot)
+
+
 def test_the_stream_drops_and_resumes_with_faults_and_totals_stay_exact(show, run, qtbot):
     go_live(show, run)
     set_faults(

@@ -82,6 +82,7 @@ class _Mailbox:
 
 class LiveViewModel(QObject):
     phase_changed = Signal(str)  # ShowPhase value
+    show_changed = Signal(str)  # another show is on (its id): what was shown is the last one's
     stage_changed = Signal(object)  # StageView
     ledger_changed = Signal(object)  # LedgerSnapshot
     orders_arrived = Signal(list)  # list[Order], oldest first
@@ -108,6 +109,7 @@ class LiveViewModel(QObject):
         self._profile = profile
         self._secrets = secrets
         self.state = LiveState()
+        self._last_show_id: str | None = None  # the show the window's panels are of
         self._publish_result: PublishResult | None = None  # this run's Go live, if any
         self._flash: FlashSale | None = None  # the live item's flash sale, running or over
         self._guarded: set[asyncio.Task[None]] = set()  # takes waiting on their guard
@@ -136,6 +138,10 @@ class LiveViewModel(QObject):
             return
         previous, self.state = self.state, state
         self._flash = live_flash(self._flash, state)
+        # Before its orders: a panel that lists them (the sales feed) starts this show empty.
+        if state.show is not None and state.show.id != self._last_show_id:
+            self._last_show_id = state.show.id
+            self.show_changed.emit(state.show.id)
         if state.phase is not previous.phase:
             if state.phase is ShowPhase.LIVE:
                 self._tick.start()
