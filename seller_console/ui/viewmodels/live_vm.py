@@ -97,6 +97,7 @@ class LiveViewModel(QObject):
     on_air_changed = Signal(object)  # OnAirState: what the host view shows
     cue_changed = Signal(object)  # Cue | None: the operator is asked to pin a product
     audience_changed = Signal(object)  # LiveState: viewers, likes, comments changed
+    metrics_changed = Signal(object)  # LiveState: a metrics-only platform's figures changed
     obs_badge_changed = Signal(object)  # ObsBadge: OBS connected, absent or refused
     _woken = Signal()  # the mailbox has news (emitted from the live thread)
 
@@ -152,6 +153,9 @@ class LiveViewModel(QObject):
             self.phase_changed.emit(state.phase.value)
         if state.ledger is not None and state.ledger is not previous.ledger:
             self.ledger_changed.emit(state.ledger)  # the totals first: they matter most
+        figures = (state.metrics, state.metrics_total, state.capabilities)
+        if figures != (previous.metrics, previous.metrics_total, previous.capabilities):
+            self.metrics_changed.emit(state)
         for event in events:
             self._emit_event(event)
         if state.stock_warnings != previous.stock_warnings:
