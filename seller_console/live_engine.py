@@ -60,8 +60,11 @@ class EngineConfig:
     sandbox_rate: float
 
 
-OVERLAY_ADDRESS_FILE = "overlay-address.json"
-"""The product overlay's port and token, in the data folder (see ``start_overlay_server``)."""
+OVERLAY_PORT_FILE = "overlay-port.json"
+"""The product overlay's port, in the data folder (see ``start_overlay_server``)."""
+OVERLAY_KEYCHAIN_ENTRY = "overlay page"
+"""The keychain entry of the overlay page's token: a browser source's address outlives the
+console's run (without a keychain, each run makes a new one)."""
 OBS_BADGE_WAIT_S = 30.0
 """How long a window's ``obs_badge`` request waits for a change before it answers anyway."""
 OBS_RECONNECT_BASE_S = 1.0
@@ -106,7 +109,7 @@ class _Engine:
         self.overlay: OverlayServer | None = None
         self._image_cache = config.image_cache
         # beside the show database: a browser source's address outlives the console's run
-        self._overlay_address = config.database.with_name(OVERLAY_ADDRESS_FILE)
+        self._overlay_port = config.database.with_name(OVERLAY_PORT_FILE)
         self._settings_path = config.settings_path
         self.obs: ObsControl | None = None
         self._obs_unsubscribe: Callable[[], None] | None = None
@@ -192,13 +195,17 @@ class _Engine:
         )
         from seller_console.services.on_air_feed import OnAirFeed
 
+        token = await self.link.secrets.load(OVERLAY_KEYCHAIN_ENTRY)
         try:
             self.overlay = await asyncio.to_thread(
                 start_overlay_server,
                 images=self.images.fetch,
                 image_loop=loop,
-                address_file=self._overlay_address,
+                port_file=self._overlay_port,
+                token=token,
             )
+            if self.overlay.token != token:
+                await self.link.secrets.save(OVERLAY_KEYCHAIN_ENTRY, self.overlay.token)
             self.session.subscribe(OnAirFeed(self.overlay))
         except OverlayStartError as exc:  # the show goes on without a stream overlay
             logger.warning("no product overlay: %s", exc)

@@ -385,51 +385,46 @@ def start_overlay_server(
     images: ImageLoader | None = None,
     image_loop: asyncio.AbstractEventLoop | None = None,
     port: int = 0,
-    address_file: Path | None = None,
+    port_file: Path | None = None,
+    token: str | None = None,
 ) -> OverlayServer:
     """An overlay server on 127.0.0.1 (a free port unless ``port``), started and serving.
 
-    ``address_file`` keeps the page's port and token: a browser source keeps the address
-    it was given, so a console that restarts (the next night, a crash mid-show) serves the
-    page there again. Only when another program holds that port does the port change (the
-    token stays); a missing or damaged file gives a new address, kept from then on.
+    A browser source keeps the address it was given, so a console that restarts (the next
+    night, a crash mid-show) serves the page there again: ``port_file`` keeps the port, and
+    ``token`` is the page's token from before (the caller keeps it in the keychain; one that
+    is not what ``token_urlsafe`` makes is not used). Only when another program holds that
+    port does the port change; with no port kept, or no token, a new one is made.
     """
-    token = None
-    if address_file is not None:
-        port, token = _kept_address(address_file)
+    if token is not None and _TOKEN.fullmatch(token) is None:
+        token = None
+    if port_file is not None and not port:
+        port = _kept_port(port_file)
     try:
         server = OverlayServer(
             port=port, token=token, delay_s=delay_s, images=images, image_loop=image_loop
         )
     except OverlayStartError:
-        if address_file is None or port == 0:
+        if port_file is None or port == 0:
             raise
         log.warning("the overlay's port %d is taken: its address moves to another", port)
         server = OverlayServer(token=token, delay_s=delay_s, images=images, image_loop=image_loop)
-    if address_file is not None:
-        _keep_address(address_file, server)
+    if port_file is not None:
+        try:
+            write_atomic(port_file, json.dumps({"port": server.port}))
+        except OSError as exc:  # the overlay works; its port just is not kept for next time
+            log.warning("the overlay's port could not be kept: %s", exc)
     return server.start()
 
 
-def _kept_address(path: Path) -> tuple[int, str | None]:
-    """The port and token kept in ``path``, or (0, None) when there is none that is usable."""
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{32,64}")
+
+
+def _kept_port(path: Path) -> int:
+    """The port kept in ``path``, or 0 (any free one) when there is none that is usable."""
     try:
         kept = json.loads(path.read_bytes()[:4096])
     except (OSError, ValueError):
-        return 0, None
+        return 0
     port = kept.get("port") if isinstance(kept, dict) else None
-    token = kept.get("token") if isinstance(kept, dict) else None
-    if not (isinstance(port, int) and 0 < port < 65536 and isinstance(token, str)):
-        return 0, None
-    if re.fullmatch(r"[A-Za-z0-9_-]{32,64}", token) is None:
-        return 0, None  # only what token_urlsafe makes goes into the page's address
-    return port, token
-
-
-def _keep_address(path: Path, server: OverlayServer) -> None:
-    # write_atomic's temporary file is made by mkstemp (mode 0600) and renamed into place:
-    # the token stays readable by this user alone.
-    try:
-        write_atomic(path, json.dumps({"port": server.port, "token": server.token}))
-    except OSError as exc:  # the overlay works; its address just is not kept for next time
-        log.warning("the overlay's address could not be kept: %s", exc)
+    return port if isinstance(port, int) and 0 < port < 65536 else 0

@@ -981,7 +981,19 @@ class LiveSession:
         if stage is None:
             return replace(state, live=None, armed=None, stock_warnings=())
         snapshot = state.ledger
-        left = {s.product_id: s.left for s in snapshot.stock} if snapshot is not None else {}
+        levels = {s.product_id: s for s in snapshot.stock} if snapshot is not None else {}
+        total = state.metrics_total
+        # A metrics-only platform that counts each product's sales says what sold; the
+        # ledger's orders say it otherwise. The cards and the stock panel read it alike.
+        sold = total.by_product if total is not None and state.metrics_by_item else None
+
+        def stock_left(pid: str, sellable: int | None) -> int | None:
+            level = levels.get(pid)
+            if sold is None:
+                return level.left if level is not None else sellable
+            initial = level.initial if level is not None else sellable
+            return None if initial is None else max(0, initial - sold.get(pid, 0))
+
         last: Take | None = stage.takes[-1] if stage.takes else None
 
         def card(item: RundownItem | None, live: bool) -> CardView | None:
@@ -1000,10 +1012,6 @@ class LiveSession:
                     units, gmv = grew.by_product.get(pid, 0), None
                 elif grew is not None:  # only the whole shop's figures: said as such
                     units, gmv, shop_wide = grew.sold_items, grew.gmv, True
-            stock_left = left.get(pid, item.sellable_units)
-            total = state.metrics_total
-            if total is not None and state.metrics_by_item and item.sellable_units is not None:
-                stock_left = max(0, item.sellable_units - total.by_product.get(pid, 0))
             failed = receipt is not None and receipt.outcome is PinOutcome.FAILED
             return CardView(
                 item=item,
@@ -1011,20 +1019,18 @@ class LiveSession:
                 units=units,
                 gmv=gmv,
                 commission=commission,
-                stock_left=stock_left,
+                stock_left=stock_left(pid, item.sellable_units),
                 taken_at=last.at if live and last is not None else None,
                 receipt=receipt,
                 shop_wide=shop_wide,
                 pin_problem=self._pin_problems.get(item.id, "") if failed else "",
             )
 
-        warnings = []
-        if snapshot is not None:
-            warnings = [
-                StockWarning(s.product_id, state.title_of(s.product_id), s.left)
-                for s in snapshot.stock
-                if s.left is not None and s.left <= LOW_STOCK
-            ]
+        warnings = [
+            StockWarning(pid, state.title_of(pid), left)
+            for pid in levels
+            if (left := stock_left(pid, None)) is not None and left <= LOW_STOCK
+        ]
         return replace(
             state,
             live=card(stage.live, True),

@@ -80,6 +80,7 @@ if TYPE_CHECKING:
     from seller_console.domain.ledger import LedgerSnapshot
     from seller_console.domain.on_air import ObsBadge
     from seller_console.domain.show_records import ShowRecord
+    from seller_console.services.live_session import LiveState
     from seller_console.services.live_show import PublishResult
     from seller_console.services.reports import ShowReport
     from seller_console.ui.dialogs.import_report import ImportReportDialog
@@ -1039,8 +1040,10 @@ class MainWindow(QMainWindow):
         vm = self.live_vm
         self.audience_dock.show_state(vm.state)
         vm.phase_changed.connect(self._phase_changed)
+        vm.show_changed.connect(self.feed_dock.clear)
         vm.orders_arrived.connect(self.feed_dock.add_orders)
         vm.ledger_changed.connect(self._ledger_changed)
+        vm.metrics_changed.connect(self._metrics_changed)
         vm.stock_warnings_changed.connect(self.stock_dock.show_warnings)
         vm.connection_changed.connect(self.badge.show_state)
         vm.obs_badge_changed.connect(self._obs_badge_changed)
@@ -1111,6 +1114,16 @@ class MainWindow(QMainWindow):
         self.totals_dock.show_snapshot(snapshot)
         self.pins_dock.show_snapshot(snapshot, datetime.now(UTC))
         self.chart_dock.show_snapshot(snapshot)
+
+    def _metrics_changed(self, state: LiveState) -> None:
+        from seller_console.domain.platform_port import SalesKind  # the live side: after paint
+
+        self.totals_dock.show_metrics(state.metrics_total)
+        self.pins_dock.show_metrics(state.metrics, datetime.now(UTC))
+        caps = state.capabilities
+        known = caps is None or caps.sales is not SalesKind.METRICS_ONLY
+        self.chart_dock.set_orders_known(known)
+        self.feed_dock.set_orders_known(known)
 
     def _rundown_changed(self) -> None:
         if self.live_vm.is_live:

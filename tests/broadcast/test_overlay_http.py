@@ -107,11 +107,13 @@ def test_every_output_is_an_on_air_subscriber(overlay: OverlayServer) -> None:
 def test_the_overlays_address_survives_a_restart_of_the_console(tmp_path) -> None:
     # A browser source (OBS, Streamlabs) keeps the address it was given: a console that
     # restarts (the next night, or after a crash mid-show) must serve the same page there.
-    kept = tmp_path / "overlay-address.json"
-    first = start_overlay_server(address_file=kept)
-    url = first.url
+    # The live engine keeps the token in the keychain and passes it back in.
+    kept = tmp_path / "overlay-port.json"
+    first = start_overlay_server(port_file=kept)
+    url, token = first.url, first.token
     first.stop()
-    again = start_overlay_server(address_file=kept)
+    assert token not in kept.read_text()  # a file keeps the port, never the token
+    again = start_overlay_server(port_file=kept, token=token)
     try:
         assert again.url == url
         again.on_state(state(1, SERUM))
@@ -120,15 +122,14 @@ def test_the_overlays_address_survives_a_restart_of_the_console(tmp_path) -> Non
             assert client.get(url + "/state.json").json()["states"][0]["version"] == 1
     finally:
         again.stop()
-    assert kept.stat().st_mode & 0o077 == 0  # the token is for this user's apps only
 
 
 @pytest.mark.allow_warning_logs  # the port's move is logged
-def test_a_taken_port_moves_the_overlay_and_a_damaged_address_file_is_made_anew(tmp_path):
-    kept = tmp_path / "overlay-address.json"
-    first = start_overlay_server(address_file=kept)
+def test_a_taken_port_moves_the_overlay_and_a_damaged_port_file_or_token_is_made_anew(tmp_path):
+    kept = tmp_path / "overlay-port.json"
+    first = start_overlay_server(port_file=kept)
     try:
-        elsewhere = start_overlay_server(address_file=kept)  # the old port is busy
+        elsewhere = start_overlay_server(port_file=kept, token=first.token)  # the port is busy
         try:
             assert elsewhere.port != first.port
             assert elsewhere.token == first.token  # only the port had to change
@@ -137,8 +138,9 @@ def test_a_taken_port_moves_the_overlay_and_a_damaged_address_file_is_made_anew(
     finally:
         first.stop()
     kept.write_text("{not json")
-    fresh = start_overlay_server(address_file=kept)
+    fresh = start_overlay_server(port_file=kept, token="../../<script>")  # not one of ours
     try:
+        assert fresh.token != "../../<script>"
         with httpx.Client(timeout=5) as client:
             assert client.get(fresh.url).status_code == 200
     finally:

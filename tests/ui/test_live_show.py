@@ -22,6 +22,7 @@ from seller_console.sandbox import SandboxFaults
 from seller_console.selftest import expected_totals, shown_as, shown_totals
 from seller_console.ui.actions import ActionId
 from seller_console.ui.dialogs.show_report import ShowReportDialog
+from tests.keyring_file import FILE_VARIABLE
 
 from .conftest import Runner, answer_message_box, close_console
 
@@ -131,6 +132,36 @@ def test_a_whole_show_with_the_keys(show, run, qtbot):
     )
 
 
+def end_show(console: Console, qtbot: Any) -> None:
+    console.window.actions_by_id[ActionId.END_SHOW].trigger()
+    answer_message_box(qtbot, QMessageBox.StandardButton.Yes)
+    qtbot.waitUntil(lambda: console.live_vm.phase == "ended", timeout=15_000)
+    qtbot.waitUntil(lambda: bool(reports()), timeout=5000)
+    for dialog in reports():
+        dialog.close()
+
+
+def reports() -> list[ShowReportDialog]:
+    found = QApplication.topLevelWidgets()
+    return [w for w in found if isinstance(w, ShowReportDialog) and w.isVisible()]
+
+
+def test_the_second_show_of_a_run_feeds_only_its_own_orders(show, run, qtbot):
+    window = show.window
+    for night in (1, 2):
+        run(show.live_vm.practice_audience(30.0))  # settling the night before stopped it
+        go_live(show, run)
+        first = stage(show, run).items[0]
+        window.actions_by_id[ActionId.TAKE].trigger()
+        qtbot.waitUntil(lambda: confirmed(show, first.id), timeout=10_000)  # noqa: B023
+        qtbot.wait(800)
+        count = settle_and_compare(show, run, qtbot)
+        assert count > 0
+        # the feed lists this show's orders, none of the night before
+        assert window.feed_dock.model.rowCount() == count, night
+        end_show(show, qtbot)
+
+
 def test_the_stream_drops_and_resumes_with_faults_and_totals_stay_exact(show, run, qtbot):
     go_live(show, run)
     set_faults(
@@ -225,6 +256,32 @@ def test_the_overlay_address_is_copied_for_a_browser_source(show, run, qtbot):
     assert url.startswith("http://127.0.0.1:")
     assert "/overlay/" in url
     assert httpx.get(url, timeout=5).status_code == 200
+
+
+def test_the_overlay_address_outlives_a_restart_of_the_console(
+    qapp, run, qtbot, app_paths, tmp_path, monkeypatch
+):
+    # A browser source keeps the address it was given: after a restart (the next night,
+    # a crash mid-show) the page must be there again. The token is in the keychain (one
+    # the engine's process and the next one share), the port in the data folder.
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.keyring_file.FileKeyring")
+    monkeypatch.setenv(FILE_VARIABLE, str(tmp_path / "keychain.json"))
+    urls = []
+    for _run in range(2):
+        console = Console(qapp, app_paths, sandbox_rate=0.0)
+        try:
+            run(console.start())
+            url = run(console.live_vm.overlay_url())
+            assert url is not None
+            assert httpx.get(url, timeout=5).status_code == 200
+            urls.append(url)
+        finally:
+            close_console(console, run)
+    assert urls[0] == urls[1]
+    token = urls[0].rsplit("/", 1)[1]
+    assert token in (tmp_path / "keychain.json").read_text()
+    kept = [p for p in app_paths.data_dir.rglob("*") if p.is_file()]
+    assert not any(token in p.read_text(errors="replace") for p in kept)  # never in a file
 
 
 def click_message_box(qtbot: Any, text: str) -> str:

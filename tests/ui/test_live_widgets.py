@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
 from seller_console.domain.commission import CommissionPolicy, ProductTerms
 from seller_console.domain.connection import ConnectionState, LinkStatus
 from seller_console.domain.events import CommentPosted, Pin
-from seller_console.domain.ledger import Ledger, LedgerSnapshot
+from seller_console.domain.ledger import NO_PIN, Ledger, LedgerSnapshot
+from seller_console.domain.metrics import MetricsFigures
 from seller_console.domain.money import Money
 from seller_console.domain.orders import Order, OrderStatus
 from seller_console.domain.platform_port import Capabilities, IdempotencyKey, PinKind, SalesKind
@@ -38,7 +39,7 @@ from seller_console.ui.docks.live_docks import (
 from seller_console.ui.errors import route_qt_messages
 from seller_console.ui.models.feed_model import FCol, SalesFeedModel
 from seller_console.ui.models.live_tables import PCol, PinWindowsModel, TCol, TotalsModel
-from seller_console.ui.numbers import amount_text
+from seller_console.ui.numbers import amount_text, money_text
 from seller_console.ui.thumbnails import ThumbnailCache
 from seller_console.ui.viewmodels.live_state import CardView, StageView, StockWarning
 from seller_console.ui.viewmodels.live_vm import live_flash
@@ -285,6 +286,40 @@ def test_pin_windows_newest_first_running_counts_up_and_new_pins_insert(qapp, qt
     assert column(model, PCol.GMV)[0] == "—"
     assert seen.resets == 0
     qtmodeltester.check(model)
+
+
+def test_a_metrics_only_platform_s_figures_fill_the_totals_and_pin_windows(qapp, qtmodeltester):
+    """Shopee reports running figures, not orders: the panels show the platform's own
+    numbers, labelled as such, where they would otherwise say nothing sold."""
+    ledger = Ledger()
+    ledger.pin_seen(Pin("pin1", "p1", NOW - timedelta(minutes=2), 1))
+    snapshot = ledger.snapshot()
+    total = MetricsFigures(Money.of("368.00", "USD"), orders=20, sold_items=23)
+    by_window = {
+        NO_PIN: MetricsFigures(Money.of("10.00", "USD"), orders=1, sold_items=1),
+        "pin1": MetricsFigures(Money.of("358.00", "USD"), orders=19, sold_items=22),
+    }
+    totals = TotalsModel()
+    totals.set_snapshot(snapshot)
+    assert totals.rowCount() == 0
+    totals.set_metrics(total)
+    qtmodeltester.check(totals)
+    assert totals.headerData(0, Qt.Orientation.Vertical) == "USD (platform)"
+    assert totals.data(totals.index(0, TCol.GMV)) == amount_text(Money.of("368.00", "USD"))
+    assert totals.data(totals.index(0, TCol.ORDERS)) == "20"
+    assert totals.data(totals.index(0, TCol.UNITS)) == "23"
+    assert totals.data(totals.index(0, TCol.COMMISSION_ESTIMATED)) == "—"
+
+    pins = PinWindowsModel(title_of)
+    pins.set_snapshot(snapshot, NOW)
+    pins.set_metrics(by_window, NOW)
+    qtmodeltester.check(pins)
+    assert column(pins, PCol.PRODUCT) == [title_of("p1"), "(nothing pinned)"]
+    assert column(pins, PCol.ORDERS) == ["19", "1"]
+    assert column(pins, PCol.UNITS) == ["22", "1"]
+    gmv = [money_text(Money.of(amount, "USD")) for amount in ("358.00", "10.00")]
+    assert column(pins, PCol.GMV) == gmv
+    assert column(pins, PCol.COMMISSION) == ["—", "—"]
 
 
 # --------------------------------------------------------------------------- widgets

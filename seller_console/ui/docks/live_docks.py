@@ -12,7 +12,7 @@ palette colours, so it reads in light and dark themes.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -43,6 +43,7 @@ from seller_console.ui.widgets.product_share import ProductShare
 from seller_console.ui.widgets.text import plain_label
 
 if TYPE_CHECKING:
+    from seller_console.domain.metrics import MetricsFigures
     from seller_console.ui.viewmodels.live_state import StockWarning
 
 TitleOf = Callable[[str], str]
@@ -118,6 +119,13 @@ class SalesFeedDock(QDockWidget):
         self.model.clear()
         self.setWindowTitle("Sales feed")
 
+    def set_orders_known(self, known: bool) -> None:
+        """False for a platform that reports running figures and no orders."""
+        if not self.model.rowCount():
+            self.setWindowTitle(
+                "Sales feed" if known else "Sales feed (no orders from the platform)"
+            )
+
 
 class TotalsDock(QDockWidget):
     """The show's totals, one row per currency, commission differences flagged."""
@@ -136,6 +144,10 @@ class TotalsDock(QDockWidget):
 
     def show_snapshot(self, snapshot: LedgerSnapshot) -> None:
         self.model.set_snapshot(snapshot)
+
+    def show_metrics(self, total: MetricsFigures | None) -> None:
+        """A metrics-only platform's running totals (its row says they are its own)."""
+        self.model.set_metrics(total)
 
 
 class PinWindowsDock(QDockWidget):
@@ -168,6 +180,9 @@ class PinWindowsDock(QDockWidget):
 
     def show_snapshot(self, snapshot: LedgerSnapshot, now: datetime) -> None:
         self.model.set_snapshot(snapshot, now)
+
+    def show_metrics(self, by_window: Mapping[str, MetricsFigures], now: datetime) -> None:
+        self.model.set_metrics(by_window, now)
 
 
 # --------------------------------------------------------------------------- chart
@@ -251,6 +266,13 @@ def _tick(value: float) -> str:
     return decimal_text(Decimal(f"{value:.{places}f}"))
 
 
+NO_SALES = "No sales yet this show"
+NO_ORDERS = (
+    "The platform reports running figures, not orders: there are no sales per minute. "
+    "Its figures are in Totals and Pin windows."
+)
+
+
 class SalesChart(QWidget):
     """Bars per minute with vertical markers where pins started; palette colours only."""
 
@@ -259,6 +281,7 @@ class SalesChart(QWidget):
         self.setObjectName("sales_chart")
         self.setMinimumSize(280, 120)
         self._data: ChartData | None = None
+        self.empty_text = NO_SALES
 
     @property
     def data(self) -> ChartData | None:
@@ -281,9 +304,8 @@ class SalesChart(QWidget):
         data = self._data
         if data is None:
             painter.setPen(muted)
-            painter.drawText(
-                QRectF(self.rect()), Qt.AlignmentFlag.AlignCenter, "No sales yet this show"
-            )
+            flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+            painter.drawText(QRectF(self.rect()).adjusted(12, 0, -12, 0), flags, self.empty_text)
             painter.end()
             return
         metrics = QFontMetrics(self.font())
@@ -398,6 +420,12 @@ class SalesChartDock(QDockWidget):
     def show_snapshot(self, snapshot: LedgerSnapshot) -> None:
         self._snapshot = snapshot
         self._redraw()
+
+    def set_orders_known(self, known: bool) -> None:
+        """False for a platform that reports running figures and no orders: the chart,
+        made of orders, says so instead of waiting for sales."""
+        self.chart.empty_text = NO_SALES if known else NO_ORDERS
+        self.chart.update()
 
     def _redraw(self) -> None:
         snapshot = self._snapshot

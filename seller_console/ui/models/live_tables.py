@@ -19,7 +19,7 @@ Their tones (good / warning / bad) are ``ui.theme``'s.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import IntEnum
@@ -34,9 +34,13 @@ from seller_console.ui.theme import Tone, tone_color
 
 if TYPE_CHECKING:  # the ledger's types: read when a snapshot arrives, on the live side
     from seller_console.domain.ledger import Figures, LedgerSnapshot
+    from seller_console.domain.metrics import MetricsFigures
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+MISSING = "—"
 
 
 def local_time(moment: datetime) -> str:
@@ -135,7 +139,8 @@ class TotalsModel(_SnapshotTableModel):
     """The show's totals, one row per currency (never mixed), ordered by currency code.
 
     The vertical header names each row's currency, so cells show amounts alone and the
-    eight columns fit a side panel.
+    eight columns fit a side panel. A metrics-only platform's own running figures (it
+    reports no orders) take a last row, named ``USD (platform)``.
     """
 
     headers = (
@@ -150,9 +155,32 @@ class TotalsModel(_SnapshotTableModel):
     )
     right_aligned = frozenset(TCol)
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._snapshot: LedgerSnapshot | None = None
+        self._metrics: MetricsFigures | None = None
+
     def set_snapshot(self, snapshot: LedgerSnapshot) -> None:
-        codes = sorted(snapshot.totals)
-        self._replace(list(codes), [_totals_row(snapshot.totals[c]) for c in codes])
+        self._snapshot = snapshot
+        self._rebuild()
+
+    def set_metrics(self, total: MetricsFigures | None) -> None:
+        self._metrics = total
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        totals = self._snapshot.totals if self._snapshot is not None else {}
+        codes = sorted(totals)
+        keys: list[Hashable] = list(codes)
+        rows = [_totals_row(totals[code]) for code in codes]
+        metrics = self._metrics
+        if metrics is not None and (metrics.orders or metrics.gmv is not None):
+            code = metrics.gmv.currency.code if metrics.gmv is not None else ""
+            keys.append(f"{code} (platform)".lstrip())
+            gmv = amount_text(metrics.gmv) if metrics.gmv is not None else MISSING
+            counts = [count_text(metrics.orders), count_text(metrics.sold_items)]
+            rows.append(_Row([gmv, MISSING, MISSING, *counts, MISSING, MISSING, MISSING]))
+        self._replace(keys, rows)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -221,10 +249,20 @@ class PinWindowsModel(_SnapshotTableModel):
     def __init__(self, title_of: Callable[[str], str] | None = None) -> None:
         super().__init__()
         self._title_of = title_of or (lambda product_id: product_id)
+        self._snapshot: LedgerSnapshot | None = None
+        self._metrics: Mapping[str, MetricsFigures] = {}
+
+    def set_metrics(self, by_window: Mapping[str, MetricsFigures], now: datetime) -> None:
+        """A metrics-only platform's growth per pin window (``NO_PIN``: before any pin):
+        a window in which no order sold shows the platform's own figures instead."""
+        self._metrics = by_window
+        if self._snapshot is not None:
+            self.set_snapshot(self._snapshot, now)
 
     def set_snapshot(self, snapshot: LedgerSnapshot, now: datetime) -> None:
         from seller_console.domain.ledger import NO_PIN
 
+        self._snapshot = snapshot
         codes_by_pin: dict[str, list[str]] = {}
         for pin_id, code in sorted(snapshot.by_pin):
             codes_by_pin.setdefault(pin_id, []).append(code)
@@ -237,7 +275,9 @@ class PinWindowsModel(_SnapshotTableModel):
             codes = codes_by_pin.get(pin.pin_id)
             if not codes:
                 keys.append((pin.pin_id, ""))
-                rows.append(_Row([*head, "0", "0", "—", "—"], tones))
+                grew = self._metrics.get(pin.pin_id)
+                sales = ["0", "0", MISSING, MISSING] if grew is None else _grown(grew)
+                rows.append(_Row([*head, *sales], tones))
                 continue
             for code in codes:
                 keys.append((pin.pin_id, code))
@@ -250,7 +290,17 @@ class PinWindowsModel(_SnapshotTableModel):
             for code in codes_by_pin[pin_id]:
                 keys.append((pin_id, code))
                 rows.append(_Row([label, "", "", *_sales(snapshot.by_pin[pin_id, code])]))
+        before = self._metrics.get(NO_PIN)
+        if NO_PIN not in codes_by_pin and before is not None and before.orders:
+            keys.append((NO_PIN, ""))
+            rows.append(_Row([NOT_PINNED, "", "", *_grown(before)]))
         self._replace(keys, rows)
+
+
+def _grown(m: MetricsFigures) -> list[str]:
+    """A window's figures as the platform reported them: no commission of ours."""
+    gmv = money_text(m.gmv) if m.gmv is not None else MISSING
+    return [count_text(m.orders), count_text(m.sold_items), gmv, MISSING]
 
 
 def _sales(f: Figures) -> list[str]:

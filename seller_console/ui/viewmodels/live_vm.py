@@ -82,6 +82,7 @@ class _Mailbox:
 
 class LiveViewModel(QObject):
     phase_changed = Signal(str)  # ShowPhase value
+    show_changed = Signal(str)  # another show is on (its id): what was shown is the last one's
     stage_changed = Signal(object)  # StageView
     ledger_changed = Signal(object)  # LedgerSnapshot
     orders_arrived = Signal(list)  # list[Order], oldest first
@@ -96,6 +97,7 @@ class LiveViewModel(QObject):
     on_air_changed = Signal(object)  # OnAirState: what the host view shows
     cue_changed = Signal(object)  # Cue | None: the operator is asked to pin a product
     audience_changed = Signal(object)  # LiveState: viewers, likes, comments changed
+    metrics_changed = Signal(object)  # LiveState: a metrics-only platform's figures changed
     obs_badge_changed = Signal(object)  # ObsBadge: OBS connected, absent or refused
     _woken = Signal()  # the mailbox has news (emitted from the live thread)
 
@@ -108,6 +110,7 @@ class LiveViewModel(QObject):
         self._profile = profile
         self._secrets = secrets
         self.state = LiveState()
+        self._last_show_id: str | None = None  # the show the window's panels are of
         self._publish_result: PublishResult | None = None  # this run's Go live, if any
         self._flash: FlashSale | None = None  # the live item's flash sale, running or over
         self._guarded: set[asyncio.Task[None]] = set()  # takes waiting on their guard
@@ -136,6 +139,10 @@ class LiveViewModel(QObject):
             return
         previous, self.state = self.state, state
         self._flash = live_flash(self._flash, state)
+        # Before its orders: a panel that lists them (the sales feed) starts this show empty.
+        if state.show is not None and state.show.id != self._last_show_id:
+            self._last_show_id = state.show.id
+            self.show_changed.emit(state.show.id)
         if state.phase is not previous.phase:
             if state.phase is ShowPhase.LIVE:
                 self._tick.start()
@@ -146,6 +153,9 @@ class LiveViewModel(QObject):
             self.phase_changed.emit(state.phase.value)
         if state.ledger is not None and state.ledger is not previous.ledger:
             self.ledger_changed.emit(state.ledger)  # the totals first: they matter most
+        figures = (state.metrics, state.metrics_total, state.capabilities)
+        if figures != (previous.metrics, previous.metrics_total, previous.capabilities):
+            self.metrics_changed.emit(state)
         for event in events:
             self._emit_event(event)
         if state.stock_warnings != previous.stock_warnings:

@@ -620,6 +620,9 @@ def test_a_metrics_only_platform_s_growth_counts_in_the_pin_window_it_was_read_i
             assert card.gmv is None  # the platform gives no GMV per product
             assert not card.shop_wide  # the product's own units
             assert card.stock_left == 1  # 4 at start, 3 sold in the show
+            # the stock panel says what the card says (it did not: it counted orders only)
+            warned = [(w.product_id, w.left) for w in seen.state.stock_warnings]
+            assert (showcase_id("v1"), 1) in warned
             assert seen.state.viewers == 40
             assert [c.text for c in seen.state.comments] == ["<b>size M?</b>"]  # once, as sent
             report = await session.end_show()
