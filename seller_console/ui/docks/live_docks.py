@@ -166,8 +166,10 @@ class PinWindowsDock(QDockWidget):
         )
         self.setWidget(self.table)
 
-    def show_snapshot(self, snapshot: LedgerSnapshot, now: datetime) -> None:
-        self.model.set_snapshot(snapshot, now)
+    def show_snapshot(
+        self, snapshot: LedgerSnapshot, now: datetime, show_ended: datetime | None = None
+    ) -> None:
+        self.model.set_snapshot(snapshot, now, show_ended)
 
 
 # --------------------------------------------------------------------------- chart

@@ -210,7 +210,9 @@ class PinWindowsModel(_SnapshotTableModel):
 
     A pin with no sales yet still has its row (zeros), so a product that did not sell is
     visible; orders placed while nothing was pinned get a last row of their own. A pin
-    still on air counts up with the ``now`` of each snapshot.
+    still on air counts up with the ``now`` of each snapshot; once the show has ended
+    (``show_ended``) nothing is on air: a pin left open ends with the show, as the report
+    counts it.
     """
 
     headers = ("Product", "Pinned at", "On air", "Orders", "Units", "GMV", "Commission est.")
@@ -222,7 +224,9 @@ class PinWindowsModel(_SnapshotTableModel):
         super().__init__()
         self._title_of = title_of or (lambda product_id: product_id)
 
-    def set_snapshot(self, snapshot: LedgerSnapshot, now: datetime) -> None:
+    def set_snapshot(
+        self, snapshot: LedgerSnapshot, now: datetime, show_ended: datetime | None = None
+    ) -> None:
         from seller_console.domain.ledger import NO_PIN
 
         codes_by_pin: dict[str, list[str]] = {}
@@ -231,9 +235,10 @@ class PinWindowsModel(_SnapshotTableModel):
         keys: list[Hashable] = []
         rows: list[_Row] = []
         for pin in sorted(snapshot.pins, key=lambda p: p.version, reverse=True):
-            on_air = format_duration(int(((pin.ended_at or now) - pin.started_at).total_seconds()))
+            ended = pin.ended_at or show_ended
+            on_air = format_duration(int(((ended or now) - pin.started_at).total_seconds()))
             head = [self._title_of(pin.product_id), local_time(pin.started_at), on_air]
-            tones = {} if pin.ended_at is not None else {PCol.ON_AIR.value: Tone.ON_AIR}
+            tones = {} if ended is not None else {PCol.ON_AIR.value: Tone.ON_AIR}
             codes = codes_by_pin.get(pin.pin_id)
             if not codes:
                 keys.append((pin.pin_id, ""))
