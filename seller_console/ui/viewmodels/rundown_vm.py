@@ -279,12 +279,14 @@ class RundownViewModel(QObject):
             self.undo_stack.push(_Move(self, ids, dest))
 
     def edit(self, item_id: str, text: str, **changes: object) -> bool:
-        """Apply field changes to one item; False (and ``failed``) when a rule refuses."""
+        """Apply field changes to one item; False (and ``failed``) when a rule refuses.
+        ``text`` names the edit (its undo entry), and leads the refusal: the rule's words
+        are a clause, not a sentence."""
         current = self.rundown.item(item_id)
         try:
             new = current.edited(**changes)
         except (DomainError, TypeError) as exc:
-            self.failed.emit(str(exc))
+            self.failed.emit(f"{text}: {exc}")
             return False
         if new != current:
             self.undo_stack.push(_Edit(self, new, text))
