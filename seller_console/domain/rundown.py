@@ -464,6 +464,35 @@ def flash_sale_problems(item: RundownItem) -> list[tuple[Severity, str]]:
     return problems
 
 
+@dataclass(frozen=True, slots=True)
+class CheckTally:
+    """The last platform check, counted over the rundown as it is now (products, each
+    once however often it is planned): a removed item no longer counts, and an item added
+    or given another SKU since has no answer yet."""
+
+    looked_up: int
+    not_found: int
+    unchecked: int
+
+
+def check_tally(items: Sequence[RundownItem], platform: PlatformFindings) -> CheckTally:
+    """``platform``'s answer for ``items``; an item counts as pre-flight reads it: only
+    with a SKU, and unchecked when the answer has no match for it."""
+    matches = _matches_by_item(items, platform)
+    answered: dict[tuple[str, str], ProductMatch] = {}
+    unchecked: set[tuple[str, str]] = set()
+    for item in items:
+        if not item.product.sku.strip():
+            continue
+        match = matches.get(item.id)
+        if match is None:
+            unchecked.add((showcase_id(item.product.variant_id), item.product.sku))
+        else:
+            answered[match.product_id, match.sku] = match
+    missing = sum(1 for m in answered.values() if m.platform_id is None)
+    return CheckTally(len(answered), missing, len(unchecked))
+
+
 def _matches_by_item(
     items: Sequence[RundownItem], platform: PlatformFindings | None
 ) -> dict[str, ProductMatch]:

@@ -25,7 +25,8 @@ UNDO_SECONDS = 5.0
 
 
 class StageError(DomainError):
-    """A stage action that cannot be done now (nothing armed, undo window over ...)."""
+    """A stage action that cannot be done now (nothing armed, undo window over ...). Its
+    text is a whole sentence: the session shows it as it is, in the status bar."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,13 +101,13 @@ class Stage:
     # ------------------------------------------------------------ actions
     def arm(self, item_id: str) -> Stage:
         if self.index(item_id) is None:
-            raise StageError("that item is not in the rundown")
+            raise StageError("That item is not in the rundown.")
         return replace(self, armed_id=item_id)
 
     def arm_index(self, index: int) -> Stage:
         """F1..F9 and the arrow keys: arm by position (clamped to the rundown)."""
         if not self.items:
-            raise StageError("the rundown is empty")
+            raise StageError("The rundown is empty.")
         return replace(self, armed_id=self.items[max(0, min(index, len(self.items) - 1))].id)
 
     def arm_step(self, step: int) -> Stage:
@@ -119,9 +120,9 @@ class Stage:
     def check_take(self) -> TakeCheck:
         armed = self.armed
         if armed is None:
-            raise StageError("nothing is armed")
+            raise StageError("Nothing is armed.")
         if armed.id == self.live_id:
-            raise StageError(f"{armed.product.display_title} is already live")
+            raise StageError(f"{armed.product.display_title} is already live.")
         expected = self.next_in_order()
         if expected is not None and expected.id != armed.id:
             n = (self.index(armed.id) or 0) + 1
@@ -151,7 +152,7 @@ class Stage:
     def undo_take(self, now: datetime) -> Stage:
         """Put back what was live before the last take; the undone item is armed again."""
         if not self.can_undo(now):
-            raise StageError(f"a take can only be undone within {UNDO_SECONDS:.0f} seconds")
+            raise StageError(f"A take can only be undone within {UNDO_SECONDS:.0f} seconds.")
         last = self.takes[-1]
         return replace(
             self,

@@ -65,9 +65,5 @@ async def check_on_platform(
     except PlatformError as exc:
         return unreachable(adapter.platform, exc.user_message)
     return PlatformFindings(
-        name,
-        CheckStatus.CHECKED,
-        detail=f"{len(matches)} product{'s' if len(matches) != 1 else ''} looked up",
-        currency=account.default_currency.code,
-        matches=tuple(matches),
+        name, CheckStatus.CHECKED, currency=account.default_currency.code, matches=tuple(matches)
     )

@@ -1044,6 +1044,7 @@ class MainWindow(QMainWindow):
         vm.orders_arrived.connect(self.feed_dock.add_orders)
         vm.ledger_changed.connect(self._ledger_changed)
         vm.metrics_changed.connect(self._metrics_changed)
+        vm.phase_changed.connect(self._pins_follow_phase)
         vm.stock_warnings_changed.connect(self.stock_dock.show_warnings)
         vm.connection_changed.connect(self.badge.show_state)
         vm.obs_badge_changed.connect(self._obs_badge_changed)
@@ -1112,7 +1113,7 @@ class MainWindow(QMainWindow):
 
     def _ledger_changed(self, snapshot: LedgerSnapshot) -> None:
         self.totals_dock.show_snapshot(snapshot)
-        self.pins_dock.show_snapshot(snapshot, datetime.now(UTC))
+        self._show_pins(snapshot)
         self.chart_dock.show_snapshot(snapshot)
 
     def _metrics_changed(self, state: LiveState) -> None:
@@ -1124,6 +1125,17 @@ class MainWindow(QMainWindow):
         known = caps is None or caps.sales is not SalesKind.METRICS_ONLY
         self.chart_dock.set_orders_known(known)
         self.feed_dock.set_orders_known(known)
+
+    def _show_pins(self, snapshot: LedgerSnapshot) -> None:
+        show = self.live_vm.state.show
+        ended = show.ended_at if show is not None else None
+        self.pins_dock.show_snapshot(snapshot, datetime.now(UTC), ended)
+
+    def _pins_follow_phase(self, _phase: str) -> None:
+        """The show's end closes the pin still on air, whether or not an order follows."""
+        snapshot = self.live_vm.state.ledger
+        if snapshot is not None:
+            self._show_pins(snapshot)
 
     def _rundown_changed(self) -> None:
         if self.live_vm.is_live:

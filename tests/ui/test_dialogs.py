@@ -14,7 +14,7 @@ from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QTableView
 
 from seller_console.domain.commission import CommissionPolicy, ProductTerms
-from seller_console.domain.events import Pin
+from seller_console.domain.events import MetricsReported, Pin
 from seller_console.domain.ledger import Ledger
 from seller_console.domain.metrics import MetricsFigures
 from seller_console.domain.money import Money
@@ -523,6 +523,35 @@ def test_report_shows_estimated_against_settled_and_offers_refresh(qtbot):
     dialog.refresh_failed("Could not refresh the show: TikTok is not reachable")
     assert dialog.refresh.isEnabled()
     assert "TikTok is not reachable" in dialog.summary.text()
+
+
+def test_a_metrics_only_show_s_report_opens_on_the_platform_s_metrics(qtbot):
+    # QA: Shopee practice (the platform reports figures, not orders) opened on an empty
+    # "Per product (0)"; the figures it has were on the last tab
+    show = ShowRecord(
+        "show6",
+        "sp6",
+        "Shopee night",
+        T0,
+        ShowStatus.ENDED,
+        T0,
+        T0 + timedelta(minutes=5),
+        PlatformAccount("shopee", "shop 7"),
+    )
+    ledger = Ledger()
+    ledger.pin_seen(Pin("pin1", "p1", T0 + timedelta(seconds=10), 1))
+    polls = tuple(
+        MetricsReported("sp6", T0 + timedelta(seconds=s), Money.of(gmv, "USD"), n, n)
+        for s, gmv, n in ((5, "0", 0), (60, "32.00", 2), (120, "80.00", 5))
+    )
+    report = build_report(show, ledger.snapshot(), (), (), T0, metrics=polls)
+    dialog = ShowReportDialog(report)
+    qtbot.addWidget(dialog)
+    assert dialog.products_model.rowCount() == 0
+    assert dialog.tabs.currentWidget().objectName() == "report_metrics"
+    orders = ShowReportDialog(make_report())  # a show with orders: per product, as ever
+    qtbot.addWidget(orders)
+    assert orders.tabs.currentWidget().objectName() == "report_products"
 
 
 def test_a_show_still_live_offers_no_refresh(qtbot):

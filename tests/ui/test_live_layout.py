@@ -152,3 +152,58 @@ def test_reset_layout_during_a_show_keeps_the_live_layout(show, run, qtbot):  # 
     hint = window.minimumSizeHint()
     assert hint.width() <= 1366
     assert hint.height() <= 768
+
+
+POINTS = (
+    "Show the texture up close, then on the back of the hand\n"
+    "Mention who it is for: dry and sensitive skin, morning and night\n"
+    "Say the price twice and that the bundle ends with the show\n"
+    "Read out one review from the comments"
+)
+
+
+def test_the_cards_fit_unscrolled_on_a_laptop_with_whole_lines_of_talking_points(
+    show,  # noqa: F811
+    run,
+    qtbot,
+):
+    # QA at 1366x768 (maximised, under a title bar): the cards scrolled and the second
+    # line of talking points was cut in half. A host does not scroll: the cards fit, and
+    # the points show as many whole lines as there is room for, the rest in the tooltip.
+    window, vm = show.window, show.live_vm
+    window.resize(1366, 738)
+    go_live(show, run)
+    vm.take()
+    stage(show, run)
+    view = vm.stage_view()
+    assert view is not None
+    assert view.live is not None
+    assert view.armed is not None
+    live, armed = view.live, view.armed
+    view = replace(
+        view,
+        live=replace(live, item=replace(live.item, talking_points=POINTS)),
+        armed=replace(armed, item=replace(armed.item, talking_points=POINTS)),
+    )
+    vm.stage_changed.disconnect(window.stage.show_stage)
+    stage_widget = window.stage
+    stage_widget.show_stage(view)
+    qtbot.wait(100)
+    area = stage_widget.cards_area
+    assert area.verticalScrollBar().maximum() == 0  # nothing below the fold
+    viewport = area.viewport()
+    for points in (stage_widget.live_points, stage_widget.talking_points):
+        top_left = points.mapTo(viewport, QPoint(0, 0))
+        assert QRect(QPoint(0, 0), viewport.size()).contains(QRect(top_left, points.size()))
+        lines = points.shown_text().split("\n")
+        assert len(lines) * points.fontMetrics().lineSpacing() <= points.height()  # whole
+        assert POINTS.startswith(lines[0].rstrip("…"))  # from the first point, in words
+        assert lines[-1].endswith("…")  # more than there is room for, and it says so
+        assert "Read out one review from the comments" in points.toolTip()
+    assert len(stage_widget.live_points.shown_text().split("\n")) >= 2  # not one line only
+
+    window.resize(1920, 1080)  # a big screen: every point, one to a line
+    qtbot.wait(100)
+    assert area.verticalScrollBar().maximum() == 0
+    assert stage_widget.live_points.shown_text() == POINTS
+    assert stage_widget.live_points.toolTip() == ""

@@ -22,6 +22,7 @@ from seller_console.sandbox import SandboxFaults
 from seller_console.selftest import expected_totals, shown_as, shown_totals
 from seller_console.ui.actions import ActionId
 from seller_console.ui.dialogs.show_report import ShowReportDialog
+from seller_console.ui.models.live_tables import PCol
 from tests.keyring_file import FILE_VARIABLE
 
 from .conftest import Runner, answer_message_box, close_console
@@ -119,6 +120,10 @@ def test_a_whole_show_with_the_keys(show, run, qtbot):
     qtbot.waitUntil(lambda: vm.phase == "ended", timeout=15_000)
     assert not window.stage.take_button.isEnabled()  # plainly off air
     assert window.stage.live_tag.text() == "● OFF AIR"
+    pins = window.pins_dock.model  # the last pin is no longer on air either
+    assert pins.rowCount() > 0
+    for row in range(pins.rowCount()):
+        assert pins.data(pins.index(row, PCol.ON_AIR), Qt.ItemDataRole.ForegroundRole) is None
     dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, ShowReportDialog)]
     qtbot.waitUntil(
         lambda: (

@@ -322,6 +322,22 @@ def test_a_metrics_only_platform_s_figures_fill_the_totals_and_pin_windows(qapp,
     assert column(pins, PCol.COMMISSION) == ["—", "—"]
 
 
+def test_after_the_show_ends_no_pin_window_is_on_air(qapp, qtmodeltester):
+    # QA: after End show the last pin's "On air" kept the on-air colour (and, redrawn
+    # later, would count on): the show's end closes it, as the report counts it
+    model = PinWindowsModel(title_of)
+    ledger = ledger_with_sales()
+    model.set_snapshot(ledger.snapshot(), NOW)
+    on_air = model.index(0, PCol.ON_AIR)
+    assert model.data(on_air, Qt.ItemDataRole.ForegroundRole) is not None  # pin3: on air
+    ended = NOW - timedelta(seconds=15)
+    model.set_snapshot(ledger.snapshot(), NOW + timedelta(minutes=5), show_ended=ended)
+    assert model.data(on_air) == "6:00"  # from its pin to the show's end, not to now
+    for row in range(model.rowCount()):
+        assert model.data(model.index(row, PCol.ON_AIR), Qt.ItemDataRole.ForegroundRole) is None
+    qtmodeltester.check(model)
+
+
 # --------------------------------------------------------------------------- widgets
 def shown(dock: SalesChartDock):
     """What the chart paints now (untyped, so each read is a fresh value for mypy)."""

@@ -420,6 +420,15 @@ def test_talking_points_are_committed_on_row_change_and_focus_change(console, ru
     assert next(i for i in vm.rundown.items if i.id == second).talking_points == "Show the label"
 
 
+def test_a_refused_rundown_edit_is_said_in_sentence_case(console, run, qtbot):
+    run(console.start(offer_unfinished=False))
+    vm = console.rundown_vm
+    messages: list[str] = []
+    console.window.statusBar().messageChanged.connect(messages.append)
+    assert not vm.edit(vm.rundown.items[0].id, "Change stock cap", stock_cap=-1)
+    assert messages[-1] == "Change stock cap: a stock cap cannot be negative"
+
+
 def test_on_air_the_rundown_editor_gives_way_on_a_short_dock(console, qtbot):
     dock = RundownDock(console.rundown_vm)
     qtbot.addWidget(dock)

@@ -89,8 +89,19 @@ def test_the_practice_shopee_says_what_it_cannot_sell_and_at_what_price(
     qtbot.mouseClick(dock.fix_button, Qt.MouseButton.LeftButton)
     assert ghost.id not in [i.id for i in vm.rundown.items]
     assert not [i for i in vm.issues if "NOT-IN-SHOP" in i.message]
+    # QA: the summary still said "1 not found" beside a list that said ready; it counts
+    # the rundown as it is now, as the list does
+    assert dock.platform_status.text() == (
+        "Checked on Shopee: 7 products looked up, 0 not found (selling in USD)"
+    )
     vm.undo_stack.undo()  # a fix is an edit like any other
     assert vm.rundown[2].id == ghost.id
+    assert dock.platform_status.text().startswith("Checked on Shopee: 8 products looked up, 1")
+    assert vm.set_sku(ghost.id, "ANOTHER-SKU")  # the check has no answer for it: say so
+    assert dock.platform_status.text() == (
+        "Checked on Shopee: 7 products looked up, 0 not found (selling in USD); "
+        "1 added or changed since: check again"
+    )
 
 
 def test_one_click_fixes_set_a_sku_and_a_commission(console: Console, run: Runner, qtbot: Any):

@@ -173,6 +173,19 @@ def test_kinds_without_an_address_need_nothing(qtbot, tasks, kind):
     assert secrets.secrets == {}
 
 
+def test_the_dialog_opens_tall_enough_for_every_choice_without_scrolling(qtbot, tasks):
+    # QA at 1920x1080: it opened small, the practice profiles below a scroll bar. It opens
+    # at its size hint (every choice and field, up to 90 % of the screen), as the app
+    # opens it: no resize by the caller.
+    dialog = make(qtbot, tasks, MemorySecrets(), Recorder())
+    qtbot.wait(10)
+    screen = dialog.screen().availableGeometry().height()
+    assert dialog.height() <= screen * 0.9
+    assert dialog.fields_scroll.verticalScrollBar().maximum() == 0
+    last = dialog.radios[ProfileKind.TIKTOK_PRACTICE]  # the practice profiles come last
+    assert not last.visibleRegion().isEmpty()
+
+
 @pytest.mark.parametrize("kind", [ProfileKind.SHOPEE, ProfileKind.TIKTOK])
 def test_the_dialog_fits_a_1366x768_screen_with_ok_in_view(qtbot, tasks, kind):
     dialog = make(qtbot, tasks, MemorySecrets(), Recorder())

@@ -322,7 +322,7 @@ class ProfilesDialog(QDialog):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(content)
-        outer = QVBoxLayout(self)
+        outer = self._outer = QVBoxLayout(self)
         outer.addWidget(scroll, 1)
         note = plain_label(SWITCH_NOTE, wrap=True)
         note.setObjectName("profile_switch_note")
@@ -341,13 +341,25 @@ class ProfilesDialog(QDialog):
         self.browser_button.clicked.connect(self._start_browser_sign_in)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        # Opened at its hint: left to Qt, a dialog whose text wraps opens at the height its
+        # layout asks for, with the scroll area's short hint (the choices below a scroll bar).
+        self.resize(self.sizeHint())
 
     def sizeHint(self) -> QSize:
-        """Tall enough for every field without scrolling, up to 90 % of the screen."""
-        hint = super().sizeHint()
-        room = self._content.sizeHint().height() - self.fields_scroll.sizeHint().height()
+        """Tall enough for every choice and field without scrolling (their text wrapped at
+        the dialog's width), up to 90 % of the screen."""
+        width = max(super().sizeHint().width(), self.minimumWidth())
+        margins = self._outer.contentsMargins()
+        # wrapped as if beside a scroll bar: a bar shown while the dialog settles narrows
+        # the fields, which then need those extra lines to lose it again
+        bar = self.fields_scroll.verticalScrollBar().sizeHint().width()
+        fields = self._content.heightForWidth(width - margins.left() - margins.right() - bar)
+        # the dialog's height at that width, with the fields whole instead of the scroll
+        # area's own (short) hint
+        height = self.heightForWidth(width) - self.fields_scroll.sizeHint().height()
+        height += max(fields, self._content.minimumSizeHint().height())
         screen = self.screen().availableGeometry().height()
-        return QSize(hint.width(), min(hint.height() + max(0, room), int(screen * 0.9)))
+        return QSize(width, min(height, int(screen * 0.9)))
 
     @staticmethod
     def _field(form: QFormLayout, name: str, label: str, value: object) -> QLineEdit:

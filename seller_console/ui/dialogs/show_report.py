@@ -531,6 +531,10 @@ class ShowReportDialog(QDialog):
         self.metrics_model = metrics_model(report)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("report_tabs")
+        # It opens on the show's sales: its orders per product (or per pin window), or for
+        # a metrics-only platform (figures, no orders) the platform's metrics.
+        sales = (self.products_model, self.pins_model, self.metrics_model)
+        opening: QTableView | None = None
         for model, name, label, title in (
             (self.products_model, "report_products", "Per product", 0),
             (self.pins_model, "report_pins", "Per pin window", 0),
@@ -549,6 +553,10 @@ class ShowReportDialog(QDialog):
             if title is not None:
                 _fit(table, title)
             self.tabs.addTab(table, f"{label} ({model.rowCount()})")
+            if opening is None and model in sales and model.rowCount():
+                opening = table
+        if opening is not None:
+            self.tabs.setCurrentWidget(opening)
         layout.addWidget(self.tabs, 1)
 
         buttons, self.export = close_and_export_buttons(

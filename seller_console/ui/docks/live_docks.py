@@ -178,8 +178,10 @@ class PinWindowsDock(QDockWidget):
         )
         self.setWidget(self.table)
 
-    def show_snapshot(self, snapshot: LedgerSnapshot, now: datetime) -> None:
-        self.model.set_snapshot(snapshot, now)
+    def show_snapshot(
+        self, snapshot: LedgerSnapshot, now: datetime, show_ended: datetime | None = None
+    ) -> None:
+        self.model.set_snapshot(snapshot, now, show_ended)
 
     def show_metrics(self, by_window: Mapping[str, MetricsFigures], now: datetime) -> None:
         self.model.set_metrics(by_window, now)

@@ -238,7 +238,9 @@ class PinWindowsModel(_SnapshotTableModel):
 
     A pin with no sales yet still has its row (zeros), so a product that did not sell is
     visible; orders placed while nothing was pinned get a last row of their own. A pin
-    still on air counts up with the ``now`` of each snapshot.
+    still on air counts up with the ``now`` of each snapshot; once the show has ended
+    (``show_ended``) nothing is on air: a pin left open ends with the show, as the report
+    counts it.
     """
 
     headers = ("Product", "Pinned at", "On air", "Orders", "Units", "GMV", "Commission est.")
@@ -250,6 +252,7 @@ class PinWindowsModel(_SnapshotTableModel):
         super().__init__()
         self._title_of = title_of or (lambda product_id: product_id)
         self._snapshot: LedgerSnapshot | None = None
+        self._show_ended: datetime | None = None
         self._metrics: Mapping[str, MetricsFigures] = {}
 
     def set_metrics(self, by_window: Mapping[str, MetricsFigures], now: datetime) -> None:
@@ -257,21 +260,24 @@ class PinWindowsModel(_SnapshotTableModel):
         a window in which no order sold shows the platform's own figures instead."""
         self._metrics = by_window
         if self._snapshot is not None:
-            self.set_snapshot(self._snapshot, now)
+            self.set_snapshot(self._snapshot, now, self._show_ended)
 
-    def set_snapshot(self, snapshot: LedgerSnapshot, now: datetime) -> None:
+    def set_snapshot(
+        self, snapshot: LedgerSnapshot, now: datetime, show_ended: datetime | None = None
+    ) -> None:
         from seller_console.domain.ledger import NO_PIN
 
-        self._snapshot = snapshot
+        self._snapshot, self._show_ended = snapshot, show_ended
         codes_by_pin: dict[str, list[str]] = {}
         for pin_id, code in sorted(snapshot.by_pin):
             codes_by_pin.setdefault(pin_id, []).append(code)
         keys: list[Hashable] = []
         rows: list[_Row] = []
         for pin in sorted(snapshot.pins, key=lambda p: p.version, reverse=True):
-            on_air = format_duration(int(((pin.ended_at or now) - pin.started_at).total_seconds()))
+            ended = pin.ended_at or show_ended
+            on_air = format_duration(int(((ended or now) - pin.started_at).total_seconds()))
             head = [self._title_of(pin.product_id), local_time(pin.started_at), on_air]
-            tones = {} if pin.ended_at is not None else {PCol.ON_AIR.value: Tone.ON_AIR}
+            tones = {} if ended is not None else {PCol.ON_AIR.value: Tone.ON_AIR}
             codes = codes_by_pin.get(pin.pin_id)
             if not codes:
                 keys.append((pin.pin_id, ""))

@@ -26,6 +26,7 @@ from seller_console.domain.rundown import (
     RundownError,
     RundownItem,
     ShowPlan,
+    check_tally,
     preflight,
 )
 from seller_console.importers.fields import CellError, parse_rate
@@ -42,16 +43,19 @@ PlatformCheck = Callable[[tuple[RundownItem, ...]], Awaitable[PlatformFindings]]
 """Asks the profile's platform about the rundown's products, off the window's thread."""
 
 
-def findings_summary(findings: PlatformFindings) -> str:
-    """One line for the pre-flight dock: what the platform check found, or why it could not."""
+def findings_summary(findings: PlatformFindings, items: Sequence[RundownItem]) -> str:
+    """One line for the pre-flight dock: what the platform check found for ``items`` (the
+    rundown now: it follows every edit, as the list of issues does), or why it could not."""
     if findings.status is CheckStatus.UNREACHABLE:
         return f"{findings.platform} could not be reached: {findings.detail}"
     if findings.status is CheckStatus.NOT_NEEDED:
         return findings.detail
-    missing = sum(1 for m in findings.matches if m.platform_id is None)
+    tally = check_tally(items, findings)
+    since = f"; {tally.unchecked} added or changed since: check again" if tally.unchecked else ""
     return (
-        f"Checked on {findings.platform}: {findings.detail}, {missing} not found "
-        f"(selling in {findings.currency or 'an unknown currency'})"
+        f"Checked on {findings.platform}: {tally.looked_up} "
+        f"product{'s' if tally.looked_up != 1 else ''} looked up, {tally.not_found} not found "
+        f"(selling in {findings.currency or 'an unknown currency'}){since}"
     )
 
 
@@ -184,6 +188,9 @@ class RundownViewModel(QObject):
     def _check(self) -> None:
         self.issues = preflight(self.rundown.items, platform=self.findings)
         self.preflight_changed.emit(self.issues)
+        if self.findings is not None and not self.checking:
+            summary = findings_summary(self.findings, self.rundown.items)
+            self.platform_check_changed.emit(False, summary)
 
     # ------------------------------------------------------------ pre-flight on the platform
     def check_platform(self) -> None:
@@ -219,8 +226,7 @@ class RundownViewModel(QObject):
         if round_ != self._check_round:  # asked of the profile before the last change
             return
         self.findings = findings
-        self.platform_check_changed.emit(False, findings_summary(findings))
-        self._check()
+        self._check()  # the issues and the summary, for the rundown as it is now
 
     def forget_platform_check(self) -> None:
         """The profile changed: what the last one said (or is about to say) no longer holds."""
@@ -273,12 +279,14 @@ class RundownViewModel(QObject):
             self.undo_stack.push(_Move(self, ids, dest))
 
     def edit(self, item_id: str, text: str, **changes: object) -> bool:
-        """Apply field changes to one item; False (and ``failed``) when a rule refuses."""
+        """Apply field changes to one item; False (and ``failed``) when a rule refuses.
+        ``text`` names the edit (its undo entry), and leads the refusal: the rule's words
+        are a clause, not a sentence."""
         current = self.rundown.item(item_id)
         try:
             new = current.edited(**changes)
         except (DomainError, TypeError) as exc:
-            self.failed.emit(str(exc))
+            self.failed.emit(f"{text}: {exc}")
             return False
         if new != current:
             self.undo_stack.push(_Edit(self, new, text))

@@ -140,25 +140,17 @@ class _Stat(QWidget):
         layout.addWidget(self.value)
 
 
-def _points_area(factor: float) -> tuple[QLabel, QLabel, QScrollArea]:
-    """A caption and the talking points (plain text) in a scroll area without a frame."""
+def _points_area(factor: float) -> tuple[QLabel, ElidedLabel]:
+    """A caption and the talking points: as many whole lines as the card has room for, the
+    last one elided (a host does not scroll; the whole text is in the tooltip)."""
     caption = QLabel("TALKING POINTS")
     caption.setTextFormat(Qt.TextFormat.PlainText)
     _scaled(caption, 0.9, bold=True)
     _muted(caption)
-    points = plain_label(wrap=True)
+    points = ElidedLabel(max_lines=None, keep_breaks=True)
     points.setObjectName("talking_points")
-    points.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
     _scaled(points, factor)
-    scroll = QScrollArea()
-    scroll.setWidgetResizable(True)
-    scroll.setFrameShape(QFrame.Shape.NoFrame)
-    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    scroll.setWidget(points)
-    scroll.viewport().setAutoFillBackground(False)
-    scroll.setMinimumHeight(points.fontMetrics().height() * 2)
-    points.setAutoFillBackground(False)
-    return caption, points, scroll
+    return caption, points
 
 
 class _Image(QLabel):
@@ -186,7 +178,9 @@ class LiveStageWidget(QWidget):
         root.setSpacing(12)
         root.addWidget(self._build_clock())
         # The cards scroll rather than push the window past a small screen: the clock and
-        # Take stay in view whatever the cards hold (at 1366x768 they fit unscrolled).
+        # Take stay in view whatever the cards hold. In a window maximised on a 1366x768
+        # screen they fit unscrolled (a host does not scroll): the talking points take the
+        # room left, in whole lines (tests/ui/test_live_layout.py holds this).
         cards_body = QWidget()
         cards = QHBoxLayout(cards_body)
         cards.setContentsMargins(0, 0, 0, 0)
@@ -236,8 +230,10 @@ class LiveStageWidget(QWidget):
         card.setObjectName("live_card")
         self._live_card = card
         layout = QVBoxLayout(card)
-        layout.setContentsMargins(16, 14, 16, 16)
-        layout.setSpacing(10)
+        # tight enough that the card, with two lines of talking points, fits unscrolled
+        # in a window maximised on a 1366x768 screen (under a title bar)
+        layout.setContentsMargins(16, 10, 16, 12)
+        layout.setSpacing(6)
         head = QHBoxLayout()
         self.live_tag = plain_label()
         self.live_tag.setObjectName("live_tag")
@@ -310,12 +306,12 @@ class LiveStageWidget(QWidget):
 
         stats = QGridLayout()
         stats.setHorizontalSpacing(18)
-        stats.setContentsMargins(0, 6, 0, 4)
+        stats.setContentsMargins(0, 2, 0, 0)
         self.sales = _Stat("Units · GMV this pin", 1.55, elide=True)
         self.commission = _Stat("Commission est.", 1.55, elide=True)
         self.stock_left = _Stat("Stock", 1.55, elide=True)
         self.on_air = _Stat("On air / plan", 1.55, elide=True)
-        stats.setVerticalSpacing(10)
+        stats.setVerticalSpacing(6)
         # Two by two: the host reads sales and time first; the card stays narrow enough
         # to leave the side panels their room on a laptop screen.
         stats.addWidget(self.sales, 0, 0)
@@ -332,10 +328,10 @@ class LiveStageWidget(QWidget):
         rule.setFrameShape(QFrame.Shape.HLine)
         rule.setFrameShadow(QFrame.Shadow.Sunken)
         layout.addWidget(rule)
-        self.live_points_caption, self.live_points, live_points = _points_area(1.3)
+        self.live_points_caption, self.live_points = _points_area(1.3)
         self.live_points.setObjectName("live_talking_points")
         layout.addWidget(self.live_points_caption)
-        layout.addWidget(live_points, 1)
+        layout.addWidget(self.live_points, 1)
         self.live_empty = plain_label(NOTHING_LIVE, wrap=True)
         self.live_empty.setObjectName("live_empty")
         self.live_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -354,7 +350,7 @@ class LiveStageWidget(QWidget):
             self.on_air,
             rule,
             self.live_points_caption,
-            live_points,
+            self.live_points,
         ]
         return card
 
@@ -387,9 +383,9 @@ class LiveStageWidget(QWidget):
         _scaled(self.armed_facts, 1.25)
         row.addWidget(self.armed_facts, 1)
         layout.addLayout(row)
-        self.points_caption, self.talking_points, points = _points_area(1.15)
+        self.points_caption, self.talking_points = _points_area(1.15)
         layout.addWidget(self.points_caption)
-        layout.addWidget(points, 1)
+        layout.addWidget(self.talking_points, 1)
         self.armed_empty = plain_label(NOTHING_ARMED, wrap=True)
         self.armed_empty.setObjectName("armed_empty")
         self.armed_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -401,7 +397,7 @@ class LiveStageWidget(QWidget):
             self.armed_image,
             self.armed_facts,
             self.points_caption,
-            points,
+            self.talking_points,
         ]
         return card
 

@@ -29,18 +29,29 @@ class ElidedLabel(QWidget):
     wider than its layout gives it (its minimum width is a few characters, whatever the
     text). When the text does not fit, the whole of it is the tooltip (escaped).
 
+    ``max_lines=None``: as many whole lines as its height holds (one at least). It then
+    asks its layout for one line and takes the room it is given, so a long text never
+    makes a card taller than the screen, and a line is never cut in half.
+    ``keep_breaks``: each line of the text starts a new line (talking points are one
+    point a line); otherwise the text is one paragraph.
+
     Only the first ``SHOWN_CHARS`` characters are laid out: a screen shows far fewer, and
     the cost of a paint stays bounded whatever a catalog or a platform sends."""
 
     SHOWN_CHARS = 2000
 
-    def __init__(self, max_lines: int = 1, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, max_lines: int | None = 1, parent: QWidget | None = None, keep_breaks: bool = False
+    ) -> None:
         super().__init__(parent)
         self._text = ""
-        self._flat = ""  # the text as laid out: whitespace runs as single spaces, bounded
+        # the text as laid out, bounded: whitespace runs as single spaces, line breaks
+        # too unless kept (then blank lines go: a host's room is for the points)
+        self._flat = ""
         self._max_lines = max_lines
+        self._keep_breaks = keep_breaks
         policy = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        policy.setHeightForWidth(True)
+        policy.setHeightForWidth(max_lines is not None)
         self.setSizePolicy(policy)
 
     def text(self) -> str:
@@ -54,29 +65,44 @@ class ElidedLabel(QWidget):
         if text == self._text:
             return
         self._text = text
-        self._flat = " ".join(text[: self.SHOWN_CHARS + 1].split())
+        bounded = text[: self.SHOWN_CHARS + 1]
+        if self._keep_breaks:
+            lines = (" ".join(line.split()) for line in bounded.splitlines())
+            self._flat = "\n".join(line for line in lines if line)
+        else:
+            self._flat = " ".join(bounded.split())
         self.updateGeometry()
         self._update_tooltip()
         self.update()
+
+    def _room(self) -> int:
+        """How many lines may be shown: ``max_lines``, or as many as the height holds."""
+        if self._max_lines is not None:
+            return self._max_lines
+        return max(1, self.height() // self.fontMetrics().lineSpacing())
 
     def _layout(self, width: int) -> tuple[list[str], bool]:
         """The lines (wrapped at word boundaries, the last one elided) and whether the
         whole text fits in them."""
         metrics = self.fontMetrics()
         width = max(width, 1)
+        room = self._room()
         lines: list[str] = []
-        rest = self._flat
-        while rest:
-            if metrics.horizontalAdvance(rest) <= width:
-                lines.append(rest)
-                return lines, len(self._text) <= self.SHOWN_CHARS
-            if len(lines) == self._max_lines - 1:
-                lines.append(metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width))
-                return lines, False
-            cut = _fitting(rest, width, metrics)
-            lines.append(rest[:cut].rstrip())
-            rest = rest[cut:].lstrip()
-        return lines, True
+        paragraphs = self._flat.split("\n") if self._flat else []
+        for index, rest in enumerate(paragraphs):
+            more = index < len(paragraphs) - 1  # another paragraph follows this one
+            while rest:
+                last = len(lines) == room - 1
+                if metrics.horizontalAdvance(rest) <= width and not (last and more):
+                    lines.append(rest)
+                    break
+                if last:
+                    lines.append(_elided(rest, more, width, metrics))
+                    return lines, False
+                cut = _fitting(rest, width, metrics)
+                lines.append(rest[:cut].rstrip())
+                rest = rest[cut:].lstrip()
+        return lines, len(self._text) <= self.SHOWN_CHARS
 
     def _update_tooltip(self) -> None:
         fits = self._layout(self.width())[1]
@@ -86,7 +112,7 @@ class ElidedLabel(QWidget):
         self.setToolTip("" if fits else escaped_tooltip(shown) or "")
 
     def hasHeightForWidth(self) -> bool:
-        return True
+        return self._max_lines is not None
 
     def heightForWidth(self, width: int) -> int:
         return max(1, len(self._layout(width)[0])) * self.fontMetrics().lineSpacing()
@@ -94,6 +120,8 @@ class ElidedLabel(QWidget):
     def sizeHint(self) -> QSize:
         metrics = self.fontMetrics()
         width = min(metrics.horizontalAdvance(self._flat), metrics.averageCharWidth() * 60)
+        if self._max_lines is None:  # one line; more as the layout gives it room
+            return QSize(width, metrics.lineSpacing())
         return QSize(width, self.heightForWidth(width))
 
     def minimumSizeHint(self) -> QSize:
@@ -113,6 +141,19 @@ class ElidedLabel(QWidget):
             painter.drawText(QPoint(0, y), line)
             y += metrics.lineSpacing()
         painter.end()
+
+
+def _elided(text: str, more: bool, width: int, metrics: QFontMetrics) -> str:
+    """``text`` as the last line shown: elided when it is too wide, and ending in an
+    ellipsis anyway when ``more`` text follows it (a line that fits is not all there is)."""
+    if not more:
+        return metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
+    ellipsis = "…"
+    if metrics.horizontalAdvance(text + ellipsis) <= width:
+        return text + ellipsis
+    return metrics.elidedText(
+        text, Qt.TextElideMode.ElideRight, width - metrics.horizontalAdvance(ellipsis)
+    )
 
 
 def _fitting(text: str, width: int, metrics: QFontMetrics) -> int:

@@ -12,6 +12,7 @@ from seller_console.domain.rundown import (
     PlatformFindings,
     PreflightIssue,
     Severity,
+    check_tally,
     preflight,
 )
 from tests.unit.domain.test_rundown import item
@@ -107,3 +108,20 @@ def test_an_unreachable_platform_is_said_once_for_the_show() -> None:
     )
     nothing = PlatformFindings("the Live Commerce API", CheckStatus.NOT_NEEDED, "n/a")
     assert preflight([item(1)], platform=nothing) == []
+
+
+def test_the_check_is_counted_over_the_rundown_as_it_is_now() -> None:
+    found, ghost, twice = item(1), item(2), item(3)
+    again = replace(item(3), id="again")  # the same product planned twice: one product
+    findings = checked(
+        ProductMatch("v1", "S1", "item 1"),
+        ProductMatch("v2", "S2", None, reason="no such SKU"),
+        ProductMatch("v3", "S3", "item 3"),
+    )
+    tally = check_tally([found, ghost, twice, again], findings)
+    assert (tally.looked_up, tally.not_found, tally.unchecked) == (3, 1, 0)
+    assert check_tally([found, twice], findings).not_found == 0  # the ghost was removed
+    renamed = found.edited(product=replace(found.product, sku="NEW"))
+    added = item(4)
+    tally = check_tally([renamed, twice, added], findings)
+    assert (tally.looked_up, tally.not_found, tally.unchecked) == (1, 0, 2)
