@@ -1052,6 +1052,7 @@ class MainWindow(QMainWindow):
         vm.audience_changed.connect(self.audience_dock.show_state)
         self.cue.confirmed.connect(vm.take)
         vm.take_needs_confirmation.connect(self._confirm_take)
+        vm.undo_needs_confirmation.connect(self._confirm_undo)
         vm.progressed.connect(self._publish_progress)
         vm.published.connect(self._published)
         vm.report_ready.connect(self.show_show_report)
@@ -1215,17 +1216,15 @@ class MainWindow(QMainWindow):
             self.live_vm.take(confirmed=True)
 
     def undo_take(self) -> None:
-        """Ctrl+U, the stage's Undo: a take that would put a sold-out product back on air
-        asks first, as a take of it does."""
-        self.tasks.start(self._undo_take(), name="undo-take")
+        """Ctrl+U, the stage's Undo (``LiveViewModel.undo_take``)."""
+        self.live_vm.undo_take()
 
-    async def _undo_take(self) -> None:
-        await self.live_vm.flush()  # the state after every action so far (an arm, a take)
-        warning = self.live_vm.state.undo_warning()
-        if warning is None or await self._ask(
-            "Undo the take?", f"{warning}\n\nPut it back on air anyway?"
-        ):
-            self.live_vm.undo_take()
+    def _confirm_undo(self, question: str) -> None:
+        self.tasks.start(self._undo_if_confirmed(question), name="confirm-undo")
+
+    async def _undo_if_confirmed(self, question: str) -> None:
+        if await self._ask("Undo the take?", question):
+            self.live_vm.undo_take(confirmed=True)
 
     async def end_show(self) -> None:
         if await self._ask(

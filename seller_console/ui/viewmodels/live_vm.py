@@ -13,7 +13,7 @@ import asyncio
 import gc
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -89,6 +89,7 @@ class LiveViewModel(QObject):
     connection_changed = Signal(object)  # ConnectionState
     stock_warnings_changed = Signal(list)  # list[StockWarning]
     take_needs_confirmation = Signal(str)  # why the take is out of order
+    undo_needs_confirmation = Signal(str)  # why undoing the take would hurt on air
     published = Signal(object)  # PublishResult
     progressed = Signal(int, int)  # showcase products published, to publish
     report_ready = Signal(object)  # ShowReport
@@ -275,7 +276,19 @@ class LiveViewModel(QObject):
         if confirmed:
             self._engine.call("take", True)
             return
-        task = self._tasks.start(self._guarded_take(), name="take")
+        self._in_turn(self._guarded_take, "take")
+
+    def _in_turn(self, guarded: Callable[[], Coroutine[Any, Any, None]], name: str) -> None:
+        """A key whose guard reads the engine's state first (Space, Ctrl+U) acts once every
+        such key pressed before it has: keys act in the order they were pressed."""
+        earlier = tuple(self._guarded)
+
+        async def turn() -> None:
+            if earlier:
+                await asyncio.wait(earlier)
+            await guarded()
+
+        task = self._tasks.start(turn(), name=name)
         self._guarded.add(task)
         task.add_done_callback(self._guarded.discard)
 
@@ -321,8 +334,22 @@ class LiveViewModel(QObject):
         title = item.product.display_title
         return next((why for name, why in result.failed if name == title), "no reason given")
 
-    def undo_take(self) -> None:
-        self._engine.call("undo_take")
+    def undo_take(self, confirmed: bool = False) -> None:
+        """Ctrl+U: put back what was live before the last take. Putting a sold-out product
+        back on air asks first (``undo_needs_confirmation``), as a take of it does."""
+        if confirmed:
+            self._engine.call("undo_take")
+            return
+        self._in_turn(self._guarded_undo, "undo-take")
+
+    async def _guarded_undo(self) -> None:
+        await self._engine.request("flush")  # the state after every action so far
+        self._deliver()
+        warning = self.state.undo_warning()
+        if warning is None:
+            self._engine.call("undo_take")
+        else:
+            self.undo_needs_confirmation.emit(f"{warning}\n\nPut it back on air anyway?")
 
     def retry_pin(self) -> None:
         self._engine.call("retry_pin")
@@ -460,7 +487,7 @@ class LiveViewModel(QObject):
     async def flush(self) -> None:
         """Wait until every call made so far has been handled by the engine and its state
         has reached the window (tests and the self-test read the state after an action)."""
-        while self._guarded:  # a take waiting on its guard is an action made so far
+        while self._guarded:  # a key waiting on its guard is an action made so far
             await asyncio.wait(set(self._guarded))
         await self._engine.request("flush")
         self._deliver()
