@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from seller_console.app import Console
 from seller_console.paths import AppPaths
+from seller_console.settings import Profile, ProfileKind, Settings, save_settings, settings_file
 from seller_console.ui.errors import route_qt_messages
 
 T = TypeVar("T")
@@ -61,14 +62,27 @@ def app_paths(tmp_path: Path) -> AppPaths:
     return AppPaths(root / "config", root / "data", root / "cache")
 
 
-@pytest.fixture
-def console(qtbot: Any, qapp: QApplication, run: Runner, app_paths: AppPaths) -> Iterator[Console]:
+def _shown(qapp: QApplication, run: Runner, app_paths: AppPaths) -> Iterator[Console]:
     made = Console(qapp, app_paths)
     made.window.show()
     try:
         yield made
     finally:
         close_console(made, run)
+
+
+@pytest.fixture
+def console(qtbot: Any, qapp: QApplication, run: Runner, app_paths: AppPaths) -> Iterator[Console]:
+    yield from _shown(qapp, run, app_paths)
+
+
+@pytest.fixture
+def shopee_console(qapp: QApplication, run: Runner, app_paths: AppPaths) -> Iterator[Console]:
+    """The window with the practice Shopee chosen in Show > Platform."""
+    save_settings(
+        settings_file(app_paths.config_dir), Settings(Profile(ProfileKind.SHOPEE_PRACTICE))
+    )
+    yield from _shown(qapp, run, app_paths)
 
 
 def close_console(console: Console, run: Runner) -> None:

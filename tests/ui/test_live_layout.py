@@ -14,6 +14,7 @@ from seller_console.domain.show_records import PinOutcome
 from seller_console.services.live_session import FlashSale
 from seller_console.ui.actions import ActionId
 from seller_console.ui.docks.rundown_dock import RundownDock
+from seller_console.ui.viewmodels.live_state import CardView, StageView
 
 from .test_live_show import go_live, show, stage  # noqa: F401  (the fixture)
 
@@ -26,16 +27,21 @@ def _inside(window, widget) -> bool:
     return QRect(QPoint(0, 0), window.size()).contains(QRect(top_left, widget.size()))
 
 
+def _live(show, run) -> tuple[StageView, CardView]:  # noqa: F811
+    """The stage view once the show is live and its first item taken, and its live card."""
+    go_live(show, run)
+    show.live_vm.take()
+    stage(show, run)
+    view: StageView | None = show.live_vm.stage_view()
+    assert view is not None
+    assert view.live is not None
+    return view, view.live
+
+
 def test_a_failed_pin_and_a_long_title_fit_at_1366x768(show, run, qtbot):  # noqa: F811
     window, vm = show.window, show.live_vm
     window.resize(1366, 768)
-    go_live(show, run)
-    vm.take()
-    stage(show, run)
-    view = vm.stage_view()
-    assert view is not None
-    assert view.live is not None
-    live = view.live
+    view, live = _live(show, run)
     assert live.receipt is not None
     failed = replace(live.receipt, outcome=PinOutcome.FAILED, failure=REASON[:500])
     product = replace(live.item.product, title=LONG_TITLE, variant_title="Size XL")
@@ -172,14 +178,9 @@ def test_the_cards_fit_unscrolled_on_a_laptop_with_whole_lines_of_talking_points
     # the points show as many whole lines as there is room for, the rest in the tooltip.
     window, vm = show.window, show.live_vm
     window.resize(1366, 738)
-    go_live(show, run)
-    vm.take()
-    stage(show, run)
-    view = vm.stage_view()
-    assert view is not None
-    assert view.live is not None
-    assert view.armed is not None
-    live, armed = view.live, view.armed
+    view, live = _live(show, run)
+    armed = view.armed
+    assert armed is not None
     view = replace(
         view,
         live=replace(live, item=replace(live.item, talking_points=POINTS)),

@@ -4,35 +4,18 @@ with the product card."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from seller_console.app import Console
 from seller_console.domain.showcase import showcase_id
-from seller_console.paths import AppPaths
-from seller_console.settings import Profile, ProfileKind, Settings, save_settings, settings_file
 from seller_console.ui.actions import ActionId
 from seller_console.ui.docks.live_docks import NO_ORDERS
 from seller_console.ui.models.live_tables import PCol, TCol
 
-from .conftest import Runner, close_console
-
-
-@pytest.fixture
-def shopee_console(qapp: QApplication, run: Runner, app_paths: AppPaths) -> Iterator[Console]:
-    save_settings(
-        settings_file(app_paths.config_dir), Settings(Profile(ProfileKind.SHOPEE_PRACTICE))
-    )
-    made = Console(qapp, app_paths)
-    made.window.show()
-    try:
-        yield made
-    finally:
-        close_console(made, run)
+from .conftest import Runner
 
 
 @pytest.mark.timeout(120)

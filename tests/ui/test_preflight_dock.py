@@ -5,7 +5,6 @@ the one-click fixes (remove the item, set a SKU, set a commission)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
@@ -17,12 +16,10 @@ from PySide6.QtWidgets import QApplication, QListWidgetItem, QMessageBox
 from seller_console.app import Console
 from seller_console.domain.money import Money
 from seller_console.domain.rundown import CheckStatus, PlatformFindings, RundownItem
-from seller_console.paths import AppPaths
 from seller_console.services.live_process import LiveEngineStopped
-from seller_console.settings import Profile, ProfileKind, Settings, save_settings, settings_file
 from seller_console.ui.docks.preflight_dock import PreflightDock
 
-from .conftest import Runner, close_console
+from .conftest import Runner
 
 
 def entry(dock: PreflightDock, part: str) -> QListWidgetItem:
@@ -34,22 +31,6 @@ def entry(dock: PreflightDock, part: str) -> QListWidgetItem:
 def click(qtbot: Any, dock: PreflightDock, hit: QListWidgetItem) -> None:
     rect = dock.list.visualItemRect(hit)
     qtbot.mouseClick(dock.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-
-
-@pytest.fixture
-def shopee_console(
-    qtbot: Any, qapp: QApplication, run: Runner, app_paths: AppPaths
-) -> Iterator[Console]:
-    """The window with the practice Shopee chosen in Show > Platform."""
-    save_settings(
-        settings_file(app_paths.config_dir), Settings(Profile(ProfileKind.SHOPEE_PRACTICE))
-    )
-    made = Console(qapp, app_paths)
-    made.window.show()
-    try:
-        yield made
-    finally:
-        close_console(made, run)
 
 
 @pytest.mark.timeout(90)
