@@ -41,15 +41,23 @@ from seller_console.app import main
 sys.exit(main([]))
 """
 
-# What the window can do without until just after its first paint: importlib.metadata
-# (with email and zipfile, ~50 ms) for the version; the import worker until a big catalog
-# is opened; the dialogs until they are opened, the host view until its first F11, the
-# on-air stage; the live side (its view-model, the live session, the live engine and its
-# process handle, multiprocessing, the live panels and tables); the platform's interface
-# (a rundown is planned without it; the window only catches its error); the shows commands.
+# What the window can do without until just after its first paint: asyncio and qasync
+# (with ssl and concurrent.futures: the app's loop starts once the window has painted);
+# logging.handlers (with socket) until the first record is logged; hashlib (with OpenSSL's
+# library) until an image is downloaded; importlib.metadata (with email and zipfile,
+# ~50 ms) for the version; the import worker until a big catalog is opened; the dialogs
+# until they are opened, the host view until its first F11, the on-air stage; the live
+# side (its view-model, the live session, the live engine and its process handle,
+# multiprocessing, the live panels and tables); the platform's interface (a rundown is
+# planned without it; the window only catches its error); the shows commands.
 LATER = (
+    "asyncio",
+    "concurrent.futures",
+    "hashlib",
     "importlib.metadata",
+    "logging.handlers",
     "multiprocessing",
+    "qasync",
     "seller_console.domain.events",
     "seller_console.domain.on_air",
     "seller_console.domain.platform_port",
@@ -76,6 +84,8 @@ LATER = (
     "seller_console.ui.viewmodels.live_state",
     "seller_console.ui.viewmodels.live_vm",
     "seller_console.ui.widgets.live_stage",
+    "socket",
+    "ssl",
 )
 
 
