@@ -85,7 +85,7 @@ def configure_logging(folder: Path, name: str) -> None:
 
 class _LogFile(logging.Handler):
     """The rotating log file, opened at the first record: ``logging.handlers`` (with
-    socket, selectors, pickle and queue, ~8 ms) loads then, which for the window is
+    socket, selectors, pickle and queue, ~10 ms) loads then, which for the window is
     after its first paint, unless something goes wrong sooner."""
 
     def __init__(self, path: Path) -> None:
