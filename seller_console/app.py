@@ -213,9 +213,10 @@ class _StartCollector:
 
 
 def _show_window(app: QApplication, args: argparse.Namespace, paths: AppPaths) -> Console:
-    """Make the window and show it, before asyncio and qasync are loaded (~20 ms with
-    ssl, socket and selectors): nothing here needs a running loop, and the window's first
-    paint needs none of it. Its coroutines start once the loop runs (``run_window``)."""
+    """Make the window and show it, before asyncio and qasync are loaded (~25 ms with
+    ssl, socket and concurrent.futures): nothing here needs a running loop, and the
+    window's first paint needs none of it. Its coroutines start once the loop runs
+    (``run_window``)."""
     rate = None
     if args.self_test:
         from seller_console.selftest import SELF_TEST_RATE  # deferred: start-up time
@@ -230,13 +231,14 @@ def _show_window(app: QApplication, args: argparse.Namespace, paths: AppPaths) -
 
 def _wait_for_first_paint(window: MainWindow) -> None:
     """Let Qt paint ``window`` (a nested Qt loop until its ``first_painted``, or, for a
-    window the system does not paint at once, ``VERSION_DELAY_S``). What the user does
-    meanwhile waits for the app's loop: no handler may run before it has a loop."""
+    window the system does not paint at once, ``VERSION_DELAY_S``). The user's input
+    meanwhile (a close request from the window manager too) waits for the app's loop: the
+    window's handlers start tasks, which need it."""
     from PySide6.QtCore import QEventLoop, QTimer
 
     waiting = QEventLoop()
     window.first_painted.connect(waiting.quit)
-    QTimer.singleShot(int(VERSION_DELAY_S * 1000), waiting.quit)
+    QTimer.singleShot(int(VERSION_DELAY_S * 1000), waiting, waiting.quit)  # gone with it
     waiting.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
     window.first_painted.disconnect(waiting.quit)
 
