@@ -24,8 +24,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-if TYPE_CHECKING:  # asyncio loads after the window's first paint (start-up time)
-    import asyncio
+if TYPE_CHECKING:
+    import asyncio  # the loop is given to watch(): it loads after the window's first paint
 
 log = logging.getLogger(__name__)
 
