@@ -3,6 +3,8 @@
 The only module that imports every layer, each where it composes it: the window's stack
 inside ``main``'s window path and ``Console``, so the command-line tools never load it,
 and the window's start-up loads it with the collector paused (``_StartCollector``).
+The window is shown and painted before asyncio and qasync are loaded; the qasync loop
+starts just after its first paint, and everything that awaits runs on it.
 Shutdown runs in one order every time: the window's state is saved, every task is
 cancelled and awaited, the HTTP client is closed, then the worker threads are joined, so
 the process ends with exit code 0 and no warnings.
@@ -28,6 +30,8 @@ if TYPE_CHECKING:
     from seller_console.domain.platform_port import SecretSaved
     from seller_console.paths import AppPaths
     from seller_console.services.live_process import LiveProcess
+    from seller_console.ui.errors import ErrorReporter
+    from seller_console.ui.main_window import MainWindow
     from seller_console.ui.viewmodels.live_vm import LiveViewModel
 
 log = logging.getLogger(__name__)
@@ -208,43 +212,53 @@ class _StartCollector:
             gc.enable()
 
 
-async def run_window(
-    app: QApplication,
-    args: argparse.Namespace,
-    paths: AppPaths,
-    painted: Callable[[], None] = lambda: None,
-) -> int:
-    """``painted``: called once the window has painted for the first time (or, for a
-    window the system does not paint at once, ``VERSION_DELAY_S`` after it is shown)."""
-    import asyncio
-    from concurrent.futures import ThreadPoolExecutor
-
-    from seller_console.ui.errors import ErrorReporter, route_qt_messages
-
-    loop = asyncio.get_running_loop()
-    executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="seller-console")
-    loop.set_default_executor(executor)
-    reporter = ErrorReporter()
-    reporter.install(loop)
-    route_qt_messages()
+def _show_window(app: QApplication, args: argparse.Namespace, paths: AppPaths) -> Console:
+    """Make the window and show it, before asyncio and qasync are loaded (~25 ms with
+    ssl, socket and concurrent.futures): nothing here needs a running loop, and the
+    window's first paint needs none of it. Its coroutines start once the loop runs
+    (``run_window``)."""
     rate = None
     if args.self_test:
         from seller_console.selftest import SELF_TEST_RATE  # deferred: start-up time
 
         rate = SELF_TEST_RATE
     console = Console(app, paths, rate, remember=not args.self_test)
-    reporter.set_window(console.window)
-    closed = asyncio.Event()
-    console.window.closed.connect(closed.set)
-    app.aboutToQuit.connect(closed.set)
     if args.screenshot is not None:
         console.window.resize(*SCREENSHOT_SIZE)
-    console.window.first_painted.connect(painted)
     console.window.show()
+    return console
+
+
+def _wait_for_first_paint(window: MainWindow) -> None:
+    """Let Qt paint ``window`` (a nested Qt loop until its ``first_painted``, or, for a
+    window the system does not paint at once, ``VERSION_DELAY_S``). The user's input
+    meanwhile (a close request from the window manager too) waits for the app's loop: the
+    window's handlers start tasks, which need it."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    waiting = QEventLoop()
+    window.first_painted.connect(waiting.quit)
+    QTimer.singleShot(int(VERSION_DELAY_S * 1000), waiting, waiting.quit)  # gone with it
+    waiting.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+    window.first_painted.disconnect(waiting.quit)
+
+
+async def run_window(console: Console, args: argparse.Namespace, reporter: ErrorReporter) -> int:
+    """The shown window's life on the qasync loop: its work reopened (or the self-test,
+    or a screenshot), then, once it is closed, the shutdown in its one order."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    loop = asyncio.get_running_loop()
+    executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="seller-console")
+    loop.set_default_executor(executor)
+    reporter.watch(loop)
+    closed = asyncio.Event()
+    console.window.closed.connect(closed.set)
+    console.app.aboutToQuit.connect(closed.set)
     # The version is read from the package metadata (~50 ms) once the window is up:
     # nothing needs it before.
-    loop.call_later(VERSION_DELAY_S, _set_version, app)
-    loop.call_later(VERSION_DELAY_S, painted)
+    loop.call_later(VERSION_DELAY_S, _set_version, console.app)
     try:
         if args.self_test:
             return await _self_test(console, args)
@@ -397,9 +411,10 @@ def _main(argv: list[str], collector: _StartCollector) -> int:
 
 
 def _window_main(args: argparse.Namespace, paths: AppPaths, painted: Callable[[], None]) -> int:
-    import qasync
+    """``painted``: called once the window has painted for the first time."""
     from PySide6.QtWidgets import QApplication
 
+    from seller_console.ui.errors import ErrorReporter, route_qt_messages
     from seller_console.ui.theme import follow_system
 
     if QApplication.instance() is None:
@@ -415,5 +430,14 @@ def _window_main(args: argparse.Namespace, paths: AppPaths, painted: Callable[[]
     app.setApplicationName("Seller Console")
     app.setQuitOnLastWindowClosed(False)  # shutdown waits for async cleanup
     follow_system(app)
-    result: int = qasync.run(run_window(app, args, paths, painted))
+    reporter = ErrorReporter()
+    reporter.install()
+    route_qt_messages()
+    console = _show_window(app, args, paths)
+    reporter.set_window(console.window)
+    _wait_for_first_paint(console.window)
+    painted()
+    import qasync  # with asyncio: after the first paint (see _show_window)
+
+    result: int = qasync.run(run_window(console, args, reporter))
     return result

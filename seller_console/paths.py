@@ -7,7 +7,6 @@ install); otherwise config, data and cache go where the OS expects them.
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import os
 import sys
 from dataclasses import dataclass
@@ -77,11 +76,40 @@ def configure_logging(folder: Path, name: str) -> None:
     root.addHandler(console)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(
-            folder / name, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
-        )
+        (folder / name).open("a", encoding="utf-8").close()  # unwritable: said at once
     except OSError as exc:
         logging.getLogger(__name__).warning("no log file: %s", exc.strerror)
         return
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root.addHandler(handler)
+    root.addHandler(_LogFile(folder / name))
+
+
+class _LogFile(logging.Handler):
+    """The rotating log file, opened at the first record: ``logging.handlers`` (with
+    socket, selectors, pickle and queue, ~10 ms) loads then, which for the window is
+    after its first paint, unless something goes wrong sooner."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self._path = path
+        self._file: logging.Handler | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self._file is None:
+            import logging.handlers
+
+            try:
+                self._file = logging.handlers.RotatingFileHandler(
+                    self._path, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
+                )
+            except OSError:
+                self.handleError(record)  # as a file handler that cannot write does
+                return
+            self._file.setFormatter(
+                logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+            )
+        self._file.handle(record)
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+        super().close()

@@ -14,7 +14,6 @@ publishing must refuse, so a take can never put a different product on air.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Sequence
 from decimal import Decimal
@@ -35,6 +34,8 @@ class NotPublishableError(ValueError):
 def showcase_id(variant_id: str) -> str:
     if _ALLOWED.match(variant_id):
         return variant_id
+    import hashlib  # rarely needed; with OpenSSL's library, ~3 ms of the window's start-up
+
     digest = hashlib.sha256(variant_id.encode()).hexdigest()[:10]
     readable = _BAD.sub("-", variant_id).strip("-._:")[:100] or "item"
     return f"{readable}-{digest}" if readable[0].isalnum() else f"v{readable}-{digest}"

@@ -12,8 +12,6 @@ reserved ``.invalid`` host and are read from ``resources/`` instead of the netwo
 
 from __future__ import annotations
 
-import asyncio
-import hashlib
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
@@ -23,6 +21,8 @@ from seller_console.domain.net import plain_http_allowed
 from seller_console.files import write_atomic
 
 if TYPE_CHECKING:
+    import asyncio  # imported where it is used: it loads after the window's first paint
+
     import httpx
 
 log = logging.getLogger(__name__)
@@ -61,9 +61,11 @@ class ImageFetcher:
         self._cache_dir = cache_dir
         self._local_hosts = local_hosts or {}
         self._max_bytes = max_bytes
-        self._gate = asyncio.Semaphore(4)
+        self._gate: asyncio.Semaphore | None = None  # made on the first download
 
     async def fetch(self, url: str) -> bytes | None:
+        import asyncio
+
         try:
             parts = urlsplit(url)
             host = parts.hostname
@@ -75,10 +77,14 @@ class ImageFetcher:
             return await asyncio.to_thread(_read_inside, local, parts.path)
         if not _allowed(url):
             return None
+        import hashlib  # with OpenSSL's library: after the first paint (start-up time)
+
         cached = self._cache_dir / hashlib.sha256(url.encode()).hexdigest()
         data = await asyncio.to_thread(_read, cached)
         if data is not None:
             return data
+        if self._gate is None:
+            self._gate = asyncio.Semaphore(4)
         async with self._gate:
             data = await self._download(url)
         if data is not None:

@@ -10,13 +10,14 @@ at the next checkpoint, and a cancelled or failed import leaves nothing behind.
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from seller_console.importers import ImportOptions, ImportResult, import_catalog
+
+# asyncio is imported where it is used: it loads after the window's first paint.
 
 PROCESS_MIN_BYTES = 1 << 20
 """Files this big or bigger are imported in a process of their own (about 3,000 rows)."""
@@ -54,6 +55,8 @@ class CatalogImport:
 
     async def run(self) -> ImportResult:
         """The result; raises ``CatalogImportError`` (``ImportCancelledError`` on cancel)."""
+        import asyncio
+
         loop = asyncio.get_running_loop()
 
         def progress(done: int, total: int) -> None:  # on the worker thread

@@ -8,13 +8,14 @@ work a crash would otherwise have lost. Beside it, a small file names the plan's
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from seller_console.domain.rundown import ShowPlan
 from seller_console.importers.show_plan import ShowPlanError, load_plan, save_plan
+
+# asyncio is imported where it is used: it loads after the window's first paint.
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,13 +38,19 @@ class PlanStore:
 
     async def save(self, path: Path, plan: ShowPlan) -> None:
         """Save to ``path``; raises ``ShowPlanError`` with a user-facing reason."""
+        import asyncio
+
         await asyncio.to_thread(save_plan, path, plan)
 
     async def open(self, path: Path) -> ShowPlan:
+        import asyncio
+
         return await asyncio.to_thread(load_plan, path)
 
     async def autosave(self, plan: ShowPlan, source: Path | None = None) -> None:
         """Autosave ``plan``, with the file it belongs to (``source``), if any."""
+        import asyncio
+
         await asyncio.to_thread(self._autosave, plan, source)
 
     def _autosave(self, plan: ShowPlan, source: Path | None) -> None:
@@ -59,6 +66,8 @@ class PlanStore:
         save_plan(self.autosave_file, plan)
 
     async def discard_autosave(self) -> None:
+        import asyncio
+
         await asyncio.to_thread(self._discard)
 
     def _discard(self) -> None:
@@ -67,6 +76,8 @@ class PlanStore:
 
     async def recovery(self) -> Recovery | None:
         """The autosave left by a run that did not end cleanly, if it can be read."""
+        import asyncio
+
         return await asyncio.to_thread(self._read_recovery)
 
     def _read_recovery(self) -> Recovery | None:

@@ -8,14 +8,16 @@ modal ``exec()`` inside a coroutine would re-enter the event loop.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import sys
 from collections.abc import Coroutine
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtWidgets import QDialog
+
+if TYPE_CHECKING:
+    import asyncio  # imported where it is used: it loads after the window's first paint
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -29,6 +31,8 @@ class TaskScope:
         self._named: dict[str, asyncio.Task[Any]] = {}
 
     def start(self, coro: Coroutine[Any, Any, T], name: str | None = None) -> asyncio.Task[T]:
+        import asyncio
+
         if name is not None:
             previous = self._named.pop(name, None)
             if previous is not None:
@@ -57,6 +61,8 @@ class TaskScope:
 
     async def close(self) -> None:
         """Cancel every task and wait for them to end."""
+        import asyncio
+
         tasks = list(self._tasks)
         for task in tasks:
             task.cancel()
@@ -69,6 +75,8 @@ async def run_dialog(dialog: QDialog) -> int:
 
     The caller reads what it needs from the dialog and then ``deleteLater()``s it.
     """
+    import asyncio
+
     done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
 
     def finished(result: int) -> None:

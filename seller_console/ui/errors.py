@@ -8,12 +8,11 @@ traceback and the user sees one plain dialog that says their work is autosaved.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sys
 import threading
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QMessageLogContext,
@@ -24,6 +23,9 @@ from PySide6.QtCore import (
     qInstallMessageHandler,
 )
 from PySide6.QtWidgets import QMessageBox, QWidget
+
+if TYPE_CHECKING:
+    import asyncio  # the loop is given to watch(): it loads after the window's first paint
 
 log = logging.getLogger(__name__)
 
@@ -37,9 +39,13 @@ class ErrorReporter(QObject):
         self._showing = False
         self.bug_reported.connect(self._show, Qt.ConnectionType.QueuedConnection)
 
-    def install(self, loop: asyncio.AbstractEventLoop) -> None:
+    def install(self) -> None:
+        """Before the window is made: what goes wrong while it starts is reported too."""
         sys.excepthook = self._excepthook
         threading.excepthook = self._thread_hook
+
+    def watch(self, loop: asyncio.AbstractEventLoop) -> None:
+        """The event loop's unhandled errors too, once it runs (after the first paint)."""
         loop.set_exception_handler(self._loop_handler)
 
     def set_window(self, window: QWidget) -> None:

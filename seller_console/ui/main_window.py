@@ -7,7 +7,6 @@ and routes the answers.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -77,6 +76,8 @@ from seller_console.ui.widgets.text import plain_label
 # The dialogs and the host view are imported where they are opened, and what only a show
 # on air needs where it is used (start-up time).
 if TYPE_CHECKING:
+    import asyncio  # imported where it is used: it loads after the window's first paint
+
     from seller_console.domain.ledger import LedgerSnapshot
     from seller_console.domain.on_air import ObsBadge
     from seller_console.domain.show_records import ShowRecord
@@ -653,6 +654,8 @@ class MainWindow(QMainWindow):
         """Reopen the catalogs and the plan that were open when the app last stopped;
         False on a first run (nothing remembered). Files that are gone leave the recent
         lists, and the status bar says which."""
+        import asyncio
+
         if self._workspace_file is None:
             return False
         loaded, warning = await asyncio.to_thread(load_workspace, self._workspace_file)
@@ -687,6 +690,8 @@ class MainWindow(QMainWindow):
         self._saving = self.tasks.start(self._save_workspace(), name="workspace")
 
     async def _save_workspace(self) -> None:
+        import asyncio
+
         assert self._workspace_file is not None
         while True:
             self._save_again = False
@@ -926,6 +931,8 @@ class MainWindow(QMainWindow):
 
     async def _export(self, what: str, path: Path, write: Callable[[Path], None]) -> None:
         """Write an export off the GUI thread; a failure is a message, not a crash."""
+        import asyncio
+
         try:
             await asyncio.to_thread(write, path)
         except OSError as exc:

@@ -8,7 +8,6 @@ not an image) is remembered and shows the placeholder from then on, with no new 
 
 from __future__ import annotations
 
-import asyncio
 from collections import OrderedDict
 from typing import TYPE_CHECKING
 
@@ -16,6 +15,8 @@ from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QPainter
 
 from seller_console.ui.asyncqt import TaskScope
+
+# asyncio is imported where it is used: it loads after the window's first paint.
 
 if TYPE_CHECKING:
     from seller_console.services.ports import ImageSource
@@ -84,6 +85,8 @@ class ThumbnailCache(QObject):
         """Fetch and decode one image. A URL that fails, in any way, is remembered for the
         cache's life and never asked for again: a repaint must not start it over (an
         unexpected error still propagates, once)."""
+        import asyncio
+
         image: QImage | None = None
         try:
             data = await self._source.fetch(url)

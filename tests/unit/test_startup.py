@@ -41,15 +41,56 @@ from seller_console.app import main
 sys.exit(main([]))
 """
 
-# What the window can do without until just after its first paint: importlib.metadata
-# (with email and zipfile, ~50 ms) for the version; the import worker until a big catalog
-# is opened; the dialogs until they are opened, the host view until its first F11, the
-# on-air stage; the live side (its view-model, the live session, the live engine and its
-# process handle, multiprocessing, the live panels and tables); the platform's interface
-# (a rundown is planned without it; the window only catches its error); the shows commands.
+# The app as above, with a bug in what runs just after the first paint, before the app's
+# loop starts: what the user sees (the dialogs shown) once the window has started.
+_BUG_AT_START = """
+import json, os, sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+import seller_console.ui.main_window as main_window
+
+def bug(self):
+    raise RuntimeError("a bug at start")
+
+def shown():
+    boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox)]
+    return [b.windowTitle() for b in boxes if b.isVisible()]
+
+def report():
+    print(json.dumps(shown()), flush=True)
+    os._exit(0)
+
+def seen(tries=[0]):
+    tries[0] += 1
+    if not shown() and tries[0] < 1000:
+        QTimer.singleShot(20, seen)
+    else:  # a moment more, for any other dialog
+        QTimer.singleShot(300, report)
+
+main_window.MainWindow._build_stage = bug
+qapp = QApplication([sys.argv[0]])
+QTimer.singleShot(0, seen)
+from seller_console.app import main
+sys.exit(main([]))
+"""
+
+# What the window can do without until just after its first paint: asyncio and qasync
+# (with ssl and concurrent.futures: the app's loop starts once the window has painted);
+# logging.handlers (with socket) until the first record is logged; hashlib (with OpenSSL's
+# library) until an image is downloaded; importlib.metadata (with email and zipfile,
+# ~50 ms) for the version; the import worker until a big catalog is opened; the dialogs
+# until they are opened, the host view until its first F11, the on-air stage; the live
+# side (its view-model, the live session, the live engine and its process handle,
+# multiprocessing, the live panels and tables); the platform's interface (a rundown is
+# planned without it; the window only catches its error); the shows commands.
 LATER = (
+    "asyncio",
+    "concurrent.futures",
+    "hashlib",
     "importlib.metadata",
+    "logging.handlers",
     "multiprocessing",
+    "qasync",
     "seller_console.domain.events",
     "seller_console.domain.on_air",
     "seller_console.domain.platform_port",
@@ -76,6 +117,8 @@ LATER = (
     "seller_console.ui.viewmodels.live_state",
     "seller_console.ui.viewmodels.live_vm",
     "seller_console.ui.widgets.live_stage",
+    "socket",
+    "ssl",
 )
 
 
@@ -104,3 +147,22 @@ def test_the_first_paint_is_the_main_window_without_what_it_needs_only_later(tmp
     # ... and the live side is made right after the first paint, with nothing asked
     assert "seller_console.ui.viewmodels.live_vm" in after
     assert "seller_console.services.live_session" in after
+
+
+def test_a_bug_before_the_apps_loop_runs_is_logged_and_shown_as_one_dialog(tmp_path: Path):
+    out = subprocess.run(
+        [sys.executable, "-c", _BUG_AT_START],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+        env={
+            "QT_QPA_PLATFORM": "offscreen",
+            "PATH": "/usr/bin:/bin",
+            "SELLER_CONSOLE_HOME": str(tmp_path),
+        },
+    )
+    assert json.loads(out.stdout.splitlines()[-1]) == ["Something went wrong"]
+    log = (tmp_path / "data" / "logs" / "seller-console.log").read_text(encoding="utf-8")
+    assert "CRITICAL seller_console.ui.errors: unexpected error" in log
+    assert "RuntimeError: a bug at start" in log

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
@@ -24,6 +24,9 @@ from seller_console.ui.models.catalog_model import (
     build_columns,
 )
 from seller_console.ui.thumbnails import ThumbnailCache
+
+if TYPE_CHECKING:
+    import asyncio  # imported where it is used: it loads after the window's first paint
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +65,8 @@ class CatalogViewModel(QObject):
         return self._tasks.start(self.import_catalog(path, options))
 
     async def import_catalog(self, path: Path, options: ImportOptions) -> bool:
+        import asyncio
+
         if self._queue is None:
             self._queue = asyncio.Lock()
         async with self._queue:  # one import at a time; later ones wait their turn
@@ -96,6 +101,8 @@ class CatalogViewModel(QObject):
     async def set_rates(self, path: Path, rate_for: RateFor) -> bool:
         """Apply commission rates set by hand to the open catalog from ``path`` (a product
         with none has its file's rate); False when it is not open."""
+        import asyncio
+
         if path not in self.paths:
             return False
         index = self.paths.index(path)
