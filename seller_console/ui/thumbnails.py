@@ -1,9 +1,16 @@
-"""Thumbnails for item views: fetched and decoded off the GUI thread, kept in a bounded cache.
+"""Thumbnails for item views: fetched in the background, kept in a bounded cache.
 
 ``image(url)`` answers at once: the thumbnail when it is ready, else a placeholder, and
 asks for the image in the background. ``loaded`` is emitted (coalesced) when new images
 are ready, so views repaint what they show. A URL that failed once (unreadable, refused,
 not an image) is remembered and shows the placeholder from then on, with no new fetch.
+
+The bytes are decoded on the GUI thread, as one of the raster formats their first bytes
+name (PNG, JPEG, GIF, WebP, BMP; anything else is not an image here). PySide keeps the
+GIL through ``QImage.loadFromData``, so a worker thread saved the GUI thread nothing, and
+it deadlocked: probing for a format, Qt's SVG reader connects a signal (Qt's connection
+lock, with the GIL held) while the GUI thread, disconnecting one, held that lock and
+waited for the GIL. Naming the format also keeps an SVG from a catalog out of the parser.
 """
 
 from __future__ import annotations
@@ -15,8 +22,6 @@ from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QPainter
 
 from seller_console.ui.asyncqt import TaskScope
-
-# asyncio is imported where it is used: it loads after the window's first paint.
 
 if TYPE_CHECKING:
     from seller_console.services.ports import ImageSource
@@ -36,10 +41,27 @@ def placeholder(size: QSize = THUMB) -> QImage:
     return image
 
 
+_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"GIF87a", "GIF"),
+    (b"GIF89a", "GIF"),
+    (b"BM", "BMP"),
+)
+
+
+def image_format(data: bytes) -> str | None:
+    """The raster format the bytes start with, or None (not an image the views show)."""
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "WEBP"
+    return next((name for magic, name in _MAGIC if data.startswith(magic)), None)
+
+
 def decode(data: bytes, size: QSize) -> QImage | None:
-    """Bytes to a scaled image; safe in a worker thread (QImage is not a QObject)."""
+    """Bytes to a scaled image, read as the format they name (see the module's note)."""
+    found = image_format(data)
     image = QImage()
-    if not image.loadFromData(data):
+    if found is None or not image.loadFromData(data, found):
         return None
     return image.scaled(
         size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
@@ -85,12 +107,10 @@ class ThumbnailCache(QObject):
         """Fetch and decode one image. A URL that fails, in any way, is remembered for the
         cache's life and never asked for again: a repaint must not start it over (an
         unexpected error still propagates, once)."""
-        import asyncio
-
         image: QImage | None = None
         try:
             data = await self._source.fetch(url)
-            image = await asyncio.to_thread(decode, data, self._size) if data else None
+            image = decode(data, self._size) if data else None
         finally:
             self._pending.discard(url)
             if image is None:
