@@ -126,9 +126,10 @@ def test_the_version_comes_from_the_package_metadata():
     assert seller_console.__version__ == version("seller-console")
 
 
-def test_the_first_paint_is_the_main_window_without_what_it_needs_only_later(tmp_path: Path):
+def _started(script: str, home: Path) -> object:
+    """What ``script`` prints last (JSON), run as the app starts: a fresh interpreter."""
     out = subprocess.run(
-        [sys.executable, "-c", _FIRST_PAINT],
+        [sys.executable, "-c", script],
         capture_output=True,
         text=True,
         check=True,
@@ -136,10 +137,15 @@ def test_the_first_paint_is_the_main_window_without_what_it_needs_only_later(tmp
         env={
             "QT_QPA_PLATFORM": "offscreen",
             "PATH": "/usr/bin:/bin",
-            "SELLER_CONSOLE_HOME": str(tmp_path),
+            "SELLER_CONSOLE_HOME": str(home),
         },
     )
-    found = json.loads(out.stdout.splitlines()[-1])
+    return json.loads(out.stdout.splitlines()[-1])
+
+
+def test_the_first_paint_is_the_main_window_without_what_it_needs_only_later(tmp_path: Path):
+    found = _started(_FIRST_PAINT, tmp_path)
+    assert isinstance(found, dict)
     assert found["painted"] == "main_window"
     at_paint, after = set(found["at_paint"]), set(found["after"])
     assert "seller_console.ui.main_window" in at_paint
@@ -150,19 +156,7 @@ def test_the_first_paint_is_the_main_window_without_what_it_needs_only_later(tmp
 
 
 def test_a_bug_before_the_apps_loop_runs_is_logged_and_shown_as_one_dialog(tmp_path: Path):
-    out = subprocess.run(
-        [sys.executable, "-c", _BUG_AT_START],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-        env={
-            "QT_QPA_PLATFORM": "offscreen",
-            "PATH": "/usr/bin:/bin",
-            "SELLER_CONSOLE_HOME": str(tmp_path),
-        },
-    )
-    assert json.loads(out.stdout.splitlines()[-1]) == ["Something went wrong"]
+    assert _started(_BUG_AT_START, tmp_path) == ["Something went wrong"]
     log = (tmp_path / "data" / "logs" / "seller-console.log").read_text(encoding="utf-8")
     assert "CRITICAL seller_console.ui.errors: unexpected error" in log
     assert "RuntimeError: a bug at start" in log
