@@ -224,11 +224,10 @@ def _money_of(value: list[str] | None) -> Money | None:
 
 
 def _metrics_body(m: MetricsReported) -> str:
-    money = _money_json
     return json.dumps(
         {
             "session": m.session_id,
-            "gmv": money(m.gmv),
+            "gmv": _money_json(m.gmv),
             "orders": m.orders,
             "sold": m.sold_items,
             "viewers": m.viewers,
@@ -236,7 +235,8 @@ def _metrics_body(m: MetricsReported) -> str:
             "likes": m.likes,
             "comments": m.comments,
             "items": [
-                [i.product_id, i.sold_items, i.clicks, i.add_to_cart, money(i.gmv)] for i in m.items
+                [i.product_id, i.sold_items, i.clicks, i.add_to_cart, _money_json(i.gmv)]
+                for i in m.items
             ],
         },
         separators=(",", ":"),
@@ -245,11 +245,10 @@ def _metrics_body(m: MetricsReported) -> str:
 
 def _metrics_from(at: str, body: str) -> MetricsReported:
     doc = json.loads(body)
-    money = _money_of
     return MetricsReported(
         session_id=doc["session"],
         at=_dt(at),
-        gmv=money(doc["gmv"]),
+        gmv=_money_of(doc["gmv"]),
         orders=doc["orders"],
         sold_items=doc["sold"],
         viewers=doc["viewers"],
@@ -257,7 +256,7 @@ def _metrics_from(at: str, body: str) -> MetricsReported:
         likes=doc["likes"],
         comments=doc["comments"],
         items=tuple(
-            ItemMetrics(pid, sold, clicks, cart, money(gmv))
+            ItemMetrics(pid, sold, clicks, cart, _money_of(gmv))
             for pid, sold, clicks, cart, gmv in doc["items"]
         ),
     )

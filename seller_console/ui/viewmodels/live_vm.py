@@ -114,7 +114,7 @@ class LiveViewModel(QObject):
         self._last_show_id: str | None = None  # the show the window's panels are of
         self._publish_result: PublishResult | None = None  # this run's Go live, if any
         self._flash: FlashSale | None = None  # the live item's flash sale, running or over
-        self._guarded: set[asyncio.Task[None]] = set()  # takes waiting on their guard
+        self._guarded: set[asyncio.Task[None]] = set()  # keys waiting on their guard
         self._on_air = OnAirFeed(self)  # the host view's feed, on the GUI thread
         self._mailbox = _Mailbox()
         self._woken.connect(self._deliver)
@@ -154,8 +154,12 @@ class LiveViewModel(QObject):
             self.phase_changed.emit(state.phase.value)
         if state.ledger is not None and state.ledger is not previous.ledger:
             self.ledger_changed.emit(state.ledger)  # the totals first: they matter most
-        figures = (state.metrics, state.metrics_total, state.capabilities)
-        if figures != (previous.metrics, previous.metrics_total, previous.capabilities):
+        # each is replaced, never changed in place: identity says whether it moved
+        if (
+            state.metrics is not previous.metrics
+            or state.metrics_total is not previous.metrics_total
+            or state.capabilities is not previous.capabilities
+        ):
             self.metrics_changed.emit(state)
         for event in events:
             self._emit_event(event)
