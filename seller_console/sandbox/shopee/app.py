@@ -487,8 +487,9 @@ def get_latest_comment_list(world: ShopeeWorld, q: Query, _b: Body) -> dict[str,
 
 # ---------------------------------------------------------------------- product
 def _stock_info(world: ShopeeWorld, item_id: int, model_id: int) -> dict[str, Any] | None:
-    """What is left, as ``stock_info_v2`` of ``v2.product.get_model_list`` (Shopee's doc
-    JSON, mirrored in congminh1254/shopee-sdk ``schemas/v2.product.get_model_list.json``):
+    """What is left, as ``stock_info_v2`` of ``get_model_list`` and ``get_item_base_info``
+    (Shopee's doc JSON, mirrored in congminh1254/shopee-sdk
+    ``schemas/v2.product.get_model_list.json`` and ``get_item_base_info.json``'s sample):
     ``summary_info.total_available_stock`` is the "stock can be sold currently",
     ``seller_stock[]`` the seller-managed stock per location (one, unnamed, here). None
     when the practice shop does not track it."""
