@@ -421,9 +421,8 @@ def _window_main(args: argparse.Namespace, paths: AppPaths, painted: Callable[[]
         from seller_console.ui.display import display_problem
 
         problem = display_problem()  # Qt would abort, often naming the wrong library
-        if problem is not None:
+        if problem is not None:  # the log's stderr handler says it to the user, once
             log.error("%s", problem)
-            say(problem)
             return 1
     app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(app, QApplication)

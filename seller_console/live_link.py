@@ -671,8 +671,8 @@ async def tiktok_practice_adapter(practice: RunningTikTok, store: SecretStore) -
 
 
 def demo_rundown_products() -> list[ShowcaseProduct]:
-    """The demo rundown's products as the showcase would list them (SKU, title, price):
-    what the practice platforms' shops are seeded with."""
+    """The demo rundown's products as the showcase would list them (SKU, title, price,
+    stock): what the practice platforms' shops are seeded with."""
     from seller_console.importers import import_catalog
     from seller_console.paths import resources_dir
     from seller_console.services.demo import demo_catalog_path, demo_import_options, sample_plan
@@ -712,6 +712,7 @@ def _start_practice_tiktok(state: Path) -> RunningTikTok:
             p.price.amount,
             p.price.currency.code,
             rate=int(p.commission_rate * 10_000),
+            stock=p.stock,
         )
         for n, p in enumerate(demo_rundown_products())
     )

@@ -7,6 +7,8 @@
   remainder, cheaper products more (weight = cheapest price / price). Without a sellable
   pin only that remainder (the bag's trickle) sells.
 - Quantities are mostly 1, sometimes 2 or 3, never more than what is left.
+- ``Stock`` keeps what is left of each item for the practice dialects (Shopee, TikTok):
+  every order they make takes its units from it, so nothing sells past zero.
 
 Weights are floats: they are probabilities, never money (prices only enter as a ratio).
 """
@@ -15,12 +17,14 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Generic, TypeVar
 
 PIN_SHARE = 0.75
 VIEWER_TURNOVER_PER_S = 0.02
+K = TypeVar("K", bound=Hashable)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +35,36 @@ class Offer:
     price: Decimal
     available: int | None
     pinned: bool
+
+
+class Stock(Generic[K]):
+    """Units left per item; an item not listed (or listed as None) is not tracked.
+
+    The one place a practice platform decides whether an item can sell and how many units an
+    order gets: a real platform stops selling at zero, so every path that makes an order
+    (the audience's ticks, any injected order) takes its units here first."""
+
+    def __init__(self, levels: Mapping[K, int | None]) -> None:
+        self._left = dict(levels)
+
+    def left(self, key: K) -> int | None:
+        return self._left.get(key)
+
+    def can_sell(self, key: K) -> bool:
+        left = self._left.get(key)
+        return left is None or left > 0
+
+    def take(self, rng: random.Random, key: K) -> int:
+        """The units of one order of ``key`` (``quantity``), taken from what is left; 0
+        when it is sold out (then no order may be made)."""
+        left = self._left.get(key)
+        units = quantity(rng, left)
+        if left is not None:
+            self._left[key] = left - units
+        return units
+
+    def levels(self) -> dict[K, int | None]:
+        return dict(self._left)
 
 
 def sellable(offers: Sequence[Offer]) -> list[Offer]:

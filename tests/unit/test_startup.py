@@ -6,6 +6,8 @@ import sys
 from importlib.metadata import version
 from pathlib import Path
 
+import pytest
+
 import seller_console
 
 # The app as ``python -m seller_console`` starts it, in a fresh interpreter: at the first
@@ -160,3 +162,19 @@ def test_a_bug_before_the_apps_loop_runs_is_logged_and_shown_as_one_dialog(tmp_p
     log = (tmp_path / "data" / "logs" / "seller-console.log").read_text(encoding="utf-8")
     assert "CRITICAL seller_console.ui.errors: unexpected error" in log
     assert "RuntimeError: a bug at start" in log
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the check is X11's")
+def test_without_a_display_the_reason_is_said_once_on_stderr_and_logged(tmp_path: Path):
+    out = subprocess.run(
+        [sys.executable, "-m", "seller_console"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin", "SELLER_CONSOLE_HOME": str(tmp_path)},  # no display
+    )
+    assert out.returncode == 1
+    assert out.stdout == ""
+    assert out.stderr.count("there is no display") == 1
+    log = (tmp_path / "data" / "logs" / "seller-console.log").read_text(encoding="utf-8")
+    assert "there is no display (DISPLAY is not set)" in log

@@ -486,6 +486,22 @@ def get_latest_comment_list(world: ShopeeWorld, q: Query, _b: Body) -> dict[str,
 
 
 # ---------------------------------------------------------------------- product
+def _stock_info(world: ShopeeWorld, item_id: int, model_id: int) -> dict[str, Any] | None:
+    """What is left, as ``stock_info_v2`` of ``get_model_list`` and ``get_item_base_info``
+    (Shopee's doc JSON, mirrored in congminh1254/shopee-sdk
+    ``schemas/v2.product.get_model_list.json`` and ``get_item_base_info.json``'s sample):
+    ``summary_info.total_available_stock`` is the "stock can be sold currently",
+    ``seller_stock[]`` the seller-managed stock per location (one, unnamed, here). None
+    when the practice shop does not track it."""
+    left = world.stock.left((item_id, model_id))
+    if left is None:
+        return None
+    return {
+        "summary_info": {"total_reserved_stock": 0, "total_available_stock": left},
+        "seller_stock": [{"location_id": "", "stock": left, "if_saleable": True}],
+    }
+
+
 def product_item_list(world: ShopeeWorld, q: Query, _b: Body) -> dict[str, Any]:
     offset, size = q_int(q, "offset"), q_int(q, "page_size")
     if not 1 <= size <= 100:
@@ -557,6 +573,9 @@ def item_base_info(world: ShopeeWorld, q: Query, _b: Body) -> dict[str, Any]:
                     "current_price": item.price,
                 }
             ]
+            stock = _stock_info(world, item.item_id, 0)
+            if stock is not None:
+                entry["stock_info_v2"] = stock
         found.append(entry)
     if not found:
         raise ShopeeError("error_item_not_found", "Product not found")
@@ -567,28 +586,32 @@ def model_list(world: ShopeeWorld, q: Query, _b: Body) -> dict[str, Any]:
     item = world.items.get(q_int(q, "item_id"))
     if item is None:
         raise ShopeeError("error_item_not_found", "Item_id is not found.")
+    models = []
+    for n, m in enumerate(item.models):
+        model: dict[str, Any] = {
+            "model_id": m.model_id,
+            "model_sku": m.sku,
+            "model_status": "MODEL_NORMAL",
+            "tier_index": [n],
+            "promotion_id": 0,
+            "has_promotion": False,
+            "price_info": [
+                {
+                    "currency": world.config.currency,
+                    "current_price": m.price,
+                    "original_price": m.price,
+                }
+            ],
+        }
+        stock = _stock_info(world, item.item_id, m.model_id)
+        if stock is not None:
+            model["stock_info_v2"] = stock
+        models.append(model)
     return {
         "tier_variation": [
             {"name": "Option", "option_list": [{"option": m.sku} for m in item.models]}
         ],
-        "model": [
-            {
-                "model_id": m.model_id,
-                "model_sku": m.sku,
-                "model_status": "MODEL_NORMAL",
-                "tier_index": [n],
-                "promotion_id": 0,
-                "has_promotion": False,
-                "price_info": [
-                    {
-                        "currency": world.config.currency,
-                        "current_price": m.price,
-                        "original_price": m.price,
-                    }
-                ],
-            }
-            for n, m in enumerate(item.models)
-        ],
+        "model": models,
     }
 
 

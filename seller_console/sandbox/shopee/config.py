@@ -21,14 +21,18 @@ MAX_BAG_ITEMS = 100
 
 @dataclass(frozen=True, slots=True)
 class SandboxModel:
+    """One model (variant) of an item; ``stock`` None: not tracked (never sells out)."""
+
     model_id: int
     sku: str
     price: Decimal
+    stock: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class SandboxItem:
-    """One item of the practice shop; with ``models`` its price is per model."""
+    """One item of the practice shop; with ``models`` its price and stock are per model.
+    ``stock`` None: not tracked (never sells out)."""
 
     item_id: int
     name: str
@@ -36,6 +40,7 @@ class SandboxItem:
     price: Decimal
     image_url: str
     models: tuple[SandboxModel, ...] = ()
+    stock: int | None = None
 
 
 def demo_items() -> tuple[SandboxItem, ...]:
@@ -68,7 +73,8 @@ def default_image(item_id: int) -> str:
 def items_from_products(
     products: Sequence[ShowcaseProduct], *, first_item_id: int = 800001
 ) -> tuple[SandboxItem, ...]:
-    """One shop item per product, with its SKU, title, price and image."""
+    """One shop item per product, with its SKU, title, price, image and stock (what the
+    console published is what the shop has)."""
     return tuple(
         SandboxItem(
             item_id=first_item_id + n,
@@ -76,6 +82,7 @@ def items_from_products(
             sku=p.sku,
             price=p.price.amount,
             image_url=p.image_url or default_image(first_item_id + n),
+            stock=p.stock,
         )
         for n, p in enumerate(products)
     )
@@ -88,11 +95,19 @@ def _decimal(value: object, where: str) -> Decimal:
         raise SandboxConfigError(f"{where}: {value!r} is not a price") from exc
 
 
+def _stock(value: object, where: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise SandboxConfigError(f"{where}: stock {value!r} is not a count of units")
+    return value
+
+
 def items_from_json(path: Path) -> tuple[SandboxItem, ...]:
-    """Items from a JSON list of ``{"item_id", "name", "sku", "price", "image_url",
-    "models": [{"model_id", "sku", "price"}]}`` (prices as text or numbers; ``sku``,
-    ``image_url`` and ``models`` optional, an item without ``image_url`` gets a made-up
-    picture's address)."""
+    """Items from a JSON list of ``{"item_id", "name", "sku", "price", "image_url", "stock",
+    "models": [{"model_id", "sku", "price", "stock"}]}`` (prices as text or numbers; ``sku``,
+    ``image_url``, ``stock`` and ``models`` optional, an item without ``image_url`` gets a
+    made-up picture's address, one without ``stock`` never sells out)."""
     try:
         doc = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
     except (OSError, ValueError) as exc:
@@ -106,7 +121,12 @@ def items_from_json(path: Path) -> tuple[SandboxItem, ...]:
             raise SandboxConfigError(f"{where}: expected an object")
         try:
             models = tuple(
-                SandboxModel(int(m["model_id"]), str(m["sku"]), _decimal(m["price"], where))
+                SandboxModel(
+                    int(m["model_id"]),
+                    str(m["sku"]),
+                    _decimal(m["price"], where),
+                    _stock(m.get("stock"), where),
+                )
                 for m in entry.get("models", [])
             )
             item_id = int(entry["item_id"])
@@ -118,6 +138,7 @@ def items_from_json(path: Path) -> tuple[SandboxItem, ...]:
                     price=_decimal(entry["price"], where),
                     image_url=str(entry.get("image_url") or default_image(item_id)),
                     models=models,
+                    stock=_stock(entry.get("stock"), where),
                 )
             )
         except (KeyError, TypeError, ValueError) as exc:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from seller_console.sandbox import audience
 from seller_console.sandbox.clock import SandboxClock
 from seller_console.sandbox.shopee.config import (
     REFRESH_TOKEN_TTL_S,
@@ -57,6 +58,13 @@ def param_error(message: str) -> ShopeeError:
 
 Owner = tuple[str, int]
 """Who a token is for: ``(USER, user_id)`` or ``(SHOP, shop_id)``."""
+StockKey = tuple[int, int]
+"""``(item_id, model_id)``; ``model_id`` 0 for an item without models."""
+
+
+def stock_keys(item: SandboxItem) -> list[StockKey]:
+    """Where an item's stock is kept: per model when it has models, else on the item."""
+    return [(item.item_id, m.model_id) for m in item.models] or [(item.item_id, 0)]
 
 
 @dataclass(slots=True)
@@ -135,6 +143,10 @@ class ShopeeWorld:
         self.faults: ShopeeFaults = config.faults
         self.partner_key = config.partner_key or secrets.token_hex(32)
         self.items: dict[int, SandboxItem] = {i.item_id: i for i in config.items}
+        self.stock: audience.Stock[StockKey] = audience.Stock(
+            {(i.item_id, m.model_id): m.stock for i in config.items for m in i.models}
+            | {(i.item_id, 0): i.stock for i in config.items if not i.models}
+        )
         self.sessions: dict[int, Session] = {}
         self.access: dict[str, Grant] = {}
         self.refresh: dict[str, Grant] = {}
@@ -268,11 +280,18 @@ class ShopeeWorld:
             "next_session": self._next_session,
             "next_comment": self._next_comment,
             "sessions": sessions,
+            "stock": [[i, m, left] for (i, m), left in self.stock.levels().items()],
         }
 
     def restore(self, saved: dict[str, Any]) -> None:
-        """Puts saved sessions back (at start, before serving); raises before changing
-        anything when ``saved`` is not a snapshot."""
+        """Puts saved sessions and what is left in stock back (at start, before serving);
+        raises before changing anything when ``saved`` is not a snapshot. Stock of items the
+        shop no longer has is dropped; a file from before stock was kept leaves it full."""
+        levels = self.stock.levels()
+        for item_id, model_id, left in saved.get("stock", []):
+            key = (int(item_id), int(model_id))
+            if key in levels:
+                levels[key] = None if left is None else int(left)
         sessions: dict[int, Session] = {}
         for doc in saved["sessions"]:
             session = Session(**{name: doc[name] for name in self._SCALARS[:7]})
@@ -292,6 +311,7 @@ class ShopeeWorld:
             sessions[session.session_id] = session
         next_session, next_comment = int(saved["next_session"]), int(saved["next_comment"])
         self.sessions = sessions
+        self.stock = audience.Stock(levels)
         self._next_session = max([next_session, *(k + 1 for k in sessions)])
         self._next_comment = next_comment
 
@@ -393,14 +413,27 @@ class ShopeeWorld:
             counters.atc += added
             s.atc += added
             for _ in range(self._count(dt * cfg.order_rate)):
-                quantity = 1 if self._rng.random() < 0.8 else 2
-                s.orders += 1
-                counters.sold += quantity
-                s.gmv += self.item_price(item) * quantity
+                if not self._order(s, item, counters):
+                    break
             for _ in range(self._count(dt * cfg.comment_rate)):
                 self._comment(s, item, now)
             while s.recent_comments and s.recent_comments[0].at < now - COMMENT_WINDOW_S:
                 s.recent_comments.popleft()
+
+    def _order(self, session: Session, item: SandboxItem, counters: ItemCounters) -> bool:
+        """One viewer's order of the shown ``item`` (of one of its models that has stock
+        left), its units taken from ``stock``; False when none of it can sell. Every order
+        the practice Shopee makes is made here."""
+        open_keys = [k for k in stock_keys(item) if self.stock.can_sell(k)]
+        if not open_keys:
+            return False
+        key = open_keys[0] if len(open_keys) == 1 else self._rng.choice(open_keys)
+        units = self.stock.take(self._rng, key)
+        price = next((m.price for m in item.models if m.model_id == key[1]), item.price)
+        session.orders += 1
+        counters.sold += units
+        session.gmv += price * units
+        return True
 
     def _comment(self, session: Session, item: SandboxItem, now: float) -> None:
         viewer = self._rng.randrange(1, 5000)

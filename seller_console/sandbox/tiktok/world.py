@@ -10,8 +10,15 @@ Shapes and rules are those TikTok documents (its SDK models and the OAS notes in
   schedules, starts and ends as a creator would in TikTok LIVE Studio;
 - the bag holds at most 100 products; only a product in the bag can be pinned; a pin
   replaces the pinned product; unpinning a product that is not pinned is an error;
-- orders: while the LIVE is on and a product is pinned, the audience buys (75 % the pinned
-  product, the rest the bag); each order's SKU line has ``content_type`` LIVE and
+- stock: each product's units left (``PracticeProduct.stock``, None: not tracked); every
+  order takes its units from it and none is made past zero. It is reported as the product
+  search's ``skus[].inventory[].quantity`` (TikTok's Node SDK model
+  ``Product202309SearchProductsResponseDataProductsSkusInventory``) and as the bag's and
+  showcase's ``status.inventory_status`` (the field is TikTok's; its values are not in the
+  sources: ``IN_STOCK`` / ``OUT_OF_STOCK`` here);
+- orders: while the LIVE is on and a product is pinned, the audience buys by the sandbox's
+  rate model (``audience``: 75 % the pinned product while it has stock, the rest the bag,
+  cheaper products more); each order's SKU line has ``content_type`` LIVE and
   ``content_id`` the room id, an estimated commission at the product's rate, and after
   ``settle_after_s`` (sandbox clock) it settles (actual = estimated) or is refunded. Some
   orders come from other content (a VIDEO, an earlier LIVE) so a client must filter.
@@ -34,7 +41,6 @@ from seller_console.sandbox.clock import SandboxClock
 from seller_console.sandbox.errors import SandboxConfigError
 
 BAG_LIMIT = 100
-PIN_SHARE = 0.75
 OTHER_CONTENT_SHARE = 0.1
 RATE_UNIT = Decimal(10_000)
 CENT = Decimal("0.01")
@@ -42,7 +48,8 @@ CENT = Decimal("0.01")
 
 @dataclass(frozen=True, slots=True)
 class PracticeProduct:
-    """A TikTok product the creator can sell: ``rate`` in hundredths of a percent."""
+    """A TikTok product the creator can sell: ``rate`` in hundredths of a percent, ``stock``
+    the units the shop has (None: not tracked, never sells out)."""
 
     id: str
     title: str
@@ -51,6 +58,7 @@ class PracticeProduct:
     currency: str = "USD"
     rate: int = 1500
     in_showcase: bool = True
+    stock: int | None = None
 
 
 DEFAULT_PRODUCTS = (
@@ -194,6 +202,7 @@ class World:
         self._fault_rng = random.Random(f"{config.seed}/faults")
         self._ids = random.Random(f"{config.seed}/ids")
         self.products = {p.id: p for p in config.products}
+        self.stock: audience.Stock[str] = audience.Stock({p.id: p.stock for p in config.products})
         self.showcase = [p.id for p in config.products if p.in_showcase]
         self._access: dict[str, float] = {}
         self._refresh: dict[str, float] = {}
@@ -312,7 +321,7 @@ class World:
             "commission": {"rate": product.rate},
             "status": {
                 "added_status": "ADDED" if added else "NOT_ADDED",
-                "inventory_status": "IN_STOCK",
+                "inventory_status": self._inventory_status(product.id),
                 "review_status": "APPROVED",
                 "is_hidden": False,
             },
@@ -320,6 +329,9 @@ class World:
             "source": "AFFILIATE",
             "sale_regions": ["US"],
         }
+
+    def _inventory_status(self, product_id: str) -> str:
+        return "IN_STOCK" if self.stock.can_sell(product_id) else "OUT_OF_STOCK"
 
     def showcase_page(self, origin: str, offset: int, size: int) -> dict[str, Any]:
         with self._lock:
@@ -361,6 +373,7 @@ class World:
                                 "sale_price": str(p.price),
                                 "tax_exclusive_price": str(p.price),
                             },
+                            **self._inventory(p.id),
                         }
                     ],
                 }
@@ -368,6 +381,13 @@ class World:
                 if wanted is None or p.seller_sku in wanted
             ]
             return _page("products", docs, offset, size)
+
+    def _inventory(self, product_id: str) -> dict[str, Any]:
+        """A SKU's ``inventory`` (one practice warehouse), when its stock is tracked."""
+        left = self.stock.left(product_id)
+        if left is None:
+            return {}
+        return {"inventory": [{"warehouse_id": "7000000000000000001", "quantity": left}]}
 
     # ------------------------------------------------------------ the live room
     def _room(self) -> Room | None:
@@ -435,7 +455,10 @@ class World:
                             }
                         },
                         "commission": {"commission_rate": product.rate},
-                        "status": {"added_status": "ADDED", "inventory_status": "IN_STOCK"},
+                        "status": {
+                            "added_status": "ADDED",
+                            "inventory_status": self._inventory_status(product_id),
+                        },
                         "shop_name": "Practice Shop",
                         "source": "AFFILIATE",
                         "sale_regions": ["US"],
@@ -511,20 +534,32 @@ class World:
             self._last_tick = elapsed
             room = self._room()
             if room is not None and room.status == "LIVE" and room.pinned is not None and dt > 0:
-                for _ in range(audience.poisson(self._rng, self.config.rate * dt)):
-                    self._place(room, elapsed)
+                offers = self._offers(room)
+                mean = audience.order_rate(self.config.rate, offers) * dt
+                for _ in range(audience.poisson(self._rng, mean)):
+                    if not self._place(room, offers, elapsed):
+                        break
             for order in self.orders:
                 if order.doc["status"] == "ORDERED" and elapsed >= order.settle_at:
                     self._settle(order)
 
-    def _place(self, room: Room, elapsed: float) -> None:
-        assert room.pinned is not None
-        others = [p for p in room.bag if p != room.pinned]
-        product_id = room.pinned
-        if others and self._rng.random() >= PIN_SHARE:
-            product_id = self._rng.choice(others)
-        product = self.products[product_id]
-        quantity = audience.quantity(self._rng, None)
+    def _offers(self, room: Room) -> list[audience.Offer]:
+        return [
+            audience.Offer(p, self.products[p].price, self.stock.left(p), pinned=p == room.pinned)
+            for p in room.bag
+        ]
+
+    def _place(self, room: Room, offers: list[audience.Offer], elapsed: float) -> bool:
+        """One viewer's order from the bag, its units taken from ``stock``; False when
+        nothing in the bag can sell. Every order the practice TikTok makes is made here."""
+        index = audience.pick(self._rng, audience.purchase_weights(offers))
+        if index is None:
+            return False
+        product = self.products[offers[index].product_id]
+        quantity = self.stock.take(self._rng, product.id)
+        offers[index] = audience.Offer(
+            product.id, product.price, self.stock.left(product.id), offers[index].pinned
+        )
         content_type, content_id = "LIVE", room.id
         if self._rng.random() < OTHER_CONTENT_SHARE:
             content_type, content_id = "VIDEO", str(7_200_000_000_000_000_000 + self._order_seq)
@@ -561,6 +596,7 @@ class World:
             )
         )
         self.stats.orders += 1
+        return True
 
     def _settle(self, order: PracticeOrder) -> None:
         sku = order.doc["skus"][0]
@@ -613,6 +649,7 @@ class World:
                     {"doc": o.doc, "settle_in": o.settle_at - elapsed, "refund": o.refund}
                     for o in self.orders
                 ],
+                "stock": self.stock.levels(),
             }
 
     def restore(self, saved: dict[str, Any]) -> None:
@@ -643,7 +680,12 @@ class World:
             ]
             if not all("skus" in o.doc for o in orders):
                 raise ValueError("an order has no SKU lines")
+            levels = self.stock.levels()  # a file from before stock was kept: full stock
+            for product_id, left in dict(saved.get("stock", {})).items():
+                if product_id in levels:
+                    levels[product_id] = None if left is None else int(left)
             self._order_seq, self.rooms, self.orders = order_seq, rooms, orders
+            self.stock = audience.Stock(levels)
 
 
 def _copy(doc: dict[str, Any]) -> dict[str, Any]:
