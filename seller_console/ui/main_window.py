@@ -60,6 +60,7 @@ from seller_console.settings import (
 )
 from seller_console.ui.actions import LIVE_ONLY, SPECS, VIEW_KEYS, ActionId, key_sequences
 from seller_console.ui.asyncqt import TaskScope, run_dialog
+from seller_console.ui.dialogs.export import file_stem
 from seller_console.ui.docks.catalog_dock import CatalogDock
 from seller_console.ui.docks.preflight_dock import PreflightDock
 from seller_console.ui.docks.rundown_dock import RundownDock
@@ -983,8 +984,7 @@ class MainWindow(QMainWindow):
     async def save_plan(self, choose: bool = False) -> bool:
         vm = self.rundown_vm
         if vm.path is None or choose:
-            dialog = QFileDialog(self, "Save show plan", f"{vm.title}{SUFFIX}", PLAN_FILTER)
-            dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+            dialog = plan_save_dialog(self, vm.title, vm.path)
             accepted = await run_dialog(dialog) == QDialog.DialogCode.Accepted
             names = dialog.selectedFiles()
             dialog.deleteLater()
@@ -1629,3 +1629,12 @@ def _profile_name(profile: Profile) -> str:
 
 def _count(n: int, noun: str) -> str:
     return f"{count_text(n)} {noun}{'' if n == 1 else 's'}"
+
+
+def plan_save_dialog(parent: QWidget, title: str, path: Path | None) -> QFileDialog:
+    """Where a plan is saved: its own file again, else the home folder (the app's working
+    folder may be the bundle's, or ``/``) under a name made from the show's title."""
+    default = path or Path.home() / f"{file_stem(title, 'show')}{SUFFIX}"
+    dialog = QFileDialog(parent, "Save show plan", str(default), PLAN_FILTER)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    return dialog

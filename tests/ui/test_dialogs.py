@@ -47,6 +47,7 @@ from seller_console.ui.dialogs.import_report import ImportReportDialog, orders_c
 from seller_console.ui.dialogs.past_shows import PastShowsDialog
 from seller_console.ui.dialogs.profiles_dialog import ProfilesDialog
 from seller_console.ui.dialogs.show_report import ShowReportDialog
+from seller_console.ui.main_window import plan_save_dialog
 from seller_console.ui.widgets.product_share import ProductShare
 from tests.fakes import NO_KEYCHAIN, MemorySecrets
 from tests.support import order, settled
@@ -740,3 +741,19 @@ def test_the_import_report_lists_its_problems_in_file_order_until_a_header_is_cl
     listed = [model.data(model.index(r, 1)) for r in range(model.rowCount())]
     listed = [row for row in listed if row]  # the currency assumed is the whole file's
     assert listed == [str(n) for n in range(2, 7)]
+
+
+# ---------------------------------------------------------------- saving a plan
+def test_a_new_plan_is_saved_in_the_home_folder_under_its_whole_title(qtbot, tmp_path):
+    """A show's title is the seller's text: "Glow 24/7" made the save dialog suggest a
+    file "7.showplan.json" in a folder "Glow 24" of the app's working folder."""
+    parent = QDialog()
+    qtbot.addWidget(parent)
+    dialog = plan_save_dialog(parent, "Glow 24/7: <b>night</b>", None)
+    suggested = Path(dialog.selectedFiles()[0])
+    assert suggested == Path.home() / "Glow-24-7-b-night-b.showplan.json"
+    dialog.deleteLater()
+    saved = tmp_path / "friday.showplan.json"
+    dialog = plan_save_dialog(parent, "Glow 24/7", saved)
+    assert Path(dialog.selectedFiles()[0]) == saved  # Save as… starts from its own file
+    dialog.deleteLater()

@@ -40,6 +40,7 @@ from seller_console.ui.errors import route_qt_messages
 from seller_console.ui.models.feed_model import FCol, SalesFeedModel
 from seller_console.ui.models.live_tables import PCol, PinWindowsModel, TCol, TotalsModel
 from seller_console.ui.numbers import amount_text, money_text
+from seller_console.ui.theme import Tone
 from seller_console.ui.thumbnails import ThumbnailCache
 from seller_console.ui.viewmodels.live_state import CardView, StageView, StockWarning
 from seller_console.ui.viewmodels.live_vm import live_flash
@@ -50,6 +51,7 @@ from seller_console.ui.widgets.live_stage import (
     SHOW_ENDED,
     STAGE_IMAGE,
     LiveStageWidget,
+    receipt_text,
 )
 from seller_console.ui.widgets.text import ElidedLabel
 from tests.support import order as make_order
@@ -470,6 +472,22 @@ def test_stage_renders_empty_and_full_and_emits_requests(qtbot, images):
     assert not stage.take_button.isEnabled()
     assert stage.armed_empty.isVisible()
     stage.grab()
+
+
+def test_a_pin_the_operator_made_reads_as_pinned_not_failed(qtbot, images):
+    """On a platform without a pin API (or one that refused the pin call) the operator pins
+    in the platform's app and presses Space: that pin is made, not failed."""
+    stage = LiveStageWidget(images)
+    qtbot.addWidget(stage)
+    stage.resize(1000, 640)
+    stage.show()
+    view = stage_view(receipt_outcome=PinOutcome.PERFORMED)
+    stage.show_stage(view)
+    assert stage.receipt.text() == "pinned by you"
+    assert view.live is not None
+    assert receipt_text(view.live.receipt) == ("pinned by you", Tone.GOOD)
+    assert not stage.pin_failure.isVisible()
+    assert not stage.retry_button.isVisible()
 
 
 # --------------------------------------------------------------------------- flash sale

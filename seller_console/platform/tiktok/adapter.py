@@ -209,6 +209,9 @@ class TikTokShopAdapter(HttpOwner):
         self._room_starts: dict[str, datetime] = {}
         self._pins: dict[str, Pin] = {}
         self._pin_versions: dict[str, int] = {}
+        # the pins TikTok confirmed since the last poll: one replaced before the poll (from
+        # TikTok's app, or by our next take) was on air all the same, and sold
+        self._unpolled: dict[str, list[Pin]] = {}
 
     @property
     def platform(self) -> str:
@@ -663,7 +666,9 @@ class TikTokShopAdapter(HttpOwner):
                 f"TikTok accepted the pin of {request.product_id}, but its live bag shows "
                 f"{self._ours(bag.pinned) if bag.pinned else 'nothing'} pinned."
             )
-        return self._pinned(session_id, request.product_id)
+        pin = self._pinned(session_id, request.product_id)
+        self._unpolled.setdefault(session_id, []).append(pin)
+        return pin
 
     def _pinned(self, session_id: str, product_id: str) -> Pin:
         version = self._pin_versions.get(session_id, 0) + 1
@@ -750,9 +755,11 @@ class TikTokShopAdapter(HttpOwner):
     ) -> AsyncGenerator[Delivery, None]:
         """Polls the LIVE, its bag and its affiliate orders every ``poll_interval_s``:
         ``OrderCreated`` the first time an order is seen, ``OrderUpdated`` when its status or
-        commission changes, ``PinChanged`` when the pinned product changes (in the console or
-        in TikTok), ``SessionUpdated`` when the LIVE's status does. Each poll starts afresh
-        (``after`` is not needed: orders are re-read whole and the ledger upserts by id).
+        commission changes, ``PinChanged`` for each pin the console made since the last poll
+        (in order, so one replaced before the poll keeps its window) and when the pinned
+        product changes (in the console or in TikTok), ``SessionUpdated`` when the LIVE's
+        status does. Each poll starts afresh (``after`` is not needed: orders are re-read
+        whole and the ledger upserts by id).
         ``on_link`` hears LIVE after each good poll, RECONNECTING with the wait after a
         failed one."""
         seen: dict[str, Order] = {}
@@ -787,9 +794,14 @@ class TikTokShopAdapter(HttpOwner):
             if session.status is not status:
                 status = session.status
                 yield Delivery(cursor, SessionUpdated(session_id, session.status))
+            confirmed = self._unpolled.pop(session_id, [])
+            for pin in confirmed:
+                yield Delivery(cursor, PinChanged(session_id, pin))
             if bag is not None and bag.pinned != pinned:
                 pinned = bag.pinned
-                yield Delivery(cursor, PinChanged(session_id, self._pin_for(session_id, pinned)))
+                pin_now = self._pin_for(session_id, pinned)
+                if not confirmed or pin_now != confirmed[-1]:
+                    yield Delivery(cursor, PinChanged(session_id, pin_now))
             for affiliate in orders:
                 order = affiliate.order
                 before = seen.get(order.id)

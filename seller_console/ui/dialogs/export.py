@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,6 +20,13 @@ def close_and_export_buttons(
     buttons.rejected.connect(dialog.reject)
     export.clicked.connect(on_export)
     return buttons, export
+
+
+def file_stem(text: str, fallback: str) -> str:
+    """A file name from a title (untrusted text): a ``/`` or ``\\`` in it would make a
+    folder of its start, and ``:``, ``<``, ``>``, ``?``, ``*`` are not allowed in Windows
+    file names, so only letters, digits, ``_`` and ``-`` are kept (60 at most)."""
+    return re.sub(r"[^\w-]+", "-", text).strip("-")[:60] or fallback
 
 
 def ask_csv_path(

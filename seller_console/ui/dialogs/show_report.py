@@ -17,7 +17,6 @@ plain label, and tooltips are escaped.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -52,7 +51,7 @@ from seller_console.domain.money import Money
 from seller_console.services.orders_import import MANUAL_PLATFORM
 from seller_console.services.reports import ShowReport
 from seller_console.services.show_clock import on_air_seconds
-from seller_console.ui.dialogs.export import ask_csv_path, close_and_export_buttons
+from seller_console.ui.dialogs.export import ask_csv_path, close_and_export_buttons, file_stem
 from seller_console.ui.numbers import count_text, money_text
 from seller_console.ui.widgets.product_share import ProductShare
 from seller_console.ui.widgets.text import escaped_tooltip, plain_label
@@ -450,8 +449,7 @@ def summary_lines(report: ShowReport) -> list[str]:
 
 def default_export_name(report: ShowReport) -> str:
     """A safe file name from the show's title (which is untrusted text)."""
-    slug = re.sub(r"[^\w-]+", "-", report.show.title).strip("-")[:60] or report.show.id
-    return f"{slug}-report.csv"
+    return f"{file_stem(report.show.title, report.show.id)}-report.csv"
 
 
 def _fit(table: QTableView, title: int) -> ProductShare:

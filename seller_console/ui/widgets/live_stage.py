@@ -87,7 +87,8 @@ def _stock(left: int | None) -> tuple[str, Tone | None]:
 
 
 def receipt_text(receipt: PinReceipt | None) -> tuple[str, Tone | None]:
-    """``sending…``, ``confirmed in 84 ms`` or ``pin failed`` (the reason is shown on its
+    """``sending…``, ``confirmed in 84 ms``, ``pinned by you`` (the operator pinned it in
+    the platform's app and pressed Space) or ``pin failed`` (the reason is shown on its
     own lines: it is the platform's text, of any length)."""
     if receipt is None:
         return "", None
@@ -96,6 +97,8 @@ def receipt_text(receipt: PinReceipt | None) -> tuple[str, Tone | None]:
     if receipt.outcome is PinOutcome.CONFIRMED:
         latency = receipt.latency_ms
         return ("confirmed" if latency is None else f"confirmed in {latency:.0f} ms"), Tone.GOOD
+    if receipt.outcome is PinOutcome.PERFORMED:
+        return "pinned by you", Tone.GOOD
     return "pin failed", Tone.BAD
 
 

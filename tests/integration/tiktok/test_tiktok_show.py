@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -247,3 +248,43 @@ def test_products_tiktok_refuses_for_the_bag_are_named_and_the_rest_is_in_order(
     assert "mask" in error.user_message
     assert error.kind is PlatformErrorKind.VALIDATION
     assert bag == ("lip-oil", "serum")
+
+
+def test_a_pin_replaced_in_tiktok_before_the_next_poll_still_has_its_window(
+    tiktok: RunningTikTok,
+) -> None:
+    """The console's pin, confirmed by TikTok, then replaced from the phone (TikTok LIVE
+    Studio, a moderator) before the next poll: the poll sees only the phone's product, yet
+    the console's pin was on air and sold, so its window must be reported first."""
+    world = tiktok.world
+
+    async def show() -> list[tuple[str, datetime]]:
+        async with make_adapter(tiktok) as adapter:
+            await adapter.upsert_products(RUNDOWN[:2])
+            room_id = world.schedule_live("Replaced")
+            world.go_live()
+            await adapter.create_session("Replaced")
+            await adapter.set_bag(room_id, ["serum", "lip-oil"])
+            pins: list[tuple[str, datetime]] = []
+            feed = adapter.events(room_id)
+            async with contextlib.aclosing(feed) as deliveries:
+                async for delivery in deliveries:  # the first poll: nothing pinned yet
+                    if isinstance(delivery.event, CursorMoved):
+                        break
+                # between two polls (the feed waits at its yield): ours, then the phone's
+                ours = await adapter.pin(
+                    room_id, PinRequest("serum"), idempotency_key=new_idempotency_key()
+                )
+                world.pin(adapter.tiktok_id("lip-oil"))
+                async for delivery in deliveries:
+                    event = delivery.event
+                    if isinstance(event, PinChanged) and event.pin is not None:
+                        pins.append((event.pin.product_id, event.pin.pinned_at))
+                    if isinstance(event, CursorMoved):
+                        break
+            assert pins[0] == (ours.product_id, ours.pinned_at)
+            return pins
+
+    pins = run(show())
+    assert [product for product, _at in pins] == ["serum", "lip-oil"]
+    assert pins[0][1] < pins[1][1]
