@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from seller_console.ui.display import XCB_PACKAGES, display_problem, x_reachable, xcb_plugin
@@ -53,30 +50,6 @@ def test_only_the_x11_plugin_is_checked(tmp_path):
     assert display_problem({"WAYLAND_DISPLAY": "wayland-0"}, None, broken, "linux") is None
     assert display_problem({}, None, broken, "win32") is None
     assert xcb_plugin().name == "libqxcb.so"
-
-
-def test_the_app_exits_with_the_message_instead_of_aborting(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
-    env.pop("QT_QPA_PLATFORM", None)
-    env.update(
-        HOME=str(tmp_path),
-        XDG_CONFIG_HOME=str(tmp_path / "config"),
-        XDG_DATA_HOME=str(tmp_path / "data"),
-        XDG_CACHE_HOME=str(tmp_path / "cache"),
-        XDG_STATE_HOME=str(tmp_path / "state"),
-    )
-    done = subprocess.run(
-        [sys.executable, "-m", "seller_console"],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 1, done.stderr
-    assert "cannot open its window: there is no display" in done.stdout
-    assert "Aborted" not in done.stderr
 
 
 def test_the_readme_lists_every_package_the_window_needs():
