@@ -342,3 +342,41 @@ def test_a_show_left_running_is_resumed_from_the_menu_and_go_live_asks_first(sho
     assert vm.state.show.id == first.id
     shows = run(vm.show_summaries())
     assert [s.show.id for s in shows] == [first.id]
+
+
+def in_prepare_layout(console: Console) -> bool:
+    window = console.window
+    return (
+        window.card.isVisible()
+        and not window.stage.isVisible()
+        and window.catalog_dock.isVisible()
+        and not any(dock.isVisible() for dock in window.live_docks)
+        and not window.badge.isVisible()
+    )
+
+
+def test_after_the_show_a_new_plan_or_the_menu_brings_back_the_prepare_layout(show, run, qtbot):
+    # QA: after End show and File > New show plan the window kept the live layout, the
+    # ended show's totals and its sold-out warning beside the empty plan, until a restart.
+    window = show.window
+    run(show.live_vm.practice_audience(0.0))
+    prepare = window.actions_by_id[ActionId.PREPARE_NEXT]
+    assert not prepare.isEnabled()
+    go_live(show, run)
+    assert not prepare.isEnabled()
+    end_show(show, qtbot)
+    assert window.stage.isVisible()  # the ended show stays up, its report beside it
+    assert prepare.isEnabled()
+    prepare.trigger()
+    assert in_prepare_layout(show)
+    assert not prepare.isEnabled()
+
+    go_live(show, run)  # the next night: live again, then a new plan after its end
+    assert all(dock.isVisible() for dock in window.live_docks)
+    end_show(show, qtbot)
+    window.actions_by_id[ActionId.NEW_PLAN].trigger()
+    if window.rundown_vm.dirty:
+        answer_message_box(qtbot, QMessageBox.StandardButton.Discard)
+    qtbot.waitUntil(lambda: window.rundown_vm.title == "Untitled show", timeout=5000)
+    assert in_prepare_layout(show)
+    assert show.live_vm.phase == "ended"  # the show itself is as it ended: in Past shows
