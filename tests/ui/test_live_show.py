@@ -20,6 +20,7 @@ from seller_console.paths import AppPaths
 from seller_console.platform.client import LiveCommerceClient
 from seller_console.sandbox import SandboxFaults
 from seller_console.selftest import expected_totals, shown_as, shown_totals
+from seller_console.settings import Profile, ProfileKind, Settings, save_settings, settings_file
 from seller_console.ui.actions import ActionId
 from seller_console.ui.dialogs.show_report import ShowReportDialog
 from seller_console.ui.models.live_tables import PCol
@@ -380,3 +381,32 @@ def test_after_the_show_a_new_plan_or_the_menu_brings_back_the_prepare_layout(sh
     qtbot.waitUntil(lambda: window.rundown_vm.title == "Untitled show", timeout=5000)
     assert in_prepare_layout(show)
     assert show.live_vm.phase == "ended"  # the show itself is as it ended: in Past shows
+
+
+@pytest.fixture
+def manual_show(qapp: QApplication, run: Runner, app_paths: AppPaths) -> Iterator[Console]:
+    """The window with No API (manual pins) chosen in Show > Platform."""
+    save_settings(settings_file(app_paths.config_dir), Settings(Profile(ProfileKind.MANUAL)))
+    console = Console(qapp, app_paths)
+    console.window.show()
+    run(console.start())
+    try:
+        yield console
+    finally:
+        close_console(console, run)
+
+
+def test_while_the_operator_is_cued_the_receipt_says_what_to_do_not_sending(
+    manual_show, run, qtbot
+):
+    # QA: with the cue up ("Pin … in the platform's app, then press Space") the live
+    # card's receipt read "sending…", as if the console were waiting on the platform.
+    window = manual_show.window
+    go_live(manual_show, run)
+    window.actions_by_id[ActionId.TAKE].trigger()
+    qtbot.waitUntil(window.cue.isVisible, timeout=5000)
+    qtbot.waitUntil(lambda: window.stage.receipt.text() != "sending…", timeout=2000)
+    assert window.stage.receipt.text() == "pin it in the app, then Space"
+    window.cue.button.click()  # "Pinned it"
+    qtbot.waitUntil(lambda: window.stage.receipt.text() == "pinned by you", timeout=5000)
+    assert not window.cue.isVisible()
