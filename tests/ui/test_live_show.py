@@ -410,3 +410,32 @@ def test_while_the_operator_is_cued_the_receipt_says_what_to_do_not_sending(
     window.cue.button.click()  # "Pinned it"
     qtbot.waitUntil(lambda: window.stage.receipt.text() == "pinned by you", timeout=5000)
     assert not window.cue.isVisible()
+
+
+def test_the_cue_banner_is_confirmed_with_space_and_the_report_marks_the_pin(
+    manual_show, run, qtbot
+):
+    # What the README's "Manual pins" says the window does: the banner names the product
+    # and its place in the bag, Space confirms, the report's timeline says who pinned.
+    window = manual_show.window
+    go_live(manual_show, run)
+    first = stage(manual_show, run).items[0]
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_Space)  # take: cue the operator
+    qtbot.waitUntil(window.cue.isVisible, timeout=5000)
+    said = window.cue.text.text()
+    assert first.product.display_title in said
+    assert "position 1 in the bag" in said
+    assert window.cue.button.text() == "Pinned it (Space)"
+    qtbot.keyClick(window, Qt.Key.Key_Space)  # "Pinned it"
+    qtbot.waitUntil(lambda: window.stage.receipt.text() == "pinned by you", timeout=5000)
+    assert not window.cue.isVisible()
+    window.actions_by_id[ActionId.END_SHOW].trigger()
+    answer_message_box(qtbot, QMessageBox.StandardButton.Yes)
+    qtbot.waitUntil(lambda: bool(reports()), timeout=15_000)
+    timeline = reports()[0].timeline_model
+    assert [timeline.data(timeline.index(r, 2)) for r in range(timeline.rowCount())] == [
+        "performed"
+    ]
+    for dialog in reports():
+        dialog.close()
