@@ -159,3 +159,20 @@ class ShowTotals:
 
     figures: tuple[Figures, ...] = ()
     metrics: MetricsFigures | None = None
+
+    @property
+    def commission_from_platform(self) -> bool:
+        """The platform reported commission on the show's orders (in some currency): its
+        figure is what it credits, whatever rates the catalog had; else only the console's
+        estimate from the catalog's rates is known."""
+        return any(not f.commission_reported.is_zero() for f in self.figures)
+
+    @property
+    def commission(self) -> tuple[Money, ...]:
+        """Per currency, as ``figures``: the commission nights are compared by, the
+        platform's when it reported any (``commission_from_platform``), else the
+        console's estimate."""
+        platform = self.commission_from_platform
+        return tuple(
+            f.commission_reported if platform else f.commission_estimated for f in self.figures
+        )

@@ -440,7 +440,7 @@ class LiveSession:
         await self._stop_ingest()
         try:  # all that is stored, and what the platform has that the stream had not said
             await runner.restore()
-            await runner.reconcile()
+            fetched = await runner.reconcile()
             report = await show.finished()
         except (PlatformError, StorageError) as exc:  # kept ENDING: offered back to finish
             self._went_offline(
@@ -451,6 +451,8 @@ class LiveSession:
             return None
         stage = self._state.stage
         self._publish(
+            # what the stream had not said: the totals count it, so the feed lists it
+            OrdersArrived(fetched),
             ReportReady(report),
             phase=ShowPhase.ENDED,
             show=report.show,

@@ -176,8 +176,9 @@ class ShowRunner:
         self.cursor = await self._store.load_cursor(self.show_id)
         self._dirty = True
 
-    async def reconcile(self) -> int:
-        """Merge the platform's orders list into the ledger; how many orders changed."""
+    async def reconcile(self) -> tuple[Order, ...]:
+        """Merge the platform's orders list into the ledger; the orders that changed (the
+        end of a show feeds them to the sales feed itself: no update follows it)."""
         changed: list[Order] = []
         rejected: list[EventRejected] = []
         after: str | None = None
@@ -193,7 +194,7 @@ class ShowRunner:
             self._quarantined(rejected)
             self._note(changed)
         logger.info("reconciled %s: %d orders changed", self.session_id, len(changed))
-        return len(changed)
+        return tuple(changed)
 
     async def pin_made(self, pin: Pin) -> None:
         """A pin the stream will not report (one the operator performed in the platform's

@@ -43,6 +43,7 @@ class ActionId(Enum):
     ARM_8 = "arm_8"
     ARM_9 = "arm_9"
     END_SHOW = "end_show"
+    PREPARE_NEXT = "prepare_next"
     PLATFORM = "platform"
     PAST_SHOWS = "past_shows"
     RESUME_UNFINISHED = "resume_unfinished"
@@ -85,6 +86,7 @@ SPECS: dict[ActionId, ActionSpec] = {
     ActionId.ARM_PREVIOUS: ActionSpec("Arm &previous", ("Up", "Left")),
     **{ActionId[f"ARM_{n}"]: ActionSpec(f"Arm rundown item {n}", (f"F{n}",)) for n in range(1, 10)},
     ActionId.END_SHOW: ActionSpec("&End show…", ("Ctrl+E",)),
+    ActionId.PREPARE_NEXT: ActionSpec("Prepare the &next show"),
     ActionId.PLATFORM: ActionSpec("P&latform…"),
     ActionId.PAST_SHOWS: ActionSpec("Past &shows…"),
     ActionId.RESUME_UNFINISHED: ActionSpec("&Resume unfinished show…"),

@@ -182,6 +182,7 @@ class MainWindow(QMainWindow):
         catalog_vm.import_finished.connect(self._import_finished)
         catalog_vm.catalogs_changed.connect(self._catalogs_changed)
         rundown_vm.file_changed.connect(self._plan_file_changed)
+        rundown_vm.loaded.connect(self.prepare_next_show)  # a plan for the next show
         catalog_vm.import_failed.connect(self._import_failed)
         catalog_vm.import_cancelled.connect(
             lambda name: self._show_message(
@@ -227,6 +228,7 @@ class MainWindow(QMainWindow):
             ActionId.ARM_PREVIOUS: lambda: self.live_vm.arm_step(-1),
             **{ActionId[f"ARM_{n}"]: partial(self._arm_index, n - 1) for n in range(1, 10)},
             ActionId.END_SHOW: lambda: self.tasks.start(self.end_show(), name="end-show-ui"),
+            ActionId.PREPARE_NEXT: self.prepare_next_show,
             ActionId.PLATFORM: self.choose_platform,
             ActionId.PAST_SHOWS: lambda: self.tasks.start(self.show_past_shows()),
             ActionId.RESUME_UNFINISHED: lambda: self.tasks.start(
@@ -299,6 +301,7 @@ class MainWindow(QMainWindow):
                 *(ActionId[f"ARM_{n}"] for n in range(1, 10)),
                 None,
                 ActionId.END_SHOW,
+                ActionId.PREPARE_NEXT,
                 None,
                 ActionId.RESUME_UNFINISHED,
                 ActionId.PAST_SHOWS,
@@ -1112,12 +1115,26 @@ class MainWindow(QMainWindow):
             self._switch_layout("live")
             self.stage.setFocus()
         elif phase == "idle":
-            if self._stage is not None:
-                self._stage.hide()
-            self.card.show()
-            self._switch_layout("prepare")
+            self._prepare_layout()
+        self.actions_by_id[ActionId.PREPARE_NEXT].setEnabled(phase == "ended")
         self.rundown_dock.set_live(phase in ("live", "ending"))
         self._update_title()
+
+    def prepare_next_show(self) -> None:
+        """After a show ended, back to preparing: the card and the prepare layout. The
+        ended show stays as it was in the session (Past shows lists it, with its report)
+        until the next Go live; only the window stops showing it."""
+        if self._live_vm is None or self._live_vm.phase != "ended":
+            return  # nothing ended on screen (and never during a show)
+        self._prepare_layout()
+        self.badge.hide()
+        self.actions_by_id[ActionId.PREPARE_NEXT].setEnabled(False)
+
+    def _prepare_layout(self) -> None:
+        if self._stage is not None:
+            self._stage.hide()
+        self.card.show()
+        self._switch_layout("prepare")
 
     def _ledger_changed(self, snapshot: LedgerSnapshot) -> None:
         self.totals_dock.show_snapshot(snapshot)

@@ -467,6 +467,37 @@ def test_past_shows_are_listed_newest_first_with_what_they_sold(qtbot, qtmodelte
     assert [model.row_key(row) for row in range(model.rowCount())] == ["mid", "new", "old"]
 
 
+def test_past_shows_compare_nights_by_the_commission_the_platform_reported(qtbot):
+    # QA: a TikTok show the platform credited 2,353.54 USD was listed at 0.00 USD (the
+    # catalog had no rates, so the console's estimate was 0); the report said otherwise.
+    _old, new, mid = _shows()
+    ledger = Ledger()  # no commission rates: the console estimates nothing
+    ledger.apply_all(
+        [
+            _order(1, "p1", 1, "9000.00", None, "2000.00"),
+            _order(2, "p1", 1, "10.00", None, "353.54"),
+        ]
+    )
+    credited = totals_of(build_report(new, ledger.snapshot(), (), (), T0 + timedelta(days=1)))
+    terms = ProductTerms("Acme", Decimal("0.1"))
+    ledger = Ledger(CommissionPolicy(products={"p1": terms}))
+    ledger.apply_all([_order(3, "p1", 2, "20.00", None, "0")])  # the platform reported none
+    estimated = totals_of(build_report(mid, ledger.snapshot(), (), (), T0 + timedelta(days=1)))
+    dialog = PastShowsDialog([ShowSummary(new, credited), ShowSummary(mid, estimated)])
+    qtbot.addWidget(dialog)
+    model = dialog.model
+    assert [model.row_key(row) for row in range(model.rowCount())] == ["new", "mid"]
+    assert column_texts(model, 7) == ["2,353.54 USD", "4.00 USD est."]
+    platform_tip = html.unescape(model.data(model.index(0, 7), Qt.ItemDataRole.ToolTipRole))
+    assert "the platform reported" in platform_tip
+    assert "Platform commission" in platform_tip  # the report's column of the same figure
+    assert "estimate from the catalog's rates: 0.00 USD" in platform_tip
+    estimate_tip = html.unescape(model.data(model.index(1, 7), Qt.ItemDataRole.ToolTipRole))
+    assert "reported no commission" in estimate_tip
+    dialog.table.sortByColumn(7, Qt.SortOrder.AscendingOrder)  # by the figure shown
+    assert [model.row_key(row) for row in range(model.rowCount())] == ["mid", "new"]
+
+
 def test_past_shows_open_a_report_by_double_click_or_button(qtbot):
     dialog = PastShowsDialog([ShowSummary(show) for show in _shows()])
     qtbot.addWidget(dialog)

@@ -20,6 +20,7 @@ from seller_console.paths import AppPaths
 from seller_console.platform.client import LiveCommerceClient
 from seller_console.sandbox import SandboxFaults
 from seller_console.selftest import expected_totals, shown_as, shown_totals
+from seller_console.settings import Profile, ProfileKind, Settings, save_settings, settings_file
 from seller_console.ui.actions import ActionId
 from seller_console.ui.dialogs.show_report import ShowReportDialog
 from seller_console.ui.models.live_tables import PCol
@@ -342,3 +343,99 @@ def test_a_show_left_running_is_resumed_from_the_menu_and_go_live_asks_first(sho
     assert vm.state.show.id == first.id
     shows = run(vm.show_summaries())
     assert [s.show.id for s in shows] == [first.id]
+
+
+def in_prepare_layout(console: Console) -> bool:
+    window = console.window
+    return (
+        window.card.isVisible()
+        and not window.stage.isVisible()
+        and window.catalog_dock.isVisible()
+        and not any(dock.isVisible() for dock in window.live_docks)
+        and not window.badge.isVisible()
+    )
+
+
+def test_after_the_show_a_new_plan_or_the_menu_brings_back_the_prepare_layout(show, run, qtbot):
+    # QA: after End show and File > New show plan the window kept the live layout, the
+    # ended show's totals and its sold-out warning beside the empty plan, until a restart.
+    window = show.window
+    run(show.live_vm.practice_audience(0.0))
+    prepare = window.actions_by_id[ActionId.PREPARE_NEXT]
+    assert not prepare.isEnabled()
+    go_live(show, run)
+    assert not prepare.isEnabled()
+    end_show(show, qtbot)
+    assert window.stage.isVisible()  # the ended show stays up, its report beside it
+    assert prepare.isEnabled()
+    prepare.trigger()
+    assert in_prepare_layout(show)
+    assert not prepare.isEnabled()
+
+    go_live(show, run)  # the next night: live again, then a new plan after its end
+    assert all(dock.isVisible() for dock in window.live_docks)
+    end_show(show, qtbot)
+    window.actions_by_id[ActionId.NEW_PLAN].trigger()
+    if window.rundown_vm.dirty:
+        answer_message_box(qtbot, QMessageBox.StandardButton.Discard)
+    qtbot.waitUntil(lambda: window.rundown_vm.title == "Untitled show", timeout=5000)
+    assert in_prepare_layout(show)
+    assert show.live_vm.phase == "ended"  # the show itself is as it ended: in Past shows
+
+
+@pytest.fixture
+def manual_show(qapp: QApplication, run: Runner, app_paths: AppPaths) -> Iterator[Console]:
+    """The window with No API (manual pins) chosen in Show > Platform."""
+    save_settings(settings_file(app_paths.config_dir), Settings(Profile(ProfileKind.MANUAL)))
+    console = Console(qapp, app_paths)
+    console.window.show()
+    run(console.start())
+    try:
+        yield console
+    finally:
+        close_console(console, run)
+
+
+def test_while_the_operator_is_cued_the_receipt_says_what_to_do_not_sending(
+    manual_show, run, qtbot
+):
+    # QA: with the cue up ("Pin … in the platform's app, then press Space") the live
+    # card's receipt read "sending…", as if the console were waiting on the platform.
+    window = manual_show.window
+    go_live(manual_show, run)
+    window.actions_by_id[ActionId.TAKE].trigger()
+    qtbot.waitUntil(window.cue.isVisible, timeout=5000)
+    qtbot.waitUntil(lambda: window.stage.receipt.text() != "sending…", timeout=2000)
+    assert window.stage.receipt.text() == "pin it in the app, then Space"
+    window.cue.button.click()  # "Pinned it"
+    qtbot.waitUntil(lambda: window.stage.receipt.text() == "pinned by you", timeout=5000)
+    assert not window.cue.isVisible()
+
+
+def test_the_cue_banner_is_confirmed_with_space_and_the_report_marks_the_pin(
+    manual_show, run, qtbot
+):
+    # What the README's "Manual pins" says the window does: the banner names the product
+    # and its place in the bag, Space confirms, the report's timeline says who pinned.
+    window = manual_show.window
+    go_live(manual_show, run)
+    first = stage(manual_show, run).items[0]
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_Space)  # take: cue the operator
+    qtbot.waitUntil(window.cue.isVisible, timeout=5000)
+    said = window.cue.text.text()
+    assert first.product.display_title in said
+    assert "position 1 in the bag" in said
+    assert window.cue.button.text() == "Pinned it (Space)"
+    qtbot.keyClick(window, Qt.Key.Key_Space)  # "Pinned it"
+    qtbot.waitUntil(lambda: window.stage.receipt.text() == "pinned by you", timeout=5000)
+    assert not window.cue.isVisible()
+    window.actions_by_id[ActionId.END_SHOW].trigger()
+    answer_message_box(qtbot, QMessageBox.StandardButton.Yes)
+    qtbot.waitUntil(lambda: bool(reports()), timeout=15_000)
+    timeline = reports()[0].timeline_model
+    assert [timeline.data(timeline.index(r, 2)) for r in range(timeline.rowCount())] == [
+        "performed"
+    ]
+    for dialog in reports():
+        dialog.close()

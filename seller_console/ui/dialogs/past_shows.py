@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from seller_console.domain.money import Money
+from seller_console.domain.show_records import ShowTotals
 from seller_console.services.reports import ShowSummary
 from seller_console.services.show_clock import on_air_seconds
 from seller_console.ui.dialogs.show_report import (
@@ -70,9 +71,10 @@ def _status(summary: ShowSummary) -> Cell:
 
 
 def _sold_cells(summary: ShowSummary) -> tuple[Cell, Cell, Cell]:
-    """Orders, net sales and our commission estimate, as the show's report totals them.
-    A metrics-only platform's show has the platform's own orders and GMV, and no
-    commission of ours; a show sold in several currencies lists each."""
+    """Orders, net sales and commission, as the show's report totals them (commission:
+    what the platform reported, else our estimate, marked as such). A metrics-only
+    platform's show has the platform's own orders and GMV, and no commission of ours; a
+    show sold in several currencies lists each."""
     if summary.problem is not None:
         return _none(), _none(), _none()
     totals = summary.totals.figures
@@ -80,7 +82,7 @@ def _sold_cells(summary: ShowSummary) -> tuple[Cell, Cell, Cell]:
         return (
             number_cell(sum(f.orders for f in totals)),
             _amounts(tuple(f.net for f in totals)),
-            _amounts(tuple(f.commission_estimated for f in totals)),
+            _commission(summary.totals),
         )
     metrics = summary.totals.metrics
     if metrics is not None and (metrics.orders or metrics.gmv is not None):
@@ -91,10 +93,32 @@ def _sold_cells(summary: ShowSummary) -> tuple[Cell, Cell, Cell]:
     return number_cell(0), _none(), _none()
 
 
+def _commission(totals: ShowTotals) -> Cell:
+    """The platform's commission when it reported any (what it credits: a catalog without
+    rates estimates 0), else the console's estimate, marked "est."; the tooltip says which
+    figure it is, by the show report's name for it, and gives the other."""
+    estimated = _text(tuple(f.commission_estimated for f in totals.figures))
+    if totals.commission_from_platform:
+        tip = (
+            "Commission as the platform reported it (the report's Platform commission). "
+            f"The console's estimate from the catalog's rates: {estimated}."
+        )
+        return replace(_amounts(totals.commission), tip=tip)
+    tip = (
+        "The platform reported no commission: this is the console's estimate from the "
+        "catalog's rates (the report's Est. commission)."
+    )
+    cell = _amounts(totals.commission)
+    return replace(cell, text=f"{cell.text} est.", tip=tip)
+
+
+def _text(amounts: tuple[Money, ...]) -> str:
+    return " · ".join(money_text(a.rounded()) for a in amounts)
+
+
 def _amounts(amounts: tuple[Money, ...]) -> Cell:
     """``1,204.50 USD`` (``… · 20.00 EUR`` for a second currency), sorted by the first."""
-    text = " · ".join(money_text(a.rounded()) for a in amounts)
-    return Cell(text, amounts[0].amount, numeric=True)
+    return Cell(_text(amounts), amounts[0].amount, numeric=True)
 
 
 def _none() -> Cell:

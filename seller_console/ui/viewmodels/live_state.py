@@ -30,3 +30,6 @@ class StageView:
     flash: FlashSale | None = None
     """The live item's flash sale: running while ``now`` is before its ``ends_at``, over
     (kept until the item leaves the air) after it; None when the live item has none."""
+    operator_cued: bool = False
+    """The live item's pin waits for the operator: the cue to pin it in the platform's
+    app is up (no pin call is on its way)."""

@@ -34,6 +34,7 @@ from seller_console.services.live_process import LiveEngineStopped, LiveProcess
 from seller_console.services.live_session import (
     ActionFailed,
     ConflictFound,
+    CueKind,
     FlashSale,
     LiveEvent,
     LiveState,
@@ -243,6 +244,12 @@ class LiveViewModel(QObject):
             now=now,
             live_refused=self._refusal(state.live.item) if state.live is not None else None,
             flash=self._flash,
+            operator_cued=(
+                state.cue is not None
+                and state.cue.kind is CueKind.PIN
+                and state.live is not None
+                and state.cue.item_id == state.live.item.id
+            ),
         )
 
     def _emit_stage(self) -> None:

@@ -141,6 +141,7 @@ class _Title(_Command):
 class RundownViewModel(QObject):
     changed = Signal(list)  # ids of the items to select after the change
     file_changed = Signal()  # path, title or saved state
+    loaded = Signal()  # another plan replaced the rundown (new, opened or recovered)
     preflight_changed = Signal(list)  # list[PreflightIssue]
     platform_check_changed = Signal(bool, str)  # running, what the check found or does
     failed = Signal(str)  # a message for the user
@@ -368,6 +369,7 @@ class RundownViewModel(QObject):
         self.title, self.notes, self.path = plan.title, plan.notes, path
         self.changed_items([])
         self.file_changed.emit()
+        self.loaded.emit()
 
     async def find_recovery(self) -> Recovery | None:
         """The autosave a run that did not end cleanly left behind, if any."""

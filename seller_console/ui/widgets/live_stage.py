@@ -86,14 +86,17 @@ def _stock(left: int | None) -> tuple[str, Tone | None]:
     return f"{count_text(left)} left", None
 
 
-def receipt_text(receipt: PinReceipt | None) -> tuple[str, Tone | None]:
+def receipt_text(
+    receipt: PinReceipt | None, operator_cued: bool = False
+) -> tuple[str, Tone | None]:
     """``sending…``, ``confirmed in 84 ms``, ``pinned by you`` (the operator pinned it in
     the platform's app and pressed Space) or ``pin failed`` (the reason is shown on its
-    own lines: it is the platform's text, of any length)."""
+    own lines: it is the platform's text, of any length). While the operator is cued
+    nothing is being sent: it says what the producer has to do, as the cue does."""
     if receipt is None:
         return "", None
     if receipt.outcome is PinOutcome.SENT:
-        return "sending…", Tone.WARNING
+        return ("pin it in the app, then Space" if operator_cued else "sending…"), Tone.WARNING
     if receipt.outcome is PinOutcome.CONFIRMED:
         latency = receipt.latency_ms
         return ("confirmed" if latency is None else f"confirmed in {latency:.0f} ms"), Tone.GOOD
@@ -495,7 +498,7 @@ class LiveStageWidget(QWidget):
         item = card.item
         self.live_tag.setText(f"● ON AIR  #{card.number}")
         _colour(self.live_tag, Tone.ON_AIR)
-        text, tone = receipt_text(card.receipt)
+        text, tone = receipt_text(card.receipt, self._view is not None and self._view.operator_cued)
         self.receipt.setText(text)
         _colour(self.receipt, tone)
         failure = failure_text(card.receipt, refused, card.pin_problem)

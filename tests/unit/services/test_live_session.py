@@ -95,6 +95,7 @@ class FakePlatform:
     ended: bool = False  # the platform ended the session already (an END carried out)
     lists_fail: int = 0  # the next N orders lists fail
     pins_unavailable: int = 0  # the next N pin calls answer 503
+    listed: tuple[Order, ...] = ()  # what its orders list has that the stream never said
 
     @property
     def platform(self) -> str:
@@ -156,7 +157,7 @@ class FakePlatform:
         if self.lists_fail:
             self.lists_fail -= 1
             raise Offline("the platform cannot be reached")
-        return Page((), None)
+        return Page(self.listed, None)
 
     async def events(
         self, session_id: str, *, after: str | None = None, on_link: LinkListener | None = None
@@ -375,6 +376,29 @@ def test_after_end_show_it_is_off_air_and_the_ledger_equals_the_report(tmp_path:
             session.take()
             await asyncio.sleep(0.05)
             assert len(platform.pins) == pins  # a take after the end does nothing
+
+    run(go())
+
+
+def test_the_orders_fetched_at_the_end_of_the_show_reach_the_sales_feed(tmp_path: Path) -> None:
+    # QA: after End show on the practice TikTok the feed listed 6 orders, the totals 19:
+    # what the end fetched from the platform's orders list counted, and was never fed.
+    async def go() -> None:
+        async with live(tmp_path) as (session, platform, seen, _clock, _db):
+            session.take()
+            await until(lambda: confirmed(seen))
+            platform.sell(showcase_id("v1"), "pin1", 1, 1)
+            await until(lambda: bool(seen.of(OrdersArrived)))
+            platform.listed = tuple(
+                order(f"late{n}", "10.00", product=showcase_id("v1"), pin="pin1", rate="0.1")
+                for n in range(3)
+            )
+            assert await session.end_show() is not None
+            ledger = seen.state.ledger
+            assert ledger is not None
+            assert ledger.totals["USD"].orders == 4
+            fed = {o.id for e in seen.of(OrdersArrived) for o in e.orders}
+            assert fed == {"o1", "late0", "late1", "late2"}
 
     run(go())
 
