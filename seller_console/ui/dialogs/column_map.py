@@ -7,6 +7,7 @@ is shown as plain text only.
 
 from __future__ import annotations
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -129,9 +130,15 @@ class ColumnMapDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self._update()
+        # As wide as the fields (never a sideways scroll), as tall as they are, up to
+        # the screen: the fields scroll on a short one.
+        frame = 2 * scroll.frameWidth()
+        bar = scroll.verticalScrollBar().sizeHint().width()
+        scroll.setMinimumWidth(holder.sizeHint().width() + bar + frame)
+        hint = self.sizeHint()
+        tall = hint.height() - scroll.sizeHint().height() + holder.sizeHint().height() + frame
         room = self.screen().availableGeometry().size() * 0.9
-        wanted = self.sizeHint().expandedTo(holder.sizeHint()).grownBy(self.contentsMargins())
-        self.resize(wanted.boundedTo(room))
+        self.resize(QSize(hint.width(), tall).boundedTo(room))
 
     def _preview_table(self, preview: TablePreview) -> QTableWidget:
         table = QTableWidget(len(preview.rows), len(preview.header))
