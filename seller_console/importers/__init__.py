@@ -155,6 +155,8 @@ def guess_column_map(header: Sequence[str]) -> dict[str, str]:
     found: dict[str, str] = {}
     for by_words in (False, True):
         for field, known in names.items():
+            if field in found:
+                continue
             column = next(
                 (
                     c
@@ -164,7 +166,7 @@ def guess_column_map(header: Sequence[str]) -> dict[str, str]:
                 ),
                 None,
             )
-            if field not in found and column is not None:
+            if column is not None:
                 found[field] = column
     return found
 
