@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
-import hashlib
 import re
 import threading
 import zipfile
@@ -188,6 +187,8 @@ class TablePreview:
     def signature(self) -> str:
         """The same for every file with this header (case and spacing aside): a
         brand's next export maps as its last one did."""
+        import hashlib  # deferred: start-up time (it loads OpenSSL's library)
+
         joined = "\x1f".join(norm_header(c) for c in self.header)
         return hashlib.sha256(joined.encode()).hexdigest()[:32]
 
