@@ -642,8 +642,9 @@ class MainWindow(QMainWindow):
                 return False
             options = mapped
         opened = await self.catalog_vm.open_catalog(path, options, offer_mapping=True)
-        if not opened and self.catalog_vm.unrecognised is not None:
-            mapped = await self._map_columns(path, options, self.catalog_vm.unrecognised)
+        unrecognised = self.catalog_vm.unrecognised.pop(path, None)
+        if unrecognised is not None:
+            mapped = await self._map_columns(path, options, unrecognised)
             if mapped is None:
                 return False
             options = mapped

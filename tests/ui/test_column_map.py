@@ -197,3 +197,18 @@ def test_without_a_mapping_offered_an_unknown_format_is_a_message_naming_both_wa
         assert not run(console.catalog_vm.import_catalog(path, ImportOptions()))
     assert "'Generic CSV (map columns)'" in failed.args[0]
     assert "--format generic" in failed.args[0]
+
+
+def test_an_unknown_format_offered_a_mapping_is_kept_by_file_for_the_caller(
+    console, run: Runner, qtbot, tmp_path
+):
+    vm = console.catalog_vm
+    one, two = write_messy(tmp_path, "one.csv"), write_messy(tmp_path, "two.csv")
+    failed: list[str] = []
+    vm.import_failed.connect(failed.append)
+    both = [vm.open_catalog(p, ImportOptions(), offer_mapping=True) for p in (one, two)]
+    qtbot.waitUntil(lambda: all(t.done() for t in both), timeout=15_000)
+    assert [t.result() for t in both] == [False, False]
+    assert failed == []
+    assert sorted(vm.unrecognised) == [one, two]
+    assert "not a catalog format" in vm.unrecognised[one]

@@ -51,9 +51,9 @@ class CatalogViewModel(QObject):
         self._running: CatalogImport | None = None
         self._queue: asyncio.Lock | None = None
         self.last_report: ImportReport | None = None
-        # Why the last import found no format it knows, when its caller offers a column
-        # mapping instead of the failure message (``offer_mapping``); else None.
-        self.unrecognised: str | None = None
+        # Why an import found no format it knows, by file, when its caller offers a column
+        # mapping instead of the failure message (``offer_mapping``): the caller takes it.
+        self.unrecognised: dict[Path, str] = {}
 
     @property
     def catalogs(self) -> list[Catalog]:
@@ -74,7 +74,8 @@ class CatalogViewModel(QObject):
         self, path: Path, options: ImportOptions, *, offer_mapping: bool = False
     ) -> bool:
         """``offer_mapping``: a file whose format is not recognised fails without a
-        message, its reason in ``unrecognised``, for the caller to ask for a mapping."""
+        message, its reason in ``unrecognised[path]``, for the caller to ask for a mapping
+        (kept by file: another import may start before the caller reads it)."""
         import asyncio
 
         if self._queue is None:
@@ -82,7 +83,7 @@ class CatalogViewModel(QObject):
         async with self._queue:  # one import at a time; later ones wait their turn
             job = CatalogImport(path, options, self.import_progressed.emit)
             self._running = job
-            self.unrecognised = None
+            self.unrecognised.pop(path, None)
             self.import_started.emit(path.name)
             try:
                 result = await job.run()
@@ -92,7 +93,7 @@ class CatalogViewModel(QObject):
                 return False
             except UnknownFormatError as exc:
                 if offer_mapping and options.format is None:
-                    self.unrecognised = exc.reason
+                    self.unrecognised[path] = exc.reason
                 else:
                     self.import_failed.emit(f"Cannot import {exc}")
                 return False
