@@ -26,7 +26,7 @@ from seller_console.importers import TablePreview, generic_fields
 from seller_console.importers.source import norm_header
 from seller_console.ui.widgets.text import plain_label
 
-REQUIRED = ("id", "title")
+_REQUIRED = ("id", "title")
 # The fields a brand's sheet has most often come first; the rest follow in the importer's order.
 _FIRST = ("id", "title", "price", "currency", "quantity", "commission", "brand", "sale_price")
 _LABELS = {
@@ -170,7 +170,7 @@ class ColumnMapDialog(QDialog):
         return found
 
     def _update(self) -> None:
-        missing = [_label(f).rstrip(" *") for f in REQUIRED if f not in self.mapping()]
+        missing = [_label(f).rstrip(" *") for f in _REQUIRED if f not in self.mapping()]
         self.ok.setEnabled(not missing)
         self.why.setText(
             f"Choose the column for {' and '.join(missing)}: every product needs an ID and a title."
