@@ -582,6 +582,12 @@ MAX_RECENT = 10
 MAX_RATES = 500  # commission rates set by hand, per catalog and kind (brand, product)
 MAX_RATE_KEY_CHARS = 256  # a brand's name or a product's id
 MAX_PATH_CHARS = 4096
+MAX_COLUMN_MAPS = 50
+"""Generic CSV column mappings remembered, one per header (the most recently used kept)."""
+MAX_MAPPED_FIELDS = 64  # more than the fields a mapping can name
+MAX_COLUMN_NAME_CHARS = 256
+"""A mapping naming a longer column is used but not remembered (the workspace's bound)."""
+MAX_SIGNATURE_CHARS = 64
 MAX_WORKSPACE_BYTES = 4 * 1024 * 1024
 """More than the most a workspace holds (its lists and rates are bounded), so every
 workspace the app writes can be read back."""
@@ -623,14 +629,35 @@ class CatalogFile:
 @dataclass(frozen=True, slots=True)
 class Workspace:
     """The catalogs and plans the user worked with, the newest first, at most
-    ``MAX_RECENT`` each; ``plan`` is the plan that was open when the app stopped."""
+    ``MAX_RECENT`` each; ``plan`` is the plan that was open when the app stopped.
+    ``column_maps``: the generic CSV mappings the user confirmed, by header signature
+    (``importers.TablePreview.signature``), the newest first: a brand's next export, under
+    another name, maps itself."""
 
     catalogs: tuple[CatalogFile, ...] = ()
     plans: tuple[str, ...] = ()
     plan: str | None = None
+    column_maps: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
 
     def catalog(self, path: str) -> CatalogFile | None:
         return next((c for c in self.catalogs if c.path == path), None)
+
+    def column_map(self, signature: str) -> dict[str, str] | None:
+        """The mapping last confirmed for files with this header, if any."""
+        return next((dict(m) for s, m in self.column_maps if s == signature), None)
+
+    def with_column_map(self, signature: str, mapping: dict[str, str]) -> Workspace:
+        """``mapping`` remembered for this header, first; the oldest beyond
+        ``MAX_COLUMN_MAPS`` are forgotten. One over the bounds is not remembered."""
+        if (
+            not 0 < len(signature) <= MAX_SIGNATURE_CHARS
+            or len(mapping) > MAX_MAPPED_FIELDS
+            or any(len(column) > MAX_COLUMN_NAME_CHARS for column in mapping.values())
+        ):
+            return self
+        rest = tuple((s, m) for s, m in self.column_maps if s != signature)
+        entry = (signature, tuple(mapping.items()))
+        return replace(self, column_maps=(entry, *rest)[:MAX_COLUMN_MAPS])
 
     def with_catalog(self, entry: CatalogFile) -> Workspace:
         """``entry`` first (replacing the one for its file, keeping its rates when it has
@@ -680,10 +707,11 @@ class Workspace:
             return self, []
         plan = self.plan if self.plan not in gone else None
         return (
-            Workspace(
-                tuple(c for c in self.catalogs if c.path not in gone),
-                tuple(p for p in self.plans if p not in gone),
-                plan,
+            replace(
+                self,
+                catalogs=tuple(c for c in self.catalogs if c.path not in gone),
+                plans=tuple(p for p in self.plans if p not in gone),
+                plan=plan,
             ),
             gone,
         )
@@ -724,6 +752,7 @@ def _workspace_json(workspace: Workspace) -> dict[str, Any]:
         ],
         "plans": list(workspace.plans),
         "plan": workspace.plan,
+        "column_maps": {s: dict(m) for s, m in workspace.column_maps},
     }
 
 
@@ -762,14 +791,34 @@ def _rates(raw: Any, where: str) -> tuple[tuple[str, Decimal], ...]:
     return tuple((str(k), _rate(v, f"{where} {quote_short(k)}")) for k, v in raw.items())
 
 
-def _catalog_file(raw: Any) -> CatalogFile:
-    if not isinstance(raw, dict):
-        raise _Damaged("a catalog is not an object")
-    column_map = raw.get("column_map") or {}
+def _column_map(raw: Any) -> tuple[tuple[str, str], ...]:
+    column_map = raw or {}
     if not isinstance(column_map, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in column_map.items()
     ):
-        raise _Damaged("a catalog's column map is not text")
+        raise _Damaged("a column map is not text")
+    return tuple(column_map.items())
+
+
+def _column_maps(raw: Any) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    maps = raw or {}
+    if not isinstance(maps, dict) or len(maps) > MAX_COLUMN_MAPS:
+        raise _Damaged("the column maps are not a list")
+    found = tuple((str(s), _column_map(m)) for s, m in maps.items())
+    if any(
+        not 0 < len(s) <= MAX_SIGNATURE_CHARS
+        or len(m) > MAX_MAPPED_FIELDS
+        or any(len(column) > MAX_COLUMN_NAME_CHARS for _, column in m)
+        for s, m in found
+    ):
+        raise _Damaged("a column map is too long")
+    return found
+
+
+def _catalog_file(raw: Any) -> CatalogFile:
+    if not isinstance(raw, dict):
+        raise _Damaged("a catalog is not an object")
+    column_map = _column_map(raw.get("column_map"))
     rate = raw.get("commission_rate")
     currency = _text(raw, "currency")
     if currency is not None and not is_currency_code(currency):
@@ -782,7 +831,7 @@ def _catalog_file(raw: Any) -> CatalogFile:
         currency,
         None if rate is None else _rate(rate, "a catalog's commission rate"),
         _text(raw, "brand"),
-        tuple(column_map.items()),
+        column_map,
         raw.get("open") is True,
         _rates(raw.get("brand_rates"), "a brand's rate"),
         _rates(raw.get("product_rates"), "a product's rate"),
@@ -811,6 +860,7 @@ def load_workspace(path: Path) -> tuple[Workspace | None, str | None]:
             tuple(_catalog_file(c) for c in catalogs[:MAX_RECENT]),
             plan_list,
             _text(raw, "plan"),
+            _column_maps(raw.get("column_maps")),
         ), None
     except _Damaged as exc:
         return Workspace(), f"{path} is damaged ({exc}); the recent files are forgotten."

@@ -12,17 +12,23 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import re
 import threading
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from seller_console.domain.catalog import Catalog
 from seller_console.domain.money import Currency, UnknownCurrencyError, quote_short
 from seller_console.importers.builder import CatalogBuilder, ImportOptions
-from seller_console.importers.errors import CatalogImportError, ImportCancelledError
+from seller_console.importers.errors import (
+    CatalogImportError,
+    ImportCancelledError,
+    UnknownFormatError,
+)
 from seller_console.importers.report import ImportReport, Problem, WarningKind
 from seller_console.importers.source import (
     CancelFn,
@@ -47,9 +53,14 @@ __all__ = [
     "ImportReport",
     "ImportResult",
     "Problem",
+    "TablePreview",
+    "UnknownFormatError",
     "WarningKind",
     "collector_paused",
+    "generic_fields",
+    "guess_column_map",
     "import_catalog",
+    "preview_table",
 ]
 
 FORMATS: Final = {
@@ -97,11 +108,102 @@ def _tabular() -> dict[str, HeaderTest]:
     }
 
 
-def _generic_fields() -> tuple[str, ...]:
+def generic_fields() -> tuple[str, ...]:
     """The fields a generic CSV's column mapping may name."""
     from seller_console.importers import feed  # deferred: start-up time (see above)
 
     return tuple(feed.ALIASES)
+
+
+def _any_header(names: list[str]) -> bool:
+    """A generic CSV's header is its first row that is not blank."""
+    return not is_blank(names)
+
+
+# Names a brand's own spreadsheet gives a field, beyond the feed names (``feed.ALIASES``),
+# spelt as ``feed.feed_key`` gives them. Only for guessing a mapping the user confirms:
+# recognising a known format goes by the feed names alone.
+_GUESSES: Final[dict[str, tuple[str, ...]]] = {
+    "id": ("sku", "code", "product_code", "item_code", "article", "reference", "ref"),
+    "title": ("product_name", "item_name", "product", "product_title"),
+    "description": ("desc", "details", "long_description"),
+    "link": ("product_url", "product_link", "web_link"),
+    "image": ("image_url", "photo", "picture", "main_image"),
+    "price": ("cost", "unit_price", "retail_price", "rrp", "msrp"),
+    "sale_price": ("sale", "promo_price", "discount_price", "offer_price"),
+    "brand": ("manufacturer", "vendor", "maker"),
+    "gtin": ("ean13", "isbn"),
+    "group": ("parent_sku", "parent", "group_id", "product_group"),
+    "product_type": ("category", "type"),
+    "quantity": ("qty", "stock", "on_hand", "available", "stock_qty", "units"),
+    "commission": ("commission_%", "commission_percent", "affiliate_rate"),
+    "tags": ("keywords", "tag"),
+}
+_WORD = re.compile(r"[^\W_]+")
+
+
+def guess_column_map(header: Sequence[str]) -> dict[str, str]:
+    """A first guess at a generic CSV's mapping, for the user to check: each field the
+    column named as the feeds or a brand's sheet name it (case and spacing aside), else
+    the first column with that name among its words (``Price (USD)``); each column used
+    once."""
+    from seller_console.importers import feed  # deferred: start-up time (see above)
+
+    names = {field: {*feed.ALIASES[field], *_GUESSES.get(field, ())} for field in feed.ALIASES}
+    columns = [(c, feed.feed_key(c)) for c in dict.fromkeys(header) if c.strip()]
+    found: dict[str, str] = {}
+    for by_words in (False, True):
+        for field, known in names.items():
+            if field in found:
+                continue
+            column = next(
+                (
+                    c
+                    for c, key in columns
+                    if c not in found.values()
+                    and (known & set(_WORD.findall(key)) if by_words else key in known)
+                ),
+                None,
+            )
+            if column is not None:
+                found[field] = column
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class TablePreview:
+    """A delimited file's header and first data rows, read as a generic CSV import
+    reads them (encoding, delimiter, header row), so a mapping made from it fits."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The columns a mapping can name: each name once, blank ones left out."""
+        return tuple(c for c in dict.fromkeys(self.header) if c.strip())
+
+    @property
+    def signature(self) -> str:
+        """The same for every file with this header (case and spacing aside): a
+        brand's next export maps as its last one did."""
+        import hashlib  # deferred: start-up time (it loads OpenSSL's library)
+
+        joined = "\x1f".join(norm_header(c) for c in self.header)
+        return hashlib.sha256(joined.encode()).hexdigest()[:32]
+
+
+def preview_table(path: Path | str, rows: int = 5) -> TablePreview:
+    """The header and the first ``rows`` data rows of a delimited file, for choosing a
+    column mapping. Raises ``CatalogImportError`` when the file cannot be read as one."""
+    from seller_console.importers.tabular import open_table  # deferred: start-up time
+
+    path = Path(path)
+    check_size(path)
+    _refuse_binary(path, head_bytes(path))
+    _, table = open_table(path, detect_encoding(path), {"generic": _any_header})
+    data = tuple(tuple(r.cells) for r in islice(table.data(), rows))
+    return TablePreview(tuple(table.header), data)
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +286,7 @@ def _check_options(path: Path, options: ImportOptions) -> None:
         except UnknownCurrencyError as exc:
             raise CatalogImportError(path, str(exc)) from None
     if options.format == "generic":
-        fields = _generic_fields()
+        fields = generic_fields()
         unknown = sorted(set(options.column_map) - set(fields))
         if unknown:
             raise CatalogImportError(
@@ -232,7 +334,7 @@ def _import_tabular(
             "letters",
         )
     if options.format == "generic":
-        headers: dict[str, HeaderTest] = {"generic": lambda names: not is_blank(names)}
+        headers: dict[str, HeaderTest] = {"generic": _any_header}
     elif options.format is not None:
         headers = {options.format: _tabular()[options.format]}
     else:

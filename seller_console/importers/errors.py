@@ -20,3 +20,8 @@ class CatalogImportError(Exception):
 class ImportCancelledError(CatalogImportError):
     def __init__(self, path: Path) -> None:
         super().__init__(path, "the import was cancelled")
+
+
+class UnknownFormatError(CatalogImportError):
+    """No row near the top is the header of a format the console knows: the file can
+    still be imported as a generic CSV, given a column mapping."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 
-from seller_console.importers.errors import CatalogImportError
+from seller_console.importers.errors import UnknownFormatError
 from seller_console.importers.report import ImportReport
 from seller_console.importers.source import (
     CancelFn,
@@ -123,7 +123,7 @@ def open_table(
     """Find the header row among the first rows, and which format it belongs to.
 
     ``headers`` maps format names to their header tests, tried in order on each row.
-    Raises ``CatalogImportError`` when no row looks like a header of any of them.
+    Raises ``UnknownFormatError`` when no row looks like a header of any of them.
     Rows the reader refuses (an unbalanced quote, a cap) go to ``report``.
     """
     delimiter = sniff_delimiter(_header_candidates(first_lines(path, encoding)))
@@ -142,7 +142,7 @@ def open_table(
                 return name, Table(path, encoding, delimiter, header, record.row, label, blocks)
         if len(looked) >= _HEADER_SEARCH_ROWS:
             break
-    raise CatalogImportError(path, _unknown_format_reason(looked))
+    raise UnknownFormatError(path, _unknown_format_reason(looked))
 
 
 def _header_candidates(lines: list[str]) -> list[str]:
@@ -160,5 +160,7 @@ def _unknown_format_reason(looked: list[Record]) -> str:
         "this is not a catalog format the console knows (Shopify, Google Merchant, Meta, "
         "TikTok, WooCommerce); no header row was found in the first "
         f"{len(looked)} rows (row {first.row} starts with {shown or 'nothing'}). "
-        "For any other CSV, import it as 'generic' with a column mapping."
+        "To import any other CSV, choose which column holds each field: in the window, "
+        "choose the format 'Generic CSV (map columns)'; with catalog check, "
+        "--format generic --map FIELD=COLUMN."
     )

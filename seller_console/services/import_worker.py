@@ -12,7 +12,8 @@ hands it the file and the options, and reads its messages, all pickled by
   catalog comes back as columns, a chunk at a time, so loading any one message in the
   window's process takes a few milliseconds, and each chunk is turned back into products
   while the next one is on its way;
-- ``("failed", reason)``: the file cannot be imported (``CatalogImportError``);
+- ``("failed", reason, unknown)``: the file cannot be imported (``CatalogImportError``;
+  ``unknown``: ``UnknownFormatError``, which the window answers with a column mapping);
 - ``("cancelled",)``, after the window asked to stop (a shared ``Event`` the import looks
   at every few hundred rows).
 
@@ -43,6 +44,7 @@ from seller_console.importers import (
     ImportOptions,
     ImportReport,
     ImportResult,
+    UnknownFormatError,
     collector_paused,
     import_catalog,
 )
@@ -84,7 +86,7 @@ def serve(conn: Connection, path: Path, options: ImportOptions, cancelled: Event
     except ImportCancelledError:
         conn.send(("cancelled",))
     except CatalogImportError as exc:
-        conn.send(("failed", exc.reason))
+        conn.send(("failed", exc.reason, isinstance(exc, UnknownFormatError)))
     except (BrokenPipeError, EOFError):
         pass  # the window went away: nobody to answer
     except Exception:  # a bug: the window reports it like one of its own
@@ -178,6 +180,6 @@ def _receive(
         elif kind == "cancelled":
             raise ImportCancelledError(path)
         elif kind == "failed":
-            raise CatalogImportError(path, message[1])
+            raise (UnknownFormatError if message[2] else CatalogImportError)(path, message[1])
         else:
             raise ImportWorkerError(f"the import of {path.name} failed:\n{message[1]}")

@@ -639,7 +639,19 @@ class MainWindow(QMainWindow):
                 return False
             options = chosen
             self._currency = options.currency or self._currency
-        opened = await self.catalog_vm.open_catalog(path, options)
+        if options.format == "generic" and not options.column_map:
+            mapped = await self._map_columns(path, options, None)
+            if mapped is None:
+                return False
+            options = mapped
+        opened = await self.catalog_vm.open_catalog(path, options, offer_mapping=True)
+        unrecognised = self.catalog_vm.unrecognised.pop(path, None)
+        if unrecognised is not None:
+            mapped = await self._map_columns(path, options, unrecognised)
+            if mapped is None:
+                return False
+            options = mapped
+            opened = await self.catalog_vm.open_catalog(path, options)
         if opened:
             entry = CatalogFile(
                 str(path.absolute()),
@@ -652,6 +664,39 @@ class MainWindow(QMainWindow):
             self._remember(self.workspace.with_catalog(entry))
             await self._apply_rates(path)
         return opened
+
+    async def _map_columns(
+        self, path: Path, options: ImportOptions, unrecognised: str | None
+    ) -> ImportOptions | None:
+        """``options`` as a generic CSV import with the column mapping the user confirmed
+        (remembered for files with the same header); None when they cancel, or when the
+        file cannot be read as a table (which is said)."""
+        import asyncio
+        from dataclasses import replace
+
+        from seller_console.importers import CatalogImportError, guess_column_map, preview_table
+        from seller_console.ui.dialogs.column_map import ColumnMapDialog, intro_text
+
+        try:
+            preview = await asyncio.to_thread(preview_table, path)
+        except CatalogImportError as exc:
+            self._import_failed(f"Cannot import {exc}")
+            return None
+        remembered = self.workspace.column_map(preview.signature)
+        dialog = ColumnMapDialog(
+            path.name,
+            preview,
+            guess_column_map(preview.header) if remembered is None else remembered,
+            intro_text(path.name, unrecognised is not None, remembered is not None),
+            self,
+        )
+        accepted = await run_dialog(dialog) == QDialog.DialogCode.Accepted
+        mapping = dialog.mapping()
+        dialog.deleteLater()
+        if not accepted:
+            return None
+        self._remember(self.workspace.with_column_map(preview.signature, mapping))
+        return replace(options, format="generic", column_map=mapping)
 
     # ------------------------------------------------------------ the work remembered
     async def reopen_work(self, *, open_plan: bool = True) -> bool:

@@ -200,10 +200,10 @@ def test_rich_text_in_a_catalog_is_shown_literally_everywhere(console, run, tmp_
 def test_import_failure_is_a_message_and_keeps_what_was_loaded(console, run, qtbot, tmp_path):
     start(console, run)
     bad = tmp_path / "notes.csv"
-    bad.write_text("just,some,words\n1,2,3\n")
+    bad.write_bytes(b"just\x00some\x00words\n")
     with qtbot.waitSignal(console.catalog_vm.import_failed) as failed:
         assert not run(console.window.open_catalog(bad, ImportOptions(currency="USD")))
-    assert "not a catalog format" in failed.args[0]
+    assert "binary file" in failed.args[0]
     assert len(console.catalog_vm.catalogs) == 1
     answer_message_box(qtbot, QMessageBox.StandardButton.Ok)
 

@@ -248,6 +248,28 @@ def test_no_workspace_is_a_first_run_and_a_damaged_one_is_forgotten_with_a_reaso
         assert "recent files are forgotten" in warning
 
 
+def test_a_column_mapping_is_remembered_per_header_the_newest_first(tmp_path):
+    workspace = (
+        Workspace()
+        .with_column_map("brand-a", {"id": "Code", "title": "Name"})
+        .with_column_map("brand-b", {"id": "SKU", "title": "Title"})
+        .with_column_map("brand-a", {"id": "Code", "title": "Name", "price": "Cost"})
+    )
+    assert [s for s, _ in workspace.column_maps] == ["brand-a", "brand-b"]
+    assert workspace.column_map("brand-a") == {"id": "Code", "title": "Name", "price": "Cost"}
+    assert workspace.column_map("brand-c") is None
+    too_long = {"id": "x" * 10_000, "title": "Name"}
+    assert workspace.with_column_map("brand-c", too_long) == workspace
+    path = tmp_path / "workspace.json"
+    save_workspace(path, workspace)
+    assert load_workspace(path) == (workspace, None)
+    path.write_text('{"version": 1, "column_maps": {"a": {"id": 7}}}', encoding="utf-8")
+    loaded, warning = load_workspace(path)
+    assert loaded == Workspace()
+    assert warning is not None
+    assert "column map" in warning
+
+
 def test_a_rate_out_of_range_is_refused_with_the_field_named():
     workspace = Workspace().with_catalog(CatalogFile("/a.csv"))
     with pytest.raises(SettingsError, match="Commission"):
@@ -258,10 +280,14 @@ def test_a_rate_out_of_range_is_refused_with_the_field_named():
 
 def test_the_largest_workspace_the_app_can_write_is_read_back(tmp_path):
     from seller_console.settings import (
+        MAX_COLUMN_MAPS,
+        MAX_COLUMN_NAME_CHARS,
+        MAX_MAPPED_FIELDS,
         MAX_PATH_CHARS,
         MAX_RATE_KEY_CHARS,
         MAX_RATES,
         MAX_RECENT,
+        MAX_SIGNATURE_CHARS,
     )
 
     def rates(kind: str) -> tuple[tuple[str, Decimal], ...]:
@@ -277,7 +303,11 @@ def test_the_largest_workspace_the_app_can_write_is_read_back(tmp_path):
         for n in range(MAX_RECENT)
     )
     plans = tuple(f"/{n}".ljust(MAX_PATH_CHARS, "p") for n in range(MAX_RECENT))
+    column_map = {f"f{n}": "c".ljust(MAX_COLUMN_NAME_CHARS, "c") for n in range(MAX_MAPPED_FIELDS)}
     biggest = Workspace(catalogs, plans, plans[0])
+    for n in range(MAX_COLUMN_MAPS + 1):
+        biggest = biggest.with_column_map(f"{n}".ljust(MAX_SIGNATURE_CHARS, "s"), column_map)
+    assert len(biggest.column_maps) == MAX_COLUMN_MAPS
     path = tmp_path / "workspace.json"
     save_workspace(path, biggest)
     assert path.stat().st_size <= MAX_WORKSPACE_BYTES

@@ -105,6 +105,7 @@ LATER = (
     "seller_console.services.live_session",
     "seller_console.services.on_air_feed",
     "seller_console.shows_cli",
+    "seller_console.ui.dialogs.column_map",
     "seller_console.ui.dialogs.import_options",
     "seller_console.ui.dialogs.import_report",
     "seller_console.ui.dialogs.obs_dialog",

@@ -1,4 +1,5 @@
-"""Asked before an import: the currency for prices that carry none, the brand's commission."""
+"""Asked before an import: the currency for prices that carry none, the brand's commission,
+and whether the file is recognised by its content or mapped column by column (generic)."""
 
 from __future__ import annotations
 
@@ -49,6 +50,11 @@ class ImportOptionsDialog(QDialog):
         self.setWindowTitle("Import catalog")
         form = QFormLayout(self)
         form.addRow(plain_label(f"File: {path.name}", wrap=True))
+        self.format = QComboBox()
+        self.format.setObjectName("import_format")
+        self.format.addItem("Recognise it (Shopify, Google, Meta, TikTok, WooCommerce)", None)
+        self.format.addItem("Generic CSV (map columns)", "generic")
+        form.addRow("Format", self.format)
         form.addRow(
             plain_label(
                 "Shopify and WooCommerce files never say their currency; "
@@ -92,6 +98,9 @@ class ImportOptionsDialog(QDialog):
             self.error.setText(f"Commission: {exc}")
             return
         self.options = ImportOptions(
-            currency=code, commission_rate=rate, brand=self.brand.text().strip() or None
+            format=self.format.currentData(),
+            currency=code,
+            commission_rate=rate,
+            brand=self.brand.text().strip() or None,
         )
         self.accept()

@@ -14,6 +14,7 @@ from seller_console.importers import (
     ImportCancelledError,
     ImportOptions,
     ImportReport,
+    UnknownFormatError,
 )
 from seller_console.services.catalog_import import CatalogImport
 from seller_console.services.commission_rates import RateFor, with_rates
@@ -50,6 +51,9 @@ class CatalogViewModel(QObject):
         self._running: CatalogImport | None = None
         self._queue: asyncio.Lock | None = None
         self.last_report: ImportReport | None = None
+        # Why an import found no format it knows, by file, when its caller offers a column
+        # mapping instead of the failure message (``offer_mapping``): the caller takes it.
+        self.unrecognised: dict[Path, str] = {}
 
     @property
     def catalogs(self) -> list[Catalog]:
@@ -59,12 +63,19 @@ class CatalogViewModel(QObject):
     def busy(self) -> bool:
         return self._running is not None
 
-    def open_catalog(self, path: Path, options: ImportOptions) -> asyncio.Task[bool]:
+    def open_catalog(
+        self, path: Path, options: ImportOptions, *, offer_mapping: bool = False
+    ) -> asyncio.Task[bool]:
         """Import in the background; True when the catalog was added (or, a file already
         open, read again in its place)."""
-        return self._tasks.start(self.import_catalog(path, options))
+        return self._tasks.start(self.import_catalog(path, options, offer_mapping=offer_mapping))
 
-    async def import_catalog(self, path: Path, options: ImportOptions) -> bool:
+    async def import_catalog(
+        self, path: Path, options: ImportOptions, *, offer_mapping: bool = False
+    ) -> bool:
+        """``offer_mapping``: a file whose format is not recognised fails without a
+        message, its reason in ``unrecognised[path]``, for the caller to ask for a mapping
+        (kept by file: another import may start before the caller reads it)."""
         import asyncio
 
         if self._queue is None:
@@ -72,12 +83,19 @@ class CatalogViewModel(QObject):
         async with self._queue:  # one import at a time; later ones wait their turn
             job = CatalogImport(path, options, self.import_progressed.emit)
             self._running = job
+            self.unrecognised.pop(path, None)
             self.import_started.emit(path.name)
             try:
                 result = await job.run()
                 part = await asyncio.to_thread(build_columns, result.catalog)
             except ImportCancelledError:
                 self.import_cancelled.emit(path.name)
+                return False
+            except UnknownFormatError as exc:
+                if offer_mapping and options.format is None:
+                    self.unrecognised[path] = exc.reason
+                else:
+                    self.import_failed.emit(f"Cannot import {exc}")
                 return False
             except CatalogImportError as exc:
                 self.import_failed.emit(f"Cannot import {exc}")

@@ -4,7 +4,12 @@ import pytest
 
 from seller_console.domain.catalog import Availability
 from seller_console.domain.money import Money
-from seller_console.importers import CatalogImportError
+from seller_console.importers import (
+    CatalogImportError,
+    UnknownFormatError,
+    guess_column_map,
+    preview_table,
+)
 
 from .helpers import load, reasons, warning_kinds, write
 
@@ -235,3 +240,54 @@ def test_a_group_s_variants_are_named_by_what_sets_them_apart(tmp_path):
     assert [v.title for v in tank.variants] == ["White / S", "White / L", "Heather / L"]
     assert print_.title == "Versailles — at Night"
     assert [v.title for v in print_.variants] == ['4×6"', '6×9"', '6×9" Framed']
+
+
+def test_a_file_of_no_known_format_says_how_to_map_it_in_the_window_and_the_cli(tmp_path):
+    path = write(tmp_path, "brand.csv", "title,sku,price\nGlow,SER-30,24.90\n")
+    with pytest.raises(UnknownFormatError) as failed:
+        load(path)
+    assert "'Generic CSV (map columns)'" in failed.value.reason
+    assert "--format generic --map FIELD=COLUMN" in failed.value.reason
+
+
+def test_the_mapping_guess_goes_by_name_synonym_then_word_each_column_once():
+    header = ["Code", "Product Name", "Cost", "Price (USD)", "Sale Price", "QTY", "", "Code"]
+    assert guess_column_map(header) == {
+        "id": "Code",
+        "title": "Product Name",
+        "price": "Cost",
+        "sale_price": "Sale Price",
+        "quantity": "QTY",
+    }
+    assert guess_column_map(["title", "sku", "stock", "Image URL", "Notes"]) == {
+        "id": "sku",
+        "title": "title",
+        "image": "Image URL",
+        "quantity": "stock",
+    }
+    assert guess_column_map(["Retail Price (EUR)", "Name"]) == {
+        "title": "Name",
+        "price": "Retail Price (EUR)",
+    }
+
+
+def test_a_preview_reads_the_header_and_rows_as_the_generic_import_does(tmp_path):
+    text = "\n\ufeffCode;Name;Cost\n\nA1;Mug;3,50\nA2;Cup;2,00\nA3;Jug;9,00\n"
+    path = write(tmp_path, "own.csv", text)
+    preview = preview_table(path, rows=2)
+    assert preview.header == ("Code", "Name", "Cost")
+    assert preview.rows == (("A1", "Mug", "3,50"), ("A2", "Cup", "2,00"))
+    mapping = dict(zip(("id", "title", "price"), preview.columns, strict=True))
+    result = load(path, format="generic", currency="EUR", column_map=mapping)
+    assert [r.variant.sku for r in result.catalog.rows] == ["A1", "A2", "A3"]
+    same = write(tmp_path, "next.csv", "code ; NAME;cost\nB1;Bowl;1,00\n")
+    other = write(tmp_path, "other.csv", "Code;Name;Price\nB1;Bowl;1,00\n")
+    assert preview_table(same).signature == preview.signature
+    assert preview_table(other).signature != preview.signature
+
+
+def test_a_preview_refuses_what_no_import_can_read(tmp_path):
+    with pytest.raises(CatalogImportError, match="empty"):
+        preview_table(write(tmp_path, "none.csv", ""))
+    with pytest.raises(CatalogImportError, match="binary"):
+        preview_table(write(tmp_path, "x.csv", "a\x00b\nc\x00d\n"))

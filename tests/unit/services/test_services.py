@@ -10,6 +10,7 @@ from seller_console.importers import (
     CatalogImportError,
     ImportCancelledError,
     ImportOptions,
+    UnknownFormatError,
     import_catalog,
 )
 from seller_console.paths import resources_dir
@@ -106,14 +107,19 @@ def test_an_import_in_its_own_process_stops_at_once_on_cancel(tmp_path):
 
 
 def test_a_file_the_worker_cannot_import_fails_with_its_reason(tmp_path):
+    # The window offers a column mapping for an unknown format only: the worker says which.
     path = tmp_path / "notes.csv"
     path.write_text("just,some,words\n1,2,3\n")
 
-    async def go():
-        return await CatalogImport(path, ImportOptions(), in_process=True).run()
+    async def go(options):
+        return await CatalogImport(path, options, in_process=True).run()
 
-    with pytest.raises(CatalogImportError, match="not a catalog format"):
-        asyncio.run(asyncio.wait_for(go(), 60))
+    with pytest.raises(UnknownFormatError, match="not a catalog format"):
+        asyncio.run(asyncio.wait_for(go(ImportOptions()), 60))
+    mapped = ImportOptions(format="generic", column_map={"id": "just", "title": "nothing"})
+    with pytest.raises(CatalogImportError, match="'nothing' \\(for title\\)") as failed:
+        asyncio.run(asyncio.wait_for(go(mapped), 60))
+    assert not isinstance(failed.value, UnknownFormatError)
 
 
 def test_autosave_recovery_and_discard(tmp_path):
