@@ -262,16 +262,10 @@ class CatalogBuilder:
         )
         return derived
 
-    def tick(self, count: int = 1) -> None:
-        """Called with each variant or product built (``count`` of them): looks at cancel
-        every few hundred."""
-        before = self._ticks
-        self._ticks += count
-        if (
-            before // CHECK_EVERY != self._ticks // CHECK_EVERY
-            and self._cancel is not None
-            and self._cancel()
-        ):
+    def tick(self) -> None:
+        """Called once per variant or product built: looks at cancel every few hundred."""
+        self._ticks += 1
+        if self._ticks % CHECK_EVERY == 0 and self._cancel is not None and self._cancel():
             raise ImportCancelledError(self.path)
 
     def check_variant(self, variant: Variant, row: int, line: int, columns: VariantColumns) -> None:
@@ -281,7 +275,15 @@ class CatalogBuilder:
             raise ImportCancelledError(self.path)
         sku, price, compare = variant.sku, variant.price, variant.compare_at_price
         if sku:
-            self.note_sku(sku, row, line, columns.sku)
+            first = self._skus.setdefault(sku.casefold(), row)
+            if first != row:
+                self.report.warn(
+                    WarningKind.DUPLICATE_SKU,
+                    f"SKU {quote_short(sku)} was already used on row {first}",
+                    row,
+                    columns.sku,
+                    line,
+                )
         if price is None:
             self.report.warn(
                 WarningKind.NO_PRICE,
@@ -310,18 +312,6 @@ class CatalogBuilder:
                 "no discount will be shown",
                 row,
                 columns.compare_at,
-                line,
-            )
-
-    def note_sku(self, sku: str, row: int, line: int, column: str) -> None:
-        """A variant's SKU (not blank) kept on ``row``; a warning when an earlier row has it."""
-        first = self._skus.setdefault(sku.casefold(), row)
-        if first != row:
-            self.report.warn(
-                WarningKind.DUPLICATE_SKU,
-                f"SKU {quote_short(sku)} was already used on row {first}",
-                row,
-                column,
                 line,
             )
 

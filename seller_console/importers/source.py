@@ -18,13 +18,11 @@ import csv
 import io
 import re
 from collections import deque
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
-from functools import partial
-from itertools import chain, compress, islice, repeat
-from operator import add, attrgetter, ne
+from itertools import islice
 from pathlib import Path
-from typing import BinaryIO, Final, NamedTuple, cast
+from typing import BinaryIO, Final, NamedTuple
 
 from seller_console.importers.errors import CatalogImportError, ImportCancelledError
 from seller_console.importers.report import ImportReport, WarningKind
@@ -298,22 +296,13 @@ class RecordReader:
         self._row = 0
 
     def __iter__(self) -> Iterator[Record]:
-        return chain.from_iterable(self.blocks())
-
-    def blocks(self) -> Iterator[list[Record]]:
-        """The records in blocks of up to ``CHECK_EVERY``, each block made in C calls on
-        the fast path (no Python code runs per record there). Until ``width`` is set
-        (the header is known) a block is one record: a record is checked for swallowed
-        rows against the header, so none is read ahead of it."""
         total = self.path.stat().st_size
         try:
             resume = 1
             if self.encoding.short_lines:
                 resume = yield from self._plain(total)
             if resume:
-                records = self._careful(total, resume)
-                while block := list(islice(records, self._block_size())):
-                    yield block
+                yield from self._careful(total, resume)
         except UnicodeDecodeError as exc:
             raise CatalogImportError(
                 self.path, f"the file is not valid {self.encoding.label}: {exc.reason}"
@@ -321,62 +310,41 @@ class RecordReader:
         if self._progress is not None:
             self._progress(total, total)
 
-    def _block_size(self) -> int:
-        return 1 if self.width is None else CHECK_EVERY
-
-    def _plain(self, total: int) -> Generator[list[Record], None, int]:
+    def _plain(self, total: int) -> Generator[Record, None, int]:
         """The fast path, for a file whose lines are all short: ``csv.reader`` reads the
-        text itself, a block of records at a time, and each block is looked at once it is
-        read. At the first record that is not plainly good (a CSV error, a cap, rows it
-        may have swallowed) it stops, and returns the first line for ``_careful`` to go
-        on from (a CSV error's whole block is read again there); 0 when the file ended."""
+        text itself, and each record is looked at once it is read. At the first record
+        that is not plainly good (a CSV error, a cap, rows it may have swallowed) it
+        stops, and returns that record's first line for ``_careful`` to go on from;
+        0 when the file ended."""
         raw, text = open_text(self.path, self.encoding)
         with raw, text:
             reader = csv.reader(text, delimiter=self.delimiter, quotechar='"', strict=True)
-            # (cells, the record's last line): the line count is read right after each
-            # record, by the zip, in C.
-            read = zip(reader, map(_LINE_NUM, repeat(reader)), strict=False)
-            done = 0  # lines read before this block
-            while True:
-                self._checkpoint((raw.tell(), total))
-                try:
-                    pairs = list(islice(read, self._block_size()))
-                except csv.Error:
-                    return done + 1
-                if not pairs:
-                    return 0
-                cells, ends = cast(
-                    tuple[tuple[list[str], ...], tuple[int, ...]], zip(*pairs, strict=True)
-                )
-                starts: list[int] = [done + 1, *map(_NEXT_LINE, ends[:-1])]
-                count = len(cells)
-                if ends[-1] - done != count:  # a record runs over several lines
-                    count = self._plain_until_unusual(cells, starts, ends)
-                else:
-                    self._widest = max(self._widest, *map(len, cells))  # cells: never empty
-                if count:
-                    first = self._row + 1
-                    self._row += count
-                    yield _records(range(first, first + count), starts[:count], cells[:count])
-                if count < len(cells):
-                    return starts[count]
-                done = ends[-1]
-
-    def _plain_until_unusual(
-        self, cells: tuple[list[str], ...], starts: list[int], ends: tuple[int, ...]
-    ) -> int:
-        """How many of a block's records, from its first, are plainly good: the records
-        read over several lines are looked at in order (``_unusual``), each against the
-        widest one-line record before it."""
-        widest, checked = self._widest, 0
-        for i in compress(range(len(cells)), map(ne, starts, ends)):
-            widest = max(widest, max(map(len, cells[checked:i]), default=0))
-            self._widest = widest
-            if self._unusual(cells[i], ends[i] - starts[i] + 1):
-                return i
-            checked = i + 1
-        self._widest = max(widest, max(map(len, cells[checked:]), default=0))
-        return len(cells)
+            done = 0  # lines read before this record
+            row, widest = self._row, self._widest  # kept in local names: the hot loop
+            new = tuple.__new__
+            try:
+                while True:
+                    if row % CHECK_EVERY == 0:
+                        self._row = row
+                        self._checkpoint((raw.tell(), total))
+                    try:
+                        cells = next(reader)
+                    except StopIteration:
+                        return 0
+                    except csv.Error:
+                        return done + 1
+                    if reader.line_num - done == 1:
+                        if len(cells) > widest:
+                            widest = self._widest = len(cells)
+                    elif self._unusual(cells, reader.line_num - done):
+                        return done + 1
+                    row += 1
+                    # tuple.__new__ makes the Record in C (a NamedTuple's own __new__ is
+                    # Python code: a frame per record)
+                    yield new(Record, (row, done + 1, cells))
+                    done = reader.line_num
+            finally:
+                self._row = row
 
     def _unusual(self, cells: list[str], lines: int) -> bool:
         """Whether a record read on the fast path over several lines needs ``_careful``:
@@ -531,13 +499,6 @@ def _why(exc: Exception) -> str:
 
 _LINE_END: Final = re.compile("\r\n|\r|\n")  # as a text file opened with newline="" ends lines
 _HEADER_SPACE = re.compile(r"\s+")
-_LINE_NUM: Final = attrgetter("line_num")
-_NEXT_LINE: Final = partial(add, 1)
-
-
-def _records(rows: Iterable[int], lines: Iterable[int], cells: Iterable[list[str]]) -> list[Record]:
-    """Records made in C: ``tuple.__new__`` (a NamedTuple's own ``__new__`` is Python code)."""
-    return list(map(tuple.__new__, repeat(Record), zip(rows, lines, cells, strict=True)))
 
 
 def norm_header(name: str) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import chain
 from pathlib import Path
 
 from seller_console.importers.errors import UnknownFormatError
@@ -43,7 +42,7 @@ class Table:
     header: list[str]  # the file's own column names (BOM and blanks trimmed)
     header_row: int
     label_column: bool  # a leading label column (TikTok template) is dropped from every row
-    blocks: Iterator[list[Record]]  # the records after the header, in blocks
+    records: Iterator[Record]
 
     def columns(self) -> dict[str, int]:
         """Normalised column name -> position; the first of duplicated names wins."""
@@ -54,32 +53,19 @@ class Table:
 
     def data(self) -> Iterator[Record]:
         """Data records, blank and label rows skipped, label column dropped."""
-        return chain.from_iterable(self.data_blocks())
-
-    def data_blocks(self) -> Iterator[list[Record]]:
-        """``data()`` in the reader's blocks (see ``RecordReader.blocks``)."""
         if not self.label_column:
-            for block in self.blocks:
+            for record in self.records:
+                first = record.cells[0] if record.cells else ""
                 # A first cell with text (a handle, an id) is the common, non-blank case.
-                if all(map(_starts_with_text, block)):
-                    yield block
-                elif kept := [r for r in block if _starts_with_text(r) or not is_blank(r.cells)]:
-                    yield kept
+                if (first and not first.isspace()) or not is_blank(record.cells):
+                    yield record
             return
-        for block in self.blocks:
-            kept = [
-                Record(row, line, cells[1:])
-                for row, line, cells in block
-                if not (cells and cells[0].strip().casefold() in _TIKTOK_LABELS)
-                and not is_blank(cells[1:])
-            ]
-            if kept:
-                yield kept
-
-
-def _starts_with_text(record: Record) -> bool:
-    cells = record.cells
-    return bool(cells) and bool(first := cells[0]) and not first.isspace()
+        for record in self.records:
+            cells = record.cells
+            if cells and cells[0].strip().casefold() in _TIKTOK_LABELS:
+                continue
+            if not is_blank(cells[1:]):
+                yield Record(record.row, record.line, cells[1:])
 
 
 class Columns:
@@ -128,9 +114,9 @@ def open_table(
     """
     delimiter = sniff_delimiter(_header_candidates(first_lines(path, encoding)))
     reader = RecordReader(path, encoding, delimiter, progress, cancel, report)
-    blocks = reader.blocks()  # one record a block until the header is known
+    records = iter(reader)
     looked: list[Record] = []
-    for record in chain.from_iterable(blocks):
+    for record in records:
         looked.append(record)
         cells = record.cells
         label = bool(cells) and cells[0].strip().casefold() == "columns"
@@ -139,7 +125,7 @@ def open_table(
             if test(names):
                 header = [c.replace("\ufeff", "").strip() for c in (cells[1:] if label else cells)]
                 reader.width = len(cells)
-                return name, Table(path, encoding, delimiter, header, record.row, label, blocks)
+                return name, Table(path, encoding, delimiter, header, record.row, label, records)
         if len(looked) >= _HEADER_SEARCH_ROWS:
             break
     raise UnknownFormatError(path, _unknown_format_reason(looked))
