@@ -1,7 +1,8 @@
 """``seller-console shows list|report``: past and present shows from the show database.
 
 ``shows list [--json]``: per show its id, title, platform account, session, times, status
-and, per currency, orders, units, GMV and estimated commission. ``shows report ID
+and, per currency, orders, units, GMV and commission (the platform's when it reported any,
+else the estimate, as the Past shows dialog lists it). ``shows report ID
 [--json|--csv]``: the report dialog's figures (an unambiguous prefix of the id will do).
 These read only; exit code 0, or 2 when the database or the show cannot be read.
 ``shows import-orders ID FILE [--json]`` imports a manual-pins show's orders export
@@ -147,10 +148,12 @@ def _print_list(summaries: tuple[ShowSummary, ...], as_json: bool, out: TextIO) 
     for s in summaries:
         show = s.show
         when = (show.started_at or show.created_at).astimezone().strftime("%Y-%m-%d %H:%M")
+        # The commission nights are compared by, as the Past shows dialog lists it.
+        which = "commission" if s.totals.commission_from_platform else "commission (est.)"
         money = ", ".join(
             f"{f.orders} orders, {f.gross.rounded().amount} {f.currency.code} GMV, "
-            f"{f.commission_estimated.rounded().amount} {f.currency.code} commission"
-            for f in s.totals.figures
+            f"{c.rounded().amount} {f.currency.code} {which}"
+            for f, c in zip(s.totals.figures, s.totals.commission, strict=True)
         )
         if s.problem is not None:
             money = f"its figures could not be read ({s.problem})"
