@@ -62,10 +62,16 @@ def app_paths(tmp_path: Path) -> AppPaths:
     return AppPaths(root / "config", root / "data", root / "cache")
 
 
-def _shown(qapp: QApplication, run: Runner, app_paths: AppPaths) -> Iterator[Console]:
-    made = Console(qapp, app_paths)
+def shown(
+    qapp: QApplication, run: Runner, app_paths: AppPaths, *, start: bool = False, **options: Any
+) -> Iterator[Console]:
+    """A fixture's console: the window shown (and the app started when ``start``),
+    closed as the app closes. ``options`` go to ``Console``."""
+    made = Console(qapp, app_paths, **options)
     made.window.show()
     try:
+        if start:
+            run(made.start())
         yield made
     finally:
         close_console(made, run)
@@ -73,7 +79,7 @@ def _shown(qapp: QApplication, run: Runner, app_paths: AppPaths) -> Iterator[Con
 
 @pytest.fixture
 def console(qtbot: Any, qapp: QApplication, run: Runner, app_paths: AppPaths) -> Iterator[Console]:
-    yield from _shown(qapp, run, app_paths)
+    yield from shown(qapp, run, app_paths)
 
 
 @pytest.fixture
@@ -82,7 +88,7 @@ def shopee_console(qapp: QApplication, run: Runner, app_paths: AppPaths) -> Iter
     save_settings(
         settings_file(app_paths.config_dir), Settings(Profile(ProfileKind.SHOPEE_PRACTICE))
     )
-    yield from _shown(qapp, run, app_paths)
+    yield from shown(qapp, run, app_paths)
 
 
 def close_console(console: Console, run: Runner) -> None:

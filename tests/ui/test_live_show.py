@@ -26,18 +26,12 @@ from seller_console.ui.dialogs.show_report import ShowReportDialog
 from seller_console.ui.models.live_tables import PCol
 from tests.keyring_file import FILE_VARIABLE
 
-from .conftest import Runner, answer_message_box, close_console
+from .conftest import Runner, answer_message_box, close_console, shown
 
 
 @pytest.fixture
 def show(qapp: QApplication, run: Runner, app_paths: AppPaths) -> Iterator[Console]:
-    console = Console(qapp, app_paths, sandbox_rate=30.0)
-    console.window.show()
-    run(console.start())
-    try:
-        yield console
-    finally:
-        close_console(console, run)
+    yield from shown(qapp, run, app_paths, start=True, sandbox_rate=30.0)
 
 
 def go_live(console: Console, run: Runner) -> None:
@@ -387,13 +381,7 @@ def test_after_the_show_a_new_plan_or_the_menu_brings_back_the_prepare_layout(sh
 def manual_show(qapp: QApplication, run: Runner, app_paths: AppPaths) -> Iterator[Console]:
     """The window with No API (manual pins) chosen in Show > Platform."""
     save_settings(settings_file(app_paths.config_dir), Settings(Profile(ProfileKind.MANUAL)))
-    console = Console(qapp, app_paths)
-    console.window.show()
-    run(console.start())
-    try:
-        yield console
-    finally:
-        close_console(console, run)
+    yield from shown(qapp, run, app_paths, start=True)
 
 
 def test_while_the_operator_is_cued_the_receipt_says_what_to_do_not_sending(

@@ -204,15 +204,9 @@ def test_a_whole_show_with_faults_and_a_token_lapsing_mid_show(tiktok: RunningTi
 def test_refused_pins_raise_the_error_the_show_switches_to_operator_pins_on(
     tiktok: RunningTikTok,
 ) -> None:
-    world = tiktok.world
-
     async def show() -> PinRefusedError:
         async with make_adapter(tiktok) as adapter:
-            await adapter.upsert_products(RUNDOWN[:2])
-            room_id = world.schedule_live("Refused")
-            world.go_live()
-            await adapter.create_session("Refused")
-            await adapter.set_bag(room_id, ["serum", "lip-oil"])
+            room_id = await _live_with_two_in_the_bag(adapter, tiktok, "Refused")
             tiktok.set_faults(PracticeFaults(refuse_pins=True))
             with pytest.raises(PinRefusedError) as caught:
                 await adapter.pin(
@@ -260,11 +254,7 @@ def test_a_pin_replaced_in_tiktok_before_the_next_poll_still_has_its_window(
 
     async def show() -> list[tuple[str, datetime]]:
         async with make_adapter(tiktok) as adapter:
-            await adapter.upsert_products(RUNDOWN[:2])
-            room_id = world.schedule_live("Replaced")
-            world.go_live()
-            await adapter.create_session("Replaced")
-            await adapter.set_bag(room_id, ["serum", "lip-oil"])
+            room_id = await _live_with_two_in_the_bag(adapter, tiktok, "Replaced")
             pins: list[tuple[str, datetime]] = []
             feed = adapter.events(room_id)
             async with contextlib.aclosing(feed) as deliveries:
@@ -288,3 +278,16 @@ def test_a_pin_replaced_in_tiktok_before_the_next_poll_still_has_its_window(
     pins = run(show())
     assert [product for product, _at in pins] == ["serum", "lip-oil"]
     assert pins[0][1] < pins[1][1]
+
+
+async def _live_with_two_in_the_bag(
+    adapter: TikTokShopAdapter, tiktok: RunningTikTok, title: str
+) -> str:
+    """A LIVE the creator started in TikTok, the console's session on it, and the first two
+    rundown products in its bag; the LIVE's room id."""
+    await adapter.upsert_products(RUNDOWN[:2])
+    room_id = tiktok.world.schedule_live(title)
+    tiktok.world.go_live()
+    await adapter.create_session(title)
+    await adapter.set_bag(room_id, ["serum", "lip-oil"])
+    return room_id
