@@ -127,6 +127,37 @@ def test_the_bag_with_no_pin() -> None:
     assert bag == wire.LiveBag(product_ids=("1", "2"), pinned=None)
 
 
+def test_the_bag_says_which_products_are_out_of_stock() -> None:
+    products = [
+        {"id": "1", "status": {"added_status": "ADDED", "inventory_status": "OUT_OF_STOCK"}},
+        {"id": "2", "status": {"inventory_status": "IN_STOCK"}},
+        {"id": "3"},  # no status: nothing said
+    ]
+    bag = wire.live_bag({"pinned_product_id": "2", "products": products})
+    assert bag.out_of_stock == frozenset({"1"})
+
+
+def test_the_product_search_gives_seller_skus_and_the_units_in_stock() -> None:
+    def sku(seller_sku: str, *quantities: int) -> dict[str, Any]:
+        inventory = [{"warehouse_id": f"w{n}", "quantity": q} for n, q in enumerate(quantities)]
+        return {"seller_sku": seller_sku, **({"inventory": inventory} if quantities else {})}
+
+    products, token = wire.product_search_page(
+        {
+            "products": [
+                {"id": "1", "skus": [sku("SER-30", 4, 3), sku("SER-60", 1)]},  # two warehouses
+                {"id": "2", "skus": [sku("LIP-3")]},  # stock not reported
+            ],
+            "next_page_token": "",
+        }
+    )
+    assert token is None
+    assert products == [
+        wire.SearchedProduct("1", ("SER-30", "SER-60"), 8),
+        wire.SearchedProduct("2", ("LIP-3",), None),
+    ]
+
+
 # ---------------------------------------------------------------- affiliate orders
 def sku(content_type: str = "LIVE", content_id: str = ROOM, **extra: Any) -> dict[str, Any]:
     doc: dict[str, Any] = {
