@@ -159,3 +159,28 @@ async def _stock_events(adapter: TikTokShopAdapter, room_id: str) -> list[StockU
             if isinstance(delivery.event, StockUpdated):
                 found.append(delivery.event)
     return found
+
+
+def test_a_shop_cipher_the_stock_search_is_refused_with_leaves_the_bag_s_word() -> None:
+    """The authorization does not cover the shop's product search: the bag's
+    ``inventory_status`` still says the product sold out, and the polls go on."""
+    config = PracticeConfig(seed=5, rate=0.0, settle_after_s=600.0, products=(SERUM,))
+    with start_practice_tiktok(config) as tiktok:
+        world = tiktok.world
+
+        async def show() -> list[StockUpdated]:
+            # matched by its TikTok id, so nothing searches by seller SKU before the show
+            async with make_adapter(tiktok, shop_cipher="NOT_THIS_SHOP") as adapter:
+                await adapter.upsert_products([planned(SERUM.id, "SER-30", "24.90")])
+                room_id = world.schedule_live("Stock LIVE")
+                await adapter.create_session("Stock LIVE")
+                await adapter.set_bag(room_id, [SERUM.id])
+                world.go_live()
+                before = await _stock_events(adapter, room_id)
+                while world.sell_elsewhere(SERUM.id):
+                    pass
+                return before + await _stock_events(adapter, room_id)
+
+        said = run(show(), timeout=30)
+
+    assert [(s.product_id, s.stock) for s in said] == [(SERUM.id, 0)]
