@@ -347,7 +347,7 @@ class TikTokShopAdapter(HttpOwner):
         self._showcase = {entry.id: entry for entry in entries}
         return entries
 
-    async def _search(self, skus: Sequence[str], what: str) -> list[wire.SearchedProduct]:
+    async def _search(self, skus: Sequence[str], what: str) -> list[wire.SearchedSku]:
         """The seller product search for these seller SKUs, every page (nothing without a
         ``shop_cipher``)."""
         if not skus or self.config.shop_cipher is None:
@@ -363,9 +363,9 @@ class TikTokShopAdapter(HttpOwner):
 
     async def _by_seller_sku(self, skus: Sequence[str]) -> dict[str, str]:
         found: dict[str, str] = {}
-        for product in await self._search(skus, "finding products by seller SKU"):
-            for sku in product.seller_skus:
-                found.setdefault(sku, product.id)
+        for sku in await self._search(skus, "finding products by seller SKU"):
+            if sku.seller_sku:
+                found.setdefault(sku.seller_sku, sku.product_id)
         return found
 
     async def resolve(self, products: Sequence[ShowcaseProduct]) -> dict[str, str]:
@@ -835,9 +835,10 @@ class TikTokShopAdapter(HttpOwner):
     async def stock_in_bag(self, bag: wire.LiveBag) -> dict[str, int | None]:
         """What TikTok says is left of each product in ``bag`` (by our product id): 0 when
         the bag says it is out of stock, else the units the seller product search reports
-        (with a ``shop_cipher``), else None (TikTok says nothing)."""
+        for our product's seller SKU (with a ``shop_cipher``), else None (TikTok says
+        nothing)."""
         skus = sorted({self._seller_skus[p] for p in bag.product_ids if p in self._seller_skus})
-        quantities: dict[str, int | None] = {}
+        quantities: dict[tuple[str, str], int | None] = {}
         if self._reads_quantities:
             try:
                 found = await self._search(skus, "reading stock")
@@ -849,11 +850,13 @@ class TikTokShopAdapter(HttpOwner):
                 logger.info("TikTok refused the stock search (%s)", type(error).__name__)
                 self._reads_quantities = False
                 found = []
-            quantities = {product.id: product.quantity for product in found}
-        return {
-            self._ours(theirs): 0 if theirs in bag.out_of_stock else quantities.get(theirs)
-            for theirs in bag.product_ids
-        }
+            quantities = {(sku.product_id, sku.seller_sku): sku.quantity for sku in found}
+        result: dict[str, int | None] = {}
+        for theirs in bag.product_ids:
+            sku = self._seller_skus.get(theirs)
+            units = None if sku is None else quantities.get((theirs, sku))
+            result[self._ours(theirs)] = 0 if theirs in bag.out_of_stock else units
+        return result
 
     def _pin_for(self, session_id: str, theirs: str | None) -> Pin | None:
         if theirs is None:

@@ -295,34 +295,33 @@ def next_token(doc: Obj, where: str) -> str | None:
 
 
 @dataclass(frozen=True, slots=True)
-class SearchedProduct:
-    """A product of the seller product search: its SKUs' seller SKUs, and the units in
-    stock over all its SKUs and warehouses (``skus[].inventory[].quantity``; None when no
-    SKU reports its inventory)."""
+class SearchedSku:
+    """One SKU of a product the seller product search found: its seller SKU ("" when it
+    has none) and the units in stock over its warehouses (``inventory[].quantity``; None
+    when it reports none)."""
 
-    id: str
-    seller_skus: tuple[str, ...]
+    product_id: str
+    seller_sku: str
     quantity: int | None
 
 
-def product_search_page(value: Any) -> tuple[list[SearchedProduct], str | None]:
+def product_search_page(value: Any) -> tuple[list[SearchedSku], str | None]:
     """``/product/202309/products/search`` (TikTok's Node SDK models
-    ``Product202309SearchProductsResponseDataProducts*``): the products, and the next page
-    token."""
+    ``Product202309SearchProductsResponseDataProducts*``): every SKU of the products, and
+    the next page token."""
     where = "product search"
     doc = obj(value, where)
     found = []
     for product in items(doc, "products", where):
-        seller_skus: list[str] = []
-        quantity: int | None = None
+        product_id = text(product, "id", where)
         for sku in items(product, "skus", f"{where}.skus"):
-            seller_sku = opt_text(sku, "seller_sku", f"{where}.skus")
-            if seller_sku:
-                seller_skus.append(seller_sku)
+            quantity: int | None = None
             for stock in items(sku, "inventory", f"{where}.skus.inventory"):
-                units = integer(stock, "quantity", f"{where}.skus.inventory", default=0)
-                quantity = (quantity or 0) + max(0, units)
-        found.append(SearchedProduct(text(product, "id", where), tuple(seller_skus), quantity))
+                if stock.get("quantity") is not None:  # a warehouse that says nothing
+                    units = integer(stock, "quantity", f"{where}.skus.inventory")
+                    quantity = (quantity or 0) + max(0, units)
+            seller_sku = opt_text(sku, "seller_sku", f"{where}.skus") or ""
+            found.append(SearchedSku(product_id, seller_sku, quantity))
     return found, next_token(doc, where)
 
 

@@ -552,8 +552,8 @@ class World:
 
     def _place(self, room: Room, offers: list[audience.Offer], elapsed: float) -> bool:
         """One viewer's order from the bag, its units taken from ``stock``; False when
-        nothing in the bag can sell. Every order the audience makes is made here (a test
-        adds others' with ``sell_elsewhere``), its units taken from ``stock`` first."""
+        nothing in the bag can sell. Every order the audience makes is made here; a test
+        adds other content's with ``sell_elsewhere``."""
         index = audience.pick(self._rng, audience.purchase_weights(offers))
         if index is None:
             return False

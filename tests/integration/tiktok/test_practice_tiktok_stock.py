@@ -83,14 +83,15 @@ def test_other_content_sells_the_stock_out_and_the_console_says_tiktok_did(
     tmp_path: Path,
 ) -> None:
     """Orders credited to a video use the stock the LIVE sells, and the console sees none
-    of them: its own count says 6 left. TikTok's figure, read each poll, is lower, so the
-    console's figure is TikTok's sold out; the show database keeps it, so a restarted
-    runner says it before any poll."""
+    of them: its own count says 6 left. TikTok's figure, read each poll (the product
+    search's quantity, then the bag's OUT_OF_STOCK), is lower, so the console's figure is
+    TikTok's, down to sold out; the show database keeps it, so a restarted runner says it
+    before any poll."""
     config = PracticeConfig(seed=5, rate=0.0, settle_after_s=600.0, products=(SERUM,))
     with start_practice_tiktok(config) as tiktok:
         world = tiktok.world
 
-        async def show() -> tuple[list[StockUpdated], StockLevel, StockLevel]:
+        async def show() -> tuple[int, list[StockUpdated], StockLevel, StockLevel]:
             db = await Database.open(tmp_path / "shows.sqlite3")
             updates: list[LedgerUpdate] = []
             try:
@@ -115,10 +116,17 @@ def test_other_content_sells_the_stock_out_and_the_console_says_tiktok_did(
                     await adapter.pin(
                         room_id, PinRequest("serum"), idempotency_key=new_idempotency_key()
                     )
-                    while world.sell_elsewhere(SERUM.id):  # a video sells all 6
+
+                    async def until_left(units: int | None) -> None:
+                        while not updates or updates[-1].snapshot.stock[0].left != units:
+                            await asyncio.sleep(0.05)  # the next poll reads TikTok's stock
+
+                    world.sell_elsewhere(SERUM.id)  # a video sells 1 to 3 units
+                    some_left = world.stock.left(SERUM.id)
+                    await until_left(some_left)
+                    while world.sell_elsewhere(SERUM.id):  # and then the rest
                         pass
-                    while not updates or updates[-1].snapshot.stock[0].left != 0:
-                        await asyncio.sleep(0.05)  # the next poll reads TikTok's stock
+                    await until_left(0)
                     running.cancel()
                     await asyncio.gather(running, return_exceptions=True)
                     [live] = runner.ledger.stock()
@@ -134,15 +142,16 @@ def test_other_content_sells_the_stock_out_and_the_console_says_tiktok_did(
                 )
                 await restarted.restore()
                 [after_restart] = restarted.ledger.stock()
-                return said, live, after_restart
+                return some_left or 0, said, live, after_restart
             finally:
                 await db.close()
 
-        said, live, after_restart = run(show(), timeout=50)
+        some_left, said, live, after_restart = run(show(), timeout=50)
         [found] = world.search_products(["SER-30"], 0, 10)["products"]
         assert found["skus"][0]["inventory"][0]["quantity"] == 0
         assert all(d["skus"][0]["content_type"] == "VIDEO" for d in world.order_docs())
 
+    assert 3 <= some_left < 6  # the console counted none of the video's units
     assert said == [StockUpdated(said[0].session_id, "serum", 0)]
     assert (live.sold, live.left, live.by_platform) == (0, 0, True)
     assert after_restart == live

@@ -137,24 +137,26 @@ def test_the_bag_says_which_products_are_out_of_stock() -> None:
     assert bag.out_of_stock == frozenset({"1"})
 
 
-def test_the_product_search_gives_seller_skus_and_the_units_in_stock() -> None:
-    def sku(seller_sku: str, *quantities: int) -> dict[str, Any]:
+def test_the_product_search_gives_each_sku_s_seller_sku_and_units_in_stock() -> None:
+    def sku(seller_sku: str, *quantities: int | None) -> dict[str, Any]:
         inventory = [{"warehouse_id": f"w{n}", "quantity": q} for n, q in enumerate(quantities)]
         return {"seller_sku": seller_sku, **({"inventory": inventory} if quantities else {})}
 
-    products, token = wire.product_search_page(
+    found, token = wire.product_search_page(
         {
             "products": [
-                {"id": "1", "skus": [sku("SER-30", 4, 3), sku("SER-60", 1)]},  # two warehouses
-                {"id": "2", "skus": [sku("LIP-3")]},  # stock not reported
+                {"id": "1", "skus": [sku("SER-30", 4, 3), sku("SER-60", 1, None)]},
+                {"id": "2", "skus": [sku("LIP-3"), {"inventory": [{"quantity": 2}]}]},
             ],
             "next_page_token": "",
         }
     )
     assert token is None
-    assert products == [
-        wire.SearchedProduct("1", ("SER-30", "SER-60"), 8),
-        wire.SearchedProduct("2", ("LIP-3",), None),
+    assert found == [
+        wire.SearchedSku("1", "SER-30", 7),  # over its two warehouses
+        wire.SearchedSku("1", "SER-60", 1),  # a warehouse with no quantity says nothing
+        wire.SearchedSku("2", "LIP-3", None),  # stock not reported
+        wire.SearchedSku("2", "", 2),  # no seller SKU
     ]
 
 
