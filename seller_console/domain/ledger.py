@@ -219,16 +219,31 @@ class PinWindow:
     version: int
 
 
+def stock_left(counted: int | None, reported: int | None) -> tuple[int | None, bool]:
+    """What is left of a product: the lower of the console's own count (``counted``: the
+    show's starting stock minus the sales it has seen) and the platform's last figure
+    (``reported``), None for either when unknown; True when it is the platform's figure.
+
+    The platform sells through more than this show (on TikTok, orders credited to videos
+    use the same stock), so its figure may be lower than the count, never the count lower
+    than what truly is left; a figure the two agree on is the console's own."""
+    if reported is not None and (counted is None or reported < counted):
+        return reported, True
+    return counted, False
+
+
 @dataclass(frozen=True, slots=True)
 class StockLevel:
     """Stock of one product: what the show started with (None when not tracked), units
-    sold since, what is left, and the platform's last stock report, if any."""
+    sold since, what is left (``stock_left``), and the platform's last stock report, if
+    any; ``by_platform`` when what is left is that report's figure."""
 
     product_id: str
     initial: int | None
     sold: int
     left: int | None
     reported: int | None
+    by_platform: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -430,6 +445,7 @@ class Ledger:
         return ids[at - 1] if at else NO_PIN
 
     def stock_reported(self, product_id: str, stock: int | None) -> None:
+        """The platform's newest stock figure for the product (None: it gives none)."""
         self._reported_stock[product_id] = stock
 
     def pin_windows(self) -> tuple[PinWindow, ...]:
@@ -451,15 +467,10 @@ class Ledger:
         for product_id in ids:
             initial = self.initial_stock.get(product_id)
             sold = self._sold.get(product_id, 0)
-            levels.append(
-                StockLevel(
-                    product_id=product_id,
-                    initial=initial,
-                    sold=sold,
-                    left=None if initial is None else max(0, initial - sold),
-                    reported=self._reported_stock.get(product_id),
-                )
-            )
+            reported = self._reported_stock.get(product_id)
+            counted = None if initial is None else max(0, initial - sold)
+            left, by_platform = stock_left(counted, reported)
+            levels.append(StockLevel(product_id, initial, sold, left, reported, by_platform))
         return tuple(levels)
 
     # ------------------------------------------------------------------ reading

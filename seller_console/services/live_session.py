@@ -33,7 +33,7 @@ from seller_console.domain.commission import CommissionPolicy
 from seller_console.domain.connection import ConnectionState, LinkStatus
 from seller_console.domain.errors import DomainError
 from seller_console.domain.events import CommentPosted, EventRejected, Pin
-from seller_console.domain.ledger import LedgerSnapshot, PinWindow
+from seller_console.domain.ledger import LedgerSnapshot, PinWindow, stock_left
 from seller_console.domain.metrics import MetricsFigures, by_window, growth
 from seller_console.domain.money import Money
 from seller_console.domain.orders import Order
@@ -45,7 +45,7 @@ from seller_console.domain.showcase import showcase_id
 from seller_console.domain.stage import UNDO_SECONDS, Stage, StageError, Take
 from seller_console.domain.storage_port import StorageError
 from seller_console.importers.show_plan import ShowPlanError
-from seller_console.services.live_show import LiveShow, PublishResult
+from seller_console.services.live_show import PLATFORM_NAMES, LiveShow, PublishResult
 from seller_console.services.reports import ShowReport
 from seller_console.services.show_runner import LedgerUpdate, ShowRunner
 
@@ -96,6 +96,9 @@ class CardView:
     pin_problem: str = ""
     """Why the live item's pin failed and what happens next, in a host's words ("" when
     it did not fail)."""
+    stock_from: str = ""
+    """The platform's name when ``stock_left`` is its own figure, lower than the console's
+    count (it sold through content the console does not see); "" for the console's count."""
 
     def on_air_seconds(self, now: datetime) -> float | None:
         return None if self.taken_at is None else (now - self.taken_at).total_seconds()
@@ -135,6 +138,7 @@ class StockWarning:
     product_id: str
     title: str
     left: int  # 0 = sold out
+    stock_from: str = ""  # as ``CardView.stock_from``
 
 
 @dataclass(frozen=True, slots=True)
@@ -986,15 +990,24 @@ class LiveSession:
         levels = {s.product_id: s for s in snapshot.stock} if snapshot is not None else {}
         total = state.metrics_total
         # A metrics-only platform that counts each product's sales says what sold; the
-        # ledger's orders say it otherwise. The cards and the stock panel read it alike.
+        # ledger's orders say it otherwise. The cards and the stock panel read it alike,
+        # each the lower of that count and the platform's own stock figure.
         sold = total.by_product if total is not None and state.metrics_by_item else None
+        owner = state.show.owner.platform if state.show is not None else ""
+        platform = PLATFORM_NAMES.get(owner, "The platform")
 
-        def stock_left(pid: str, sellable: int | None) -> int | None:
+        def left_of(pid: str, sellable: int | None) -> tuple[int | None, str]:
             level = levels.get(pid)
-            if sold is None:
-                return level.left if level is not None else sellable
-            initial = level.initial if level is not None else sellable
-            return None if initial is None else max(0, initial - sold.get(pid, 0))
+            if sold is not None:
+                initial = level.initial if level is not None else sellable
+                counted = None if initial is None else max(0, initial - sold.get(pid, 0))
+                reported = level.reported if level is not None else None
+                left, by_platform = stock_left(counted, reported)
+            elif level is not None:
+                left, by_platform = level.left, level.by_platform
+            else:
+                left, by_platform = sellable, False
+            return left, platform if by_platform else ""
 
         last: Take | None = stage.takes[-1] if stage.takes else None
 
@@ -1015,24 +1028,26 @@ class LiveSession:
                 elif grew is not None:  # only the whole shop's figures: said as such
                     units, gmv, shop_wide = grew.sold_items, grew.gmv, True
             failed = receipt is not None and receipt.outcome is PinOutcome.FAILED
+            left, stock_from = left_of(pid, item.sellable_units)
             return CardView(
                 item=item,
                 number=(stage.index(item.id) or 0) + 1,
                 units=units,
                 gmv=gmv,
                 commission=commission,
-                stock_left=stock_left(pid, item.sellable_units),
+                stock_left=left,
                 taken_at=last.at if live and last is not None else None,
                 receipt=receipt,
                 shop_wide=shop_wide,
                 pin_problem=self._pin_problems.get(item.id, "") if failed else "",
+                stock_from=stock_from,
             )
 
-        warnings = [
-            StockWarning(pid, state.title_of(pid), left)
-            for pid in levels
-            if (left := stock_left(pid, None)) is not None and left <= LOW_STOCK
-        ]
+        warnings = []
+        for pid in levels:
+            left, stock_from = left_of(pid, None)
+            if left is not None and left <= LOW_STOCK:
+                warnings.append(StockWarning(pid, state.title_of(pid), left, stock_from))
         return replace(
             state,
             live=card(stage.live, True),

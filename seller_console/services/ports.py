@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from seller_console.domain.events import EventRejected, MetricsReported, Pin
+from seller_console.domain.events import EventRejected, MetricsReported, Pin, StockUpdated
 from seller_console.domain.orders import Order
 from seller_console.domain.platform_port import IdempotencyKey
 from seller_console.domain.show_records import (
@@ -37,15 +37,18 @@ class LedgerStore(Protocol):
         cursor: str | None,
         rejected: Sequence[EventRejected] = (),
         metrics: Sequence[MetricsReported] = (),
+        stock: Sequence[StockUpdated] = (),
     ) -> None:
-        """Orders (merged by id), pins, what could not be applied and the cursor that covers
-        them in ONE transaction; ``cursor`` None keeps the saved one. Raises
-        ``StorageError``."""
+        """Orders (merged by id), pins, what could not be applied, the platform's stock
+        figures (the newest per product kept) and the cursor that covers them in ONE
+        transaction; ``cursor`` None keeps the saved one. Raises ``StorageError``."""
         ...
 
     async def load_rejected(self, show_id: str) -> tuple[EventRejected, ...]: ...
 
     async def load_metrics(self, show_id: str) -> tuple[MetricsReported, ...]: ...
+
+    async def load_stock(self, show_id: str) -> dict[str, int | None]: ...
 
     async def load_orders(self, show_id: str) -> tuple[Order, ...]: ...
 

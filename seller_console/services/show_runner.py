@@ -2,7 +2,8 @@
 
 ``ShowRunner.run()`` (no Qt; await it in a task the app owns, cancel it to stop):
 
-1. restores the ledger from storage (the orders and pins saved, the stream cursor);
+1. restores the ledger from storage (the orders and pins saved, the platform's stock
+   figures, the stream cursor);
 2. when resuming from a saved cursor, reconciles with the platform's orders list (what
    happened while the app was away is merged by order id: nothing doubles);
 3. replays the journal's unfinished intents (``ShowActions``), and again every
@@ -172,6 +173,8 @@ class ShowRunner:
         self._changed = list(self.ledger.apply_all(await self._store.load_orders(self.show_id)))
         self.rejected = await self._store.load_rejected(self.show_id)
         self.metrics = list(await self._store.load_metrics(self.show_id))
+        for product_id, stock in (await self._store.load_stock(self.show_id)).items():
+            self.ledger.stock_reported(product_id, stock)
         self._rejected_keys = {(r.event_type, r.event_id, r.reason) for r in self.rejected}
         self.cursor = await self._store.load_cursor(self.show_id)
         self._dirty = True
@@ -278,6 +281,7 @@ class ShowRunner:
         pins: list[Pin] = []
         rejected: list[EventRejected] = []
         metrics: list[MetricsReported] = []
+        stock: list[StockUpdated] = []
         cursor = self.cursor
         ledger = self.ledger
         for item in batch:
@@ -306,6 +310,7 @@ class ShowRunner:
                     pins.append(event.pin)
             elif isinstance(event, StockUpdated):
                 ledger.stock_reported(event.product_id, event.stock)
+                stock.append(event)
             elif isinstance(event, ViewersUpdated):
                 self.viewers = event.viewers
                 self._dirty = True
@@ -314,14 +319,16 @@ class ShowRunner:
                 self._dirty = True
             cursor = item.cursor if item.cursor is not None else cursor
         moved = cursor != self.cursor
-        if changed or pins or moved or rejected or metrics:
+        if changed or pins or moved or rejected or metrics or stock:
             await self._store.save_ingest(
-                self.show_id, changed, pins, cursor if moved else None, rejected, metrics
+                self.show_id, changed, pins, cursor if moved else None, rejected, metrics, stock
             )
             self.cursor = cursor
             self.batches += 1
         if metrics:
             self.metrics.extend(metrics)
+            self._dirty = True
+        if stock:
             self._dirty = True
         self._quarantined(rejected)
         if changed or pins:

@@ -20,6 +20,10 @@ Totals (migration 4): ``shows.totals`` keeps a show's totals as its report has t
 amounts as exact decimal text), so Past shows lists a year of shows without replaying
 their orders; ``data_version`` counts the writes of its orders and metrics, and the kept
 totals hold while ``totals_version`` equals it.
+
+Platform stock (migration 5): ``platform_stock`` keeps each product's newest stock figure
+from the platform (``StockUpdated``; NULL: it gives none), saved with the cursor that covers
+it, so a resumed show still knows what the platform said was left.
 """
 
 from __future__ import annotations
@@ -217,5 +221,13 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
         "ALTER TABLE shows ADD COLUMN data_version INTEGER NOT NULL DEFAULT 0",
         "ALTER TABLE shows ADD COLUMN totals TEXT",
         "ALTER TABLE shows ADD COLUMN totals_version INTEGER",
+    ),
+    (
+        """CREATE TABLE platform_stock (
+            show_id TEXT NOT NULL,
+            product_id TEXT NOT NULL,
+            stock INTEGER,
+            PRIMARY KEY (show_id, product_id)
+        )""",
     ),
 )

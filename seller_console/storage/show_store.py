@@ -17,7 +17,13 @@ from decimal import Decimal
 from typing import Any
 
 from seller_console.domain.errors import DomainError
-from seller_console.domain.events import EventRejected, ItemMetrics, MetricsReported, Pin
+from seller_console.domain.events import (
+    EventRejected,
+    ItemMetrics,
+    MetricsReported,
+    Pin,
+    StockUpdated,
+)
 from seller_console.domain.ledger import Figures, progress
 from seller_console.domain.metrics import MetricsFigures
 from seller_console.domain.money import Currency, Money
@@ -53,6 +59,10 @@ WHERE excluded.status_rank > orders.status_rank
 _SAVE_CURSOR = """
 INSERT INTO stream_cursors (show_id, cursor, saved_at) VALUES (?, ?, ?)
 ON CONFLICT (show_id) DO UPDATE SET cursor = excluded.cursor, saved_at = excluded.saved_at
+"""
+_SAVE_STOCK = """
+INSERT INTO platform_stock (show_id, product_id, stock) VALUES (?, ?, ?)
+ON CONFLICT (show_id, product_id) DO UPDATE SET stock = excluded.stock
 """
 _SAVE_PIN = """
 INSERT OR IGNORE INTO stream_pins (show_id, pin_id, product_id, pinned_at, version)
@@ -384,10 +394,11 @@ class ShowStore:
         cursor: str | None,
         rejected: Sequence[EventRejected] = (),
         metrics: Sequence[MetricsReported] = (),
+        stock: Sequence[StockUpdated] = (),
     ) -> None:
         """A show's orders (merged: a state never moves back), pins seen, events that
-        could not be applied and the cursor that covers them, in ONE transaction. ``cursor``
-        None leaves the saved one."""
+        could not be applied, the platform's stock figures (the newest per product) and the
+        cursor that covers them, in ONE transaction. ``cursor`` None leaves the saved one."""
         rows = [order_row(show_id, order) for order in orders]
         pin_rows = [(show_id, p.pin_id, p.product_id, _ts(p.pinned_at), p.version) for p in pins]
         now = _now()
@@ -395,6 +406,7 @@ class ShowStore:
             (show_id, r.event_type, r.event_id, r.reason, r.raw, now) for r in rejected
         ]
         metric_rows = [(show_id, _ts(m.at), _metrics_body(m)) for m in metrics]
+        stock_rows = [(show_id, s.product_id, s.stock) for s in stock]
 
         def work(conn: sqlite3.Connection) -> None:
             if rows:
@@ -407,6 +419,8 @@ class ShowStore:
                 conn.executemany(
                     "INSERT INTO metric_reports (show_id, at, body) VALUES (?, ?, ?)", metric_rows
                 )
+            if stock_rows:
+                conn.executemany(_SAVE_STOCK, stock_rows)
             if cursor is not None:
                 conn.execute(_SAVE_CURSOR, (show_id, cursor, _now()))
             if rows or metric_rows:  # what its totals are made of: kept totals are stale
@@ -446,6 +460,17 @@ class ShowStore:
             return tuple(_metrics_from(str(at), str(body)) for at, body in rows)
 
         return await self._db.read(work, "reading the platform's metrics")
+
+    async def load_stock(self, show_id: str) -> dict[str, int | None]:
+        """The platform's newest stock figure per product of the show (None: it gave none)."""
+
+        def work(conn: sqlite3.Connection) -> dict[str, int | None]:
+            rows = conn.execute(
+                "SELECT product_id, stock FROM platform_stock WHERE show_id = ?", (show_id,)
+            )
+            return {str(pid): None if stock is None else int(stock) for pid, stock in rows}
+
+        return await self._db.read(work, "reading the platform's stock figures")
 
     async def load_rejected(self, show_id: str) -> tuple[EventRejected, ...]:
         """What could not be applied, in the order it came."""

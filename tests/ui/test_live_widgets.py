@@ -490,6 +490,31 @@ def test_a_pin_the_operator_made_reads_as_pinned_not_failed(qtbot, images):
     assert not stage.retry_button.isVisible()
 
 
+def test_stock_the_platform_says_is_lower_reads_as_the_platform_s(qtbot, images):
+    """TikTok sold it through other content: the card, the armed card and the stock panel
+    say whose figure it is, sold out first (a narrow card elides the end)."""
+    stage = LiveStageWidget(images)
+    qtbot.addWidget(stage)
+    stage.resize(1000, 640)
+    stage.show()
+    view = stage_view()
+    assert view.live is not None
+    assert view.armed is not None
+    stage.show_stage(
+        replace(
+            view,
+            live=replace(view.live, stock_from="TikTok Shop"),
+            armed=replace(view.armed, stock_left=3, stock_from="TikTok Shop"),
+        )
+    )
+    assert stage.stock_left.value.text() == "SOLD OUT on TikTok Shop"
+    assert "Stock: 3 left on TikTok Shop" in stage.armed_facts.text()
+    dock = StockDock()
+    qtbot.addWidget(dock)
+    dock.show_warnings([StockWarning("p2", "Night Cream", 0, "TikTok Shop")])
+    assert dock.list.item(0).text() == "SOLD OUT on TikTok Shop — Night Cream"
+
+
 # --------------------------------------------------------------------------- flash sale
 def test_the_live_card_shows_a_flash_sale_counting_down_from_its_end(qtbot, images):
     stage = LiveStageWidget(images)

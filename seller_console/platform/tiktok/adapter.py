@@ -28,6 +28,7 @@ from seller_console.domain.events import (
     PinChanged,
     SessionStatus,
     SessionUpdated,
+    StockUpdated,
 )
 from seller_console.domain.money import Currency, Money
 from seller_console.domain.orders import Order
@@ -205,6 +206,8 @@ class TikTokShopAdapter(HttpOwner):
         )
         self._to_tiktok: dict[str, str] = {}
         self._from_tiktok: dict[str, str] = {}
+        self._seller_skus: dict[str, str] = {}  # TikTok product id -> our product's SKU
+        self._reads_quantities = config.shop_cipher is not None
         self._showcase: dict[str, wire.ShowcaseEntry] = {}
         self._room_starts: dict[str, datetime] = {}
         self._pins: dict[str, Pin] = {}
@@ -344,21 +347,25 @@ class TikTokShopAdapter(HttpOwner):
         self._showcase = {entry.id: entry for entry in entries}
         return entries
 
-    async def _by_seller_sku(self, skus: Sequence[str]) -> dict[str, str]:
+    async def _search(self, skus: Sequence[str], what: str) -> list[wire.SearchedSku]:
+        """The seller product search for these seller SKUs, every page (nothing without a
+        ``shop_cipher``)."""
         if not skus or self.config.shop_cipher is None:
-            return {}
-        pages = await self._pages(
+            return []
+        return await self._pages(
             "POST",
             PRODUCT_SEARCH_PATH,
-            lambda data: _merged(wire.seller_sku_page(data)),
-            what="finding products by seller SKU",
+            wire.product_search_page,
+            what=what,
             params={"page_size": str(PRODUCT_SEARCH_PAGE), "shop_cipher": self.config.shop_cipher},
             body={"seller_skus": list(skus)},
         )
+
+    async def _by_seller_sku(self, skus: Sequence[str]) -> dict[str, str]:
         found: dict[str, str] = {}
-        for page in pages:
-            for sku, product_id in page.items():
-                found.setdefault(sku, product_id)
+        for sku in await self._search(skus, "finding products by seller SKU"):
+            if sku.seller_sku:
+                found.setdefault(sku.seller_sku, sku.product_id)
         return found
 
     async def resolve(self, products: Sequence[ShowcaseProduct]) -> dict[str, str]:
@@ -380,13 +387,17 @@ class TikTokShopAdapter(HttpOwner):
         for product in by_sku:
             if product.sku in found:
                 matched[product.id] = found[product.sku]
-        for ours, theirs in matched.items():
-            self._remember(ours, theirs)
+        for product in products:
+            theirs = matched.get(product.id)
+            if theirs is not None:
+                self._remember(product.id, theirs, product.sku)
         return matched
 
-    def _remember(self, ours: str, theirs: str) -> None:
+    def _remember(self, ours: str, theirs: str, sku: str) -> None:
         self._to_tiktok[ours] = theirs
         self._from_tiktok[theirs] = ours
+        if sku:
+            self._seller_skus[theirs] = sku
 
     def tiktok_id(self, product_id: str) -> str:
         """The TikTok product id matched to ``product_id``."""
@@ -758,11 +769,14 @@ class TikTokShopAdapter(HttpOwner):
         commission changes, ``PinChanged`` for each pin the console made since the last poll
         (in order, so one replaced before the poll keeps its window) and when the pinned
         product changes (in the console or in TikTok), ``SessionUpdated`` when the LIVE's
-        status does. Each poll starts afresh (``after`` is not needed: orders are re-read
+        status does, ``StockUpdated`` when what TikTok says is left of a product in the bag
+        changes (``stock_in_bag``: TikTok's stock is the shop's, used up by orders through
+        other content too). Each poll starts afresh (``after`` is not needed: orders are re-read
         whole and the ledger upserts by id).
         ``on_link`` hears LIVE after each good poll, RECONNECTING with the wait after a
         failed one."""
         seen: dict[str, Order] = {}
+        said: dict[str, int | None] = {}  # our product id -> the stock last reported
         pinned: str | None = None
         status: SessionStatus | None = None
         failures = 0
@@ -777,6 +791,7 @@ class TikTokShopAdapter(HttpOwner):
                 bag = await self.live_bag() if open_room else None
                 session = await self._session(session_id, room, bag)
                 orders = await self.affiliate_orders(session_id)
+                stock = await self.stock_in_bag(bag) if bag is not None else {}
             except PlatformError as error:
                 retryable, retry_after = retry_verdict(error, retry_safe=True)
                 if not retryable:
@@ -810,8 +825,38 @@ class TikTokShopAdapter(HttpOwner):
                     yield Delivery(cursor, OrderCreated(order))
                 elif (before.status, before.commission) != (order.status, order.commission):
                     yield Delivery(cursor, OrderUpdated(order))
+            for product_id, units in stock.items():
+                if said.get(product_id) != units:  # nothing said yet reads as None
+                    said[product_id] = units
+                    yield Delivery(cursor, StockUpdated(session_id, product_id, units))
             yield Delivery(cursor, CursorMoved())
             await self._sleep(self.config.poll_interval_s)
+
+    async def stock_in_bag(self, bag: wire.LiveBag) -> dict[str, int | None]:
+        """What TikTok says is left of each product in ``bag`` (by our product id): 0 when
+        the bag says it is out of stock, else the units the seller product search reports
+        for our product's seller SKU (with a ``shop_cipher``), else None (TikTok says
+        nothing)."""
+        skus = sorted({self._seller_skus[p] for p in bag.product_ids if p in self._seller_skus})
+        quantities: dict[tuple[str, str], int | None] = {}
+        if self._reads_quantities:
+            try:
+                found = await self._search(skus, "reading stock")
+            except PlatformError as error:
+                if retry_verdict(error, retry_safe=True)[0]:
+                    raise  # the poll is tried again
+                # the authorization does not cover the shop's products: the bag's stock
+                # status still says what sold out, and the show goes on
+                logger.info("TikTok refused the stock search (%s)", type(error).__name__)
+                self._reads_quantities = False
+                found = []
+            quantities = {(sku.product_id, sku.seller_sku): sku.quantity for sku in found}
+        result: dict[str, int | None] = {}
+        for theirs in bag.product_ids:
+            sku = self._seller_skus.get(theirs)
+            units = None if sku is None else quantities.get((theirs, sku))
+            result[self._ours(theirs)] = 0 if theirs in bag.out_of_stock else units
+        return result
 
     def _pin_for(self, session_id: str, theirs: str | None) -> Pin | None:
         if theirs is None:
@@ -822,8 +867,3 @@ class TikTokShopAdapter(HttpOwner):
         if known is not None and known.product_id == ours:
             return known
         return self._pinned(session_id, ours)  # pinned in TikTok's own app
-
-
-def _merged(page: tuple[dict[str, str], str | None]) -> tuple[list[dict[str, str]], str | None]:
-    found, token = page
-    return [found], token

@@ -189,20 +189,35 @@ def live_room(value: Any) -> LiveRoom | None:
     )
 
 
+OUT_OF_STOCK = "OUT_OF_STOCK"
+"""The ``status.inventory_status`` of a product nobody can buy now. The field is TikTok's
+(the live bag's and the showcase's ``status``); its values are not in the sources: the
+practice TikTok's ``IN_STOCK`` / ``OUT_OF_STOCK`` are read, and any other says nothing."""
+
+
 @dataclass(frozen=True, slots=True)
 class LiveBag:
-    """The live bag as TikTok lists it, in its order; ``pinned`` is the pinned product."""
+    """The live bag as TikTok lists it, in its order; ``pinned`` is the pinned product,
+    ``out_of_stock`` the products whose ``inventory_status`` says nobody can buy them."""
 
     product_ids: tuple[str, ...]
     pinned: str | None
+    out_of_stock: frozenset[str] = frozenset()
 
 
 def live_bag(value: Any) -> LiveBag:
     where = "live bag"
     doc = obj(value, where)
-    ids = tuple(text(p, "id", f"{where}.products") for p in items(doc, "products", where))
+    products = items(doc, "products", where)
+    ids = tuple(text(p, "id", f"{where}.products") for p in products)
+    sold_out = frozenset(
+        product_id
+        for product_id, product in zip(ids, products, strict=True)
+        if obj(product.get("status") or {}, f"{where}.status").get("inventory_status")
+        == OUT_OF_STOCK
+    )
     pinned = opt_text(doc, "pinned_product_id", where)
-    return LiveBag(product_ids=ids, pinned=pinned or None)
+    return LiveBag(product_ids=ids, pinned=pinned or None, out_of_stock=sold_out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,18 +294,34 @@ def next_token(doc: Obj, where: str) -> str | None:
     return token or None
 
 
-def seller_sku_page(value: Any) -> tuple[dict[str, str], str | None]:
-    """``/product/202309/products/search``: seller SKU -> TikTok product id, and the next
-    page token."""
+@dataclass(frozen=True, slots=True)
+class SearchedSku:
+    """One SKU of a product the seller product search found: its seller SKU ("" when it
+    has none) and the units in stock over its warehouses (``inventory[].quantity``; None
+    when it reports none)."""
+
+    product_id: str
+    seller_sku: str
+    quantity: int | None
+
+
+def product_search_page(value: Any) -> tuple[list[SearchedSku], str | None]:
+    """``/product/202309/products/search`` (TikTok's Node SDK models
+    ``Product202309SearchProductsResponseDataProducts*``): every SKU of the products, and
+    the next page token."""
     where = "product search"
     doc = obj(value, where)
-    found: dict[str, str] = {}
+    found = []
     for product in items(doc, "products", where):
         product_id = text(product, "id", where)
         for sku in items(product, "skus", f"{where}.skus"):
-            seller_sku = opt_text(sku, "seller_sku", f"{where}.skus")
-            if seller_sku:
-                found.setdefault(seller_sku, product_id)
+            quantity: int | None = None
+            for stock in items(sku, "inventory", f"{where}.skus.inventory"):
+                if stock.get("quantity") is not None:  # a warehouse that says nothing
+                    units = integer(stock, "quantity", f"{where}.skus.inventory")
+                    quantity = (quantity or 0) + max(0, units)
+            seller_sku = opt_text(sku, "seller_sku", f"{where}.skus") or ""
+            found.append(SearchedSku(product_id, seller_sku, quantity))
     return found, next_token(doc, where)
 
 

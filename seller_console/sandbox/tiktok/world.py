@@ -21,7 +21,8 @@ Shapes and rules are those TikTok documents (its SDK models and the OAS notes in
   cheaper products more); each order's SKU line has ``content_type`` LIVE and
   ``content_id`` the room id, an estimated commission at the product's rate, and after
   ``settle_after_s`` (sandbox clock) it settles (actual = estimated) or is refunded. Some
-  orders come from other content (a VIDEO, an earlier LIVE) so a client must filter.
+  orders come from other content (a VIDEO, an earlier LIVE) so a client must filter;
+  ``sell_elsewhere`` makes one on demand (other content using up the LIVE's stock).
 """
 
 from __future__ import annotations
@@ -551,7 +552,8 @@ class World:
 
     def _place(self, room: Room, offers: list[audience.Offer], elapsed: float) -> bool:
         """One viewer's order from the bag, its units taken from ``stock``; False when
-        nothing in the bag can sell. Every order the practice TikTok makes is made here."""
+        nothing in the bag can sell. Every order the audience makes is made here; a test
+        adds other content's with ``sell_elsewhere``."""
         index = audience.pick(self._rng, audience.purchase_weights(offers))
         if index is None:
             return False
@@ -560,9 +562,35 @@ class World:
         offers[index] = audience.Offer(
             product.id, product.price, self.stock.left(product.id), offers[index].pinned
         )
-        content_type, content_id = "LIVE", room.id
         if self._rng.random() < OTHER_CONTENT_SHARE:
-            content_type, content_id = "VIDEO", str(7_200_000_000_000_000_000 + self._order_seq)
+            self._record(product, quantity, *self._video(), elapsed)
+        else:
+            self._record(product, quantity, "LIVE", room.id, elapsed)
+        return True
+
+    def sell_elsewhere(self, product_id: str) -> int:
+        """One order of ``product_id`` credited to a VIDEO (not the LIVE), as TikTok sells
+        a shop's stock through all its content; the units it took (0: sold out, no order)."""
+        with self._lock:
+            product = self.products[product_id]
+            if not self.stock.can_sell(product_id):
+                return 0
+            quantity = self.stock.take(self._rng, product_id)
+            self._record(product, quantity, *self._video(), self.clock.elapsed())
+            return quantity
+
+    def _video(self) -> tuple[str, str]:
+        return "VIDEO", str(7_200_000_000_000_000_000 + self._order_seq)
+
+    def _record(
+        self,
+        product: PracticeProduct,
+        quantity: int,
+        content_type: str,
+        content_id: str,
+        elapsed: float,
+    ) -> None:
+        """Keep an order of ``quantity`` units (already taken from ``stock``)."""
         commission = _commission(product.price * quantity, product.rate)
         self._order_seq += 1
         doc = {
@@ -596,7 +624,6 @@ class World:
             )
         )
         self.stats.orders += 1
-        return True
 
     def _settle(self, order: PracticeOrder) -> None:
         sku = order.doc["skus"][0]

@@ -462,11 +462,13 @@ class StockDock(QDockWidget):
             return
         sold_out = 0
         for warning in sorted(warnings, key=lambda w: (w.left, w.title.casefold())):
+            whose = f" on {warning.stock_from}" if warning.stock_from else ""
             if warning.left == 0:
                 sold_out += 1
-                text, tone = f"SOLD OUT — {warning.title}", Tone.BAD
+                text, tone = f"SOLD OUT{whose} — {warning.title}", Tone.BAD
             else:
-                text, tone = f"{count_text(warning.left)} left — {warning.title}", Tone.WARNING
+                text = f"{count_text(warning.left)} left{whose} — {warning.title}"
+                tone = Tone.WARNING
             entry = QListWidgetItem(text)  # item text is never rich text
             entry.setForeground(tone_color(tone, self.list.palette()))
             self.list.addItem(entry)

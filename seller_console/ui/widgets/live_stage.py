@@ -78,12 +78,16 @@ def _money(value: Money | None, empty: str = "—") -> str:
     return money_text(value) if value is not None else empty
 
 
-def _stock(left: int | None) -> tuple[str, Tone | None]:
+def _stock(card: CardView) -> tuple[str, Tone | None]:
+    """What is left, and whose figure it is when the platform's (the words first: a
+    narrow card elides the end)."""
+    left = card.stock_left
     if left is None:
         return "not tracked", None
+    whose = f" on {card.stock_from}" if card.stock_from else ""
     if left == 0:
-        return "SOLD OUT", Tone.BAD
-    return f"{count_text(left)} left", None
+        return f"SOLD OUT{whose}", Tone.BAD
+    return f"{count_text(left)} left{whose}", None
 
 
 def receipt_text(
@@ -518,7 +522,7 @@ class LiveStageWidget(QWidget):
         self.sales.value.setText(f"{count_text(card.units)} · {amount}")
         self.sales.value.setToolTip(f"{count_text(card.units)} units · {_money(gmv, amount)}")
         self.commission.value.setText(_money(card.commission))
-        stock, stock_tone = _stock(card.stock_left)
+        stock, stock_tone = _stock(card)
         self.stock_left.value.setText(stock)
         _colour(self.stock_left.value, stock_tone)
         on_air = round(card.on_air_seconds(self._now) or 0.0)
@@ -557,7 +561,7 @@ class LiveStageWidget(QWidget):
             return
         item = card.item
         self.armed_title.setText(f"#{card.number} {item.product.title}")
-        stock, _ = _stock(card.stock_left)
+        stock, _ = _stock(card)
         variant = f"{item.product.variant_title}\n" if item.product.variant_title else ""
         self.armed_facts.setText(
             f"{variant}{_price(item)}\nStock: {stock}\n"

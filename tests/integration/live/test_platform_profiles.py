@@ -376,3 +376,53 @@ def test_a_shopee_show_has_no_orders_to_refresh(tmp_path: Path) -> None:
             await link.refresh_show(state.show.id)
 
     asyncio.run(show(tmp_path, ProfileKind.SHOPEE_PRACTICE, MemorySecrets(), refresh))
+
+
+def test_a_product_a_tiktok_video_sold_out_reads_sold_out_on_tiktok(tmp_path: Path) -> None:
+    """Orders credited to a TikTok video use up the armed product's stock: the console saw
+    none of them (its own count says most is left), yet after TikTok's next poll the armed
+    card and the Stock panel say it is sold out, as TikTok's."""
+    plan = demo_plan()
+    link = LiveLink(
+        tmp_path / "shows.sqlite3",
+        Settings(Profile(ProfileKind.TIKTOK_PRACTICE)),
+        settings_file(tmp_path),
+        MemorySecrets(),
+    )
+    session = LiveSession(link)
+
+    def sold_out_on_tiktok() -> bool:
+        card = session.state.armed
+        return card is not None and (card.stock_left, card.stock_from) == (0, "TikTok Shop")
+
+    async def go() -> LiveState:
+        try:
+            assert await session.go_live(plan, plan_policy(plan))
+            session.take()
+            await until(partial(outcome_is, session, PinOutcome.CONFIRMED))
+            armed = session.state.armed
+            assert armed is not None
+            assert link.practice_tiktok is not None
+            world = link.practice_tiktok.world
+            [theirs] = [
+                p.id for p in world.products.values() if p.seller_sku == armed.item.product.sku
+            ]
+            while world.sell_elsewhere(theirs):  # a video sells every unit
+                pass
+            await until(sold_out_on_tiktok, seconds=40)  # TikTok is polled every 10 s
+            state = session.state
+            assert await session.end_show() is not None
+            return state
+        finally:
+            await session.close()
+            await link.close()
+
+    state = asyncio.run(go())
+    assert state.armed is not None
+    product_id = showcase_product(state.armed.item).id
+    assert state.ledger is not None
+    [level] = [s for s in state.ledger.stock if s.product_id == product_id]
+    assert level.initial is not None
+    assert level.sold < level.initial  # the console's own count says some are left
+    warned = [(w.product_id, w.left, w.stock_from) for w in state.stock_warnings]
+    assert (product_id, 0, "TikTok Shop") in warned

@@ -21,8 +21,11 @@ def tiktok() -> Iterator[RunningTikTok]:
         yield running
 
 
-def make_adapter(tiktok: RunningTikTok, secrets: MemorySecrets | None = None) -> TikTokShopAdapter:
-    """An adapter whose keychain holds the practice app secret and a fresh token set."""
+def make_adapter(
+    tiktok: RunningTikTok, secrets: MemorySecrets | None = None, *, shop_cipher: str | None = None
+) -> TikTokShopAdapter:
+    """An adapter whose keychain holds the practice app secret and a fresh token set;
+    ``shop_cipher`` None: the practice shop's."""
     store = secrets or MemorySecrets()
     store.secrets["tiktok:secret"] = tiktok.app_secret
     store.secrets.setdefault("tiktok:tokens", json.dumps(tiktok.world.issue_tokens()))
@@ -32,7 +35,7 @@ def make_adapter(tiktok: RunningTikTok, secrets: MemorySecrets | None = None) ->
             app_key=tiktok.app_key,
             api_base=tiktok.base_url,
             auth_base=tiktok.base_url,
-            shop_cipher=tiktok.config.shop_cipher,
+            shop_cipher=shop_cipher or tiktok.config.shop_cipher,
             tracking_code="GLOW10",
             refresh_margin_s=2.0,
             poll_interval_s=0.3,

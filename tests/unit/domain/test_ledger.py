@@ -17,7 +17,7 @@ from seller_console.domain.commission import (
     line_commission,
 )
 from seller_console.domain.events import Pin
-from seller_console.domain.ledger import NO_PIN, Ledger
+from seller_console.domain.ledger import NO_PIN, Ledger, stock_left
 from seller_console.domain.money import Currency, Money
 from seller_console.domain.orders import OrderStatus
 from tests.support import T0, order, settled
@@ -113,6 +113,25 @@ def test_pin_windows_and_stock_left() -> None:
     ledger.stock_reported("p1", 2)
     (level,) = ledger.stock()
     assert (level.initial, level.sold, level.left, level.reported) == (5, 3, 2, 2)
+
+
+def test_what_is_left_is_the_lower_of_the_console_s_count_and_the_platform_s() -> None:
+    """The platform sells through other content the console never sees (TikTok videos):
+    when its figure is lower, it is what is left, and said to be the platform's."""
+    assert stock_left(5, None) == (5, False)
+    assert stock_left(5, 0) == (0, True)
+    assert stock_left(2, 2) == (2, False)  # they agree: the console's own count
+    assert stock_left(2, 7) == (2, False)
+    assert stock_left(None, 3) == (3, True)  # not tracked here, the platform tracks it
+    assert stock_left(None, None) == (None, False)
+    ledger = Ledger(POLICY, {"p1": 5})
+    ledger.apply(order("o1", qty=1))
+    ledger.stock_reported("p1", 0)
+    (level,) = ledger.stock()
+    assert (level.sold, level.left, level.by_platform) == (1, 0, True)
+    ledger.stock_reported("p1", None)  # the platform no longer gives a figure
+    (level,) = ledger.stock()
+    assert (level.left, level.by_platform) == (4, False)
 
 
 def test_rates_outside_zero_to_one_are_refused() -> None:

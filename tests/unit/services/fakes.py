@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from seller_console.domain.events import EventRejected, MetricsReported, Pin
+from seller_console.domain.events import EventRejected, MetricsReported, Pin, StockUpdated
 from seller_console.domain.ledger import progress
 from seller_console.domain.orders import Order
 
@@ -18,6 +18,7 @@ class MemoryLedgerStore:
         self.cursor: str | None = None
         self.rejected: list[EventRejected] = []
         self.metrics: list[MetricsReported] = []
+        self.stock: dict[str, int | None] = {}
         self.commits = 0
 
     async def save_ingest(
@@ -28,9 +29,11 @@ class MemoryLedgerStore:
         cursor: str | None,
         rejected: Sequence[EventRejected] = (),
         metrics: Sequence[MetricsReported] = (),
+        stock: Sequence[StockUpdated] = (),
     ) -> None:
         self.rejected.extend(rejected)
         self.metrics.extend(metrics)
+        self.stock.update((s.product_id, s.stock) for s in stock)
         for order in orders:
             old = self.orders.get(order.id)
             if old is None or progress(order) > progress(old):
@@ -46,6 +49,9 @@ class MemoryLedgerStore:
 
     async def load_metrics(self, session_id: str) -> tuple[MetricsReported, ...]:
         return tuple(self.metrics)
+
+    async def load_stock(self, session_id: str) -> dict[str, int | None]:
+        return dict(self.stock)
 
     async def load_rejected(self, session_id: str) -> tuple[EventRejected, ...]:
         return tuple(self.rejected)

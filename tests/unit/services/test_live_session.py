@@ -24,6 +24,7 @@ from seller_console.domain.events import (
     Pin,
     PinChanged,
     SessionStatus,
+    StockUpdated,
 )
 from seller_console.domain.ledger import NO_PIN
 from seller_console.domain.money import Currency, Money
@@ -96,10 +97,11 @@ class FakePlatform:
     lists_fail: int = 0  # the next N orders lists fail
     pins_unavailable: int = 0  # the next N pin calls answer 503
     listed: tuple[Order, ...] = ()  # what its orders list has that the stream never said
+    kind: str = "fake"  # the platform's kind, as ``PlatformAdapter.platform``
 
     @property
     def platform(self) -> str:
-        return "fake"
+        return self.kind
 
     @property
     def capabilities(self) -> Capabilities:
@@ -264,6 +266,42 @@ def test_a_take_pins_and_the_card_counts_sales_during_this_pin(tmp_path: Path) -
             assert seen.state.live is not None
             assert seen.state.live.gmv == Money.of("10.00", USD)
             assert seen.state.live.stock_left == 2  # 4 at start, 2 sold in the show
+
+    run(go())
+
+
+def stock_shown(seen: Seen) -> tuple[int | None, str] | None:
+    """The live card's stock, and whose figure it is ("" for the console's count)."""
+    card = seen.state.live
+    return None if card is None else (card.stock_left, card.stock_from)
+
+
+def test_the_platform_s_lower_stock_figure_sells_the_card_out_and_says_whose(
+    tmp_path: Path,
+) -> None:
+    """TikTok sold the product through other content the console never sees: its figure
+    (0) is lower than the console's count (4 at start, 1 sold), so the card and the stock
+    panel say sold out, as TikTok's."""
+
+    async def go() -> None:
+        async with live(tmp_path, platform=FakePlatform(kind="tiktok")) as (
+            session,
+            platform,
+            seen,
+            _clock,
+            _db,
+        ):
+            session.take()
+            await until(lambda: confirmed(seen))
+            card = seen.state.live
+            assert card is not None
+            assert card.receipt is not None
+            platform.sell(showcase_id("v1"), card.receipt.pin_id or "", 1, 1)
+            await until(lambda: stock_shown(seen) == (3, ""))  # the console's own count
+            platform.push(StockUpdated("ses_1", showcase_id("v1"), 0))
+            await until(lambda: stock_shown(seen) == (0, "TikTok Shop"))
+            warned = [(w.left, w.stock_from) for w in seen.state.stock_warnings]
+            assert warned == [(0, "TikTok Shop")]
 
     run(go())
 

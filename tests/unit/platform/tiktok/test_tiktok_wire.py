@@ -127,6 +127,39 @@ def test_the_bag_with_no_pin() -> None:
     assert bag == wire.LiveBag(product_ids=("1", "2"), pinned=None)
 
 
+def test_the_bag_says_which_products_are_out_of_stock() -> None:
+    products = [
+        {"id": "1", "status": {"added_status": "ADDED", "inventory_status": "OUT_OF_STOCK"}},
+        {"id": "2", "status": {"inventory_status": "IN_STOCK"}},
+        {"id": "3"},  # no status: nothing said
+    ]
+    bag = wire.live_bag({"pinned_product_id": "2", "products": products})
+    assert bag.out_of_stock == frozenset({"1"})
+
+
+def test_the_product_search_gives_each_sku_s_seller_sku_and_units_in_stock() -> None:
+    def sku(seller_sku: str, *quantities: int | None) -> dict[str, Any]:
+        inventory = [{"warehouse_id": f"w{n}", "quantity": q} for n, q in enumerate(quantities)]
+        return {"seller_sku": seller_sku, **({"inventory": inventory} if quantities else {})}
+
+    found, token = wire.product_search_page(
+        {
+            "products": [
+                {"id": "1", "skus": [sku("SER-30", 4, 3), sku("SER-60", 1, None)]},
+                {"id": "2", "skus": [sku("LIP-3"), {"inventory": [{"quantity": 2}]}]},
+            ],
+            "next_page_token": "",
+        }
+    )
+    assert token is None
+    assert found == [
+        wire.SearchedSku("1", "SER-30", 7),  # over its two warehouses
+        wire.SearchedSku("1", "SER-60", 1),  # a warehouse with no quantity says nothing
+        wire.SearchedSku("2", "LIP-3", None),  # stock not reported
+        wire.SearchedSku("2", "", 2),  # no seller SKU
+    ]
+
+
 # ---------------------------------------------------------------- affiliate orders
 def sku(content_type: str = "LIVE", content_id: str = ROOM, **extra: Any) -> dict[str, Any]:
     doc: dict[str, Any] = {
