@@ -50,6 +50,7 @@ from seller_console.importers.show_plan import SUFFIX
 from seller_console.services.commission_rates import RateError, parse_percent
 from seller_console.services.plan_store import Recovery
 from seller_console.settings import (
+    MAX_RECENT,
     CatalogFile,
     Profile,
     SettingsError,
@@ -762,7 +763,7 @@ class MainWindow(QMainWindow):
         """File > Open recent: the catalogs, then the plans, the newest first."""
         menu = self.recent_menu
         menu.clear()
-        for entry in self.workspace.catalogs:
+        for entry in self.workspace.catalogs[:MAX_RECENT]:
             action = menu.addAction(f"{Path(entry.path).name}  (catalog)")
             action.setToolTip(entry.path)
             action.triggered.connect(
