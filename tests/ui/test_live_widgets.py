@@ -340,6 +340,20 @@ def test_after_the_show_ends_no_pin_window_is_on_air(qapp, qtmodeltester):
     qtmodeltester.check(model)
 
 
+def test_a_pin_window_s_time_on_air_is_the_report_s_to_the_second(qapp):
+    # QA: a pin of 19.6 s read 0:19 here after End show and 0:20 in the report
+    from seller_console.ui.dialogs.show_report import clock_text
+
+    ledger = Ledger()
+    ledger.pin_seen(Pin("pin1", "p1", NOW, 1))
+    ledger.pin_seen(Pin("pin2", "p2", NOW + timedelta(seconds=19.6), 2))
+    ended = NOW + timedelta(seconds=40.4)
+    model = PinWindowsModel(title_of)
+    model.set_snapshot(ledger.snapshot(), ended + timedelta(minutes=1), show_ended=ended)
+    assert column(model, PCol.ON_AIR) == [clock_text(20.8), clock_text(19.6)]
+    assert column(model, PCol.ON_AIR) == ["0:21", "0:20"]
+
+
 # --------------------------------------------------------------------------- widgets
 def shown(dock: SalesChartDock):
     """What the chart paints now (untyped, so each read is a fresh value for mypy)."""
