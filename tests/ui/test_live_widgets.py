@@ -419,6 +419,32 @@ def test_time_labels_never_overlap():
         assert tick_step(minute_width, 50.0) * minute_width >= 50.0
 
 
+@pytest.mark.parametrize("dark", [False, True])
+def test_the_take_button_off_air_recedes_into_the_stage(qtbot, qapp, images, dark):
+    # QA: after End show, in the dark palette the Take button that does nothing was a
+    # light grey slab (the light palette's Mid: the dark one sets none) with dark text,
+    # the brightest, most pressable-looking thing on the stage
+    from PySide6.QtGui import QPalette
+
+    from seller_console.ui.theme import palette
+    from tests.ui.test_theme import contrast
+
+    before = QPalette(qapp.palette())
+    qapp.setPalette(palette(dark))
+    try:
+        stage = LiveStageWidget(images)
+        qtbot.addWidget(stage)
+        stage.show_stage(replace(stage_view(), armed=None, show_status="ended"))
+        button = stage.take_button
+        assert not button.isEnabled()
+        image = button.grab().toImage()
+        face = image.pixelColor(image.width() // 12, image.height() // 2)
+        window = palette(dark).color(QPalette.ColorRole.Window)
+        assert contrast(face, window) < 1.6, (face.name(), window.name())
+    finally:
+        qapp.setPalette(before)
+
+
 def test_stage_renders_empty_and_full_and_emits_requests(qtbot, images):
     stage = LiveStageWidget(images)
     qtbot.addWidget(stage)
