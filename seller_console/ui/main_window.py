@@ -947,8 +947,8 @@ class MainWindow(QMainWindow):
 
     def _import_finished(self, report: ImportReport) -> None:
         self.statusBar().showMessage(
-            f"Imported {report.path.name}: {count_text(report.products)} products, "
-            f"{count_text(report.variants)} variants, "
+            f"Imported {report.path.name}: {_count(report.products, 'product')}, "
+            f"{_count(report.variants, 'variant')}, "
             f"{_count(report.rows_rejected, 'row')} rejected, "
             f"{_count(len(report.warnings), 'warning')}  (Ctrl+R shows the report)",
             15000,

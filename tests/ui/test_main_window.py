@@ -260,6 +260,15 @@ def test_importing_an_open_file_again_reads_it_again_in_its_place(console, run, 
     assert vm.model.data(vm.model.index(0, Col.PRICE)) == "12.00 USD"
 
 
+def test_the_import_s_counts_are_said_in_good_english(console, run, tmp_path):
+    # QA: a one-product catalog was "Imported meta.csv: 1 products, 1 variants, ..."
+    path = tmp_path / "one.csv"
+    path.write_text("Handle,Title,Variant SKU,Variant Price\nh1,Tee,S1,10.00\n")
+    assert run(console.catalog_vm.import_catalog(path, ImportOptions(currency="USD")))
+    message = console.window.statusBar().currentMessage()
+    assert "one.csv: 1 product, 1 variant, 0 rows rejected" in message, message
+
+
 def test_closing_the_window_ends_a_running_import_at_once(console, run, tmp_path):
     rows = "".join(f"h{i},Title {i},S{i},1.00\n" for i in range(400_000))
     path = tmp_path / "big.csv"
