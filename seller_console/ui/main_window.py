@@ -1297,9 +1297,7 @@ class MainWindow(QMainWindow):
             self.live_vm.undo_take(confirmed=True)
 
     async def end_show(self) -> None:
-        if await self._ask(
-            "End the show?", "End the live session now? Viewers can no longer buy once it ends."
-        ):
+        if await self._ask("End the show?", end_question(self.live_vm.state.show)):
             await self.live_vm.end_show()
 
     def show_show_report(self, report: ShowReport) -> ShowReportDialog:
@@ -1688,6 +1686,19 @@ def _user_text(exc: BaseException) -> str:
 
 def _profile_name(profile: Profile) -> str:
     return profile.display_name
+
+
+def end_question(show: ShowRecord | None) -> str:
+    """What End show asks. TikTok has no call that ends a LIVE (the creator ends it in
+    TikTok), so there viewers can still buy after End show, and what they buy then is not
+    the show's: said so, not that buying stops."""
+    if show is not None and show.owner.platform == "tiktok":
+        return (
+            "End the show in the console now? Your TikTok LIVE goes on, and viewers can "
+            "still buy, until you end it in LIVE Studio or the TikTok app; what sells from "
+            "now on is not counted in this show."
+        )
+    return "End the live session now? Viewers can no longer buy once it ends."
 
 
 def _count(n: int, noun: str) -> str:

@@ -546,3 +546,22 @@ def test_a_live_panel_shown_while_preparing_is_back_in_its_place_at_the_next_sta
         assert not shown.totals_dock.isVisible()
     finally:
         close_console(again, run)
+
+
+def test_end_show_on_tiktok_does_not_say_that_buying_stops():
+    # QA: End show asked "Viewers can no longer buy once it ends" on the practice TikTok,
+    # whose LIVE sold on for 40 s after it (only the creator ends a LIVE, in TikTok)
+    from datetime import UTC, datetime
+
+    from seller_console.domain.show_records import PlatformAccount, ShowRecord
+    from seller_console.ui.main_window import end_question
+
+    def show(platform: str) -> ShowRecord:
+        now = datetime.now(UTC)
+        return ShowRecord("s1", "room", "Night", now, owner=PlatformAccount(platform, "me"))
+
+    on_tiktok = end_question(show("tiktok"))
+    assert "no longer buy" not in on_tiktok
+    assert "LIVE goes on" in on_tiktok
+    assert "not counted in this show" in on_tiktok
+    assert "no longer buy" in end_question(show("livecommerce"))
