@@ -579,6 +579,9 @@ WORKSPACE_FILE_NAME = "workspace.json"
 WORKSPACE_VERSION = 1
 MAX_RECENT = 10
 """How many catalogs and plans File > Open recent lists (the newest first)."""
+MAX_CATALOGS = 30
+"""How many catalogs the workspace keeps: every open one (each reopens at the next start,
+however many brands a seller has open), then the closed ones among the newest ``MAX_RECENT``."""
 MAX_RATES = 500  # commission rates set by hand, per catalog and kind (brand, product)
 MAX_RATE_KEY_CHARS = 256  # a brand's name or a product's id
 MAX_PATH_CHARS = 4096
@@ -588,7 +591,7 @@ MAX_MAPPED_FIELDS = 64  # more than the fields a mapping can name
 MAX_COLUMN_NAME_CHARS = 256
 """A mapping naming a longer column is used but not remembered (the workspace's bound)."""
 MAX_SIGNATURE_CHARS = 64
-MAX_WORKSPACE_BYTES = 4 * 1024 * 1024
+MAX_WORKSPACE_BYTES = 12 * 1024 * 1024  # MAX_CATALOGS catalogs with MAX_RATES rates each
 """More than the most a workspace holds (its lists and rates are bounded), so every
 workspace the app writes can be read back."""
 
@@ -628,8 +631,9 @@ class CatalogFile:
 
 @dataclass(frozen=True, slots=True)
 class Workspace:
-    """The catalogs and plans the user worked with, the newest first, at most
-    ``MAX_RECENT`` each; ``plan`` is the plan that was open when the app stopped.
+    """The catalogs and plans the user worked with, the newest first: at most
+    ``MAX_RECENT`` plans, and the catalogs ``_kept`` keeps; ``plan`` is the plan that was
+    open when the app stopped.
     ``column_maps``: the generic CSV mappings the user confirmed, by header signature
     (``importers.TablePreview.signature``), the newest first: a brand's next export, under
     another name, maps itself."""
@@ -661,17 +665,17 @@ class Workspace:
 
     def with_catalog(self, entry: CatalogFile) -> Workspace:
         """``entry`` first (replacing the one for its file, keeping its rates when it has
-        none); the oldest beyond ``MAX_RECENT`` drop off."""
+        none); closed ones beyond ``MAX_RECENT`` drop off."""
         old = self.catalog(entry.path)
         if old is not None and not entry.brand_rates and not entry.product_rates:
             entry = replace(entry, brand_rates=old.brand_rates, product_rates=old.product_rates)
         rest = tuple(c for c in self.catalogs if c.path != entry.path)
-        return replace(self, catalogs=(entry, *rest)[:MAX_RECENT])
+        return replace(self, catalogs=_kept((entry, *rest)))
 
     def with_open(self, paths: set[str]) -> Workspace:
-        """Which catalogs are open now."""
+        """Which catalogs are open now (one closed beyond ``MAX_RECENT`` drops off)."""
         return replace(
-            self, catalogs=tuple(replace(c, open=c.path in paths) for c in self.catalogs)
+            self, catalogs=_kept(tuple(replace(c, open=c.path in paths) for c in self.catalogs))
         )
 
     def with_plan(self, path: str | None) -> Workspace:
@@ -715,6 +719,14 @@ class Workspace:
             ),
             gone,
         )
+
+
+def _kept(catalogs: tuple[CatalogFile, ...]) -> tuple[CatalogFile, ...]:
+    """``catalogs`` (the newest first) without the closed ones past the newest
+    ``MAX_RECENT``: an open catalog is never forgotten for being old, or it would not
+    reopen at the next start and its rates set by hand would be lost."""
+    kept = tuple(c for n, c in enumerate(catalogs) if c.open or n < MAX_RECENT)
+    return kept[:MAX_CATALOGS]
 
 
 def _set_rate(
@@ -857,7 +869,7 @@ def load_workspace(path: Path) -> tuple[Workspace | None, str | None]:
             _text({"plan": p}, "plan", required=True) or "" for p in plans[:MAX_RECENT]
         )
         return Workspace(
-            tuple(_catalog_file(c) for c in catalogs[:MAX_RECENT]),
+            tuple(_catalog_file(c) for c in catalogs[:MAX_CATALOGS]),
             plan_list,
             _text(raw, "plan"),
             _column_maps(raw.get("column_maps")),

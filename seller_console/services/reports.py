@@ -459,7 +459,12 @@ class ShowReports:
 
     async def refresh(self, show_id: str, source: OrderSource) -> RefreshOutcome:
         """Read the show's orders again from ``source`` for its whole time window and keep
-        what moved (settled, refunded, new). Twice in a row gives the same figures."""
+        what moved (settled, refunded, new). Twice in a row gives the same figures.
+
+        An order the show did not have is new only when it was placed before the show
+        ended: a source may read past the end (TikTok's search is widened for clock
+        differences), and a LIVE may sell on after End show (the creator ends it in TikTok),
+        but the show's figures were final at End show."""
         show = await self._storage.get_show(show_id)
         if show.started_at is None:
             raise RefreshError(f"{show.title!r} never went live: there are no orders to read.")
@@ -472,7 +477,11 @@ class ShowReports:
         products = {line.sku: line.product_id for o in ledger.orders() for line in o.lines}
         fetched = await source.orders_between(show.session_id, show.started_at, show.ended_at)
         known = {o.id: o.status for o in ledger.orders()}
-        theirs = [_named_as_stored(o, products) for o in fetched if o.session_id == show.session_id]
+        theirs = [
+            _named_as_stored(o, products)
+            for o in fetched
+            if o.session_id == show.session_id and (o.id in known or o.created_at <= show.ended_at)
+        ]
         changed = ledger.apply_all(theirs)
         await self._storage.save_ingest(show_id, changed, (), None)
         await self._storage.update_show(replace(show, refreshed_at=self._clock()))

@@ -50,6 +50,7 @@ from seller_console.importers.show_plan import SUFFIX
 from seller_console.services.commission_rates import RateError, parse_percent
 from seller_console.services.plan_store import Recovery
 from seller_console.settings import (
+    MAX_RECENT,
     CatalogFile,
     Profile,
     SettingsError,
@@ -762,7 +763,7 @@ class MainWindow(QMainWindow):
         """File > Open recent: the catalogs, then the plans, the newest first."""
         menu = self.recent_menu
         menu.clear()
-        for entry in self.workspace.catalogs:
+        for entry in self.workspace.catalogs[:MAX_RECENT]:
             action = menu.addAction(f"{Path(entry.path).name}  (catalog)")
             action.setToolTip(entry.path)
             action.triggered.connect(
@@ -946,8 +947,8 @@ class MainWindow(QMainWindow):
 
     def _import_finished(self, report: ImportReport) -> None:
         self.statusBar().showMessage(
-            f"Imported {report.path.name}: {count_text(report.products)} products, "
-            f"{count_text(report.variants)} variants, "
+            f"Imported {report.path.name}: {_count(report.products, 'product')}, "
+            f"{_count(report.variants, 'variant')}, "
             f"{_count(report.rows_rejected, 'row')} rejected, "
             f"{_count(len(report.warnings), 'warning')}  (Ctrl+R shows the report)",
             15000,
@@ -1296,9 +1297,7 @@ class MainWindow(QMainWindow):
             self.live_vm.undo_take(confirmed=True)
 
     async def end_show(self) -> None:
-        if await self._ask(
-            "End the show?", "End the live session now? Viewers can no longer buy once it ends."
-        ):
+        if await self._ask("End the show?", end_question(self.live_vm.state.show)):
             await self.live_vm.end_show()
 
     def show_show_report(self, report: ShowReport) -> ShowReportDialog:
@@ -1687,6 +1686,19 @@ def _user_text(exc: BaseException) -> str:
 
 def _profile_name(profile: Profile) -> str:
     return profile.display_name
+
+
+def end_question(show: ShowRecord | None) -> str:
+    """What End show asks. TikTok has no call that ends a LIVE (the creator ends it in
+    TikTok), so there viewers can still buy after End show, and what they buy then is not
+    the show's: said so, not that buying stops."""
+    if show is not None and show.owner.platform == "tiktok":
+        return (
+            "End the show in the console now? Your TikTok LIVE goes on, and viewers can "
+            "still buy, until you end it in LIVE Studio or the TikTok app; what sells from "
+            "now on is not counted in this show."
+        )
+    return "End the live session now? Viewers can no longer buy once it ends."
 
 
 def _count(n: int, noun: str) -> str:

@@ -340,6 +340,20 @@ def test_after_the_show_ends_no_pin_window_is_on_air(qapp, qtmodeltester):
     qtmodeltester.check(model)
 
 
+def test_a_pin_window_s_time_on_air_is_the_report_s_to_the_second(qapp):
+    # QA: a pin of 19.6 s read 0:19 here after End show and 0:20 in the report
+    from seller_console.ui.dialogs.show_report import clock_text
+
+    ledger = Ledger()
+    ledger.pin_seen(Pin("pin1", "p1", NOW, 1))
+    ledger.pin_seen(Pin("pin2", "p2", NOW + timedelta(seconds=19.6), 2))
+    ended = NOW + timedelta(seconds=40.4)
+    model = PinWindowsModel(title_of)
+    model.set_snapshot(ledger.snapshot(), ended + timedelta(minutes=1), show_ended=ended)
+    assert column(model, PCol.ON_AIR) == [clock_text(20.8), clock_text(19.6)]
+    assert column(model, PCol.ON_AIR) == ["0:21", "0:20"]
+
+
 # --------------------------------------------------------------------------- widgets
 def shown(dock: SalesChartDock):
     """What the chart paints now (untyped, so each read is a fresh value for mypy)."""
@@ -403,6 +417,32 @@ def test_time_labels_never_overlap():
     assert tick_step(0.3, 50.0) == 180
     for minute_width in (0.2, 1.0, 3.3, 9.9, 80.0):
         assert tick_step(minute_width, 50.0) * minute_width >= 50.0
+
+
+@pytest.mark.parametrize("dark", [False, True])
+def test_the_take_button_off_air_recedes_into_the_stage(qtbot, qapp, images, dark):
+    # QA: after End show, in the dark palette the Take button that does nothing was a
+    # light grey slab (the light palette's Mid: the dark one sets none) with dark text,
+    # the brightest, most pressable-looking thing on the stage
+    from PySide6.QtGui import QPalette
+
+    from seller_console.ui.theme import palette
+    from tests.ui.test_theme import contrast
+
+    before = QPalette(qapp.palette())
+    qapp.setPalette(palette(dark))
+    try:
+        stage = LiveStageWidget(images)
+        qtbot.addWidget(stage)
+        stage.show_stage(replace(stage_view(), armed=None, show_status="ended"))
+        button = stage.take_button
+        assert not button.isEnabled()
+        image = button.grab().toImage()
+        face = image.pixelColor(image.width() // 12, image.height() // 2)
+        window = palette(dark).color(QPalette.ColorRole.Window)
+        assert contrast(face, window) < 1.6, (face.name(), window.name())
+    finally:
+        qapp.setPalette(before)
 
 
 def test_stage_renders_empty_and_full_and_emits_requests(qtbot, images):

@@ -260,6 +260,15 @@ def test_importing_an_open_file_again_reads_it_again_in_its_place(console, run, 
     assert vm.model.data(vm.model.index(0, Col.PRICE)) == "12.00 USD"
 
 
+def test_the_import_s_counts_are_said_in_good_english(console, run, tmp_path):
+    # QA: a one-product catalog was "Imported meta.csv: 1 products, 1 variants, ..."
+    path = tmp_path / "one.csv"
+    path.write_text("Handle,Title,Variant SKU,Variant Price\nh1,Tee,S1,10.00\n")
+    assert run(console.catalog_vm.import_catalog(path, ImportOptions(currency="USD")))
+    message = console.window.statusBar().currentMessage()
+    assert "one.csv: 1 product, 1 variant, 0 rows rejected" in message, message
+
+
 def test_closing_the_window_ends_a_running_import_at_once(console, run, tmp_path):
     rows = "".join(f"h{i},Title {i},S{i},1.00\n" for i in range(400_000))
     path = tmp_path / "big.csv"
@@ -537,3 +546,22 @@ def test_a_live_panel_shown_while_preparing_is_back_in_its_place_at_the_next_sta
         assert not shown.totals_dock.isVisible()
     finally:
         close_console(again, run)
+
+
+def test_end_show_on_tiktok_does_not_say_that_buying_stops():
+    # QA: End show asked "Viewers can no longer buy once it ends" on the practice TikTok,
+    # whose LIVE sold on for 40 s after it (only the creator ends a LIVE, in TikTok)
+    from datetime import UTC, datetime
+
+    from seller_console.domain.show_records import PlatformAccount, ShowRecord
+    from seller_console.ui.main_window import end_question
+
+    def show(platform: str) -> ShowRecord:
+        now = datetime.now(UTC)
+        return ShowRecord("s1", "room", "Night", now, owner=PlatformAccount(platform, "me"))
+
+    on_tiktok = end_question(show("tiktok"))
+    assert "no longer buy" not in on_tiktok
+    assert "LIVE goes on" in on_tiktok
+    assert "not counted in this show" in on_tiktok
+    assert "no longer buy" in end_question(show("livecommerce"))

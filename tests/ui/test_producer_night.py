@@ -257,6 +257,45 @@ def test_the_app_reopens_its_catalogs_and_plan_and_lists_recent_files(
     assert [Path(c["path"]).name for c in saved["catalogs"]] == ["catalog.csv"]
 
 
+def test_every_open_catalog_reopens_however_many_brands_are_open(
+    run, qtbot, qapp, app_paths, tmp_path
+):
+    """A seller with more brands open than Open recent lists: the oldest open catalog (the
+    first one opened) is still open after a restart, with the rate set by hand on it."""
+    console = _opened(qapp, app_paths, run)
+    window = console.window
+    first = console.catalog_vm.paths[0]
+    product = console.catalog_vm.catalogs[0].products[0]
+    assert run(window.set_commission(first, product, "31", per_brand=True))
+    brands = []
+    for n in range(MAX_RECENT):
+        path = tmp_path / f"brand{n}.tsv"
+        path.write_text(SECOND_CATALOG.replace("TEA-", f"B{n}-"), encoding="utf-8")
+        assert run(window.open_catalog(path, ImportOptions(currency="USD")))
+        brands.append(path.name)
+    open_now = [p.name for p in console.catalog_vm.paths]
+    assert len(open_now) == MAX_RECENT + 1
+    assert run(console.rundown_vm.save(tmp_path / "brands.showplan.json"))  # nothing to recover
+    close_console(console, run)  # quit
+
+    again = Console(qapp, app_paths)
+    try:
+        again.window.show()
+        _started(again, run)
+        assert [p.name for p in again.catalog_vm.paths] == open_now
+        kept = again.window.workspace.catalog(str(first.absolute()))
+        assert kept is not None
+        assert kept.rate_for(product.brand, product.id) == Decimal("0.31")
+        again.window.fill_recent_menu()
+        texts = [a.text() for a in again.window.recent_menu.actions() if not a.isSeparator()]
+        assert texts == [
+            *(f"{name}  (catalog)" for name in reversed(brands)),  # the newest ten
+            "brands.showplan.json  (plan)",
+        ]
+    finally:
+        close_console(again, run)
+
+
 def test_a_recent_file_that_is_gone_leaves_the_list_when_chosen(console, run, tmp_path):
     _started(console, run)
     window = console.window
@@ -280,12 +319,22 @@ def test_recent_lists_are_bounded_and_the_newest_first():
     workspace = Workspace()
     for n in range(MAX_RECENT + 5):
         workspace = workspace.with_plan(f"/plans/{n}.showplan.json")
-        workspace = workspace.with_catalog(CatalogFile(f"/catalogs/{n}.csv"))
+        workspace = workspace.with_catalog(CatalogFile(f"/catalogs/{n}.csv", open=False))
     assert len(workspace.plans) == MAX_RECENT == len(workspace.catalogs)
     assert workspace.plans[0] == f"/plans/{MAX_RECENT + 4}.showplan.json"
     again = workspace.with_plan("/plans/7.showplan.json")
     assert again.plans[0] == "/plans/7.showplan.json"
     assert len(again.plans) == MAX_RECENT
+    # open catalogs are all kept; once closed, those past the newest ten drop off
+    opened = Workspace()
+    for n in range(MAX_RECENT + 5):
+        opened = opened.with_catalog(CatalogFile(f"/catalogs/{n}.csv"))
+    assert len(opened.catalogs) == MAX_RECENT + 5
+    closed = opened.with_open({"/catalogs/0.csv"})
+    assert [c.path for c in closed.catalogs] == [
+        *(c.path for c in opened.catalogs[:MAX_RECENT]),
+        "/catalogs/0.csv",
+    ]
 
 
 def test_a_recovered_plan_keeps_its_file(console, run, qtbot, qapp, app_paths, tmp_path):

@@ -280,6 +280,7 @@ def test_a_rate_out_of_range_is_refused_with_the_field_named():
 
 def test_the_largest_workspace_the_app_can_write_is_read_back(tmp_path):
     from seller_console.settings import (
+        MAX_CATALOGS,
         MAX_COLUMN_MAPS,
         MAX_COLUMN_NAME_CHARS,
         MAX_MAPPED_FIELDS,
@@ -300,7 +301,7 @@ def test_the_largest_workspace_the_app_can_write_is_read_back(tmp_path):
         CatalogFile(
             f"/{n}".ljust(MAX_PATH_CHARS, "c"), brand_rates=rates("b"), product_rates=rates("p")
         )
-        for n in range(MAX_RECENT)
+        for n in range(MAX_CATALOGS)
     )
     plans = tuple(f"/{n}".ljust(MAX_PATH_CHARS, "p") for n in range(MAX_RECENT))
     column_map = {f"f{n}": "c".ljust(MAX_COLUMN_NAME_CHARS, "c") for n in range(MAX_MAPPED_FIELDS)}

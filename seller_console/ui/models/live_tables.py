@@ -275,7 +275,8 @@ class PinWindowsModel(_SnapshotTableModel):
         rows: list[_Row] = []
         for pin in sorted(snapshot.pins, key=lambda p: p.version, reverse=True):
             ended = pin.ended_at or show_ended
-            on_air = format_duration(int(((ended or now) - pin.started_at).total_seconds()))
+            # rounded as the report rounds it, so an ended window reads the same in both
+            on_air = format_duration(round(((ended or now) - pin.started_at).total_seconds()))
             head = [self._title_of(pin.product_id), local_time(pin.started_at), on_air]
             tones = {} if ended is not None else {PCol.ON_AIR.value: Tone.ON_AIR}
             codes = codes_by_pin.get(pin.pin_id)

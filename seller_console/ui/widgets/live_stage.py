@@ -582,11 +582,15 @@ class LiveStageWidget(QWidget):
         )
         take = tone_color(Tone.ON_AIR, self.palette())
         text = "#ffffff" if not is_dark(self.palette()) else "#1b1b1b"
+        # off: an ordinary disabled button of this palette (its Mid is not ours to rely on:
+        # Qt's default, light grey, stood out as the brightest thing on a dark stage)
+        off = self.palette().color(QPalette.ColorRole.Button).name()
+        off_text = self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText)
         _style(
             self.take_button,
             f"QPushButton#take {{ background: {take.name()}; color: {text};"
             " border-radius: 8px; padding: 8px 22px; }"
-            " QPushButton#take:disabled { background: palette(mid); color: palette(window); }",
+            f" QPushButton#take:disabled {{ background: {off}; color: {off_text.name()}; }}",
         )
 
     def _refresh_images(self) -> None:

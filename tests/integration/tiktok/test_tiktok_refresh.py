@@ -244,3 +244,74 @@ def test_refresh_through_the_link_names_orders_it_never_saw_by_our_product_ids(
     assert outcome.new == outcome.read == len(live)
     assert report.totals["USD"].orders == len(live)
     assert {pid for pid, _code in report.by_product} <= {"serum", "lip-oil"}
+
+
+def test_refresh_leaves_out_orders_the_live_sold_after_the_show_ended(
+    tiktok: RunningTikTok, tmp_path: Path
+) -> None:
+    """On TikTok the creator ends the LIVE in LIVE Studio, often after End show in the
+    console: what it sells meanwhile is not the show's. A refresh reads the show's window
+    widened for clock differences; it must not add those orders to a report that was final
+    at End show."""
+    world = tiktok.world
+    products = RUNDOWN[:1]
+
+    async def go() -> tuple[ShowReport, RefreshOutcome, ShowReport, datetime]:
+        db = await Database.open(tmp_path / "shows.sqlite3")
+        store = ShowStore(db)
+        reports = ShowReports(store)
+        try:
+            async with make_adapter(tiktok) as adapter:
+                await adapter.upsert_products(products)
+                room_id = world.schedule_live("After hours")
+                await adapter.create_session("After hours")
+                await adapter.set_bag(room_id, [p.id for p in products])
+                world.go_live()
+                await adapter.start_session(room_id)
+                started = datetime.now(UTC)
+                pin = await adapter.pin(
+                    room_id, PinRequest(products[0].id), idempotency_key=new_idempotency_key()
+                )
+                await asyncio.sleep(1.5)
+                seen_live = [o.order for o in await adapter.affiliate_orders(room_id)]
+                ended = datetime.now(UTC)  # End show; the LIVE sells on
+                await asyncio.sleep(2.5)
+                world.end_live()
+            show = ShowRecord(
+                "show-after",
+                room_id,
+                "After hours",
+                started,
+                started_at=started,
+                ended_at=ended,
+                owner=PlatformAccount("tiktok", "practice"),
+                by_time=True,
+            )
+            segment = PlannedSegment(
+                "i0",
+                0,
+                products[0].id,
+                products[0].title,
+                60,
+                products[0].price,
+                None,
+                products[0].commission_rate,
+            )
+            await store.create_show(show, [segment])
+            await store.save_ingest(show.id, seen_live, [pin], None)
+            before = await reports.report(show.id)
+            async with make_adapter(tiktok) as later:
+                outcome = await reports.refresh(show.id, later)
+            return before, outcome, await reports.report(show.id), ended
+        finally:
+            await db.close()
+
+    before, outcome, after, ended = run(go())
+    room_id = before.show.session_id
+    docs = [d for d in world.order_docs() if d["skus"][0]["content_id"] == room_id]
+    # TikTok's create_time is in whole seconds: the second the show ended is the show's
+    in_show = [d for d in docs if d["create_time"] <= int(ended.timestamp())]
+    assert len(in_show) < len(docs), "the practice LIVE sold nothing after the show ended"
+    assert before.totals["USD"].orders > 0
+    assert after.totals["USD"].orders == len(in_show)
+    assert outcome.new == len(in_show) - before.totals["USD"].orders
