@@ -233,9 +233,7 @@ def _variant(
         id=builder.unique_id(variant_id, where, cols.column("sku" if sku else "id")),
         product_id=parent.product_id,
         sku=sku,
-        title=own_name
-        if own_name and own_name != parent.title
-        else (" / ".join(v for _, v in options) or parent.title),
+        title=_variation_title(own_name, parent.title, options),
         price=price,
         compare_at_price=compare,
         stock=stock,
@@ -253,6 +251,22 @@ def _variant(
         ),
     )
     return variant
+
+
+def _variation_title(own: str, parent: str, options: tuple[tuple[str, str], ...]) -> str:
+    """A variation's title beside its product's: WooCommerce names a variation
+    ``<product> - <its values, comma-separated>`` (``Hoodie - Red, No``), which beside the
+    product's own title would say it twice, so that name reads as its values
+    (``Red / No``) as other formats label a variant; a name of its own is kept, less a
+    leading ``<product> - ``."""
+    label = " / ".join(value for _, value in options)
+    if not own or own == parent:
+        return label or parent
+    prefix = f"{parent} - "
+    if not own.startswith(prefix):
+        return own
+    rest = own[len(prefix) :]
+    return label if label and rest == ", ".join(value for _, value in options) else rest
 
 
 def _options(parent: _Parent, get: Getter) -> tuple[tuple[str, str], ...]:

@@ -32,6 +32,9 @@ def test_variable_products_take_their_variations_by_sku_or_id(tmp_path):
     assert red.price == Money.of("40", "GBP")
     assert red.compare_at_price == Money.of("45", "GBP")
     assert red.options == (("Color", "Red"),)
+    # "Hoodie - Red" is WooCommerce's own name for the variation: beside the product's
+    # title it reads as its value, not "Hoodie — Hoodie - Red"
+    assert (red.title, blue.title) == ("Red", "Blue")
     assert (red.stock, red.availability) == (4, Availability.IN_STOCK)
     assert blue.id == "id:12"
     assert blue.availability is Availability.OUT_OF_STOCK
@@ -43,3 +46,18 @@ def test_variable_products_take_their_variations_by_sku_or_id(tmp_path):
     assert (lost.row, lost.column) == (7, "Parent")
     assert "'NOPE'" in lost.reason
     assert "skipped_row" in warning_kinds(result)  # the grouped product
+
+
+def test_a_variation_named_as_woocommerce_names_them_reads_as_its_values(tmp_path):
+    rows = (
+        "ID,Type,SKU,Name,Regular price,Parent,Attribute 1 name,Attribute 1 value(s),"
+        "Attribute 2 name,Attribute 2 value(s)\n"
+        '1,variable,HOOD,Hoodie,,,Color,"Red",Logo,"Yes, No"\n'
+        '2,variation,HOOD-RN,"Hoodie - Red, No",45,HOOD,Color,Red,Logo,No\n'
+        '3,variation,HOOD-RY,"Hoodie - Limited run",45,HOOD,Color,Red,Logo,Yes\n'
+        "4,variation,HOOD-X,Midnight edition,45,HOOD,Color,Red,Logo,Yes\n"
+    )
+    result = load(write(tmp_path, "woo.csv", rows), currency="GBP")
+    hoodie = result.catalog.product("HOOD")
+    assert hoodie is not None
+    assert [v.title for v in hoodie.variants] == ["Red / No", "Limited run", "Midnight edition"]
