@@ -129,6 +129,9 @@ class MainWindow(QMainWindow):
         self.workspace = Workspace()
         self._saving: asyncio.Task[None] | None = None
         self._save_again = False
+        # While the work is reopened at start: the reports with rejected rows, said once
+        # when every catalog is back (no dialog at every start for rows already seen).
+        self._reopened_rejects: list[ImportReport] | None = None
         self._mode = "prepare"  # the layout the docks are in: "prepare" or "live"
 
         # The live side (its view-model, the live session's types, the engine's process
@@ -713,13 +716,25 @@ class MainWindow(QMainWindow):
             return False
         kept, gone = await asyncio.to_thread(loaded.without_missing, _is_file)
         self._remember(kept)
-        for entry in reversed(kept.catalogs):  # the oldest first: the order they had
-            path = Path(entry.path)
-            if entry.open and await self.catalog_vm.import_catalog(path, _options(entry)):
-                await self._apply_rates(path)
+        rejects: list[ImportReport] = []
+        self._reopened_rejects = rejects
+        try:
+            for entry in reversed(kept.catalogs):  # the oldest first: the order they had
+                path = Path(entry.path)
+                if entry.open and await self.catalog_vm.import_catalog(path, _options(entry)):
+                    await self._apply_rates(path)
+        finally:
+            self._reopened_rejects = None
         if open_plan and kept.plan is not None:
             await self.rundown_vm.open(Path(kept.plan))
         notes = [warning] if warning else []
+        if rejects:
+            self.catalog_vm.last_report = rejects[-1]  # what Ctrl+R shows
+            said = ", ".join(f"{r.path.name} ({_count(r.rows_rejected, 'row')})" for r in rejects)
+            notes.append(
+                f"Reopened with rows rejected: {said}; Ctrl+R shows "
+                f"{rejects[-1].path.name}'s report"
+            )
         if gone:
             names = ", ".join(Path(g).name for g in gone)
             notes.append(f"Not found, so taken off the recent files: {names}")
@@ -953,7 +968,11 @@ class MainWindow(QMainWindow):
             f"{_count(len(report.warnings), 'warning')}  (Ctrl+R shows the report)",
             15000,
         )
-        if report.rejected:
+        if not report.rejected:
+            return
+        if self._reopened_rejects is not None:  # said by reopen_work, once
+            self._reopened_rejects.append(report)
+        else:
             self.show_report(report)
 
     def _import_failed(self, message: str) -> None:

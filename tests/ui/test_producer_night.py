@@ -24,6 +24,7 @@ from seller_console.settings import (
     save_workspace,
     workspace_file,
 )
+from seller_console.ui.dialogs.import_report import ImportReportDialog
 
 from .conftest import Runner, answer_message_box, close_console
 
@@ -292,6 +293,38 @@ def test_every_open_catalog_reopens_however_many_brands_are_open(
             *(f"{name}  (catalog)" for name in reversed(brands)),  # the newest ten
             "brands.showplan.json  (plan)",
         ]
+    finally:
+        close_console(again, run)
+
+
+def test_a_catalog_reopened_at_start_says_its_rejected_rows_without_a_dialog(
+    run, qtbot, qapp, app_paths, tmp_path
+):
+    """Its report opened when the seller imported it; at every start after, the rows it
+    rejects are said in the status bar, not by a dialog to close each time."""
+    console = _opened(qapp, app_paths, run)
+    messy = tmp_path / "messy.csv"
+    messy.write_text(
+        "Handle,Title,Variant SKU,Variant Price\ngood,Good,G1,5.00\nbad,Bad,B1,twelve\n",
+        encoding="utf-8",
+    )
+    assert run(console.window.open_catalog(messy, ImportOptions(currency="USD")))
+    assert [d.isVisible() for d in console.window.findChildren(ImportReportDialog)] == [True]
+    assert run(console.rundown_vm.save(tmp_path / "messy.showplan.json"))  # nothing to recover
+    close_console(console, run)  # quit
+
+    again = Console(qapp, app_paths)
+    try:
+        again.window.show()
+        _started(again, run)
+        assert "messy.csv" in [p.name for p in again.catalog_vm.paths]
+        assert not again.window.findChildren(ImportReportDialog)
+        message = again.window.statusBar().currentMessage()
+        assert "rows rejected: messy.csv (1 row)" in message
+        assert "Ctrl+R shows messy.csv's report" in message
+        last = again.catalog_vm.last_report
+        assert last is not None
+        assert last.path.name == "messy.csv"
     finally:
         close_console(again, run)
 
