@@ -65,6 +65,7 @@ _SIZES = {
     "side": 1 / 24,
     "comments": 1 / 30,
 }
+NO_COMMENTS = "None yet"  # under "Latest comments" while there are none
 
 
 def _now() -> datetime:
@@ -276,7 +277,10 @@ class HostView(QWidget):
         the newest alone, when too long, is cut with an ellipsis. No line is cut in half."""
         comments = self._comments
         box = self.comments.contentsRect()
-        if not comments or box.width() <= 1 or box.height() <= 1:
+        if not comments:  # said, so the heading never stands over nothing
+            self.comments.setText(NO_COMMENTS)
+            return
+        if box.width() <= 1 or box.height() <= 1:
             self.comments.setText("\n".join(comments))
             return
         metrics = QFontMetrics(self.comments.font())

@@ -502,7 +502,11 @@ def test_past_shows_open_a_report_by_double_click_or_button(qtbot):
     dialog = PastShowsDialog([ShowSummary(show) for show in _shows()])
     qtbot.addWidget(dialog)
     dialog.show()
-    assert not dialog.open_report.isEnabled()
+    # the newest show is selected at once: Open report opens it
+    assert dialog.open_report.isEnabled()
+    with qtbot.waitSignal(dialog.report_requested) as requested:
+        qtbot.mouseClick(dialog.open_report, Qt.MouseButton.LeftButton)
+    assert requested.args == ["new"]
     with qtbot.waitSignal(dialog.report_requested) as requested:
         dialog.table.doubleClicked.emit(dialog.model.index(1, 0))
     assert requested.args == ["mid"]

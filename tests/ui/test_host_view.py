@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor, QFontMetrics, QGuiApplication
 from PySide6.QtWidgets import QLabel
 
 from seller_console.domain.on_air import OnAirSubscriber, SegmentPhase
-from seller_console.ui.host_view import PHASE_COLORS, HostView
+from seller_console.ui.host_view import NO_COMMENTS, PHASE_COLORS, HostView
 from tests.broadcast.shows import BOARD, FLASH_SERUM, KNIFE, SERUM, T0, item, state
 from tests.support import REPO_ROOT
 
@@ -46,6 +46,8 @@ def view(qtbot, clock: Clock) -> HostView:
 
 def test_it_shows_the_product_on_air_in_plain_text(view: HostView) -> None:
     assert view.status.text() == "Nothing on air"
+    view.on_state(state(0, SERUM, KNIFE))
+    assert view.comments.text() == NO_COMMENTS  # the heading never stands over nothing
     view.on_state(
         state(1, SERUM, KNIFE, stock_left=31, units_sold=19, comments=("<b>love it</b>", "size?"))
     )

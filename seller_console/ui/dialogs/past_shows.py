@@ -156,6 +156,8 @@ class PastShowsDialog(QDialog):
         self.open_report.clicked.connect(self._open_selected)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         layout.addWidget(buttons)
+        if self.model.rowCount():  # the newest show, the one asked for after a show
+            self.table.selectRow(0)
 
     def _selection_changed(self) -> None:
         self.open_report.setEnabled(self.table.selectionModel().hasSelection())
