@@ -27,7 +27,7 @@ from seller_console.app import Console
 from seller_console.paths import AppPaths
 from seller_console.selftest import _confirmed, wait_for
 from seller_console.ui.actions import ActionId
-from seller_console.ui.theme import palette
+from seller_console.ui.theme import FusionStyle, palette
 
 TAKES = 3
 SECONDS_PER_TAKE = 4.0
@@ -82,7 +82,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="seller-console-shots-") as home:
         os.environ["SELLER_CONSOLE_HOME"] = home
         app = QApplication([sys.argv[0]])
-        app.setStyle("Fusion")
+        app.setStyle(FusionStyle())
         app.setPalette(palette(args.theme == "dark"))
         app.setQuitOnLastWindowClosed(False)
         written = qasync.run(shoot(app, args.out, args.theme, Path(home)))

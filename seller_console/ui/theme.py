@@ -6,8 +6,8 @@ from __future__ import annotations
 from enum import Enum
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPalette
+from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleOption, QWidget
 
 from seller_console.settings import Theme
 
@@ -68,7 +68,7 @@ def system_is_dark() -> bool:
 def follow_system(app: QApplication) -> None:
     """Fusion style with our palette, re-applied whenever the system scheme changes while
     the theme is the system's (``apply_theme`` chooses another)."""
-    app.setStyle("Fusion")
+    app.setStyle(FusionStyle())
     apply_theme(app, Theme.SYSTEM)
     app.styleHints().colorSchemeChanged.connect(lambda scheme: _scheme_changed(app, scheme))
 
@@ -99,6 +99,38 @@ def _set_palette(app: QApplication, pal: QPalette) -> None:
         sheet = widget.styleSheet()
         if sheet:
             widget.setStyleSheet(sheet)
+
+
+# Fusion outlines an unchecked check box or radio button in the window's colour darkened
+# (#202124 -> #171719 in the dark palette: no edge at all on the dark window); drawn as if
+# the window were this grey, the outline is a mid grey that stands out without glaring.
+_DARK_INDICATOR_WINDOW = QColor("#a0a4aa")
+_INDICATORS = (
+    QStyle.PrimitiveElement.PE_IndicatorCheckBox,
+    QStyle.PrimitiveElement.PE_IndicatorRadioButton,
+)
+
+
+class FusionStyle(QProxyStyle):
+    """Fusion, with check boxes and radio buttons that keep a visible edge in a dark palette;
+    everything else (tables, fields, buttons) as Fusion draws it."""
+
+    def __init__(self) -> None:
+        super().__init__("Fusion")
+
+    def drawPrimitive(
+        self,
+        element: QStyle.PrimitiveElement,
+        option: QStyleOption,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        if element in _INDICATORS and is_dark(option.palette):
+            tinted = QPalette(option.palette)
+            tinted.setColor(QPalette.ColorRole.Window, _DARK_INDICATOR_WINDOW)
+            option = type(option)(option)  # the caller's kind of option, with all its fields
+            option.palette = tinted
+        super().drawPrimitive(element, option, painter, widget)
 
 
 class Tone(Enum):

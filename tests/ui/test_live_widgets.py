@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import QLocale, Qt, QTime
+from PySide6.QtGui import QFontMetrics, QPalette
 from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
 
 from seller_console.domain.commission import CommissionPolicy, ProductTerms
@@ -28,13 +29,17 @@ from seller_console.ui.docks.audience_dock import AudienceDock
 from seller_console.ui.docks.live_docks import (
     CHART_MAX_MINUTES,
     CHART_MIN_MINUTES,
+    PIN_LABEL_ROWS,
+    ChartData,
     PinWindowsDock,
+    SalesChart,
     SalesChartDock,
     SalesFeedDock,
     StockDock,
     TotalsDock,
     chart_data,
     tick_step,
+    value_intervals,
 )
 from seller_console.ui.errors import route_qt_messages
 from seller_console.ui.models.feed_model import FCol, SalesFeedModel
@@ -417,6 +422,48 @@ def test_time_labels_never_overlap():
     assert tick_step(0.3, 50.0) == 180
     for minute_width in (0.2, 1.0, 3.3, 9.9, 80.0):
         assert tick_step(minute_width, 50.0) * minute_width >= 50.0
+
+
+def _value_label_rows(chart: SalesChart) -> list[int]:
+    """The height of each band of value labels drawn left of the plot, above its lowest
+    label (the zero, beside the time labels): where labels overlap, one tall band."""
+    line = QFontMetrics(chart.font()).height()
+    top = int(line * (1.6 + PIN_LABEL_ROWS)) - line
+    bottom = int(chart.height() - line * 1.8 - line * 0.5)
+    image = chart.grab().toImage()
+    base = chart.palette().color(QPalette.ColorRole.Base)
+    inked = [any(image.pixelColor(x, y) != base for x in range(20)) for y in range(top, bottom)]
+    bands, run = [], 0
+    for ink in [*inked, False]:
+        if ink:
+            run += 1
+        elif run:
+            bands.append(run)
+            run = 0
+    return bands
+
+
+def test_value_labels_never_overlap_on_a_short_chart(qtbot):
+    """QA: a short Sales per minute panel drew five value labels in the height of two."""
+    chart = SalesChart()
+    qtbot.addWidget(chart)
+    values = tuple(Decimal(v) for v in (300, 4800, 1200, 0, 2600, 900, 0, 0, 3100, 150))
+    chart.set_data(ChartData("USD", False, START, values, ()))
+    line = QFontMetrics(chart.font()).height()
+    chart.resize(320, 240)  # room for every label: 5,000 3,750 2,500 1,250 above the zero
+    assert len(_value_label_rows(chart)) == 4
+    for height in (120, 130, 150):  # the panel as short as it goes: fewer labels
+        chart.resize(320, height)
+        bands = _value_label_rows(chart)
+        assert bands, height
+        assert max(bands) <= line, (height, bands)
+
+
+def test_value_intervals_leave_a_line_per_label():
+    assert value_intervals(200.0, 17.0) == 4
+    assert value_intervals(40.0, 17.0) == 2
+    assert value_intervals(20.0, 17.0) == 1
+    assert value_intervals(5.0, 17.0) == 1  # always the top and the zero
 
 
 @pytest.mark.parametrize("dark", [False, True])

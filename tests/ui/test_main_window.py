@@ -318,6 +318,26 @@ def test_several_catalogs_and_filters(console, run, tmp_path):
     assert prices[-2:] == [["5.00", "EUR"], ["4.00", "EUR"]]
 
 
+def test_a_narrow_catalog_keeps_the_brand(console, run, qtbot):
+    """QA: after a show at 1366x768 the catalog got ~490 px and hid its Brand column
+    while Commission (on the product card) stayed; now commission gives way first."""
+    start(console, run)
+    window, table = console.window, console.window.catalog_dock.table
+    window.resize(1366, 768)
+
+    def shown() -> set[Col]:
+        return {c for c in Col if not table.isColumnHidden(c)}
+
+    dock = window.catalog_dock
+    window.resizeDocks([dock], [518], Qt.Orientation.Horizontal)
+    qtbot.waitUntil(lambda: dock.width() == 518)
+    assert 480 <= table.viewport().width() < 500  # as QA saw it
+    assert shown() == {Col.IMAGE, Col.TITLE, Col.SKU, Col.PRICE, Col.STOCK, Col.BRAND}
+    window.resizeDocks([dock], [960], Qt.Orientation.Horizontal)
+    qtbot.waitUntil(lambda: dock.width() == 960)
+    assert shown() == set(Col)  # room for every column, the title wide
+
+
 def test_layout_is_versioned_and_fits_small_screens(qtbot, console, run, app_paths):
     window = console.window
     qtbot.waitUntil(lambda: bool(window.live_docks))  # made just after the first paint

@@ -4,12 +4,22 @@ field's edge against the field (Fusion draws it in the window's colour, darkened
 from __future__ import annotations
 
 import pytest
-from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QLabel, QMenu
+from PySide6.QtCore import QRect
+from PySide6.QtGui import QColor, QImage, QPalette
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QRadioButton,
+    QStyle,
+    QStyleFactory,
+    QStyleOptionButton,
+)
 
 from seller_console.app import Console
 from seller_console.settings import Theme
-from seller_console.ui.theme import palette, system_is_dark
+from seller_console.ui.theme import FusionStyle, palette, system_is_dark
 
 from .conftest import close_console
 
@@ -56,6 +66,59 @@ def test_a_field_has_a_visible_edge(qapp, dark):
     assert contrast(outline, pal.color(Role.Base)) >= 1.3, dark
     disabled = pal.color(QPalette.ColorGroup.Disabled, Role.Text)
     assert disabled != pal.color(Role.Text)  # a disabled editor looks disabled
+
+
+def _edges(image: QImage, rect: QRect) -> list[list[QColor]]:
+    """The pixels of each side of ``rect``: top, bottom, left, right."""
+    xs = range(rect.left(), rect.right() + 1)
+    ys = range(rect.top(), rect.bottom() + 1)
+    return [
+        [image.pixelColor(x, rect.top()) for x in xs],
+        [image.pixelColor(x, rect.bottom()) for x in xs],
+        [image.pixelColor(rect.left(), y) for y in ys],
+        [image.pixelColor(rect.right(), y) for y in ys],
+    ]
+
+
+def _distance(a: QColor, b: QColor) -> int:
+    return max(abs(a.red() - b.red()), abs(a.green() - b.green()), abs(a.blue() - b.blue()))
+
+
+@pytest.mark.parametrize(
+    ("kind", "indicator"),
+    [
+        (QCheckBox, QStyle.SubElement.SE_CheckBoxIndicator),
+        (QRadioButton, QStyle.SubElement.SE_RadioButtonIndicator),
+    ],
+)
+def test_an_unchecked_choice_has_a_visible_edge_in_the_dark(qapp, kind, indicator):
+    """QA: on the dark window an unchecked check box or radio button (the Platform
+    dialog's choices, "In stock only") had an edge a few levels off the window's colour."""
+    style = FusionStyle()
+    pal = palette(True)
+    button: QCheckBox | QRadioButton = kind("In stock only")
+    button.setStyle(style)
+    button.setPalette(pal)
+    button.resize(button.sizeHint())
+    option = QStyleOptionButton()
+    button.initStyleOption(option)
+    rect = style.subElementRect(indicator, option, button)
+    image = button.grab().toImage()
+    window = pal.color(Role.Window)
+    for side in _edges(image, rect):
+        assert max(_distance(pixel, window) for pixel in side) >= 48, side
+
+
+def test_fields_look_as_fusion_draws_them(qapp):
+    """The indicators' outline is the only change: a field is drawn as plain Fusion does."""
+    images = []
+    for style in (QStyleFactory.create("Fusion"), FusionStyle()):
+        field = QLineEdit("Sea Fennel Gel Cleanser")
+        field.setStyle(style)
+        field.setPalette(palette(True))
+        field.resize(200, 30)
+        images.append(field.grab().toImage())
+    assert images[0] == images[1]
 
 
 def test_view_theme_applies_at_once_and_at_the_next_start(qapp, qtbot, run, app_paths):

@@ -116,9 +116,16 @@ class CatalogDock(QDockWidget):
             (Col.BRAND, 104),
         ):
             self.table.setColumnWidth(col, width)
-        # narrow: compare-at, brand and commission (all on the product card) give way first
+        # narrow: compare-at, commission and brand (all on the product card) give way in
+        # that order, the brand last (a seller picks by it): after a show at 1366x768 the
+        # table gets ~490 px, room for 16 characters of title beside SKU, price, stock and
+        # brand; the compare-at column (mostly empty) needs 20 to show
         self.share = ProductShare(
-            self.table, Col.TITLE, (Col.COMPARE_AT, Col.BRAND, Col.COMMISSION), min_chars=20
+            self.table,
+            Col.TITLE,
+            (Col.COMPARE_AT, Col.COMMISSION, Col.BRAND),
+            min_chars=16,
+            min_chars_for={Col.COMPARE_AT: 20},
         )
         layout.addWidget(self.table, 1)
         self.count = QLabel()

@@ -51,6 +51,7 @@ CHART_MIN_MINUTES = 10  # a new show is drawn over ten minutes, not as a sliver
 CHART_MAX_MINUTES = 180  # a longer show shows its last three hours
 TICK_STEPS = (1, 2, 5, 10, 15, 30, 60)  # minutes between time labels
 PIN_LABEL_ROWS = 3
+VALUE_INTERVALS = (4, 2, 1)  # steps between value labels, most first
 PIN_LABEL_WIDTH = 130
 ELIDE = Qt.TextElideMode.ElideRight
 
@@ -263,6 +264,15 @@ def tick_step(minute_width: float, label_width: float) -> int:
     return TICK_STEPS[-1] * math.ceil(label_width / (TICK_STEPS[-1] * max(minute_width, 1e-3)))
 
 
+def value_intervals(plot_height: float, label_height: float) -> int:
+    """Steps between value labels (4, 2 or 1: the labels stay round numbers of the nice
+    ceiling) so that labels ``label_height`` tall never overlap; a short panel gets fewer."""
+    for intervals in VALUE_INTERVALS:
+        if plot_height / intervals >= label_height:
+            return intervals
+    return VALUE_INTERVALS[-1]
+
+
 def _tick(value: float) -> str:
     places = 0 if value >= 10 or value == int(value) else 1
     return decimal_text(Decimal(f"{value:.{places}f}"))
@@ -316,10 +326,12 @@ class SalesChart(QWidget):
         # amount the user reads as money is formatted elsewhere from the Decimal.
         values = [float(v) for v in data.values]
         top_value = _nice_ceiling(max(values))
-        ticks = [top_value * i / 4 for i in range(5)]
-        left = max(metrics.horizontalAdvance(_tick(t)) for t in ticks) + 10
         top = line * (1.6 + PIN_LABEL_ROWS)
-        plot = QRectF(left, top, self.width() - left - 10, self.height() - top - line * 1.8)
+        plot_height = self.height() - top - line * 1.8
+        intervals = value_intervals(plot_height, line)
+        ticks = [top_value * i / intervals for i in range(intervals + 1)]
+        left = max(metrics.horizontalAdvance(_tick(t)) for t in ticks) + 10
+        plot = QRectF(left, top, self.width() - left - 10, plot_height)
         if plot.width() <= 0 or plot.height() <= 0:
             painter.end()
             return

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from PySide6.QtWidgets import QMenu, QTableView
@@ -12,6 +12,8 @@ class ProductShare(QObject):
     """Keeps a table's product column readable: while it would get fewer than
     ``min_chars`` characters, the columns in ``drop_order`` are hidden one by one (and
     shown again when the table is wide enough). A product read as "…" helps nobody.
+    ``min_chars_for``: a column that must leave the product more than ``min_chars`` to show
+    (one that matters less than those after it in ``drop_order``).
 
     ``fill``: the product column takes the room the others leave (else its header's
     resize mode sizes it). ``menu``: right-clicking the header lists every column to show
@@ -25,6 +27,7 @@ class ProductShare(QObject):
         drop_order: Sequence[int],
         min_chars: int = 16,
         *,
+        min_chars_for: Mapping[int, int] | None = None,
         fill: bool = False,
         menu: bool = False,
     ) -> None:
@@ -33,6 +36,7 @@ class ProductShare(QObject):
         self._product = product
         self._drop = tuple(drop_order)
         self._min_chars = min_chars
+        self._min_chars_for = dict(min_chars_for or {})
         self._fill = fill
         self._chosen: dict[int, bool] = {}  # column -> shown, as the user chose
         self._fitting = False
@@ -54,7 +58,8 @@ class ProductShare(QObject):
         self._fitting = True
         try:
             room = table.viewport().width()
-            want = table.fontMetrics().averageCharWidth() * self._min_chars
+            char = table.fontMetrics().averageCharWidth()
+            want = char * self._min_chars
             columns = range(table.model().columnCount())
             drop = [col for col in self._drop if col not in self._chosen]
 
@@ -68,9 +73,8 @@ class ProductShare(QObject):
             for col in drop:
                 table.setColumnHidden(col, False)
             for col in drop:
-                if room - others() >= want:
-                    break
-                table.setColumnHidden(col, True)
+                if room - others() < char * self._min_chars_for.get(col, self._min_chars):
+                    table.setColumnHidden(col, True)
             if self._fill:
                 table.setColumnWidth(self._product, max(want, room - others()))
         finally:
