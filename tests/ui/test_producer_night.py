@@ -220,10 +220,8 @@ def test_the_app_reopens_its_catalogs_and_plan_and_lists_recent_files(
     assert run(window.rundown_vm.save(plan))
     close_console(console, run)  # quit
 
-    again = Console(qapp, app_paths)
+    again = _opened(qapp, app_paths, run)
     try:
-        again.window.show()
-        _started(again, run)
         assert [p.name for p in again.catalog_vm.paths] == ["catalog.csv", "teas.tsv"]
         assert again.rundown_vm.path == plan.absolute()
         assert again.rundown_vm.title == "Tuesday teas"
@@ -243,10 +241,8 @@ def test_the_app_reopens_its_catalogs_and_plan_and_lists_recent_files(
         close_console(again, run)
 
     teas.unlink()  # gone meanwhile: taken off the list, with a message
-    third = Console(qapp, app_paths)
+    third = _opened(qapp, app_paths, run)
     try:
-        third.window.show()
-        _started(third, run)
         assert [p.name for p in third.catalog_vm.paths] == ["catalog.csv"]
         assert "teas.tsv" in third.window.statusBar().currentMessage()
         third.window.fill_recent_menu()
@@ -279,10 +275,8 @@ def test_every_open_catalog_reopens_however_many_brands_are_open(
     assert run(console.rundown_vm.save(tmp_path / "brands.showplan.json"))  # nothing to recover
     close_console(console, run)  # quit
 
-    again = Console(qapp, app_paths)
+    again = _opened(qapp, app_paths, run)
     try:
-        again.window.show()
-        _started(again, run)
         assert [p.name for p in again.catalog_vm.paths] == open_now
         kept = again.window.workspace.catalog(str(first.absolute()))
         assert kept is not None
@@ -313,10 +307,8 @@ def test_a_catalog_reopened_at_start_says_its_rejected_rows_without_a_dialog(
     assert run(console.rundown_vm.save(tmp_path / "messy.showplan.json"))  # nothing to recover
     close_console(console, run)  # quit
 
-    again = Console(qapp, app_paths)
+    again = _opened(qapp, app_paths, run)
     try:
-        again.window.show()
-        _started(again, run)
         assert "messy.csv" in [p.name for p in again.catalog_vm.paths]
         assert not again.window.findChildren(ImportReportDialog)
         message = again.window.statusBar().currentMessage()
@@ -410,10 +402,8 @@ def test_the_app_starts_in_the_prepare_layout_after_quitting_on_air(run, qapp, a
         k.removeprefix("layout/") for k in kept.allKeys()
     }
 
-    again = Console(qapp, app_paths)
+    again = _opened(qapp, app_paths, run)
     try:
-        again.window.show()
-        _started(again, run)
         window = again.window
         assert not window.stage.isVisibleTo(window)
         assert window.catalog_dock.isVisibleTo(window)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import pytest
 
+from seller_console.domain.platform_port import ShowcaseProduct
 from seller_console.platform._retry import Retrier, RetryPolicy
 from seller_console.platform.tiktok import TikTokConfig, TikTokShopAdapter
 from seller_console.sandbox.tiktok import PracticeConfig, RunningTikTok, start_practice_tiktok
@@ -49,3 +50,23 @@ def make_adapter(
             rng=random.Random(4),
         ),
     )
+
+
+async def on_air(
+    adapter: TikTokShopAdapter,
+    tiktok: RunningTikTok,
+    products: Sequence[ShowcaseProduct],
+    title: str,
+    *,
+    start: bool = True,
+) -> str:
+    """A LIVE the creator scheduled and started in TikTok, ``products`` published and in its
+    bag, the console's session on it (started, unless ``start`` is False); its room id."""
+    await adapter.upsert_products(products)
+    room_id = tiktok.world.schedule_live(title)
+    await adapter.create_session(title)
+    await adapter.set_bag(room_id, [p.id for p in products])
+    tiktok.world.go_live()
+    if start:
+        await adapter.start_session(room_id)
+    return room_id

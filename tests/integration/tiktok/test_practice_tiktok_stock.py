@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,7 +26,7 @@ from seller_console.sandbox.tiktok import (
 )
 from seller_console.services.show_runner import LedgerUpdate, ShowRunner
 from seller_console.storage import Database, ShowStore
-from tests.integration.tiktok.conftest import make_adapter
+from tests.integration.tiktok.conftest import make_adapter, on_air
 from tests.integration.tiktok.test_tiktok_show import collect_until, latest, planned
 from tests.support import run
 
@@ -41,12 +42,9 @@ def test_the_audience_stops_buying_at_the_stock_and_the_console_counts_it_down()
 
         async def show() -> list[Delivery]:
             async with make_adapter(tiktok) as adapter:
-                await adapter.upsert_products([planned("serum", "SER-30", "24.90")])
-                room_id = world.schedule_live("Stock LIVE")
-                await adapter.create_session("Stock LIVE")
-                await adapter.set_bag(room_id, ["serum"])
-                world.go_live()
-                await adapter.start_session(room_id)
+                room_id = await on_air(
+                    adapter, tiktok, [planned("serum", "SER-30", "24.90")], "Stock LIVE"
+                )
                 deliveries: list[Delivery] = []
                 done = asyncio.Event()
                 poller = asyncio.create_task(collect_until(adapter, room_id, done, deliveries, []))
@@ -96,22 +94,24 @@ def test_other_content_sells_the_stock_out_and_the_console_says_tiktok_did(
             updates: list[LedgerUpdate] = []
             try:
                 async with make_adapter(tiktok) as adapter:
-                    await adapter.upsert_products([planned("serum", "SER-30", "24.90")])
-                    room_id = world.schedule_live("Stock LIVE")
-                    await adapter.create_session("Stock LIVE")
-                    await adapter.set_bag(room_id, ["serum"])
-                    world.go_live()
-                    await adapter.start_session(room_id)
-                    runner = ShowRunner(
-                        adapter,
-                        ShowStore(db),
-                        "show-1",
-                        room_id,
-                        CommissionPolicy(),
-                        initial_stock={"serum": 6},
-                        attribute_by_time=True,
-                        on_change=updates.append,
+                    room_id = await on_air(
+                        adapter, tiktok, [planned("serum", "SER-30", "24.90")], "Stock LIVE"
                     )
+
+                    def runner_on(**options: Any) -> ShowRunner:
+                        """The show's runner on the one SQLite file, as the engine makes it."""
+                        return ShowRunner(
+                            adapter,
+                            ShowStore(db),
+                            "show-1",
+                            room_id,
+                            CommissionPolicy(),
+                            initial_stock={"serum": 6},
+                            attribute_by_time=True,
+                            **options,
+                        )
+
+                    runner = runner_on(on_change=updates.append)
                     running = asyncio.create_task(runner.run())
                     await adapter.pin(
                         room_id, PinRequest("serum"), idempotency_key=new_idempotency_key()
@@ -131,15 +131,7 @@ def test_other_content_sells_the_stock_out_and_the_console_says_tiktok_did(
                     await asyncio.gather(running, return_exceptions=True)
                     [live] = runner.ledger.stock()
                     said = await _stock_events(adapter, room_id)
-                restarted = ShowRunner(
-                    adapter,
-                    ShowStore(db),
-                    "show-1",
-                    room_id,
-                    CommissionPolicy(),
-                    initial_stock={"serum": 6},
-                    attribute_by_time=True,
-                )
+                restarted = runner_on()
                 await restarted.restore()
                 [after_restart] = restarted.ledger.stock()
                 return some_left or 0, said, live, after_restart
@@ -180,11 +172,8 @@ def test_a_shop_cipher_the_stock_search_is_refused_with_leaves_the_bag_s_word() 
         async def show() -> list[StockUpdated]:
             # matched by its TikTok id, so nothing searches by seller SKU before the show
             async with make_adapter(tiktok, shop_cipher="NOT_THIS_SHOP") as adapter:
-                await adapter.upsert_products([planned(SERUM.id, "SER-30", "24.90")])
-                room_id = world.schedule_live("Stock LIVE")
-                await adapter.create_session("Stock LIVE")
-                await adapter.set_bag(room_id, [SERUM.id])
-                world.go_live()
+                serum = planned(SERUM.id, "SER-30", "24.90")
+                room_id = await on_air(adapter, tiktok, [serum], "Stock LIVE", start=False)
                 before = await _stock_events(adapter, room_id)
                 while world.sell_elsewhere(SERUM.id):
                     pass

@@ -33,7 +33,7 @@ from seller_console.services.reports import RefreshOutcome, ShowReport, ShowRepo
 from seller_console.settings import Profile, ProfileKind, Settings
 from seller_console.storage import Database, ShowStore
 from tests.fakes import MemorySecrets
-from tests.integration.tiktok.conftest import make_adapter
+from tests.integration.tiktok.conftest import make_adapter, on_air
 from tests.integration.tiktok.test_tiktok_show import RUNDOWN
 from tests.support import run, snapshot
 
@@ -66,12 +66,7 @@ def test_refresh_moves_a_past_show_from_estimated_to_settled_and_refunded(
         reports = ShowReports(store)
         try:
             async with make_adapter(tiktok) as adapter:
-                await adapter.upsert_products(products)
-                room_id = world.schedule_live("Refresh night")
-                await adapter.create_session("Refresh night")
-                await adapter.set_bag(room_id, [p.id for p in products])
-                world.go_live()
-                await adapter.start_session(room_id)
+                room_id = await on_air(adapter, tiktok, products, "Refresh night")
                 started = datetime.now(UTC)
                 pins = []
                 for product in products:
@@ -199,11 +194,7 @@ def test_refresh_through_the_link_names_orders_it_never_saw_by_our_product_ids(
 
     async def go() -> tuple[RefreshOutcome, ShowReport]:
         async with make_adapter(tiktok) as adapter:
-            await adapter.upsert_products(products)
-            room_id = world.schedule_live("Closed console")
-            await adapter.create_session("Closed console")
-            await adapter.set_bag(room_id, [p.id for p in products])
-            world.go_live()
+            room_id = await on_air(adapter, tiktok, products, "Closed console", start=False)
             started = datetime.now(UTC)
             for product in products:
                 await adapter.pin(
@@ -262,12 +253,7 @@ def test_refresh_leaves_out_orders_the_live_sold_after_the_show_ended(
         reports = ShowReports(store)
         try:
             async with make_adapter(tiktok) as adapter:
-                await adapter.upsert_products(products)
-                room_id = world.schedule_live("After hours")
-                await adapter.create_session("After hours")
-                await adapter.set_bag(room_id, [p.id for p in products])
-                world.go_live()
-                await adapter.start_session(room_id)
+                room_id = await on_air(adapter, tiktok, products, "After hours")
                 started = datetime.now(UTC)
                 pin = await adapter.pin(
                     room_id, PinRequest(products[0].id), idempotency_key=new_idempotency_key()
