@@ -653,11 +653,7 @@ class Workspace:
     def with_column_map(self, signature: str, mapping: dict[str, str]) -> Workspace:
         """``mapping`` remembered for this header, first; the oldest beyond
         ``MAX_COLUMN_MAPS`` are forgotten. One over the bounds is not remembered."""
-        if (
-            not 0 < len(signature) <= MAX_SIGNATURE_CHARS
-            or len(mapping) > MAX_MAPPED_FIELDS
-            or any(len(column) > MAX_COLUMN_NAME_CHARS for column in mapping.values())
-        ):
+        if not _map_in_bounds(signature, tuple(mapping.items())):
             return self
         rest = tuple((s, m) for s, m in self.column_maps if s != signature)
         entry = (signature, tuple(mapping.items()))
@@ -815,16 +811,20 @@ def _column_map(raw: Any) -> tuple[tuple[str, str], ...]:
 def _column_maps(raw: Any) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
     maps = raw or {}
     if not isinstance(maps, dict) or len(maps) > MAX_COLUMN_MAPS:
-        raise _Damaged("the column maps are not a list")
+        raise _Damaged("the column maps are not an object")
     found = tuple((str(s), _column_map(m)) for s, m in maps.items())
-    if any(
-        not 0 < len(s) <= MAX_SIGNATURE_CHARS
-        or len(m) > MAX_MAPPED_FIELDS
-        or any(len(column) > MAX_COLUMN_NAME_CHARS for _, column in m)
-        for s, m in found
-    ):
+    if not all(_map_in_bounds(s, m) for s, m in found):
         raise _Damaged("a column map is too long")
     return found
+
+
+def _map_in_bounds(signature: str, mapping: tuple[tuple[str, str], ...]) -> bool:
+    """A remembered mapping within the workspace's bounds (kept, and read back)."""
+    return (
+        0 < len(signature) <= MAX_SIGNATURE_CHARS
+        and len(mapping) <= MAX_MAPPED_FIELDS
+        and all(len(column) <= MAX_COLUMN_NAME_CHARS for _, column in mapping)
+    )
 
 
 def _catalog_file(raw: Any) -> CatalogFile:
