@@ -48,3 +48,11 @@ def count_text(count: int, locale: QLocale | None = None) -> str:
     return (loc.negativeSign() if count < 0 else "") + _grouped(
         str(abs(count)), loc.groupSeparator()
     )
+
+
+def stock_text(left: int, platform: str = "") -> str:
+    """``SOLD OUT`` or ``12 left``, then ``on TikTok Shop`` when the figure is the
+    platform's (``platform``: its name; the words come first, so a narrow place elides
+    the name, never the count)."""
+    whose = f" on {platform}" if platform else ""
+    return f"SOLD OUT{whose}" if left == 0 else f"{count_text(left)} left{whose}"

@@ -37,7 +37,7 @@ from seller_console.domain.ledger import LedgerSnapshot
 from seller_console.domain.orders import Order
 from seller_console.ui.models.feed_model import FCol, SalesFeedModel
 from seller_console.ui.models.live_tables import PCol, PinWindowsModel, TotalsModel
-from seller_console.ui.numbers import count_text, decimal_text
+from seller_console.ui.numbers import decimal_text, stock_text
 from seller_console.ui.theme import Tone, tone_color
 from seller_console.ui.widgets.product_share import ProductShare
 from seller_console.ui.widgets.text import plain_label
@@ -472,15 +472,10 @@ class StockDock(QDockWidget):
             self.list.addItem("Nothing sold out or running low")
             self.setWindowTitle("Stock")
             return
-        sold_out = 0
+        sold_out = sum(1 for w in warnings if w.left == 0)
         for warning in sorted(warnings, key=lambda w: (w.left, w.title.casefold())):
-            whose = f" on {warning.stock_from}" if warning.stock_from else ""
-            if warning.left == 0:
-                sold_out += 1
-                text, tone = f"SOLD OUT{whose} — {warning.title}", Tone.BAD
-            else:
-                text = f"{count_text(warning.left)} left{whose} — {warning.title}"
-                tone = Tone.WARNING
+            tone = Tone.BAD if warning.left == 0 else Tone.WARNING
+            text = f"{stock_text(warning.left, warning.stock_from)} — {warning.title}"
             entry = QListWidgetItem(text)  # item text is never rich text
             entry.setForeground(tone_color(tone, self.list.palette()))
             self.list.addItem(entry)

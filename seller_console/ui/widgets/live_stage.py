@@ -33,7 +33,7 @@ from seller_console.domain.money import Money
 from seller_console.domain.rundown import RundownItem, format_duration
 from seller_console.domain.show_records import PinOutcome, PinReceipt
 from seller_console.domain.stage import ShowClock
-from seller_console.ui.numbers import amount_text, count_text, money_text
+from seller_console.ui.numbers import amount_text, count_text, money_text, stock_text
 from seller_console.ui.theme import Tone, is_dark, tone_color
 from seller_console.ui.thumbnails import ThumbnailCache
 from seller_console.ui.viewmodels.live_state import CardView, FlashSale, StageView
@@ -84,10 +84,7 @@ def _stock(card: CardView) -> tuple[str, Tone | None]:
     left = card.stock_left
     if left is None:
         return "not tracked", None
-    whose = f" on {card.stock_from}" if card.stock_from else ""
-    if left == 0:
-        return f"SOLD OUT{whose}", Tone.BAD
-    return f"{count_text(left)} left{whose}", None
+    return stock_text(left, card.stock_from), Tone.BAD if left == 0 else None
 
 
 def receipt_text(
