@@ -1,13 +1,16 @@
-# Everything the project needs is installed from pyproject.toml, pinned by constraints.txt.
+# Everything the project needs is installed from pyproject.toml, pinned by constraints.txt;
+# the install also compiles the importers' hot path (setup.py), so it reruns when they change.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# Also pins what pip installs to build the package (mypy compiles the importers).
+export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 
 .PHONY: run test lint typecheck contracts pytest bench chaos sandbox clean bundle bundle-check
 
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml constraints.txt setup.py $(wildcard seller_console/importers/*.py)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -c constraints.txt pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
@@ -56,3 +59,4 @@ bundle-check: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache
+	find seller_console -name "*.so" -delete

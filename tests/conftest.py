@@ -1,6 +1,7 @@
 """Test configuration shared by every test.
 
 - Qt runs headless: the offscreen platform is set here, before anything imports Qt.
+- The importers' compiled modules must be built from their current source (setup.py).
 - A WARNING (or worse) log record from our code fails the test that produced it, unless
   the test declares it expects one with ``@pytest.mark.allow_warning_logs``.
 """
@@ -14,9 +15,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import SHARED_CATALOGS
+from tests.support import SHARED_CATALOGS, stale_build
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """The importers' hot path runs compiled (setup.py): testing a build older than its
+    source would pass or fail on code nobody is looking at."""
+    problem = stale_build()
+    if problem is not None:
+        pytest.exit(f"{problem}: run `make` (it compiles them) and test again", returncode=4)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import asyncio
+import importlib
 from collections.abc import Awaitable
 from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
+from importlib.machinery import EXTENSION_SUFFIXES, ExtensionFileLoader
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,6 +23,32 @@ T0 = datetime(2025, 5, 1, 18, 0, 12, tzinfo=UTC)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_CATALOGS = REPO_ROOT.parent / "shared" / "testdata" / "catalogs"
+
+
+def compiled_modules() -> list[str]:
+    """The modules setup.py compiles with mypyc (its ``COMPILED`` list), by module name."""
+    tree = ast.parse((REPO_ROOT / "setup.py").read_text(encoding="utf-8"))
+    paths = next(
+        ast.literal_eval(node.value)
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == "COMPILED" for t in node.targets)
+    )
+    return [path.removesuffix(".py").replace("/", ".") for path in paths]
+
+
+def stale_build() -> str | None:
+    """What makes the tests run other code than the app would: a compiled module not
+    built, or built before its source last changed. None when every one is current."""
+    for name in compiled_modules():
+        module = importlib.import_module(name)
+        source = REPO_ROOT / (name.replace(".", "/") + ".py")
+        built = [p for s in EXTENSION_SUFFIXES if (p := source.with_name(source.stem + s)).exists()]
+        if not built or not isinstance(module.__loader__, ExtensionFileLoader):
+            return f"{name} is not compiled"
+        if built[0].stat().st_mtime < source.stat().st_mtime:
+            return f"{name} was compiled before {source.name} last changed"
+    return None
 
 
 def shared_catalog_files(folder: Path) -> list[Path]:

@@ -8,7 +8,8 @@ It is the stand-in for ``seller-console --self-test`` (the next issue), for the 
 screenshot run does not touch: keyring's backends (found through entry points, so the
 package metadata must be bundled), the sandbox server stack (uvicorn's dynamic imports,
 starlette, h11, anyio, the openapi.json package data) answered over loopback with httpx,
-lxml, certifi's CA file, the resources/ folder and the package version.
+lxml, certifi's CA file, the resources/ folder and the package version, and the
+importers' compiled modules (setup.py) importing the demo catalog.
 """
 
 from __future__ import annotations
@@ -101,11 +102,28 @@ def _resources() -> str:
     return f"version {__version__}, resources at {root}"
 
 
+def _importers() -> str:
+    from importlib.machinery import EXTENSION_SUFFIXES
+
+    from seller_console.importers import import_catalog, shopify
+    from seller_console.paths import resources_dir
+    from seller_console.services.demo import demo_catalog_path, demo_import_options
+
+    origin = shopify.__file__ or ""
+    if not origin.endswith(tuple(EXTENSION_SUFFIXES)):
+        raise RuntimeError(f"the importers are not compiled: {origin}")
+    result = import_catalog(demo_catalog_path(resources_dir()), demo_import_options())
+    if not result.report.variants or result.report.rows_rejected:
+        raise RuntimeError("; ".join(result.report.summary_lines()))
+    return f"compiled ({os.path.basename(origin)}), demo catalog: {result.report.variants} variants"
+
+
 CHECKS: dict[str, Callable[[], str]] = {
     "keyring": _keyring,
     "sandbox": _sandbox,
     "libraries": _libraries,
     "resources": _resources,
+    "importers": _importers,
 }
 
 

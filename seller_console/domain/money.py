@@ -170,17 +170,21 @@ def round_money(amount: Decimal, currency: Currency, rounding: str = ROUND_HALF_
     return amount.quantize(currency.quantum, rounding=rounding)
 
 
-@dataclass(frozen=True, slots=True, order=False)
+@dataclass(frozen=True, slots=True, order=False, init=False)
 class Money:
     """An exact amount in one currency. Arithmetic with another currency is refused."""
 
     amount: Decimal
     currency: Currency
 
-    def __post_init__(self) -> None:
-        if not isinstance(self.amount, Decimal):
-            raise TypeError(f"Money amount must be a Decimal, not {type(self.amount).__name__}")
-        check_amount(self.amount)
+    def __init__(self, amount: Decimal, currency: Currency) -> None:
+        if not isinstance(amount, Decimal):
+            raise TypeError(f"Money amount must be a Decimal, not {type(amount).__name__}")
+        check_amount(amount)
+        # Set through the fields' slots: a frozen dataclass's own __init__ looks up
+        # object.__setattr__ for each field, and a catalog makes a Money per distinct price.
+        _set_amount(self, amount)
+        _set_currency(self, currency)
 
     @classmethod
     def of(cls, amount: str | int | Decimal, currency: str | Currency) -> Money:
@@ -276,6 +280,10 @@ class Money:
             "amount": str(round_money(self.amount, self.currency)),
             "currency": self.currency.code,
         }
+
+
+_set_amount = Money.__dict__["amount"].__set__
+_set_currency = Money.__dict__["currency"].__set__
 
 
 def total(values: list[Money] | tuple[Money, ...], currency: str | Currency) -> Money:

@@ -23,12 +23,13 @@ from typing import TYPE_CHECKING, Final
 
 from seller_console.domain.catalog import Catalog
 from seller_console.domain.money import Currency, UnknownCurrencyError, quote_short
-from seller_console.importers.builder import CatalogBuilder, ImportOptions
+from seller_console.importers.builder import CatalogBuilder
 from seller_console.importers.errors import (
     CatalogImportError,
     ImportCancelledError,
     UnknownFormatError,
 )
+from seller_console.importers.options import ImportOptions
 from seller_console.importers.report import ImportReport, Problem, WarningKind
 from seller_console.importers.source import (
     CancelFn,
@@ -202,7 +203,8 @@ def preview_table(path: Path | str, rows: int = 5) -> TablePreview:
     check_size(path)
     _refuse_binary(path, head_bytes(path))
     _, table = open_table(path, detect_encoding(path), {"generic": _any_header})
-    data = tuple(tuple(r.cells) for r in islice(table.data(), rows))
+    with table:
+        data = tuple(tuple(r.cells) for r in islice(table.data(), rows))
     return TablePreview(tuple(table.header), data)
 
 
@@ -340,23 +342,24 @@ def _import_tabular(
     else:
         headers = {name: test for name, (test, _) in _refused().items()} | _tabular()
     name, table = open_table(path, encoding, headers, progress, cancel, report)
-    if name in _refused():
-        raise CatalogImportError(path, _refused()[name][1])
-    report.format, report.encoding, report.delimiter = name, encoding.label, table.delimiter
-    if name == shopify.NAME:
-        shopify.import_rows(table, builder)
-    elif name == woocommerce.NAME:
-        woocommerce.import_rows(table, builder)
-    elif name == "generic":
-        _check_mapping(path, table, options.column_map)
-        feed.import_records(
-            feed.table_records(table, options.column_map),
-            builder,
-            has_quantity="quantity" in options.column_map,
-        )
-    else:
-        has_quantity = "quantity" in {feed.canonical(c) for c in table.header}
-        feed.import_records(feed.table_records(table), builder, has_quantity)
+    with table:
+        if name in _refused():
+            raise CatalogImportError(path, _refused()[name][1])
+        report.format, report.encoding, report.delimiter = name, encoding.label, table.delimiter
+        if name == shopify.NAME:
+            shopify.import_rows(table, builder)
+        elif name == woocommerce.NAME:
+            woocommerce.import_rows(table, builder)
+        elif name == "generic":
+            _check_mapping(path, table, options.column_map)
+            feed.import_records(
+                feed.table_records(table, options.column_map),
+                builder,
+                has_quantity="quantity" in options.column_map,
+            )
+        else:
+            has_quantity = "quantity" in {feed.canonical(c) for c in table.header}
+            feed.import_records(feed.table_records(table), builder, has_quantity)
 
 
 def _check_mapping(path: Path, table: Table, mapping: dict[str, str]) -> None:

@@ -7,7 +7,7 @@ shares (currency, duplicate SKUs, compare-at, availability) and counts what it k
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
@@ -30,28 +30,11 @@ from seller_console.domain.money import (
 )
 from seller_console.importers.errors import ImportCancelledError
 from seller_console.importers.fields import BarcodeIssue, CellError, clean_barcode, parse_int
+from seller_console.importers.options import ImportOptions
 from seller_console.importers.report import ImportReport, WarningKind
-from seller_console.importers.source import CHECK_EVERY, MAX_FILE_BYTES, CancelFn
+from seller_console.importers.source import CHECK_EVERY, CancelFn
 
 NO_CURRENCY = Currency.of("XXX")
-
-
-@dataclass(frozen=True, slots=True)
-class ImportOptions:
-    """What the user tells the importer about a file.
-
-    ``currency`` is used for prices that carry none (Shopify and WooCommerce never do);
-    ``commission_rate`` is the brand's default when the file has no commission column;
-    ``brand`` fills products that name no brand; ``column_map`` (canonical field ->
-    the file's column name) drives the generic CSV format.
-    """
-
-    format: str | None = None
-    currency: str | None = None
-    commission_rate: Decimal | None = None
-    brand: str | None = None
-    column_map: dict[str, str] = field(default_factory=dict)
-    max_bytes: int = MAX_FILE_BYTES
 
 
 class RowRejectedError(Exception):
@@ -127,9 +110,9 @@ class CatalogBuilder:
             return None
         try:
             parsed = parse_price(raw)
-        except UnknownCurrencyError as exc:
+        except UnknownCurrencyError as unknown:
             raise RowRejectedError(
-                f"unknown currency {exc.code!r} in price {raw!r}", column
+                f"unknown currency {unknown.code!r} in price {raw!r}", column
             ) from None
         except MoneyError as exc:
             raise RowRejectedError(
@@ -150,8 +133,8 @@ class CatalogBuilder:
             raise RowRejectedError(f"price {raw.strip()!r} is negative", column)
         try:
             return Money(parsed.amount, currency)
-        except MoneyError as exc:
-            raise RowRejectedError(f"price {raw.strip()!r} is refused: {exc}", column) from None
+        except MoneyError as refused:
+            raise RowRejectedError(f"price {raw.strip()!r} is refused: {refused}", column) from None
 
     def assumed_currency(self) -> Currency:
         """The currency for prices that name none; the report says so the first time."""

@@ -43,7 +43,8 @@ status        status, order status                                        no
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -57,6 +58,7 @@ from seller_console.importers.errors import CatalogImportError
 from seller_console.importers.fields import CellError, parse_int
 from seller_console.importers.report import ImportReport
 from seller_console.importers.source import (
+    Record,
     RecordReader,
     check_size,
     detect_encoding,
@@ -187,7 +189,16 @@ def read_orders_export(path: Path) -> OrdersExport:
     delimiter = sniff_delimiter(first_lines(path, encoding))
     report = ImportReport(path, format=FORMAT, encoding=encoding.label, delimiter=delimiter)
     reader = RecordReader(path, encoding, delimiter, report=report)
-    records = iter(reader)
+    with closing(iter(reader)) as records:
+        return _read_records(path, reader, records, report)
+
+
+def _read_records(
+    path: Path,
+    reader: RecordReader,
+    records: Iterator[Record],
+    report: ImportReport,
+) -> OrdersExport:
     columns: dict[str, int] | None = None
     names: list[str] = []
     for record in records:

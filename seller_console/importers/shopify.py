@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from decimal import Decimal
-from operator import itemgetter
 from typing import Final
 
 from seller_console.domain.catalog import Availability, Product, ProductStatus, Variant
@@ -94,19 +92,34 @@ def is_header(names: list[str]) -> bool:
     return has_handle and bool(shopify_only) and len(present & _ALL_NAMES) >= 3
 
 
-@dataclass(slots=True)
 class _Draft:
-    handle: str
-    title: str
-    brand: str
-    body: str
-    tags: tuple[str, ...]
-    status: ProductStatus
-    category: str
-    option_names: tuple[str, ...]
-    where: Where
-    images: list[tuple[int, int, str]] = field(default_factory=list)  # (position, order, url)
-    variants: list[Variant] = field(default_factory=list)
+    """A product while its rows are read: its first row's fields, then what later rows
+    add. A plain class, not a dataclass: compiled (setup.py), its ``__init__`` is machine
+    code, where a dataclass's is generated Python."""
+
+    def __init__(
+        self,
+        handle: str,
+        title: str,
+        brand: str,
+        body: str,
+        tags: tuple[str, ...],
+        status: ProductStatus,
+        category: str,
+        option_names: tuple[str, ...],
+        where: Where,
+    ) -> None:
+        self.handle = handle
+        self.title = title
+        self.brand = brand
+        self.body = body
+        self.tags = tags
+        self.status = status
+        self.category = category
+        self.option_names = option_names
+        self.where = where
+        self.images: list[tuple[int, int, str]] = []  # (position, order, url)
+        self.variants: list[Variant] = []
 
 
 def import_rows(table: Table, builder: CatalogBuilder) -> None:
@@ -140,20 +153,23 @@ class _Reader:
     def read(self, records: Iterable[Record]) -> None:
         """Every record: a product's first row, a further variant, or an extra image.
 
-        The hot loop of the biggest catalogs, one function with everything it uses in
-        local names: every cell a variant needs is fetched in one ``itemgetter`` call, and
-        the common case (a plain price seen before, a whole-number stock, a valid GTIN,
-        options seen before) calls nothing but the builder's shared checks.
+        The hot loop of the biggest catalogs, compiled (setup.py): one function with
+        every cell position in a typed local, and the common case (a plain price seen
+        before, a whole-number stock, a valid GTIN, options seen before) calls nothing
+        but the builder's shared checks.
         """
         builder, report, name, at = self.builder, self.report, self.name, self.at
-        drafts, prices, check_variant = self.drafts, self._prices, builder.check_variant
+        drafts, prices = self.drafts, self._prices
         p_handle, p_title, p_image, p_position = (
             at["handle"], at["title"], at["image_src"], at["image_position"]
         )  # fmt: skip
-        variant_cells = itemgetter(
+        p_price, p_sku, p_value1, p_compare, p_barcode, p_qty = (
             at["price"], at["sku"], at["option1_value"], at["compare_at"], at["barcode"],
-            at["qty"], at["option2_value"], at["option3_value"], at["commission"],
-            at["tracker"], at["policy"], at["variant_image"],
+            at["qty"],
+        )  # fmt: skip
+        p_value2, p_value3, p_rate, p_tracker, p_policy, p_variant_image = (
+            at["option2_value"], at["option3_value"], at["commission"], at["tracker"],
+            at["policy"], at["variant_image"],
         )  # fmt: skip
         # A row shorter than the last position read is padded with blanks (a missing
         # column reads at ``width``, the pad's own cell), in place: the record is ours.
@@ -195,8 +211,8 @@ class _Reader:
                         position = parse_position(cells[p_position])
                         order = 10_000 if position is None else position
                         draft.images.append((order, len(draft.images), image))
-                (price_raw, sku, value1, compare_raw, barcode, qty, value2, value3, rate_raw,
-                 tracker, policy, variant_image) = variant_cells(cells)  # fmt: skip
+                price_raw, sku, value1 = cells[p_price], cells[p_sku], cells[p_value1]
+                compare_raw, barcode, qty = cells[p_compare], cells[p_barcode], cells[p_qty]
                 if not (price_raw or sku or value1 or compare_raw or barcode or qty) or not (
                     price_raw.strip()
                     or sku.strip()
@@ -219,7 +235,7 @@ class _Reader:
                 options: tuple[tuple[str, str], ...] = ()
                 title = draft.title
                 if draft.option_names:
-                    key = (draft.option_names, value1, value2, value3)
+                    key = (draft.option_names, value1, cells[p_value2], cells[p_value3])
                     known = known_options.get(key)
                     if known is None:
                         known = known_options[key] = _options(*key)
@@ -232,15 +248,16 @@ class _Reader:
                 if compare is _UNSEEN:
                     compare = self._money(compare_raw, Where(row, line), "compare_at")
                 rate = default_rate
+                rate_raw = cells[p_rate]
                 if rate_raw:
                     try:
                         rate = builder.commission(parse_rate(rate_raw))
-                    except CellError as exc:
+                    except CellError as bad_rate:
                         raise RowRejectedError(
-                            f"commission rate {exc}", name["commission"]
+                            f"commission rate {bad_rate}", name["commission"]
                         ) from None
                 stock: int | None = None
-                untracked = has_tracker and not tracker.strip()
+                untracked = has_tracker and not cells[p_tracker].strip()
                 if has_qty and not untracked:
                     if qty.isdecimal() and len(qty) <= 9:
                         stock = int(qty)
@@ -271,7 +288,7 @@ class _Reader:
                         # draft each), and the text after the last "#" is the number, so no two
                         # (handle, number) pairs give one id, whatever "#" a handle holds.
                         f"{handle}#{len(variants) + 1}",
-                        handle,
+                        draft.handle,  # the product's own: each row's equal copy is freed
                         sku.strip(),
                         title,
                         price,
@@ -280,14 +297,14 @@ class _Reader:
                         # In stock is the common case; _availability settles the others.
                         _IN_STOCK
                         if stock is not None and stock > 0
-                        else _availability(stock, untracked, policy),
+                        else _availability(stock, untracked, cells[p_policy]),
                         options,
                         barcode,
-                        clean_url(variant_image) if variant_image else "",
+                        clean_url(cells[p_variant_image]) if cells[p_variant_image] else "",
                         rate,
                     ),
                 )
-                check_variant(variant, row, line, checked)
+                builder.check_variant(variant, row, line, checked)
                 variants.append(variant)
             except RowRejectedError as exc:
                 reject(report, Where(row, line), exc)

@@ -7,7 +7,7 @@ row that a format recognises: never a fixed position.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,7 +42,19 @@ class Table:
     header: list[str]  # the file's own column names (BOM and blanks trimmed)
     header_row: int
     label_column: bool  # a leading label column (TikTok template) is dropped from every row
-    records: Iterator[Record]
+    records: Generator[Record, None, None]
+
+    def __enter__(self) -> Table:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the file now, however far it was read: an import that stops early (a
+        refusal, a cancel) must not leave it open until the collector finds it, and
+        compiled generators (setup.py) are not closed when they are freed."""
+        self.records.close()
 
     def columns(self) -> dict[str, int]:
         """Normalised column name -> position; the first of duplicated names wins."""
@@ -116,18 +128,27 @@ def open_table(
     reader = RecordReader(path, encoding, delimiter, progress, cancel, report)
     records = iter(reader)
     looked: list[Record] = []
-    for record in records:
-        looked.append(record)
-        cells = record.cells
-        label = bool(cells) and cells[0].strip().casefold() == "columns"
-        names = [norm_header(c) for c in (cells[1:] if label else cells)]
-        for name, test in headers.items():
-            if test(names):
-                header = [c.replace("\ufeff", "").strip() for c in (cells[1:] if label else cells)]
-                reader.width = len(cells)
-                return name, Table(path, encoding, delimiter, header, record.row, label, records)
-        if len(looked) >= _HEADER_SEARCH_ROWS:
-            break
+    try:
+        for record in records:
+            looked.append(record)
+            cells = record.cells
+            label = bool(cells) and cells[0].strip().casefold() == "columns"
+            names = [norm_header(c) for c in (cells[1:] if label else cells)]
+            for name, test in headers.items():
+                if test(names):
+                    header = [
+                        c.replace("\ufeff", "").strip() for c in (cells[1:] if label else cells)
+                    ]
+                    reader.width = len(cells)
+                    return name, Table(
+                        path, encoding, delimiter, header, record.row, label, records
+                    )
+            if len(looked) >= _HEADER_SEARCH_ROWS:
+                break
+    except BaseException:
+        records.close()
+        raise
+    records.close()
     raise UnknownFormatError(path, _unknown_format_reason(looked))
 
 

@@ -4,8 +4,9 @@ The file is generated (deterministically) into a temp dir: 25,000 products of 4 
 each, multi-line HTML bodies with quotes and commas, and a few image-only rows. Figures:
 
 - ``csv.reader``: one pass over every row (``open(newline="")``), the baseline;
-- ``import``: ``import_catalog(path, ImportOptions(currency="USD"))``, the catalog it returns
-  freed after the clock stops (the window keeps it until it is closed);
+- ``import``: ``import_catalog(path, ImportOptions(currency="USD"))`` with the importers
+  compiled as ``make`` builds them (setup.py; the ratio line says when they are not), the
+  catalog it returns freed after the clock stops (the window keeps it until it is closed);
 
 both the best of 5 runs, taken in turns (csv, import, csv, import ...) so that a busy
 machine slows both alike. Memory is the peak RSS the import adds, measured in a fresh
@@ -31,6 +32,7 @@ from pathlib import Path
 
 from seller_console.importers import ImportOptions, ImportResult, import_catalog
 from tests.benchmarks._summary import summary
+from tests.support import stale_build
 
 PRODUCTS = 25_000
 VARIANTS_PER_PRODUCT = 4
@@ -213,7 +215,8 @@ def main() -> None:
         )
         print(
             f"import ratio: {ratio:.2f}x csv.reader "
-            f"(target <= {RATIO_TARGET}, goal 2), best of {RUNS}"
+            f"(target <= {RATIO_TARGET}, goal 2), best of {RUNS}, "
+            f"{stale_build() or 'the importers compiled (setup.py)'}"
         )
         print(
             f"import peak memory: +{memory_mb:.0f} MB RSS in a fresh process "

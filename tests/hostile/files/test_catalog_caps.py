@@ -138,45 +138,49 @@ def test_cancel_stops_well_before_the_end_of_a_big_file(tmp_path: Path, name: st
     assert calls[0] == 3
 
 
-class _FailingText:
-    """A text file whose disk fails after ``lines`` lines, however they are read."""
+class _FailingDisk(io.RawIOBase):
+    """A file whose disk fails once ``good`` bytes of it have been read."""
 
-    def __init__(self, text: io.TextIOWrapper, lines: int) -> None:
-        self._text, self._left = text, lines
+    def __init__(self, path: Path, good: int) -> None:
+        super().__init__()
+        self._file, self._left = path.open("rb", buffering=0), good
 
-    def _line(self, line: str) -> str:
-        self._left -= 1
-        if self._left < 0:
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        return self._file.seek(offset, whence)
+
+    def readinto(self, buffer: Any) -> int:
+        if self._left <= 0:
             raise OSError(5, "Input/output error")
-        return line
+        count = self._file.readinto(memoryview(buffer)[: self._left])
+        self._left -= count
+        return count
 
-    def readline(self, size: int = -1) -> str:
-        return self._line(self._text.readline(size))
-
-    def __iter__(self) -> _FailingText:
-        return self
-
-    def __next__(self) -> str:
-        return self._line(next(self._text))
-
-    def __enter__(self) -> _FailingText:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._text.close()
+    def close(self) -> None:
+        self._file.close()
+        super().close()
 
 
 def test_a_read_error_mid_file_is_unreadable_not_a_crash(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = corpus.write(tmp_path, "feed.tsv", corpus.plain_google(3_000))
-    real_open_text = source.open_text
+    good = len("".join(path.read_text(encoding="utf-8").splitlines(keepends=True)[:100]))
+    real_open = Path.open
 
-    def failing_open_text(path: Path, encoding: source.Encoding) -> tuple[Any, Any]:
-        raw, text = real_open_text(path, encoding)
-        return raw, _FailingText(text, 100)  # the disk fails on line 101
+    def failing_open(self: Path, mode: str = "r", buffering: int = -1, **kw: Any) -> Any:
+        # The pass that reads the records (in big chunks, so with its own buffering) meets
+        # a disk that fails on line 101; the passes before it read the file whole.
+        if self == path and mode == "rb" and buffering > 0:
+            return io.BufferedReader(_FailingDisk(path, good), buffering)
+        return real_open(self, mode, buffering, **kw)
 
-    monkeypatch.setattr(source, "open_text", failing_open_text)
+    monkeypatch.setattr(Path, "open", failing_open)
     code, report, err = check(path)
     assert code == 2
     assert "Input/output error" in report["error"]
