@@ -5,8 +5,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
-# Also pins what pip installs to build the package (mypy compiles the importers).
-export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
+# Pins what pip installs to build the package too (mypy compiles the importers).
+export PIP_BUILD_CONSTRAINT := $(CURDIR)/constraints.txt
 
 .PHONY: run test lint typecheck contracts pytest bench chaos sandbox clean bundle bundle-check
 

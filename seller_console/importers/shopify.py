@@ -243,10 +243,10 @@ class _Reader:
                     title = known[1] or title
                 price = prices.get(price_raw, _UNSEEN)
                 if price is _UNSEEN:
-                    price = self._money(price_raw, Where(row, line), "price")
+                    price = self._money(price_raw, row, line, "price")
                 compare = prices.get(compare_raw, _UNSEEN)
                 if compare is _UNSEEN:
-                    compare = self._money(compare_raw, Where(row, line), "compare_at")
+                    compare = self._money(compare_raw, row, line, "compare_at")
                 rate = default_rate
                 rate_raw = cells[p_rate]
                 if rate_raw:
@@ -366,13 +366,15 @@ class _Reader:
             where=where,
         )
 
-    def _money(self, raw: str, where: Where, key: str) -> Money | None:
+    def _money(self, raw: str, row: int, line: int, key: str) -> Money | None:
         """A price cell not seen before. Catalogs repeat a few prices endlessly, and Money
-        is immutable, so each distinct plain ``12.50`` is read once and shared."""
+        is immutable, so each distinct plain ``12.50`` is read once and shared. The cell's
+        place is made into a ``Where`` only for the builder's full parse, which may say
+        what is wrong with it."""
         if len(raw) <= MAX_WHOLE_DIGITS and raw.isascii() and raw.replace(".", "", 1).isdecimal():
             money = self._prices[raw] = Money(Decimal(raw), self.builder.assumed_currency())
             return money
-        return self.builder.money(raw, where, self.name[key]) if raw else None
+        return self.builder.money(raw, Where(row, line), self.name[key]) if raw else None
 
     def finish(self) -> None:
         for draft in self.drafts.values():
